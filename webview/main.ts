@@ -1,0 +1,2 @@
+// Sandbox Inspector webview entry (filled in by the inspector).
+export {};
