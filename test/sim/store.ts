@@ -1,0 +1,206 @@
+// In-memory object store of the simulated cluster: one global resourceVersion counter, as etcd gives a real
+// API server, and an event log that watches resume from (and that answers 410 once an RV falls out of it).
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }>;
+  finalizers?: string[];
+  generateName?: string;
+  [key: string]: unknown;
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [key: string]: unknown;
+}
+
+/** One served resource: `pods` in group "" version v1, `statefulsets` in apps/v1, ... */
+export interface ResourceType {
+  group: string;
+  version: string;
+  resource: string;
+  kind: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+}
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+export interface StoreEvent {
+  type: EventType;
+  resource: ResourceType;
+  object: KubeObject;
+  rv: number;
+}
+
+/** An error carrying what the HTTP layer turns into a metav1.Status. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+    readonly details?: { name?: string; kind?: string; group?: string; causes?: unknown[] },
+  ) {
+    super(message);
+  }
+}
+
+export const gvr = (t: ResourceType): string => `${t.group || 'core'}/${t.version}/${t.resource}`;
+const keyOf = (t: ResourceType, namespace: string | undefined, name: string): string =>
+  `${gvr(t)}/${t.namespaced ? namespace ?? '' : ''}/${name}`;
+
+const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+const clone = <T>(v: T): T => structuredClone(v);
+
+export class Store {
+  private objects = new Map<string, { type: ResourceType; object: KubeObject }>();
+  private log: StoreEvent[] = [];
+  private oldestRv = 1;
+  private rv = 1;
+  private readonly emitter = new EventEmitter();
+  /** How many events watches can resume from. */
+  logLimit = 50_000;
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  /** RVs older than this are expired (410 Gone on watch). */
+  get oldestResourceVersion(): number {
+    return this.oldestRv;
+  }
+
+  /** Expire every RV up to now (fault injection: the next watch from an old RV gets 410). */
+  expireHistory(): void {
+    this.log = [];
+    this.oldestRv = this.rv;
+  }
+
+  get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    const e = this.objects.get(keyOf(type, namespace, name));
+    return e ? clone(e.object) : undefined;
+  }
+
+  mustGet(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
+    const o = this.get(type, namespace, name);
+    if (!o) throw notFound(type, name);
+    return o;
+  }
+
+  /** Objects of a type, in one namespace or (namespace undefined) all. Sorted by namespace/name as etcd is. */
+  list(type: ResourceType, namespace?: string): KubeObject[] {
+    const prefix = type.namespaced && namespace !== undefined ? `${gvr(type)}/${namespace}/` : `${gvr(type)}/`;
+    const out: KubeObject[] = [];
+    for (const [k, e] of this.objects) if (k.startsWith(prefix)) out.push(e.object);
+    out.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+    return out.map(clone);
+  }
+
+  /** Every stored object of every type (for garbage collection and dumps). */
+  all(): Array<{ type: ResourceType; object: KubeObject }> {
+    return [...this.objects.values()].map((e) => ({ type: e.type, object: clone(e.object) }));
+  }
+
+  create(type: ResourceType, input: KubeObject): KubeObject {
+    const obj = clone(input);
+    const meta = obj.metadata ?? ({} as ObjectMeta);
+    obj.metadata = meta;
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + randomUUID().replace(/-/g, '').slice(0, 5);
+    if (!meta.name) throw new ApiError(422, 'Invalid', `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, { kind: type.kind });
+    if (!type.namespaced) delete meta.namespace;
+    const key = keyOf(type, meta.namespace, meta.name);
+    if (this.objects.has(key)) {
+      throw new ApiError(409, 'AlreadyExists', `${type.resource}${type.group ? '.' + type.group : ''} "${meta.name}" already exists`, { name: meta.name, kind: type.resource, group: type.group });
+    }
+    obj.apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
+    obj.kind = type.kind;
+    meta.uid = randomUUID();
+    meta.creationTimestamp = now();
+    meta.generation = 1;
+    meta.resourceVersion = String(++this.rv);
+    this.objects.set(key, { type, object: obj });
+    this.record('ADDED', type, obj);
+    return clone(obj);
+  }
+
+  /**
+   * Replace an object. With `checkResourceVersion`, a stale metadata.resourceVersion is a 409 Conflict; an update
+   * without one is unconditional (Helm PUTs its release Secrets that way). generation rises only when spec changes.
+   */
+  update(type: ResourceType, input: KubeObject, opts: { checkResourceVersion?: boolean } = {}): KubeObject {
+    const key = keyOf(type, input.metadata.namespace, input.metadata.name);
+    const current = this.objects.get(key);
+    if (!current) throw notFound(type, input.metadata.name);
+    const prev = current.object;
+    if (opts.checkResourceVersion !== false && input.metadata.resourceVersion && input.metadata.resourceVersion !== prev.metadata.resourceVersion) {
+      throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${type.resource}${type.group ? '.' + type.group : ''} "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: input.metadata.name, kind: type.resource, group: type.group });
+    }
+    const obj = clone(input);
+    obj.apiVersion = prev.apiVersion;
+    obj.kind = prev.kind;
+    obj.metadata = { ...obj.metadata, uid: prev.metadata.uid, creationTimestamp: prev.metadata.creationTimestamp, namespace: prev.metadata.namespace };
+    if (prev.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = prev.metadata.deletionTimestamp;
+    const specChanged = JSON.stringify(obj.spec) !== JSON.stringify(prev.spec);
+    obj.metadata.generation = (prev.metadata.generation ?? 1) + (specChanged ? 1 : 0);
+    obj.metadata.resourceVersion = String(++this.rv);
+    this.objects.set(key, { type, object: obj });
+    this.record('MODIFIED', type, obj);
+    return clone(obj);
+  }
+
+  /** Remove an object now (graceful deletion and finalizers are the caller's policy). */
+  delete(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
+    const key = keyOf(type, namespace, name);
+    const current = this.objects.get(key);
+    if (!current) throw notFound(type, name);
+    this.objects.delete(key);
+    const obj = clone(current.object);
+    obj.metadata.resourceVersion = String(++this.rv);
+    this.record('DELETED', type, obj);
+    return clone(obj);
+  }
+
+  /** Events after `rv`, or undefined when `rv` is older than the log holds (the caller answers 410). */
+  eventsSince(rv: number): StoreEvent[] | undefined {
+    if (rv < this.oldestRv) return undefined;
+    return this.log.filter((e) => e.rv > rv);
+  }
+
+  /** Live events; returns the unsubscribe function. */
+  subscribe(listener: (e: StoreEvent) => void): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+
+  private record(type: EventType, resource: ResourceType, object: KubeObject): void {
+    const ev: StoreEvent = { type, resource, object: clone(object), rv: this.rv };
+    this.log.push(ev);
+    if (this.log.length > this.logLimit) {
+      const dropped = this.log.splice(0, this.log.length - this.logLimit);
+      this.oldestRv = dropped[dropped.length - 1].rv;
+    }
+    this.emitter.emit('event', ev);
+  }
+}
+
+export function notFound(type: ResourceType, name: string): ApiError {
+  const res = `${type.resource}${type.group ? '.' + type.group : ''}`;
+  return new ApiError(404, 'NotFound', `${res} "${name}" not found`, { name, kind: type.resource, group: type.group });
+}
