@@ -1,0 +1,63 @@
+// Why an install failed, from the cluster: failing pods' container states and Warning events.
+import { CoreV1Api, type CoreV1Event, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { INSTANCE_LABEL } from '../names';
+
+/** Short lines, most telling first. Never throws: diagnostics are best effort. */
+export async function collectDiagnostics(kc: KubeConfig, namespace: string, release: string, objectNames: string[] = []): Promise<string[]> {
+  const api = kc.makeApiClient(CoreV1Api);
+  const lines: string[] = [];
+  let pods: V1Pod[] = [];
+  try {
+    pods = (await api.listNamespacedPod({ namespace, labelSelector: `${INSTANCE_LABEL}=${release}` })).items;
+  } catch {
+    // no pods to report
+  }
+  for (const p of pods) lines.push(...describePod(p));
+  try {
+    const names = new Set([...objectNames, ...pods.map((p) => p.metadata?.name ?? '')]);
+    const events = (await api.listNamespacedEvent({ namespace })).items;
+    lines.push(...describeEvents(events, (name) => names.has(name) || name.startsWith(`${release}-`) || name === release));
+  } catch {
+    // events are optional
+  }
+  return lines;
+}
+
+export function describePod(p: V1Pod): string[] {
+  const name = p.metadata?.name ?? '?';
+  const out: string[] = [];
+  for (const c of p.status?.conditions ?? []) {
+    if (c.type === 'PodScheduled' && c.status === 'False') out.push(`Pod ${name}: not scheduled (${c.reason ?? ''}${c.message ? `: ${c.message}` : ''})`);
+  }
+  const statuses = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
+  for (const s of statuses) {
+    const w = s.state?.waiting;
+    const t = s.state?.terminated;
+    const last = s.lastState?.terminated;
+    const restarts = s.restartCount ? `, ${s.restartCount} restart${s.restartCount === 1 ? '' : 's'}` : '';
+    if (w && w.reason && w.reason !== 'ContainerCreating' && w.reason !== 'PodInitializing') {
+      out.push(`Pod ${name} container ${s.name}: ${w.reason}${w.message ? ` (${w.message})` : ''}${restarts}${last ? `, last exit ${last.exitCode} ${last.reason ?? ''}`.trimEnd() : ''}`);
+    } else if (t && t.exitCode !== 0) {
+      out.push(`Pod ${name} container ${s.name}: terminated ${t.reason ?? ''} exit code ${t.exitCode}${restarts}`);
+    } else if (!s.ready && last) {
+      out.push(`Pod ${name} container ${s.name}: not ready${restarts}, last exit ${last.exitCode} ${last.reason ?? ''}`.trimEnd());
+    } else if (!s.ready && s.state?.running) {
+      out.push(`Pod ${name} container ${s.name}: running but not ready`);
+    }
+  }
+  if (statuses.length === 0 && p.status?.phase === 'Pending' && out.length === 0) out.push(`Pod ${name}: Pending`);
+  return out;
+}
+
+export function describeEvents(events: CoreV1Event[], concerns: (name: string) => boolean): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const e of events) {
+    if (e.type !== 'Warning' || !concerns(e.involvedObject?.name ?? '')) continue;
+    const line = `Warning ${e.reason ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}: ${e.message ?? ''}`;
+    if (seen.has(line)) continue;
+    seen.add(line);
+    out.push(e.count && e.count > 1 ? `${line} (×${e.count})` : line);
+  }
+  return out;
+}

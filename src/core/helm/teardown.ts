@@ -1,0 +1,72 @@
+// Tear Down (one or many) and Tear Down All Mine: `helm uninstall --wait` per release. "Mine" is decided by
+// the creator label on the release record, never by namespace: a namespace is never wiped or deleted.
+import { SandboxError, cancelled } from '../../platform/errors';
+import { CREATOR_LABEL, SANDBOX_LABEL, validateNamespace, validateReleaseName } from '../names';
+import { listCommand, uninstallCommand, type HelmRelease, type HelmTarget } from './commands';
+import { runHelm, type LineSink } from './runner';
+
+export interface ReleaseRef {
+  namespace: string;
+  release: string;
+}
+
+export interface TearDownOptions {
+  helm: HelmTarget;
+  env?: NodeJS.ProcessEnv;
+  timeoutSeconds: number;
+  signal?: AbortSignal;
+  sink?: LineSink;
+  /** Called as each release finishes (for progress). */
+  onDone?: (r: ReleaseRef, error?: unknown) => void;
+  /** Releases uninstalled at once. */
+  parallel?: number;
+}
+
+export interface TearDownResult {
+  removed: ReleaseRef[];
+  failed: Array<ReleaseRef & { error: string }>;
+}
+
+export async function tearDown(refs: ReleaseRef[], o: TearDownOptions): Promise<TearDownResult> {
+  for (const r of refs) {
+    validateNamespace(r.namespace);
+    validateReleaseName(r.release);
+  }
+  const result: TearDownResult = { removed: [], failed: [] };
+  const queue = [...refs];
+  const worker = async () => {
+    for (let r = queue.shift(); r; r = queue.shift()) {
+      if (o.signal?.aborted) throw cancelled('Tear down');
+      try {
+        o.sink?.(`helm uninstall ${r.release} in ${r.namespace}…`, 'stderr');
+        await runHelm(uninstallCommand(o.helm, { ...r, timeoutSeconds: o.timeoutSeconds }), { env: o.env, signal: o.signal, sink: o.sink });
+        result.removed.push(r);
+        o.onDone?.(r);
+      } catch (e) {
+        if (SandboxError.is(e, 'Cancelled')) throw e;
+        result.failed.push({ ...r, error: e instanceof Error ? e.message : String(e) });
+        o.onDone?.(r, e);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.parallel ?? 4, refs.length)) }, worker));
+  return result;
+}
+
+/**
+ * Releases created by `identity`: all namespaces when allowed, else `fallbackNamespace` (RBAC may forbid
+ * listing cluster-wide). Returns the namespace scope actually used.
+ */
+export async function listMine(
+  identity: string,
+  o: { helm: HelmTarget; env?: NodeJS.ProcessEnv; fallbackNamespace: string; signal?: AbortSignal },
+): Promise<{ releases: HelmRelease[]; scope: 'all' | string }> {
+  const selector = { [CREATOR_LABEL]: identity, [SANDBOX_LABEL]: 'true' };
+  try {
+    return { releases: await runHelm(listCommand(o.helm, { selector }), { env: o.env, signal: o.signal }), scope: 'all' };
+  } catch (e) {
+    if (!SandboxError.is(e, 'HelmFailed') || !/forbidden/i.test(e.detail ?? '')) throw e;
+  }
+  const releases = await runHelm(listCommand(o.helm, { namespace: o.fallbackNamespace, selector }), { env: o.env, signal: o.signal });
+  return { releases, scope: o.fallbackNamespace };
+}
