@@ -60,13 +60,16 @@ export class ApiError extends Error {
 
 export const gvr = (t: ResourceType): string => `${t.group || 'core'}/${t.version}/${t.resource}`;
 const keyOf = (t: ResourceType, namespace: string | undefined, name: string): string =>
-  `${gvr(t)}/${t.namespaced ? namespace ?? '' : ''}/${name}`;
+  `${t.namespaced ? namespace ?? '' : ''}/${name}`;
 
+// Byte order, as etcd keys sort (localeCompare is slow and locale dependent).
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const clone = <T>(v: T): T => structuredClone(v);
 
 export class Store {
-  private objects = new Map<string, { type: ResourceType; object: KubeObject }>();
+  // Per type, then `namespace/name`: a list touches only its own type.
+  private objects = new Map<string, Map<string, { type: ResourceType; object: KubeObject }>>();
   private log: StoreEvent[] = [];
   private oldestRv = 1;
   private rv = 1;
@@ -93,8 +96,14 @@ export class Store {
     this.oldestRv = this.rv;
   }
 
+  private bucket(type: ResourceType): Map<string, { type: ResourceType; object: KubeObject }> {
+    let b = this.objects.get(gvr(type));
+    if (!b) this.objects.set(gvr(type), (b = new Map()));
+    return b;
+  }
+
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
-    const e = this.objects.get(keyOf(type, namespace, name));
+    const e = this.bucket(type).get(keyOf(type, namespace, name));
     return e ? clone(e.object) : undefined;
   }
 
@@ -106,16 +115,26 @@ export class Store {
 
   /** Objects of a type, in one namespace or (namespace undefined) all. Sorted by namespace/name as etcd is. */
   list(type: ResourceType, namespace?: string): KubeObject[] {
-    const prefix = type.namespaced && namespace !== undefined ? `${gvr(type)}/${namespace}/` : `${gvr(type)}/`;
+    return this.scan(type, namespace).map(clone);
+  }
+
+  /**
+   * Like list, without copies: the caller must not modify the objects (the API server serializes them at once;
+   * cloning thousands of pods per request would dominate a full list).
+   */
+  scan(type: ResourceType, namespace?: string): readonly KubeObject[] {
+    const prefix = type.namespaced && namespace !== undefined ? `${namespace}/` : '';
     const out: KubeObject[] = [];
-    for (const [k, e] of this.objects) if (k.startsWith(prefix)) out.push(e.object);
-    out.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
-    return out.map(clone);
+    for (const [k, e] of this.bucket(type)) if (!prefix || k.startsWith(prefix)) out.push(e.object);
+    out.sort((a, b) => cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name));
+    return out;
   }
 
   /** Every stored object of every type (for garbage collection and dumps). */
   all(): Array<{ type: ResourceType; object: KubeObject }> {
-    return [...this.objects.values()].map((e) => ({ type: e.type, object: clone(e.object) }));
+    const out: Array<{ type: ResourceType; object: KubeObject }> = [];
+    for (const b of this.objects.values()) for (const e of b.values()) out.push({ type: e.type, object: clone(e.object) });
+    return out;
   }
 
   create(type: ResourceType, input: KubeObject): KubeObject {
@@ -126,7 +145,7 @@ export class Store {
     if (!meta.name) throw new ApiError(422, 'Invalid', `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, { kind: type.kind });
     if (!type.namespaced) delete meta.namespace;
     const key = keyOf(type, meta.namespace, meta.name);
-    if (this.objects.has(key)) {
+    if (this.bucket(type).has(key)) {
       throw new ApiError(409, 'AlreadyExists', `${type.resource}${type.group ? '.' + type.group : ''} "${meta.name}" already exists`, { name: meta.name, kind: type.resource, group: type.group });
     }
     obj.apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
@@ -135,7 +154,7 @@ export class Store {
     meta.creationTimestamp = now();
     meta.generation = 1;
     meta.resourceVersion = String(++this.rv);
-    this.objects.set(key, { type, object: obj });
+    this.bucket(type).set(key, { type, object: obj });
     this.record('ADDED', type, obj);
     return clone(obj);
   }
@@ -146,7 +165,7 @@ export class Store {
    */
   update(type: ResourceType, input: KubeObject, opts: { checkResourceVersion?: boolean } = {}): KubeObject {
     const key = keyOf(type, input.metadata.namespace, input.metadata.name);
-    const current = this.objects.get(key);
+    const current = this.bucket(type).get(key);
     if (!current) throw notFound(type, input.metadata.name);
     const prev = current.object;
     if (opts.checkResourceVersion !== false && input.metadata.resourceVersion && input.metadata.resourceVersion !== prev.metadata.resourceVersion) {
@@ -160,7 +179,7 @@ export class Store {
     const specChanged = JSON.stringify(obj.spec) !== JSON.stringify(prev.spec);
     obj.metadata.generation = (prev.metadata.generation ?? 1) + (specChanged ? 1 : 0);
     obj.metadata.resourceVersion = String(++this.rv);
-    this.objects.set(key, { type, object: obj });
+    this.bucket(type).set(key, { type, object: obj });
     this.record('MODIFIED', type, obj);
     return clone(obj);
   }
@@ -168,9 +187,9 @@ export class Store {
   /** Remove an object now (graceful deletion and finalizers are the caller's policy). */
   delete(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
     const key = keyOf(type, namespace, name);
-    const current = this.objects.get(key);
+    const current = this.bucket(type).get(key);
     if (!current) throw notFound(type, name);
-    this.objects.delete(key);
+    this.bucket(type).delete(key);
     const obj = clone(current.object);
     obj.metadata.resourceVersion = String(++this.rv);
     this.record('DELETED', type, obj);
@@ -180,7 +199,14 @@ export class Store {
   /** Events after `rv`, or undefined when `rv` is older than the log holds (the caller answers 410). */
   eventsSince(rv: number): StoreEvent[] | undefined {
     if (rv < this.oldestRv) return undefined;
-    return this.log.filter((e) => e.rv > rv);
+    let lo = 0;
+    let hi = this.log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.log[mid].rv > rv) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.log.slice(lo);
   }
 
   /** Live events; returns the unsubscribe function. */

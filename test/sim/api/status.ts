@@ -1,0 +1,65 @@
+// metav1.Status bodies and small response helpers shared by the API handlers.
+import type { ServerResponse } from 'node:http';
+import { ApiError, type ResourceType } from '../store';
+
+export interface StatusBody {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: Record<string, never>;
+  status: 'Success' | 'Failure';
+  message?: string;
+  reason?: string;
+  details?: Record<string, unknown>;
+  code: number;
+}
+
+export function statusOf(err: ApiError): StatusBody {
+  const body: StatusBody = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, reason: err.reason, code: err.code };
+  if (err.details) body.details = { ...err.details };
+  return body;
+}
+
+export function successStatus(type: ResourceType, name: string, uid?: string): StatusBody {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: type.group, kind: type.resource, uid }, code: 200 };
+}
+
+/** The qualified resource as apiserver messages print it: `pods`, `statefulsets.apps`. */
+export const qualified = (t: ResourceType): string => (t.group ? `${t.resource}.${t.group}` : t.resource);
+
+export const badRequest = (message: string): ApiError => new ApiError(400, 'BadRequest', message);
+export const methodNotAllowed = (): ApiError => new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+export const notFoundPath = (): ApiError => new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+export const invalid = (type: ResourceType, name: string, causes: Array<{ field: string; message: string; reason?: string }>): ApiError =>
+  new ApiError(
+    422,
+    'Invalid',
+    `${type.kind}${type.group ? '.' + type.group : ''} "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}`,
+    { name, group: type.group, kind: type.kind, causes: causes.map((c) => ({ reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field })) },
+  );
+
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  return new ApiError(500, 'InternalError', `Internal error occurred: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, e: unknown): void {
+  const err = toApiError(e);
+  sendJson(res, err.code, statusOf(err));
+}
+
+/** The raw HTTP reply for an upgrade request that is refused (the socket has no ServerResponse). */
+export function rawErrorResponse(e: unknown): string {
+  const err = toApiError(e);
+  const body = JSON.stringify(statusOf(err));
+  return `HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}

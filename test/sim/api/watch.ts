@@ -1,0 +1,114 @@
+// Watch streams: newline-delimited JSON events from a resourceVersion, initial events (streaming WatchList with
+// the initial-events-end bookmark that Helm 4's watcher needs), bookmarks, 410 Expired, timeoutSeconds.
+import type { ServerResponse } from 'node:http';
+import type { Matcher } from '../selectors';
+import { apiVersionOf } from '../resources';
+import type { KubeObject, ResourceType, Store, StoreEvent } from '../store';
+
+export interface WatchRequest {
+  type: ResourceType;
+  namespace?: string;
+  /** Single-object watch (fieldSelector metadata.name or a name in the URL) is just another matcher. */
+  matches: Matcher[];
+  resourceVersion?: string;
+  sendInitialEvents: boolean;
+  allowBookmarks: boolean;
+  timeoutSeconds?: number;
+}
+
+export class Watches {
+  private readonly active = new Set<ServerResponse>();
+  /** Bookmark period; short so clients keep fresh RVs after a drop. */
+  bookmarkMs = 5_000;
+
+  constructor(private readonly store: Store) {}
+
+  get count(): number {
+    return this.active.size;
+  }
+
+  /** Ends every watch stream cleanly (as when an API server restarts), or abruptly (socket reset). */
+  dropAll(abrupt = false): void {
+    for (const res of [...this.active]) {
+      if (abrupt) res.socket?.destroy();
+      else res.end();
+    }
+  }
+
+  serve(res: ServerResponse, w: WatchRequest): void {
+    const typeMeta = { apiVersion: apiVersionOf(w.type), kind: w.type.kind };
+    const inScope = (o: KubeObject): boolean => (w.namespace === undefined || o.metadata.namespace === w.namespace) && w.matches.every((m) => m(o));
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
+    const send = (type: string, object: unknown): void => {
+      if (!res.writableEnded) res.write(JSON.stringify({ type, object }) + '\n');
+    };
+    const expired = (rv: string): void => {
+      send('ERROR', {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `too old resource version: ${rv} (${this.store.oldestResourceVersion})`,
+        reason: 'Expired',
+        code: 410,
+      });
+      res.end();
+    };
+
+    // Objects currently matching, by key: lets a MODIFIED that leaves the selector turn into DELETED.
+    const visible = new Set<string>();
+    const key = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const rvParam = w.resourceVersion ?? '';
+    const replay: StoreEvent[] = [];
+    if (w.sendInitialEvents || rvParam === '' || rvParam === '0') {
+      for (const o of this.store.scan(w.type, w.namespace)) if (inScope(o)) replay.push({ type: 'ADDED', resource: w.type, object: o, rv: 0 });
+    } else {
+      const rv = Number(rvParam);
+      const since = Number.isFinite(rv) ? this.store.eventsSince(rv) : undefined;
+      if (!since) {
+        expired(rvParam);
+        return;
+      }
+      for (const o of this.store.scan(w.type, w.namespace)) if (inScope(o)) visible.add(key(o));
+      replay.push(...since.filter((e) => e.resource === w.type));
+      // Objects that match now may have changed since rv: rebuild visibility from the replayed events.
+      for (const e of since) if (e.resource === w.type) visible.delete(key(e.object));
+    }
+
+    const deliver = (e: StoreEvent): void => {
+      if (e.resource !== w.type) return;
+      const o = e.object;
+      if (w.namespace !== undefined && o.metadata.namespace !== w.namespace) return;
+      const k = key(o);
+      const match = w.matches.every((m) => m(o));
+      if (e.type === 'DELETED') {
+        if (visible.delete(k) || match) send('DELETED', o);
+      } else if (match) {
+        send(visible.has(k) ? 'MODIFIED' : 'ADDED', o);
+        visible.add(k);
+      } else if (visible.delete(k)) send('DELETED', o);
+    };
+
+    const unsubscribe = this.store.subscribe(deliver);
+    this.active.add(res);
+    for (const e of replay) {
+      if (e.rv === 0) {
+        visible.add(key(e.object));
+        send('ADDED', e.object);
+      } else deliver(e);
+    }
+    const bookmark = (annotations?: Record<string, string>): void =>
+      send('BOOKMARK', { ...typeMeta, metadata: { resourceVersion: String(this.store.resourceVersion), ...(annotations ? { annotations } : {}) } });
+    if (w.sendInitialEvents && w.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+
+    const timers: NodeJS.Timeout[] = [];
+    if (w.allowBookmarks) timers.push(setInterval(() => bookmark(), this.bookmarkMs));
+    if (w.timeoutSeconds && w.timeoutSeconds > 0) timers.push(setTimeout(() => res.end(), w.timeoutSeconds * 1000));
+    res.on('close', () => {
+      unsubscribe();
+      for (const t of timers) clearTimeout(t);
+      this.active.delete(res);
+    });
+  }
+}

@@ -1,0 +1,64 @@
+// Bearer-token users and the authorization the sim enforces: an admin, and a user limited to one namespace (as a
+// RoleBinding to `edit` in that namespace would allow), with the apiserver's Forbidden messages.
+import { randomBytes } from 'node:crypto';
+import { qualified } from './api/status';
+import { ApiError, type ResourceType } from './store';
+
+export interface User {
+  name: string;
+  /** Namespace the user is limited to; undefined = cluster admin. */
+  namespace?: string;
+}
+
+export interface Attributes {
+  verb: string;
+  type: ResourceType;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+export class Authenticator {
+  readonly tokens: { admin: string; restricted: string };
+  private readonly users = new Map<string, User>();
+
+  constructor(readonly restrictedNamespace: string) {
+    this.tokens = { admin: randomBytes(24).toString('hex'), restricted: randomBytes(24).toString('hex') };
+    this.users.set(this.tokens.admin, { name: 'sim-admin' });
+    this.users.set(this.tokens.restricted, { name: 'sim-restricted', namespace: restrictedNamespace });
+  }
+
+  /**
+   * The user for an Authorization header. A wrong token is 401. No token: anonymous over TLS; over plain HTTP
+   * (where kubectl sends no token) the admin, as a local insecure port would be.
+   */
+  authenticate(header: string | undefined, tls: boolean): User {
+    if (!header) return tls ? { name: 'system:anonymous', namespace: '\0none' } : { name: 'sim-admin' };
+    const m = /^Bearer\s+(.+)$/i.exec(header.trim());
+    const user = m ? this.users.get(m[1]) : undefined;
+    if (!user) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
+    return user;
+  }
+}
+
+/** Review kinds every authenticated user may create (system:basic-user). */
+const ALWAYS = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesreviews']);
+
+export function allowed(user: User, a: Attributes): boolean {
+  if (user.namespace === undefined) return true;
+  if (user.name === 'system:anonymous') return false;
+  if (ALWAYS.has(a.type.resource)) return true;
+  return a.type.namespaced && a.namespace === user.namespace;
+}
+
+export function authorize(user: User, a: Attributes): void {
+  if (allowed(user, a)) return;
+  const res = a.subresource ? `${a.type.resource}/${a.subresource}` : a.type.resource;
+  const what = a.name ? `${qualified(a.type)} "${a.name}"` : qualified(a.type);
+  const scope = a.namespace ? `in the namespace "${a.namespace}"` : 'at the cluster scope';
+  throw new ApiError(403, 'Forbidden', `${what} is forbidden: User "${user.name}" cannot ${a.verb} resource "${res}" in API group "${a.type.group}" ${scope}`, {
+    ...(a.name ? { name: a.name } : {}),
+    group: a.type.group,
+    kind: a.type.resource,
+  });
+}

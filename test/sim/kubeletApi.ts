@@ -1,0 +1,40 @@
+// The contract between the API server and the simulated kubelet (test/sim/kubelet/).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { SimResources } from './resources';
+import type { Store } from './store';
+
+export interface ExecTarget {
+  namespace: string;
+  pod: string;
+  container?: string;
+  command: string[];
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+export interface LogsTarget {
+  namespace: string;
+  pod: string;
+  container?: string;
+  follow: boolean;
+  previous: boolean;
+  tailLines?: number;
+}
+
+export interface KubeletOptions {
+  store: Store;
+  resources: SimResources;
+  workDir: string;
+  nodes: string[];
+}
+
+export interface KubeletLike {
+  start(): void;
+  stop(): Promise<void>;
+  handleExec(req: IncomingMessage, socket: Duplex, head: Buffer, target: ExecTarget): void;
+  logs(target: LogsTarget, res: ServerResponse): void;
+  faults: unknown;
+}
