@@ -1,0 +1,44 @@
+// Debian's Chromium driven by playwright-core (no browser download), headless, nothing phoning home.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumPath, resultsDir } from './paths';
+
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--no-default-browser-check',
+];
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`${chromiumPath} is missing: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
+  }
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+}
+
+export async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  return context.newPage();
+}
+
+/** Numbered screenshots per scenario under test-results/e2e/<scenario>/. */
+export class Shots {
+  private n = 0;
+  readonly dir: string;
+  constructor(scenario: string) {
+    this.dir = join(resultsDir, scenario.replace(/[^a-z0-9-]+/gi, '-').toLowerCase());
+    mkdirSync(this.dir, { recursive: true });
+  }
+  async take(page: Page, step: string): Promise<string> {
+    this.n++;
+    const file = join(this.dir, `${String(this.n).padStart(2, '0')}-${step.replace(/[^a-z0-9-]+/gi, '-')}.png`);
+    await page.screenshot({ path: file }).catch(() => undefined);
+    return file;
+  }
+}

@@ -1,0 +1,29 @@
+// The installed vsix activates in the real extension host and registers every command its manifest contributes.
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+
+const id = 'k8s-sandbox.k8s-sandbox';
+
+describe('activation (in the extension host)', () => {
+  it('is installed and activates without error', async () => {
+    const ext = vscode.extensions.getExtension(id);
+    assert.ok(ext, `${id} is not installed`);
+    await ext.activate();
+    assert.equal(ext.isActive, true);
+  });
+
+  it('registers every command contributed in package.json', async () => {
+    const ext = vscode.extensions.getExtension(id);
+    assert.ok(ext);
+    await ext.activate();
+    const contributed: { command: string }[] = ext.packageJSON?.contributes?.commands ?? [];
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.map((c) => c.command).filter((c) => !registered.has(c));
+    assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
+  });
+
+  it('runs in the remote (server) extension host on Node 20', () => {
+    assert.ok(vscode.env.remoteName, 'expected a remote extension host');
+    assert.equal(process.versions.node.split('.')[0], '20');
+  });
+});
