@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { helmBinary } from '../../support/tools';
+import type { E2EContext } from '../suite/context';
 import { launchBrowser } from './browser';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { fixturesDir, repoRoot, vsixPath } from './paths';
@@ -13,7 +14,7 @@ import { fixturesDir, repoRoot, vsixPath } from './paths';
 /** A running cluster as the harness needs it (the sim, see test/e2e/seed.ts). */
 export interface ClusterHandle {
   kubeconfig: string;
-  seeded: { namespace: string; release: string; pods: string[] }[];
+  seeded: E2EContext['seeded'];
   stop(): Promise<void>;
 }
 
@@ -82,10 +83,15 @@ export async function startSession(opts: SessionOptions = {}): Promise<Session> 
     const workspace = makeWorkspace(join(scratch, 'workspace'));
     cluster = opts.cluster ? await opts.cluster(scratch) : undefined;
     const contextFile = join(scratch, 'e2e-context.json');
-    writeFileSync(
-      contextFile,
-      JSON.stringify({ kubeconfig: cluster?.kubeconfig, fixturesDir, workspace, helmPath, seeded: cluster?.seeded ?? [] }),
-    );
+    const context: E2EContext = {
+      host: 'code-server',
+      kubeconfig: cluster?.kubeconfig,
+      fixturesDir,
+      workspace,
+      helmPath,
+      seeded: cluster?.seeded ?? [],
+    };
+    writeFileSync(contextFile, JSON.stringify(context));
     const env: Record<string, string> = { K8S_SANDBOX_E2E_CONTEXT: contextFile };
     if (cluster) env.KUBECONFIG = cluster.kubeconfig;
     if (process.env.K8S_SANDBOX_E2E_GREP) env.K8S_SANDBOX_E2E_GREP = process.env.K8S_SANDBOX_E2E_GREP;

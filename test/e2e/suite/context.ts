@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 
 export interface E2EContext {
+  /** Which VS Code runs the suites: code-server (CI) or desktop Electron (npm run test:electron). */
+  host: 'code-server' | 'electron';
   kubeconfig?: string;
   fixturesDir: string;
   workspace: string;

@@ -1,0 +1,127 @@
+// What a person does in the workbench, as Playwright steps on the real DOM (selectors verified on VS Code 1.100).
+import type { Locator, Page } from 'playwright-core';
+import type { CodeServer } from './codeServer';
+
+export async function openWorkbench(page: Page, server: CodeServer): Promise<void> {
+  await page.goto(server.workbenchUrl());
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  // The explorer shows the folder once the remote connection and file service are up.
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+}
+
+const quickInput = (page: Page) => page.locator('.quick-input-widget');
+
+/** F1, type the command's title, pick the row whose label is exactly the title (category shown as prefix). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await dismissQuickInput(page);
+  await page.keyboard.press('F1');
+  const input = quickInput(page).locator('input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  const row = quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible' });
+  await row.click();
+}
+
+export async function dismissQuickInput(page: Page): Promise<void> {
+  if (await quickInput(page).isVisible()) await page.keyboard.press('Escape');
+}
+
+/** Rows of the open quick pick / input box. */
+export function quickPickRows(page: Page): Locator {
+  return quickInput(page).locator('.quick-input-list .monaco-list-row');
+}
+
+export async function pickQuickItem(page: Page, text: string | RegExp): Promise<void> {
+  const row = quickPickRows(page).filter({ hasText: text }).first();
+  await row.waitFor({ state: 'visible' });
+  await row.click();
+}
+
+/** Types into the open quick input (input box or quick pick filter) and accepts with Enter. */
+export async function answerInput(page: Page, value: string): Promise<void> {
+  const input = quickInput(page).locator('input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(value);
+  await page.keyboard.press('Enter');
+}
+
+export function activityBarItem(page: Page, title: string): Locator {
+  return page.locator(`.activitybar .action-item a[aria-label^="${title}"], .activitybar .action-item[aria-label^="${title}"]`).first();
+}
+
+/** The pane of a view (its tree rows live under it). */
+export function viewPane(page: Page, viewId: string): Locator {
+  return page.locator(`.pane-body[id="${viewId}"], [id="${viewId}"]`).first();
+}
+
+export function treeRows(page: Page, viewId: string): Locator {
+  return viewPane(page, viewId).locator('.monaco-list-row');
+}
+
+/** The tree row whose label text matches; `.label-name` holds the label, `.label-description` the description. */
+export function treeRow(page: Page, viewId: string, label: string | RegExp): Locator {
+  return treeRows(page, viewId).filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+}
+
+export async function expandRow(row: Locator): Promise<void> {
+  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+}
+
+export function notifications(page: Page): Locator {
+  return page.locator('.notifications-toasts .notification-toast');
+}
+
+export function notification(page: Page, text: string | RegExp): Locator {
+  return notifications(page).filter({ hasText: text }).first();
+}
+
+/** Text of the visible terminal (DOM renderer: terminal.integrated.gpuAcceleration off). */
+export async function terminalText(page: Page): Promise<string> {
+  const rows = page.locator('.terminal-wrapper.active .xterm-rows, .terminal .xterm-rows').last();
+  return (await rows.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+}
+
+/** Polls a probe until it returns a truthy value (UI updates are asynchronous). */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false | null>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function waitForTerminalText(page: Page, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  return until(`terminal text ${pattern}`, async () => {
+    const t = await terminalText(page);
+    return pattern.test(t) ? t : undefined;
+  }, timeoutMs);
+}
+
+/** Opens a workspace file through Quick Open (Ctrl+P), as a person would. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  await dismissQuickInput(page);
+  await page.keyboard.press('Control+P');
+  const input = quickInput(page).locator('input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(relativePath);
+  const base = relativePath.split('/').pop() ?? relativePath;
+  await quickPickRows(page).filter({ hasText: base }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab[aria-label^="${base}"]`).first().waitFor({ state: 'visible' });
+}
+
+/** Rows of the Problems panel (opened through its command). */
+export async function problems(page: Page): Promise<Locator> {
+  await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+  const panel = page.locator('.markers-panel');
+  await panel.waitFor({ state: 'visible' });
+  return panel.locator('.monaco-list-row');
+}
