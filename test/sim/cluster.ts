@@ -1,0 +1,140 @@
+// Entry point of the simulated cluster: store + API server + control plane + kubelet, startable in-process.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { Admission } from './admission';
+import { ApiServer, type ApiFaults } from './api/server';
+import { Watches } from './api/watch';
+import { Authenticator } from './auth';
+import { generateCerts } from './certs';
+import { ControllerManager } from './controllers/manager';
+import { seedCluster, type RuntimeClassSpec } from './controllers/seed';
+import { OwnerIndex } from './deletion';
+import { FallbackKubelet } from './fallbackKubelet';
+import type { KubeletLike, KubeletOptions } from './kubeletApi';
+import { resources, type SimResources } from './resources';
+import { Store } from './store';
+
+export interface StartOptions {
+  /** HTTPS with a generated CA (default true); false serves plain HTTP. */
+  tls?: boolean;
+  /** Port on 127.0.0.1 (default: a free one). */
+  port?: number;
+  nodes?: string[];
+  /** Extra labels per node name (to pair with RuntimeClass nodeSelectors). */
+  nodeLabels?: Record<string, Record<string, string>>;
+  runtimeClasses?: RuntimeClassSpec[];
+  /** Working directory for the kubelet's containers (default: a temp dir removed on stop). */
+  workDir?: string;
+  /** The namespace the `restricted` user may use (default `default`). */
+  restrictedNamespace?: string;
+}
+
+export interface SimCluster {
+  url: string;
+  port: number;
+  /** PEM file of the CA (undefined over plain HTTP). */
+  caPath?: string;
+  store: Store;
+  resources: SimResources;
+  /** The simulated kubelet (test/sim/kubelet); its `faults` crash containers, stall readiness, ... */
+  kubelet: KubeletLike & Record<string, unknown>;
+  faults: ApiFaults;
+  tokens: { admin: string; restricted: string };
+  restrictedNamespace: string;
+  workDir: string;
+  /** Writes a kubeconfig for a user and returns its path. */
+  writeKubeconfig(file: string, opts?: { user?: 'admin' | 'restricted'; namespace?: string }): string;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_NODES = ['sim-node-1', 'sim-node-2'];
+export const DEFAULT_RUNTIME_CLASSES: RuntimeClassSpec[] = [
+  { name: 'gvisor', handler: 'runsc' },
+  { name: 'runc', handler: 'runc' },
+];
+
+type KubeletCtor = new (o: KubeletOptions) => KubeletLike;
+
+/** The real simulated kubelet when present; otherwise the minimal stand-in (keeps the API tests independent). */
+function kubeletClass(): KubeletCtor {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional module owned by another part
+    const mod = require('./kubelet') as { Kubelet?: KubeletCtor };
+    if (mod.Kubelet) return mod.Kubelet;
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND' || !String((e as Error).message).includes('kubelet')) throw e;
+  }
+  return FallbackKubelet as unknown as KubeletCtor;
+}
+
+export async function startCluster(opts: StartOptions = {}): Promise<SimCluster> {
+  const tls = opts.tls ?? true;
+  const nodes = opts.nodes ?? DEFAULT_NODES;
+  const ownWorkDir = !opts.workDir;
+  const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'k8s-sim-'));
+  const store = new Store();
+  const admission = new Admission(store);
+  seedCluster(store, admission, { nodes, runtimeClasses: opts.runtimeClasses ?? DEFAULT_RUNTIME_CLASSES, nodeLabels: opts.nodeLabels });
+  const owners = new OwnerIndex(store);
+  const watches = new Watches(store);
+  const restrictedNamespace = opts.restrictedNamespace ?? 'default';
+  const auth = new Authenticator(restrictedNamespace);
+  const certs = tls ? generateCerts() : undefined;
+  const Kubelet = kubeletClass();
+  const kubelet = new Kubelet({ store, resources, workDir, nodes });
+  const controllers = new ControllerManager({ store, admission, owners, nodes: () => nodes });
+  const server = new ApiServer({ ctx: { store, admission, owners, watches }, auth, certs, kubelet: () => kubelet });
+  controllers.start();
+  kubelet.start();
+  let port: number;
+  try {
+    port = await server.listen(opts.port ?? 0);
+  } catch (e) {
+    controllers.stop();
+    await kubelet.stop();
+    throw e;
+  }
+  let caPath: string | undefined;
+  if (certs) {
+    caPath = join(workDir, 'sim-ca.crt');
+    writeFileSync(caPath, certs.caPem);
+  }
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  let stopped = false;
+  return {
+    url,
+    port,
+    caPath,
+    store,
+    resources,
+    kubelet: kubelet as SimCluster['kubelet'],
+    faults: server.faults,
+    tokens: auth.tokens,
+    restrictedNamespace,
+    workDir,
+    writeKubeconfig(file, o = {}) {
+      const user = o.user ?? 'admin';
+      const config = {
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'k8s-sandbox-sim', cluster: certs ? { server: url, 'certificate-authority-data': Buffer.from(certs.caPem).toString('base64') } : { server: url, 'insecure-skip-tls-verify': true } }],
+        users: [{ name: `sim-${user}`, user: { token: auth.tokens[user] } }],
+        contexts: [{ name: `sim-${user}`, context: { cluster: 'k8s-sandbox-sim', user: `sim-${user}`, namespace: o.namespace ?? (user === 'restricted' ? restrictedNamespace : 'default') } }],
+        'current-context': `sim-${user}`,
+        preferences: {},
+      };
+      writeFileSync(file, stringify(config), { mode: 0o600 });
+      return file;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      controllers.stop();
+      await kubelet.stop();
+      await server.close();
+      if (ownWorkDir) rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
