@@ -1,0 +1,113 @@
+// Helm release records: Secrets `sh.helm.release.v1.<name>.v<rev>` (type helm.sh/release.v1, label owner=helm)
+// whose data.release is base64(gzip(JSON)); the Secret's wire format adds a second base64 layer.
+import { gunzipSync } from 'node:zlib';
+import { SANDBOX_LABEL } from '../names';
+
+export const RELEASE_SECRET_TYPE = 'helm.sh/release.v1';
+/** Our chart and the upstream inspect_k8s_sandbox chart whose values it accepts. */
+export const SANDBOX_CHARTS: readonly string[] = ['k8s-sandbox', 'agent-env'];
+
+export interface SecretLike {
+  type?: string;
+  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  data?: Record<string, string>;
+}
+
+export interface HelmRelease {
+  name: string;
+  namespace: string;
+  revision: number;
+  status: string;
+  description?: string;
+  chart: { name: string; version?: string; appVersion?: string };
+  firstDeployed?: string;
+  lastDeployed?: string;
+  /** The user-supplied values (helm's `config`). */
+  values: Record<string, unknown>;
+  /** Labels of the storage Secret (helm --labels lands here). */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b, 0x08];
+
+/** The release JSON from a Secret's data.release (as client-node returns it: still base64 on the wire). */
+export function decodeReleasePayload(wire: string): unknown {
+  const inner = Buffer.from(wire, 'base64').toString('utf8'); // the wire layer
+  const bytes = Buffer.from(inner, 'base64'); // helm's own base64 layer
+  const json = GZIP_MAGIC.every((b, i) => bytes[i] === b) ? gunzipSync(bytes) : bytes;
+  return JSON.parse(json.toString('utf8'));
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+/** Decodes a release Secret; undefined when it is not one or cannot be read (a broken record must not hide the rest). */
+export function decodeReleaseSecret(secret: SecretLike): HelmRelease | undefined {
+  const labels = secret.metadata?.labels ?? {};
+  if (secret.type !== RELEASE_SECRET_TYPE || labels.owner !== 'helm') return undefined;
+  const payload = secret.data?.release;
+  let rel: Record<string, unknown> = {};
+  if (payload) {
+    try {
+      rel = obj(decodeReleasePayload(payload));
+    } catch {
+      rel = {};
+    }
+  }
+  const info = obj(rel.info);
+  const meta = obj(obj(rel.chart).metadata);
+  const name = str(rel.name) ?? labels.name;
+  const revision = Number(rel.version ?? labels.version);
+  if (!name || !Number.isFinite(revision)) return undefined;
+  return {
+    name,
+    namespace: str(rel.namespace) ?? secret.metadata?.namespace ?? 'default',
+    revision,
+    status: str(info.status) ?? labels.status ?? 'unknown',
+    description: str(info.description),
+    chart: { name: str(meta.name) ?? '', version: str(meta.version), appVersion: str(meta.appVersion) },
+    firstDeployed: str(info.first_deployed),
+    lastDeployed: str(info.last_deployed),
+    values: obj(rel.config),
+    labels,
+    annotations: secret.metadata?.annotations ?? {},
+  };
+}
+
+/** Ours or agent-env by chart name, or marked for inspect's cleanup by the label. */
+export function isSandboxRelease(r: HelmRelease): boolean {
+  return SANDBOX_CHARTS.includes(r.chart.name) || r.labels[SANDBOX_LABEL] === 'true' || r.annotations[SANDBOX_LABEL] === 'true';
+}
+
+/** Keeps the highest revision of each release (per namespace). */
+export function latestRevisions(releases: readonly HelmRelease[]): HelmRelease[] {
+  const best = new Map<string, HelmRelease>();
+  for (const r of releases) {
+    const key = `${r.namespace}/${r.name}`;
+    const cur = best.get(key);
+    if (!cur || r.revision > cur.revision) best.set(key, r);
+  }
+  return [...best.values()];
+}
+
+/** Decoding is the expensive part: remember results per Secret uid + resourceVersion. */
+export class ReleaseDecoder {
+  private cache = new Map<string, { rv: string; release: HelmRelease | undefined }>();
+
+  decode(secret: SecretLike): HelmRelease | undefined {
+    const uid = secret.metadata?.uid;
+    const rv = secret.metadata?.resourceVersion;
+    if (!uid || !rv) return decodeReleaseSecret(secret);
+    const hit = this.cache.get(uid);
+    if (hit && hit.rv === rv) return hit.release;
+    const release = decodeReleaseSecret(secret);
+    this.cache.set(uid, { rv, release });
+    return release;
+  }
+
+  /** Forget Secrets that are gone. */
+  retain(uids: ReadonlySet<string>): void {
+    for (const uid of this.cache.keys()) if (!uids.has(uid)) this.cache.delete(uid);
+  }
+}

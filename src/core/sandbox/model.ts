@@ -1,0 +1,291 @@
+// Pure view-models of sandboxes from snapshots of the watch caches: no clients, no I/O, no clocks.
+import { CREATOR_LABEL, INSTANCE_LABEL } from '../names';
+import { APP_TIMEOUT_ANNOTATION, DEADLINE_ANNOTATION, RISK_LEVEL_ANNOTATION } from '../timeouts/inspect';
+import { isSandboxRelease, latestRevisions, type HelmRelease } from './helmRelease';
+import type { ContainerNode, PodNode, ReleaseNode } from './nodes';
+import { timeMs, type ContainerStatusLike, type EventLike, type PodLike, type StatefulSetLike } from './objects';
+
+export const SERVICE_LABEL = 'inspect/service';
+/** Path of the values file an install used, when the installer recorded it on the release Secret. */
+export const VALUES_FILE_ANNOTATION = 'k8s-sandbox.dev/values-file';
+
+export interface Termination {
+  container: string;
+  reason?: string;
+  exitCode?: number;
+  /** finishedAt (ms). */
+  at?: number;
+}
+
+export interface ContainerVM {
+  node: ContainerNode;
+  name: string;
+  kind: 'regular' | 'init' | 'ephemeral';
+  image?: string;
+  ready: boolean;
+  restarts: number;
+  state: 'running' | 'waiting' | 'terminated' | 'unknown';
+  /** waiting/terminated reason (CrashLoopBackOff, OOMKilled, Completed, ...). */
+  reason?: string;
+  message?: string;
+  exitCode?: number;
+  startedAt?: number;
+  last?: Termination;
+}
+
+export interface ConditionVM {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  at?: number;
+}
+
+export interface PodVM {
+  node: PodNode;
+  name: string;
+  uid?: string;
+  service?: string;
+  phase: string;
+  /** Pod-level reason (Evicted, DeadlineExceeded, ...). */
+  reason?: string;
+  ready: boolean;
+  deleting: boolean;
+  qos?: string;
+  runtimeClass?: string;
+  nodeName?: string;
+  podIP?: string;
+  createdAt?: number;
+  startTime?: number;
+  readyAt?: number;
+  /** Created → Ready (ms): shows a runtime class's start overhead (gVisor). */
+  startupMs?: number;
+  graceSeconds?: number;
+  activeDeadlineSeconds?: number;
+  images: string[];
+  conditions: ConditionVM[];
+  containers: ContainerVM[];
+  restarts: number;
+  lastRestart?: Termination;
+  timeouts: Timeouts;
+}
+
+export interface Timeouts {
+  riskLevel?: string;
+  appTimeoutSeconds?: number;
+  deadlineSeconds?: number;
+  graceSeconds?: number;
+}
+
+export interface ReleaseVM {
+  node: ReleaseNode;
+  name: string;
+  namespace: string;
+  revision: number;
+  status: string;
+  description?: string;
+  chart: HelmRelease['chart'];
+  firstDeployedAt?: number;
+  lastDeployedAt?: number;
+  creator?: string;
+  valuesFile?: string;
+  pods: PodVM[];
+  /** Pods the release's StatefulSets ask for (or the pods seen when there are none). */
+  expectedPods: number;
+  readyPods: number;
+  restarts: number;
+  lastRestart?: Termination & { pod: string };
+  nonGuaranteed: Array<{ pod: string; qos: string }>;
+  /** RuntimeClasses the release needs that the cluster lacks (pods are rejected at admission). */
+  missingRuntimeClasses: string[];
+  /** Current FailedCreate warnings of its controllers (e.g. the admission error text). */
+  failedCreates: string[];
+  timeouts: Timeouts;
+  failed: boolean;
+}
+
+export interface SandboxSnapshot {
+  releases: readonly HelmRelease[];
+  pods: readonly PodLike[];
+  statefulSets: readonly StatefulSetLike[];
+  events: readonly EventLike[];
+  /** Names of the cluster's RuntimeClasses; undefined when they cannot be read. */
+  runtimeClasses?: readonly string[];
+}
+
+const num = (v: unknown): number | undefined => {
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+};
+
+function terminationOf(container: string, s: ContainerStatusLike['lastState']): Termination | undefined {
+  const t = s?.terminated;
+  if (!t) return undefined;
+  return { container, reason: t.reason, exitCode: t.exitCode, at: timeMs(t.finishedAt) };
+}
+
+function containerVM(pod: PodNode, kind: ContainerVM['kind'], spec: { name: string; image?: string }, st: ContainerStatusLike | undefined): ContainerVM {
+  const state = st?.state;
+  const base = {
+    node: { kind: 'container' as const, namespace: pod.namespace, release: pod.release, pod: pod.pod, container: spec.name },
+    name: spec.name,
+    kind,
+    image: st?.image ?? spec.image,
+    ready: st?.ready === true,
+    restarts: st?.restartCount ?? 0,
+    last: terminationOf(spec.name, st?.lastState),
+  };
+  if (state?.running) return { ...base, state: 'running', startedAt: timeMs(state.running.startedAt) };
+  if (state?.waiting) return { ...base, state: 'waiting', reason: state.waiting.reason, message: state.waiting.message };
+  if (state?.terminated) {
+    const t = state.terminated;
+    return { ...base, state: 'terminated', reason: t.reason, message: t.message, exitCode: t.exitCode };
+  }
+  return { ...base, state: 'unknown' };
+}
+
+function timeoutsOf(annotations: Record<string, string>, grace?: number): Timeouts {
+  return {
+    riskLevel: annotations[RISK_LEVEL_ANNOTATION],
+    appTimeoutSeconds: num(annotations[APP_TIMEOUT_ANNOTATION]),
+    deadlineSeconds: num(annotations[DEADLINE_ANNOTATION]),
+    graceSeconds: grace,
+  };
+}
+
+export function podVM(p: PodLike, release: string): PodVM {
+  const meta = p.metadata ?? {};
+  const node: PodNode = { kind: 'pod', namespace: meta.namespace ?? 'default', release, pod: meta.name ?? '' };
+  const st = p.status ?? {};
+  const statuses = new Map((st.containerStatuses ?? []).map((c) => [c.name, c]));
+  const initStatuses = new Map((st.initContainerStatuses ?? []).map((c) => [c.name, c]));
+  const containers = [
+    ...(p.spec?.containers ?? []).map((c) => containerVM(node, 'regular', c, statuses.get(c.name))),
+    ...(p.spec?.initContainers ?? []).map((c) => containerVM(node, 'init', c, initStatuses.get(c.name))),
+    ...(st.ephemeralContainerStatuses ?? []).map((c) => containerVM(node, 'ephemeral', c, c)),
+  ];
+  const conditions = (st.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message, at: timeMs(c.lastTransitionTime) }));
+  const readyCond = conditions.find((c) => c.type === 'Ready');
+  const ready = readyCond?.status === 'True';
+  const createdAt = timeMs(meta.creationTimestamp);
+  const readyAt = ready ? readyCond?.at : undefined;
+  let lastRestart: Termination | undefined;
+  for (const c of containers) {
+    if (c.restarts > 0 && c.last && (!lastRestart || (c.last.at ?? 0) > (lastRestart.at ?? 0))) lastRestart = c.last;
+  }
+  const grace = p.spec?.terminationGracePeriodSeconds;
+  return {
+    node,
+    name: node.pod,
+    uid: meta.uid,
+    service: meta.labels?.[SERVICE_LABEL],
+    phase: st.phase ?? 'Unknown',
+    reason: st.reason,
+    ready,
+    deleting: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null,
+    qos: st.qosClass,
+    runtimeClass: p.spec?.runtimeClassName,
+    nodeName: p.spec?.nodeName,
+    podIP: st.podIP,
+    createdAt,
+    startTime: timeMs(st.startTime),
+    readyAt,
+    startupMs: createdAt !== undefined && readyAt !== undefined && readyAt >= createdAt ? readyAt - createdAt : undefined,
+    graceSeconds: grace,
+    activeDeadlineSeconds: p.spec?.activeDeadlineSeconds,
+    images: [...new Set(containers.filter((c) => c.kind !== 'ephemeral').map((c) => c.image).filter((i): i is string => !!i))],
+    conditions,
+    containers,
+    restarts: containers.reduce((n, c) => n + c.restarts, 0),
+    lastRestart,
+    timeouts: timeoutsOf(meta.annotations ?? {}, grace),
+  };
+}
+
+const RUNTIME_CLASS_NOT_FOUND = /RuntimeClass "([^"]+)" not found/;
+
+/** Sandboxes (latest revision of each release that is ours) with their pods, sorted by namespace and name. */
+export function buildReleases(s: SandboxSnapshot): ReleaseVM[] {
+  const key = (ns: string | undefined, name: string): string => `${ns ?? 'default'}/${name}`;
+  const podsBy = new Map<string, PodLike[]>();
+  for (const p of s.pods) {
+    const rel = p.metadata?.labels?.[INSTANCE_LABEL];
+    if (!rel) continue;
+    const k = key(p.metadata?.namespace, rel);
+    (podsBy.get(k) ?? podsBy.set(k, []).get(k)!).push(p);
+  }
+  const stsBy = new Map<string, StatefulSetLike[]>();
+  const stsRelease = new Map<string, string>(); // ns/stsName -> release key
+  for (const sts of s.statefulSets) {
+    const rel = sts.metadata?.labels?.[INSTANCE_LABEL];
+    if (!rel) continue;
+    const k = key(sts.metadata?.namespace, rel);
+    (stsBy.get(k) ?? stsBy.set(k, []).get(k)!).push(sts);
+    stsRelease.set(key(sts.metadata?.namespace, sts.metadata?.name ?? ''), k);
+  }
+  const eventsBy = new Map<string, EventLike[]>();
+  for (const e of s.events) {
+    if (e.type !== 'Warning' || e.reason !== 'FailedCreate') continue;
+    const k = stsRelease.get(key(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''));
+    if (k) (eventsBy.get(k) ?? eventsBy.set(k, []).get(k)!).push(e);
+  }
+  const known = s.runtimeClasses ? new Set(s.runtimeClasses) : undefined;
+
+  const out: ReleaseVM[] = [];
+  for (const r of latestRevisions(s.releases.filter(isSandboxRelease))) {
+    const k = key(r.namespace, r.name);
+    const pods = (podsBy.get(k) ?? []).map((p) => podVM(p, r.name)).sort((a, b) => a.name.localeCompare(b.name));
+    const sets = stsBy.get(k) ?? [];
+    const expected = sets.length ? sets.reduce((n, x) => n + (x.spec?.replicas ?? 1), 0) : pods.length;
+    const readyPods = pods.filter((p) => p.ready).length;
+    const missing = new Set<string>();
+    if (known) {
+      for (const x of sets) {
+        const rc = x.spec?.template?.spec?.runtimeClassName;
+        if (rc && !known.has(rc)) missing.add(rc);
+      }
+    }
+    // Old FailedCreate events outlive the problem; they matter only while pods are still missing.
+    const failedCreates = pods.length < expected ? [...new Set((eventsBy.get(k) ?? []).map((e) => e.message ?? '').filter(Boolean))] : [];
+    if (!known) for (const m of failedCreates) {
+      const rc = RUNTIME_CLASS_NOT_FOUND.exec(m)?.[1];
+      if (rc) missing.add(rc);
+    }
+    let lastRestart: ReleaseVM['lastRestart'];
+    for (const p of pods) {
+      if (p.lastRestart && (!lastRestart || (p.lastRestart.at ?? 0) > (lastRestart.at ?? 0))) lastRestart = { ...p.lastRestart, pod: p.name };
+    }
+    const firstPod = pods[0];
+    const valuesTimeouts = (r.values.timeouts ?? {}) as Record<string, unknown>;
+    out.push({
+      node: { kind: 'release', namespace: r.namespace, release: r.name },
+      name: r.name,
+      namespace: r.namespace,
+      revision: r.revision,
+      status: r.status,
+      description: r.description,
+      chart: r.chart,
+      firstDeployedAt: timeMs(r.firstDeployed),
+      lastDeployedAt: timeMs(r.lastDeployed),
+      creator: r.labels[CREATOR_LABEL],
+      valuesFile: r.annotations[VALUES_FILE_ANNOTATION],
+      pods,
+      expectedPods: Math.max(expected, pods.length),
+      readyPods,
+      restarts: pods.reduce((n, p) => n + p.restarts, 0),
+      lastRestart,
+      nonGuaranteed: pods.filter((p) => p.qos && p.qos !== 'Guaranteed').map((p) => ({ pod: p.name, qos: p.qos as string })),
+      missingRuntimeClasses: [...missing].sort(),
+      failedCreates,
+      timeouts: firstPod
+        ? firstPod.timeouts
+        : {
+            riskLevel: typeof valuesTimeouts.riskLevel === 'string' ? valuesTimeouts.riskLevel : undefined,
+            appTimeoutSeconds: num(valuesTimeouts.appTimeoutSeconds),
+            deadlineSeconds: num(valuesTimeouts.deadlineSeconds),
+          },
+      failed: r.status === 'failed',
+    });
+  }
+  return out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}

@@ -1,0 +1,218 @@
+// The Sandboxes view's model: rebuilds view-models from the shared watch caches (coalesced, so a burst of
+// events costs one rebuild) and reports which tree nodes changed, so the tree refreshes only those.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { Emitter, type Event } from '../kube/emitter';
+import type { ConnectionState, Timers } from '../kube/watchHub';
+import type { WatchKind } from '../kube/watchKinds';
+import { ReleaseDecoder, type HelmRelease, type SecretLike } from './helmRelease';
+import { buildReleases, type ContainerVM, type PodVM, type ReleaseVM } from './model';
+import { nodeId, type MessageNode, type NamespaceNode, type TreeNode } from './nodes';
+import type { EventLike, PodLike, RuntimeClassLike, StatefulSetLike } from './objects';
+import { groupingNamespaces, stateMessages } from './view';
+
+/** What the model needs from the WatchHub. */
+export interface HubPort {
+  readonly state: ConnectionState;
+  readonly onDidChangeState: Event<ConnectionState>;
+  readonly onDidChangeObjects: Event<WatchKind>;
+  list<T extends KubernetesObject = KubernetesObject>(kind: WatchKind): readonly T[];
+  isReady(kind: WatchKind): boolean;
+  start(): void;
+  retry(): void;
+  refresh(): void;
+}
+
+/** Changed nodes (each refreshes with its children), or undefined when the whole tree must refresh. */
+export interface ModelChange {
+  nodes: TreeNode[] | undefined;
+}
+
+export interface SandboxModelOptions {
+  hub: HubPort;
+  /** Coalescing window for cache events (ms). */
+  debounceMs?: number;
+  timers?: Timers;
+}
+
+const nodeTimers: Timers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+
+export class SandboxModel {
+  private releasesValue: ReleaseVM[] = [];
+  private messagesValue: MessageNode[] = [];
+  private groups: string[] | undefined;
+  private readonly byId = new Map<string, ReleaseVM | PodVM | ContainerVM>();
+  private readonly nodes = new Map<string, TreeNode>();
+  private fingerprints = new Map<string, string>();
+  private rootKey = '';
+  private timer: unknown;
+  private readonly decoder = new ReleaseDecoder();
+  private readonly changed = new Emitter<ModelChange>();
+  private readonly subs: Array<{ dispose(): void }>;
+  private readonly timers: Timers;
+  /** Fires (coalesced) after the view-models changed. */
+  readonly onDidChange: Event<ModelChange> = this.changed.event;
+
+  constructor(private readonly opts: SandboxModelOptions) {
+    this.timers = opts.timers ?? nodeTimers;
+    this.subs = [opts.hub.onDidChangeObjects(() => this.schedule()), opts.hub.onDidChangeState(() => this.schedule())];
+    this.rebuild(false);
+  }
+
+  get state(): ConnectionState {
+    return this.opts.hub.state;
+  }
+
+  get releases(): readonly ReleaseVM[] {
+    return this.releasesValue;
+  }
+
+  /** Start watching (the view became visible). */
+  start(): void {
+    this.opts.hub.start();
+  }
+
+  retry(): void {
+    this.opts.hub.retry();
+  }
+
+  refresh(): void {
+    this.opts.hub.refresh();
+  }
+
+  release(namespace: string, name: string): ReleaseVM | undefined {
+    return this.byId.get(nodeId({ kind: 'release', namespace, release: name })) as ReleaseVM | undefined;
+  }
+
+  /** The view-model behind a node (undefined for namespace/message nodes or nodes that are gone). */
+  lookup(node: TreeNode): ReleaseVM | PodVM | ContainerVM | undefined {
+    return this.byId.get(nodeId(node));
+  }
+
+  /** Children in tree order; the same node objects across rebuilds, so a tree can refresh single nodes. */
+  children(node?: TreeNode): TreeNode[] {
+    if (!node) {
+      const top: TreeNode[] = this.messagesValue.map((m) => this.intern(m));
+      if (this.groups) return [...top, ...this.groups.map((namespace) => this.intern<NamespaceNode>({ kind: 'namespace', namespace }))];
+      return [...top, ...this.releasesValue.map((r) => r.node)];
+    }
+    switch (node.kind) {
+      case 'namespace':
+        return this.releasesValue.filter((r) => r.namespace === node.namespace).map((r) => r.node);
+      case 'release':
+        return this.release(node.namespace, node.release)?.pods.map((p) => p.node) ?? [];
+      case 'pod': {
+        const pod = this.lookup(node) as PodVM | undefined;
+        return pod?.containers.map((c) => c.node) ?? [];
+      }
+      default:
+        return [];
+    }
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const s of this.subs) s.dispose();
+    this.changed.dispose();
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined) return;
+    // Not extended by later events: under constant churn the view still updates every window.
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = undefined;
+      this.rebuild(true);
+    }, this.opts.debounceMs ?? 75);
+  }
+
+  private intern<T extends TreeNode>(n: T): T {
+    const id = nodeId(n);
+    const known = this.nodes.get(id);
+    if (known) return known as T;
+    this.nodes.set(id, n);
+    return n;
+  }
+
+  private snapshotReleases(): HelmRelease[] {
+    const secrets = this.opts.hub.list<SecretLike & KubernetesObject>('secrets');
+    const uids = new Set<string>();
+    const out: HelmRelease[] = [];
+    for (const s of secrets) {
+      if (s.metadata?.uid) uids.add(s.metadata.uid);
+      const r = this.decoder.decode(s);
+      if (r) out.push(r);
+    }
+    this.decoder.retain(uids);
+    return out;
+  }
+
+  private rebuild(emit: boolean): void {
+    const hub = this.opts.hub;
+    const releases = buildReleases({
+      releases: this.snapshotReleases(),
+      pods: hub.list('pods') as readonly PodLike[],
+      statefulSets: hub.list('statefulsets') as readonly StatefulSetLike[],
+      events: hub.isReady('events') ? (hub.list('events') as readonly EventLike[]) : [],
+      runtimeClasses: hub.isReady('runtimeclasses') ? (hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? '') : undefined,
+    });
+    // Reuse node objects by id (tree identity), and index view-models by node id.
+    const live = new Set<string>();
+    this.byId.clear();
+    for (const r of releases) {
+      r.node = this.intern(r.node);
+      this.index(r.node, r, live);
+      for (const p of r.pods) {
+        p.node = this.intern(p.node);
+        this.index(p.node, p, live);
+        for (const c of p.containers) {
+          c.node = this.intern(c.node);
+          this.index(c.node, c, live);
+        }
+      }
+    }
+    const messages = stateMessages(hub.state, releases);
+    const groups = groupingNamespaces(releases);
+    for (const m of messages) live.add(nodeId(m));
+    for (const ns of groups ?? []) live.add(nodeId({ kind: 'namespace', namespace: ns }));
+    for (const id of this.nodes.keys()) if (!live.has(id)) this.nodes.delete(id);
+
+    const rootKey = JSON.stringify([messages, groups, groups ? [] : releases.map((r) => nodeId(r.node))]);
+    const groupKeys = groups?.map((ns) => releases.filter((r) => r.namespace === ns).map((r) => r.name).join(',')).join('|') ?? '';
+    const fingerprints = new Map<string, string>();
+    for (const r of releases) {
+      fingerprints.set(nodeId(r.node), JSON.stringify({ ...r, pods: r.pods.map((p) => p.name) }));
+      for (const p of r.pods) fingerprints.set(nodeId(p.node), JSON.stringify(p));
+    }
+    const previous = this.fingerprints;
+    const fullRefresh = rootKey + groupKeys !== this.rootKey;
+    this.releasesValue = releases;
+    this.messagesValue = messages;
+    this.groups = groups;
+    this.rootKey = rootKey + groupKeys;
+    this.fingerprints = fingerprints;
+    if (!emit) return;
+    if (fullRefresh) {
+      this.changed.fire({ nodes: undefined });
+      return;
+    }
+    const nodes: TreeNode[] = [];
+    for (const r of releases) {
+      const id = nodeId(r.node);
+      if (previous.get(id) !== fingerprints.get(id)) {
+        nodes.push(r.node); // refreshes its pods too
+        continue;
+      }
+      for (const p of r.pods) {
+        const pid = nodeId(p.node);
+        if (previous.get(pid) !== fingerprints.get(pid)) nodes.push(p.node);
+      }
+    }
+    if (nodes.length) this.changed.fire({ nodes });
+  }
+
+  private index(node: TreeNode, vm: ReleaseVM | PodVM | ContainerVM, live: Set<string>): void {
+    const id = nodeId(node);
+    this.byId.set(id, vm);
+    live.add(id);
+  }
+}

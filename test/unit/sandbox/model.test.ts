@@ -1,0 +1,156 @@
+import { strict as assert } from 'node:assert';
+import { gzipSync } from 'node:zlib';
+import { decodeReleasePayload, decodeReleaseSecret, isSandboxRelease, ReleaseDecoder, type HelmRelease, type SecretLike } from '../../../src/core/sandbox/helmRelease';
+import { buildReleases, type SandboxSnapshot } from '../../../src/core/sandbox/model';
+import type { PodLike, StatefulSetLike, EventLike } from '../../../src/core/sandbox/objects';
+import { pod, releaseSecret, statefulSet } from './fixtures';
+
+const decode = (s: Record<string, unknown>): HelmRelease => {
+  const r = decodeReleaseSecret(s as SecretLike);
+  assert.ok(r, 'decodes');
+  return r;
+};
+
+function snapshot(o: Partial<{ secrets: Record<string, unknown>[]; pods: Record<string, unknown>[]; sts: Record<string, unknown>[]; events: Record<string, unknown>[]; rcs: string[] }>): SandboxSnapshot {
+  return {
+    releases: (o.secrets ?? []).map((s) => decodeReleaseSecret(s as SecretLike)).filter((r): r is HelmRelease => !!r),
+    pods: (o.pods ?? []) as PodLike[],
+    statefulSets: (o.sts ?? []) as StatefulSetLike[],
+    events: (o.events ?? []) as EventLike[],
+    runtimeClasses: o.rcs,
+  };
+}
+
+describe('helm release records', () => {
+  it('decodes the double base64 + gzip payload and plain JSON payloads', () => {
+    const r = decode(releaseSecret({ name: 'abc', namespace: 'ns1', revision: 3, status: 'deployed', config: { timeouts: { riskLevel: 'high' } } }));
+    assert.equal(r.name, 'abc');
+    assert.equal(r.namespace, 'ns1');
+    assert.equal(r.revision, 3);
+    assert.equal(r.status, 'deployed');
+    assert.equal(r.chart.name, 'k8s-sandbox');
+    assert.equal(r.chart.version, '0.1.0');
+    assert.deepEqual(r.values, { timeouts: { riskLevel: 'high' } });
+    assert.equal(decode(releaseSecret({ name: 'plain', gzip: false })).name, 'plain');
+    const wire = Buffer.from(gzipSync(Buffer.from('{"name":"x"}')).toString('base64')).toString('base64');
+    assert.deepEqual(decodeReleasePayload(wire), { name: 'x' });
+  });
+
+  it('ignores non-release Secrets and survives a corrupt payload by falling back to labels', () => {
+    const s = releaseSecret({ name: 'abc', revision: 2 });
+    assert.equal(decodeReleaseSecret({ ...s, type: 'Opaque' } as SecretLike), undefined);
+    const broken = { ...s, data: { release: 'not base64 gzip' } } as SecretLike;
+    const r = decodeReleaseSecret(broken);
+    assert.equal(r?.name, 'abc');
+    assert.equal(r?.revision, 2);
+    assert.equal(r?.chart.name, '');
+  });
+
+  it('selects our chart, agent-env, or inspectSandbox=true; nothing else', () => {
+    assert.ok(isSandboxRelease(decode(releaseSecret({ name: 'a', chart: 'k8s-sandbox' }))));
+    assert.ok(isSandboxRelease(decode(releaseSecret({ name: 'b', chart: 'agent-env' }))));
+    assert.ok(isSandboxRelease(decode(releaseSecret({ name: 'c', chart: 'other', labels: { inspectSandbox: 'true' } }))));
+    assert.ok(!isSandboxRelease(decode(releaseSecret({ name: 'd', chart: 'nginx' }))));
+  });
+
+  it('caches decoded records per uid and resourceVersion', () => {
+    const dec = new ReleaseDecoder();
+    const s = releaseSecret({ name: 'a' }) as SecretLike;
+    const first = dec.decode(s);
+    assert.equal(dec.decode(s), first, 'same object from the cache');
+    const changed = { ...s, metadata: { ...s.metadata, resourceVersion: '999' } };
+    assert.notEqual(dec.decode(changed), first);
+  });
+});
+
+describe('sandbox model', () => {
+  it('keeps the latest revision, joins pods by instance label, counts ready pods and restarts', () => {
+    const releases = buildReleases(
+      snapshot({
+        secrets: [
+          releaseSecret({ name: 'r1', revision: 1, status: 'superseded' }),
+          releaseSecret({ name: 'r1', revision: 2, status: 'deployed', labels: { 'k8s-sandbox.dev/creator': 'alice' }, annotations: { 'k8s-sandbox.dev/values-file': '/w/values.yaml' } }),
+          releaseSecret({ name: 'nginx', chart: 'nginx' }),
+        ],
+        pods: [
+          pod({ name: 'r1-default-0', release: 'r1', restarts: 2, lastReason: 'OOMKilled', runtimeClass: 'gvisor' }),
+          pod({ name: 'r1-web-0', release: 'r1', service: 'web', ready: false, waiting: 'CrashLoopBackOff', restarts: 1, lastReason: 'Error', lastExit: 1, lastFinished: '2025-01-01T10:08:00Z' }),
+          pod({ name: 'other-0', release: 'other' }),
+          pod({ name: 'nginx-0', release: 'nginx' }),
+        ],
+        sts: [statefulSet({ name: 'r1-default', release: 'r1' }), statefulSet({ name: 'r1-web', release: 'r1' }), statefulSet({ name: 'r1-db', release: 'r1', runtimeClass: 'kata' })],
+        rcs: ['gvisor', 'runc'],
+      }),
+    );
+    assert.deepEqual(releases.map((r) => r.name), ['r1']);
+    const r = releases[0];
+    assert.equal(r.revision, 2);
+    assert.equal(r.status, 'deployed');
+    assert.equal(r.creator, 'alice');
+    assert.equal(r.valuesFile, '/w/values.yaml');
+    assert.deepEqual(r.pods.map((p) => p.name), ['r1-default-0', 'r1-web-0']);
+    assert.equal(r.expectedPods, 3);
+    assert.equal(r.readyPods, 1);
+    assert.equal(r.restarts, 3);
+    assert.deepEqual(r.lastRestart, { container: 'web', reason: 'Error', exitCode: 1, at: Date.parse('2025-01-01T10:08:00Z'), pod: 'r1-web-0' });
+    assert.deepEqual(r.missingRuntimeClasses, ['kata']);
+    const p = r.pods[0];
+    assert.equal(p.service, 'default');
+    assert.equal(p.qos, 'Guaranteed');
+    assert.equal(p.runtimeClass, 'gvisor');
+    assert.equal(p.startupMs, 3500);
+    assert.equal(p.lastRestart?.reason, 'OOMKilled');
+    assert.deepEqual(p.containers.map((c) => [c.name, c.ready, c.restarts, c.state]), [
+      ['default', true, 2, 'running'],
+      ['coredns', true, 0, 'running'],
+    ]);
+    assert.equal(r.pods[1].containers[0].reason, 'CrashLoopBackOff');
+    assert.deepEqual(r.pods[0].node, { kind: 'pod', namespace: 'default', release: 'r1', pod: 'r1-default-0' });
+    assert.deepEqual(r.pods[0].containers[0].node, { kind: 'container', namespace: 'default', release: 'r1', pod: 'r1-default-0', container: 'default' });
+  });
+
+  it('flags non-Guaranteed QoS and failed releases, and reads timeouts from pod annotations', () => {
+    const [r] = buildReleases(
+      snapshot({
+        secrets: [releaseSecret({ name: 'r2', status: 'failed' })],
+        pods: [pod({ name: 'r2-a-0', release: 'r2', qos: 'Burstable', annotations: { 'k8s-sandbox.dev/risk-level': 'high', 'k8s-sandbox.dev/app-timeout-seconds': '90', 'k8s-sandbox.dev/deadline-seconds': '120' } })],
+      }),
+    );
+    assert.ok(r.failed);
+    assert.deepEqual(r.nonGuaranteed, [{ pod: 'r2-a-0', qos: 'Burstable' }]);
+    assert.deepEqual(r.timeouts, { riskLevel: 'high', appTimeoutSeconds: 90, deadlineSeconds: 120, graceSeconds: 10 });
+  });
+
+  it('reports a missing RuntimeClass from FailedCreate events when RuntimeClasses cannot be listed', () => {
+    const event = {
+      metadata: { name: 'e1', namespace: 'default' },
+      involvedObject: { kind: 'StatefulSet', name: 'r3-default', namespace: 'default' },
+      type: 'Warning',
+      reason: 'FailedCreate',
+      message: 'create Pod r3-default-0 in StatefulSet r3-default failed error: pods "r3-default-0" is forbidden: pod rejected: RuntimeClass "gvisor" not found',
+    };
+    const snap = snapshot({ secrets: [releaseSecret({ name: 'r3' })], sts: [statefulSet({ name: 'r3-default', release: 'r3', runtimeClass: 'gvisor' })], events: [event] });
+    const [r] = buildReleases(snap);
+    assert.deepEqual(r.missingRuntimeClasses, ['gvisor']);
+    assert.equal(r.failedCreates.length, 1);
+    assert.equal(r.readyPods, 0);
+    assert.equal(r.expectedPods, 1);
+    // Once the pod exists, the old event no longer counts.
+    const [healed] = buildReleases({ ...snap, pods: [pod({ name: 'r3-default-0', release: 'r3' })] as PodLike[] });
+    assert.deepEqual(healed.missingRuntimeClasses, []);
+    assert.deepEqual(healed.failedCreates, []);
+  });
+
+  it('sorts by namespace then name and handles Date times from typed lists', () => {
+    const p = pod({ name: 'x-0', release: 'x', namespace: 'b' }) as { metadata: { creationTimestamp: unknown } };
+    p.metadata.creationTimestamp = new Date('2025-01-01T10:00:00Z');
+    const rs = buildReleases(
+      snapshot({
+        secrets: [releaseSecret({ name: 'x', namespace: 'b' }), releaseSecret({ name: 'y', namespace: 'a' }), releaseSecret({ name: 'a', namespace: 'b' })],
+        pods: [p as Record<string, unknown>],
+      }),
+    );
+    assert.deepEqual(rs.map((r) => `${r.namespace}/${r.name}`), ['a/y', 'b/a', 'b/x']);
+    assert.equal(rs[2].pods[0].startupMs, 3500);
+  });
+});
