@@ -84,6 +84,7 @@ export class ShellSession {
       case 'running':
         this.session?.write(data);
         break;
+      case 'idle':
       case 'connecting':
         this.pending.push(data);
         break;
