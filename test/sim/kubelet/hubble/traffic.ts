@@ -1,0 +1,165 @@
+// Simulated connections from a pod: the destination is resolved (cluster Service/pod names and IPs, else the
+// world), the CiliumNetworkPolicies decide, and the flows land in the ring buffer of the node that observes
+// them: egress on the source pod's node, ingress on the destination pod's node. Denied TCP connections are
+// retried like a kernel retransmits a SYN, each attempt giving a policy-verdict and a drop event.
+import { randomInt } from 'node:crypto';
+import type { SimResources } from '../../resources';
+import { selectorMatches } from '../../selectors';
+import type { KubeObject, Store } from '../../store';
+import { isRunning, type PodRuntime } from '../model';
+import { type Endpoint, externalAddress, hostEndpoint, podEndpoint, worldEndpoint } from './endpoints';
+import type { FlowInput } from './flows';
+import { evaluate, type Verdict } from './policy';
+
+export interface TrafficRequest {
+  namespace: string;
+  pod: string;
+  destination: { domain?: string; ip?: string; port: number; protocol: 'TCP' | 'UDP' };
+  /** Connection attempts (default 1). */
+  count?: number;
+}
+
+export interface TrafficResult {
+  verdict: 'FORWARDED' | 'DROPPED';
+  /** Where it was dropped (EGRESS at the source, INGRESS at the destination pod). */
+  direction: 'EGRESS' | 'INGRESS';
+  dropReason?: 'POLICY_DENIED' | 'POLICY_DENY' | 'SERVICE_BACKEND_NOT_FOUND';
+  destination: { ip: string; names: string[]; namespace?: string; pod?: string };
+  /** Flow records written, over all nodes. */
+  flows: number;
+}
+
+export interface TrafficDeps {
+  store: Store;
+  res: SimResources;
+  runtime(ns: string, name: string): PodRuntime | undefined;
+  runtimes(): PodRuntime[];
+  record(node: string, input: FlowInput): void;
+  nodeLabels(node: string): string[];
+  /** TCP SYN retransmits after a denied first SYN (Linux sends several before the client times out). */
+  synRetries: number;
+  retryDelayMs: number;
+}
+
+const CLUSTER_SUFFIX = /\.svc(\.cluster\.local)?\.?$/;
+
+export class Traffic {
+  constructor(private readonly d: TrafficDeps) {}
+
+  private endpointOf(p: PodRuntime): Endpoint | undefined {
+    const pod = this.d.store.get(this.d.res.pods, p.namespace, p.name);
+    return pod ? podEndpoint(this.d.store, this.d.res, pod, p) : undefined;
+  }
+
+  private backends(svc: KubeObject): PodRuntime[] {
+    const sel = (svc.spec as { selector?: Record<string, string> } | undefined)?.selector;
+    if (!sel || !Object.keys(sel).length) return [];
+    return this.d
+      .runtimes()
+      .filter((p) => p.namespace === svc.metadata.namespace && p.podIP && p.containers.every(isRunning))
+      .filter((p) => selectorMatches({ matchLabels: sel }, this.d.store.get(this.d.res.pods, p.namespace, p.name)?.metadata.labels));
+  }
+
+  /** The peer a name or address reaches (after Service translation, as Cilium evaluates policy). */
+  private resolve(src: PodRuntime, dest: TrafficRequest['destination']): { peer?: Endpoint; ip: string; names: string[]; noBackend?: boolean } {
+    const names = dest.domain ? [dest.domain.replace(/\.$/, '')] : [];
+    const services = this.d.store.list(this.d.res.services);
+    let svc: KubeObject | undefined;
+    if (dest.domain) {
+      const parts = dest.domain.replace(CLUSTER_SUFFIX, '').split('.');
+      if (parts.length <= 2) svc = services.find((s) => s.metadata.name === parts[0] && s.metadata.namespace === (parts[1] ?? src.namespace));
+      if (!svc && parts.length === 1) {
+        // The sandbox's CoreDNS sidecar also serves the release's own records (dnsRecord/additionalDnsRecords).
+        const pod = this.d.runtimes().find((p) => p.namespace === src.namespace && p.name.startsWith(`${parts[0]}-`) && p.podIP);
+        if (pod) return { peer: this.endpointOf(pod), ip: pod.podIP!, names: [] };
+      }
+    } else if (dest.ip) {
+      svc = services.find((s) => (s.spec as { clusterIP?: string } | undefined)?.clusterIP === dest.ip);
+    }
+    if (svc) {
+      const clusterIP = (svc.spec as { clusterIP?: string }).clusterIP;
+      const b = this.backends(svc)[0];
+      if (!b) return { ip: clusterIP && clusterIP !== 'None' ? clusterIP : '0.0.0.0', names: [], noBackend: true };
+      return { peer: this.endpointOf(b), ip: b.podIP!, names: [] };
+    }
+    const ip = dest.ip ?? externalAddress(dest.domain ?? '');
+    const pod = this.d.runtimes().find((p) => p.podIP === ip);
+    if (pod) return { peer: this.endpointOf(pod), ip, names };
+    const host = this.d.runtimes().find((p) => p.hostIP === ip);
+    if (host) return { peer: hostEndpoint(ip, host.node, host.node === src.node), ip, names };
+    return { peer: worldEndpoint(ip), ip, names };
+  }
+
+  private policies(ns: string | undefined): KubeObject[] {
+    const { store, res } = this.d;
+    return [...(ns ? store.list(res.ciliumnetworkpolicies, ns) : []), ...store.list(res.ciliumclusterwidenetworkpolicies)];
+  }
+
+  async request(req: TrafficRequest): Promise<TrafficResult> {
+    const p = this.d.runtime(req.namespace, req.pod);
+    if (!p || !p.podIP || !p.containers.some(isRunning)) throw new Error(`pod ${req.namespace}/${req.pod} is not running on this kubelet's nodes`);
+    const src = this.endpointOf(p);
+    if (!src) throw new Error(`pod ${req.namespace}/${req.pod} not found`);
+    const { port, protocol } = req.destination;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid port ${port}`);
+    const target = this.resolve(p, req.destination);
+    const count = Math.max(1, req.count ?? 1);
+    let flows = 0;
+    const emit = (node: string, input: Omit<FlowInput, 'node' | 'nodeLabels'>): void => {
+      this.d.record(node, { ...input, node, nodeLabels: this.d.nodeLabels(node) });
+      flows++;
+    };
+    const destination = { ip: target.ip, names: target.names, ...(target.peer?.podName ? { namespace: target.peer.namespace, pod: target.peer.podName } : {}) };
+    const attempts = protocol === 'TCP' ? 1 + this.d.synRetries : 1;
+
+    if (target.noBackend || !target.peer) {
+      const dst = worldEndpoint(target.ip);
+      for (let i = 0; i < count; i++) {
+        const srcPort = randomInt(32768, 61000);
+        for (let a = 0; a < attempts; a++) {
+          if (a) await this.sleep();
+          emit(p.node, { src, dst, srcPort, dstPort: port, protocol, verdict: 'DROPPED', eventType: 1, subType: 158, direction: 'EGRESS', dropReason: 158 });
+        }
+      }
+      return { verdict: 'DROPPED', direction: 'EGRESS', dropReason: 'SERVICE_BACKEND_NOT_FOUND', destination, flows };
+    }
+    const dst = target.peer;
+    const egress = evaluate(this.policies(p.namespace), src, 'egress', dst, port, protocol, req.destination.domain);
+    let ingress: Verdict | undefined;
+    if (egress.allowed && dst.kind === 'pod') ingress = evaluate(this.policies(dst.namespace), dst, 'ingress', src, port, protocol);
+    const denied = !egress.allowed ? egress : ingress && !ingress.allowed ? ingress : undefined;
+    const direction: 'EGRESS' | 'INGRESS' = !egress.allowed ? 'EGRESS' : 'INGRESS';
+    const names = target.names;
+
+    for (let i = 0; i < count; i++) {
+      const srcPort = randomInt(32768, 61000);
+      const base = { src, dst, srcPort, dstPort: port, protocol, destinationNames: names } as const;
+      if (egress.enforced && egress.allowed) emit(p.node, { ...base, verdict: 'FORWARDED', eventType: 5, direction: 'EGRESS', matchType: egress.matchType, policies: egress.by });
+      if (egress.allowed) emit(p.node, { ...base, verdict: 'FORWARDED', eventType: 4, subType: dst.kind === 'pod' && dst.node === p.node ? 0 : 3, direction: 'EGRESS' });
+      if (!denied) {
+        if (ingress && dst.kind === 'pod' && dst.node) {
+          if (ingress.enforced) emit(dst.node, { ...base, verdict: 'FORWARDED', eventType: 5, direction: 'INGRESS', matchType: ingress.matchType, policies: ingress.by });
+          emit(dst.node, { ...base, verdict: 'FORWARDED', eventType: 4, subType: 0, direction: 'INGRESS' });
+        }
+        continue;
+      }
+      const node = direction === 'EGRESS' ? p.node : dst.node ?? p.node;
+      for (let a = 0; a < attempts; a++) {
+        if (a) await this.sleep();
+        const drop = { ...base, verdict: 'DROPPED' as const, direction, dropReason: denied.dropReason, policies: denied.by };
+        emit(node, { ...drop, eventType: 5 });
+        emit(node, { ...drop, eventType: 1, subType: denied.dropReason });
+      }
+    }
+    if (denied) {
+      return { verdict: 'DROPPED', direction, dropReason: denied.dropReason === 181 ? 'POLICY_DENY' : 'POLICY_DENIED', destination, flows };
+    }
+    return { verdict: 'FORWARDED', direction: 'EGRESS', destination, flows };
+  }
+
+  private sleep(): Promise<void> {
+    return new Promise((r) => setTimeout(r, this.d.retryDelayMs));
+  }
+}
+
+

@@ -1,0 +1,116 @@
+// The simulated kubelet of all simulated nodes: pod lifecycle (lifecycle.ts), exec with real local processes
+// (exec/), logs (logs.ts), Hubble flows and the traffic generator (hubble/), and fault injection (faults.ts).
+// The API server routes `pods/{name}/exec` upgrades and `pods/{name}/log` GETs here.
+import type http from 'node:http';
+import { basename } from 'node:path';
+import type stream from 'node:stream';
+import type { SimResources } from '../resources';
+import type { Store } from '../store';
+import { containerEnv } from './exec/env';
+import { ExecServer, type ExecTarget } from './exec/handler';
+import { createFaults, type KubeletFaults } from './faults';
+import { Hubble } from './hubble';
+import { Traffic, type TrafficRequest, type TrafficResult } from './hubble/traffic';
+import { Lifecycle, type LifecycleOptions } from './lifecycle';
+import { type LogTarget, serveLogs } from './logs';
+import { isDistroless, type PodRuntime } from './model';
+
+export type { KubeletFaults } from './faults';
+export type { TrafficRequest, TrafficResult } from './hubble/traffic';
+export type { ExecTarget } from './exec/handler';
+export type { LogTarget } from './logs';
+
+export interface KubeletOptions extends Partial<LifecycleOptions> {
+  store: Store;
+  resources: SimResources;
+  /** Per-container working directories live under `<workDir>/<ns>/<pod>/<container>`. */
+  workDir: string;
+  nodes: string[];
+  /** TCP SYN retransmits recorded after a denied SYN (default 2) and the simulated gap between them (ms). */
+  synRetries?: number;
+  synRetryDelayMs?: number;
+  /** Flows kept per node (Hubble's default 4095). */
+  flowBufferCapacity?: number;
+}
+
+export class Kubelet {
+  readonly faults: KubeletFaults;
+  readonly traffic: { request(req: TrafficRequest): Promise<TrafficResult> };
+  private readonly life: Lifecycle;
+  private readonly exec: ExecServer;
+  private readonly hubble: Hubble;
+  private readonly store: Store;
+  private readonly res: SimResources;
+
+  constructor(opts: KubeletOptions) {
+    this.store = opts.store;
+    this.res = opts.resources;
+    this.hubble = new Hubble(opts.store, opts.resources, opts.flowBufferCapacity);
+    this.life = new Lifecycle(opts.store, opts.resources, opts.nodes, opts.workDir, {
+      startDelayMs: opts.startDelayMs ?? 150,
+      backoffMs: opts.backoffMs ?? 400,
+      graceCapMs: opts.graceCapMs ?? 500,
+      deadlineScale: opts.deadlineScale ?? 1,
+      crashLoopRunMs: opts.crashLoopRunMs ?? 600,
+    });
+    // A Cilium agent pod whose agent was stopped stays unready.
+    this.life.readyOverride = (p) => !(this.isAgent(p) && this.hubble.isAgentDown(p.node));
+    this.faults = createFaults(this.life, this.hubble, (p) => this.labels(p));
+    const traffic = new Traffic({
+      store: opts.store,
+      res: opts.resources,
+      runtime: (ns, name) => this.life.get(ns, name),
+      runtimes: () => this.life.all(),
+      record: (node, input) => this.hubble.record(node, input),
+      nodeLabels: (node) => this.hubble.nodeLabels(node),
+      synRetries: opts.synRetries ?? 2,
+      retryDelayMs: opts.synRetryDelayMs ?? 100,
+    });
+    this.traffic = { request: (req) => traffic.request(req) };
+    this.exec = new ExecServer({
+      getPod: (ns, name) => this.store.get(this.res.pods, ns, name),
+      runtime: (ns, name) => this.life.get(ns, name),
+      sessionSpec: (p, c, target) => {
+        const pod = this.store.get(this.res.pods, p.namespace, p.name)!;
+        const cwd = this.life.containerDir(p, c.name);
+        const isHubble = this.isAgent(p) && c.name === 'cilium-agent' && basename(target.command[0]) === 'hubble';
+        return {
+          command: target.command,
+          stdin: target.stdin,
+          stdout: target.stdout,
+          stderr: target.stderr,
+          tty: target.tty,
+          cwd,
+          env: containerEnv({ store: this.store, resources: this.res, pod, runtime: p, container: c.name, home: cwd, tty: target.tty }),
+          noExecutables: isDistroless(c.image),
+          ...(isHubble ? { program: this.hubble.program(p.node, target.command.slice(1)) } : {}),
+        };
+      },
+    });
+  }
+
+  private labels(p: PodRuntime): Record<string, string> | undefined {
+    return this.store.get(this.res.pods, p.namespace, p.name)?.metadata.labels;
+  }
+
+  private isAgent(p: PodRuntime): boolean {
+    return p.namespace === 'kube-system' && this.labels(p)?.['k8s-app'] === 'cilium';
+  }
+
+  start(): void {
+    this.life.start();
+  }
+
+  async stop(): Promise<void> {
+    this.exec.close();
+    this.life.stop();
+  }
+
+  handleExec(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer, target: ExecTarget): void {
+    this.exec.handle(req, socket, head, target);
+  }
+
+  logs(target: LogTarget, res: http.ServerResponse): void {
+    serveLogs(target, res, this.store.get(this.res.pods, target.namespace, target.pod), this.life.get(target.namespace, target.pod));
+  }
+}
