@@ -1,0 +1,259 @@
+// A parsed values file: the yaml AST with source ranges, plus the lookups the rules need.
+import {
+  Document,
+  LineCounter,
+  Pair,
+  Scalar,
+  YAMLMap,
+  YAMLSeq,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Node as YNode,
+} from 'yaml';
+
+export type Path = readonly (string | number)[];
+
+/** Input limits: far above any real values file, low enough that parsing stays fast and bounded. */
+export const limits = {
+  maxBytes: 4 * 1024 * 1024,
+  maxFlowDepth: 100,
+  maxDepth: 100,
+  /** Values produced while expanding aliases (guards against "billion laughs"). */
+  maxValues: 2_000_000,
+} as const;
+
+export class InputRejected extends Error {
+  constructor(
+    message: string,
+    readonly start = 0,
+    readonly end = 0,
+  ) {
+    super(message);
+  }
+}
+
+export interface ServiceEntry {
+  readonly name: string;
+  readonly pair: Pair;
+  readonly key: YNode;
+  readonly value: YAMLMap | undefined;
+}
+
+/** Depth of `[`/`{` nesting outside quotes and comments; cheap guard before handing text to the parser. */
+export function flowDepth(text: string): { depth: number; at: number } {
+  let depth = 0;
+  let max = 0;
+  let at = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = '';
+      else if (c === '\n' && quote === '"') continue;
+      continue;
+    }
+    if (c === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\n' || text[i - 1] === '\t')) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl;
+      continue;
+    }
+    if (c === '"' || (c === "'" && (i === 0 || /[\s[{,:]/.test(text[i - 1])))) quote = c;
+    else if (c === '[' || c === '{') {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        at = i;
+      }
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return { depth: max, at };
+}
+
+export class ValuesDoc {
+  readonly lineCounter = new LineCounter();
+  readonly doc: Document.Parsed;
+
+  constructor(readonly text: string) {
+    if (text.length > limits.maxBytes) {
+      throw new InputRejected(`file too large to lint (${text.length} characters, limit ${limits.maxBytes})`);
+    }
+    const fd = flowDepth(text);
+    if (fd.depth > limits.maxFlowDepth) {
+      throw new InputRejected(`brackets nested ${fd.depth} deep (limit ${limits.maxFlowDepth})`, fd.at, fd.at + 1);
+    }
+    this.doc = parseDocument(text, {
+      lineCounter: this.lineCounter,
+      prettyErrors: false,
+      // Helm reads values with YAML 1.1 rules (yes/no booleans, merge keys).
+      version: '1.1',
+      uniqueKeys: true,
+    });
+  }
+
+  /** 1-based line and column of an offset. */
+  pos(offset: number): { line: number; col: number } {
+    const p = this.lineCounter.linePos(Math.max(0, Math.min(offset, this.text.length)));
+    return { line: p.line, col: p.col };
+  }
+
+  get root(): YAMLMap | undefined {
+    return asMap(this.doc.contents);
+  }
+
+  /** Follows an alias to its anchor's node. */
+  deref(node: unknown): YNode | undefined {
+    let n = node;
+    for (let i = 0; i < 16 && isAlias(n); i++) n = n.resolve(this.doc);
+    return isAlias(n) ? undefined : (n as YNode | undefined) ?? undefined;
+  }
+
+  map(node: unknown): YAMLMap | undefined {
+    return asMap(this.deref(node));
+  }
+
+  seq(node: unknown): YAMLSeq | undefined {
+    const n = this.deref(node);
+    return isSeq(n) ? n : undefined;
+  }
+
+  scalar(node: unknown): unknown {
+    const n = this.deref(node);
+    return isScalar(n) ? n.value : undefined;
+  }
+
+  /** The pair whose key is `key` in a map (plain-text key comparison). */
+  pair(map: YAMLMap | undefined, key: string): Pair | undefined {
+    if (!map) return undefined;
+    for (const p of map.items) if (isPair(p) && keyText(p) === key) return p;
+    return undefined;
+  }
+
+  value(map: YAMLMap | undefined, key: string): YNode | undefined {
+    return this.deref(this.pair(map, key)?.value);
+  }
+
+  /** Node (and the pair holding it) at a path of keys and indices, following aliases. */
+  at(path: Path): { node?: YNode; pair?: Pair } {
+    let node: YNode | undefined = this.deref(this.doc.contents);
+    let pair: Pair | undefined;
+    for (const seg of path) {
+      if (typeof seg === 'number') {
+        const s = this.seq(node);
+        const item = s?.items[seg];
+        if (item === undefined) return { pair };
+        node = this.deref(item);
+        pair = undefined;
+      } else {
+        const m = this.map(node);
+        const p = this.pair(m, seg);
+        if (!p) return {};
+        pair = p;
+        node = this.deref(p.value);
+      }
+    }
+    return { node, pair };
+  }
+
+  services(): ServiceEntry[] {
+    const m = this.map(this.root && this.value(this.root, 'services'));
+    if (!m) return [];
+    const out: ServiceEntry[] = [];
+    for (const p of m.items) {
+      if (!isPair(p) || !p.key) continue;
+      const name = keyText(p);
+      if (name === undefined) continue;
+      out.push({ name, pair: p, key: p.key as YNode, value: this.map(p.value) });
+    }
+    return out;
+  }
+}
+
+export function asMap(n: unknown): YAMLMap | undefined {
+  return isMap(n) ? n : undefined;
+}
+
+/** Plain text of a pair's key, or undefined for collection keys. */
+export function keyText(p: Pair): string | undefined {
+  const k = p.key;
+  if (isScalar(k)) {
+    if (typeof k.value === 'symbol') return '<<';
+    return k.value === null ? '' : String(k.value);
+  }
+  return undefined;
+}
+
+/** [start, end) offsets of a node, a pair (key through value) or a pair's key. */
+export function rangeOf(n: unknown): [number, number] | undefined {
+  if (isPair(n)) {
+    const k = rangeOf(n.key);
+    const v = rangeOf(n.value);
+    if (k && v) return [k[0], Math.max(k[1], v[1])];
+    return k ?? v;
+  }
+  const r = (n as { range?: [number, number, number] } | null | undefined)?.range;
+  return r ? [r[0], r[1]] : undefined;
+}
+
+/**
+ * Plain JS value of the document, like Helm sees it. Our own walk instead of `toJS()`: it bounds depth and alias
+ * expansion and refuses collection keys (which `toJS()` stringifies, exponentially for nested ones).
+ */
+export function toPlain(vd: ValuesDoc): unknown {
+  let budget = limits.maxValues;
+  const walk = (raw: unknown, depth: number): unknown => {
+    if (--budget < 0) throw new InputRejected('aliases expand to too many values');
+    if (depth > limits.maxDepth) {
+      const r = rangeOf(raw);
+      throw new InputRejected(`nested more than ${limits.maxDepth} levels deep`, r?.[0], r?.[1]);
+    }
+    const node = vd.deref(raw);
+    if (node === undefined || node === null) return null;
+    if (isScalar(node)) return plainScalar(node);
+    if (isSeq(node)) return node.items.map((i) => walk(i, depth + 1));
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      const merges: unknown[] = [];
+      for (const p of node.items) {
+        if (!isPair(p)) continue;
+        const k = keyText(p);
+        if (k === undefined) {
+          const r = rangeOf(p.key);
+          throw new InputRejected('a map key must be plain text, not a list or map', r?.[0], r?.[1]);
+        }
+        if (isScalar(p.key) && typeof p.key.value === 'symbol') {
+          merges.push(p.value);
+          continue;
+        }
+        Object.defineProperty(out, k, { value: walk(p.value, depth + 1), enumerable: true, writable: true, configurable: true });
+      }
+      for (const m of merges) {
+        const targets = isSeq(vd.deref(m)) ? (vd.deref(m) as YAMLSeq).items : [m];
+        for (const t of targets) {
+          const v = walk(t, depth + 1);
+          if (v && typeof v === 'object' && !Array.isArray(v)) {
+            for (const [mk, mv] of Object.entries(v)) if (!Object.prototype.hasOwnProperty.call(out, mk)) {
+              Object.defineProperty(out, mk, { value: mv, enumerable: true, writable: true, configurable: true });
+            }
+          }
+        }
+      }
+      return out;
+    }
+    return null;
+  };
+  return walk(vd.doc.contents, 0);
+}
+
+function plainScalar(s: Scalar): unknown {
+  const v = s.value;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (v instanceof Date) return v.toISOString();
+  if (v === undefined) return null;
+  return v;
+}

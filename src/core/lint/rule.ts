@@ -1,0 +1,39 @@
+// What a rule sees and how it reports.
+import type { Path, ValuesDoc } from './document';
+import type { Fix, RuleMeta, Severity } from './types';
+
+export interface Finding {
+  /** [start, end) offsets in the text. */
+  readonly range: readonly [number, number];
+  readonly message: string;
+  /** Overrides the rule's default severity for this finding. */
+  readonly severity?: Severity;
+  readonly fix?: Fix;
+  /** Value path the finding is about: schema errors at the same path are dropped as duplicates. */
+  readonly path?: Path;
+  /** Also drop schema errors below `path` (the finding explains them). */
+  readonly coversSubtree?: boolean;
+}
+
+export interface RuleContext {
+  readonly vd: ValuesDoc;
+  /** The file's values as plain data (an object; `{}` for an empty file). */
+  readonly values: Record<string, unknown>;
+  report(f: Finding): void;
+}
+
+export interface Rule extends RuleMeta {
+  check(ctx: RuleContext): void;
+}
+
+export function defineRule(meta: RuleMeta, check: (ctx: RuleContext) => void): Rule {
+  return { ...meta, check };
+}
+
+/** Narrowing helpers for plain values. */
+export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const asArr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+export const asObj = (v: unknown): Record<string, unknown> => (isObj(v) ? v : {});
+
+/** A name quoted for a message (JSON escapes make newlines and quotes visible). */
+export const q = (s: string): string => JSON.stringify(s);

@@ -1,0 +1,67 @@
+// Names the chart reserves, and DNS names claimed by two services.
+import type { YAMLMap } from 'yaml';
+import { rangeOf, type ValuesDoc } from '../document';
+import { defineRule, q } from '../rule';
+
+export const reservedName = defineRule(
+  {
+    id: 'sandbox/reserved-name',
+    severity: 'error',
+    title: 'Name taken by the chart',
+    why: 'Every pod has a container named after its service and a DNS sidecar named "coredns": a service called "coredns", or an init container named like either, collides and the chart rejects it.',
+  },
+  (ctx) => {
+    const vd = ctx.vd;
+    for (const s of vd.services()) {
+      if (s.name === 'coredns') {
+        ctx.report({ range: rangeOf(s.key) ?? [0, 0], message: 'the service name "coredns" is taken by the DNS sidecar container; rename the service' });
+      }
+      vd.seq(vd.value(s.value, 'initContainers'))?.items.forEach((item) => {
+        const p = vd.pair(vd.map(item), 'name');
+        const n = vd.scalar(p?.value);
+        if (p && (n === s.name || n === 'coredns')) {
+          ctx.report({ range: rangeOf(p.value) ?? [0, 0], message: `init container name "${String(n)}" is taken by a container of the pod of service ${q(s.name)}; rename it` });
+        }
+      });
+    }
+  },
+);
+
+function hasDns(vd: ValuesDoc, svc: YAMLMap | undefined): boolean {
+  const truthy = (k: string): boolean => {
+    const v = vd.value(svc, k);
+    const seq = vd.seq(v);
+    if (seq) return seq.items.length > 0;
+    const sc = vd.scalar(v);
+    return sc !== undefined && sc !== null && sc !== false && sc !== '' && sc !== 0;
+  };
+  return truthy('dnsRecord') || truthy('additionalDnsRecords') || truthy('ports');
+}
+
+export const dnsDuplicate = defineRule(
+  {
+    id: 'sandbox/dns-duplicate',
+    severity: 'error',
+    title: 'DNS name declared by two services',
+    why: 'Inside the sandbox a name resolves to one service only; a service name or additionalDnsRecords entry claimed by two services is ambiguous and the chart rejects it.',
+  },
+  (ctx) => {
+    const vd = ctx.vd;
+    const owner = new Map<string, string>();
+    for (const s of vd.services()) {
+      if (!hasDns(vd, s.value)) continue;
+      const claims: { name: string; node: unknown }[] = [{ name: s.name, node: s.key }];
+      for (const item of vd.seq(vd.value(s.value, 'additionalDnsRecords'))?.items ?? []) {
+        const v = vd.scalar(item);
+        if (typeof v === 'string') claims.push({ name: v.toLowerCase(), node: item });
+      }
+      for (const c of claims) {
+        const o = owner.get(c.name);
+        if (o !== undefined && o !== s.name) {
+          ctx.report({ range: rangeOf(c.node) ?? [0, 0], message: `DNS name "${c.name}" of service ${q(s.name)} is already declared by service "${o}"; a name can resolve to one service only` });
+        }
+        owner.set(c.name, s.name);
+      }
+    }
+  },
+);
