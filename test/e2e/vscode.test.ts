@@ -5,15 +5,19 @@ import { strict as assert } from 'node:assert';
 import { runInHostSuites } from './harness/inHost';
 import { startSession, type Session } from './harness/session';
 import { compileSuites } from './harness/suites';
+import { startSeededCluster, type SeededCluster } from './seed';
 
 describe('real VS Code (code-server + Chromium)', function () {
   this.timeout(300_000);
   let session: Session | undefined;
+  let cluster: SeededCluster | undefined;
   let logsPrinted = false;
 
   before(async function () {
     if (process.env.K8S_SANDBOX_E2E === '0') this.skip();
-    session = await startSession();
+    session = await startSession({
+      cluster: async (scratch) => (cluster = await startSeededCluster(scratch)),
+    });
   });
 
   afterEach(function () {

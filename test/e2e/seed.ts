@@ -1,0 +1,121 @@
+// Seeds the simulated cluster with realistic sandboxes through the REAL helm and our chart/ (shared by the demo,
+// the e2e session and test:electron): a healthy multi-service release, a crash-looping one (OOMKilled restarts), a
+// Burstable one (fixture 04), and one whose agent keeps calling denied domains so Cilium drops flow.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { startCluster, type SimCluster } from '../sim/cluster';
+import type { Kubelet } from '../sim/kubelet';
+import { CREATOR_LABEL, SANDBOX_LABEL } from '../../src/core/names';
+import { helmBinary } from '../support/tools';
+import { fixturesDir, repoRoot } from './harness/paths';
+import type { ClusterHandle } from './harness/session';
+
+export const seedNamespace = 'sandboxes';
+export const seedCreator = 'demo-user';
+
+export interface SeedRelease {
+  release: string;
+  values: string;
+  role: 'healthy' | 'crashloop' | 'burstable' | 'denied-traffic';
+}
+
+export const seedReleases: SeedRelease[] = [
+  { release: 'swe-multi', values: '01-dns-multi-service-values.yaml', role: 'healthy' },
+  { release: 'oom-loop', values: '03-runtime-class-values.yaml', role: 'crashloop' },
+  { release: 'compose-burst', values: '04-compose-converted-helm-values.yaml', role: 'burstable' },
+  { release: 'agent-egress', values: '05-allow-domains-ports-scoped-values.yaml', role: 'denied-traffic' },
+];
+
+/** Domains the denied-traffic agent keeps calling (not in fixture 05's allowDomains). */
+export const deniedDomains = ['files.pythonhosted.org', 'api.openai.com', 'registry.npmjs.org'];
+
+export interface SeededCluster extends ClusterHandle {
+  sim: SimCluster;
+  /** The simulated kubelet with its typed fault and traffic handles. */
+  kubelet: Kubelet;
+  /** Pods of a seeded release, from the store. */
+  podsOf(release: string): string[];
+}
+
+export interface SeedOptions {
+  /** Keep crashing the crash-loop release and sending denied traffic (demo: on; tests drive faults themselves). */
+  timers?: boolean;
+  releases?: SeedRelease[];
+  port?: number;
+}
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out}`))));
+  });
+}
+
+export function helmInstallArgs(kubeconfig: string, r: SeedRelease): string[] {
+  return [
+    'install', r.release, join(repoRoot, 'chart'),
+    '--namespace', seedNamespace, '--create-namespace',
+    '--values', join(fixturesDir, r.values),
+    `--labels=${SANDBOX_LABEL}=true,${CREATOR_LABEL}=${seedCreator}`,
+    '--wait', '--timeout', '120s',
+    '--kubeconfig', kubeconfig,
+  ];
+}
+
+export async function startSeededCluster(scratch: string, opts: SeedOptions = {}): Promise<SeededCluster> {
+  const sim = await startCluster(opts.port ? { port: opts.port } : {});
+  const kubelet = sim.kubelet as unknown as Kubelet;
+  const timers: NodeJS.Timeout[] = [];
+  const stop = async () => {
+    for (const t of timers) clearInterval(t);
+    await sim.stop();
+  };
+  try {
+    const kubeconfig = join(scratch, 'kubeconfig.yaml');
+    sim.writeKubeconfig(kubeconfig, { user: 'admin', namespace: seedNamespace });
+    const releases = opts.releases ?? seedReleases;
+    const helm = helmBinary('3.18.0');
+    // Independent releases: install them side by side (each helm --wait's its own pods).
+    await Promise.all(releases.map((r) => run(helm, helmInstallArgs(kubeconfig, r))));
+    // The `default` service's pod first (the one the agent runs in), then the rest by name.
+    const podsOf = (release: string) =>
+      sim.store
+        .list(sim.resources.pods, seedNamespace)
+        .filter((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === release)
+        .map((p) => p.metadata.name)
+        .sort((a, b) => Number(b === `${release}-default-0`) - Number(a === `${release}-default-0`) || a.localeCompare(b));
+    if (opts.timers) startTimers(kubelet, releases, podsOf, timers);
+    const seeded = releases.map((r) => ({ namespace: seedNamespace, release: r.release, pods: podsOf(r.release) }));
+    return { sim, kubelet, kubeconfig, seeded, podsOf, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+function startTimers(kubelet: Kubelet, releases: SeedRelease[], podsOf: (r: string) => string[], timers: NodeJS.Timeout[]): void {
+  const crash = releases.find((r) => r.role === 'crashloop');
+  if (crash) {
+    const tick = () => {
+      const pod = podsOf(crash.release)[0];
+      if (pod) kubelet.faults.crash(seedNamespace, pod, undefined, { reason: 'OOMKilled', exitCode: 137 });
+    };
+    tick();
+    timers.push(setInterval(tick, 30_000));
+  }
+  const egress = releases.find((r) => r.role === 'denied-traffic');
+  if (egress) {
+    let i = 0;
+    timers.push(
+      setInterval(() => {
+        const pod = podsOf(egress.release)[0];
+        const domain = deniedDomains[i++ % deniedDomains.length];
+        if (pod) void kubelet.traffic.request({ namespace: seedNamespace, pod, destination: { domain, port: 443, protocol: 'TCP' } }).catch(() => undefined);
+      }, 3_000),
+    );
+  }
+}
