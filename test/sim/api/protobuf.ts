@@ -100,8 +100,11 @@ function decodeMessage(buf: Buffer, schema: Schema): Record<string, unknown> {
     if (kind === 'map' || kind === 'mapBytes') {
       const [k, v] = value as [string, string];
       out[name] = { ...((out[name] as Record<string, string>) ?? {}), [k]: v };
-    } else if (repeated) (out[name] = (out[name] as unknown[]) ?? []) && (out[name] as unknown[]).push(value);
-    else out[name] = value;
+    } else if (repeated) {
+      const list = (out[name] as unknown[] | undefined) ?? [];
+      list.push(value);
+      out[name] = list;
+    } else out[name] = value;
   }
   return out;
 }
