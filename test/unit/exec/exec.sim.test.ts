@@ -1,7 +1,7 @@
 // The exec layer, runCommand and the terminal state machine against the simulated cluster (real client-node,
 // real WebSocket, commands running as real processes with a pty).
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
@@ -9,7 +9,8 @@ import { startCluster, type SimCluster } from '../../sim/cluster';
 import { startExec } from '../../../src/core/exec/session';
 import { runCommand } from '../../../src/core/exec/runCommand';
 import { readContainerState } from '../../../src/core/exec/podState';
-import { SHELL_COMMAND, ShellSession } from '../../../src/core/exec/shellSession';
+import { SHELL_COMMAND, ShellSession, asUserCommand } from '../../../src/core/exec/shellSession';
+import { addEphemeralContainer } from '../../../src/core/exec/ephemeral';
 import type { KubeletFaults } from '../../sim/kubelet/faults';
 
 const NS = 'default';
@@ -33,12 +34,12 @@ async function collect(s: ReturnType<typeof startExec>): Promise<string> {
 }
 
 /** A terminal over the real exec layer: the state machine with real ports, and a screen we can read. */
-function terminal(kc: KubeConfig, pod: string, container: string) {
+function terminal(kc: KubeConfig, pod: string, container: string, command: string[] = [...SHELL_COMMAND]) {
   let screen = '';
   const closed: Array<number | undefined> = [];
   const shell = new ShellSession(
     {
-      start: (cols, rows) => startExec(kc, { namespace: NS, pod, container, command: [...SHELL_COMMAND] }, { stdin: true, tty: true, cols, rows }),
+      start: (cols, rows) => startExec(kc, { namespace: NS, pod, container, command }, { stdin: true, tty: true, cols, rows }),
       containerState: () => readContainerState(kc, NS, pod, container),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     },
@@ -87,7 +88,10 @@ describe('exec layer against the simulated cluster', function () {
     mkdirSync(bb);
     writeFileSync(join(bb, 'timeout'), '#!/bin/sh\ns="$1"; shift\nme=$$\n(sleep "$s"; kill -TERM "$me") &\nexec "$@"\n');
     chmodSync(join(bb, 'timeout'), 0o755);
-    await Promise.all([makePod('t1'), makePod('t2', [{ name: 'PATH', value: `${bb}:/usr/local/bin:/usr/bin:/bin` }]), makePod('t3')]);
+    const bare = join(dir, 'bare-bin');
+    mkdirSync(bare);
+    symlinkSync('/bin/sh', join(bare, 'sh'));
+    await Promise.all([makePod('t4', [{ name: 'PATH', value: bare }]), makePod('t5'), makePod('t1'), makePod('t2', [{ name: 'PATH', value: `${bb}:/usr/local/bin:/usr/bin:/bin` }]), makePod('t3')]);
   });
 
   after(async () => {
@@ -179,5 +183,31 @@ describe('exec layer against the simulated cluster', function () {
     assert.equal(r.restart.oomKilled, true);
     assert.equal(r.restart.exitCode, 137);
     assert.equal(r.restart.restartsAfter, (before?.restartCount ?? 0) + 1);
+  });
+
+  it('terminal as user: runuser switches the user; without runuser/su it says what is needed', async () => {
+    const t = terminal(kc, 't5', 'main', asUserCommand('nobody'));
+    t.shell.open(80, 24);
+    t.shell.input('id -un\r');
+    await t.expect(/[\r\n]nobody\r\n/);
+    t.shell.dispose();
+    const bare = terminal(kc, 't4', 'main', asUserCommand('nobody'));
+    bare.shell.open(80, 24);
+    await bare.expect(/needs runuser \(util-linux, as root\) or su/);
+    await bare.expect(/Could not switch user \(exit code 125\)/);
+    bare.shell.dispose();
+  });
+
+  it('ephemeral debug container: added through the subresource, then a shell runs in it', async () => {
+    const name = await addEphemeralContainer(kc, { namespace: NS, pod: 't1', targetContainer: 'main', image: 'busybox:1.36', timeoutMs: 15000 });
+    assert.match(name, /^debug-[0-9a-f]{6}$/);
+    const pod = await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: NS, name: 't1' });
+    const ec = pod.spec?.ephemeralContainers?.find((e) => e.name === name);
+    assert.equal(ec?.targetContainerName, 'main');
+    const t = terminal(kc, 't1', name);
+    t.shell.open(80, 24);
+    t.shell.input('echo dbg-$((3*3))\r');
+    await t.expect(/dbg-9/);
+    t.shell.dispose();
   });
 });
