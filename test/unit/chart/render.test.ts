@@ -86,6 +86,16 @@ describe('chart: rendered objects', function () {
     assert.equal(computePodQos(podSpec(sts(objs, 'default'))), 'Burstable');
   });
 
+  it('QoS: init containers without resources get those of the service container, so the pod stays Guaranteed', async () => {
+    const init = (i: number, k: string, v: string): string => `services.default.initContainers[${i}].${k}=${v}`;
+    const objs = await render(H3, 'r1', [F05], [init(0, 'name', 'wait'), init(0, 'image', 'busybox:1.36'), init(1, 'name', 'big'), init(1, 'image', 'busybox:1.36'), init(1, 'resources.limits.cpu', '1'), init(1, 'resources.limits.memory', '1Gi')]);
+    const spec = podSpec(sts(objs, 'default'));
+    assert.deepEqual(spec.initContainers[0].resources, spec.containers[0].resources);
+    assert.deepEqual(spec.initContainers[1].resources, { limits: { cpu: 1, memory: '1Gi' } });
+    assert.deepEqual(spec.initContainers[0].env, [{ name: 'AGENT_ENV', value: 'r1' }]);
+    assert.equal(computePodQos(spec), 'Guaranteed');
+  });
+
   it('runtimeClassName: gvisor by default, runc when asked, omitted for CLUSTER_DEFAULT (fixture 03)', async () => {
     const objs = await render(H3, 'r1', [F03]);
     const rc = (svc: string): unknown => podSpec(sts(objs, svc)).runtimeClassName;

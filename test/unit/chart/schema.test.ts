@@ -96,6 +96,20 @@ describe('chart: values.schema.json', () => {
     });
   });
 
+  it('every value has a row in the README values tables', () => {
+    const readme = readFileSync(join(chartDir, 'README.md'), 'utf8');
+    const rows = new Set([...readme.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]));
+    const props = (node: Json): { [k: string]: Json } => (isMap(node) && isMap(node.properties) ? node.properties : {});
+    const keys: string[] = [];
+    for (const [k, v] of Object.entries(props(schema))) {
+      const nested = Object.keys(props(v));
+      if (nested.length && k !== 'services') keys.push(...nested.map((n) => `${k}.${n}`));
+      else keys.push(k);
+    }
+    keys.push(...Object.keys(props((schema.definitions as { [k: string]: Json }).service)));
+    assert.deepEqual(keys.filter((k) => !rows.has(k)), []);
+  });
+
   it('checks the shapes users get wrong', () => {
     const validate = compile();
     const bad: Json[] = [
