@@ -34,7 +34,10 @@ describe('real VS Code (code-server + Chromium)', function () {
     assert.ok(session?.browser);
     const result = await runInHostSuites(session.server, session.browser, compileSuites());
     const text = result.output.join('\n');
-    if (result.exitCode !== 0 || process.env.E2E_VERBOSE) process.stdout.write(`${text}\n`);
+    // Print mocha's report from the host (skipping the workbench's connection chatter before it).
+    const first = result.output.findIndex((l) => /^ {2}\S/.test(l));
+    const report = result.exitCode !== 0 || first < 0 ? text : result.output.slice(first).join('\n');
+    process.stdout.write(`${report.replace(/^/gm, '      ')}\n`);
     assert.equal(result.exitCode, 0, 'in-host mocha reported failures (output above)');
     assert.match(text, /\d+ passing/, 'in-host mocha ran no test');
   });

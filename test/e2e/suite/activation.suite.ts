@@ -5,12 +5,42 @@ import { e2eContext } from './context';
 
 const id = 'k8s-sandbox.k8s-sandbox';
 
+/** The command ids agreed between the features (team contract): each must ship in the manifest and work. */
+const contractCommands = [
+  'k8sSandbox.installSandbox',
+  'k8sSandbox.tearDown',
+  'k8sSandbox.tearDownAllMine',
+  'k8sSandbox.openTerminal',
+  'k8sSandbox.openTerminalAsUser',
+  'k8sSandbox.runCommand',
+  'k8sSandbox.debugEphemeral',
+  'k8sSandbox.showLogs',
+  'k8sSandbox.copyPodName',
+  'k8sSandbox.forceDeletePod',
+  'k8sSandbox.refresh',
+  'k8sSandbox.retry',
+  'k8sSandbox.selectContext',
+  'k8sSandbox.selectNamespace',
+  'k8sSandbox.openInspector',
+];
+
 describe('activation (in the extension host)', () => {
   it('is installed and activates without error', async () => {
     const ext = vscode.extensions.getExtension(id);
     assert.ok(ext, `${id} is not installed`);
     await ext.activate();
     assert.equal(ext.isActive, true);
+  });
+
+  it('contributes every agreed command in the installed manifest, in the K8s Sandbox category', () => {
+    const ext = vscode.extensions.getExtension(id);
+    assert.ok(ext);
+    const contributed: { command: string; category?: string }[] = ext.packageJSON?.contributes?.commands ?? [];
+    const ids = new Set(contributed.map((c) => c.command));
+    const missing = contractCommands.filter((c) => !ids.has(c));
+    assert.deepEqual(missing, [], `missing from package.json contributes.commands: ${missing.join(', ')}`);
+    const wrongCategory = contributed.filter((c) => c.category !== 'K8s Sandbox').map((c) => c.command);
+    assert.deepEqual(wrongCategory, []);
   });
 
   it('registers every command contributed in package.json', async () => {
