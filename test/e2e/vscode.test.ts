@@ -2,16 +2,26 @@
 // layer 1 (mocha inside the extension host) then layer 2 (Playwright UI scenarios). Set K8S_SANDBOX_E2E=0 to skip
 // while iterating on something else; CI never sets it.
 import { strict as assert } from 'node:assert';
+import type { Page } from 'playwright-core';
+import { newPage } from './harness/browser';
 import { runInHostSuites } from './harness/inHost';
 import { startSession, type Session } from './harness/session';
 import { compileSuites } from './harness/suites';
+import { openWorkbench } from './harness/workbench';
+import type { ScenarioEnv } from './scenarios/env';
 import { startSeededCluster, type SeededCluster } from './seed';
 
 describe('real VS Code (code-server + Chromium)', function () {
   this.timeout(300_000);
   let session: Session | undefined;
   let cluster: SeededCluster | undefined;
+  let page: Page | undefined;
   let logsPrinted = false;
+  const env: ScenarioEnv = {
+    session: () => must(session, 'session'),
+    cluster: () => must(cluster, 'cluster'),
+    page: () => must(page, 'page'),
+  };
 
   before(async function () {
     if (process.env.K8S_SANDBOX_E2E === '0') this.skip();
@@ -41,4 +51,19 @@ describe('real VS Code (code-server + Chromium)', function () {
     assert.equal(result.exitCode, 0, 'in-host mocha reported failures (output above)');
     assert.match(text, /\d+ passing/, 'in-host mocha ran no test');
   });
+
+  describe('layer 2: UI scenarios (Playwright)', () => {
+    before(async () => {
+      page = await newPage(must(env.session().browser, 'browser'));
+      await openWorkbench(page, env.session().server);
+    });
+    after(async () => {
+      await page?.context().close();
+    });
+  });
 });
+
+function must<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new Error(`e2e ${what} is not running (see the before hook's error)`);
+  return v;
+}
