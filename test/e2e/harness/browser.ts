@@ -2,7 +2,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumPath, resultsDir } from './paths';
+import { chromiumPath, repoRoot, resultsDir } from './paths';
+
+/** Set by `npm run screenshots`: steps marked for the README also land in media/screenshots/. */
+const publishDir = process.env.K8S_SANDBOX_SCREENSHOTS ? join(repoRoot, 'media', 'screenshots') : undefined;
 
 export const chromiumArgs = [
   '--no-sandbox',
@@ -39,6 +42,15 @@ export class Shots {
     this.n++;
     const file = join(this.dir, `${String(this.n).padStart(2, '0')}-${step.replace(/[^a-z0-9-]+/gi, '-')}.png`);
     await page.screenshot({ path: file }).catch(() => undefined);
+    return file;
+  }
+  /** A step screenshot that README also uses (media/screenshots/<name>.png when publishing). */
+  async publish(page: Page, name: string): Promise<string> {
+    const file = await this.take(page, name);
+    if (publishDir) {
+      mkdirSync(publishDir, { recursive: true });
+      await page.screenshot({ path: join(publishDir, `${name}.png`) });
+    }
     return file;
   }
 }
