@@ -49,7 +49,7 @@ export class Handlers {
     const m = req.method ?? 'GET';
     if (t.subresource === 'scale') return this.scale(req, res, t, body);
     if (t.subresource && !['status', 'finalize', 'ephemeralcontainers'].includes(t.subresource)) throw methodNotAllowed();
-    if (m === 'GET' && !t.name) return q.get('watch') === 'true' || q.get('watch') === '1' ? this.watch(res, t, q) : this.list(req, res, t, q);
+    if (m === 'GET' && !t.name) return q.get('watch') === 'true' || q.get('watch') === '1' ? this.watch(req, res, t, q) : this.list(req, res, t, q);
     if (m === 'GET') return this.get(req, res, t, q);
     if (m === 'POST' && !t.name) return this.create(req, res, t, q, body);
     if (m === 'PUT' && t.name) return this.replace(req, res, t, q, body);
@@ -97,8 +97,17 @@ export class Handlers {
     sendJson(res, 200, `${head.slice(0, -1)},"items":[${items.map(toJson).join(',')}]}`);
   }
 
-  private watch(res: ServerResponse, t: Target, q: URLSearchParams): void {
+  private watch(req: IncomingMessage, res: ServerResponse, t: Target, q: URLSearchParams): void {
+    const include = q.get('includeObject');
+    const table = wantsTable(req.headers.accept)
+      ? (o: KubeObject, first: boolean): unknown => {
+          const tbl = toTable(t.type, [o], { resourceVersion: o.metadata.resourceVersion }, include) as { columnDefinitions?: unknown[] };
+          if (!first) tbl.columnDefinitions = [];
+          return tbl;
+        }
+      : undefined;
     this.ctx.watches.serve(res, {
+      table,
       type: t.type,
       namespace: t.namespace,
       matches: this.matchers(t, q),

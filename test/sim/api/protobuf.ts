@@ -81,6 +81,16 @@ const schemas: Record<string, Schema> = {
     3: ['imagePullSecrets', localRef, 'repeated'],
     4: ['automountServiceAccountToken', 'bool'],
   },
+  SelfSubjectAccessReview: {
+    1: ['metadata', objectMeta],
+    2: [
+      'spec',
+      {
+        1: ['resourceAttributes', { 1: ['namespace', 'string'], 2: ['verb', 'string'], 3: ['group', 'string'], 4: ['version', 'string'], 5: ['resource', 'string'], 6: ['subresource', 'string'], 7: ['name', 'string'] }],
+        2: ['nonResourceAttributes', { 1: ['path', 'string'], 2: ['verb', 'string'] }],
+      },
+    ],
+  },
   DeleteOptions: {
     1: ['gracePeriodSeconds', 'int'],
     2: ['preconditions', { 1: ['uid', 'string'], 2: ['resourceVersion', 'string'] }],

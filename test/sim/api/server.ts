@@ -10,7 +10,7 @@ import type { KubeletLike } from '../kubeletApi';
 import { resources } from '../resources';
 import type { HandlerContext } from './handlers';
 import { Handlers } from './handlers';
-import { readBody } from './body';
+import { decodeBody, readBody } from './body';
 import { aggregated, aggregatedType, apiGroupList, apiVersions, openapiDocFor, openapiRoot, resourceList, VERSION_INFO } from './discovery';
 import { bind, evict, execTarget, logsTarget, serveExecUpgrade, serveLogs } from './pods';
 import { parseResourcePath } from './router';
@@ -133,7 +133,7 @@ export class ApiServer {
       if (t.type === resources.pods && t.subresource === 'exec') throw new ApiError(400, 'BadRequest', 'Upgrade request required');
       if (t.type === resources.pods && t.subresource === 'eviction' && req.method === 'POST') return evict(this.opts.ctx.store, this.opts.ctx.owners, t.namespace!, t.name!, req, body, res);
       if (t.type === resources.pods && t.subresource === 'binding' && req.method === 'POST') return bind(this.opts.ctx.store, t.namespace!, t.name!, req, body, res);
-      if (t.type.resource === 'selfsubjectaccessreviews' && req.method === 'POST') return this.review(res, user, body);
+      if (t.type.resource === 'selfsubjectaccessreviews' && req.method === 'POST') return this.review(res, user, decodeBody(body, req.headers['content-type']));
       await this.handlers.handle(req, res, t, q, body);
     } catch (e) {
       sendError(res, e);
@@ -181,8 +181,8 @@ export class ApiServer {
   }
 
   /** SelfSubjectAccessReview (what `kubectl auth can-i` asks). */
-  private review(res: ServerResponse, user: User, body: Buffer): void {
-    const r = JSON.parse(body.toString('utf8') || '{}') as any;
+  private review(res: ServerResponse, user: User, body: unknown): void {
+    const r = (body ?? {}) as any;
     const a = r.spec?.resourceAttributes ?? {};
     const type = resources.all().find((x) => x.resource === a.resource && (a.group === undefined || x.group === a.group));
     const ok = type ? allowed(user, { verb: a.verb ?? 'get', type, namespace: a.namespace || undefined, name: a.name }) : user.namespace === undefined;

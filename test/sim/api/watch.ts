@@ -12,6 +12,8 @@ export interface WatchRequest {
   matches: Matcher[];
   resourceVersion?: string;
   sendInitialEvents: boolean;
+  /** Event objects as meta.k8s.io Tables (kubectl get -w); column definitions only in the first event. */
+  table?: (o: KubeObject, first: boolean) => unknown;
   allowBookmarks: boolean;
   timeoutSeconds?: number;
 }
@@ -40,8 +42,12 @@ export class Watches {
     const inScope = (o: KubeObject): boolean => (w.namespace === undefined || o.metadata.namespace === w.namespace) && w.matches.every((m) => m(o));
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();
+    let first = true;
     const send = (type: string, object: unknown): void => {
-      if (!res.writableEnded) res.write(JSON.stringify({ type, object }) + '\n');
+      if (res.writableEnded) return;
+      const body = w.table && type !== 'ERROR' && type !== 'BOOKMARK' ? w.table(object as KubeObject, first) : object;
+      if (body !== object) first = false;
+      res.write(JSON.stringify({ type, object: body }) + '\n');
     };
     const expired = (rv: string): void => {
       send('ERROR', {
