@@ -26,7 +26,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{/* All labels of the release's objects as YAML: user labels first, so the chart's own win on a clash. */}}
 {{- define "sandbox.labels" -}}
 {{- $l := dict -}}
-{{- range $k, $v := .Values.labels | default dict }}{{ $_ := set $l $k (toString $v) }}{{ end -}}
+{{- range $k, $v := .Values.labels | default dict }}{{ $_ := set $l $k (include "sandbox.str" $v) }}{{ end -}}
 {{- $_ := set $l "helm.sh/chart" (printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-") -}}
 {{- $_ = set $l "app.kubernetes.io/managed-by" .Release.Service -}}
 {{- $_ = set $l "app.kubernetes.io/version" (toString .Chart.AppVersion) -}}
@@ -37,7 +37,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{/* User annotations as a string map (YAML). */}}
 {{- define "sandbox.annotations" -}}
 {{- $a := dict -}}
-{{- range $k, $v := .Values.annotations | default dict }}{{ $_ := set $a $k (toString $v) }}{{ end -}}
+{{- range $k, $v := .Values.annotations | default dict }}{{ $_ := set $a $k (include "sandbox.str" $v) }}{{ end -}}
 {{- toYaml $a -}}
 {{- end -}}
 
@@ -120,9 +120,19 @@ annotations:
 {{- dict "name" (index $parts 0) "mountPath" (index $parts 1) "readOnly" $ro | toJson -}}
 {{- end -}}
 
+{{/* A value as Kubernetes wants it in a string field. Helm reads YAML numbers as floats, which print as
+     1e+06: whole numbers are printed as integers instead. */}}
+{{- define "sandbox.str" -}}
+{{- if and (kindIs "float64" .) (eq . (floor .)) -}}
+{{- int64 . -}}
+{{- else -}}
+{{- toString . -}}
+{{- end -}}
+{{- end -}}
+
 {{/* A list rendered as YAML strings (numbers and booleans quoted: Kubernetes wants strings). */}}
 {{- define "sandbox.stringList" -}}
-{{- range $i, $v := . }}{{ if $i }}{{ "\n" }}{{ end }}- {{ toString $v | toJson }}{{ end -}}
+{{- range $i, $v := . }}{{ if $i }}{{ "\n" }}{{ end }}- {{ include "sandbox.str" $v | toJson }}{{ end -}}
 {{- end -}}
 
 {{/* env entries as YAML list items (values quoted). */}}
@@ -135,7 +145,7 @@ annotations:
   {{- else if kindIs "invalid" .value }}
   value: ""
   {{- else }}
-  value: {{ toString .value | toJson }}
+  value: {{ include "sandbox.str" .value | toJson }}
   {{- end }}
 {{- end }}
 {{- end -}}

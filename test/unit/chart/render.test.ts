@@ -1,6 +1,8 @@
 // What the chart renders for the shared fixtures: QoS, runtime classes, timeouts, labels, volumes; and that
 // helm 3.18 and helm 4.1 render the same objects.
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computePodQos } from '../../../src/core/kube/qos';
 import { helmVersions } from '../../support/tools';
@@ -21,13 +23,23 @@ describe('chart: rendered objects', function () {
   this.timeout(60_000);
   const levels = { low: [30, 300, 330], medium: [10, 180, 200], high: [5, 90, 120], critical: [2, 90, 120] } as const;
 
+  let dir: string;
+  let numbersFile: string;
+
   before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'chart-render-'));
+    numbersFile = join(dir, 'numbers-values.yaml');
+    // Helm reads YAML numbers as floats; string fields must still get plain digits.
+    writeFileSync(numbersFile, 'labels: {cost: 1000000}\nannotations: {budget: 12345678}\nservices:\n  default:\n    image: a\n    args: [1000000, 1.5e7, 0.25, true]\n    env: [{name: BIG, value: 1000000}]\n');
     await Promise.all([
       ...helmVersions.flatMap((v) => validFixtures.map((f) => render(v, 'r1', [fx(f)]))),
       ...Object.keys(levels).map((l) => render(H3, 'r1', [F05], [`timeouts.riskLevel=${l}`])),
     ]);
   });
-  after(cleanupHelmHome);
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    cleanupHelmHome();
+  });
 
   it('helm 3.18 and helm 4.1 render the same objects for every fixture', async () => {
     for (const f of validFixtures) {
@@ -190,6 +202,15 @@ describe('chart: rendered objects', function () {
     const v = podSpec(sts(objs, 'victim')).containers[0];
     assert.deepEqual(v.readinessProbe.exec.command, ['curl', '-f', 'http://localhost:8080/health']);
     assert.deepEqual(v.securityContext, { runAsUser: 1000, runAsGroup: 1000 });
+  });
+
+  it('numbers in string fields (args, env, labels, annotations) are written as plain digits', async () => {
+    const s = sts(await render(H3, 'r1', [numbersFile]), 'default');
+    const c = podSpec(s).containers[0];
+    assert.deepEqual(c.args, ['1000000', '15000000', '0.25', 'true']);
+    assert.deepEqual(c.env[1], { name: 'BIG', value: '1000000' });
+    assert.equal(s.metadata.labels.cost, '1000000');
+    assert.equal(s.spec.template.metadata.annotations.budget, '12345678');
   });
 
   it('serviceAccount: none by default, created and used when asked, token never mounted unless asked', async () => {

@@ -14,12 +14,13 @@ type Schema = { [k: string]: Json };
 const schema = JSON.parse(readFileSync(join(chartDir, 'values.schema.json'), 'utf8')) as Schema;
 const defaults = parse(readFileSync(join(chartDir, 'values.yaml'), 'utf8')) as Json;
 
-/** Helm's coalescing of user values over chart defaults: maps merge deeply, null deletes, the rest replaces. */
+/** Helm's coalescing of user values over chart defaults: maps merge deeply, the rest replaces; a null deletes a
+ *  default (and stays null where there is none). */
 function coalesce(base: Json, over: Json): Json {
   if (!isMap(base) || !isMap(over)) return over;
   const out: { [k: string]: Json } = { ...base };
   for (const [k, v] of Object.entries(over)) {
-    if (v === null) delete out[k];
+    if (v === null && k in base) delete out[k];
     else out[k] = k in base ? coalesce(base[k], v) : v;
   }
   return out;
