@@ -90,10 +90,10 @@ export class Store {
     return this.oldestRv;
   }
 
-  /** Expire every RV up to now (fault injection: the next watch from an old RV gets 410). */
+  /** Expire every RV up to and including now (fault injection: the next watch from any of them gets 410). */
   expireHistory(): void {
     this.log = [];
-    this.oldestRv = this.rv;
+    this.oldestRv = this.rv + 1;
   }
 
   private bucket(type: ResourceType): Map<string, { type: ResourceType; object: KubeObject }> {
