@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { helmVersions } from '../../support/tools';
 import {
+  chartDir,
   cleanupHelmHome,
   fixturesDir,
   helm,
@@ -33,7 +34,7 @@ describe('chart: agent-env fixtures with the real helm', function () {
     // Start every helm run at once; the tests below read the memoised results.
     await Promise.all(
       helmVersions.flatMap((v) => [
-        ...valid.flatMap((f) => [helm(v, ['lint', join(__dirname, '../../../chart'), '-f', f]), helm(v, lintArgs([f])), helm(v, templateArgs('r1', [f]))]),
+        ...valid.flatMap((f) => [helm(v, ['lint', chartDir, '-f', f]), helm(v, lintArgs([f])), helm(v, templateArgs('r1', [f]))]),
         ...invalid.flatMap((f) => [helm(v, lintArgs([f])), helm(v, templateArgs('r1', [f]))]),
       ]),
     );
@@ -51,7 +52,7 @@ describe('chart: agent-env fixtures with the real helm', function () {
       for (const f of validFixtures) {
         const file = join(fixturesDir, f);
         it(`lints ${f} (plain and --strict)`, async () => {
-          const plain = await helm(v, ['lint', join(__dirname, '../../../chart'), '-f', file]);
+          const plain = await helm(v, ['lint', chartDir, '-f', file]);
           assert.equal(plain.code, 0, plain.stdout + plain.stderr);
           const strict = await helm(v, lintArgs([file]));
           assert.equal(strict.code, 0, strict.stdout + strict.stderr);
