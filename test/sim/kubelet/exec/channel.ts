@@ -111,10 +111,12 @@ export class ChannelConnection {
       if (payload.length) this.handlers.stdin(payload);
     } else if (channel === RESIZE) {
       try {
-        const size = JSON.parse(payload.toString('utf8')) as { Width?: number; Height?: number };
-        if (Number.isInteger(size.Width) && Number.isInteger(size.Height) && size.Width! > 0 && size.Height! > 0) {
-          this.handlers.resize(size.Width!, size.Height!);
-        }
+        // Go's JSON decoder matches field names case-insensitively: client-node sends `width`/`height`.
+        const raw = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
+        const get = (k: string): unknown => Object.entries(raw).find(([key]) => key.toLowerCase() === k)?.[1];
+        const w = get('width');
+        const h = get('height');
+        if (Number.isInteger(w) && Number.isInteger(h) && (w as number) > 0 && (h as number) > 0) this.handlers.resize(w as number, h as number);
       } catch {
         /* a malformed resize is ignored, as the kubelet's decoder loop does */
       }

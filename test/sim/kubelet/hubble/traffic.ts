@@ -83,7 +83,7 @@ export class Traffic {
       return { peer: this.endpointOf(b), ip: b.podIP!, names: [] };
     }
     const ip = dest.ip ?? externalAddress(dest.domain ?? '');
-    const pod = this.d.runtimes().find((p) => p.podIP === ip);
+    const pod = this.d.runtimes().find((p) => p.podIP === ip && p.podIP !== p.hostIP);
     if (pod) return { peer: this.endpointOf(pod), ip, names };
     const host = this.d.runtimes().find((p) => p.hostIP === ip);
     if (host) return { peer: hostEndpoint(ip, host.node, host.node === src.node), ip, names };
