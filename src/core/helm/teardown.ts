@@ -1,7 +1,8 @@
 // Tear Down (one or many) and Tear Down All Mine: `helm uninstall --wait` per release. "Mine" is decided by
 // the creator label on the release record, never by namespace: a namespace is never wiped or deleted.
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { SandboxError, cancelled } from '../../platform/errors';
-import { CREATOR_LABEL, SANDBOX_LABEL, validateNamespace, validateReleaseName } from '../names';
+import { CREATOR_LABEL, INSTANCE_LABEL, SANDBOX_LABEL, validateNamespace, validateReleaseName } from '../names';
 import { listCommand, uninstallCommand, type HelmRelease, type HelmTarget } from './commands';
 import { runHelm, type LineSink } from './runner';
 
@@ -20,6 +21,8 @@ export interface TearDownOptions {
   onDone?: (r: ReleaseRef, error?: unknown) => void;
   /** Releases uninstalled at once. */
   parallel?: number;
+  /** When given, also waits for the release's pods to be gone (helm waits only for the objects it made). */
+  kc?: KubeConfig;
 }
 
 export interface TearDownResult {
@@ -40,6 +43,7 @@ export async function tearDown(refs: ReleaseRef[], o: TearDownOptions): Promise<
       try {
         o.sink?.(`helm uninstall ${r.release} in ${r.namespace}…`, 'stderr');
         await runHelm(uninstallCommand(o.helm, { ...r, timeoutSeconds: o.timeoutSeconds }), { env: o.env, signal: o.signal, sink: o.sink });
+        if (o.kc) await podsGone(o.kc, r, o.timeoutSeconds, o.signal);
         result.removed.push(r);
         o.onDone?.(r);
       } catch (e) {
@@ -69,4 +73,19 @@ export async function listMine(
   }
   const releases = await runHelm(listCommand(o.helm, { namespace: o.fallbackNamespace, selector }), { env: o.env, signal: o.signal });
   return { releases, scope: o.fallbackNamespace };
+}
+
+/** Waits until no pod of the release is left (StatefulSet pods go by garbage collection after their grace period). */
+async function podsGone(kc: KubeConfig, r: ReleaseRef, timeoutSeconds: number, signal?: AbortSignal): Promise<void> {
+  const api = kc.makeApiClient(CoreV1Api);
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const pods = (await api.listNamespacedPod({ namespace: r.namespace, labelSelector: `${INSTANCE_LABEL}=${r.release}` })).items;
+    if (pods.length === 0) return;
+    if (signal?.aborted) throw cancelled('Tear down');
+    if (Date.now() > deadline) {
+      throw new SandboxError('CleanupIncomplete', `${r.release}: ${pods.length} pod(s) still terminating after ${timeoutSeconds}s (${pods.map((p) => p.metadata?.name).join(', ')})`);
+    }
+    await new Promise((res) => setTimeout(res, 500));
+  }
 }

@@ -27,6 +27,7 @@ export async function runTearDown(ctx: CommandContext, refs: ReleaseRef[]): Prom
     uninstall(refs, {
       helm: setup.target,
       env: setup.env,
+      kc: setup.snapshot.kubeConfig,
       timeoutSeconds: UNINSTALL_TIMEOUT_SECONDS,
       signal,
       sink: (l) => log.line(l),
