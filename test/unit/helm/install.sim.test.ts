@@ -240,6 +240,11 @@ for (const version of helmVersions) {
       const { releases, scope } = await listMine('alice', { helm, env, fallbackNamespace: NS });
       assert.equal(scope, 'all');
       assert.deepEqual(releases.map((r) => r.name), [mine]);
+      // A user who may not list secrets cluster-wide falls back to their namespace.
+      const restricted = c.writeKubeconfig(home.path('restricted-kubeconfig'), { user: 'restricted' });
+      const limited = await listMine('alice', { helm: { ...helm, kubeconfig: restricted }, env: { ...env, KUBECONFIG: restricted }, fallbackNamespace: c.restrictedNamespace });
+      assert.equal(limited.scope, c.restrictedNamespace);
+      assert.deepEqual(limited.releases.map((r) => r.name), c.restrictedNamespace === NS ? [mine] : []);
       await tearDown(releases.map((r) => ({ namespace: r.namespace, release: r.name })), { helm, env, kc, timeoutSeconds: 60 });
       assert.deepEqual(leftovers(c, mine), []);
       assert.equal((await runHelm(statusCommand(helm, { release: theirs, namespace: NS }), { env })).status, 'deployed');
