@@ -1,6 +1,6 @@
 // In-memory object store of the simulated cluster: one global resourceVersion counter, as etcd gives a real
 // API server, and an event log that watches resume from (and that answers 410 once an RV falls out of it).
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
 export interface ObjectMeta {
@@ -61,6 +61,10 @@ export class ApiError extends Error {
 export const gvr = (t: ResourceType): string => `${t.group || 'core'}/${t.version}/${t.resource}`;
 const keyOf = (t: ResourceType, namespace: string | undefined, name: string): string =>
   `${t.namespaced ? namespace ?? '' : ''}/${name}`;
+
+// generateName suffixes use apimachinery's alphabet (no vowels, no confusable digits).
+const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const suffix = (): string => Array.from(randomBytes(5), (b) => SUFFIX_ALPHABET[b % SUFFIX_ALPHABET.length]).join('');
 
 // Byte order, as etcd keys sort (localeCompare is slow and locale dependent).
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -141,7 +145,7 @@ export class Store {
     const obj = clone(input);
     const meta = obj.metadata ?? ({} as ObjectMeta);
     obj.metadata = meta;
-    if (!meta.name && meta.generateName) meta.name = meta.generateName + randomUUID().replace(/-/g, '').slice(0, 5);
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + suffix();
     if (!meta.name) throw new ApiError(422, 'Invalid', `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, { kind: type.kind });
     if (!type.namespaced) delete meta.namespace;
     const key = keyOf(type, meta.namespace, meta.name);
