@@ -7,6 +7,7 @@ import { startCluster, type SimCluster } from '../sim/cluster';
 import type { Kubelet } from '../sim/kubelet';
 import { CREATOR_LABEL, SANDBOX_LABEL } from '../../src/core/names';
 import { helmBinary } from '../support/tools';
+import { startControl } from './harness/control';
 import { fixturesDir, repoRoot } from './harness/paths';
 import type { ClusterHandle } from './harness/session';
 
@@ -42,6 +43,8 @@ export interface SeedOptions {
   timers?: boolean;
   releases?: SeedRelease[];
   port?: number;
+  /** Open the loopback control endpoint the in-host suites use to inject faults and traffic. */
+  control?: boolean;
 }
 
 function run(cmd: string, args: string[]): Promise<void> {
@@ -70,8 +73,10 @@ export async function startSeededCluster(scratch: string, opts: SeedOptions = {}
   const sim = await startCluster(opts.port ? { port: opts.port } : {});
   const kubelet = sim.kubelet as unknown as Kubelet;
   const timers: NodeJS.Timeout[] = [];
+  const closers: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const t of timers) clearInterval(t);
+    for (const c of closers) await c();
     await sim.stop();
   };
   try {
@@ -90,7 +95,13 @@ export async function startSeededCluster(scratch: string, opts: SeedOptions = {}
         .sort((a, b) => Number(b === `${release}-default-0`) - Number(a === `${release}-default-0`) || a.localeCompare(b));
     if (opts.timers) startTimers(kubelet, releases, podsOf, timers);
     const seeded = releases.map((r) => ({ namespace: seedNamespace, release: r.release, pods: podsOf(r.release) }));
-    return { sim, kubelet, kubeconfig, seeded, podsOf, stop };
+    const handle: SeededCluster = { sim, kubelet, kubeconfig, seeded, podsOf, stop };
+    if (opts.control) {
+      const control = await startControl(handle);
+      closers.push(control.close);
+      handle.control = { url: control.url, token: control.token };
+    }
+    return handle;
   } catch (e) {
     await stop();
     throw e;

@@ -26,7 +26,7 @@ describe('real VS Code (code-server + Chromium)', function () {
   before(async function () {
     if (process.env.K8S_SANDBOX_E2E === '0') this.skip();
     session = await startSession({
-      cluster: async (scratch) => (cluster = await startSeededCluster(scratch)),
+      cluster: async (scratch) => (cluster = await startSeededCluster(scratch, { control: true })),
     });
   });
 

@@ -15,6 +15,7 @@ import { fixturesDir, repoRoot, vsixPath } from './paths';
 export interface ClusterHandle {
   kubeconfig: string;
   seeded: E2EContext['seeded'];
+  control?: E2EContext['control'];
   stop(): Promise<void>;
 }
 
@@ -90,6 +91,7 @@ export async function startSession(opts: SessionOptions = {}): Promise<Session> 
       workspace,
       helmPath,
       seeded: cluster?.seeded ?? [],
+      control: cluster?.control,
     };
     writeFileSync(contextFile, JSON.stringify(context));
     const env: Record<string, string> = { K8S_SANDBOX_E2E_CONTEXT: contextFile };

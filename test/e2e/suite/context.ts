@@ -10,6 +10,21 @@ export interface E2EContext {
   helmPath: string;
   /** Releases the harness seeded into the simulated cluster: namespace/release -> pods. */
   seeded: { namespace: string; release: string; pods: string[] }[];
+  /** Loopback endpoint (test/e2e/harness/control.ts) that injects faults and traffic into the sim. */
+  control?: { url: string; token: string };
+}
+
+export type ControlRequest =
+  | { op: 'crash'; namespace: string; pod: string; container?: string; reason: 'OOMKilled' | 'Error' }
+  | { op: 'traffic'; namespace: string; pod: string; domain: string; port: number };
+
+/** Asks the harness to act on the simulated cluster; resolves with its JSON answer. */
+export async function control(req: ControlRequest): Promise<unknown> {
+  const c = e2eContext().control;
+  if (!c) throw new Error('the harness opened no control endpoint');
+  const res = await fetch(c.url, { method: 'POST', headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' }, body: JSON.stringify(req) });
+  if (!res.ok) throw new Error(`control ${req.op} failed: ${res.status} ${await res.text()}`);
+  return res.json();
 }
 
 export function e2eContext(): E2EContext {
