@@ -90,6 +90,7 @@ export class WatchHub {
     this.timers = opts.timers ?? nodeTimers;
     this.specs = opts.specs ?? watchSpecs;
     this.accessSub = opts.access.onDidChange(() => this.onAccessChange());
+    this.stateValue = this.computeState();
   }
 
   get state(): ConnectionState {

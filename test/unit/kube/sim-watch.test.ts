@@ -1,0 +1,152 @@
+// The watch owner against the simulated cluster's faults: dropped watches, 410, a stopped server, 5xx, 401, 403.
+import { strict as assert } from 'node:assert';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeObject } from '../../sim/store';
+import type { MessageNode } from '../../../src/core/sandbox/nodes';
+import { releaseSecret } from '../sandbox/fixtures';
+import { SimEnv, openStack, waitFor, type Stack } from '../sandbox/harness';
+
+/** A sandbox made directly in the store (helm is not the point here): its release record and a StatefulSet. */
+function seed(env: SimEnv, name: string, namespace = 'default'): void {
+  const { store, resources } = env.cluster;
+  if (!store.get(resources.namespaces, undefined, namespace)) {
+    store.create(resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  }
+  store.create(resources.secrets, releaseSecret({ name, namespace }) as unknown as KubeObject);
+  const labels = { 'app.kubernetes.io/instance': name, 'inspect/service': 'default' };
+  store.create(resources.statefulsets, {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: `${name}-default`, namespace, labels },
+    spec: {
+      replicas: 1,
+      serviceName: `${name}-default`,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'default', image: 'busybox', resources: { limits: { cpu: '100m', memory: '64Mi' } } }] },
+      },
+    },
+  });
+}
+
+function unseed(env: SimEnv, name: string, namespace = 'default'): void {
+  const { store, resources } = env.cluster;
+  store.delete(resources.secrets, namespace, `sh.helm.release.v1.${name}.v1`);
+}
+
+const messages = (s: Stack): MessageNode[] => s.model.children().filter((n): n is MessageNode => n.kind === 'message');
+const names = (s: Stack): string[] => s.model.releases.map((r) => `${r.namespace}/${r.name}`);
+
+describe('watch owner on the simulated cluster', function () {
+  this.timeout(60_000);
+  const env = new SimEnv();
+  const stacks: Stack[] = [];
+  const open = (kubeconfig: string): Stack => {
+    const s = openStack(kubeconfig);
+    stacks.push(s);
+    s.model.start();
+    return s;
+  };
+
+  before(async () => {
+    await env.start();
+    seed(env, 'alpha');
+    seed(env, 'beta', 'other');
+  });
+  afterEach(() => {
+    for (const s of stacks.splice(0)) s.dispose();
+  });
+  after(() => env.stop());
+
+  it('starts lazily, then lists cluster-wide and groups by namespace', async () => {
+    const s = openStack(env.kubeconfig());
+    stacks.push(s);
+    assert.equal(s.hub.state.phase, 'idle');
+    assert.equal(s.hub.isStarted, false);
+    s.model.start();
+    await waitFor(s.model, 'both releases', () => s.model.state.phase === 'ready' && s.model.releases.length === 2);
+    assert.deepEqual(names(s), ['default/alpha', 'other/beta']);
+    assert.deepEqual(s.model.children().map((n) => n.kind), ['namespace', 'namespace']);
+    const [ns] = s.model.children();
+    assert.deepEqual(s.model.children(ns).map((n) => n.kind === 'release' && n.release), ['alpha']);
+  });
+
+  it('recovers after dropped watches (clean and abrupt)', async () => {
+    const s = open(env.kubeconfig());
+    await waitFor(s.model, 'ready', () => s.model.state.phase === 'ready' && s.model.releases.length === 2);
+    env.cluster.faults.dropWatches();
+    seed(env, 'gamma');
+    await waitFor(s.model, 'gamma after a clean drop', () => names(s).includes('default/gamma'));
+    env.cluster.faults.dropWatches({ abrupt: true });
+    unseed(env, 'gamma');
+    await waitFor(s.model, 'gamma gone after an abrupt drop', () => s.model.state.phase === 'ready' && !names(s).includes('default/gamma'));
+  });
+
+  it('re-lists after 410 Expired and shows changes made while the server was down; unreachable in between', async () => {
+    const s = open(env.kubeconfig());
+    await waitFor(s.model, 'ready', () => s.model.state.phase === 'ready' && s.model.releases.length === 2);
+    await env.cluster.faults.stopListening();
+    const down = await waitFor(s.model, 'unreachable', () => messages(s).find((m) => m.id === 'unreachable'));
+    assert.equal(down.action, 'retry');
+    assert.equal(down.severity, 'error');
+    assert.ok(down.detail, 'says why');
+    // Changes the client cannot see, and history it cannot resume from: only a re-list shows them.
+    unseed(env, 'beta', 'other');
+    seed(env, 'delta');
+    env.cluster.faults.expireResourceVersions();
+    await env.cluster.faults.startListening();
+    await waitFor(s.model, 'recovered with the new state', () => s.model.state.phase === 'ready' && names(s).join() === 'default/alpha,default/delta');
+    assert.deepEqual(messages(s), []);
+  });
+
+  it('keeps retrying with backoff through server errors', async () => {
+    env.cluster.faults.failNext(6, 503);
+    const s = open(env.kubeconfig());
+    await waitFor(s.model, 'ready after 503s', () => s.model.state.phase === 'ready' && s.model.releases.length === 2);
+  });
+
+  it('falls back to the selected namespace when listing across namespaces is forbidden, and says so', async () => {
+    const s = open(env.kubeconfig('restricted'));
+    await waitFor(s.model, 'namespace view', () => s.model.state.phase === 'ready' && s.model.state.fallback !== undefined);
+    assert.deepEqual(names(s), ['default/alpha', 'default/delta']);
+    const note = messages(s).find((m) => m.id === 'fallback');
+    assert.ok(note, 'a fallback item');
+    assert.match(note.message, /namespace default only/);
+    assert.equal(note.action, 'selectNamespace');
+    assert.match(note.detail ?? '', /forbidden/);
+  });
+
+  it('reports forbidden for a namespace the user cannot read, and recovers on Select Namespace', async () => {
+    const s = open(env.kubeconfig('restricted', 'other'));
+    const item = await waitFor(s.model, 'forbidden', () => messages(s).find((m) => m.id === 'forbidden'));
+    assert.equal(s.model.state.phase, 'forbidden');
+    assert.equal(item.action, 'selectNamespace');
+    s.access.useNamespace('default');
+    await waitFor(s.model, 'default namespace', () => s.model.state.phase === 'ready' && names(s).includes('default/alpha'));
+  });
+
+  it('reports rejected credentials (401) with a hint to sign in again', async () => {
+    const file = env.kubeconfig();
+    const bad = join(env.dir, 'kc-bad-token.yaml');
+    writeFileSync(bad, readFileSync(file, 'utf8').replace(env.cluster.tokens.admin, 'not-a-valid-token'));
+    const s = open(bad);
+    const item = await waitFor(s.model, 'unauthorized', () => messages(s).find((m) => m.id === 'unauthorized'));
+    assert.equal(s.model.state.phase, 'unauthorized');
+    assert.match(item.message, /sign in again/);
+    assert.equal(item.action, 'retry');
+    assert.ok(!JSON.stringify(s.model.state).includes(env.cluster.tokens.admin));
+  });
+
+  it('shows a missing kubeconfig as one item, and Retry loads it once it exists', async () => {
+    const file = join(env.dir, 'later.yaml');
+    const s = open(file);
+    const item = await waitFor(s.model, 'the kubeconfig error', () => messages(s).find((m) => m.id === 'noConfig'));
+    assert.ok(item.message.includes(file), item.message);
+    assert.equal(item.action, 'retry');
+    env.cluster.writeKubeconfig(file);
+    s.model.retry();
+    await waitFor(s.model, 'ready after retry', () => s.model.state.phase === 'ready' && s.model.releases.length > 0);
+  });
+});
