@@ -1,7 +1,7 @@
 // A small but real CiliumNetworkPolicy evaluator: which rules select an endpoint, whether a direction is in
 // default-deny, and whether a peer/port is allowed (toEndpoints/fromEndpoints, toFQDNs, toCIDR(Set), toEntities,
-// toPorts) or denied (egressDeny/ingressDeny take precedence). L7 rules are treated as allowing at L4, except
-// `serverNames` (TLS SNI), which must match the requested name.
+// toPorts) or denied (egressDeny/ingressDeny take precedence). Of L7, only `serverNames` (TLS SNI) and HTTP
+// `host` regexes are checked, against the requested name.
 import { type LabelSelector, selectorMatches } from '../../selectors';
 import type { KubeObject } from '../../store';
 import { type Endpoint, inCidr } from './endpoints';
@@ -25,6 +25,14 @@ export interface Verdict {
   /** flow.proto PolicyMatchType: 1 L3_ONLY, 2 L3_L4, 3 L4_ONLY, 4 ALL. */
   matchType?: number;
   by: PolicyRef[];
+}
+
+function safeRegex(src: string): RegExp {
+  try {
+    return new RegExp(src);
+  } catch {
+    return /$^/;
+  }
 }
 
 interface PortRule {
@@ -131,6 +139,9 @@ function portMatches(rule: Rule, port: number, protocol: string, domain: string 
       });
     if (!portOk) return false;
     if (pr.serverNames?.length) return !!domain && pr.serverNames.some((s) => fqdnMatches({ matchPattern: s }, domain));
+    // HTTP rules: the request's Host must match one of the host regexes (an L7 denial, counted here as no match).
+    const http = (pr.rules as { http?: Array<{ host?: string }> } | undefined)?.http;
+    if (http?.length && domain) return http.some((h) => !h.host || safeRegex(h.host).test(domain));
     return true;
   });
 }
