@@ -1,0 +1,206 @@
+// The host side of one inspector panel, free of VS Code so tests drive it against the simulated cluster:
+// owns the drop stream and the model, batches updates to the webview, validates what the webview sends and
+// hands the actions that need VS Code UI (edits, dialogs, confirmations) to the panel.
+import { DropModel } from '../../core/cilium/model';
+import { DropStream, type DropStreamPorts } from '../../core/cilium/stream';
+import type { StreamStatus } from '../../core/cilium/streamStatus';
+import type { ValuesEntry } from '../../core/cilium/suggest';
+import type { RiskLevel } from '../../core/timeouts/riskTable';
+import { parseWebviewMessage, type HostMessage, type TimeoutsView, type WebviewMessage } from './protocol';
+import { toFlowRow, toStatusView, toSummaryRow } from './rows';
+
+export interface InspectorLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+/** What needs the editor: each returns a line for the panel's notice, or undefined for none. */
+export interface InspectorActions {
+  addToValues(entry: ValuesEntry): Promise<string | undefined>;
+  exportJsonl(jsonl: string, count: number): Promise<string | undefined>;
+  pickValuesFile(): Promise<string | undefined>;
+  setRiskLevel(level: RiskLevel, via: 'values' | 'helm'): Promise<string | undefined>;
+  forceKill(pod: string): Promise<string | undefined>;
+}
+
+export interface InspectorSessionOptions {
+  readonly namespace: string;
+  readonly release: string;
+  readonly context?: string;
+  readonly ports: DropStreamPorts;
+  readonly loadTimeouts: () => Promise<TimeoutsView>;
+  readonly post: (message: HostMessage) => void;
+  readonly log: InspectorLog;
+  readonly actions: InspectorActions;
+  readonly capacity?: number;
+  /** How often model changes are sent (ms). */
+  readonly batchMs?: number;
+}
+
+export class InspectorSession {
+  readonly model: DropModel;
+  private stream: DropStream | undefined;
+  private status: StreamStatus = { kind: 'starting' };
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private disposed = false;
+  private readonly statusListeners = new Set<(s: StreamStatus) => void>();
+
+  constructor(private readonly o: InspectorSessionOptions) {
+    this.model = new DropModel({ capacity: o.capacity });
+  }
+
+  /** Starts the drop stream and the update timer. */
+  async start(): Promise<void> {
+    this.timer = setInterval(() => this.flush(), this.o.batchMs ?? 200);
+    await this.connect();
+  }
+
+  get streamStatus(): StreamStatus {
+    return this.status;
+  }
+
+  /** Resolves when the stream reaches a status for which `pred` holds (tests and the panel's waits). */
+  whenStatus(pred: (s: StreamStatus) => boolean): Promise<StreamStatus> {
+    if (pred(this.status)) return Promise.resolve(this.status);
+    return new Promise((resolve) => {
+      const l = (s: StreamStatus) => {
+        if (!pred(s)) return;
+        this.statusListeners.delete(l);
+        resolve(s);
+      };
+      this.statusListeners.add(l);
+    });
+  }
+
+  private async connect(): Promise<void> {
+    this.stream?.stop();
+    const stream = new DropStream(this.o.ports, {
+      namespace: this.o.namespace,
+      release: this.o.release,
+      onScope: (scope) => this.model.setScope(scope),
+      onFlow: (flow, raw) => this.model.add(flow, raw),
+      onStatus: (s) => {
+        if (stream !== this.stream || this.disposed) return;
+        this.status = s;
+        this.o.log.info(`Inspector ${this.o.namespace}/${this.o.release}: drops ${s.kind}${s.message ? `: ${s.message}` : ''}`);
+        this.post({ type: 'network/status', status: toStatusView(s) });
+        for (const l of [...this.statusListeners]) l(s);
+      },
+    });
+    this.stream = stream;
+    await stream.start();
+  }
+
+  /** Sends what changed since the last flush. */
+  flush(): void {
+    const changes = this.model.takeChanges();
+    if (changes.upserted.length === 0 && changes.removed.length === 0) return;
+    this.post({
+      type: 'network/update',
+      rows: changes.upserted.map(toFlowRow),
+      removed: [...changes.removed],
+      summary: this.model.summary().map(toSummaryRow),
+      counters: this.counters(),
+    });
+  }
+
+  private counters() {
+    return { total: this.model.size, evicted: this.model.evicted, capacity: this.model.capacity, skipped: this.stream?.skippedLines ?? 0 };
+  }
+
+  /** Everything the webview needs after it (re)loads. */
+  async sendAll(): Promise<void> {
+    this.model.takeChanges();
+    this.post({ type: 'init', namespace: this.o.namespace, release: this.o.release, ...(this.o.context ? { context: this.o.context } : {}) });
+    this.post({
+      type: 'network/snapshot',
+      rows: this.model.groups().map(toFlowRow),
+      summary: this.model.summary().map(toSummaryRow),
+      counters: this.counters(),
+      status: toStatusView(this.status),
+    });
+    await this.sendTimeouts();
+  }
+
+  async sendTimeouts(): Promise<void> {
+    try {
+      const view = await this.o.loadTimeouts();
+      this.model.setAppTimeout(view.pods[0]?.appTimeout.value);
+      this.post({ type: 'timeouts', view });
+    } catch (err) {
+      this.o.log.error(`Inspector: cannot read the timeouts of ${this.o.release}`, err);
+      this.notice('error', `Cannot read the timeouts: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** Entry point for everything the webview posts: validated first, unknown or malformed dropped and logged. */
+  async handle(raw: unknown): Promise<void> {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.o.log.warn(`Inspector: dropped a malformed message from the webview (${parsed.error})`);
+      return;
+    }
+    try {
+      await this.dispatch(parsed.message);
+    } catch (err) {
+      this.o.log.error(`Inspector: ${parsed.message.type} failed`, err);
+      this.notice('error', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  private async dispatch(m: WebviewMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        return this.sendAll();
+      case 'addToValues': {
+        const entry = this.model.suggestions().get(m.suggestionId);
+        if (!entry) {
+          this.o.log.warn(`Inspector: no suggestion ${m.suggestionId} (rows may have been evicted)`);
+          return this.notice('warning', 'That suggestion is no longer in the drop log.');
+        }
+        return this.report(await this.o.actions.addToValues(entry));
+      }
+      case 'export':
+        return this.report(await this.o.actions.exportJsonl(this.model.exportJsonl(), this.model.size));
+      case 'reconnect':
+        this.model.clear();
+        this.flush();
+        return this.connect();
+      case 'clear':
+        this.model.clear();
+        return this.flush();
+      case 'refreshTimeouts':
+        return this.sendTimeouts();
+      case 'pickValuesFile':
+        this.report(await this.o.actions.pickValuesFile());
+        return this.sendTimeouts();
+      case 'setRiskLevel':
+        this.report(await this.o.actions.setRiskLevel(m.level, m.via));
+        return this.sendTimeouts();
+      case 'forceKill':
+        this.report(await this.o.actions.forceKill(m.pod));
+        return this.sendTimeouts();
+    }
+  }
+
+  private report(text: string | undefined): void {
+    if (text) this.notice('info', text);
+  }
+
+  private notice(level: 'info' | 'warning' | 'error', text: string): void {
+    this.post({ type: 'notice', level, text: text.slice(0, 8192) });
+  }
+
+  private post(m: HostMessage): void {
+    if (!this.disposed) this.o.post(m);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.stream?.stop();
+    this.statusListeners.clear();
+  }
+}

@@ -1,0 +1,99 @@
+// The Network tab's data: rows by id, the summary, counters and the stream status; pause holds updates back.
+import type { Counters, FlowRow, HostMessage, StreamStatusView, SummaryRow } from '../src/features/inspector/protocol';
+
+type NetworkMessage = Extract<HostMessage, { type: 'network/snapshot' | 'network/update' }>;
+
+export class NetworkStore {
+  private rows = new Map<string, FlowRow>();
+  private texts = new Map<string, string>();
+  summary: SummaryRow[] = [];
+  counters: Counters = { total: 0, evicted: 0, capacity: 10_000, skipped: 0 };
+  status: StreamStatusView = { kind: 'starting', agents: [] };
+  private paused = false;
+  /** Updates received while paused, applied in order on resume. */
+  private held: NetworkMessage[] = [];
+  private filterText = '';
+  private view: FlowRow[] | undefined;
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (!paused) {
+      for (const m of this.held) this.apply(m);
+      this.held = [];
+    }
+  }
+
+  setFilter(text: string): void {
+    this.filterText = text.trim().toLowerCase();
+    this.view = undefined;
+  }
+
+  /** Returns true when the visible data changed. */
+  receive(m: NetworkMessage): boolean {
+    if (this.paused) {
+      // A snapshot replaces everything held before it.
+      if (m.type === 'network/snapshot') this.held = [];
+      this.held.push(m);
+      return false;
+    }
+    this.apply(m);
+    return true;
+  }
+
+  private apply(m: NetworkMessage): void {
+    if (m.type === 'network/snapshot') {
+      this.rows.clear();
+      this.texts.clear();
+      this.status = m.status;
+    }
+    if (m.type === 'network/update') for (const id of m.removed) this.delete(id);
+    for (const r of m.rows) {
+      this.rows.set(r.id, r);
+      this.texts.set(r.id, rowText(r));
+    }
+    this.summary = m.summary;
+    this.counters = m.counters;
+    this.view = undefined;
+  }
+
+  private delete(id: string): void {
+    this.rows.delete(id);
+    this.texts.delete(id);
+  }
+
+  /** Rows that match the filter, newest first. */
+  visible(): FlowRow[] {
+    if (!this.view) {
+      const out: FlowRow[] = [];
+      for (const [id, r] of this.rows) if (!this.filterText || (this.texts.get(id) ?? '').includes(this.filterText)) out.push(r);
+      out.reverse();
+      this.view = out;
+    }
+    return this.view;
+  }
+
+  visibleSummary(): SummaryRow[] {
+    if (!this.filterText) return this.summary;
+    return this.summary.filter((s) => summaryText(s).includes(this.filterText));
+  }
+}
+
+export function rowText(r: FlowRow): string {
+  return [r.direction, r.source, r.destination, r.protocol, r.flags, r.reasonName, r.reasonText, r.nodes.join(' '), r.firstTime].join(' ').toLowerCase();
+}
+
+function summaryText(s: SummaryRow): string {
+  return [s.destination, s.reasons.join(' '), s.sources.join(' '), s.explanation].join(' ').toLowerCase();
+}
