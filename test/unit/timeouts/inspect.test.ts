@@ -10,7 +10,7 @@ import {
 } from '../../../src/core/timeouts/inspect';
 import { setRiskLevel } from '../../../src/core/timeouts/valuesEdit';
 
-const kinds = (fs: { field: string; direction: string }[]) => fs.map((f) => `${f.field}:${f.direction}`).sort();
+const kinds = (fs: readonly { field: string; direction: string }[]) => fs.map((f) => `${f.field}:${f.direction}`).sort();
 
 describe('timeouts: comparison with the risk table', () => {
   for (const level of riskLevels) {
