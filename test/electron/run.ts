@@ -19,11 +19,11 @@ async function main(): Promise<number> {
   if (build.status !== 0) return 1;
   const suiteIndex = compileSuites();
   const scratch = mkdtempSync(join(tmpdir(), 'k8s-sandbox-electron-'));
-  const cluster = await startSeededCluster(scratch, { timers: false });
+  const cluster = await startSeededCluster(scratch, { control: true });
   try {
     const workspace = makeWorkspace(join(scratch, 'workspace'));
     const helmPath = helmBinary('3.18.0');
-    const context: E2EContext = { host: 'electron', kubeconfig: cluster.kubeconfig, fixturesDir, workspace, helmPath, seeded: cluster.seeded };
+    const context: E2EContext = { host: 'electron', kubeconfig: cluster.kubeconfig, fixturesDir, workspace, helmPath, seeded: cluster.seeded, control: cluster.control };
     const contextFile = join(scratch, 'e2e-context.json');
     writeFileSync(contextFile, JSON.stringify(context));
     const userData = join(scratch, 'user-data');

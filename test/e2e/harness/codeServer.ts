@@ -169,7 +169,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     collectLogs() {
       const parts = [`===== code-server log (${serverLog})\n${readSafe(serverLog)}`];
       for (const f of listFiles(join(dirs.userData, 'logs'))) {
-        if (!/exthost|K8s Sandbox|remoteagent|ptyhost/i.test(f) || statSync(f).size === 0) continue;
+        const base = f.slice(f.lastIndexOf('/') + 1);
+        if (!/^(remote)?exthost\.log$|^remoteagent\.log$|^ptyhost\.log$|K8s Sandbox/i.test(base) || statSync(f).size === 0) continue;
         parts.push(`===== ${f.slice(profileDir.length + 1)}\n${readSafe(f)}`);
       }
       return parts.join('\n');
