@@ -23,7 +23,7 @@ export const limits = {
   maxFlowDepth: 100,
   maxDepth: 100,
   /** Values produced while expanding aliases (guards against "billion laughs"). */
-  maxValues: 2_000_000,
+  maxValues: 500_000,
 } as const;
 
 export class InputRejected extends Error {
@@ -204,6 +204,7 @@ export function rangeOf(n: unknown): [number, number] | undefined {
  * expansion and refuses collection keys (which `toJS()` stringifies, exponentially for nested ones).
  */
 export function toPlain(vd: ValuesDoc): unknown {
+  if (expandedSize(vd, vd.doc.contents, new Map(), 0) > limits.maxValues) throw new InputRejected('aliases expand to too many values');
   let budget = limits.maxValues;
   const walk = (raw: unknown, depth: number): unknown => {
     if (--budget < 0) throw new InputRejected('aliases expand to too many values');
@@ -247,6 +248,24 @@ export function toPlain(vd: ValuesDoc): unknown {
     return null;
   };
   return walk(vd.doc.contents, 0);
+}
+
+/** Values the node expands to with aliases followed (memoized per node, so an alias bomb costs its AST size). */
+function expandedSize(vd: ValuesDoc, raw: unknown, memo: Map<unknown, number>, depth: number): number {
+  if (depth > limits.maxDepth) return 1; // toPlain reports the depth with its position
+  const node = vd.deref(raw);
+  if (node === undefined || node === null || isScalar(node)) return 1;
+  const known = memo.get(node);
+  if (known !== undefined) return known;
+  let n = 1;
+  if (isSeq(node) || isMap(node)) {
+    for (const item of node.items) {
+      n += isPair(item) ? expandedSize(vd, item.value, memo, depth + 1) : expandedSize(vd, item, memo, depth + 1);
+      if (n > limits.maxValues) break;
+    }
+  }
+  memo.set(node, n);
+  return n;
 }
 
 function plainScalar(s: Scalar): unknown {

@@ -226,7 +226,8 @@ export function schemaFindings(vd: ValuesDoc, merged: unknown): SchemaFinding[] 
     let fix: Finding['fix'];
     if (e.keyword === 'additionalProperties' && key) {
       const guess = /did you mean "([^"]+)"/.exec(message)?.[1];
-      if (guess) fix = { title: `Rename to "${guess}"`, edits: [{ start: range[0], end: range[1], newText: scalarText(guess) }] };
+      const taken = guess !== undefined && vd.pair(vd.map(vd.at(base).node), guess) !== undefined;
+      if (guess && !taken) fix = { title: `Rename to "${guess}"`, edits: [{ start: range[0], end: range[1], newText: scalarText(guess) }] };
     }
     out.push({ rule: ruleOf(e.keyword), range, message, path, fix });
   }
