@@ -91,7 +91,7 @@ export class SandboxModel {
   /** Children in tree order; the same node objects across rebuilds, so a tree can refresh single nodes. */
   children(node?: TreeNode): TreeNode[] {
     if (!node) {
-      const top: TreeNode[] = this.messagesValue.map((m) => this.intern(m));
+      const top: TreeNode[] = [...this.messagesValue];
       if (this.groups) return [...top, ...this.groups.map((namespace) => this.intern<NamespaceNode>({ kind: 'namespace', namespace }))];
       return [...top, ...this.releasesValue.map((r) => r.node)];
     }
@@ -106,6 +106,21 @@ export class SandboxModel {
       }
       default:
         return [];
+    }
+  }
+
+  /** The parent node (for reveal): container → pod → release → namespace group (when grouped). */
+  parent(node: TreeNode): TreeNode | undefined {
+    const find = (n: TreeNode): TreeNode | undefined => this.nodes.get(nodeId(n));
+    switch (node.kind) {
+      case 'container':
+        return find({ kind: 'pod', namespace: node.namespace, release: node.release, pod: node.pod });
+      case 'pod':
+        return find({ kind: 'release', namespace: node.namespace, release: node.release });
+      case 'release':
+        return this.groups ? find({ kind: 'namespace', namespace: node.namespace }) : undefined;
+      default:
+        return undefined;
     }
   }
 
@@ -170,7 +185,13 @@ export class SandboxModel {
         }
       }
     }
-    const messages = stateMessages(hub.state, releases);
+    // Same object while a message is unchanged; a new one when its text changes (root refreshes then anyway).
+    const messages = stateMessages(hub.state, releases).map((m) => {
+      const old = this.nodes.get(nodeId(m));
+      if (old && JSON.stringify(old) === JSON.stringify(m)) return old as MessageNode;
+      this.nodes.set(nodeId(m), m);
+      return m;
+    });
     const groups = groupingNamespaces(releases);
     for (const m of messages) live.add(nodeId(m));
     for (const ns of groups ?? []) live.add(nodeId({ kind: 'namespace', namespace: ns }));

@@ -1,0 +1,43 @@
+// Cluster feature: status-bar item (context / namespace / connection state) and the Refresh, Retry,
+// Select Context and Select Namespace commands.
+import * as vscode from 'vscode';
+import { gate } from '../../platform/errorGate';
+import type { Services } from '../../services';
+import { clusterCommandIds, clusterCommandTitles, type ClusterCommandId } from './ids';
+import { restoreContext, selectContext } from './selectContext';
+import { selectNamespace } from './selectNamespace';
+import { statusText } from './statusText';
+
+export function registerCluster(context: vscode.ExtensionContext, services: Services): vscode.Disposable {
+  restoreContext(services, context.globalState);
+  const handlers: Record<ClusterCommandId, () => Promise<void> | void> = {
+    'k8sSandbox.refresh': () => {
+      services.cluster.reload();
+      services.sandboxes.refresh();
+    },
+    'k8sSandbox.retry': () => services.sandboxes.retry(),
+    'k8sSandbox.selectContext': () => selectContext(services, context.globalState),
+    'k8sSandbox.selectNamespace': () => selectNamespace(services),
+  };
+  const commands = clusterCommandIds.map((id) => vscode.commands.registerCommand(id, gate(clusterCommandTitles[id], services.log, handlers[id])));
+
+  const item = vscode.window.createStatusBarItem('k8sSandbox.cluster', vscode.StatusBarAlignment.Left, 50);
+  item.name = 'K8s Sandbox: cluster';
+  item.command = 'k8sSandbox.selectContext';
+  const render = (): void => {
+    const s = statusText(services.watches.state);
+    item.text = s.text;
+    item.tooltip = s.tooltip;
+    item.backgroundColor = s.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  };
+  render();
+  item.show();
+  const disposable = vscode.Disposable.from(
+    ...commands,
+    item,
+    services.watches.onDidChangeState(render),
+    services.cluster.onDidChange(render),
+  );
+  context.subscriptions.push(disposable);
+  return disposable;
+}

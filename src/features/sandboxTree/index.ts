@@ -1,0 +1,72 @@
+// The Sandboxes view: a TreeDataProvider over the SandboxModel. Watching starts when the view is first shown;
+// refreshes name only the nodes that changed (the model coalesces bursts of cluster events).
+import * as vscode from 'vscode';
+import type { TreeNode } from '../../core/sandbox/nodes';
+import type { SandboxModel } from '../../core/sandbox/sandboxModel';
+import type { Services } from '../../services';
+import { treeItem } from './treeItems';
+
+export const SANDBOX_VIEW_ID = 'k8sSandbox.sandboxes';
+/** Ages in descriptions ("5m") drift; re-render them this often while the view is visible (no API calls). */
+const AGE_REFRESH_MS = 60_000;
+
+export class SandboxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly sub: { dispose(): void };
+
+  constructor(private readonly model: SandboxModel) {
+    this.sub = model.onDidChange((c) => this.emitter.fire(c.nodes));
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return treeItem(node, this.model.lookup(node), Date.now());
+  }
+
+  getChildren(node?: TreeNode): TreeNode[] {
+    return this.model.children(node);
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return this.model.parent(node);
+  }
+
+  /** Re-render everything shown (ages), without touching the cluster. */
+  rerender(): void {
+    this.emitter.fire(undefined);
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.emitter.dispose();
+  }
+}
+
+export function registerSandboxTree(context: vscode.ExtensionContext, services: Pick<Services, 'sandboxes' | 'cluster'>): vscode.Disposable {
+  const provider = new SandboxTreeProvider(services.sandboxes);
+  const view = vscode.window.createTreeView(SANDBOX_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
+  let ageTimer: NodeJS.Timeout | undefined;
+  const onVisible = (visible: boolean): void => {
+    if (visible) services.sandboxes.start(); // lazy: no watches until the view is first shown
+    if (visible && !ageTimer) ageTimer = setInterval(() => provider.rerender(), AGE_REFRESH_MS);
+    if (!visible && ageTimer) {
+      clearInterval(ageTimer);
+      ageTimer = undefined;
+    }
+  };
+  const describe = (): void => {
+    const cur = services.cluster.current;
+    view.description = cur ? `${cur.context} · ${cur.namespace}` : undefined;
+  };
+  describe();
+  onVisible(view.visible);
+  const disposable = vscode.Disposable.from(
+    provider,
+    view,
+    view.onDidChangeVisibility((e) => onVisible(e.visible)),
+    services.cluster.onDidChange(describe),
+    { dispose: () => ageTimer && clearInterval(ageTimer) },
+  );
+  context.subscriptions.push(disposable);
+  return disposable;
+}

@@ -1,0 +1,48 @@
+// The services object the composition root builds once and hands to every feature.
+import * as vscode from 'vscode';
+import { ClusterAccess } from './core/kube/clusterAccess';
+import { WatchHub } from './core/kube/watchHub';
+import { SandboxModel } from './core/sandbox/sandboxModel';
+import type { Log } from './platform/log';
+
+export interface Services {
+  /** Kubeconfig, context, namespace, identity; fires on change. */
+  cluster: ClusterAccess;
+  /** The one owner of the Sandboxes view's watches (shared informer caches). */
+  watches: WatchHub;
+  /** Sandboxes view-models built from those caches. */
+  sandboxes: SandboxModel;
+  log: Log;
+}
+
+/** Builds the cluster services from the k8sSandbox.* settings; re-reads the kubeconfig when they change. */
+export function createServices(log: Log): Services & vscode.Disposable {
+  const settings = () => vscode.workspace.getConfiguration('k8sSandbox');
+  const cluster = new ClusterAccess({
+    source: () => ({ setting: settings().get<string>('kubeconfig', ''), namespace: settings().get<string>('namespace', '') }),
+  });
+  const watches = new WatchHub({ access: cluster, log: (m) => log.info(m) });
+  const sandboxes = new SandboxModel({ hub: watches });
+  const onConfig = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('k8sSandbox.kubeconfig') || e.affectsConfiguration('k8sSandbox.namespace')) cluster.reload();
+  });
+  const onCluster = cluster.onDidChange(() => {
+    const cur = cluster.current;
+    if (cur) log.info(`Cluster: context ${cur.context}, namespace ${cur.namespace} (kubeconfig ${cur.paths.join(', ')})`);
+    else log.warn(cluster.error?.message ?? 'No usable kubeconfig');
+  });
+  if (cluster.error) log.warn(cluster.error.message);
+  return {
+    cluster,
+    watches,
+    sandboxes,
+    log,
+    dispose() {
+      onConfig.dispose();
+      onCluster.dispose();
+      sandboxes.dispose();
+      watches.dispose();
+      cluster.dispose();
+    },
+  };
+}
