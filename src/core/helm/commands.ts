@@ -92,11 +92,14 @@ export interface InstallOptions {
   labels?: Record<string, string>;
   timeoutSeconds: number;
   createNamespace?: boolean;
+  /** Progress lines on stderr (resources created, readiness); no values are printed. */
+  debug?: boolean;
 }
 
 export function installCommand(t: HelmTarget, o: InstallOptions): ProcessCommand<HelmStatus> {
   const args = ['install', ...globalFlags(t, o.namespace), waitFlag(t.helm), `--timeout=${seconds(o.timeoutSeconds)}`];
   if (o.createNamespace) args.push('--create-namespace');
+  if (o.debug) args.push('--debug');
   for (const f of o.valuesFiles) args.push(`--values=${absolute(f)}`);
   args.push(...setFlags(o.sets ?? {}), ...labelsFlag(o.labels ?? {}), '--output=json');
   args.push('--', validateReleaseName(o.release), absolute(o.chart));

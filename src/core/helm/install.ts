@@ -68,8 +68,9 @@ export async function installSandbox(req: InstallRequest): Promise<HelmStatus> {
   say(`helm install ${release} in ${namespace} (timeout ${req.timeoutSeconds}s)…`);
   try {
     return await runHelm(
-      installCommand(req.helm, { release, namespace, chart: req.chart, valuesFiles: req.valuesFiles, sets: req.sets, labels, timeoutSeconds: req.timeoutSeconds }),
-      { env: req.env, signal: req.signal, sink: req.sink },
+      installCommand(req.helm, { release, namespace, chart: req.chart, valuesFiles: req.valuesFiles, sets: req.sets, labels, timeoutSeconds: req.timeoutSeconds, debug: true }),
+      // Very long debug lines are dumps (helm 4 prints the whole values schema), not progress.
+      { env: req.env, signal: req.signal, sink: req.sink && ((l, s) => l.length <= 1000 && req.sink?.(l, s)) },
     );
   } catch (e) {
     const cause = SandboxError.is(e) ? e : new SandboxError('HelmFailed', e instanceof Error ? e.message : String(e), { cause: e });

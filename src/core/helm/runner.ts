@@ -76,10 +76,13 @@ export async function runHelm<T>(cmd: ProcessCommand<T>, opts: RunOptions = {}):
 
 export function helmError(verb: string, out: ProcessOutcome): SandboxError {
   const err = out.stderr.trim();
-  // helm prints "Error: <message>" last; earlier lines are warnings or debug output.
-  const line = err.split('\n').reverse().find((l) => l.startsWith('Error: ')) ?? err.split('\n').pop() ?? '';
-  const message = line.replace(/^Error:\s*/, '') || `helm ${verb} exited with ${out.code ?? out.signal}`;
-  const timeout = /context deadline exceeded|timed out waiting for the condition/.test(err);
+  // helm prints "Error: <message>" last; other lines are warnings or --debug progress.
+  const line = err.split('\n').reverse().find((l) => l.startsWith('Error: '));
+  let message: string;
+  if (line) message = line.replace(/^Error:\s*/, '');
+  else if (out.signal) message = `helm ${verb} was killed by ${out.signal}`;
+  else message = `helm ${verb} exited with code ${out.code}`;
+  const timeout = /context deadline exceeded|timed out waiting for the condition/.test(line ?? '');
   return new SandboxError(timeout ? 'HelmTimeout' : 'HelmFailed', `helm ${verb} failed: ${message}`, { detail: err });
 }
 

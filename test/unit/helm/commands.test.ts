@@ -36,6 +36,8 @@ describe('helm command builders', () => {
     ]);
     const c4 = installCommand({ helm: h4 }, { ...base, sets: { 'services.default.runtimeClassName': 'CLUSTER_DEFAULT' } });
     assert.ok(c4.args.includes('--wait=legacy'));
+    assert.ok(!c4.args.includes('--debug'));
+    assert.ok(installCommand({ helm: h4 }, { ...base, debug: true }).args.includes('--debug'));
     assert.ok(!c4.args.includes('--wait'));
     assert.ok(c4.args.includes('--set=services.default.runtimeClassName=CLUSTER_DEFAULT'));
     assert.equal(waitFlag(h3), '--wait');

@@ -118,7 +118,13 @@ for (const version of helmVersions) {
 
     it('every valid shared fixture installs concurrently and reaches Ready, with our release labels; tear down leaves nothing', async () => {
       const releases = VALID.map(() => rel('ok'));
-      const results = await Promise.all(VALID.map((f, i) => installSandbox(request(releases[i], join(FIXTURES, f)))));
+      const lines: string[][] = VALID.map(() => []);
+      const results = await Promise.all(VALID.map((f, i) => installSandbox(request(releases[i], join(FIXTURES, f), { sink: (l) => lines[i].push(l) }))));
+      // helm's progress is streamed (debug lines: resources created, readiness), without dumps.
+      for (const l of lines) {
+        assert.ok(l.some((x) => /beginning wait/i.test(x)), l.join('\n'));
+        assert.ok(l.every((x) => x.length <= 1000));
+      }
       for (const [i, r] of results.entries()) {
         assert.equal(r.status, 'deployed', VALID[i]);
         const pods = podsOf(c, releases[i]);
@@ -208,7 +214,8 @@ for (const version of helmVersions) {
       let killed = 0;
       unsubscribe.push(
         c.store.subscribe((e) => {
-          if (killed || e.resource.kind !== 'Secret' || e.object.metadata.labels?.name !== release) return;
+          // Mid-install: the release record is pending and objects are being created.
+          if (killed || e.resource.kind !== 'StatefulSet' || e.object.metadata.labels?.[INSTANCE] !== release) return;
           for (const pid of helmPids(release)) {
             process.kill(pid, 'SIGKILL');
             killed++;
@@ -220,6 +227,7 @@ for (const version of helmVersions) {
         (e: unknown) => e,
       );
       assert.ok(killed > 0, 'helm was killed');
+      assert.match(String((err as InstallError).failure?.message), /SIGKILL/);
       assert.ok(err instanceof InstallError && err.removed, String(err));
       assert.deepEqual(leftovers(c, release), []);
     });
