@@ -68,7 +68,7 @@ export function obj<S extends Shape>(shape: S): Schema<ObjOf<S>> {
   return {
     check: (v, p) => {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${p}: expected an object`;
-      for (const k of Object.keys(v)) if (!(k in shape)) return `${p}.${k}: unknown field`;
+      for (const k of Object.keys(v)) if (!Object.prototype.hasOwnProperty.call(shape, k)) return `${p}.${k}: unknown field`;
       for (const k of keys) {
         const e = shape[k].check((v as Record<string, unknown>)[k], `${p}.${k}`);
         if (e) return e;
