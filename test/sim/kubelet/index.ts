@@ -110,6 +110,13 @@ export class Kubelet {
     this.exec.handle(req, socket, head, target);
   }
 
+  /** Exec processes (or in-process programs) alive in a pod, or in one of its containers. */
+  liveExecs(namespace: string, pod: string, container?: string): number {
+    const p = this.life.get(namespace, pod);
+    if (!p) return 0;
+    return [...p.init, ...p.containers, ...p.ephemeral].filter((c) => !container || c.name === container).reduce((n, c) => n + c.execs.size, 0);
+  }
+
   logs(target: LogTarget, res: http.ServerResponse): void {
     serveLogs(target, res, this.store.get(this.res.pods, target.namespace, target.pod), this.life.get(target.namespace, target.pod));
   }

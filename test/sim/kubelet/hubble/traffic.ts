@@ -56,8 +56,25 @@ export class Traffic {
     if (!sel || !Object.keys(sel).length) return [];
     return this.d
       .runtimes()
-      .filter((p) => p.namespace === svc.metadata.namespace && p.podIP && p.containers.every(isRunning))
+      .filter((p) => p.namespace === svc.metadata.namespace && p.podIP && p.containers.every((c) => c.ready))
       .filter((p) => selectorMatches({ matchLabels: sel }, this.d.store.get(this.d.res.pods, p.namespace, p.name)?.metadata.labels));
+  }
+
+  /**
+   * The sandbox's CoreDNS sidecar answers its records by `rewrite name exact NAME TARGET` lines in the Corefile
+   * of a ConfigMap the pod mounts; resolve through those first, as the pod's resolver would.
+   */
+  private rewrite(src: PodRuntime, domain: string): string {
+    const pod = this.d.store.get(this.d.res.pods, src.namespace, src.name);
+    const volumes = ((pod?.spec as { volumes?: Array<{ configMap?: { name?: string } }> } | undefined)?.volumes ?? []);
+    for (const v of volumes) {
+      if (!v.configMap?.name) continue;
+      const corefile = (this.d.store.get(this.d.res.configmaps, src.namespace, v.configMap.name)?.data as { Corefile?: string } | undefined)?.Corefile;
+      for (const m of corefile?.matchAll(/rewrite\s+name\s+exact\s+(\S+)\s+(\S+)/g) ?? []) {
+        if (m[1].toLowerCase().replace(/\.$/, '') === domain) return m[2].toLowerCase();
+      }
+    }
+    return domain;
   }
 
   /** The peer a name or address reaches (after Service translation, as Cilium evaluates policy). */
@@ -66,13 +83,9 @@ export class Traffic {
     const services = this.d.store.list(this.d.res.services);
     let svc: KubeObject | undefined;
     if (dest.domain) {
-      const parts = dest.domain.replace(CLUSTER_SUFFIX, '').split('.');
+      const name = this.rewrite(src, dest.domain.replace(/\.$/, '').toLowerCase());
+      const parts = name.replace(CLUSTER_SUFFIX, '').split('.');
       if (parts.length <= 2) svc = services.find((s) => s.metadata.name === parts[0] && s.metadata.namespace === (parts[1] ?? src.namespace));
-      if (!svc && parts.length === 1) {
-        // The sandbox's CoreDNS sidecar also serves the release's own records (dnsRecord/additionalDnsRecords).
-        const pod = this.d.runtimes().find((p) => p.namespace === src.namespace && p.name.startsWith(`${parts[0]}-`) && p.podIP);
-        if (pod) return { peer: this.endpointOf(pod), ip: pod.podIP!, names: [] };
-      }
     } else if (dest.ip) {
       svc = services.find((s) => (s.spec as { clusterIP?: string } | undefined)?.clusterIP === dest.ip);
     }
