@@ -56,7 +56,8 @@ export class ApiServer {
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => void this.onRequest(req, res);
     this.server = opts.certs ? https.createServer({ cert: opts.certs.certPem, key: opts.certs.keyPem }, onRequest) : http.createServer(onRequest);
     this.server.keepAliveTimeout = 30_000;
-    this.server.on(opts.certs ? 'secureConnection' : 'connection', (s: Socket) => {
+    // Raw TCP sockets, so close() also ends connections still in their TLS handshake.
+    this.server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
