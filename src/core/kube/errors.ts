@@ -27,6 +27,17 @@ export class KubeconfigError extends Error {
   }
 }
 
+/** Getting credentials failed before any request (exec credential plugin, OIDC refresh): sign in again. */
+export class CredentialError extends Error {
+  override readonly name = 'CredentialError';
+  readonly reason = 'credentials';
+  constructor(user: string, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    // First line only: plugins print usage and hints on stderr; tokens never go to stderr.
+    super(`Getting credentials for user "${user}" failed: ${why.trim().split('\n')[0] || 'the credential plugin exited with an error'}`);
+  }
+}
+
 /** How an API failure should be shown: drives the tree's state item and its action. */
 export type ApiFailureKind = 'unreachable' | 'forbidden' | 'unauthorized' | 'gone' | 'notFound' | 'badRequest' | 'server';
 
@@ -81,6 +92,7 @@ function serverMessage(e: Record<string, unknown>): string | undefined {
 /** Classifies an error from client-node (list, watch, exec) without reading free-form message text. */
 export function classifyApiError(err: unknown): ApiFailure {
   if (!err || typeof err !== 'object') return { kind: 'unreachable', message: String(err) };
+  if (err instanceof CredentialError) return { kind: 'unauthorized', message: err.message };
   const e = err as Record<string, unknown>;
   const status = statusOf(e);
   const fromServer = serverMessage(e);

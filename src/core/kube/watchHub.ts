@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
 import { Emitter, type Event } from './emitter';
-import { classifyApiError, type ApiFailure, type KubeconfigError } from './errors';
+import { classifyApiError, CredentialError, type ApiFailure, type KubeconfigError } from './errors';
 import { watchSpecs, type WatchKind, type WatchSpec } from './watchKinds';
 
 /** What the hub needs from ClusterAccess (a port, so tests can hand in their own). */
@@ -197,7 +197,17 @@ export class WatchHub {
       // After the list's items are in the cache (ListWatch adds them once our promise resolves).
       setImmediate(() => this.onSlotOpen(slot));
     };
+    // Exec plugins and OIDC run inside client-node before each request; their failure is a sign-in problem,
+    // not an unreachable cluster, so resolve credentials first and say so.
+    const credentials = async (): Promise<void> => {
+      try {
+        await kc.applyToFetchOptions({});
+      } catch (e) {
+        throw new CredentialError(kc.getCurrentUser()?.name ?? '', e);
+      }
+    };
     const listFn = async () => {
+      await credentials();
       const list = await spec.list(kc, { namespace, labelSelector: spec.labelSelector, fieldSelector: spec.fieldSelector });
       if (!slot.alive) throw new StoppedError('stopped'); // keeps a stopped ListWatch from opening a watch
       opened();
@@ -208,12 +218,19 @@ export class WatchHub {
     const signalling = {
       watch: async (path: string, query: Record<string, string | number | boolean | undefined>, cb: (...a: never[]) => void, done: (err: unknown) => void) => {
         let failed = false;
-        const controller = await inner.watch(path, query, cb as never, (err: unknown) => {
-          if (err) failed = true;
-          done(err);
-        });
-        if (!failed && slot.alive) opened();
-        return controller;
+        try {
+          await credentials();
+          const controller = await inner.watch(path, query, cb as never, (err: unknown) => {
+            if (err) failed = true;
+            done(err);
+          });
+          if (!failed && slot.alive) opened();
+          return controller;
+        } catch (e) {
+          // Watch.watch rejects (instead of calling done) when credentials fail: report it the same way.
+          done(e);
+          return new AbortController();
+        }
       },
     };
     return new ListWatch(spec.path(namespace), signalling as unknown as Watch, listFn, false, spec.labelSelector, spec.fieldSelector);

@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../../sim/store';
 import type { MessageNode } from '../../../src/core/sandbox/nodes';
 import { releaseSecret } from '../sandbox/fixtures';
@@ -29,6 +30,15 @@ function seed(env: SimEnv, name: string, namespace = 'default'): void {
       },
     },
   });
+}
+
+/** A StatefulSet whose pods name a RuntimeClass the cluster lacks: admission rejects them (FailedCreate). */
+function seedMissingRuntimeClass(env: SimEnv, name: string, runtimeClassName: string): void {
+  seed(env, name);
+  const { store, resources } = env.cluster;
+  const sts = store.get(resources.statefulsets, 'default', `${name}-default`)!;
+  (sts.spec as { template: { spec: Record<string, unknown> } }).template.spec.runtimeClassName = runtimeClassName;
+  store.update(resources.statefulsets, sts);
 }
 
 function unseed(env: SimEnv, name: string, namespace = 'default'): void {
@@ -118,6 +128,16 @@ describe('watch owner on the simulated cluster', function () {
     assert.match(note.detail ?? '', /forbidden/);
   });
 
+  it('without RuntimeClass access, still flags a missing RuntimeClass from FailedCreate events', async () => {
+    seedMissingRuntimeClass(env, 'nokata', 'kata');
+    const s = open(env.kubeconfig('restricted'));
+    const r = await waitFor(s.model, 'missing kata', () => s.model.releases.find((x) => x.name === 'nokata' && x.missingRuntimeClasses.includes('kata')));
+    assert.deepEqual(s.model.state.unavailable, ['runtimeclasses'], 'cluster-scoped RuntimeClasses are forbidden for this user');
+    assert.match(r.failedCreates[0] ?? '', /RuntimeClass "kata" not found/);
+    assert.equal(r.readyPods, 0);
+    unseed(env, 'nokata');
+  });
+
   it('reports forbidden for a namespace the user cannot read, and recovers on Select Namespace', async () => {
     const s = open(env.kubeconfig('restricted', 'other'));
     const item = await waitFor(s.model, 'forbidden', () => messages(s).find((m) => m.id === 'forbidden'));
@@ -137,6 +157,26 @@ describe('watch owner on the simulated cluster', function () {
     assert.match(item.message, /sign in again/);
     assert.equal(item.action, 'retry');
     assert.ok(!JSON.stringify(s.model.state).includes(env.cluster.tokens.admin));
+  });
+
+  /** The admin kubeconfig with its token replaced by an exec credential plugin (node printing an ExecCredential). */
+  function execKubeconfig(file: string, script: string): string {
+    const kc = parse(readFileSync(env.kubeconfig(), 'utf8')) as { users: Array<{ name: string; user: Record<string, unknown> }> };
+    kc.users[0].user = { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: ['-e', script], interactiveMode: 'Never' } };
+    writeFileSync(join(env.dir, file), stringify(kc));
+    return join(env.dir, file);
+  }
+
+  it('gets credentials from an exec plugin', async () => {
+    const cred = { apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: env.cluster.tokens.admin } };
+    const s = open(execKubeconfig('kc-exec.yaml', `console.log(${JSON.stringify(JSON.stringify(cred))})`));
+    await waitFor(s.model, 'ready through the plugin', () => s.model.state.phase === 'ready' && s.model.releases.length > 0);
+  });
+
+  it('reports a failing credential plugin as a sign-in problem, not an unreachable cluster', async () => {
+    const s = open(execKubeconfig('kc-exec-fail.yaml', 'console.error("token expired: run my-login"); process.exit(1)'));
+    const item = await waitFor(s.model, 'unauthorized', () => messages(s).find((m) => m.id === 'unauthorized'));
+    assert.match(item.detail ?? '', /Getting credentials for user "sim-admin" failed: token expired: run my-login/);
   });
 
   it('shows a missing kubeconfig as one item, and Retry loads it once it exists', async () => {
