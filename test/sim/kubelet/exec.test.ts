@@ -178,6 +178,34 @@ describe('sim kubelet: exec', function () {
     assert.deepEqual(status.details?.causes, [{ reason: 'ExitCode', message: '5' }]);
   });
 
+  it('v4.channel.k8s.io binary frames; an unsupported subprotocol gets a 400 Status before any upgrade', async () => {
+    const url = new URL(`${env.cluster.url}/api/v1/namespaces/${NS}/pods/web/exec`);
+    url.protocol = 'wss:';
+    for (const c of ['sh', '-c', 'echo hi; echo there >&2; exit 4']) url.searchParams.append('command', c);
+    for (const k of ['stdout', 'stderr']) url.searchParams.set(k, 'true');
+    const headers = { Authorization: `Bearer ${env.cluster.tokens.admin}` };
+    const ws = new WebSocket(url, ['v3.channel.k8s.io', 'v4.channel.k8s.io'], { headers, rejectUnauthorized: false });
+    const got: Record<number, string> = {};
+    ws.on('message', (d: Buffer) => (got[d[0]] = (got[d[0]] ?? '') + d.subarray(1).toString()));
+    const code = await new Promise<number>((resolve) => ws.on('close', resolve));
+    assert.equal(ws.protocol, 'v4.channel.k8s.io');
+    assert.equal(code, 1000);
+    assert.equal(got[1], 'hi\n');
+    assert.equal(got[2], 'there\n');
+    assert.deepEqual((JSON.parse(got[3]) as V1Status).details?.causes, [{ reason: 'ExitCode', message: '4' }]);
+
+    const old = new WebSocket(url, ['v3.channel.k8s.io'], { headers, rejectUnauthorized: false });
+    const response = await new Promise<{ status?: number; body: string }>((resolve) => {
+      old.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode, body }));
+      });
+    });
+    assert.equal(response.status, 400);
+    assert.match(JSON.parse(response.body).message, /requested protocol\(s\) are not supported: \[v3\.channel\.k8s\.io\]/);
+  });
+
   it('deleting the pod kills its exec processes and removes the pod', async () => {
     await runningPod(env, NS, simplePod('doomed'));
     const out = collect();
