@@ -79,7 +79,7 @@ export class Store {
   private rv = 1;
   private readonly emitter = new EventEmitter();
   /** How many events watches can resume from. */
-  logLimit = 50_000;
+  logLimit = 20_000;
 
   constructor() {
     this.emitter.setMaxListeners(0);
