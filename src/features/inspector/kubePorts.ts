@@ -36,7 +36,7 @@ export function kubePorts(kc: KubeConfig): InspectorPorts {
       return latestRevisions(decoded)[0];
     },
     async forceDeletePod(namespace, pod) {
-      await api.deleteNamespacedPod({ namespace: validateNamespace(namespace), name: validatePodName(pod), gracePeriodSeconds: 0 });
+      await api.deleteNamespacedPod({ namespace: validateNamespace(namespace), name: validatePodName(pod), gracePeriodSeconds: 0, body: { gracePeriodSeconds: 0 } });
     },
   };
 }

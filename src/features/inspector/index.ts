@@ -1,0 +1,52 @@
+// Sandbox Inspector feature: the Open Inspector command (tree release node, inline action, palette with a
+// picker) and the serializer that revives panels after a restart.
+import * as vscode from 'vscode';
+import { isSandboxNode } from '../../core/sandbox/nodes';
+import { validateNamespace, validateReleaseName } from '../../core/names';
+import { gate } from '../../platform/errorGate';
+import { cancelled } from '../../platform/errors';
+import { pickReleases } from '../commands/shared';
+import { INSPECTOR_VIEW_TYPE, InspectorPanel, type InspectorServices, type ReleaseTarget } from './panel';
+import { webviewStateSchema, type WebviewState } from './protocol';
+
+export const OPEN_INSPECTOR = 'k8sSandbox.openInspector';
+
+export function registerInspector(context: vscode.ExtensionContext, services: InspectorServices): vscode.Disposable {
+  const open = vscode.commands.registerCommand(
+    OPEN_INSPECTOR,
+    gate('Open Sandbox Inspector', services.log, async (node?: unknown) => {
+      const target = isSandboxNode(node) ? { namespace: node.namespace, release: node.release } : await pickRelease(context, services);
+      InspectorPanel.createOrShow(context, services, { namespace: validateNamespace(target.namespace), release: validateReleaseName(target.release) });
+    }),
+  );
+  const serializer = vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
+    async deserializeWebviewPanel(panel, state: unknown) {
+      const problem = webviewStateSchema.check(state, 'state');
+      const s = state as WebviewState;
+      if (problem || !s.namespace || !s.release) {
+        services.log.warn(`Inspector: not restoring a panel with unusable state (${problem ?? 'no release'})`);
+        panel.dispose();
+        return;
+      }
+      InspectorPanel.revive(panel, context, services, { namespace: s.namespace, release: s.release });
+    },
+  });
+  const disposable = vscode.Disposable.from(open, serializer, { dispose: () => InspectorPanel.disposeAll() });
+  context.subscriptions.push(disposable);
+  return disposable;
+}
+
+/** The sandboxes the tree knows; helm's list when the tree has none. */
+async function pickRelease(context: vscode.ExtensionContext, services: InspectorServices): Promise<ReleaseTarget> {
+  const known = services.sandboxes?.releases ?? [];
+  if (known.length === 0) {
+    const [ref] = await pickReleases({ services, extensionPath: context.extensionPath }, false);
+    return ref;
+  }
+  const picked = await vscode.window.showQuickPick(
+    known.map((r) => ({ label: r.name, description: `${r.namespace} · ${r.status} · ${r.readyPods}/${r.expectedPods} ready`, target: { namespace: r.namespace, release: r.name } })),
+    { title: 'Open Sandbox Inspector for' },
+  );
+  if (!picked) throw cancelled();
+  return picked.target;
+}
