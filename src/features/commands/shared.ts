@@ -1,7 +1,7 @@
 // What the command handlers share: the services they need, helm resolution, node → target, pickers, progress.
 import { delimiter } from 'node:path';
 import * as vscode from 'vscode';
-import type { ClusterAccess, ClusterSnapshot } from '../../core/kube/clusterAccess';
+import type { ClusterSnapshot } from '../../core/kube/clusterAccess';
 import { detectHelm, findHelm } from '../../core/helm/locate';
 import { listCommand, type HelmRelease, type HelmTarget } from '../../core/helm/commands';
 import { runHelm } from '../../core/helm/runner';
@@ -10,13 +10,10 @@ import { listSandboxPods, readPodChoice, type PodChoice } from '../../core/exec/
 import { isSandboxNode, type SandboxNode } from '../../core/sandbox/nodes';
 import { validateContainerName, validateNamespace, validatePodName, validateReleaseName } from '../../core/names';
 import { cancelled } from '../../platform/errors';
-import type { Log } from '../../platform/log';
+import type { Services } from '../../services';
 
-/** The part of the extension's services object the commands use. */
-export interface CommandServices {
-  cluster: ClusterAccess;
-  log: Log;
-}
+/** The part of the extension's services object (src/services.ts) the commands use. */
+export type CommandServices = Pick<Services, 'cluster' | 'log'>;
 
 export interface CommandContext {
   services: CommandServices;
