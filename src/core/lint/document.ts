@@ -91,8 +91,36 @@ export class ValuesDoc {
       prettyErrors: false,
       // Helm reads values with YAML 1.1 rules (yes/no booleans, merge keys).
       version: '1.1',
-      uniqueKeys: true,
+      // yaml's own check compares every key with every other (quadratic on 1,000 services): see duplicateKeys().
+      uniqueKeys: false,
     });
+  }
+
+  /** Keys repeated in a map (offsets of the repeat), found with one Set per map. */
+  duplicateKeys(): { range: [number, number]; key: string }[] {
+    const out: { range: [number, number]; key: string }[] = [];
+    const stack: { node: unknown; depth: number }[] = [{ node: this.doc.contents, depth: 0 }];
+    while (stack.length) {
+      const { node, depth } = stack.pop()!;
+      if (depth > limits.maxDepth) continue;
+      if (isMap(node)) {
+        const seen = new Set<string>();
+        for (const p of node.items) {
+          const k = keyText(p);
+          if (k !== undefined && k !== '<<') {
+            if (seen.has(k)) {
+              const r = rangeOf(p.key);
+              if (r) out.push({ range: r, key: k });
+            }
+            seen.add(k);
+          }
+          stack.push({ node: p.value, depth: depth + 1 });
+        }
+      } else if (isSeq(node)) {
+        for (const i of node.items) stack.push({ node: i, depth: depth + 1 });
+      }
+    }
+    return out;
   }
 
   /** 1-based line and column of an offset. */
@@ -159,7 +187,14 @@ export class ValuesDoc {
     return { node, pair };
   }
 
+  private servicesCache: ServiceEntry[] | undefined;
+
   services(): ServiceEntry[] {
+    this.servicesCache ??= this.findServices();
+    return this.servicesCache;
+  }
+
+  private findServices(): ServiceEntry[] {
     const m = this.map(this.root && this.value(this.root, 'services'));
     if (!m) return [];
     const out: ServiceEntry[] = [];

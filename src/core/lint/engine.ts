@@ -88,10 +88,13 @@ function run(text: string, opts: LintOptions): LintDiagnostic[] {
   for (const e of vd.doc.errors.slice(0, maxSyntaxErrors)) {
     out.push({ rule: 'yaml/syntax', severity: 'error', range: [e.pos[0], Math.max(e.pos[1], e.pos[0])], message: e.message.split('\n')[0] });
   }
+  for (const d of vd.duplicateKeys().slice(0, maxSyntaxErrors)) {
+    out.push({ rule: 'yaml/syntax', severity: 'error', range: d.range, message: `map keys must be unique: ${JSON.stringify(d.key)} appears again` });
+  }
   for (const w of vd.doc.warnings.slice(0, maxSyntaxErrors)) {
     out.push({ rule: 'yaml/warning', severity: 'warning', range: [w.pos[0], w.pos[1]], message: w.message.split('\n')[0] });
   }
-  if (vd.doc.errors.length > 0) return finish(vd, out, opts);
+  if (out.some((f) => f.severity === 'error')) return finish(vd, out, opts);
 
   let values: unknown;
   try {
