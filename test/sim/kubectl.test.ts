@@ -132,6 +132,21 @@ describe('sim: real kubectl', function () {
         assert.equal(canOwn.stdout.trim(), 'yes');
       });
 
+      it('routes exec and logs to the kubelet after validating the pod and container', async () => {
+        const agent = cluster.store.list(cluster.resources.pods, 'kube-system').find((p) => p.metadata.labels?.['k8s-app'] === 'cilium')!.metadata.name;
+        const ex = await k(['exec', '-n', 'kube-system', agent, '--', 'sh', '-c', 'echo routed; exit 3']);
+        assert.equal(ex.code, 3, ex.stderr);
+        assert.equal(ex.stdout, 'routed\n');
+        const badContainer = await k(['exec', '-n', 'kube-system', agent, '-c', 'nope', '--', 'true']);
+        assert.match(badContainer.stderr, new RegExp(`Error from server \\(BadRequest\\): container nope is not valid for pod ${agent}`));
+        const missing = await k(['exec', '-n', 'kube-system', 'no-such-pod', '--', 'true']);
+        assert.match(missing.stderr, /Error from server \(NotFound\): pods "no-such-pod" not found/);
+        const logs = await k(['logs', '-n', 'kube-system', agent]);
+        assert.equal(logs.code, 0, logs.stderr);
+        const forbidden = await k(['exec', '-n', 'kube-system', agent, '--', 'true'], restricted);
+        assert.match(forbidden.stderr, /Forbidden/);
+      });
+
       it('a wrong token is 401', async () => {
         const bad = home.path(`bad-${ns}`);
         cluster.writeKubeconfig(bad);
