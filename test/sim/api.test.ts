@@ -155,6 +155,39 @@ describe('sim: API server', function () {
     await eventually(async () => (await request(c, 'GET', '/api/v1/namespaces/gc')).status === 404, 'namespace removed');
   });
 
+  it('controllers replace evicted and deleted pods; Deployments report what helm --wait reads', async () => {
+    const sts = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web' }, spec: { serviceName: 'web', selector: { matchLabels: { a: 'web' } }, template: { metadata: { labels: { a: 'web' } }, spec: { containers: [{ name: 'c', image: 'x:1', command: ['sleep', 'infinity'] }] } } } };
+    await request(c, 'POST', '/apis/apps/v1/namespaces/default/statefulsets', { body: sts });
+    const ready = async (): Promise<string> =>
+      eventually(async () => {
+        const p = (await request(c, 'GET', `${base}/pods/web-0`)).json();
+        return p.status?.conditions?.some((x: { type: string; status: string }) => x.type === 'Ready' && x.status === 'True') && !p.metadata.deletionTimestamp ? (p.metadata.uid as string) : '';
+      }, 'web-0 ready');
+    const first = await ready();
+    (c.kubelet.faults as { evict(ns: string, pod: string): void }).evict('default', 'web-0');
+    const second = await eventually(async () => {
+      const uid = await ready();
+      return uid !== first ? uid : '';
+    }, 'a new web-0 after eviction');
+    await request(c, 'DELETE', `${base}/pods/web-0`);
+    await eventually(async () => {
+      const uid = await ready();
+      return uid !== second;
+    }, 'a new web-0 after delete');
+    const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 2, selector: { matchLabels: { a: 'd' } }, template: { metadata: { labels: { a: 'd' } }, spec: { containers: [{ name: 'c', image: 'x:1', command: ['sleep', 'infinity'] }] } } } };
+    await request(c, 'POST', '/apis/apps/v1/namespaces/default/deployments', { body: dep });
+    const d = await eventually(async () => {
+      const o = (await request(c, 'GET', '/apis/apps/v1/namespaces/default/deployments/d')).json();
+      return o.status?.readyReplicas === 2 ? o : undefined;
+    }, 'deployment ready');
+    assert.equal(d.status.observedGeneration, d.metadata.generation);
+    assert.deepEqual(d.status.conditions.map((x: { type: string; reason: string }) => [x.type, x.reason]), [['Available', 'MinimumReplicasAvailable'], ['Progressing', 'NewReplicaSetAvailable']]);
+    const rs = (await request(c, 'GET', '/apis/apps/v1/namespaces/default/replicasets?labelSelector=a%3Dd')).json().items;
+    assert.equal(rs.length, 1);
+    assert.equal(rs[0].metadata.ownerReferences[0].uid, d.metadata.uid);
+    assert.deepEqual({ ...rs[0].spec.template.metadata.labels, 'pod-template-hash': undefined }, { a: 'd', 'pod-template-hash': undefined });
+  });
+
   it('faults: failNext answers 5xx Status, addLatency delays, stop/startListening reuses the port', async () => {
     c.faults.failNext(2, 503);
     assert.equal((await request(c, 'GET', '/version')).status, 503);
