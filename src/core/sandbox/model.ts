@@ -104,6 +104,40 @@ export interface ReleaseVM {
   failed: boolean;
 }
 
+/**
+ * Reuses pod view-models (and their fingerprints) while the pod's resourceVersion is unchanged, so a rebuild
+ * after one event costs a map lookup per pod, not a rebuild of thousands.
+ */
+export class PodVMCache {
+  private entries = new Map<string, { key: string; vm: PodVM; fingerprint: string }>();
+  private seen = new Set<string>();
+
+  get(p: PodLike, release: string): PodVM {
+    const uid = p.metadata?.uid;
+    const rv = p.metadata?.resourceVersion;
+    if (!uid || !rv) return podVM(p, release);
+    this.seen.add(uid);
+    const key = `${rv}|${release}`;
+    const hit = this.entries.get(uid);
+    if (hit && hit.key === key) return hit.vm;
+    const vm = podVM(p, release);
+    this.entries.set(uid, { key, vm, fingerprint: JSON.stringify(vm) });
+    return vm;
+  }
+
+  /** A string that changes whenever the view-model does. */
+  fingerprint(vm: PodVM): string {
+    const hit = vm.uid ? this.entries.get(vm.uid) : undefined;
+    return hit && hit.vm === vm ? hit.fingerprint : JSON.stringify(vm);
+  }
+
+  /** Forget pods not seen since the last call (deleted ones). */
+  sweep(): void {
+    for (const uid of this.entries.keys()) if (!this.seen.has(uid)) this.entries.delete(uid);
+    this.seen.clear();
+  }
+}
+
 export interface SandboxSnapshot {
   releases: readonly HelmRelease[];
   pods: readonly PodLike[];
@@ -205,7 +239,7 @@ export function podVM(p: PodLike, release: string): PodVM {
 const RUNTIME_CLASS_NOT_FOUND = /RuntimeClass "([^"]+)" not found/;
 
 /** Sandboxes (latest revision of each release that is ours) with their pods, sorted by namespace and name. */
-export function buildReleases(s: SandboxSnapshot): ReleaseVM[] {
+export function buildReleases(s: SandboxSnapshot, cache?: PodVMCache): ReleaseVM[] {
   const key = (ns: string | undefined, name: string): string => `${ns ?? 'default'}/${name}`;
   const podsBy = new Map<string, PodLike[]>();
   for (const p of s.pods) {
@@ -234,7 +268,7 @@ export function buildReleases(s: SandboxSnapshot): ReleaseVM[] {
   const out: ReleaseVM[] = [];
   for (const r of latestRevisions(s.releases.filter(isSandboxRelease))) {
     const k = key(r.namespace, r.name);
-    const pods = (podsBy.get(k) ?? []).map((p) => podVM(p, r.name)).sort((a, b) => a.name.localeCompare(b.name));
+    const pods = (podsBy.get(k) ?? []).map((p) => (cache ? cache.get(p, r.name) : podVM(p, r.name))).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const sets = stsBy.get(k) ?? [];
     const expected = sets.length ? sets.reduce((n, x) => n + (x.spec?.replicas ?? 1), 0) : pods.length;
     const readyPods = pods.filter((p) => p.ready).length;
@@ -287,5 +321,7 @@ export function buildReleases(s: SandboxSnapshot): ReleaseVM[] {
       failed: r.status === 'failed',
     });
   }
-  return out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  cache?.sweep();
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return out.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
 }

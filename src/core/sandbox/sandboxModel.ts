@@ -5,7 +5,7 @@ import { Emitter, type Event } from '../kube/emitter';
 import type { ConnectionState, Timers } from '../kube/watchHub';
 import type { WatchKind } from '../kube/watchKinds';
 import { ReleaseDecoder, type HelmRelease, type SecretLike } from './helmRelease';
-import { buildReleases, type ContainerVM, type PodVM, type ReleaseVM } from './model';
+import { buildReleases, PodVMCache, type ContainerVM, type PodVM, type ReleaseVM } from './model';
 import { nodeId, type MessageNode, type NamespaceNode, type TreeNode } from './nodes';
 import type { EventLike, PodLike, RuntimeClassLike, StatefulSetLike } from './objects';
 import { groupingNamespaces, stateMessages } from './view';
@@ -46,6 +46,7 @@ export class SandboxModel {
   private rootKey = '';
   private timer: unknown;
   private readonly decoder = new ReleaseDecoder();
+  private readonly pods = new PodVMCache();
   private readonly changed = new Emitter<ModelChange>();
   private readonly subs: Array<{ dispose(): void }>;
   private readonly timers: Timers;
@@ -169,7 +170,7 @@ export class SandboxModel {
       statefulSets: hub.list('statefulsets') as readonly StatefulSetLike[],
       events: hub.isReady('events') ? (hub.list('events') as readonly EventLike[]) : [],
       runtimeClasses: hub.isReady('runtimeclasses') ? (hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? '') : undefined,
-    });
+    }, this.pods);
     // Reuse node objects by id (tree identity), and index view-models by node id.
     const live = new Set<string>();
     this.byId.clear();
@@ -202,7 +203,7 @@ export class SandboxModel {
     const fingerprints = new Map<string, string>();
     for (const r of releases) {
       fingerprints.set(nodeId(r.node), JSON.stringify({ ...r, pods: r.pods.map((p) => p.name) }));
-      for (const p of r.pods) fingerprints.set(nodeId(p.node), JSON.stringify(p));
+      for (const p of r.pods) fingerprints.set(nodeId(p.node), this.pods.fingerprint(p));
     }
     const previous = this.fingerprints;
     const fullRefresh = rootKey + groupKeys !== this.rootKey;

@@ -86,6 +86,7 @@ export function pod(o: PodOpts): Record<string, unknown> {
       name: o.name,
       namespace: o.namespace ?? 'default',
       uid: `pod-${o.name}`,
+      resourceVersion: '1',
       creationTimestamp: o.created ?? '2025-01-01T10:00:00Z',
       ...(o.deleting ? { deletionTimestamp: '2025-01-01T10:09:00Z' } : {}),
       labels: { 'app.kubernetes.io/instance': o.release, 'inspect/service': o.service ?? 'default' },

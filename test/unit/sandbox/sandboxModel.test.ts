@@ -1,0 +1,112 @@
+// The model's refresh contract at scale: 1,000 releases with 3,000 pods; a change names only what changed,
+// node objects keep their identity, bursts coalesce into one event.
+import { strict as assert } from 'node:assert';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { Emitter } from '../../../src/core/kube/emitter';
+import type { ConnectionState } from '../../../src/core/kube/watchHub';
+import type { WatchKind } from '../../../src/core/kube/watchKinds';
+import { nodeId, type TreeNode } from '../../../src/core/sandbox/nodes';
+import { SandboxModel, type HubPort, type ModelChange } from '../../../src/core/sandbox/sandboxModel';
+import { pod, releaseSecret } from './fixtures';
+
+/** An in-memory stand-in for the WatchHub's port: the caches as arrays, events fired by the test. */
+class MemoryHub implements HubPort {
+  state: ConnectionState = { phase: 'ready', context: 'c', namespace: 'default' };
+  readonly objects: Record<WatchKind, KubernetesObject[]> = { secrets: [], pods: [], statefulsets: [], events: [], runtimeclasses: [] };
+  private readonly stateE = new Emitter<ConnectionState>();
+  private readonly objE = new Emitter<WatchKind>();
+  readonly onDidChangeState = this.stateE.event;
+  readonly onDidChangeObjects = this.objE.event;
+  list<T extends KubernetesObject>(kind: WatchKind): readonly T[] {
+    return this.objects[kind] as T[];
+  }
+  isReady(): boolean {
+    return true;
+  }
+  start(): void {}
+  retry(): void {}
+  refresh(): void {}
+  changed(kind: WatchKind): void {
+    this.objE.fire(kind);
+  }
+  setState(s: ConnectionState): void {
+    this.state = s;
+    this.stateE.fire(s);
+  }
+}
+
+const nextChange = (model: SandboxModel): Promise<ModelChange> =>
+  new Promise((resolve) => {
+    const sub = model.onDidChange((c) => {
+      sub.dispose();
+      resolve(c);
+    });
+  });
+
+describe('sandbox model refreshes', () => {
+  const hub = new MemoryHub();
+  let model: SandboxModel;
+
+  before(() => {
+    for (let i = 0; i < 1000; i++) {
+      const name = `r${String(i).padStart(4, '0')}`;
+      hub.objects.secrets.push(releaseSecret({ name }) as unknown as KubernetesObject);
+      for (const svc of ['default', 'web', 'db']) hub.objects.pods.push(pod({ name: `${name}-${svc}-0`, release: name, service: svc }) as unknown as KubernetesObject);
+    }
+    model = new SandboxModel({ hub, debounceMs: 20 });
+  });
+  after(() => model.dispose());
+
+  it('builds 1,000 releases with 3,000 pods', () => {
+    assert.equal(model.releases.length, 1000);
+    assert.equal(model.releases.reduce((n, r) => n + r.pods.length, 0), 3000);
+    assert.equal(model.children().length, 1000);
+  });
+
+  it('names only the changed pod, keeps node identity, and coalesces a burst into one event', async () => {
+    const rootBefore = model.children();
+    const target = hub.objects.pods[1500] as unknown as { metadata: { name: string; resourceVersion?: string }; status: { containerStatuses: Array<{ restartCount: number; state: unknown }> } };
+    const release = model.releases.find((r) => r.pods.some((p) => p.name === target.metadata.name))!;
+    const podNode = release.pods.find((p) => p.name === target.metadata.name)!.node;
+    // A container state change that does not move the release's counts: only the pod refreshes.
+    target.status.containerStatuses[1].state = { running: { startedAt: '2025-01-01T11:00:00Z' } };
+    target.metadata.resourceVersion = '2'; // as the server bumps it on every write
+    const events: ModelChange[] = [];
+    const sub = model.onDidChange((c) => events.push(c));
+    const first = nextChange(model);
+    for (let i = 0; i < 100; i++) hub.changed('pods');
+    const change = await first;
+    await new Promise((r) => setTimeout(r, 60));
+    sub.dispose();
+    assert.equal(events.length, 1, 'one event for the burst');
+    assert.deepEqual(change.nodes?.map(nodeId), [nodeId(podNode)]);
+    assert.equal(change.nodes?.[0], podNode, 'the same node object the tree holds');
+    const rootAfter = model.children();
+    assert.ok(rootAfter.every((n, i) => n === rootBefore[i]), 'root nodes keep their identity');
+  });
+
+  it('refreshes the release when its counts change, and the root when releases come or go', async () => {
+    const target = hub.objects.pods[3] as unknown as { metadata: { name: string; resourceVersion: string }; status: { containerStatuses: Array<{ restartCount: number }> } };
+    target.status.containerStatuses[0].restartCount = 4;
+    target.metadata.resourceVersion = '2';
+    let change = nextChange(model);
+    hub.changed('pods');
+    const c1 = await change;
+    assert.deepEqual(c1.nodes?.map((n: TreeNode) => nodeId(n)), ['rel/default/r0001']);
+    hub.objects.secrets.push(releaseSecret({ name: 'zz-new' }) as unknown as KubernetesObject);
+    change = nextChange(model);
+    hub.changed('secrets');
+    assert.equal((await change).nodes, undefined, 'full refresh for a new release');
+    assert.equal(model.releases.length, 1001);
+  });
+
+  it('replaces the tree with a state item when the cluster becomes unreachable', async () => {
+    const change = nextChange(model);
+    hub.setState({ phase: 'unreachable', context: 'c', namespace: 'default', message: 'ECONNREFUSED' });
+    assert.equal((await change).nodes, undefined);
+    const [first] = model.children();
+    assert.equal(first.kind, 'message');
+    assert.equal(first.kind === 'message' && first.action, 'retry');
+    assert.equal(model.children().length, 1002, 'cached releases stay listed under the message');
+  });
+});
