@@ -1,8 +1,20 @@
 // Composition root: builds the services and registers each feature. No logic here.
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { createLog } from './platform/log';
+import { createServices } from './services';
+import { registerSandboxTree } from './features/sandboxTree';
+import { registerCluster } from './features/cluster';
+import { registerCommands } from './features/commands';
+import { registerInspector } from './features/inspector';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Features are registered here as they land.
+export function activate(context: vscode.ExtensionContext): void {
+  const log = createLog();
+  const services = createServices(log);
+  context.subscriptions.push(log, services);
+  registerSandboxTree(context, services);
+  registerCluster(context, services);
+  registerCommands(context, services);
+  registerInspector(context, services);
 }
 
 export function deactivate(): void {}
