@@ -106,13 +106,17 @@ describe('sim: API server', function () {
     assert.equal(p1.metadata.remainingItemCount, 1);
     const p2 = (await request(c, 'GET', `${base}/configmaps?labelSelector=grp%3Dl&limit=2&continue=${p1.metadata.continue}`)).json();
     assert.deepEqual(p2.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['l3']);
+    const gone = await request(c, 'DELETE', `${base}/configmaps?labelSelector=${encodeURIComponent('grp=l,tier in (a,b)')}`);
+    assert.deepEqual(gone.json().items.map((i: { metadata: { name: string } }) => i.metadata.name), ['l1', 'l2']);
+    assert.deepEqual((await request(c, 'GET', `${base}/configmaps?labelSelector=grp%3Dl`)).json().items.map((i: { metadata: { name: string } }) => i.metadata.name), ['l3']);
   });
 
   it('watch: initial events end with the initial-events-end bookmark; an expired resourceVersion gets 410', async () => {
-    const ev = await watchEvents(c, `${base}/configmaps?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&labelSelector=grp%3Dl`, (e) => e.some((x) => x.type === 'BOOKMARK'));
-    assert.deepEqual(ev.map((e) => e.type), ['ADDED', 'ADDED', 'ADDED', 'BOOKMARK']);
-    assert.equal(ev[3].object.metadata.annotations['k8s.io/initial-events-end'], 'true');
-    assert.equal(ev[3].object.kind, 'ConfigMap');
+    for (const n of ['w1', 'w2']) await request(c, 'POST', `${base}/configmaps`, { body: cm(n, {}, { grp: 'w' }) });
+    const ev = await watchEvents(c, `${base}/configmaps?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&labelSelector=grp%3Dw`, (e) => e.some((x) => x.type === 'BOOKMARK'));
+    assert.deepEqual(ev.map((e) => e.type), ['ADDED', 'ADDED', 'BOOKMARK']);
+    assert.equal(ev[2].object.metadata.annotations['k8s.io/initial-events-end'], 'true');
+    assert.equal(ev[2].object.kind, 'ConfigMap');
     const rv = (await request(c, 'GET', `${base}/configmaps`)).json().metadata.resourceVersion;
     c.faults.expireResourceVersions();
     const gone = await watchEvents(c, `${base}/configmaps?watch=true&resourceVersion=${rv}`, (e) => e.length > 0);
