@@ -1,3 +1,84 @@
-// k8s-sandbox-lint: the values.yaml linter for CI (filled in by the lint engine).
-process.stderr.write('k8s-sandbox-lint: not built yet\n');
-process.exit(2);
+#!/usr/bin/env node
+// k8s-sandbox-lint FILE... [--format text|json|sarif]: the editor's values.yaml linter, for CI.
+// Exit codes: 0 no errors, 1 errors found, 2 usage error or unreadable file.
+import { readFileSync } from 'node:fs';
+import { version } from '../../package.json';
+import { allRuleMeta, lintValues, type LintDiagnostic } from '../core/lint';
+import { formatJson, formatSarif, formatText, formats, type Format } from '../core/lint/format';
+
+const usage = `usage: k8s-sandbox-lint FILE... [--format text|json|sarif]
+
+Lints Helm values files for the k8s-sandbox (agent-env compatible) chart.
+Exit codes: 0 no errors, 1 errors found, 2 usage error or unreadable file.
+`;
+
+export interface CliResult {
+  code: 0 | 1 | 2;
+  stdout: string;
+  stderr: string;
+}
+
+interface Args {
+  files: string[];
+  format: Format;
+}
+
+function parseArgs(argv: readonly string[]): Args | string {
+  const files: string[] = [];
+  let format: Format = 'text';
+  let onlyFiles = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (onlyFiles || !a.startsWith('-') || a === '-') {
+      files.push(a);
+      continue;
+    }
+    if (a === '--') onlyFiles = true;
+    else if (a === '--format' || a === '-f' || a.startsWith('--format=')) {
+      const v = a.startsWith('--format=') ? a.slice('--format='.length) : argv[++i];
+      if (!formats.includes(v as Format)) return `unknown format ${JSON.stringify(v ?? '')} (use text, json or sarif)`;
+      format = v as Format;
+    } else return `unknown option ${JSON.stringify(a)}`;
+  }
+  if (files.length === 0) return 'no files given';
+  return { files, format };
+}
+
+/** The whole CLI as a function of its arguments and a file reader (tests call it directly too). */
+export function runCli(argv: readonly string[], read: (file: string) => string = (f) => readFileSync(f, 'utf8')): CliResult {
+  if (argv.includes('--help') || argv.includes('-h')) return { code: 0, stdout: usage, stderr: '' };
+  if (argv.includes('--version')) return { code: 0, stdout: `${version}\n`, stderr: '' };
+  const args = parseArgs(argv);
+  if (typeof args === 'string') return { code: 2, stdout: '', stderr: `k8s-sandbox-lint: ${args}\n${usage}` };
+
+  const diagnostics: LintDiagnostic[] = [];
+  let stderr = '';
+  let unreadable = false;
+  for (const file of args.files) {
+    let text: string;
+    try {
+      text = file === '-' ? readFileSync(0, 'utf8') : read(file);
+    } catch (e) {
+      unreadable = true;
+      stderr += `k8s-sandbox-lint: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`;
+      continue;
+    }
+    diagnostics.push(...lintValues(text, { file: file === '-' ? '<stdin>' : file }));
+  }
+
+  const stdout =
+    args.format === 'json'
+      ? formatJson(diagnostics)
+      : args.format === 'sarif'
+        ? formatSarif(diagnostics, allRuleMeta(), { name: 'k8s-sandbox-lint', version })
+        : formatText(diagnostics);
+  const code = unreadable ? 2 : diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  return { code, stdout, stderr };
+}
+
+if (require.main === module) {
+  const r = runCli(process.argv.slice(2));
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  process.exitCode = r.code;
+}
