@@ -1,7 +1,7 @@
 // What the API server does to an object before storing it: defaulting (k8s.io/api defaults.go), RuntimeClass
 // admission, namespace lifecycle, ClusterIP allocation, pod status on create.
 import { createHash } from 'node:crypto';
-import { computeQosClass } from './qos';
+import { computePodQos } from '../../src/core/kube/qos';
 import { resources } from './resources';
 import { ApiError, type KubeObject, type ResourceType, type Store } from './store';
 
@@ -112,7 +112,13 @@ export class Admission {
       if (rc.overhead?.podFixed) dflt(spec, 'overhead', rc.overhead.podFixed);
     }
     podSpecDefaults(spec);
-    o.status = { phase: 'Pending', qosClass: computeQosClass(spec) };
+    let qosClass: string;
+    try {
+      qosClass = computePodQos(spec);
+    } catch (e) {
+      throw new ApiError(400, 'BadRequest', `Pod in version "v1" cannot be handled as a Pod: ${(e as Error).message}`);
+    }
+    o.status = { phase: 'Pending', qosClass };
   }
 
   private service(o: any): void {

@@ -1,24 +1,27 @@
-// QoS classes after API defaulting, as the sim's admission computes them (the rules of ComputePodQOS).
+// status.qosClass as the sim's admission sets it on create (defaulting, then the shared ComputePodQOS rules of
+// src/core/kube/qos.ts).
 import assert from 'node:assert/strict';
-import { podSpecDefaults } from './admission';
-import { computeQosClass, parseQuantity } from './qos';
+import { Admission } from './admission';
+import { resources } from './resources';
+import { ApiError, Store } from './store';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- pod specs are loosely typed JSON */
 
+const admission = new Admission(new Store());
 const qos = (spec: any): string => {
-  const s = structuredClone(spec);
-  podSpecDefaults(s);
-  return computeQosClass(s);
+  const pod: any = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: structuredClone(spec) };
+  admission.onCreate(resources.pods, pod);
+  return pod.status.qosClass;
 };
 const c = (resources?: any, name = 'c'): any => ({ name, image: 'x:1', ...(resources ? { resources } : {}) });
 
 describe('sim: QoS class', () => {
-  it('parses quantities', () => {
-    assert.equal(parseQuantity('100m'), 0.1);
-    assert.equal(parseQuantity('128Mi'), 128 * 2 ** 20);
-    assert.equal(parseQuantity('1G'), 1e9);
-    assert.equal(parseQuantity('1.5'), 1.5);
-    assert.ok(Number.isNaN(parseQuantity('12 cores')));
+  it('rejects a malformed quantity as a bad request', () => {
+    assert.throws(() => qos({ containers: [c({ limits: { cpu: '12 cores' } })] }), (e: ApiError) => e.code === 400);
+  });
+
+  it('equal amounts written differently count as equal', () => {
+    assert.equal(qos({ containers: [c({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1024Mi' } })] }), 'Guaranteed');
   });
 
   it('BestEffort without any cpu/memory request or limit (other resources do not count)', () => {
@@ -43,6 +46,6 @@ describe('sim: QoS class', () => {
   });
 
   it('pod-level resources take precedence', () => {
-    assert.equal(computeQosClass({ resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } }, containers: [c()] }), 'Guaranteed');
+    assert.equal(qos({ resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } }, containers: [c()] }), 'Guaranteed');
   });
 });
