@@ -3,7 +3,8 @@
 import * as k8s from '@kubernetes/client-node';
 import assert from 'node:assert/strict';
 import { startCluster, type SimCluster } from './cluster';
-import { eventually, ToolHome } from './testing/run';
+import { kubectlBinary } from '../support/tools';
+import { eventually, run, ToolHome } from './testing/run';
 
 const pod = (name: string, labels: Record<string, string> = { app: 'cn' }): k8s.V1Pod => ({
   metadata: { name, labels },
@@ -91,5 +92,32 @@ describe('sim: client-node', function () {
     assert.deepEqual(informer.list().map((p) => p.metadata!.name).sort(), ['inf-1', 'inf-2', 'inf-3']);
     assert.deepEqual(errors, []);
     await informer.stop();
+  });
+});
+
+describe('sim: plain HTTP mode', function () {
+  this.timeout(30_000);
+  let cluster: SimCluster;
+  let home: ToolHome;
+
+  before(async () => {
+    cluster = await startCluster({ tls: false });
+    home = new ToolHome();
+  });
+  after(async () => {
+    await cluster?.stop();
+    home?.cleanup();
+  });
+
+  it('client-node and kubectl work against http:// with the generated kubeconfig', async () => {
+    assert.match(cluster.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const file = cluster.writeKubeconfig(home.path('kubeconfig'));
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(file);
+    const pods = await kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: 'kube-system' });
+    assert.ok(pods.items.some((p) => p.metadata!.labels?.['k8s-app'] === 'cilium'));
+    const r = await run(kubectlBinary('1.35.2'), ['get', 'nodes', '-o', 'name'], home.env(file));
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['node/sim-node-1', 'node/sim-node-2']);
   });
 });
