@@ -124,7 +124,8 @@ describe('kubeconfig loading', () => {
     const f = join(dir, 'k.yaml');
     let setting = join(dir, 'missing.yaml');
     const access = new ClusterAccess({ source: () => ({ setting }) });
-    assert.equal(access.current, undefined);
+    const cur = () => access.current; // read afresh (no narrowing across calls)
+    assert.equal(cur(), undefined);
     assert.equal(access.error?.reason, 'notFound');
     assert.throws(() => access.require(), (e: unknown) => KubeconfigError.is(e) && e.reason === 'notFound');
     writeFileSync(f, cfg({ contexts: '- name: ctx1\n  context: {cluster: c1, user: alice}\n- name: ctx2\n  context: {cluster: c1, user: alice, namespace: n2}' }));
@@ -133,12 +134,12 @@ describe('kubeconfig loading', () => {
     access.onDidChange(() => fired++);
     access.reload();
     assert.equal(fired, 1);
-    assert.equal(access.current?.context, 'ctx1');
+    assert.equal(cur()?.context, 'ctx1');
     assert.deepEqual(access.contexts(), ['ctx1', 'ctx2']);
     access.useContext('ctx2');
-    assert.equal(access.current?.namespace, 'n2');
+    assert.equal(cur()?.namespace, 'n2');
     access.useNamespace('other');
-    assert.equal(access.current?.namespace, 'other');
+    assert.equal(cur()?.namespace, 'other');
     assert.equal(access.kubeConfig.getContextObject('ctx2')?.namespace, 'other');
     assert.equal(fired, 3);
     access.useContext('missing');
