@@ -1,0 +1,137 @@
+// values.yaml linting in the editor: diagnostics (open, debounced edit, save), quick fixes and key hovers,
+// all from the VS Code-free engine in core/lint.
+import * as vscode from 'vscode';
+import { lintValues, type LintDiagnostic } from '../../core/lint';
+import { looksLikeSandboxValues } from '../../core/lint/detect';
+import { hoverAt } from '../../core/lint/hover';
+import { toVsDiagnostic, toWorkspaceEdit } from './convert';
+
+export const DIAGNOSTIC_SOURCE = 'k8s-sandbox';
+const DEBOUNCE_MS = 300;
+const defaultInclude = ['**/values*.yaml', '**/helm-values.yaml'];
+
+interface Linted {
+  version: number;
+  results: LintDiagnostic[];
+}
+
+export interface ValuesLintOptions {
+  /** Where internal failures are reported (the extension's log). */
+  warn?: (message: string) => void;
+}
+
+export function registerValuesLint(context: vscode.ExtensionContext, options: ValuesLintOptions = {}): vscode.Disposable {
+  const collection = vscode.languages.createDiagnosticCollection('k8s-sandbox-values');
+  const linted = new Map<string, Linted>();
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  const includes = (): string[] => {
+    const v = vscode.workspace.getConfiguration('k8sSandbox').get<unknown>('lint.include');
+    return Array.isArray(v) && v.every((g) => typeof g === 'string') ? v : defaultInclude;
+  };
+
+  const isValuesDoc = (doc: vscode.TextDocument): boolean => {
+    if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled' && doc.uri.scheme !== 'vscode-remote') return false;
+    if (doc.languageId !== 'yaml' && !/\.ya?ml$/i.test(doc.fileName)) return false;
+    if (includes().some((pattern) => vscode.languages.match({ pattern }, doc) > 0)) return true;
+    return looksLikeSandboxValues(doc.getText(), doc.fileName);
+  };
+
+  const lint = (doc: vscode.TextDocument): Linted | undefined => {
+    const key = doc.uri.toString();
+    if (!isValuesDoc(doc)) {
+      collection.delete(doc.uri);
+      linted.delete(key);
+      return undefined;
+    }
+    const cached = linted.get(key);
+    if (cached && cached.version === doc.version) return cached;
+    const results = lintValues(doc.getText());
+    const entry = { version: doc.version, results };
+    linted.set(key, entry);
+    collection.set(doc.uri, results.map((d) => toVsDiagnostic(d, DIAGNOSTIC_SOURCE)));
+    const internal = results.find((d) => d.rule === 'lint/internal');
+    if (internal) options.warn?.(`values lint: ${internal.message} (${doc.uri.fsPath})`);
+    return entry;
+  };
+
+  const schedule = (doc: vscode.TextDocument): void => {
+    const key = doc.uri.toString();
+    clearTimeout(timers.get(key));
+    timers.set(
+      key,
+      setTimeout(() => {
+        timers.delete(key);
+        lint(doc);
+      }, DEBOUNCE_MS),
+    );
+  };
+
+  const forget = (doc: vscode.TextDocument): void => {
+    const key = doc.uri.toString();
+    clearTimeout(timers.get(key));
+    timers.delete(key);
+    linted.delete(key);
+    collection.delete(doc.uri);
+  };
+
+  const selector: vscode.DocumentSelector = [{ language: 'yaml' }, { pattern: '**/*.{yaml,yml}' }];
+
+  const codeActions = vscode.languages.registerCodeActionsProvider(
+    selector,
+    {
+      provideCodeActions(doc, _range, ctx) {
+        const entry = lint(doc);
+        if (!entry) return [];
+        const actions: vscode.CodeAction[] = [];
+        for (const diag of ctx.diagnostics) {
+          if (diag.source !== DIAGNOSTIC_SOURCE) continue;
+          const match = entry.results.find(
+            (r) => r.fix && r.rule === diag.code && r.message === diag.message && r.line - 1 === diag.range.start.line && r.column - 1 === diag.range.start.character,
+          );
+          if (!match?.fix) continue;
+          const action = new vscode.CodeAction(match.fix.title, vscode.CodeActionKind.QuickFix);
+          action.diagnostics = [diag];
+          action.isPreferred = true;
+          action.edit = toWorkspaceEdit(doc, match.fix);
+          actions.push(action);
+        }
+        return actions;
+      },
+    },
+    { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+  );
+
+  const hovers = vscode.languages.registerHoverProvider(selector, {
+    provideHover(doc, position) {
+      if (!isValuesDoc(doc)) return undefined;
+      const info = hoverAt(doc.getText(), doc.offsetAt(position));
+      if (!info) return undefined;
+      return new vscode.Hover(new vscode.MarkdownString(info.markdown), new vscode.Range(doc.positionAt(info.range[0]), doc.positionAt(info.range[1])));
+    },
+  });
+
+  const relintAll = (): void => {
+    linted.clear();
+    for (const doc of vscode.workspace.textDocuments) lint(doc);
+  };
+
+  const disposable = vscode.Disposable.from(
+    collection,
+    codeActions,
+    hovers,
+    vscode.workspace.onDidOpenTextDocument((doc) => lint(doc)),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length > 0) schedule(e.document);
+    }),
+    vscode.workspace.onDidSaveTextDocument((doc) => lint(doc)),
+    vscode.workspace.onDidCloseTextDocument(forget),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('k8sSandbox.lint.include')) relintAll();
+    }),
+    { dispose: () => timers.forEach((t) => clearTimeout(t)) },
+  );
+  relintAll();
+  context.subscriptions.push(disposable);
+  return disposable;
+}
