@@ -34,6 +34,9 @@ export class NetworkView {
   private readonly pauseBtn: HTMLElement;
   private readonly filterEl: HTMLElement & { value: string };
   private scheduled = false;
+  /** What the summary and status show now: re-rendering unchanged web components costs a frame. */
+  private shownSummary = '';
+  private shownStatus = '';
 
   constructor(
     private readonly store: NetworkStore,
@@ -113,6 +116,9 @@ export class NetworkView {
   }
 
   private renderStatus(s: StreamStatusView): void {
+    const key = JSON.stringify(s);
+    if (key === this.shownStatus) return;
+    this.shownStatus = key;
     clear(this.statusEl);
     this.statusEl.dataset.kind = s.kind;
     this.statusEl.append(h('strong', { text: STATE_TITLES[s.kind] }));
@@ -124,6 +130,9 @@ export class NetworkView {
   }
 
   private renderSummary(rows: SummaryRow[]): void {
+    const key = JSON.stringify(rows.slice(0, 200));
+    if (key === this.shownSummary) return;
+    this.shownSummary = key;
     clear(this.summaryEl);
     if (rows.length === 0) {
       this.summaryEl.append(h('p', { class: 'empty', text: 'No drops so far.' }));

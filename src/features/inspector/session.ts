@@ -6,7 +6,7 @@ import { DropStream, type DropStreamPorts } from '../../core/cilium/stream';
 import type { StreamStatus } from '../../core/cilium/streamStatus';
 import type { ValuesEntry } from '../../core/cilium/suggest';
 import type { RiskLevel } from '../../core/timeouts/riskTable';
-import { parseWebviewMessage, type HostMessage, type TimeoutsView, type WebviewMessage } from './protocol';
+import { parseWebviewMessage, type Counters, type HostMessage, type TimeoutsView, type WebviewMessage } from './protocol';
 import { toFlowRow, toStatusView, toSummaryRow } from './rows';
 
 export interface InspectorLog {
@@ -36,6 +36,20 @@ export interface InspectorSessionOptions {
   readonly capacity?: number;
   /** How often model changes are sent (ms). */
   readonly batchMs?: number;
+}
+
+/** Rows per message: big snapshots go in chunks so neither side blocks for long on one message. */
+export const SNAPSHOT_CHUNK = 500;
+/** The webview shows the top destinations; more would only cost time on both sides. */
+export const SUMMARY_MAX = 500;
+
+/** A snapshot of the model as a `network/snapshot` with the first chunk and `network/update`s for the rest. */
+export function snapshotMessages(model: DropModel, status: StreamStatus, counters: Counters, chunk = SNAPSHOT_CHUNK): HostMessage[] {
+  const rows = model.groups().map(toFlowRow);
+  const summary = model.summary().slice(0, SUMMARY_MAX).map(toSummaryRow);
+  const out: HostMessage[] = [{ type: 'network/snapshot', rows: rows.slice(0, chunk), summary, counters, status: toStatusView(status) }];
+  for (let i = chunk; i < rows.length; i += chunk) out.push({ type: 'network/update', rows: rows.slice(i, i + chunk), removed: [], summary, counters });
+  return out;
 }
 
 export class InspectorSession {
@@ -100,12 +114,12 @@ export class InspectorSession {
       type: 'network/update',
       rows: changes.upserted.map(toFlowRow),
       removed: [...changes.removed],
-      summary: this.model.summary().map(toSummaryRow),
+      summary: this.model.summary().slice(0, SUMMARY_MAX).map(toSummaryRow),
       counters: this.counters(),
     });
   }
 
-  private counters() {
+  private counters(): Counters {
     return { total: this.model.size, evicted: this.model.evicted, capacity: this.model.capacity, skipped: this.stream?.skippedLines ?? 0 };
   }
 
@@ -113,13 +127,7 @@ export class InspectorSession {
   async sendAll(): Promise<void> {
     this.model.takeChanges();
     this.post({ type: 'init', namespace: this.o.namespace, release: this.o.release, ...(this.o.context ? { context: this.o.context } : {}) });
-    this.post({
-      type: 'network/snapshot',
-      rows: this.model.groups().map(toFlowRow),
-      summary: this.model.summary().map(toSummaryRow),
-      counters: this.counters(),
-      status: toStatusView(this.status),
-    });
+    for (const m of snapshotMessages(this.model, this.status, this.counters())) this.post(m);
     await this.sendTimeouts();
   }
 
