@@ -50,18 +50,29 @@ export function activityBarItem(page: Page, title: string): Locator {
   return page.locator(`.activitybar .action-item a[aria-label^="${title}"], .activitybar .action-item[aria-label^="${title}"]`).first();
 }
 
-/** The pane of a view (its tree rows live under it). */
-export function viewPane(page: Page, viewId: string): Locator {
-  return page.locator(`.pane-body[id="${viewId}"], [id="${viewId}"]`).first();
+/** A view's tree: custom views render a `.monaco-list[role=tree]` labelled with the view's name. */
+export function tree(page: Page, viewName: string): Locator {
+  return page.locator(`.monaco-list[role="tree"][aria-label="${viewName}"]`).first();
 }
 
-export function treeRows(page: Page, viewId: string): Locator {
-  return viewPane(page, viewId).locator('.monaco-list-row');
+export function treeRows(page: Page, viewName: string): Locator {
+  return tree(page, viewName).locator('.monaco-list-row');
 }
 
-/** The tree row whose label text matches; `.label-name` holds the label, `.label-description` the description. */
-export function treeRow(page: Page, viewId: string, label: string | RegExp): Locator {
-  return treeRows(page, viewId).filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+/** The tree row whose label matches; `.label-name` holds the label, `.label-description` the description. */
+export function treeRow(page: Page, viewName: string, label: string | RegExp): Locator {
+  return treeRows(page, viewName).filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+}
+
+/** "label — description" of every visible row, for assertions and failure messages. */
+export async function treeTexts(page: Page, viewName: string): Promise<string[]> {
+  return treeRows(page, viewName).evaluateAll((rows) =>
+    rows.map((r) => {
+      const name = r.querySelector('.label-name')?.textContent ?? '';
+      const desc = r.querySelector('.label-description')?.textContent ?? '';
+      return desc ? `${name} — ${desc}` : name;
+    }),
+  );
 }
 
 export async function expandRow(row: Locator): Promise<void> {

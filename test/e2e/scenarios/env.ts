@@ -9,5 +9,6 @@ export interface ScenarioEnv {
   page(): Page;
 }
 
-export const sandboxesView = 'workbench.view.extension.k8sSandbox';
-export const sandboxesTreeId = 'k8sSandbox.sandboxes';
+/** The activity-bar entry and the tree's accessible name (package.json viewsContainers / views). */
+export const sandboxesContainer = 'K8s Sandbox';
+export const sandboxesTree = 'Sandboxes';

@@ -1,0 +1,42 @@
+// Open Terminal on a container from the Sandboxes view: a shell in the pod (through the sim's exec), arithmetic
+// echoed back, and the exit code reported when the shell ends.
+import { strict as assert } from 'node:assert';
+import { Shots } from '../harness/browser';
+import { expandRow, terminalText, treeRow, until, waitForTerminalText } from '../harness/workbench';
+import { sandboxesTree, type ScenarioEnv } from './env';
+import { showRelease } from './sandboxesView';
+
+export function terminalScenario(env: ScenarioEnv): void {
+  describe('Open Terminal', () => {
+    const shots = new Shots('terminal');
+
+    it('opens a shell in the container: echo $((6*7)) prints 42, exit 3 reports exit code 3', async () => {
+      const page = env.page();
+      const release = 'agent-egress';
+      const pod = env.cluster().podsOf(release)[0];
+      await showRelease(page, release);
+      await expandRow(treeRow(page, sandboxesTree, new RegExp(`^${release}$`)));
+      const podRow = treeRow(page, sandboxesTree, pod);
+      await podRow.waitFor({ state: 'visible' });
+      await expandRow(podRow);
+      // The service container is listed first (the chart puts it before the CoreDNS sidecar).
+      const container = treeRow(page, sandboxesTree, /^default$/);
+      await container.waitFor({ state: 'visible' });
+      await container.click();
+      const tab = page.locator('.terminal-tabs-entry, .single-terminal-tab, .terminal-tab').filter({ hasText: pod }).first();
+      await tab.waitFor({ state: 'visible', timeout: 20_000 }).catch(() => undefined);
+      await until('the shell prompt', async () => (await terminalText(page)).trim().length > 0);
+      await page.locator('.terminal-wrapper.active .xterm-helper-textarea, .terminal .xterm-helper-textarea').last().focus();
+      await page.keyboard.type('echo $((6*7))\n');
+      const text = await waitForTerminalText(page, /^42\s*$/m);
+      assert.match(text, /^42\s*$/m);
+      await shots.publish(page, 'terminal');
+      await page.keyboard.type('exit 3\n');
+      const end = await waitForTerminalText(page, /exit code 3/);
+      assert.match(end, /exit code 3/);
+      await shots.take(page, 'exit-3');
+      // Any key other than Enter closes the terminal.
+      await page.keyboard.press('q');
+    });
+  });
+}
