@@ -60,9 +60,16 @@ interface Slot {
   attempt: number;
   timer?: unknown;
   alive: boolean;
+  /** A start() is running (list or watch being opened): do not start it twice. */
+  inFlight: boolean;
+  /** A restart was asked for while one was in flight: run it when that one ends. */
+  again?: boolean;
 }
 
 class StoppedError extends Error {}
+
+/** A watch that ends sooner than this without delivering anything counts as a flap. */
+const FLAP_MS = 1000;
 
 const nodeTimers: Timers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
 
@@ -178,7 +185,7 @@ export class WatchHub {
   }
 
   private addSlot(spec: WatchSpec, kc: KubeConfig, namespace: string | undefined): void {
-    const slot: Slot = { spec, namespace, status: 'loading', attempt: 0, alive: true } as Slot;
+    const slot: Slot = { spec, namespace, status: 'loading', attempt: 0, alive: true, inFlight: false } as Slot;
     slot.informer = this.makeInformer(slot, kc);
     const changed = (): void => {
       if (slot.alive) this.objectsEmitter.fire(spec.kind);
@@ -214,16 +221,31 @@ export class WatchHub {
       return list;
     };
     const inner = new Watch(kc);
+    // ListWatch re-watches at once after a clean close; a server that keeps closing watches straight away
+    // (no events) would make that a hot loop, so such flaps back off like errors do.
+    let flaps = 0;
+    let lastOpen: { at: number; events: number } | undefined;
+    const pause = (ms: number): Promise<void> => new Promise((r) => this.timers.setTimeout(r, ms));
     // ListWatch gives no signal when a re-watch (no re-list) succeeds; this wrapper does, so "ready" comes back.
     const signalling = {
       watch: async (path: string, query: Record<string, string | number | boolean | undefined>, cb: (...a: never[]) => void, done: (err: unknown) => void) => {
+        if (lastOpen && lastOpen.events === 0 && Date.now() - lastOpen.at < FLAP_MS) {
+          await pause(backoffDelay(flaps++, this.opts.backoff ?? defaultBackoff, this.opts.random));
+          if (!slot.alive) return new AbortController();
+        } else flaps = 0;
         let failed = false;
         try {
           await credentials();
-          const controller = await inner.watch(path, query, cb as never, (err: unknown) => {
+          const life = { at: Date.now(), events: 0 };
+          const counted = (...a: never[]): void => {
+            life.events++;
+            (cb as (...x: never[]) => void)(...a);
+          };
+          const controller = await inner.watch(path, query, counted as never, (err: unknown) => {
             if (err) failed = true;
             done(err);
           });
+          if (!failed) lastOpen = life;
           if (!failed && slot.alive) opened();
           return controller;
         } catch (e) {
@@ -237,12 +259,24 @@ export class WatchHub {
   }
 
   private startSlot(slot: Slot): void {
-    slot.informer.start().then(
-      () => {
-        if (!slot.alive) void slot.informer.stop();
-      },
-      (err: unknown) => this.onSlotError(slot, err),
-    );
+    if (slot.inFlight) {
+      slot.again = true;
+      return;
+    }
+    slot.inFlight = true;
+    const settle = (): void => {
+      slot.inFlight = false;
+      if (!slot.alive) void slot.informer.stop();
+      else if (slot.again && slot.status === 'error') {
+        slot.again = false;
+        this.startSlot(slot);
+      }
+      slot.again = false;
+    };
+    slot.informer.start().then(settle, (err: unknown) => {
+      settle();
+      this.onSlotError(slot, err);
+    });
   }
 
   private onSlotOpen(slot: Slot): void {
