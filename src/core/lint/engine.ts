@@ -33,6 +33,9 @@ export const engineRules: readonly RuleMeta[] = [
   { id: 'schema/length', severity: 'error', title: 'Wrong length', why: 'The chart schema limits the length of this value.' },
   { id: 'schema/shape', severity: 'error', title: 'Value of no allowed form', why: 'The value matches none of the forms the chart schema allows.' },
   { id: 'schema/invalid', severity: 'error', title: 'Schema violation', why: 'The chart schema rejects this value.' },
+  { id: 'helm/fail', severity: 'error', title: 'Chart rejects the values (deep check)', why: '`helm template` stopped at one of the chart\'s own checks.' },
+  { id: 'helm/schema', severity: 'error', title: 'Helm schema error (deep check)', why: '`helm template` rejected the values against the chart schema.' },
+  { id: 'helm/error', severity: 'error', title: 'Helm failed (deep check)', why: '`helm template` could not run or failed for another reason.' },
 ];
 
 const maxSyntaxErrors = 50;

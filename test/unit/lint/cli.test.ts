@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv from 'ajv';
 import { build } from 'esbuild';
+import { helmBinary } from '../../support/tools';
 import { fixturesDir } from './helpers';
 
 const repo = resolve(__dirname, '..', '..', '..');
@@ -106,6 +107,19 @@ describe('lint CLI (bundled, spawned)', function () {
         message: 'domain "github.com" is not listed in allowDomains, so the sandbox cannot resolve it',
       },
     ]);
+  });
+
+  it('--helm: adds the chart\'s own verdict from the real helm, on lines the engine did not flag', () => {
+    const f = join(dir, 'dns-twice.yaml');
+    // Two services claiming one DNS name: the engine flags line 7; helm names the service (line 5).
+    writeFileSync(f, 'services:\n  default:\n    image: "a:1"\n    dnsRecord: true\n  web:\n    image: "a:1"\n    additionalDnsRecords: [default]\n');
+    const r = run(['--format=json', '--helm', helmBinary('3.18.0'), f]);
+    assert.equal(r.code, 1, r.stderr);
+    const rows = JSON.parse(r.stdout) as { rule: string; line: number; message: string }[];
+    assert.deepEqual(rows.map((x) => [x.rule, x.line]), [['helm/fail', 5], ['sandbox/dns-duplicate', 7]]);
+    assert.match(rows[0].message, /DNS name "default" is already declared by service "default"/);
+    const clean = run(['--helm', helmBinary('4.1.4'), valid]);
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
   });
 
   it('reads stdin for "-"', () => {

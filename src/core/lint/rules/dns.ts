@@ -6,7 +6,7 @@ import { defineRule, q } from '../rule';
 import type { TextEdit } from '../types';
 
 export const dnsRecordPattern = /^[A-Za-z0-9_.-]+$/;
-export const networkNamePattern = /^[a-z0-9.-]+$/;
+export const networkNamePattern = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 export const dnsRecord = defineRule(
   {
@@ -41,7 +41,7 @@ function networkPairs(vd: ValuesDoc): Pair[] {
 }
 
 export function suggestNetworkName(name: string): string {
-  const n = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 55);
+  const n = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+/, '').slice(0, 55).replace(/[-.]+$/, '');
   return n || 'network';
 }
 
@@ -69,7 +69,7 @@ export const networkName = defineRule(
       ctx.report({
         range: r,
         path: ['networks', name],
-        message: `network name ${JSON.stringify(name)} ${name.length > 55 ? 'is longer than 55 characters' : 'may contain only lower-case letters, digits, "-" and "."'}`,
+        message: `network name ${JSON.stringify(name)} ${name.length > 55 ? 'is longer than 55 characters' : 'may contain only lower-case letters, digits, "-" and ".", and must start and end with a letter or digit'}`,
         fix: { title: `Rename the network to "${fixed}" (and its uses)`, edits },
       });
     }
@@ -79,9 +79,9 @@ export const networkName = defineRule(
 export const networkUndeclared = defineRule(
   {
     id: 'sandbox/network-undeclared',
-    severity: 'warning',
+    severity: 'error',
     title: 'Service joins a network that is not declared',
-    why: 'Only networks listed under the top-level `networks:` get a policy that lets their members talk; a service naming an undeclared one is cut off from the peers it expects.',
+    why: 'Only networks listed under the top-level `networks:` get a policy that lets their members talk; a service naming an undeclared one would be cut off from the peers it expects, so the chart rejects it.',
   },
   (ctx) => {
     const vd = ctx.vd;

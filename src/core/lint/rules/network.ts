@@ -146,7 +146,7 @@ export const cidrFormat = defineRule(
     id: 'sandbox/cidr-format',
     severity: 'error',
     title: 'Malformed CIDR',
-    why: 'allowCIDR entries become Cilium toCIDR rules, which need an address and a prefix length; anything else fails at install time.',
+    why: 'allowCIDR entries become Cilium CIDR rules: an IPv4 or IPv6 address with an optional prefix length (/0–32 or /0–128); anything else fails at install time.',
   },
   (ctx) => {
     const vd = ctx.vd;
