@@ -224,7 +224,8 @@ export function podVM(p: PodLike, release: string): PodVM {
     createdAt,
     startTime: timeMs(st.startTime),
     readyAt,
-    startupMs: createdAt !== undefined && readyAt !== undefined && readyAt >= createdAt ? readyAt - createdAt : undefined,
+    // Ready's transition time moves on every restart; only before the first one does it time the startup.
+    startupMs: createdAt !== undefined && readyAt !== undefined && readyAt >= createdAt && !containers.some((c) => c.restarts > 0) ? readyAt - createdAt : undefined,
     graceSeconds: grace,
     activeDeadlineSeconds: p.spec?.activeDeadlineSeconds,
     images: [...new Set(containers.filter((c) => c.kind !== 'ephemeral').map((c) => c.image).filter((i): i is string => !!i))],

@@ -98,7 +98,8 @@ describe('sandbox model', () => {
     assert.equal(p.service, 'default');
     assert.equal(p.qos, 'Guaranteed');
     assert.equal(p.runtimeClass, 'gvisor');
-    assert.equal(p.startupMs, 3500);
+    assert.equal(p.startupMs, undefined, 'no startup latency once a container restarted (Ready moved)');
+    assert.equal(r.pods[1].startupMs, undefined);
     assert.equal(p.lastRestart?.reason, 'OOMKilled');
     assert.deepEqual(p.containers.map((c) => [c.name, c.ready, c.restarts, c.state]), [
       ['default', true, 2, 'running'],
