@@ -1,4 +1,5 @@
 // Pure view-models of sandboxes from snapshots of the watch caches: no clients, no I/O, no clocks.
+import { computePodQos } from '../kube/qos';
 import { CREATOR_LABEL, INSTANCE_LABEL } from '../names';
 import { APP_TIMEOUT_ANNOTATION, DEADLINE_ANNOTATION, RISK_LEVEL_ANNOTATION } from '../timeouts/inspect';
 import { isSandboxRelease, latestRevisions, type HelmRelease } from './helmRelease';
@@ -217,7 +218,7 @@ export function podVM(p: PodLike, release: string): PodVM {
     reason: st.reason,
     ready,
     deleting: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null,
-    qos: st.qosClass,
+    qos: st.qosClass ?? qosFromSpec(p),
     runtimeClass: p.spec?.runtimeClassName,
     nodeName: p.spec?.nodeName,
     podIP: st.podIP,
@@ -235,6 +236,16 @@ export function podVM(p: PodLike, release: string): PodVM {
     lastRestart,
     timeouts: timeoutsOf(meta.annotations ?? {}, grace),
   };
+}
+
+/** The API server sets status.qosClass; compute it by the same rules if a server did not. */
+function qosFromSpec(p: PodLike): string | undefined {
+  if (!p.spec?.containers?.length) return undefined;
+  try {
+    return computePodQos(p.spec);
+  } catch {
+    return undefined; // a malformed quantity would have been rejected by a real server
+  }
 }
 
 const RUNTIME_CLASS_NOT_FOUND = /RuntimeClass "([^"]+)" not found/;

@@ -1,6 +1,8 @@
 // The few fields of cluster objects the Sandboxes view reads. Loose on purpose: objects from a list come
 // through client-node's serializer (times as Date), objects from a watch are raw JSON (times as strings).
 
+import type { ResourceRequirements } from '../kube/qos';
+
 export type Time = string | Date;
 
 export interface Meta {
@@ -37,8 +39,9 @@ export interface PodLike {
     runtimeClassName?: string;
     terminationGracePeriodSeconds?: number;
     activeDeadlineSeconds?: number;
-    containers?: Array<{ name: string; image?: string }>;
-    initContainers?: Array<{ name: string; image?: string; restartPolicy?: string }>;
+    containers?: Array<{ name: string; image?: string; resources?: ResourceRequirements }>;
+    initContainers?: Array<{ name: string; image?: string; restartPolicy?: string; resources?: ResourceRequirements }>;
+    resources?: ResourceRequirements;
   };
   status?: {
     phase?: string;

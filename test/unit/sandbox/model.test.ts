@@ -142,6 +142,19 @@ describe('sandbox model', () => {
     assert.deepEqual(healed.failedCreates, []);
   });
 
+  it('computes QoS by the Kubernetes rules when the server did not set status.qosClass', () => {
+    const withSpec = (resources: Record<string, unknown>): PodLike => {
+      const p = pod({ name: 'q-0', release: 'q' }) as { spec: { containers: Array<Record<string, unknown>> }; status: Record<string, unknown> };
+      delete p.status.qosClass;
+      p.spec.containers = [{ name: 'default', resources }];
+      return p as unknown as PodLike;
+    };
+    const qos = (resources: Record<string, unknown>) => buildReleases({ ...snapshot({ secrets: [releaseSecret({ name: 'q' })] }), pods: [withSpec(resources)] })[0].pods[0].qos;
+    assert.equal(qos({ limits: { cpu: '1', memory: '1Gi' } }), 'Guaranteed');
+    assert.equal(qos({ limits: { memory: '1Gi' } }), 'Burstable');
+    assert.equal(qos({}), 'BestEffort');
+  });
+
   it('sorts by namespace then name and handles Date times from typed lists', () => {
     const p = pod({ name: 'x-0', release: 'x', namespace: 'b' }) as { metadata: { creationTimestamp: unknown } };
     p.metadata.creationTimestamp = new Date('2025-01-01T10:00:00Z');
