@@ -112,7 +112,7 @@ async function pickValuesFile(arg: unknown): Promise<string> {
 }
 
 /** "built-in" → the extension's chart; else a chart directory (relative to the first workspace folder). */
-function chartDir(extensionPath: string): string {
+export function chartDir(extensionPath: string): string {
   const setting = vscode.workspace.getConfiguration('k8sSandbox').get<string>('chart', 'built-in').trim();
   if (!setting || setting === 'built-in') return join(extensionPath, 'chart');
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;

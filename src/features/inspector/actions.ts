@@ -1,6 +1,5 @@
 // What the inspector does in the editor: edits to the release's values file (WorkspaceEdits the user sees,
 // unsaved), JSONL export, helm upgrade of the risk level and force kill, each after a confirmation.
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { addValuesEntry, minimalEdit } from '../../core/cilium/valuesEdit';
@@ -12,6 +11,7 @@ import { runHelm } from '../../core/helm/runner';
 import type { ReleaseVM } from '../../core/sandbox/model';
 import { SandboxError, cancelled } from '../../platform/errors';
 import { confirm, helmSetup, withProgress } from '../commands/shared';
+import { chartDir } from '../commands/installSandbox';
 import type { InspectorActions } from './session';
 import type { InspectorPorts } from './kubePorts';
 import type { InspectorServices, ReleaseTarget } from './panel';
@@ -138,10 +138,3 @@ export class PanelActions implements InspectorActions {
   }
 }
 
-/** "built-in" → the extension's chart; else the configured chart directory. */
-function chartDir(extensionPath: string): string {
-  const setting = vscode.workspace.getConfiguration('k8sSandbox').get<string>('chart', 'built-in').trim();
-  if (!setting || setting === 'built-in') return join(extensionPath, 'chart');
-  const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  return base && !setting.startsWith('/') ? join(base, setting) : setting;
-}
