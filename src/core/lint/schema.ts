@@ -138,9 +138,13 @@ function describe(e: ErrorObject, where: string, key?: string): string {
     case 'const':
       return `${where} must be ${JSON.stringify(p.allowedValue)}`;
     case 'pattern':
-    case 'format':
-      if (key !== undefined) return `key ${JSON.stringify(key)} in ${where} is not valid${desc ? `: ${desc}` : ''}`;
-      return `${where} ${JSON.stringify(value)} is not valid${desc ? `: ${desc}` : ` (${e.message ?? 'wrong format'})`}`;
+    case 'format': {
+      // Prefer the schema's words when they describe the form; the raw pattern only when they do not.
+      const words = desc && /letters|digits|characters|e\.g\.|quantity|address|DNS|domain|form/i.test(desc);
+      const form = words ? `: ${desc}` : typeof p.pattern === 'string' ? ` (must match ${p.pattern})` : typeof p.format === 'string' ? ` (must be a ${p.format})` : '';
+      if (key !== undefined) return `key ${JSON.stringify(key)} in ${where} is not valid${form}`;
+      return `${where} ${JSON.stringify(value)} is not valid${form}`;
+    }
     case 'minimum':
     case 'exclusiveMinimum':
     case 'maximum':

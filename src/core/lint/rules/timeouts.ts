@@ -24,7 +24,7 @@ export const gracePeriod = defineRule(
     for (const s of vd.services()) {
       const p = vd.pair(s.value, 'terminationGracePeriodSeconds');
       const g = vd.scalar(p?.value);
-      if (!p || typeof g !== 'number') continue;
+      if (!p || typeof g !== 'number' || g < 0) continue; // negative: the schema reports it
       const node = vd.deref(p.value);
       const target = riskTable[level].grace.default;
       for (const f of checkTimeouts({ riskLevel: level, graceSeconds: g })) {
