@@ -1,6 +1,8 @@
 // Exec through the simulated cluster with the real kubectl (1.33 and 1.35) and client-node: exit codes, stdin,
 // env and working directory, tty resize, runtime errors, and sessions that end when the container does.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { Exec, type V1Status } from '@kubernetes/client-node';
 import WebSocket from 'ws';
@@ -218,5 +220,6 @@ describe('sim kubelet: exec', function () {
     assert.equal(s.status, 'Failure');
     await waitFor('process gone', () => !alive(pid));
     await waitFor('pod gone', () => !env.cluster.store.get(env.cluster.resources.pods, NS, 'doomed'));
+    assert.equal(existsSync(join(env.cluster.workDir, NS, 'doomed')), false, 'its files are gone');
   });
 });

@@ -50,6 +50,8 @@ export class Lifecycle {
   private readonly ips: IpAllocator;
   private readonly pulled = new Set<string>();
   private endpointIds = new Map<string, number>();
+  /** Pod directories this kubelet created (so idle pods cost no file system calls). */
+  private readonly dirs = new Set<string>();
   private unsubscribe?: () => void;
   /** Called after each status write (hubble uses it to keep endpoint identities fresh). */
   readyOverride: (p: PodRuntime) => boolean = () => true;
@@ -84,8 +86,17 @@ export class Lifecycle {
     return [...this.pods.values()];
   }
 
+  /** The container's working directory, created on first use (thousands of idle pods need no files). */
   containerDir(p: PodRuntime, c: string): string {
-    return join(this.workDir, safe(p.namespace), safe(p.name), safe(c));
+    const dir = join(this.workDir, safe(p.namespace), safe(p.name), safe(c));
+    mkdirSync(dir, { recursive: true });
+    p.hasFiles = true;
+    this.dirs.add(this.podDir(p));
+    return dir;
+  }
+
+  private podDir(p: { namespace: string; name: string }): string {
+    return join(this.workDir, safe(p.namespace), safe(p.name));
   }
 
   private onEvent(e: StoreEvent): void {
@@ -142,11 +153,13 @@ export class Lifecycle {
       transitions: new Map(),
       timers: new Set(),
       endpointId: ep,
+      hasFiles: false,
     };
     if (p.init.length) for (const c of p.containers) c.state = { waiting: { reason: 'PodInitializing' } };
     this.pods.set(`${ns}/${p.name}`, p);
     try {
-      rmSync(join(this.workDir, safe(ns), safe(p.name)), { recursive: true, force: true });
+      // A recreated pod starts with fresh files.
+      if (this.dirs.delete(this.podDir(p))) rmSync(this.podDir(p), { recursive: true, force: true });
     } catch {
       /* a bad name: exec will refuse it too */
     }
@@ -199,11 +212,6 @@ export class Lifecycle {
     c.state = { running: { startedAt: nowIso() } };
     c.started = true;
     c.ready = c.kind !== 'init' || c.sidecar ? !p.neverReady && this.readyOverride(p) : false;
-    try {
-      mkdirSync(this.containerDir(p, c.name), { recursive: true });
-    } catch {
-      /* unsafe name: exec refuses later */
-    }
     if (c.log.isEnded) c.log = new LogBuffer();
     c.log.append(`${nowIso()} container ${c.name} started (image ${normalizeImage(image)}, id ${c.containerID.slice(13, 25)})`);
     this.event(p, 'Created', `Created container: ${c.name}`);
@@ -370,9 +378,10 @@ export class Lifecycle {
     const key = `${p.namespace}/${p.name}`;
     if (this.pods.get(key) === p) {
       this.pods.delete(key);
-      if (removeFiles) {
+      if (removeFiles && p.hasFiles) {
         try {
-          rmSync(join(this.workDir, safe(p.namespace), safe(p.name)), { recursive: true, force: true });
+          this.dirs.delete(this.podDir(p));
+          rmSync(this.podDir(p), { recursive: true, force: true });
         } catch {
           /* nothing to remove */
         }

@@ -78,6 +78,8 @@ export interface PodRuntime {
   timers: Set<NodeJS.Timeout>;
   /** Endpoint ID as Cilium numbers endpoints per node. */
   endpointId: number;
+  /** A working directory was created (by an exec). */
+  hasFiles: boolean;
 }
 
 export const nowIso = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');

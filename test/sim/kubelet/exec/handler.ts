@@ -107,7 +107,13 @@ export class ExecServer {
         const conn = new ChannelConnection(ws, protocol, { stdin: () => undefined, stdinEnd: () => undefined, resize: () => undefined, closed: () => undefined });
         return conn.finish(internalErrorStatus(`unable to upgrade connection: container not found ("${container}")`));
       }
-      const spec = this.deps.sessionSpec(p, c, { ...target, container });
+      let spec: Omit<SessionSpec, 'register'>;
+      try {
+        spec = this.deps.sessionSpec(p, c, { ...target, container });
+      } catch (err) {
+        const conn = new ChannelConnection(ws, protocol, { stdin: () => undefined, stdinEnd: () => undefined, resize: () => undefined, closed: () => undefined });
+        return conn.finish(internalErrorStatus(`error executing command in container: ${err instanceof Error ? err.message : String(err)}`));
+      }
       const session: ExecSession = new ExecSession(ws, protocol, {
         ...spec,
         register: (h) => {
