@@ -31,7 +31,7 @@ const cases: Case[] = [
     name: 'longer than 63 characters',
     bad: `services:\n  ${'a'.repeat(64)}:\n    image: "nginx:1.27.0"\n`,
     line: 2,
-    good: `services:\n  ${'a'.repeat(63)}:\n    image: "nginx:1.27.0"\n`,
+    good: `services:\n  ${'a'.repeat(50)}:\n    image: "nginx:1.27.0"\n`,
     fix: true,
   },
   {
@@ -40,6 +40,20 @@ const cases: Case[] = [
     bad: 'services:\n  coredns:\n    image: "nginx:1.27.0"\n',
     line: 2,
     good: 'services:\n  dns:\n    image: "nginx:1.27.0"\n',
+  },
+  {
+    rule: 'sandbox/name-length',
+    name: 'no room for a release name',
+    bad: `services:\n  ${'a'.repeat(51)}:\n    image: "nginx:1.27.0"\n`,
+    line: 2,
+    good: `services:\n  ${'a'.repeat(50)}:\n    image: "nginx:1.27.0"\n`,
+  },
+  {
+    rule: 'sandbox/name-length',
+    name: 'too long with fullnameOverride',
+    bad: `global:\n  fullnameOverride: ${'f'.repeat(30)}\nservices:\n  ${'a'.repeat(22)}:\n    image: "nginx:1.27.0"\n`,
+    line: 4,
+    good: `global:\n  fullnameOverride: ${'f'.repeat(30)}\nservices:\n  ${'a'.repeat(21)}:\n    image: "nginx:1.27.0"\n`,
   },
   {
     rule: 'sandbox/port-53',

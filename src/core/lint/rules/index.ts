@@ -2,7 +2,7 @@
 import type { Rule } from '../rule';
 import { dnsRecord, networkName, networkUndeclared } from './dns';
 import { imageUnpinned } from './image';
-import { dnsDuplicate, reservedName } from './names';
+import { dnsDuplicate, nameLength, reservedName } from './names';
 import { allowDomainsPortsDomain, allowDomainsPortsWeb, cidrFormat, domainFormat, entityUnknown, openInternet } from './network';
 import { port53 } from './port53';
 import { qos } from './qos';
@@ -14,6 +14,7 @@ import { volumeDuplicate, volumeString, volumeUndeclared } from './volumes';
 export const rules: readonly Rule[] = [
   serviceName,
   reservedName,
+  nameLength,
   port53,
   qos,
   kataUnsupported,

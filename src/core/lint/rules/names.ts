@@ -65,3 +65,31 @@ export const dnsDuplicate = defineRule(
     }
   },
 );
+
+/** StatefulSet pod names carry a revision hash: the chart keeps `<fullname>-<service>` within 52 characters. */
+export const maxObjectName = 52;
+
+export const nameLength = defineRule(
+  {
+    id: 'sandbox/name-length',
+    severity: 'error',
+    title: 'Service name leaves no room for the release name',
+    why: `Each service becomes a StatefulSet named "<release>-<service>" (or "<fullnameOverride>-<service>"), which must stay within ${maxObjectName} characters so its pods can be named; the chart rejects longer ones.`,
+  },
+  (ctx) => {
+    const vd = ctx.vd;
+    const fo = vd.scalar(vd.value(vd.map(vd.value(vd.root, 'global')), 'fullnameOverride'));
+    const prefix = typeof fo === 'string' && fo ? fo.slice(0, 63).replace(/-+$/, '') : undefined;
+    for (const s of vd.services()) {
+      const room = prefix !== undefined ? maxObjectName - prefix.length - 1 : maxObjectName - 2; // a release name has at least 1 character
+      if (s.name.length <= room) continue;
+      ctx.report({
+        range: rangeOf(s.key) ?? [0, 0],
+        message:
+          prefix !== undefined
+            ? `"${prefix}-${s.name}" has ${prefix.length + 1 + s.name.length} characters; StatefulSet names may have at most ${maxObjectName}: shorten the service name or global.fullnameOverride`
+            : `service name ${q(s.name)} has ${s.name.length} characters, leaving no room for a release name within the ${maxObjectName}-character limit of "<release>-<service>"`,
+      });
+    }
+  },
+);

@@ -5,19 +5,22 @@ import { defineRule } from '../rule';
 
 export const serviceNamePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** Longest service name that still leaves room for a 1-character release name (see sandbox/name-length). */
+const maxSuggested = 50;
+
 /** A valid, unused name close to `name`. */
 export function suggestServiceName(name: string, taken: ReadonlySet<string>): string {
   let base = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 63)
+    .slice(0, maxSuggested)
     .replace(/-+$/, '');
   if (!base) base = 'service';
   let candidate = base;
   for (let i = 2; taken.has(candidate); i++) {
     const suffix = `-${i}`;
-    candidate = base.slice(0, 63 - suffix.length).replace(/-+$/, '') + suffix;
+    candidate = base.slice(0, maxSuggested - suffix.length).replace(/-+$/, '') + suffix;
   }
   return candidate;
 }
