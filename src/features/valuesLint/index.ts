@@ -105,7 +105,13 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
   const hovers = vscode.languages.registerHoverProvider(selector, {
     provideHover(doc, position) {
       if (!isValuesDoc(doc)) return undefined;
-      const info = hoverAt(doc.getText(), doc.offsetAt(position));
+      let info: ReturnType<typeof hoverAt>;
+      try {
+        info = hoverAt(doc.getText(), doc.offsetAt(position));
+      } catch (e) {
+        options.warn?.(`values lint hover failed: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      }
       if (!info) return undefined;
       return new vscode.Hover(new vscode.MarkdownString(info.markdown), new vscode.Range(doc.positionAt(info.range[0]), doc.positionAt(info.range[1])));
     },
