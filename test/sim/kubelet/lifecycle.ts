@@ -14,13 +14,11 @@ import {
   IpAllocator,
   isRunning,
   newContainer,
-  newContainerID,
-  normalizeImage,
   nowIso,
   type PodRuntime,
 } from './model';
 import { LogBuffer } from './logbuffer';
-import { renderStatus } from './status';
+import { PodIO } from './podio';
 
 export interface LifecycleOptions {
   /** Scheduled -> Running (ms). */
@@ -45,25 +43,27 @@ const safe = (s: string): string => {
   return s;
 };
 
-export class Lifecycle {
+export class Lifecycle extends PodIO {
   private readonly pods = new Map<string, PodRuntime>();
   private readonly ips: IpAllocator;
-  private readonly pulled = new Set<string>();
   private endpointIds = new Map<string, number>();
   /** Pod directories this kubelet created (so idle pods cost no file system calls). */
   private readonly dirs = new Set<string>();
   private unsubscribe?: () => void;
-  /** Called after each status write (hubble uses it to keep endpoint identities fresh). */
-  readyOverride: (p: PodRuntime) => boolean = () => true;
 
   constructor(
-    private readonly store: Store,
-    private readonly res: SimResources,
+    store: Store,
+    res: SimResources,
     private readonly nodes: string[],
     private readonly workDir: string,
     private readonly opts: LifecycleOptions,
   ) {
+    super(store, res, opts.crashLoopRunMs);
     this.ips = new IpAllocator(nodes);
+  }
+
+  protected override onCrashLoopDue(p: PodRuntime, c: ContainerRuntime): void {
+    if (c.crashLoop && isRunning(c)) this.crash(p, c, c.crashLoop.reason, c.crashLoop.exitCode);
   }
 
   start(): void {
@@ -196,51 +196,6 @@ export class Lifecycle {
       if (!c.sidecar) this.finish(c, 0, 'Completed');
       this.runInit(p, i + 1);
     });
-  }
-
-  startContainer(p: PodRuntime, c: ContainerRuntime): void {
-    const image = c.image;
-    const key = `${p.node}|${normalizeImage(image)}`;
-    if (this.pulled.has(key)) {
-      this.event(p, 'Pulled', `Container image "${image}" already present on machine`);
-    } else {
-      this.pulled.add(key);
-      this.event(p, 'Pulling', `Pulling image "${image}"`);
-      this.event(p, 'Pulled', `Successfully pulled image "${image}" in 412ms (412ms including waiting). Image size: 3623807 bytes.`);
-    }
-    c.containerID = newContainerID();
-    c.state = { running: { startedAt: nowIso() } };
-    c.started = true;
-    c.ready = c.kind !== 'init' || c.sidecar ? !p.neverReady && this.readyOverride(p) : false;
-    if (c.log.isEnded) c.log = new LogBuffer();
-    c.log.append(`${nowIso()} container ${c.name} started (image ${normalizeImage(image)}, id ${c.containerID.slice(13, 25)})`);
-    this.event(p, 'Created', `Created container: ${c.name}`);
-    this.event(p, 'Started', `Started container ${c.name}`);
-    if (c.crashLoop) {
-      const loop = c.crashLoop;
-      this.after(p, this.opts.crashLoopRunMs, () => {
-        if (c.crashLoop && isRunning(c)) this.crash(p, c, loop.reason, loop.exitCode);
-      });
-    }
-  }
-
-  /** The container's process ended: terminated state, log closed, exec processes killed. */
-  private finish(c: ContainerRuntime, exitCode: number, reason: string, message?: string): void {
-    const startedAt = 'running' in c.state ? c.state.running.startedAt : undefined;
-    for (const h of c.execs) h.kill('SIGKILL');
-    c.state = {
-      terminated: {
-        exitCode,
-        reason,
-        ...(message ? { message } : {}),
-        ...(startedAt ? { startedAt } : {}),
-        finishedAt: nowIso(),
-        ...(c.containerID ? { containerID: c.containerID } : {}),
-      },
-    };
-    c.ready = false;
-    c.started = false;
-    c.log.end();
   }
 
   /** Crash a running container: restartCount+1, lastState terminated, CrashLoopBackOff, then running again. */
@@ -405,34 +360,4 @@ export class Lifecycle {
     return name ? findContainer(p, name) : p.containers[0];
   }
 
-  event(p: PodRuntime, reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): void {
-    recordEvent(this.store, {
-      involvedObject: { apiVersion: 'v1', kind: 'Pod', metadata: { name: p.name, namespace: p.namespace, uid: p.uid } },
-      reason,
-      message,
-      type,
-      source: 'kubelet',
-      host: p.node,
-    });
-  }
-
-  after(p: PodRuntime, ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      p.timers.delete(t);
-      fn();
-    }, ms);
-    p.timers.add(t);
-  }
-
-  /** Write the rendered status over the stored pod (same uid only: a recreated pod is another pod). */
-  write(p: PodRuntime): void {
-    const pod = this.store.get(this.res.pods, p.namespace, p.name);
-    if (!pod || pod.metadata.uid !== p.uid) return;
-    pod.status = renderStatus(p, pod);
-    try {
-      this.store.update(this.res.pods, pod, { checkResourceVersion: false });
-    } catch {
-      /* deleted meanwhile */
-    }
-  }
 }
