@@ -19,7 +19,7 @@ export type Path = readonly (string | number)[];
 
 /** Input limits: far above any real values file, low enough that parsing stays fast and bounded. */
 export const limits = {
-  maxBytes: 4 * 1024 * 1024,
+  maxBytes: 2 * 1024 * 1024,
   maxFlowDepth: 100,
   maxDepth: 100,
   /** Values produced while expanding aliases (guards against "billion laughs"). */
@@ -62,7 +62,9 @@ export function flowDepth(text: string): { depth: number; at: number } {
       i = nl;
       continue;
     }
-    if (c === '"' || (c === "'" && (i === 0 || /[\s[{,:]/.test(text[i - 1])))) quote = c;
+    // Quoted scalars start a token (after a space, a line start or a flow indicator); a quote inside a plain
+    // scalar (`a: 5"`) opens nothing.
+    if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:-]/.test(text[i - 1]))) quote = c;
     else if (c === '[' || c === '{') {
       depth++;
       if (depth > max) {

@@ -53,6 +53,17 @@ describe('lint engine', () => {
       assert.equal(ds[0].rule, 'yaml/input-limit');
     });
 
+    it('is not fooled by a stray quote in a plain scalar before deep brackets', () => {
+      const ds = lint('a: 5"\nb: ' + '['.repeat(5000));
+      assert.deepEqual(ds.map((d) => d.rule), ['yaml/input-limit']);
+    });
+
+    it('refuses a file over the size limit', () => {
+      const ds = lint('a: "' + 'x'.repeat(3 * 1024 * 1024) + '"\n');
+      assert.deepEqual(ds.map((d) => d.rule), ['yaml/input-limit']);
+      assert.match(ds[0].message, /too large/);
+    });
+
     it('refuses collection keys instead of stringifying them', () => {
       const ds = lint('? [a, b]\n: 1\n');
       assert.ok(ds.some((d) => d.rule === 'yaml/input-limit' || d.rule === 'yaml/syntax'), show(ds));
