@@ -1,0 +1,25 @@
+// What every benchmark suite gets from the runner.
+import type { Started } from '../sim/host';
+import type { Worker } from './rpc';
+
+export interface Context {
+  quick: boolean;
+  /** Temp dir of this run (kubeconfigs, tool caches), removed at the end. */
+  dir: string;
+  sim: Worker;
+  started: Started;
+  releases: number;
+  podsPerRelease: number;
+  log(message: string): void;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` until it returns true; rejects with `what` at the deadline. */
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 25): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}

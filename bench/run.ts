@@ -1,0 +1,90 @@
+// `npm run bench` (full) and `npm run bench -- --quick` (smoke, for CI): every benchmark of issue 9 in one run,
+// ours against the peer a user would otherwise use, on the simulated cluster. Prints a table, writes
+// bench/results.json. Not a test: nothing here asserts; a missed target shows as "NO" in the table.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Context } from './lib/context';
+import { failed, table, type Result } from './lib/results';
+import { ROOT, Worker } from './lib/rpc';
+import type { Started } from './sim/host';
+import { execInteractivityBench, execThroughputBench } from './suites/exec';
+import { lintBench } from './suites/lint';
+import { simListBench, treeBench } from './suites/tree';
+
+interface Suite {
+  id: string;
+  needsSim: boolean;
+  run(ctx: Context): Promise<Result[]>;
+  /** The row recorded when the suite cannot run. */
+  onError: { benchmark: number; name: string; unit: string; target: string };
+}
+
+const suites: Suite[] = [
+  { id: 'sim', needsSim: true, run: simListBench, onError: { benchmark: 0, name: 'Sim: full pod list', unit: 'ms', target: '< 200 ms' } },
+  { id: 'exec', needsSim: true, run: execThroughputBench, onError: { benchmark: 1, name: 'Exec throughput', unit: 'MB/s', target: 'ratio ≥ 1.0' } },
+  { id: 'interactive', needsSim: true, run: execInteractivityBench, onError: { benchmark: 2, name: 'Keystroke → echo', unit: 'ms', target: 'p99 < 20 ms' } },
+  { id: 'tree', needsSim: true, run: treeBench, onError: { benchmark: 3, name: 'Tree: load, freshness, idle, watch flood', unit: 'ms', target: 'p95 < 100 ms' } },
+  { id: 'lint', needsSim: false, run: lintBench, onError: { benchmark: 5, name: 'Lint 1,000-service values file', unit: 'ms', target: '< 50 ms and ≥ 20×' } },
+];
+
+function parseArgs(argv: string[]): { quick: boolean; only?: Set<string>; out: string } {
+  const quick = argv.includes('--quick');
+  const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  // Quick runs go to the git-ignored bench/out/, so a smoke run never replaces the committed full results.
+  const fallback = quick ? join(ROOT, 'bench', 'out', 'results-quick.json') : join(ROOT, 'bench', 'results.json');
+  const out = argv.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? fallback;
+  return { quick, only: only ? new Set(only.split(',')) : undefined, out };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const selected = suites.filter((s) => !args.only || args.only.has(s.id));
+  const releases = args.quick ? 100 : 1000;
+  const podsPerRelease = 3;
+  const t0 = Date.now();
+  const log = (m: string): void => void process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${m}\n`);
+  const dir = mkdtempSync(join(tmpdir(), 'k8s-sandbox-bench-'));
+  let sim: Worker | undefined;
+  const results: Result[] = [];
+  try {
+    let started: Started | undefined;
+    if (selected.some((s) => s.needsSim)) {
+      sim = new Worker('bench/sim/host.ts');
+      started = await sim.call<Started>('start', { dir });
+      await sim.call('installTemplate');
+      const seed = await sim.call<{ seedMs: number; pods: number }>('seed', { releases, podsPerRelease });
+      log(`seeded ${releases} releases / ${seed.pods} pods in ${(seed.seedMs / 1000).toFixed(1)} s`);
+    }
+    const ctx: Context = { quick: args.quick, dir, sim: sim as Worker, started: started as Started, releases, podsPerRelease, log };
+    for (const s of selected) {
+      log(`${s.id}…`);
+      try {
+        results.push(...(await s.run(ctx)));
+      } catch (e) {
+        log(`${s.id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        const f = s.onError;
+        results.push(failed(f.benchmark, f.name, f.unit, f.target, e));
+      }
+    }
+  } finally {
+    await sim?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  results.sort((a, b) => a.benchmark - b.benchmark);
+  const mode = args.quick ? 'quick (smoke: smaller sizes, fewer samples)' : 'full';
+  const took = Math.round((Date.now() - t0) / 1000);
+  process.stdout.write(`\nK8s Sandbox benchmarks, ${mode}, ${new Date().toISOString()}, node ${process.version}, ${took} s\n\n${table(results)}\n\n`);
+  process.stdout.write('Ours vs peer: how many times better ours is (throughput ours/peer, times and costs peer/ours).\n');
+  mkdirSync(dirname(args.out), { recursive: true });
+  writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${args.out}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,83 @@
+// Fills the simulated cluster with many sandboxes quickly: one real `helm install` of our chart, then every
+// object Helm created (and its release Secret, re-encoded in Helm's format) cloned under new release names,
+// straight into the store. The sim's own controllers and kubelet then create and start the pods.
+import { gzipSync } from 'node:zlib';
+import { decodeReleasePayload } from '../../src/core/sandbox/helmRelease';
+import { Admission } from '../../test/sim/admission';
+import type { SimCluster } from '../../test/sim/cluster';
+import type { KubeObject } from '../../test/sim/store';
+
+const RELEASE_ANNOTATION = 'meta.helm.sh/release-name';
+const INSTANCE = 'app.kubernetes.io/instance';
+
+export const releaseName = (i: number): string => `sbx-r${String(i).padStart(4, '0')}`;
+
+/** Helm's storage format: base64(gzip(JSON)) in data.release, itself base64 on the API (as the store keeps it). */
+function encodeRelease(json: string): string {
+  const helmLayer = gzipSync(Buffer.from(json)).toString('base64');
+  return Buffer.from(helmLayer).toString('base64');
+}
+
+function fresh(o: KubeObject): KubeObject {
+  const copy = structuredClone(o);
+  const m = copy.metadata;
+  for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'ownerReferences']) delete m[k];
+  delete copy.status;
+  return copy;
+}
+
+export interface SeedResult {
+  releases: number;
+  pods: number;
+  clonedObjectsPerRelease: number;
+  releaseSecretBytes: number;
+  seedMs: number;
+}
+
+/**
+ * Clones the release `template` (already installed by helm in `namespace`) into releases 1..count-1 and waits
+ * until `podsPerRelease * count` of their pods are Running and Ready.
+ */
+export async function cloneReleases(c: SimCluster, namespace: string, count: number, podsPerRelease: number, timeoutMs = 600_000): Promise<SeedResult> {
+  const t0 = Date.now();
+  const template = releaseName(0);
+  const admission = new Admission(c.store);
+  const owned = c.store.all().filter((e) => e.object.metadata.namespace === namespace && e.object.metadata.annotations?.[RELEASE_ANNOTATION] === template);
+  if (owned.length === 0) throw new Error(`no objects of the template release ${template} in ${namespace}`);
+  const secret = c.store.get(c.resources.secrets, namespace, `sh.helm.release.v1.${template}.v1`);
+  if (!secret) throw new Error(`no release Secret for ${template}`);
+  const releaseJson = JSON.stringify(decodeReleasePayload(String((secret.data as Record<string, string>).release)));
+  for (let i = 1; i < count; i++) {
+    const name = releaseName(i);
+    const swap = (o: KubeObject): KubeObject => JSON.parse(JSON.stringify(o).replaceAll(template, name)) as KubeObject;
+    for (const { type, object } of owned) {
+      const obj = swap(fresh(object));
+      admission.onCreate(type, obj);
+      c.store.create(type, obj);
+    }
+    const s = swap(fresh(secret));
+    (s.data as Record<string, string>).release = encodeRelease(releaseJson.replaceAll(template, name));
+    c.store.create(c.resources.secrets, s);
+    // Let the controllers and kubelet run between releases (they react to store events).
+    if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+  }
+  const want = count * podsPerRelease;
+  for (;;) {
+    const ready = c.store.scan(c.resources.pods, namespace).filter((p) => p.metadata.labels?.[INSTANCE]?.startsWith('sbx-r') && isReady(p)).length;
+    if (ready >= want) break;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`only ${ready}/${want} pods ready after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return {
+    releases: count,
+    pods: want,
+    clonedObjectsPerRelease: owned.length + 1,
+    releaseSecretBytes: JSON.stringify(secret).length,
+    seedMs: Date.now() - t0,
+  };
+}
+
+function isReady(p: KubeObject): boolean {
+  const st = p.status as { phase?: string; conditions?: Array<{ type: string; status: string }> } | undefined;
+  return st?.phase === 'Running' && !!st.conditions?.some((x) => x.type === 'Ready' && x.status === 'True');
+}

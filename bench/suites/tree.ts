@@ -1,0 +1,208 @@
+// Benchmarks 3 and 4 (and the watch-flood half of 7) on the seeded cluster: initial load, freshness after an
+// injected pod change, idle cost against a poll-based peer, memory after many watch events. Also the sim's own
+// "full pod list" figure.
+import { performance } from 'node:perf_hooks';
+import type { Meter } from '../sim/host';
+import { sleep, until, type Context } from '../lib/context';
+import { rawGet } from '../lib/kube';
+import { result, type Result } from '../lib/results';
+import { Worker } from '../lib/rpc';
+import { MB, median, summarize } from '../lib/stats';
+import { KUBECTL_VERSION, childrenCpuMs, kubectl, mustRun, toolEnv } from '../lib/tools';
+
+const wall = (): number => performance.timeOrigin + performance.now();
+const PEER = `kubectl ${KUBECTL_VERSION}`;
+const GET_PODS = ['get', 'pods', '-A', '-o', 'json'];
+
+interface SeededPod {
+  name: string;
+  release: string;
+  container: string;
+}
+
+export async function simListBench(ctx: Context): Promise<Result[]> {
+  const rounds = ctx.quick ? 3 : 7;
+  const json: number[] = [];
+  const table: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < rounds; i++) {
+    const j = await rawGet(ctx.started.kubeconfig, '/api/v1/pods');
+    if (j.status !== 200) throw new Error(`pod list: HTTP ${j.status}`);
+    bytes = j.bytes;
+    json.push(j.ms);
+    table.push((await rawGet(ctx.started.kubeconfig, '/api/v1/pods', 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json')).ms);
+  }
+  const s = summarize(json);
+  return [
+    result({
+      benchmark: 0,
+      name: `Sim: full pod list (${ctx.releases * ctx.podsPerRelease} pods), median`,
+      unit: 'ms',
+      better: 'lower',
+      ours: s.median,
+      target: '< 200 ms',
+      meets: (v) => v < 200,
+      detail: { json: s, table: summarize(table), bytes },
+    }),
+  ];
+}
+
+export async function treeBench(ctx: Context): Promise<Result[]> {
+  const out: Result[] = [];
+  const kc = ctx.started.proxiedKubeconfig;
+  const env = toolEnv(ctx.dir, kc);
+  const want = { releases: ctx.releases, pods: ctx.releases * ctx.podsPerRelease };
+  const scale = `${ctx.releases.toLocaleString('en-US')} releases / ${want.pods.toLocaleString('en-US')} pods`;
+
+  // 4. Initial load: a fresh process each time (activation), against one kubectl list with a warm cache.
+  await mustRun(kubectl(), GET_PODS, env); // discovery cache warm, as a kubectl user's is
+  const loads: number[] = [];
+  const peerLoads: number[] = [];
+  let items = 0;
+  const runs = ctx.quick ? 1 : 3;
+  let main: Worker | undefined;
+  try {
+    for (let i = 0; i < runs; i++) {
+      const w = new Worker('bench/workers/tree.ts');
+      const r = await w.call<{ ms: number }>('load', { kubeconfig: kc, ...want });
+      loads.push(r.ms);
+      if (i === 0) main = w;
+      else await w.stop();
+      const p = await mustRun(kubectl(), GET_PODS, env, { keep: i === 0 });
+      if (i === 0) items = (JSON.parse(p.stdout) as { items: unknown[] }).items.length;
+      peerLoads.push(p.ms);
+    }
+    ctx.log(`initial load: ours ${loads.map((v) => v.toFixed(0)).join(', ')} ms; kubectl ${peerLoads.map((v) => v.toFixed(0)).join(', ')} ms (${items} pods)`);
+    out.push(
+      result({
+        benchmark: 4,
+        name: `Initial load, ${scale}, median`,
+        unit: 'ms',
+        better: 'lower',
+        ours: median(loads),
+        peer: median(peerLoads),
+        peerName: `${PEER} get pods -A -o json`,
+        target: 'report',
+        detail: { ours: loads, peer: peerLoads, peerItems: items, ours_is: 'fresh process: ClusterAccess+WatchHub+SandboxModel until every release and pod is in the model' },
+      }),
+    );
+    if (!main) throw new Error('no tree worker');
+    out.push(...(await freshness(ctx, main)));
+    out.push(...(await idle(ctx, main, env)));
+    out.push(...(await flood(ctx, main)));
+  } finally {
+    await main?.stop();
+  }
+  return out;
+}
+
+async function freshness(ctx: Context, w: Worker): Promise<Result[]> {
+  const samples = ctx.quick ? 15 : 60;
+  const pods = await ctx.sim.call<SeededPod[]>('pods', {});
+  const lat: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    // Spread over the releases; each pod once.
+    const pod = pods[Math.floor((i * pods.length) / samples)];
+    const before = await w.call<number | undefined>('restarts', { pod: pod.name });
+    if (before === undefined) throw new Error(`pod ${pod.name} is not in the model`);
+    await w.call('arm', { pod: pod.name, restarts: before + 1 });
+    const t0 = wall();
+    await ctx.sim.call('crash', { pod: pod.name, container: pod.container });
+    const t1 = await w.call<number>('fired', { timeoutMs: 10_000 });
+    lat.push(t1 - t0);
+    // Let the kubelet finish the restart (CrashLoopBackOff → Running) before the next change.
+    await sleep(700);
+  }
+  const s = summarize(lat);
+  ctx.log(`freshness: median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms`);
+  return [
+    result({
+      benchmark: 3,
+      name: 'Tree freshness: pod change → model, p95',
+      unit: 'ms',
+      better: 'lower',
+      ours: s.p95,
+      target: 'p95 < 100 ms',
+      meets: (v) => v < 100,
+      detail: { ...s, samples: lat.map((v) => Math.round(v * 10) / 10), change: 'container crash injected in the sim kubelet (restartCount+1)' },
+    }),
+    result({ benchmark: 3, name: 'Tree freshness: pod change → model, median', unit: 'ms', better: 'lower', ours: s.median, target: 'report' }),
+  ];
+}
+
+async function idle(ctx: Context, w: Worker, env: NodeJS.ProcessEnv): Promise<Result[]> {
+  const windowMs = ctx.quick ? 15_000 : 60_000;
+  const perMin = 60_000 / windowMs;
+  await sleep(1500); // the last freshness restart settles
+  const m0 = await ctx.sim.call<Meter>('meter');
+  const ours = await w.call<{ cpuMs: number }>('idle', { ms: windowMs });
+  const m1 = await ctx.sim.call<Meter>('meter');
+  const ourReq = m1.requests - m0.requests;
+  const ourBytes = m1.bytesUp + m1.bytesDown - m0.bytesUp - m0.bytesDown;
+
+  // The poll-based peer: one full list every 5 s for the same window.
+  const c0 = childrenCpuMs();
+  const start = Date.now();
+  let polls = 0;
+  for (let t = 0; t < windowMs; t += 5000) {
+    await sleep(Math.max(0, start + t - Date.now()));
+    await mustRun(kubectl(), GET_PODS, env);
+    polls++;
+  }
+  await sleep(Math.max(0, start + windowMs - Date.now()));
+  const c1 = childrenCpuMs();
+  const m2 = await ctx.sim.call<Meter>('meter');
+  const peerReq = m2.requests - m1.requests;
+  const peerBytes = m2.bytesUp + m2.bytesDown - m1.bytesUp - m1.bytesDown;
+  const peerCpu = c1 - c0;
+  ctx.log(`idle ${windowMs / 1000} s: ours ${ourReq} requests, ${ourBytes} B, ${ours.cpuMs.toFixed(0)} ms CPU; poller ${polls} lists, ${peerReq} requests, ${peerBytes} B, ${peerCpu} ms CPU`);
+  const peerName = `${PEER} get pods -A -o json every 5 s`;
+  return [
+    result({
+      benchmark: 3,
+      name: `Idle: API requests per minute`,
+      unit: 'requests',
+      better: 'lower',
+      ours: ourReq * perMin,
+      peer: peerReq * perMin,
+      peerName,
+      target: 'ours 0',
+      meets: (v) => v === 0,
+      detail: { windowMs, oursCounted: ourReq, peerCounted: peerReq, polls },
+    }),
+    result({ benchmark: 3, name: 'Idle: bytes per minute', unit: 'KB', better: 'lower', ours: (ourBytes * perMin) / 1024, peer: (peerBytes * perMin) / 1024, peerName, target: 'report', detail: { windowMs, ourBytes, peerBytes } }),
+    result({ benchmark: 3, name: 'Idle: CPU per minute', unit: 'ms', better: 'lower', ours: ours.cpuMs * perMin, peer: peerCpu * perMin, peerName, target: 'report', detail: { windowMs, note: 'client CPU only (ours: the stack process; peer: kubectl processes)' } }),
+  ];
+}
+
+async function flood(ctx: Context, w: Worker): Promise<Result[]> {
+  const total = ctx.quick ? 10_000 : 100_000;
+  const batch = 1000;
+  type Mem = { rss: number; heapUsed: number; external: number; arrayBuffers: number; pods: number };
+  await sleep(500);
+  const before = await w.call<Mem>('memory');
+  const ev0 = await w.call<number>('podEvents');
+  const t0 = Date.now();
+  for (let sent = 0; sent < total; sent += batch) {
+    await ctx.sim.call('flood', { count: batch, offset: sent });
+    await until('the stack to receive the events', async () => (await w.call<number>('podEvents')) - ev0 >= sent + batch, 120_000, 20);
+  }
+  const floodMs = Date.now() - t0;
+  await sleep(500);
+  const after = await w.call<Mem>('memory');
+  const growth = (after.rss - before.rss) / MB;
+  ctx.log(`watch flood: ${total} events in ${floodMs} ms; RSS ${(before.rss / MB).toFixed(0)} → ${(after.rss / MB).toFixed(0)} MB, heap ${(before.heapUsed / MB).toFixed(0)} → ${(after.heapUsed / MB).toFixed(0)} MB`);
+  return [
+    result({
+      benchmark: 7,
+      name: `RSS growth after ${total.toLocaleString('en-US')} watch events`,
+      unit: 'MB',
+      better: 'lower',
+      ours: growth,
+      target: '< 50 MB',
+      meets: (v) => v < 50,
+      detail: { before, after, floodMs, eventsPerSecond: Math.round(total / (floodMs / 1000)), heapGrowthMB: (after.heapUsed - before.heapUsed) / MB },
+    }),
+  ];
+}
+

@@ -1,0 +1,115 @@
+// The Sandboxes view's data path (ClusterAccess → WatchHub → SandboxModel, built as src/services.ts builds it,
+// with the product's defaults) in a fresh process: time to a populated model, freshness after injected pod
+// changes, idle CPU, and memory across a flood of watch events.
+import { performance } from 'node:perf_hooks';
+import { ClusterAccess } from '../../src/core/kube/clusterAccess';
+import { WatchHub } from '../../src/core/kube/watchHub';
+import { SandboxModel } from '../../src/core/sandbox/sandboxModel';
+import { serve } from '../lib/rpc';
+
+let access: ClusterAccess | undefined;
+let hub: WatchHub | undefined;
+let model: SandboxModel | undefined;
+let podEvents = 0;
+let armed: { pod: string; restarts: number; resolve(t: number): void; done: Promise<number> } | undefined;
+
+/** Wall-clock ms with sub-ms resolution, comparable across processes on this machine. */
+const wall = (): number => performance.timeOrigin + performance.now();
+
+function podRestarts(pod: string): number | undefined {
+  for (const r of model?.releases ?? []) {
+    const p = r.pods.find((x) => x.name === pod);
+    if (p) return p.restarts;
+  }
+  return undefined;
+}
+
+function countPods(): number {
+  let n = 0;
+  for (const r of model?.releases ?? []) n += r.pods.length;
+  return n;
+}
+
+function gcNow(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (!g) throw new Error('run with --expose-gc');
+  g();
+  g();
+}
+
+serve({
+  /** Builds the stack and resolves when the model holds every release and pod. */
+  load(a: { kubeconfig: string; releases: number; pods: number; timeoutMs?: number }): Promise<{ ms: number; releases: number; pods: number; state: string }> {
+    const t0 = performance.now();
+    access = new ClusterAccess({ source: () => ({ setting: a.kubeconfig }) });
+    hub = new WatchHub({ access });
+    model = new SandboxModel({ hub });
+    hub.onDidChangeObjects((k) => {
+      if (k === 'pods') podEvents++;
+    });
+    const m = model;
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        if (m.state.phase !== 'ready' || m.releases.length < a.releases || countPods() < a.pods) return false;
+        clearTimeout(timer);
+        sub.dispose();
+        resolve({ ms: performance.now() - t0, releases: m.releases.length, pods: countPods(), state: m.state.phase });
+        return true;
+      };
+      const timer = setTimeout(() => {
+        sub.dispose();
+        reject(new Error(`model not populated after ${a.timeoutMs ?? 300_000} ms: ${m.state.phase} ${m.state.message ?? ''}, ${m.releases.length} releases, ${countPods()} pods`));
+      }, a.timeoutMs ?? 300_000);
+      const sub = m.onDidChange(() => check());
+      m.start();
+    });
+  },
+
+  restarts(a: { pod: string }): number | undefined {
+    return podRestarts(a.pod);
+  },
+
+  /** Arms a watch for `pod` reaching `restarts`; `fired` then resolves with the wall time the model showed it. */
+  arm(a: { pod: string; restarts: number }): void {
+    let resolve!: (t: number) => void;
+    const done = new Promise<number>((r) => (resolve = r));
+    armed = { pod: a.pod, restarts: a.restarts, resolve, done };
+    const sub = model!.onDidChange(() => {
+      if (!armed || (podRestarts(armed.pod) ?? -1) < armed.restarts) return;
+      armed.resolve(wall());
+      sub.dispose();
+    });
+  },
+
+  fired(a: { timeoutMs: number }): Promise<number> {
+    const cur = armed;
+    if (!cur) throw new Error('nothing armed');
+    return Promise.race([cur.done, new Promise<number>((_, rej) => setTimeout(() => rej(new Error(`no model change for ${cur.pod} within ${a.timeoutMs} ms`)), a.timeoutMs))]);
+  },
+
+  /** CPU used (ms) while doing nothing for `ms`. */
+  async idle(a: { ms: number }): Promise<{ cpuMs: number; podEvents: number }> {
+    const before = process.cpuUsage();
+    const ev = podEvents;
+    await new Promise((r) => setTimeout(r, a.ms));
+    const d = process.cpuUsage(before);
+    return { cpuMs: (d.user + d.system) / 1000, podEvents: podEvents - ev };
+  },
+
+  podEvents(): number {
+    return podEvents;
+  },
+
+  /** Memory after a full collection. */
+  memory(): { rss: number; heapUsed: number; external: number; arrayBuffers: number; pods: number } {
+    gcNow();
+    const m = process.memoryUsage();
+    return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, pods: countPods() };
+  },
+
+  stop(): void {
+    model?.dispose();
+    hub?.dispose();
+    access?.dispose();
+  },
+});
