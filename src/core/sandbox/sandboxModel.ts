@@ -40,6 +40,7 @@ export class SandboxModel {
   private releasesValue: ReleaseVM[] = [];
   private messagesValue: MessageNode[] = [];
   private groups: string[] | undefined;
+  private loading = true;
   private readonly byId = new Map<string, ReleaseVM | PodVM | ContainerVM>();
   private readonly nodes = new Map<string, TreeNode>();
   private fingerprints = new Map<string, string>();
@@ -93,6 +94,8 @@ export class SandboxModel {
   children(node?: TreeNode): TreeNode[] {
     if (!node) {
       const top: TreeNode[] = [...this.messagesValue];
+      // Until every cache has listed, a release could show "0/4 ready" for pods not listed yet.
+      if (this.loading) return top;
       if (this.groups) return [...top, ...this.groups.map((namespace) => this.intern<NamespaceNode>({ kind: 'namespace', namespace }))];
       return [...top, ...this.releasesValue.map((r) => r.node)];
     }
@@ -209,6 +212,7 @@ export class SandboxModel {
     const fullRefresh = rootKey + groupKeys !== this.rootKey;
     this.releasesValue = releases;
     this.messagesValue = messages;
+    this.loading = hub.state.phase === 'loading' || hub.state.phase === 'idle';
     this.groups = groups;
     this.rootKey = rootKey + groupKeys;
     this.fingerprints = fingerprints;

@@ -109,4 +109,11 @@ describe('sandbox model refreshes', () => {
     assert.equal(first.kind === 'message' && first.action, 'retry');
     assert.equal(model.children().length, 1002, 'cached releases stay listed under the message');
   });
+
+  it('shows only the loading item until every cache has listed', async () => {
+    const change = nextChange(model);
+    hub.setState({ phase: 'loading', context: 'c', namespace: 'default' });
+    await change;
+    assert.deepEqual(model.children().map((n) => n.kind === 'message' && n.id), ['loading']);
+  });
 });
