@@ -11,7 +11,8 @@ import { helmBinary } from '../../support/tools';
 import { type Endpoint, identityOf, worldEndpoint } from './hubble/endpoints';
 import { accepts, FilterBuilder } from './hubble/filter';
 import type { Flow } from './hubble/flows';
-import { parseObserve } from './hubble/observe';
+import { buildFlow, FlowBuffer, nowNs } from './hubble/flows';
+import { hubbleProgram, parseObserve } from './hubble/observe';
 import { evaluate, fqdnMatches } from './hubble/policy';
 
 function pod(ns: string, name: string, labels: Record<string, string>): Endpoint {
@@ -193,5 +194,31 @@ describe('sim kubelet: hubble observe filters', () => {
     const b = new FilterBuilder();
     b.add('verdict', 'DROPPED');
     assert.equal(b.build().allow.length, 1);
+  });
+
+  it('--since/--until/--first/--last select from the node buffer; jsonpb lines are GetFlowsResponses', async () => {
+    const buffer = new FlowBuffer(3);
+    const src = agent;
+    for (let i = 0; i < 5; i++) {
+      const ns = nowNs();
+      buffer.add(buildFlow({ node: 'n1', nodeLabels: [], src, dst: world(), srcPort: 40000 + i, dstPort: 443, protocol: 'TCP', verdict: 'DROPPED', eventType: 1, subType: 133, direction: 'EGRESS', dropReason: 133 }, ns), ns);
+    }
+    const node = { name: 'n1', buffer, unavailable: () => undefined, onDown: () => () => undefined };
+    const run = async (args: string[]): Promise<{ code: number; out: string }> => {
+      let out = '';
+      const io = { tty: false, signal: new AbortController().signal, stdout: async (t: string) => void (out += t), stderr: async (t: string) => void (out += t) };
+      const code = await hubbleProgram(['observe', ...args], node)(io);
+      return { code, out };
+    };
+    const ports = (out: string): number[] => out.split('\n').filter(Boolean).map((l) => JSON.parse(l).flow.l4.TCP.source_port);
+    assert.deepEqual(ports((await run(['-o', 'jsonpb'])).out), [40002, 40003, 40004], 'the ring buffer keeps the newest 3');
+    assert.deepEqual(ports((await run(['-o', 'jsonpb', '--last', '1'])).out), [40004]);
+    assert.deepEqual(ports((await run(['-o', 'jsonpb', '--first', '1'])).out), [40002]);
+    assert.equal(ports((await run(['-o', 'jsonpb', '--since', '1h'])).out).length, 3);
+    assert.equal((await run(['-o', 'jsonpb', '--until', '2001-01-01T00:00:00Z'])).out, '');
+    const bad = await run(['--frobnicate']);
+    assert.deepEqual([bad.code, bad.out], [1, 'unknown flag: --frobnicate\n']);
+    const line = JSON.parse((await run(['-o', 'jsonpb', '--last', '1'])).out);
+    assert.deepEqual(Object.keys(line), ['flow', 'node_name', 'time']);
   });
 });
