@@ -245,6 +245,7 @@ export class WatchHub {
             if (err) failed = true;
             done(err);
           });
+          if (!slot.alive) controller.abort(); // stopped while connecting: ListWatch.stop() could not abort it
           if (!failed) lastOpen = life;
           if (!failed && slot.alive) opened();
           return controller;
