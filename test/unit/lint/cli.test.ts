@@ -143,7 +143,12 @@ describe('lint CLI (bundled, spawned)', function () {
 
     it('is valid against the SARIF 2.1.0 schema', () => {
       // The OASIS schema (draft-04) as shipped in @microsoft/jest-sarif; ajv 8 reads it without its draft-04 ids.
-      const file = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+      let file: string;
+      try {
+        file = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+      } catch {
+        throw new Error('the SARIF schema is missing: npm install --save-dev @microsoft/jest-sarif@1.0.0-beta.0');
+      }
       const schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
       delete schema.$schema;
       delete schema.id;
