@@ -6,6 +6,7 @@ import { registerSandboxTree } from './features/sandboxTree';
 import { registerCluster } from './features/cluster';
 import { registerCommands } from './features/commands';
 import { registerInspector } from './features/inspector';
+import { registerValuesLint } from './features/valuesLint';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
@@ -15,6 +16,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerCluster(context, services);
   registerCommands(context, services);
   registerInspector(context, services);
+  registerValuesLint(context, { warn: (m) => log.warn(m) });
 }
 
 export function deactivate(): void {}

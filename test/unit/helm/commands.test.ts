@@ -19,11 +19,12 @@ import { detectHelm, findHelm } from '../../../src/core/helm/locate';
 import { runtimeClassesInManifest, fallbackSets } from '../../../src/core/helm/runtimeClasses';
 import { kindsInManifest } from '../../../src/core/helm/cleanup';
 import { helmBinary, helmVersions } from '../../support/tools';
+import { agentEnvValuesDir } from '../../support/shared';
 
 const h3: HelmBinary = { path: '/usr/bin/helm', version: '3.18.0', major: 3, minor: 18 };
 const h4: HelmBinary = { path: '/usr/bin/helm', version: '4.1.4', major: 4, minor: 1 };
 const chart = join(__dirname, 'fixtures', 'mini');
-const fixtures = '/work/shared/fixtures/agent-env-values';
+const fixtures = agentEnvValuesDir;
 const invalid = (f: () => unknown) => assert.throws(f, (e: unknown) => SandboxError.is(e, 'InvalidInput'));
 
 describe('helm command builders', () => {

@@ -8,6 +8,7 @@ import { ToolHome } from '../../sim/testing/run';
 import type { KubeletFaults } from '../../sim/kubelet/faults';
 import type { KubeObject } from '../../sim/store';
 import { helmBinary, helmVersions } from '../../support/tools';
+import { agentEnvValuesDir } from '../../support/shared';
 import { detectHelm } from '../../../src/core/helm/locate';
 import { installSandbox, InstallError, type InstallRequest } from '../../../src/core/helm/install';
 import { RuntimeClassError, fallbackSets } from '../../../src/core/helm/runtimeClasses';
@@ -17,7 +18,7 @@ import { runHelm } from '../../../src/core/helm/runner';
 import { SandboxError } from '../../../src/platform/errors';
 
 const CHART = resolve(__dirname, '..', '..', '..', 'chart');
-const FIXTURES = '/work/shared/fixtures/agent-env-values';
+const FIXTURES = agentEnvValuesDir;
 const VALID = readdirSync(FIXTURES).filter((f) => f.endsWith('-values.yaml'));
 const NS = 'default';
 const INSTANCE = 'app.kubernetes.io/instance';

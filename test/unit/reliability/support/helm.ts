@@ -11,9 +11,10 @@ import { ToolHome } from '../../../sim/testing/run';
 import { helmBinary, type HelmVersion } from '../../../support/tools';
 import { children } from './processes';
 import { INSTANCE } from './stack';
+import { agentEnvValuesDir } from '../../../support/shared';
 
 export const CHART = resolve(__dirname, '..', '..', '..', '..', 'chart');
-export const FIXTURES = '/work/shared/fixtures/agent-env-values';
+export const FIXTURES = agentEnvValuesDir;
 export const fixture = (name: string): string => join(FIXTURES, name);
 
 export interface HelmSetup {
