@@ -11,8 +11,7 @@ import { generateCerts } from './certs';
 import { ControllerManager } from './controllers/manager';
 import { seedCluster, type RuntimeClassSpec } from './controllers/seed';
 import { OwnerIndex } from './deletion';
-import { FallbackKubelet } from './fallbackKubelet';
-import type { KubeletLike, KubeletOptions } from './kubeletApi';
+import { Kubelet } from './kubelet';
 import { resources, type SimResources } from './resources';
 import { Store } from './store';
 
@@ -39,7 +38,7 @@ export interface SimCluster {
   store: Store;
   resources: SimResources;
   /** The simulated kubelet (test/sim/kubelet); its `faults` crash containers, stall readiness, ... */
-  kubelet: KubeletLike & Record<string, unknown>;
+  kubelet: Kubelet;
   faults: ApiFaults;
   tokens: { admin: string; restricted: string };
   restrictedNamespace: string;
@@ -55,20 +54,6 @@ export const DEFAULT_RUNTIME_CLASSES: RuntimeClassSpec[] = [
   { name: 'runc', handler: 'runc' },
 ];
 
-type KubeletCtor = new (o: KubeletOptions) => KubeletLike;
-
-/** The real simulated kubelet when present; otherwise the minimal stand-in (keeps the API tests independent). */
-function kubeletClass(): KubeletCtor {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional module owned by another part
-    const mod = require('./kubelet') as { Kubelet?: KubeletCtor };
-    if (mod.Kubelet) return mod.Kubelet;
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND' || !String((e as Error).message).includes('kubelet')) throw e;
-  }
-  return FallbackKubelet as unknown as KubeletCtor;
-}
-
 export async function startCluster(opts: StartOptions = {}): Promise<SimCluster> {
   const tls = opts.tls ?? true;
   const nodes = opts.nodes ?? DEFAULT_NODES;
@@ -82,7 +67,6 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
   const restrictedNamespace = opts.restrictedNamespace ?? 'default';
   const auth = new Authenticator(restrictedNamespace);
   const certs = tls ? generateCerts() : undefined;
-  const Kubelet = kubeletClass();
   const kubelet = new Kubelet({ store, resources, workDir, nodes });
   const controllers = new ControllerManager({ store, admission, owners, nodes: () => nodes });
   const server = new ApiServer({ ctx: { store, admission, owners, watches }, auth, certs, kubelet: () => kubelet });
@@ -109,7 +93,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
     caPath,
     store,
     resources,
-    kubelet: kubelet as SimCluster['kubelet'],
+    kubelet,
     faults: server.faults,
     tokens: auth.tokens,
     restrictedNamespace,
