@@ -3,12 +3,18 @@
 // while iterating on something else; CI never sets it.
 import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
-import { newPage } from './harness/browser';
+import { newPage, Shots } from './harness/browser';
 import { runInHostSuites } from './harness/inHost';
 import { startSession, type Session } from './harness/session';
 import { compileSuites } from './harness/suites';
-import { openWorkbench } from './harness/workbench';
+import { openWorkbench, widenSidebar } from './harness/workbench';
 import type { ScenarioEnv } from './scenarios/env';
+import { inspectorScenario } from './scenarios/inspector';
+import { installTearDownScenario } from './scenarios/installTearDown';
+import { lintProblemsScenario } from './scenarios/lintProblems';
+import { sandboxesViewScenario } from './scenarios/sandboxesView';
+import { terminalScenario } from './scenarios/terminal';
+import { unreachableScenario } from './scenarios/unreachable';
 import { startSeededCluster, type SeededCluster } from './seed';
 
 describe('real VS Code (code-server + Chromium)', function () {
@@ -17,6 +23,7 @@ describe('real VS Code (code-server + Chromium)', function () {
   let cluster: SeededCluster | undefined;
   let page: Page | undefined;
   let logsPrinted = false;
+  const failureShots = new Shots('failures');
   const env: ScenarioEnv = {
     session: () => must(session, 'session'),
     cluster: () => must(cluster, 'cluster'),
@@ -30,8 +37,10 @@ describe('real VS Code (code-server + Chromium)', function () {
     });
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state !== 'failed' || !session || logsPrinted) return;
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed' || !session) return;
+    if (page) await failureShots.take(page, this.currentTest.fullTitle());
+    if (logsPrinted) return;
     logsPrinted = true;
     process.stdout.write(`\n${session.server.collectLogs()}\n`);
   });
@@ -56,10 +65,23 @@ describe('real VS Code (code-server + Chromium)', function () {
     before(async () => {
       page = await newPage(must(env.session().browser, 'browser'));
       await openWorkbench(page, env.session().server);
+      await widenSidebar(page, 560);
     });
     after(async () => {
       await page?.context().close();
     });
+    // Each scenario starts from a calm workbench: no menu, quick input or dialog left open by the one before.
+    beforeEach(async () => {
+      for (let i = 0; i < 3; i++) await env.page().keyboard.press('Escape');
+    });
+
+    sandboxesViewScenario(env);
+    terminalScenario(env);
+    lintProblemsScenario(env);
+    installTearDownScenario(env);
+    inspectorScenario(env);
+    // Last: it stops and restarts the API server under every watch.
+    unreachableScenario(env);
   });
 });
 

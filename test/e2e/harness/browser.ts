@@ -41,6 +41,8 @@ export class Shots {
   async take(page: Page, step: string): Promise<string> {
     this.n++;
     const file = join(this.dir, `${String(this.n).padStart(2, '0')}-${step.replace(/[^a-z0-9-]+/gi, '-')}.png`);
+    // Park the pointer on the empty title bar so no hover tooltip covers the picture.
+    await page.mouse.move(1100, 12).catch(() => undefined);
     await page.screenshot({ path: file }).catch(() => undefined);
     return file;
   }

@@ -41,8 +41,13 @@ export interface Session {
 
 let packaged = false;
 
-/** `npm run package` once per process: the suite tests exactly what ships. */
+/** `npm run package` once per process: the suite tests exactly what ships. K8S_SANDBOX_E2E_VSIX tests a prebuilt one. */
 export function packageVsix(): string {
+  const prebuilt = process.env.K8S_SANDBOX_E2E_VSIX;
+  if (prebuilt) {
+    if (!existsSync(prebuilt)) throw new Error(`K8S_SANDBOX_E2E_VSIX=${prebuilt} does not exist`);
+    return prebuilt;
+  }
   if (packaged && existsSync(vsixPath)) return vsixPath;
   const r = spawnSync('npm', ['run', 'package', '--silent'], { cwd: repoRoot, encoding: 'utf8' });
   if (r.status !== 0 || !existsSync(vsixPath)) throw new Error(`npm run package failed:\n${r.stdout}${r.stderr}`);
@@ -80,7 +85,7 @@ export async function startSession(opts: SessionOptions = {}): Promise<Session> 
     rmSync(scratch, { recursive: true, force: true });
   };
   try {
-    const vsix = opts.vsixReady ? vsixPath : packageVsix();
+    const vsix = opts.vsixReady ? (process.env.K8S_SANDBOX_E2E_VSIX ?? vsixPath) : packageVsix();
     const workspace = makeWorkspace(join(scratch, 'workspace'));
     cluster = opts.cluster ? await opts.cluster(scratch) : undefined;
     const contextFile = join(scratch, 'e2e-context.json');

@@ -136,3 +136,27 @@ export async function problems(page: Page): Promise<Locator> {
   await panel.waitFor({ state: 'visible' });
   return panel.locator('.monaco-list-row');
 }
+
+/** Right-click `target`, then choose `item` in the context menu (retrying the click until the menu closes: the
+ * menu ignores a click that lands while it is still opening). */
+export async function contextMenu(page: Page, target: Locator, item: string | RegExp): Promise<void> {
+  await target.click({ button: 'right' });
+  const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
+  await entry.waitFor({ state: 'visible' });
+  await until(`context menu entry ${item} to run`, async () => {
+    if (!(await entry.isVisible())) return true;
+    await entry.locator('.action-menu-item').click({ timeout: 2_000 }).catch(() => undefined);
+    return !(await entry.isVisible());
+  });
+}
+
+/** Drags the side bar's edge so tree descriptions are readable in screenshots. */
+export async function widenSidebar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width - 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+}

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import type { FrameLocator, Page } from 'playwright-core';
 import { Shots } from '../harness/browser';
-import { treeRow, until } from '../harness/workbench';
+import { contextMenu, runCommand, treeRow, until } from '../harness/workbench';
 import { deniedDomains, seedNamespace } from '../seed';
 import { sandboxesTree, type ScenarioEnv } from './env';
 import { showRelease } from './sandboxesView';
@@ -21,10 +21,7 @@ export function inspectorScenario(env: ScenarioEnv): void {
     it('opens from the release context menu and renders rows for generated drops', async () => {
       const page = env.page();
       await showRelease(page, release);
-      await treeRow(page, sandboxesTree, new RegExp(`^${release}$`)).click({ button: 'right' });
-      const item = page.locator('.monaco-menu .action-item', { hasText: /Inspector/ }).first();
-      await item.waitFor({ state: 'visible' });
-      await item.click();
+      await contextMenu(page, treeRow(page, sandboxesTree, new RegExp(`^${release}$`)), 'Open Sandbox Inspector');
       const view = webview(page);
       await view.locator('#rows').waitFor({ state: 'attached', timeout: 30_000 });
       const pod = env.cluster().podsOf(release)[0];
@@ -39,6 +36,7 @@ export function inspectorScenario(env: ScenarioEnv): void {
       assert.match(text, /POLICY_DENIED/);
       assert.match(text, new RegExp(pod));
       assert.ok(await view.locator('.dest', { hasText: domain }).first().isVisible(), 'summary by destination lists the domain');
+      await runCommand(page, 'View: Hide Panel');
       await shots.publish(page, 'workbench-inspector-drops');
     });
 

@@ -1,19 +1,30 @@
 // Command palette → Install Sandbox on a values file from the workspace → progress → the release appears and turns
 // ready; Tear Down from its context menu → it disappears and Helm has no record of it.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { Shots } from '../harness/browser';
-import { answerInput, notification, openFile, runCommand, treeRow, until } from '../harness/workbench';
+import { answerInput, contextMenu, notification, openFile, runCommand, treeRow, until } from '../harness/workbench';
 import { seedNamespace } from '../seed';
 import { sandboxesTree, type ScenarioEnv } from './env';
 import { rowDescription, showRelease } from './sandboxesView';
 
 const release = 'e2e-install';
 
-function helmList(env: ScenarioEnv): string[] {
-  const r = spawnSync(env.session().helmPath, ['list', '--all', '--namespace', seedNamespace, '--output', 'json', '--kubeconfig', env.cluster().kubeconfig], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return (JSON.parse(r.stdout) as { name: string }[]).map((x) => x.name);
+/** `helm list` through the real binary. Async: the simulated API server runs in this very process. */
+function helmList(env: ScenarioEnv): Promise<string[]> {
+  const args = ['list', '--all', '--namespace', seedNamespace, '--output', 'json', '--kubeconfig', env.cluster().kubeconfig];
+  return new Promise((resolve, reject) => {
+    const child = spawn(env.session().helmPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`helm list exited ${code}: ${err}`));
+      resolve((JSON.parse(out) as { name: string }[]).map((x) => x.name));
+    });
+  });
 }
 
 export function installTearDownScenario(env: ScenarioEnv): void {
@@ -37,17 +48,14 @@ export function installTearDownScenario(env: ScenarioEnv): void {
         return /1\/1 ready/.test(d) ? d : undefined;
       });
       assert.match(desc, /deployed r1/);
-      assert.ok(helmList(env).includes(release), 'helm lists the new release');
+      assert.ok((await helmList(env)).includes(release), 'helm lists the new release');
       await shots.take(page, 'installed');
     });
 
     it('tears it down from the context menu: gone from the tree and from helm', async () => {
       const page = env.page();
       await showRelease(page, release);
-      await treeRow(page, sandboxesTree, new RegExp(`^${release}$`)).click({ button: 'right' });
-      const item = page.locator('.monaco-menu .action-item', { hasText: /^Tear Down$/ }).first();
-      await item.waitFor({ state: 'visible' });
-      await item.click();
+      await contextMenu(page, treeRow(page, sandboxesTree, new RegExp(`^${release}$`)), /^Tear Down$/);
       const dialog = page.locator('.monaco-dialog-box');
       await dialog.waitFor({ state: 'visible' });
       assert.match(await dialog.innerText(), new RegExp(`Tear down sandbox ${release}`));
@@ -55,7 +63,7 @@ export function installTearDownScenario(env: ScenarioEnv): void {
       await dialog.locator('.monaco-button', { hasText: /^Tear Down$/ }).click();
       await notification(page, `Removed ${release}`).waitFor({ state: 'visible', timeout: 120_000 });
       await until(`${release} gone from the tree`, async () => !(await treeRow(page, sandboxesTree, new RegExp(`^${release}$`)).isVisible()));
-      assert.ok(!helmList(env).includes(release), 'helm has no record of the release');
+      assert.ok(!(await helmList(env)).includes(release), 'helm has no record of the release');
       const secrets = env.cluster().sim.store.list(env.cluster().sim.resources.secrets, seedNamespace).filter((s) => s.metadata.labels?.name === release);
       assert.deepEqual(secrets.map((s) => s.metadata.name), [], 'no Helm release secrets left');
       await shots.take(page, 'torn-down');

@@ -27,14 +27,20 @@ export function lintProblemsScenario(env: ScenarioEnv): void {
       await shots.publish(page, 'lint-problems');
 
       // Jump to the problem (click), then Quick Fix… (Ctrl+.) and take the preferred fix.
-      await row.click();
-      await page.locator('.monaco-editor .cursors-layer').first().waitFor();
+      await row.dblclick();
+      await page.locator('.monaco-editor.focused').first().waitFor({ state: 'visible' });
       await page.keyboard.press('Control+.');
       const menu = page.locator('.action-widget .monaco-list-row.action, .action-widget .monaco-list-row');
       await menu.first().waitFor({ state: 'visible' });
       await shots.take(page, 'quick-fix-menu');
-      const option = menu.filter({ hasText: /rename|service name|valid/i }).first();
-      await option.click();
+      // The menu takes keys (a pointer block covers it while it opens): move to the fix, Enter applies it.
+      await until('the rename fix to be focused', async () => {
+        const focused = await menu.and(page.locator('.focused')).first().innerText().catch(() => '');
+        if (/Rename the service/i.test(focused)) return true;
+        await page.keyboard.press('ArrowDown');
+        return false;
+      });
+      await page.keyboard.press('Enter');
       await until('the service-name problem to disappear', async () => (await rows.filter({ hasText: /service name/i }).count()) === 0);
       const line2 = await page.locator('.monaco-editor .view-line').nth(1).innerText();
       assert.doesNotMatch(line2, /unsafe\\nname/);

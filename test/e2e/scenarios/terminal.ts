@@ -2,7 +2,7 @@
 // echoed back, and the exit code reported when the shell ends.
 import { strict as assert } from 'node:assert';
 import { Shots } from '../harness/browser';
-import { expandRow, terminalText, treeRow, until, waitForTerminalText } from '../harness/workbench';
+import { expandRow, notification, terminalText, treeRow, until, waitForTerminalText } from '../harness/workbench';
 import { sandboxesTree, type ScenarioEnv } from './env';
 import { showRelease } from './sandboxesView';
 
@@ -23,8 +23,6 @@ export function terminalScenario(env: ScenarioEnv): void {
       const container = treeRow(page, sandboxesTree, /^default$/);
       await container.waitFor({ state: 'visible' });
       await container.click();
-      const tab = page.locator('.terminal-tabs-entry, .single-terminal-tab, .terminal-tab').filter({ hasText: pod }).first();
-      await tab.waitFor({ state: 'visible', timeout: 20_000 }).catch(() => undefined);
       await until('the shell prompt', async () => (await terminalText(page)).trim().length > 0);
       await page.locator('.terminal-wrapper.active .xterm-helper-textarea, .terminal .xterm-helper-textarea').last().focus();
       await page.keyboard.type('echo $((6*7))\n');
@@ -33,10 +31,13 @@ export function terminalScenario(env: ScenarioEnv): void {
       await shots.publish(page, 'terminal');
       await page.keyboard.type('exit 3\n');
       const end = await waitForTerminalText(page, /exit code 3/);
-      assert.match(end, /exit code 3/);
+      assert.match(end, /Shell ended with exit code 3/);
       await shots.take(page, 'exit-3');
-      // Any key other than Enter closes the terminal.
+      // Any key other than Enter closes the terminal; VS Code then reports the process's exit code.
       await page.keyboard.press('q');
+      const toast = notification(page, /terminated with exit code: 3/);
+      await toast.waitFor({ state: 'visible' });
+      await toast.locator('.codicon-notifications-clear, .codicon-close').first().click().catch(() => undefined);
     });
   });
 }

@@ -2,9 +2,10 @@
 // Retry brings the sandboxes back. Runs last (it disturbs every watch).
 import { strict as assert } from 'node:assert';
 import { Shots } from '../harness/browser';
-import { treeRow, treeTexts, until } from '../harness/workbench';
+import { expandRow, treeRow, treeTexts, until } from '../harness/workbench';
+import { seedNamespace } from '../seed';
 import { sandboxesTree, type ScenarioEnv } from './env';
-import { showRelease } from './sandboxesView';
+import { rowDescription, showRelease } from './sandboxesView';
 
 export function unreachableScenario(env: ScenarioEnv): void {
   describe('cluster unreachable and back', () => {
@@ -31,9 +32,20 @@ export function unreachableScenario(env: ScenarioEnv): void {
       await env.cluster().sim.faults.startListening();
       stopped = false;
       const row = treeRow(page, sandboxesTree, /Cannot reach the cluster/);
+      // What a person does: click the Retry item (the watches may also have reconnected on their own).
       if (await row.isVisible()) await row.click();
-      for (const r of env.cluster().seeded) await showRelease(page, r.release, 60_000);
-      assert.equal(await row.isVisible(), false);
+      await until('the unreachable state to clear', async () => !(await row.isVisible()), 60_000);
+      for (const r of env.cluster().seeded) await showRelease(page, r.release);
+      // Live again, not a stale picture: a crash now still shows up without a refresh.
+      const pod = 'compose-burst-victim-0';
+      await expandRow(treeRow(page, sandboxesTree, /^compose-burst$/));
+      await until(`${pod} listed`, () => treeRow(page, sandboxesTree, pod).isVisible());
+      env.cluster().kubelet.faults.crash(seedNamespace, pod, undefined, { reason: 'Error', exitCode: 2 });
+      const d = await until(`${pod} to show the restart`, async () => {
+        const text = await rowDescription(page, pod);
+        return /1 restart \(Error/.test(text) ? text : undefined;
+      });
+      assert.match(d, /1 restart/);
       await shots.take(page, 'recovered');
     });
   });
