@@ -1,0 +1,113 @@
+// Benchmark 7: bundle size (production build, as `npm run package` makes it), module load time in a fresh node,
+// and memory across 100 terminal open/close cycles. (RSS after 100,000 watch events is measured by the tree suite,
+// on the same stack process the tree benchmarks use.)
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pickTarget } from './exec';
+import type { Context } from '../lib/context';
+import { result, type Result } from '../lib/results';
+import { ROOT, Worker } from '../lib/rpc';
+import { MB, median, slope } from '../lib/stats';
+
+/** Runs scripts/build.mjs --production unchanged in a scratch dir whose inputs link to the repo (dist/ untouched). */
+async function productionBuild(): Promise<string> {
+  const scratch = mkdtempSync(join(tmpdir(), 'k8s-sandbox-build-'));
+  for (const name of ['src', 'webview', 'scripts', 'node_modules', 'package.json', 'tsconfig.json']) symlinkSync(join(ROOT, name), join(scratch, name));
+  mkdirSync(join(scratch, 'dist'));
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['scripts/build.mjs', '--production'], { cwd: scratch, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`production build failed (${code}): ${err.slice(-2000)}`))));
+  });
+  return scratch;
+}
+
+// Loads the bundle in a fresh node with a stand-in for the `vscode` module (only the host provides the real one).
+const LOAD_SCRIPT = `
+const Module = require('module');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (req, ...rest) { return req === 'vscode' ? 'vscode' : resolve.call(this, req, ...rest); };
+const stub = () => new Proxy(function () {}, { get: (t, k) => (k === 'prototype' ? {} : typeof k === 'symbol' ? undefined : stub()), construct: () => stub(), apply: () => stub() });
+const api = {};
+for (const name of JSON.parse(process.argv[2])) api[name] = stub();
+require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: api };
+const t0 = process.hrtime.bigint();
+const ext = require(process.argv[1]);
+const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+if (typeof ext.activate !== 'function') throw new Error('no activate export');
+process.stdout.write(JSON.stringify({ ms, rss: process.memoryUsage().rss }));
+`;
+
+/** Top-level names of the vscode API (the bundle's CommonJS interop copies the module's own properties). */
+function vscodeNames(): string[] {
+  const dts = readFileSync(join(ROOT, 'node_modules', '@types', 'vscode', 'index.d.ts'), 'utf8');
+  return [...new Set([...dts.matchAll(/^\s{1,4}export (?:declare )?(?:class|enum|namespace|function|const|let) (\w+)/gm)].map((m) => m[1]))];
+}
+
+function loadOnce(bundle: string): Promise<{ ms: number; rss: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', LOAD_SCRIPT, bundle, JSON.stringify(vscodeNames())], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as { ms: number; rss: number }) : reject(new Error(`loading the bundle failed: ${err.slice(-1500)}`))));
+  });
+}
+
+export async function footprintBench(ctx: Context): Promise<Result[]> {
+  const out: Result[] = [];
+  const scratch = await productionBuild();
+  try {
+    const bundle = join(scratch, 'dist', 'extension.js');
+    const size = statSync(bundle).size;
+    const others = { 'lint-cli.js': statSync(join(scratch, 'dist', 'lint-cli.js')).size, 'webview.js': statSync(join(scratch, 'dist', 'webview.js')).size };
+    ctx.log(`bundle: extension.js ${(size / MB).toFixed(2)} MB (lint-cli.js ${(others['lint-cli.js'] / MB).toFixed(2)} MB, webview.js ${(others['webview.js'] / MB).toFixed(2)} MB)`);
+    out.push(result({ benchmark: 7, name: 'Bundle size, dist/extension.js (production)', unit: 'MB', better: 'lower', ours: size / MB, target: '≤ 2 MB', meets: (v) => v <= 2, detail: { bytes: size, others } }));
+    const loads: Array<{ ms: number; rss: number }> = [];
+    for (let i = 0; i < (ctx.quick ? 3 : 7); i++) loads.push(await loadOnce(bundle));
+    const ms = median(loads.map((l) => l.ms));
+    ctx.log(`module load: ${loads.map((l) => l.ms.toFixed(0)).join(', ')} ms`);
+    out.push(result({ benchmark: 7, name: 'Module load time (require of the bundle, fresh node), median', unit: 'ms', better: 'lower', ours: ms, target: 'report', detail: { runs: loads } }));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  out.push(...(await terminalCycles(ctx)));
+  return out;
+}
+
+async function terminalCycles(ctx: Context): Promise<Result[]> {
+  const n = ctx.quick ? 20 : 100;
+  const every = ctx.quick ? 5 : 10;
+  const target = await pickTarget(ctx);
+  const w = new Worker('bench/workers/terminal.ts');
+  let r: { samples: Array<{ cycle: number; rss: number; heapUsed: number }>; ms: number };
+  try {
+    r = await w.call('cycles', { kubeconfig: ctx.started.kubeconfig, target, n, every });
+  } finally {
+    await w.stop();
+  }
+  const live = await ctx.sim.call<number>('liveExecs', { pod: target.pod });
+  // The trend after the first sample taken with terminals (the first cycle loads code and warms caches).
+  const tail = r.samples.filter((s) => s.cycle >= every);
+  const rssSlope = slope(tail.map((s) => s.cycle), tail.map((s) => s.rss)) * 100;
+  const heapSlope = slope(tail.map((s) => s.cycle), tail.map((s) => s.heapUsed)) * 100;
+  ctx.log(`terminal cycles: ${n} in ${r.ms} ms; RSS ${r.samples.map((s) => (s.rss / MB).toFixed(1)).join(' ')} MB; heap trend ${(heapSlope / 1024).toFixed(0)} KB/100 cycles; live execs after: ${live}`);
+  return [
+    result({
+      benchmark: 7,
+      name: `RSS trend over ${n} terminal open/close cycles`,
+      unit: 'MB/100 cycles',
+      better: 'lower',
+      ours: rssSlope / MB,
+      target: 'no growth trend (< 1 MB/100, heap < 0.5 MB/100)',
+      meets: (v) => v < 1 && heapSlope / MB < 0.5 && live === 0,
+      detail: { samples: r.samples, heapTrendMBPer100: heapSlope / MB, liveExecsAfter: live, ms: r.ms },
+    }),
+  ];
+}
