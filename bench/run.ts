@@ -32,19 +32,21 @@ const suites: Suite[] = [
   { id: 'lint', needsSim: false, run: lintBench, onError: { benchmark: 5, name: 'Lint 1,000-service values file', unit: 'ms', target: '< 50 ms and ≥ 20×' } },
 ];
 
-function parseArgs(argv: string[]): { quick: boolean; only?: Set<string>; out: string } {
+function parseArgs(argv: string[]): { quick: boolean; only?: Set<string>; out: string; releases?: number } {
   const quick = argv.includes('--quick');
   const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   // Quick runs go to the git-ignored bench/out/, so a smoke run never replaces the committed full results.
   const fallback = quick ? join(ROOT, 'bench', 'out', 'results-quick.json') : join(ROOT, 'bench', 'results.json');
   const out = argv.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? fallback;
-  return { quick, only: only ? new Set(only.split(',')) : undefined, out };
+  // For working on the bench itself: another cluster size (the table says which).
+  const releases = Number(argv.find((a) => a.startsWith('--releases='))?.slice('--releases='.length)) || undefined;
+  return { quick, only: only ? new Set(only.split(',')) : undefined, out, releases };
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const selected = suites.filter((s) => !args.only || args.only.has(s.id));
-  const releases = args.quick ? 100 : 1000;
+  const releases = args.releases ?? (args.quick ? 100 : 1000);
   const podsPerRelease = 3;
   const t0 = Date.now();
   const log = (m: string): void => void process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${m}\n`);

@@ -81,7 +81,7 @@ function peerThroughput(env: NodeJS.ProcessEnv, t: Target, bytes: number): Promi
 
 export async function execThroughputBench(ctx: Context): Promise<Result[]> {
   const bytes = ctx.quick ? 20 * MB : 200 * MB;
-  const rounds = ctx.quick ? 1 : 3;
+  const rounds = ctx.quick ? 1 : 5;
   const t = await pickTarget(ctx);
   const kc = kubeConfig(ctx);
   const env = toolEnv(ctx.dir, ctx.started.kubeconfig);

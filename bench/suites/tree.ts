@@ -64,10 +64,12 @@ export async function treeBench(ctx: Context): Promise<Result[]> {
   try {
     for (let i = 0; i < runs; i++) {
       const w = new Worker('bench/workers/tree.ts');
-      const r = await w.call<{ ms: number }>('load', { kubeconfig: kc, ...want });
-      loads.push(r.ms);
       if (i === 0) main = w;
-      else await w.stop();
+      try {
+        loads.push((await w.call<{ ms: number }>('load', { kubeconfig: kc, ...want })).ms);
+      } finally {
+        if (i > 0) await w.stop();
+      }
       const p = await mustRun(kubectl(), GET_PODS, env, { keep: i === 0 });
       if (i === 0) items = (JSON.parse(p.stdout) as { items: unknown[] }).items.length;
       peerLoads.push(p.ms);
@@ -97,7 +99,7 @@ export async function treeBench(ctx: Context): Promise<Result[]> {
 }
 
 async function freshness(ctx: Context, w: Worker): Promise<Result[]> {
-  const samples = ctx.quick ? 15 : 60;
+  const samples = ctx.quick ? 10 : 60;
   const pods = await ctx.sim.call<SeededPod[]>('pods', {});
   const lat: number[] = [];
   for (let i = 0; i < samples; i++) {
@@ -131,7 +133,7 @@ async function freshness(ctx: Context, w: Worker): Promise<Result[]> {
 }
 
 async function idle(ctx: Context, w: Worker, env: NodeJS.ProcessEnv): Promise<Result[]> {
-  const windowMs = ctx.quick ? 15_000 : 60_000;
+  const windowMs = ctx.quick ? 10_000 : 60_000;
   const perMin = 60_000 / windowMs;
   await sleep(1500); // the last freshness restart settles
   const m0 = await ctx.sim.call<Meter>('meter');
