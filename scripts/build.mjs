@@ -14,6 +14,7 @@ const configs = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    alias: { 'whatwg-url': './scripts/shims/whatwg-url.cjs' },
   },
   {
     ...common,
