@@ -7,18 +7,19 @@ import type stream from 'node:stream';
 import type { SimResources } from '../resources';
 import type { Store } from '../store';
 import { containerEnv } from './exec/env';
-import { ExecServer, type ExecTarget } from './exec/handler';
+import { ExecServer } from './exec/handler';
+import type { ExecTarget, LogsTarget as LogTarget } from '../kubeletApi';
 import { createFaults, type KubeletFaults } from './faults';
 import { Hubble } from './hubble';
 import { Traffic, type TrafficRequest, type TrafficResult } from './hubble/traffic';
 import { Lifecycle, type LifecycleOptions } from './lifecycle';
-import { type LogTarget, serveLogs } from './logs';
+import { serveLogs } from './logs';
 import { isDistroless, type PodRuntime } from './model';
 
 export type { KubeletFaults } from './faults';
 export type { TrafficRequest, TrafficResult } from './hubble/traffic';
-export type { ExecTarget } from './exec/handler';
-export type { LogTarget } from './logs';
+export type { ExecTarget } from '../kubeletApi';
+export type { LogsTarget as LogTarget } from '../kubeletApi';
 
 export interface KubeletOptions extends Partial<LifecycleOptions> {
   store: Store;

@@ -2,18 +2,10 @@
 // instance ends or the client leaves. Errors carry the API server's wording.
 import type http from 'node:http';
 import type { KubeObject } from '../store';
+import type { LogsTarget as LogTarget } from '../kubeletApi';
 import type { LogBuffer } from './logbuffer';
 import type { PodRuntime } from './model';
 import { findContainer } from './model';
-
-export interface LogTarget {
-  namespace: string;
-  pod: string;
-  container?: string;
-  follow: boolean;
-  previous: boolean;
-  tailLines?: number;
-}
 
 function fail(res: http.ServerResponse, code: number, reason: string, message: string): void {
   const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });

@@ -5,20 +5,10 @@ import type http from 'node:http';
 import type stream from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { KubeObject } from '../../store';
+import type { ExecTarget } from '../../kubeletApi';
 import { isRunning, type PodRuntime, type ContainerRuntime } from '../model';
 import { ChannelConnection, EXEC_PROTOCOLS, internalErrorStatus, pickProtocol } from './channel';
 import { ExecSession, type SessionSpec } from './session';
-
-export interface ExecTarget {
-  namespace: string;
-  pod: string;
-  container?: string;
-  command: string[];
-  stdin: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  tty: boolean;
-}
 
 export interface ExecDeps {
   getPod(namespace: string, name: string): KubeObject | undefined;
