@@ -101,10 +101,10 @@ serve({
   },
 
   /** Memory after a full collection. */
-  memory(): { rss: number; heapUsed: number; external: number; arrayBuffers: number; pods: number } {
+  memory(): { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number; pods: number } {
     gcNow();
     const m = process.memoryUsage();
-    return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, pods: countPods() };
+    return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, pods: countPods() };
   },
 
   stop(): void {
