@@ -5,6 +5,7 @@ import schemaJson from '../../../chart/values.schema.json';
 import { keyText, rangeOf, type Path, type ValuesDoc } from './document';
 import { scalarText } from './edits';
 import type { Finding } from './rule';
+import { closest } from './closest';
 
 export const valuesSchema: Record<string, unknown> = schemaJson as Record<string, unknown>;
 
@@ -93,27 +94,6 @@ function ruleOf(keyword: string): string {
     default:
       return 'schema/invalid';
   }
-}
-
-function closest(word: string, options: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Math.min(3, Math.floor(word.length / 2));
-  for (const o of options) {
-    const d = editDistance(word.toLowerCase(), o.toLowerCase());
-    if (d <= bestD && (best === undefined || d < editDistance(word.toLowerCase(), best.toLowerCase()))) [best, bestD] = [o, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3 || a.length > 64 || b.length > 64) return 99;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 function describe(e: ErrorObject, where: string, key?: string): string {

@@ -5,6 +5,7 @@ import { rangeOf, type ValuesDoc } from '../document';
 import { appendSeqItem, appendTopLevel, removeSeqItem, scalarText } from '../edits';
 import { defineRule } from '../rule';
 import type { TextEdit } from '../types';
+import { closest } from '../closest';
 
 export const ciliumEntities = ['world', 'world-ipv4', 'world-ipv6', 'cluster', 'host', 'remote-node', 'kube-apiserver', 'init', 'health', 'unmanaged', 'ingress', 'all', 'none'];
 const openEntities = new Set(['world', 'world-ipv4', 'world-ipv6', 'all']);
@@ -165,27 +166,6 @@ export const cidrFormat = defineRule(
     }
   },
 );
-
-function closest(word: string, options: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = 3;
-  for (const o of options) {
-    const d = distance(word.toLowerCase(), o);
-    if (d < bestD) [best, bestD] = [o, d];
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3 || a.length > 64) return 99;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
 
 export const entityUnknown = defineRule(
   {
