@@ -5,13 +5,16 @@ import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { repoRoot, suiteOutDir } from './paths';
 
+/** Builds into .e2e/suite-out/<pid>/ (inside the repo so `mocha` resolves; per process so runs can overlap). */
 export function compileSuites(): string {
   const src = join(repoRoot, 'test', 'e2e', 'suite');
   const entries = readdirSync(src).filter((f) => f.endsWith('.ts')).map((f) => join(src, f));
-  rmSync(suiteOutDir, { recursive: true, force: true });
+  const out = join(suiteOutDir, String(process.pid));
+  rmSync(out, { recursive: true, force: true });
+  process.once('exit', () => rmSync(out, { recursive: true, force: true }));
   buildSync({
     entryPoints: entries,
-    outdir: suiteOutDir,
+    outdir: out,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -20,5 +23,5 @@ export function compileSuites(): string {
     external: ['vscode', 'mocha'],
     logLevel: 'warning',
   });
-  return join(suiteOutDir, 'index.js');
+  return join(out, 'index.js');
 }
