@@ -119,6 +119,30 @@ describe('reliability: watch faults on the simulated cluster', function () {
     tally('410 Gone / expired resourceVersion', { injected: rounds, checks: rounds });
   });
 
+  it('a server that answers every watch with 410 (a lagging watch cache): re-lists back off, no tight loop', async () => {
+    const s = open(env.kubeconfig());
+    await converged(env.cluster, s, 'the initial list');
+    const store = env.cluster.store;
+    const eventsSince = store.eventsSince.bind(store);
+    const mark = probe.mark;
+    const windowMs = 2000;
+    try {
+      // Every watch, even from the resourceVersion of a list just made, is "too old".
+      store.eventsSince = () => undefined;
+      env.cluster.faults.dropWatches();
+      await new Promise((r) => setTimeout(r, windowMs));
+    } finally {
+      store.eventsSince = eventsSince;
+    }
+    const lists = probe.since(mark).filter((r) => r.method === 'GET' && !r.watch).length;
+    // With backoff from 100 ms (TEST_BACKOFF) each kind re-lists at most ~5 times in 2 s; a tight loop, hundreds.
+    const bound = WATCHED_KINDS * 8;
+    churn.step();
+    await converged(env.cluster, s, 'model == server once watches work again');
+    assert.ok(lists <= bound, `${lists} re-lists in ${windowMs} ms of 410s (bound ${bound})`);
+    tally('410 on every watch for 2 s (lagging watch cache)', { injected: 1, checks: 1, note: `${lists} re-lists` });
+  });
+
   it('5xx burst: exponential backoff with jitter per kind, bounded request count, tree says so, then recovers', async () => {
     const s = open(env.kubeconfig());
     await converged(env.cluster, s, 'the initial list');
