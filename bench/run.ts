@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import type { Context } from './lib/context';
 import { failed, table, type Result } from './lib/results';
 import { ROOT, Worker } from './lib/rpc';
-import type { Started } from './sim/host';
+import type { Started } from './sim/protocol';
 import { execInteractivityBench, execThroughputBench } from './suites/exec';
 import { dropsBench } from './suites/drops';
 import { footprintBench } from './suites/footprint';

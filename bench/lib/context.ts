@@ -1,5 +1,5 @@
 // What every benchmark suite gets from the runner.
-import type { Started } from '../sim/host';
+import type { Started } from '../sim/protocol';
 import type { Worker } from './rpc';
 
 export interface Context {

@@ -10,9 +10,9 @@ import type { KubeletFaults } from '../../test/sim/kubelet/faults';
 import { serve, ROOT } from '../lib/rpc';
 import { helm, toolEnv } from '../lib/tools';
 import { CountingProxy, RequestMeter } from './meters';
+import { NAMESPACE, type Meter, type Started } from './protocol';
 import { cloneReleases, releaseName } from './seed';
 
-export const NAMESPACE = 'bench';
 const INSTANCE = 'app.kubernetes.io/instance';
 
 let cluster: SimCluster | undefined;
@@ -26,20 +26,6 @@ const c = (): SimCluster => {
   if (!cluster) throw new Error('cluster not started');
   return cluster;
 };
-
-export interface Started {
-  url: string;
-  kubeconfig: string;
-  proxiedKubeconfig: string;
-}
-
-export interface Meter {
-  requests: number;
-  watchRequests: number;
-  bytesUp: number;
-  bytesDown: number;
-  connections: number;
-}
 
 serve({
   async start(a: { dir: string }): Promise<Started> {

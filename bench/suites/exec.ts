@@ -8,7 +8,7 @@ import { result, type Result } from '../lib/results';
 import { MB, median, nowMs, summarize } from '../lib/stats';
 import { BenchTerminal, type Target } from '../lib/terminal';
 import { KUBECTL_VERSION, kubectl, toolEnv } from '../lib/tools';
-import { NAMESPACE } from '../sim/host';
+import { NAMESPACE } from '../sim/protocol';
 
 const PEER = `kubectl ${KUBECTL_VERSION}`;
 
