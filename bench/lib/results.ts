@@ -9,6 +9,9 @@ export interface Result {
   name: string;
   unit: string;
   ours: number | null;
+  /** Our p95 and p99 where `ours` is a median of a distribution. */
+  p95?: number;
+  p99?: number;
   peer: number | null;
   /** What the peer figure is (e.g. "kubectl 1.35.2 exec"). */
   peerName?: string;
@@ -26,6 +29,8 @@ export interface Figure {
   unit: string;
   better: Better;
   ours: number;
+  /** The distribution `ours` is the median of (adds p95/p99). */
+  spread?: { p95: number; p99: number };
   peer?: number;
   peerName?: string;
   target?: string;
@@ -47,6 +52,7 @@ export function result(f: Figure): Result {
     name: f.name,
     unit: f.unit,
     ours: round(f.ours, 2),
+    ...(f.spread ? { p95: round(f.spread.p95, 2), p99: round(f.spread.p99, 2) } : {}),
     peer: f.peer === undefined ? null : round(f.peer, 2),
     ...(f.peerName ? { peerName: f.peerName } : {}),
     ratio: ratio === null ? null : round(ratio, 2),
@@ -77,12 +83,13 @@ function ratioText(r: Result): string {
 }
 
 export function table(results: readonly Result[]): string {
-  const head = ['#', 'Benchmark', 'Unit', 'Ours', 'Peer', 'Peer is', 'Ours vs peer', 'Target', 'Met'];
+  const head = ['#', 'Benchmark', 'Unit', 'Ours', 'Ours p95 / p99', 'Peer', 'Peer is', 'Ours vs peer', 'Target', 'Met'];
   const rows = results.map((r) => [
     r.benchmark === 0 ? 'sim' : String(r.benchmark),
     r.name,
     r.unit,
     num(r.ours),
+    r.p95 === undefined ? '' : `${num(r.p95)} / ${num(r.p99 ?? null)}`,
     num(r.peer),
     r.peerName ?? '',
     ratioText(r),

@@ -190,9 +190,9 @@ export async function execInteractivityBench(ctx: Context): Promise<Result[]> {
   const peerName = `${PEER} exec -i … cat`;
   const common = { benchmark: 2, unit: 'ms', better: 'lower' as const, peerName };
   return [
-    result({ ...common, name: 'Keystroke → echo, terminal (tty, bash), p50', ours: term.median, peer: peer.median, target: 'report', detail: { terminal: term, peer } }),
+    result({ ...common, name: 'Keystroke → echo, terminal (tty, bash), p50', ours: term.median, spread: term, peer: peer.median, target: 'report', detail: { terminal: term, peer } }),
     result({ ...common, name: 'Keystroke → echo, terminal (tty, bash), p99', ours: term.p99, peer: peer.p99, target: 'p99 < 20 ms', meets: (v) => v < 20 }),
-    result({ ...common, name: 'Keystroke → echo, exec layer (no tty, cat), p50', ours: cat.median, peer: peer.median, target: 'report', detail: { cat } }),
+    result({ ...common, name: 'Keystroke → echo, exec layer (no tty, cat), p50', ours: cat.median, spread: cat, peer: peer.median, target: 'report', detail: { cat } }),
     result({ ...common, name: 'Keystroke → echo, exec layer (no tty, cat), p99', ours: cat.p99, peer: peer.p99, target: 'report' }),
   ];
 }

@@ -72,6 +72,7 @@ export async function lintBench(ctx: Context): Promise<Result[]> {
       unit: 'ms',
       better: 'lower',
       ours: s.median,
+      spread: s,
       peer: median(peer),
       peerName,
       target: '< 50 ms and ≥ 20×',

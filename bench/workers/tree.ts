@@ -96,6 +96,18 @@ serve({
     return { cpuMs: (d.user + d.system) / 1000, podEvents: podEvents - ev };
   },
 
+  /** Diagnosis: how long one full model rebuild takes at this scale (what every coalesced change costs). */
+  rebuildMs(a: { rounds: number }): number[] {
+    const m = model as unknown as { rebuild(emit: boolean): void };
+    const out: number[] = [];
+    for (let i = 0; i < a.rounds; i++) {
+      const t = performance.now();
+      m.rebuild(false);
+      out.push(performance.now() - t);
+    }
+    return out;
+  },
+
   podEvents(): number {
     return podEvents;
   },
