@@ -238,7 +238,7 @@ export class WatchHub {
           await credentials();
           const life = { at: Date.now(), events: 0 };
           const counted = (...a: never[]): void => {
-            life.events++;
+            if ((a as unknown[])[0] !== 'ERROR') life.events++; // a 410 ERROR is no sign of a working watch
             (cb as (...x: never[]) => void)(...a);
           };
           const controller = await inner.watch(path, query, counted as never, (err: unknown) => {

@@ -57,7 +57,7 @@ function toDiagnostic(vd: ValuesDoc | undefined, text: string, f: Raw, file?: st
   const end = Math.max(start, Math.min(f.range[1], text.length));
   const a = pos(start);
   const b = pos(end);
-  const d: LintDiagnostic = { line: a.line, column: a.col, endLine: b.line, endColumn: b.col, severity: f.severity, rule: f.rule, message: f.message };
+  const d: LintDiagnostic = { line: a.line, column: a.col, endLine: b.line, endColumn: b.col, severity: f.severity, rule: f.rule, message: f.message.length > 1000 ? `${f.message.slice(0, 1000)}…` : f.message }; // user values are quoted: keep them brief
   if (file !== undefined) d.file = file;
   if (f.fix) d.fix = f.fix;
   return d;

@@ -35,7 +35,7 @@ const GZIP_MAGIC = [0x1f, 0x8b, 0x08];
 export function decodeReleasePayload(wire: string): unknown {
   const inner = Buffer.from(wire, 'base64').toString('utf8'); // the wire layer
   const bytes = Buffer.from(inner, 'base64'); // helm's own base64 layer
-  const json = GZIP_MAGIC.every((b, i) => bytes[i] === b) ? gunzipSync(bytes) : bytes;
+  const json = GZIP_MAGIC.every((b, i) => bytes[i] === b) ? gunzipSync(bytes, { maxOutputLength: 64 * 1024 * 1024 }) /* a Secret is at most 1 MiB: refuse gzip bombs */ : bytes;
   return JSON.parse(json.toString('utf8'));
 }
 
