@@ -4,8 +4,10 @@
 export function closest(word: string, options: readonly string[], maxDistance = Math.min(3, Math.floor(word.length / 2))): string | undefined {
   let best: string | undefined;
   let bestD = maxDistance + 1;
+  const w = word.toLowerCase();
   for (const o of options) {
-    const d = editDistance(word.toLowerCase(), o.toLowerCase());
+    if (Math.abs(w.length - o.length) >= bestD) continue; // needs at least that many edits
+    const d = editDistance(w, o.toLowerCase());
     if (d < bestD) [best, bestD] = [o, d];
   }
   return best;

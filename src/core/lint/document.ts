@@ -156,11 +156,26 @@ export class ValuesDoc {
     return isScalar(n) ? n.value : undefined;
   }
 
-  /** The pair whose key is `key` in a map (plain-text key comparison). */
+  /** Key index of large maps, built once: one lookup per finding keeps wide documents linear. */
+  private readonly keyIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+  /** The pair whose key is `key` in a map (plain-text key comparison; the first one if repeated). */
   pair(map: YAMLMap | undefined, key: string): Pair | undefined {
     if (!map) return undefined;
-    for (const p of map.items) if (isPair(p) && keyText(p) === key) return p;
-    return undefined;
+    if (map.items.length <= 16) {
+      for (const p of map.items) if (isPair(p) && keyText(p) === key) return p;
+      return undefined;
+    }
+    let index = this.keyIndex.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) {
+        const k = isPair(p) ? keyText(p) : undefined;
+        if (k !== undefined && !index.has(k)) index.set(k, p);
+      }
+      this.keyIndex.set(map, index);
+    }
+    return index.get(key);
   }
 
   value(map: YAMLMap | undefined, key: string): YNode | undefined {

@@ -1,8 +1,7 @@
 // The chart's own values.schema.json (the file Helm enforces), run with ajv; errors mapped to source ranges.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { isPair } from 'yaml';
 import schemaJson from '../../../chart/values.schema.json';
-import { keyText, rangeOf, type Path, type ValuesDoc } from './document';
+import { rangeOf, type Path, type ValuesDoc } from './document';
 import { scalarText } from './edits';
 import type { Finding } from './rule';
 import { closest } from './closest';
@@ -167,8 +166,7 @@ function prune(errors: ErrorObject[]): ErrorObject[] {
 function locate(vd: ValuesDoc, base: Path, key: string | undefined, preferKey: boolean): [number, number] {
   const { node, pair } = vd.at(base);
   if (key !== undefined) {
-    const p = vd.map(node)?.items.find((i) => isPair(i) && keyText(i) === key);
-    const r = p && isPair(p) ? rangeOf(p.key) : undefined;
+    const r = rangeOf(vd.pair(vd.map(node), key)?.key);
     if (r) return r;
   }
   const here = base.length === 0 ? undefined : preferKey ? (rangeOf(pair?.key) ?? rangeOf(node)) : (rangeOf(node) ?? rangeOf(pair?.key));
