@@ -22,8 +22,8 @@ export const limits = {
   maxBytes: 2 * 1024 * 1024,
   maxFlowDepth: 100,
   maxDepth: 100,
-  /** Values produced while expanding aliases (guards against "billion laughs"). */
-  maxValues: 500_000,
+  /** Values that aliases may add beyond the file's own (guards against "billion laughs"). */
+  maxValues: 100_000,
 } as const;
 
 export class InputRejected extends Error {
@@ -256,8 +256,9 @@ export function rangeOf(n: unknown): [number, number] | undefined {
  * expansion and refuses collection keys (which `toJS()` stringifies, exponentially for nested ones).
  */
 export function toPlain(vd: ValuesDoc): unknown {
-  if (expandedSize(vd, vd.doc.contents, new Map(), 0) > limits.maxValues) throw new InputRejected('aliases expand to too many values');
-  let budget = limits.maxValues;
+  const max = ownSize(vd.doc.contents) + limits.maxValues;
+  if (expandedSize(vd, vd.doc.contents, new Map(), 0, max) > max) throw new InputRejected('aliases expand to too many values');
+  let budget = max;
   const walk = (raw: unknown, depth: number): unknown => {
     if (--budget < 0) throw new InputRejected('aliases expand to too many values');
     if (depth > limits.maxDepth) {
@@ -302,8 +303,20 @@ export function toPlain(vd: ValuesDoc): unknown {
   return walk(vd.doc.contents, 0);
 }
 
+/** Nodes written in the file (aliases not followed). */
+function ownSize(root: unknown): number {
+  let n = 0;
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const node = stack.pop();
+    n++;
+    if (isSeq(node) || isMap(node)) for (const item of node.items) stack.push(isPair(item) ? item.value : item);
+  }
+  return n;
+}
+
 /** Values the node expands to with aliases followed (memoized per node, so an alias bomb costs its AST size). */
-function expandedSize(vd: ValuesDoc, raw: unknown, memo: Map<unknown, number>, depth: number): number {
+function expandedSize(vd: ValuesDoc, raw: unknown, memo: Map<unknown, number>, depth: number, max: number): number {
   if (depth > limits.maxDepth) return 1; // toPlain reports the depth with its position
   const node = vd.deref(raw);
   if (node === undefined || node === null || isScalar(node)) return 1;
@@ -312,8 +325,8 @@ function expandedSize(vd: ValuesDoc, raw: unknown, memo: Map<unknown, number>, d
   let n = 1;
   if (isSeq(node) || isMap(node)) {
     for (const item of node.items) {
-      n += isPair(item) ? expandedSize(vd, item.value, memo, depth + 1) : expandedSize(vd, item, memo, depth + 1);
-      if (n > limits.maxValues) break;
+      n += expandedSize(vd, isPair(item) ? item.value : item, memo, depth + 1, max);
+      if (n > max) break;
     }
   }
   memo.set(node, n);
