@@ -1,0 +1,42 @@
+// A minimal `vscode` module for loading the real platform code (log channel, error gate, services) in plain
+// mocha, recording every line written to an output channel and every message shown to the user.
+import Module from 'node:module';
+
+export interface Recorded {
+  /** Every line written to any output channel, with its level. */
+  channel: string[];
+  /** Every message shown (error/warning/information). */
+  shown: string[];
+}
+
+type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
+
+export function installVscodeStub(settings: Record<string, unknown>): { recorded: Recorded; uninstall(): void } {
+  const recorded: Recorded = { channel: [], shown: [] };
+  const channel = (name: string) => {
+    const rec = (level: string) => (m: string) => void recorded.channel.push(`[${name}] ${level} ${m}`);
+    return { name, info: rec('info'), warn: rec('warn'), error: rec('error'), debug: rec('debug'), trace: rec('trace'), append: rec('append'), appendLine: rec('line'), replace: rec('replace'), show: () => undefined, hide: () => undefined, clear: () => undefined, dispose: () => undefined };
+  };
+  const show = (m: string) => (recorded.shown.push(m), Promise.resolve(undefined));
+  const event = () => ({ dispose: () => undefined });
+  const stub = {
+    window: { createOutputChannel: channel, showErrorMessage: show, showWarningMessage: show, showInformationMessage: show },
+    workspace: { getConfiguration: () => ({ get: (k: string, d: unknown) => settings[k] ?? d }), onDidChangeConfiguration: event },
+    commands: { executeCommand: () => Promise.resolve(undefined) },
+    env: { openExternal: () => Promise.resolve(true) },
+    Uri: { parse: (s: string) => ({ toString: () => s }) },
+    CancellationError: class CancellationError extends Error {},
+  };
+  const mod = Module as unknown as { _load: Loader };
+  const real = mod._load;
+  mod._load = function (request, parent, isMain) {
+    if (request === 'vscode') return stub;
+    return real.call(this, request, parent, isMain);
+  };
+  return {
+    recorded,
+    uninstall: () => {
+      mod._load = real;
+    },
+  };
+}
