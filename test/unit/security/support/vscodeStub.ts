@@ -11,16 +11,25 @@ export interface Recorded {
 
 type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
 
-export function installVscodeStub(settings: Record<string, unknown>): { recorded: Recorded; uninstall(): void } {
+/** Picks the button for a shown message (undefined: dismissed, as a user closing the dialog). */
+export type Answer = (message: string, buttons: string[]) => string | undefined;
+
+export function installVscodeStub(settings: Record<string, unknown>, answer: Answer = () => undefined): { recorded: Recorded; uninstall(): void } {
   const recorded: Recorded = { channel: [], shown: [] };
   const channel = (name: string) => {
     const rec = (level: string) => (m: string) => void recorded.channel.push(`[${name}] ${level} ${m}`);
     return { name, info: rec('info'), warn: rec('warn'), error: rec('error'), debug: rec('debug'), trace: rec('trace'), append: rec('append'), appendLine: rec('line'), replace: rec('replace'), show: () => undefined, hide: () => undefined, clear: () => undefined, dispose: () => undefined };
   };
-  const show = (m: string) => (recorded.shown.push(m), Promise.resolve(undefined));
+  const show = (m: string, ...rest: unknown[]) => {
+    recorded.shown.push(m);
+    return Promise.resolve(answer(m, rest.filter((x): x is string => typeof x === 'string')));
+  };
+  const withProgress = (_o: unknown, task: (p: unknown, t: unknown) => Promise<unknown>) =>
+    task({ report: () => undefined }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) });
   const event = () => ({ dispose: () => undefined });
   const stub = {
-    window: { createOutputChannel: channel, showErrorMessage: show, showWarningMessage: show, showInformationMessage: show },
+    window: { createOutputChannel: channel, showErrorMessage: show, showWarningMessage: show, showInformationMessage: show, withProgress },
+    ProgressLocation: { Notification: 15 },
     workspace: { getConfiguration: () => ({ get: (k: string, d: unknown) => settings[k] ?? d }), onDidChangeConfiguration: event },
     commands: { executeCommand: () => Promise.resolve(undefined) },
     env: { openExternal: () => Promise.resolve(true) },
