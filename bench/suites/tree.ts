@@ -64,22 +64,27 @@ export async function treeBench(ctx: Context): Promise<Result[]> {
   const loads: number[] = [];
   const peerLoads: number[] = [];
   let items = 0;
+  let transfer: Record<string, number> = {};
   const runs = ctx.quick ? 1 : 3;
   let main: Worker | undefined;
   try {
     for (let i = 0; i < runs; i++) {
       const w = new Worker('bench/workers/tree.ts');
       if (i === 0) main = w;
+      const m0 = await ctx.sim.call<Meter>('meter');
       try {
         loads.push((await w.call<{ ms: number }>('load', { kubeconfig: kc, ...want })).ms);
       } finally {
         if (i > 0) await w.stop();
       }
+      const m1 = await ctx.sim.call<Meter>('meter');
       const p = await mustRun(kubectl(), GET_PODS, env, { keep: i === 0 });
+      const m2 = await ctx.sim.call<Meter>('meter');
+      if (i === 0) transfer = { oursMB: (m1.bytesDown - m0.bytesDown) / MB, oursRequests: m1.requests - m0.requests, peerMB: (m2.bytesDown - m1.bytesDown) / MB, peerRequests: m2.requests - m1.requests };
       if (i === 0) items = (JSON.parse(p.stdout) as { items: unknown[] }).items.length;
       peerLoads.push(p.ms);
     }
-    ctx.log(`initial load: ours ${loads.map((v) => v.toFixed(0)).join(', ')} ms; kubectl ${peerLoads.map((v) => v.toFixed(0)).join(', ')} ms (${items} pods)`);
+    ctx.log(`initial load: ours ${loads.map((v) => v.toFixed(0)).join(', ')} ms; kubectl ${peerLoads.map((v) => v.toFixed(0)).join(', ')} ms (${items} pods); received: ours ${transfer.oursMB?.toFixed(1)} MB in ${transfer.oursRequests} requests, kubectl ${transfer.peerMB?.toFixed(1)} MB in ${transfer.peerRequests}`);
     out.push(
       result({
         benchmark: 4,
@@ -90,7 +95,7 @@ export async function treeBench(ctx: Context): Promise<Result[]> {
         peer: median(peerLoads),
         peerName: `${PEER} get pods -A -o json`,
         target: 'report',
-        detail: { ours: loads, peer: peerLoads, peerItems: items, ours_is: 'fresh process: ClusterAccess+WatchHub+SandboxModel until every release and pod is in the model' },
+        detail: { ours: loads, peer: peerLoads, peerItems: items, transfer, ours_is: 'fresh process: ClusterAccess+WatchHub+SandboxModel until every release and pod is in the model' },
       }),
     );
     if (!main) throw new Error('no tree worker');
@@ -185,14 +190,16 @@ async function idle(ctx: Context, w: Worker, env: NodeJS.ProcessEnv): Promise<Re
   const windowMs = ctx.quick ? 10_000 : 60_000;
   const perMin = 60_000 / windowMs;
   await sleep(1500); // the last freshness restart settles
-  await w.call('memory'); // a full GC: the freshness runs' garbage is not idle cost
+  // Two windows back to back: the first after activity includes V8's memory-reducer GCs (they run once, some
+  // 30-60 s after allocation stops); the second is the steady idle cost.
   const m0 = await ctx.sim.call<Meter>('meter');
-  const ours = await w.call<{ cpuMs: number }>('idle', { ms: windowMs });
+  const first = await w.call<{ cpuMs: number; podEvents: number }>('idle', { ms: windowMs });
+  const second = await w.call<{ cpuMs: number; podEvents: number }>('idle', { ms: windowMs });
   const m1 = await ctx.sim.call<Meter>('meter');
-  const ourReq = m1.requests - m0.requests;
-  const ourBytes = m1.bytesUp + m1.bytesDown - m0.bytesUp - m0.bytesDown;
+  const ourReq = (m1.requests - m0.requests) / 2;
+  const ourBytes = (m1.bytesUp + m1.bytesDown - m0.bytesUp - m0.bytesDown) / 2;
 
-  // The poll-based peer: one full list every 5 s for the same window.
+  // The poll-based peer: one full list every 5 s for one window.
   const c0 = childrenCpuMs();
   const start = Date.now();
   let polls = 0;
@@ -207,12 +214,13 @@ async function idle(ctx: Context, w: Worker, env: NodeJS.ProcessEnv): Promise<Re
   const peerReq = m2.requests - m1.requests;
   const peerBytes = m2.bytesUp + m2.bytesDown - m1.bytesUp - m1.bytesDown;
   const peerCpu = c1 - c0;
-  ctx.log(`idle ${windowMs / 1000} s: ours ${ourReq} requests, ${ourBytes} B, ${ours.cpuMs.toFixed(0)} ms CPU; poller ${polls} lists, ${peerReq} requests, ${peerBytes} B, ${peerCpu} ms CPU`);
+  ctx.log(`idle 2 × ${windowMs / 1000} s: ours ${ourReq * 2} requests, ${ourBytes * 2} B, CPU ${first.cpuMs.toFixed(0)} ms then ${second.cpuMs.toFixed(0)} ms; poller ${polls} lists, ${peerReq} requests, ${peerBytes} B, ${peerCpu} ms CPU`);
   const peerName = `${PEER} get pods -A -o json every 5 s`;
+  const note = 'client CPU only (ours: the stack process; peer: the kubectl processes)';
   return [
     result({
       benchmark: 3,
-      name: `Idle: API requests per minute`,
+      name: 'Idle: API requests per minute',
       unit: 'requests',
       better: 'lower',
       ours: ourReq * perMin,
@@ -220,10 +228,11 @@ async function idle(ctx: Context, w: Worker, env: NodeJS.ProcessEnv): Promise<Re
       peerName,
       target: 'ours 0',
       meets: (v) => v === 0,
-      detail: { windowMs, oursCounted: ourReq, peerCounted: peerReq, polls },
+      detail: { windowMs, oursCounted: ourReq * 2, oursWindows: 2, peerCounted: peerReq, polls, oursPodEvents: first.podEvents + second.podEvents },
     }),
-    result({ benchmark: 3, name: 'Idle: bytes per minute', unit: 'KB', better: 'lower', ours: (ourBytes * perMin) / 1024, peer: (peerBytes * perMin) / 1024, peerName, target: 'report', detail: { windowMs, ourBytes, peerBytes } }),
-    result({ benchmark: 3, name: 'Idle: CPU per minute', unit: 'ms', better: 'lower', ours: ours.cpuMs * perMin, peer: peerCpu * perMin, peerName, target: 'report', detail: { windowMs, note: 'client CPU only (ours: the stack process, after a full GC; peer: the kubectl processes)' } }),
+    result({ benchmark: 3, name: 'Idle: bytes per minute', unit: 'KB', better: 'lower', ours: (ourBytes * perMin) / 1024, peer: (peerBytes * perMin) / 1024, peerName, target: 'report', detail: { windowMs, ourBytes: ourBytes * 2, peerBytes } }),
+    result({ benchmark: 3, name: 'Idle: CPU per minute (steady: 2nd idle minute)', unit: 'ms', better: 'lower', ours: second.cpuMs * perMin, peer: peerCpu * perMin, peerName, target: 'report', detail: { windowMs, note } }),
+    result({ benchmark: 3, name: 'Idle: CPU, 1st minute after activity', unit: 'ms', better: 'lower', ours: first.cpuMs * perMin, peer: peerCpu * perMin, peerName, target: 'report', detail: { windowMs, note } }),
   ];
 }
 
