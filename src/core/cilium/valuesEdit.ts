@@ -2,6 +2,8 @@
 // The yaml Document API locates the list and checks what is there; the change itself is a text insertion
 // so comments, quoting and indentation elsewhere stay exactly as the user wrote them.
 import { Document, isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
+import { inputProblem, loadedValues as loaded } from '../lint/document';
 import { ValuesEntry } from './suggest';
 
 export type ValuesEditResult =
@@ -20,7 +22,12 @@ function parse(text: string): Document.Parsed | string {
 function sameItem(node: unknown, item: Item): boolean {
   if (typeof item === 'string') return isScalar(node) && String(node.value) === item;
   if (!isMap(node)) return false;
-  const js = node.toJSON() as Record<string, unknown>;
+  let js: Record<string, unknown>;
+  try {
+    js = node.toJSON() as Record<string, unknown>; // follows merge keys; throws on unresolved or excessive aliases
+  } catch {
+    return false;
+  }
   const protocol = typeof js.protocol === 'string' ? js.protocol.toUpperCase() : 'ANY';
   const protocolCovers = protocol === 'ANY' || protocol === item.protocol;
   return Number(js.port) === item.port && protocolCovers && (js.domain === undefined || js.domain === item.domain);
@@ -51,8 +58,45 @@ function lineEnd(text: string, pos: number): number {
   return nl === -1 ? text.length : nl;
 }
 
-/** Adds one item to the top-level list `key`, creating the list if needed. */
+/**
+ * Adds one item to the top-level list `key`, creating the list if needed. Never throws; a change is checked by
+ * loading the result, and falls back to yaml's own writer when the text insertion did not hold.
+ */
 function addToList(text: string, key: string, item: Item): ValuesEditResult {
+  const cannot = `cannot add to ${key} in this values file automatically; add the entry by hand`;
+  try {
+    const r = insertText(text, key, item);
+    if (!r.ok || !r.changed) return r;
+    const want = expected(text, key, item);
+    if (isDeepStrictEqual(want, loaded(r.text))) return r;
+    const viaDoc = documentEdit(text, key, item);
+    return viaDoc !== undefined && isDeepStrictEqual(want, loaded(viaDoc)) ? { ok: true, text: viaDoc, changed: true } : { ok: false, error: cannot };
+  } catch (e) {
+    return { ok: false, error: `${cannot} (${(e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 200)})` };
+  }
+}
+
+/** What the text must load as after the edit: the list grown by the item, everything else (aliases of it too) as it was. */
+function expected(text: string, key: string, item: Item): Record<string, unknown> {
+  const before = loaded(text);
+  if (!before) throw new Error('the values file does not load');
+  const list = before[key] ?? [];
+  if (!Array.isArray(list)) throw new Error(`${key} is not a list`);
+  return { ...before, [key]: [...(list as unknown[]), item] };
+}
+
+/** The same change through yaml's Document API (layout of the file may change; content does not). */
+function documentEdit(text: string, key: string, item: Item): string | undefined {
+  const doc = parse(text);
+  if (typeof doc === 'string') return undefined;
+  const value = doc.get(key, true);
+  if (isSeq(value)) value.add(doc.createNode(item));
+  else if (value === undefined || (isScalar(value) && value.value === null)) doc.set(key, doc.createNode([item]));
+  else return undefined;
+  return doc.toString();
+}
+
+function insertText(text: string, key: string, item: Item): ValuesEditResult {
   const doc = parse(text);
   if (typeof doc === 'string') return { ok: false, error: doc };
   const root = doc.contents as YAMLMap | null;
@@ -88,6 +132,8 @@ function addToList(text: string, key: string, item: Item): ValuesEditResult {
 
 /** Returns the values text with the entry added; `changed: false` when it is already there. */
 export function addValuesEntry(text: string, entry: ValuesEntry): ValuesEditResult {
+  const problem = inputProblem(text);
+  if (problem) return { ok: false, error: problem };
   switch (entry.key) {
     case 'allowDomains':
       return addToList(text, 'allowDomains', entry.domain);

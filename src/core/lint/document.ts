@@ -12,6 +12,7 @@ import {
   isScalar,
   isSeq,
   parseDocument,
+  visit,
   type Node as YNode,
 } from 'yaml';
 
@@ -74,6 +75,46 @@ export function flowDepth(text: string): { depth: number; at: number } {
     } else if ((c === ']' || c === '}') && depth > 0) depth--;
   }
   return { depth: max, at };
+}
+
+/** Why a text is not even parsed (too large, brackets too deep: the yaml parser takes seconds on those), or undefined. */
+export function inputProblem(text: string): string | undefined {
+  if (text.length > limits.maxBytes) return `the values file is too large (${text.length} characters, limit ${limits.maxBytes})`;
+  const fd = flowDepth(text);
+  return fd.depth > limits.maxFlowDepth ? `the values file nests brackets ${fd.depth} deep (limit ${limits.maxFlowDepth})` : undefined;
+}
+
+/**
+ * The values a text loads as: valid YAML (1.2, as editors read it) whose values load the way Helm reads them
+ * (YAML 1.1, merge keys, aliases bounded). Undefined when it does not load. For checking edits.
+ */
+export function loadedValues(text: string): Record<string, unknown> | undefined {
+  if (inputProblem(text) !== undefined || parseDocument(text, { logLevel: 'error' }).errors.length > 0) return undefined;
+  try {
+    const vd = new ValuesDoc(text);
+    const v = vd.doc.errors.length > 0 || !aliasesResolve(vd.doc) ? undefined : (toPlain(vd) ?? {});
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every alias has its anchor earlier in the file (Helm refuses the file otherwise; yaml only fails on toJS). */
+function aliasesResolve(doc: Document): boolean {
+  const anchors = new Set<string>();
+  let ok = true;
+  visit(doc, {
+    Node(_, node) {
+      if (isAlias(node)) {
+        if (anchors.has(node.source)) return undefined;
+        ok = false;
+        return visit.BREAK;
+      }
+      if (node.anchor) anchors.add(node.anchor);
+      return undefined;
+    },
+  });
+  return ok;
 }
 
 export class ValuesDoc {
