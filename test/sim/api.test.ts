@@ -118,11 +118,19 @@ describe('sim: API server', function () {
     assert.equal(ev[2].object.metadata.annotations['k8s.io/initial-events-end'], 'true');
     assert.equal(ev[2].object.kind, 'ConfigMap');
     const rv = (await request(c, 'GET', `${base}/configmaps`)).json().metadata.resourceVersion;
+    await request(c, 'POST', `${base}/configmaps`, { body: cm('w3', {}, { grp: 'w' }) });
     c.faults.expireResourceVersions();
     const gone = await watchEvents(c, `${base}/configmaps?watch=true&resourceVersion=${rv}`, (e) => e.length > 0);
     assert.equal(gone[0].type, 'ERROR');
     assert.equal(gone[0].object.code, 410);
     assert.equal(gone[0].object.reason, 'Expired');
+    // The current RV (a fresh list's) stays watchable: the next write arrives (from the log if it came first), no 410.
+    const now = (await request(c, 'GET', `${base}/configmaps`)).json().metadata.resourceVersion;
+    const live = watchEvents(c, `${base}/configmaps?watch=true&resourceVersion=${now}`, (e) => e.length > 0);
+    await request(c, 'POST', `${base}/configmaps`, { body: cm('w4', {}, { grp: 'w' }) });
+    const after = await live;
+    assert.equal(after[0].type, 'ADDED');
+    assert.equal(after[0].object.metadata.name, 'w4');
   });
 
   it('admission: RuntimeClass not found is 403; QoS, defaults, ClusterIP and PVC binding are applied', async () => {

@@ -94,10 +94,13 @@ export class Store {
     return this.oldestRv;
   }
 
-  /** Expire every RV up to and including now (fault injection: the next watch from any of them gets 410). */
+  /**
+   * Expire every RV older than now (fault injection: the next watch from any of them gets 410). The current RV
+   * stays watchable, as on a real API server (it never compacts its current revision: a list's RV is valid).
+   */
   expireHistory(): void {
     this.log = [];
-    this.oldestRv = this.rv + 1;
+    this.oldestRv = this.rv;
   }
 
   private bucket(type: ResourceType): Map<string, { type: ResourceType; object: KubeObject }> {
