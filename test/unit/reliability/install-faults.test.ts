@@ -134,7 +134,8 @@ for (const version of helmVersions) {
       tally('Concurrent healthy installs beside failing ones', { injected: 2, checks: 2, note: 'helm 3.18 and 4.1' });
     });
 
-    it('helm killed at a random moment, eight times in parallel: each partial release is removed', async () => {
+    // One helm major is enough here (both go through the same kill handling; the test above covers both).
+    if (version === '3.18.0') it('helm killed at a random moment, eight times in parallel: each partial release is removed', async () => {
       const c = env.cluster;
       const releases = Array.from({ length: 8 }, (_, i) => tag(`rnd${i}x`));
       // Kill points spread over the install: 0.2 s to 3 s after helm install starts.
@@ -164,7 +165,7 @@ for (const version of helmVersions) {
       await converged(c, stack, 'the tree is empty');
       assert.equal(stack.model.releases.length, 0);
       assert.deepEqual(helmProcesses(), []);
-      tally('helm SIGKILLed at a random moment (8 installs in parallel)', { injected: interrupted, checks: releases.length, note: 'helm 3.18 and 4.1, 0.2-3 s into the install' });
+      tally('helm SIGKILLed at a random moment (8 installs in parallel)', { injected: interrupted, checks: releases.length, note: 'helm 3.18, 0.2-3 s into the install' });
     });
   });
 }
