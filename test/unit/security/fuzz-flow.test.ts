@@ -124,6 +124,26 @@ describe('security: the Hubble flow parser on hostile input (fast-check)', funct
     );
   });
 
+  it('a drop whose destination port is out of range (1e308, -1, 70000) still reaches the webview', () => {
+    // A drop to a named destination: the row carries an "allow this domain and port" suggestion.
+    const base = samples.find((s) => /"destination_names":\["[^"]/.test(JSON.stringify(s)) && /"destination_port":\d+/.test(JSON.stringify(s)) && JSON.stringify(s).includes('DROPPED'));
+    assert.ok(base, 'a fixture with a named destination and a port');
+    const bad: string[] = [];
+    let checked = 0;
+    for (const port of [1e308, -1, 70_000, 1.5]) {
+      const line = JSON.stringify(base).replace(/"destination_port":\d+/, `"destination_port":${port}`);
+      const r = parseFlowLine(line);
+      assert.equal(r.kind, 'flow');
+      const model = new DropModel({ capacity: 4 });
+      if (r.kind !== 'flow' || !model.add(r.flow, line)) continue;
+      const parsed = parseHostMessage({ type: 'network/update', rows: model.takeChanges().upserted.map(toFlowRow), removed: [], summary: model.summary().map(toSummaryRow), counters: { total: 1, evicted: 0, capacity: 4, skipped: 0 } });
+      checked++;
+      if (!parsed.ok) bad.push(`port ${port}: ${parsed.error}`);
+    }
+    assert.equal(checked, 4);
+    assert.deepEqual(bad, []);
+  });
+
   it(`${RUNS.toLocaleString('en')} hostile drops reach the webview as messages its schema accepts (one odd flow cannot stall the panel)`, () => {
     const rejected: string[] = [];
     fc.assert(
