@@ -59,8 +59,8 @@ async function main(): Promise<void> {
       sim = new Worker('bench/sim/host.ts');
       started = await sim.call<Started>('start', { dir });
       await sim.call('installTemplate');
-      const seed = await sim.call<{ seedMs: number; pods: number }>('seed', { releases, podsPerRelease });
-      log(`seeded ${releases} releases / ${seed.pods} pods in ${(seed.seedMs / 1000).toFixed(1)} s`);
+      const seed = await sim.call<{ seedMs: number; pods: number; releaseSecretBytes: number }>('seed', { releases, podsPerRelease });
+      log(`seeded ${releases} releases / ${seed.pods} pods in ${(seed.seedMs / 1000).toFixed(1)} s (release Secrets ${(seed.releaseSecretBytes / 1024).toFixed(0)} KB each)`);
     }
     const ctx: Context = { quick: args.quick, dir, sim: sim as Worker, started: started as Started, releases, podsPerRelease, log };
     for (const s of selected) {
