@@ -193,6 +193,7 @@ describe('reliability: soak', function () {
       await converged(c, stack, 'the events sandbox');
       const cached = (name: string): string | undefined => stack.hub.list('pods').find((p) => p.metadata?.name === name)?.metadata?.resourceVersion;
 
+      const eventsMark = probe.mark;
       let sent = 0;
       let drops = 0;
       let expiries = 0;
@@ -213,8 +214,12 @@ describe('reliability: soak', function () {
           }
         }
         if (batch % 25 === 12) {
-          env.cluster.faults.expireResourceVersions();
+          // Drop, a change the client has not seen, then compaction: its resume gets 410 and it re-lists.
           env.cluster.faults.dropWatches();
+          const p = store.get(resources.pods, 'default', 'events-0')!;
+          p.metadata.annotations = { 'soak/n': String(sent) };
+          last = store.update(resources.pods, p);
+          env.cluster.faults.expireResourceVersions();
           expiries++;
         }
         // Paced by the consumer: the batch's last change is in the cache before the next batch.
@@ -227,6 +232,8 @@ describe('reliability: soak', function () {
       const heapEnd = heapAfterGc();
       heapPeak = Math.max(heapPeak, heapEnd);
       assert.equal(sent, EVENTS);
+      const relists = probe.since(eventsMark).filter((r) => r.method === 'GET' && !r.watch && r.path.endsWith('/pods')).length;
+      assert.ok(relists >= expiries, `each expiry made the pods cache re-list (${relists} lists for ${expiries} expiries)`);
       assert.ok(heapPeak - heapBase < HEAP_BOUND_MB, `heap after GC grew ${Math.round(heapPeak - heapBase)} MiB (bound ${HEAP_BOUND_MB})`);
       assert.ok(rebuilds < EVENTS / 10, `the tree coalesced the events (${rebuilds} refreshes)`);
       await waitUntil('one watch per kind', () => probe.openWatches === WATCHED_KINDS, 5000, () => `${probe.openWatchPaths().join(', ')} ${JSON.stringify(stack.hub.state)} ${stack.logs.slice(-8).join(' | ')} ${JSON.stringify(probe.requests.slice(-8).map((r) => [r.method, r.path, r.query.toString(), r.at]))}`);

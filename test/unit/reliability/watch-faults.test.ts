@@ -104,10 +104,12 @@ describe('reliability: watch faults on the simulated cluster', function () {
     const rounds = 6;
     for (let round = 0; round < rounds; round++) {
       const mark = probe.mark;
-      // Changes, then the history is forgotten and the watches drop: the client's last resourceVersion is expired.
-      for (let i = 0; i < 10; i++) churn.step();
-      env.cluster.faults.expireResourceVersions();
+      // The watches drop, changes happen that the client has not seen, then the history is compacted (all in
+      // one tick, before the client can reconnect): its last resourceVersion is expired.
+      for (let i = 0; i < 5; i++) churn.step();
       env.cluster.faults.dropWatches({ abrupt: round % 2 === 1 });
+      for (let i = 0; i < 5; i++) churn.step();
+      env.cluster.faults.expireResourceVersions();
       // More changes while it reconnects (into a 410): only the re-list shows them.
       for (let i = 0; i < 5; i++) churn.step();
       await converged(env.cluster, s, `model == server after 410 round ${round + 1}`);
