@@ -35,6 +35,7 @@ export async function addEphemeralContainer(kc: KubeConfig, o: AddEphemeralOptio
   const name = validateContainerName(o.name ?? ephemeralName());
   validatePodName(o.pod);
   validateContainerName(o.targetContainer);
+  validateImage(o.image); // before any request
   const api = kc.makeApiClient(CoreV1Api);
   const pod = await api.readNamespacedPod({ namespace, name: o.pod });
   const container: V1EphemeralContainer = {

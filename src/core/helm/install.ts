@@ -54,6 +54,8 @@ export async function installSandbox(req: InstallRequest): Promise<HelmStatus> {
   const namespace = validateNamespace(req.namespace);
   const say = (l: string) => req.sink?.(l, 'stderr');
   const labels = { [SANDBOX_LABEL]: 'true', [CREATOR_LABEL]: req.identity };
+  // Built first: it validates every argument (labels, overrides, paths, timeout) before any process runs.
+  const install = installCommand(req.helm, { release, namespace, chart: req.chart, valuesFiles: req.valuesFiles, sets: req.sets, labels, timeoutSeconds: req.timeoutSeconds, debug: true });
 
   // Rendering first catches schema errors and tells us the runtime classes and kinds, before any cluster write.
   say(`Rendering ${req.chart} for ${release}…`);
@@ -68,7 +70,7 @@ export async function installSandbox(req: InstallRequest): Promise<HelmStatus> {
   say(`helm install ${release} in ${namespace} (timeout ${req.timeoutSeconds}s)…`);
   try {
     return await runHelm(
-      installCommand(req.helm, { release, namespace, chart: req.chart, valuesFiles: req.valuesFiles, sets: req.sets, labels, timeoutSeconds: req.timeoutSeconds, debug: true }),
+      install,
       // Very long debug lines are dumps (helm 4 prints the whole values schema), not progress.
       { env: req.env, signal: req.signal, sink: req.sink && ((l, s) => l.length <= 1000 && req.sink?.(l, s)) },
     );
