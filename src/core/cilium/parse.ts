@@ -30,6 +30,12 @@ function num(v: unknown): number | undefined {
   return undefined;
 }
 
+/** A transport port: an integer 0–65535, else unknown (a forged or corrupt record). */
+function port(v: unknown): number | undefined {
+  const n = num(v);
+  return n !== undefined && Number.isInteger(n) && n >= 0 && n <= 65535 ? n : undefined;
+}
+
 function strList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : [];
 }
@@ -67,8 +73,8 @@ function l4(raw: unknown): L4 {
       const flagsObj = proto === 'TCP' && isObj(p.flags) ? p.flags : {};
       return {
         protocol: proto,
-        srcPort: num(field(p, 'source_port')),
-        dstPort: num(field(p, 'destination_port')),
+        srcPort: port(field(p, 'source_port')),
+        dstPort: port(field(p, 'destination_port')),
         flags: TCP_FLAG_ORDER.filter((f) => flagsObj[f] === true),
       };
     }

@@ -9,7 +9,8 @@ export type KubeconfigErrorReason =
   | 'unknownCluster' // the context names a cluster that is not defined
   | 'unknownUser' // the context names a user that is not defined
   | 'missingFile' // a referenced CA / client certificate / key file does not exist
-  | 'insecureHttp'; // http:// server without insecure-skip-tls-verify (client-node refuses it)
+  | 'insecureHttp' // http:// server without insecure-skip-tls-verify (client-node refuses it)
+  | 'legacyAuthProvider'; // auth-provider gcp/azure: removed from kubectl, and client-node runs its cmd-path through a shell
 
 export class KubeconfigError extends Error {
   override readonly name = 'KubeconfigError';

@@ -159,6 +159,14 @@ export function resolveContext(loaded: LoadedKubeconfig, sel: Selection = {}): R
   if (!cluster) throw new KubeconfigError('unknownCluster', `Context "${name}" names cluster "${ctx.cluster}", which is not defined in kubeconfig ${where}.`, paths);
   const user = ctx.user ? merged.getUser(ctx.user) : null;
   if (ctx.user && !user) throw new KubeconfigError('unknownUser', `Context "${name}" names user "${ctx.user}", which is not defined in kubeconfig ${where}.`, paths);
+  const provider = user?.authProvider?.name;
+  if (provider === 'gcp' || provider === 'azure') {
+    throw new KubeconfigError(
+      'legacyAuthProvider',
+      `User "${user?.name}" uses the ${provider} auth-provider, which Kubernetes removed in 1.26; use its exec credential plugin instead (gke-gcloud-auth-plugin or kubelogin), kubeconfig ${where}.`,
+      paths,
+    );
+  }
   checkFile('certificate-authority', `cluster "${cluster.name}"`, cluster.caFile, paths);
   checkFile('client-certificate', `user "${user?.name}"`, user?.certFile, paths);
   checkFile('client-key', `user "${user?.name}"`, user?.keyFile, paths);

@@ -6,7 +6,9 @@ import { arr, bool, int, literal, obj, optional, str, union, type Infer } from '
 const name = str({ max: 253 });
 const text = str({ max: 8192 });
 const time = str({ max: 64 });
-const id = str({ max: 256, pattern: /^[\w.:/@*-]+$/ });
+/** What a suggestion id may be (rows with any other id are sent without a suggestion). */
+export const SUGGESTION_ID = /^[\w.:/@*-]{1,256}$/;
+const id = str({ max: 256, pattern: SUGGESTION_ID });
 
 export const riskLevelSchema = literal('low', 'medium', 'high', 'critical');
 export const statusKindSchema = literal(

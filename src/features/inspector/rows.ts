@@ -6,7 +6,7 @@ import { entryYaml } from '../../core/cilium/suggest';
 import { StreamStatus } from '../../core/cilium/streamStatus';
 import { inspectPodTimeouts, timeoutValues, type TimeoutPodLike } from '../../core/timeouts/inspect';
 import { riskTable } from '../../core/timeouts/riskTable';
-import type { FlowRow, StreamStatusView, SummaryRow, TimeoutsView } from './protocol';
+import { SUGGESTION_ID, type FlowRow, type StreamStatusView, type SummaryRow, type TimeoutsView } from './protocol';
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
@@ -29,7 +29,7 @@ export function toFlowRow(g: FlowGroup): FlowRow {
     reasonText: clip(reason?.text ?? 'No drop reason reported', 512),
     nodes: [...g.nodes].slice(0, 64).map((n) => clip(n, 253)),
     kind: g.explanation.kind,
-    ...(entry ? { suggestionId: entryId(entry) } : {}),
+    ...(entry && SUGGESTION_ID.test(entryId(entry)) ? { suggestionId: entryId(entry) } : {}),
   };
 }
 
@@ -44,7 +44,7 @@ export function toSummaryRow(s: DestinationSummary): SummaryRow {
     sources: s.sources.slice(0, 256).map((r) => clip(r, 8192)),
     kind: s.explanation.kind,
     explanation: clip(s.explanation.text, 8192),
-    ...(entry ? { suggestionId: entryId(entry), suggestionYaml: entryYaml(entry) } : {}),
+    ...(entry && SUGGESTION_ID.test(entryId(entry)) ? { suggestionId: entryId(entry), suggestionYaml: entryYaml(entry) } : {}),
     ...(s.explanation.warning ? { warning: s.explanation.warning } : {}),
   };
 }
