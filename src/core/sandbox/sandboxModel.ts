@@ -1,11 +1,14 @@
 // The Sandboxes view's model: rebuilds view-models from the shared watch caches (coalesced, so a burst of
 // events costs one rebuild) and reports which tree nodes changed, so the tree refreshes only those.
+// A rebuild recomputes only releases whose inputs (release Secrets, pods, StatefulSets, FailedCreate events)
+// changed; unchanged ones keep their view-models and fingerprints.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { Emitter, type Event } from '../kube/emitter';
 import type { ConnectionState, Timers } from '../kube/watchHub';
 import type { WatchKind } from '../kube/watchKinds';
+import { INSTANCE_LABEL } from '../names';
 import { ReleaseDecoder, type HelmRelease, type SecretLike } from './helmRelease';
-import { buildReleases, PodVMCache, type ContainerVM, type PodVM, type ReleaseVM } from './model';
+import { buildReleases, type ContainerVM, type PodVM, type ReleaseVM } from './model';
 import { nodeId, type MessageNode, type NamespaceNode, type TreeNode } from './nodes';
 import type { EventLike, PodLike, RuntimeClassLike, StatefulSetLike } from './objects';
 import { groupingNamespaces, stateMessages } from './view';
@@ -29,9 +32,35 @@ export interface ModelChange {
 
 export interface SandboxModelOptions {
   hub: HubPort;
-  /** Coalescing window for cache events (ms). */
+  /** Minimum spacing of rebuilds (ms): the first change after a quiet spell rebuilds on the next tick, later
+   * ones within this window coalesce into one rebuild at its end. */
   debounceMs?: number;
   timers?: Timers;
+}
+
+/** One release's inputs: objects with their resourceVersions (a missing one never compares equal). */
+interface ReleaseInputs {
+  objects: object[];
+  versions: Array<string | undefined>;
+}
+
+interface ReleaseEntry {
+  inputs: ReleaseInputs;
+  vm: ReleaseVM | undefined;
+  /** Fingerprints of the release and its pods, by node id. */
+  fingerprints: Array<[string, string]>;
+}
+
+const keyOf = (ns: string | undefined, name: string): string => `${ns ?? 'default'}/${name}`;
+
+const rvOf = (o: object): string | undefined => (o as KubernetesObject).metadata?.resourceVersion;
+
+function sameInputs(a: ReleaseInputs, b: ReleaseInputs): boolean {
+  if (a.objects.length !== b.objects.length) return false;
+  for (let i = 0; i < a.objects.length; i++) {
+    if (a.objects[i] !== b.objects[i] || a.versions[i] === undefined || a.versions[i] !== b.versions[i]) return false;
+  }
+  return true;
 }
 
 const nodeTimers: Timers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
@@ -46,8 +75,10 @@ export class SandboxModel {
   private fingerprints = new Map<string, string>();
   private rootKey = '';
   private timer: unknown;
+  private lastRebuild = Number.NEGATIVE_INFINITY;
   private readonly decoder = new ReleaseDecoder();
-  private readonly pods = new PodVMCache();
+  private entries = new Map<string, ReleaseEntry>();
+  private runtimeKey: string | undefined;
   private readonly changed = new Emitter<ModelChange>();
   private readonly subs: Array<{ dispose(): void }>;
   private readonly timers: Timers;
@@ -137,11 +168,14 @@ export class SandboxModel {
 
   private schedule(): void {
     if (this.timer !== undefined) return;
-    // Not extended by later events: under constant churn the view still updates every window.
+    // Leading edge: the events of one read arrive in the same tick, so the next tick sees them all. Not
+    // extended by later events: under constant churn the view still updates every window.
+    const wait = Math.max(0, this.lastRebuild + (this.opts.debounceMs ?? 25) - Date.now());
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
+      this.lastRebuild = Date.now();
       this.rebuild(true);
-    }, this.opts.debounceMs ?? 75);
+    }, wait);
   }
 
   private intern<T extends TreeNode>(n: T): T {
@@ -165,15 +199,60 @@ export class SandboxModel {
     return out;
   }
 
+  /** View-models of every release, rebuilding only those whose inputs changed since the last call. */
+  private buildChanged(): ReleaseVM[] {
+    const hub = this.opts.hub;
+    const runtimeClasses = hub.isReady('runtimeclasses') ? (hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? '') : undefined;
+    const runtimeKey = runtimeClasses ? JSON.stringify(runtimeClasses) : undefined;
+    // Every release depends on the RuntimeClass list: a change there rebuilds all of them.
+    if (runtimeKey !== this.runtimeKey) this.entries.clear();
+    this.runtimeKey = runtimeKey;
+    const groups = new Map<string, { releases: HelmRelease[]; pods: PodLike[]; sets: StatefulSetLike[]; events: EventLike[] }>();
+    const group = (k: string) => groups.get(k) ?? groups.set(k, { releases: [], pods: [], sets: [], events: [] }).get(k)!;
+    for (const r of this.snapshotReleases()) group(keyOf(r.namespace, r.name)).releases.push(r);
+    for (const p of hub.list('pods') as readonly PodLike[]) {
+      const rel = p.metadata?.labels?.[INSTANCE_LABEL];
+      if (rel && groups.has(keyOf(p.metadata?.namespace, rel))) group(keyOf(p.metadata?.namespace, rel)).pods.push(p);
+    }
+    const stsRelease = new Map<string, string>();
+    for (const x of hub.list('statefulsets') as readonly StatefulSetLike[]) {
+      const rel = x.metadata?.labels?.[INSTANCE_LABEL];
+      if (!rel) continue;
+      const k = keyOf(x.metadata?.namespace, rel);
+      stsRelease.set(keyOf(x.metadata?.namespace, x.metadata?.name ?? ''), k);
+      if (groups.has(k)) group(k).sets.push(x);
+    }
+    if (hub.isReady('events')) {
+      for (const e of hub.list('events') as readonly EventLike[]) {
+        if (e.type !== 'Warning' || e.reason !== 'FailedCreate') continue;
+        const k = stsRelease.get(keyOf(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''));
+        if (k && groups.has(k)) group(k).events.push(e);
+      }
+    }
+    const entries = new Map<string, ReleaseEntry>();
+    const out: ReleaseVM[] = [];
+    for (const [k, g] of groups) {
+      const objects: object[] = [...g.releases, ...g.pods, ...g.sets, ...g.events];
+      // Decoded releases are cached per Secret resourceVersion, so their identity is their version.
+      const inputs: ReleaseInputs = { objects, versions: objects.map((o, i) => (i < g.releases.length ? '' : rvOf(o))) };
+      const old = this.entries.get(k);
+      let entry: ReleaseEntry;
+      if (old && sameInputs(old.inputs, inputs)) entry = old;
+      else {
+        const [vm] = buildReleases({ releases: g.releases, pods: g.pods, statefulSets: g.sets, events: g.events, runtimeClasses });
+        entry = { inputs, vm, fingerprints: [] };
+      }
+      entries.set(k, entry);
+      if (entry.vm) out.push(entry.vm);
+    }
+    this.entries = entries;
+    const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+    return out.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+  }
+
   private rebuild(emit: boolean): void {
     const hub = this.opts.hub;
-    const releases = buildReleases({
-      releases: this.snapshotReleases(),
-      pods: hub.list('pods') as readonly PodLike[],
-      statefulSets: hub.list('statefulsets') as readonly StatefulSetLike[],
-      events: hub.isReady('events') ? (hub.list('events') as readonly EventLike[]) : [],
-      runtimeClasses: hub.isReady('runtimeclasses') ? (hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? '') : undefined,
-    }, this.pods);
+    const releases = this.buildChanged();
     // Reuse node objects by id (tree identity), and index view-models by node id.
     const live = new Set<string>();
     this.byId.clear();
@@ -204,9 +283,14 @@ export class SandboxModel {
     const rootKey = JSON.stringify([messages, groups, groups ? [] : releases.map((r) => nodeId(r.node))]);
     const groupKeys = groups?.map((ns) => releases.filter((r) => r.namespace === ns).map((r) => r.name).join(',')).join('|') ?? '';
     const fingerprints = new Map<string, string>();
-    for (const r of releases) {
-      fingerprints.set(nodeId(r.node), JSON.stringify({ ...r, pods: r.pods.map((p) => p.name) }));
-      for (const p of r.pods) fingerprints.set(nodeId(p.node), this.pods.fingerprint(p));
+    for (const entry of this.entries.values()) {
+      const r = entry.vm;
+      if (!r) continue;
+      if (!entry.fingerprints.length) {
+        entry.fingerprints.push([nodeId(r.node), JSON.stringify({ ...r, pods: r.pods.map((p) => p.name) })]);
+        for (const p of r.pods) entry.fingerprints.push([nodeId(p.node), JSON.stringify(p)]);
+      }
+      for (const [id, f] of entry.fingerprints) fingerprints.set(id, f);
     }
     const previous = this.fingerprints;
     const fullRefresh = rootKey + groupKeys !== this.rootKey;

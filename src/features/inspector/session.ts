@@ -106,17 +106,17 @@ export class InspectorSession {
     await stream.start();
   }
 
-  /** Sends what changed since the last flush. */
+  /** Sends what changed since the last flush; a burst goes in chunks (removals first, as in one message). */
   flush(): void {
     const changes = this.model.takeChanges();
     if (changes.upserted.length === 0 && changes.removed.length === 0) return;
-    this.post({
-      type: 'network/update',
-      rows: changes.upserted.map(toFlowRow),
-      removed: [...changes.removed],
-      summary: this.model.summary().slice(0, SUMMARY_MAX).map(toSummaryRow),
-      counters: this.counters(),
-    });
+    const rows = changes.upserted.map(toFlowRow);
+    const summary = this.model.summary().slice(0, SUMMARY_MAX).map(toSummaryRow);
+    const counters = this.counters();
+    this.post({ type: 'network/update', rows: rows.slice(0, SNAPSHOT_CHUNK), removed: [...changes.removed], summary, counters });
+    for (let i = SNAPSHOT_CHUNK; i < rows.length; i += SNAPSHOT_CHUNK) {
+      this.post({ type: 'network/update', rows: rows.slice(i, i + SNAPSHOT_CHUNK), removed: [], summary, counters });
+    }
   }
 
   private counters(): Counters {
