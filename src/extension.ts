@@ -10,7 +10,7 @@ import { registerValuesLint } from './features/valuesLint';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
-  const services = createServices(log);
+  const services = createServices(log, context.globalState);
   context.subscriptions.push(log, services);
   registerSandboxTree(context, services);
   registerCluster(context, services);

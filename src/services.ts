@@ -4,6 +4,7 @@ import { ClusterAccess } from './core/kube/clusterAccess';
 import { WatchHub } from './core/kube/watchHub';
 import { SandboxModel } from './core/sandbox/sandboxModel';
 import type { Log } from './platform/log';
+import { ValuesFileRecords, type StateStore } from './valuesFiles';
 
 export interface Services {
   /** Kubeconfig, context, namespace, identity; fires on change. */
@@ -12,11 +13,13 @@ export interface Services {
   watches: WatchHub;
   /** Sandboxes view-models built from those caches. */
   sandboxes: SandboxModel;
+  /** The values file each release was installed from (local paths, kept by VS Code). */
+  valuesFiles: ValuesFileRecords;
   log: Log;
 }
 
 /** Builds the cluster services from the k8sSandbox.* settings; re-reads the kubeconfig when they change. */
-export function createServices(log: Log): Services & vscode.Disposable {
+export function createServices(log: Log, state: StateStore): Services & vscode.Disposable {
   const settings = () => vscode.workspace.getConfiguration('k8sSandbox');
   const cluster = new ClusterAccess({
     source: () => ({ setting: settings().get<string>('kubeconfig', ''), namespace: settings().get<string>('namespace', '') }),
@@ -36,6 +39,7 @@ export function createServices(log: Log): Services & vscode.Disposable {
     cluster,
     watches,
     sandboxes,
+    valuesFiles: new ValuesFileRecords(state),
     log,
     dispose() {
       onConfig.dispose();

@@ -57,6 +57,7 @@ export async function installSandbox(ctx: CommandContext, uri?: unknown): Promis
         }),
       );
       log.info(`Sandbox ${status.name} installed in ${status.namespace} (revision ${status.version}, ${status.status})`);
+      await ctx.services.valuesFiles.set({ context: setup.snapshot.context, namespace, release }, valuesFile);
       const open = await vscode.window.showInformationMessage(`Sandbox ${release} is ready in ${namespace}.`, 'Open Terminal');
       if (open) await vscode.commands.executeCommand('k8sSandbox.openTerminal', { kind: 'release', namespace, release });
       return;

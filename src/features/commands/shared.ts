@@ -13,7 +13,7 @@ import { cancelled } from '../../platform/errors';
 import type { Services } from '../../services';
 
 /** The part of the extension's services object (src/services.ts) the commands use. */
-export type CommandServices = Pick<Services, 'cluster' | 'log'>;
+export type CommandServices = Pick<Services, 'cluster' | 'log' | 'valuesFiles'>;
 
 export interface CommandContext {
   services: CommandServices;

@@ -37,7 +37,10 @@ export async function runTearDown(ctx: CommandContext, refs: ReleaseRef[]): Prom
       },
     }),
   );
-  for (const r of result.removed) log.info(`Removed ${r.release} from ${r.namespace}`);
+  for (const r of result.removed) {
+    log.info(`Removed ${r.release} from ${r.namespace}`);
+    await ctx.services.valuesFiles.delete({ context: setup.snapshot.context, ...r });
+  }
   if (result.failed.length) {
     for (const f of result.failed) log.error(`Could not remove ${f.release} from ${f.namespace}: ${f.error}`);
     throw new SandboxError('HelmFailed', `Could not tear down ${result.failed.map((f) => f.release).join(', ')}: ${result.failed[0].error}`);

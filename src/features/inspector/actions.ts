@@ -1,7 +1,6 @@
 // What the inspector does in the editor: edits to the release's values file (WorkspaceEdits the user sees,
 // unsaved), JSONL export, helm upgrade of the risk level and force kill, each after a confirmation.
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
 import { addValuesEntry, minimalEdit } from '../../core/cilium/valuesEdit';
 import { entryYaml, type ValuesEntry } from '../../core/cilium/suggest';
 import { setRiskLevel } from '../../core/timeouts/valuesEdit';
@@ -15,6 +14,7 @@ import { chartDir } from '../commands/installSandbox';
 import type { InspectorActions } from './session';
 import type { InspectorPorts } from './kubePorts';
 import type { InspectorServices, ReleaseTarget } from './panel';
+import type { ReleaseKey } from '../../valuesFiles';
 
 const OUR_CHART = 'k8s-sandbox';
 
@@ -26,19 +26,18 @@ export class PanelActions implements InspectorActions {
     private readonly ports: () => InspectorPorts,
   ) {}
 
-  private get key(): string {
-    return `k8sSandbox.inspector.valuesFile:${this.target.namespace}/${this.target.release}`;
-  }
-
   private release(): ReleaseVM | undefined {
     return this.services.sandboxes?.releases.find((r) => r.namespace === this.target.namespace && r.name === this.target.release);
   }
 
-  /** The release's values file: recorded on the release by our install, else the one the user picked. */
+  private get ref(): ReleaseKey {
+    return { context: this.services.cluster.require().context, ...this.target };
+  }
+
+  /** The release's values file: the one Install Sandbox used, else the one the user picked. */
   valuesFile(): string | undefined {
-    const recorded = this.release()?.valuesFile;
-    if (recorded && existsSync(recorded)) return recorded;
-    return this.ext.workspaceState.get<string>(this.key);
+    const context = this.services.cluster.current?.context;
+    return context === undefined ? undefined : this.services.valuesFiles.get({ context, ...this.target });
   }
 
   async pickValuesFile(): Promise<string | undefined> {
@@ -49,7 +48,7 @@ export class PanelActions implements InspectorActions {
       defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
     });
     if (!picked?.[0]) return undefined;
-    await this.ext.workspaceState.update(this.key, picked[0].fsPath);
+    await this.services.valuesFiles.set(this.ref, picked[0].fsPath);
     return `Values file for ${this.target.release}: ${picked[0].fsPath}`;
   }
 

@@ -13,12 +13,14 @@ import { inspectorHtml, makeNonce } from './html';
 import { kubePorts, type InspectorPorts } from './kubePorts';
 import { buildTimeoutsView } from './rows';
 import { InspectorSession } from './session';
+import type { ValuesFileRecords } from '../../valuesFiles';
 
 export const INSPECTOR_VIEW_TYPE = 'k8sSandbox.inspector';
 
 export interface InspectorServices {
   cluster: ClusterAccess;
   log: Log;
+  valuesFiles: ValuesFileRecords;
   /** The Sandboxes view-models (values file, chart); optional so the panel works without the tree. */
   sandboxes?: { readonly releases: readonly ReleaseVM[] };
 }

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../core/sandbox/nodes';
 import type { SandboxModel } from '../../core/sandbox/sandboxModel';
+import type { ReleaseVM } from '../../core/sandbox/model';
 import type { Services } from '../../services';
 import { treeItem } from './treeItems';
 
@@ -13,14 +14,23 @@ const AGE_REFRESH_MS = 60_000;
 export class SandboxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
-  private readonly sub: { dispose(): void };
+  private readonly subs: Array<{ dispose(): void }>;
 
-  constructor(private readonly model: SandboxModel) {
-    this.sub = model.onDidChange((c) => this.emitter.fire(c.nodes));
+  private readonly model: SandboxModel;
+
+  constructor(private readonly services: Pick<Services, 'sandboxes' | 'cluster' | 'valuesFiles'>) {
+    this.model = services.sandboxes;
+    this.subs = [this.model.onDidChange((c) => this.emitter.fire(c.nodes)), services.valuesFiles.onDidChange(() => this.rerender())];
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    return treeItem(node, this.model.lookup(node), Date.now());
+    const vm = this.model.lookup(node);
+    const context = this.services.cluster.current?.context;
+    if (node.kind === 'release' && vm && context !== undefined) {
+      const file = this.services.valuesFiles.get({ context, namespace: node.namespace, release: node.release });
+      if (file) return treeItem(node, { ...(vm as ReleaseVM), valuesFile: file }, Date.now());
+    }
+    return treeItem(node, vm, Date.now());
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
@@ -37,13 +47,13 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 
   dispose(): void {
-    this.sub.dispose();
+    for (const s of this.subs) s.dispose();
     this.emitter.dispose();
   }
 }
 
-export function registerSandboxTree(context: vscode.ExtensionContext, services: Pick<Services, 'sandboxes' | 'cluster'>): vscode.Disposable {
-  const provider = new SandboxTreeProvider(services.sandboxes);
+export function registerSandboxTree(context: vscode.ExtensionContext, services: Pick<Services, 'sandboxes' | 'cluster' | 'valuesFiles'>): vscode.Disposable {
+  const provider = new SandboxTreeProvider(services);
   const view = vscode.window.createTreeView(SANDBOX_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
   let ageTimer: NodeJS.Timeout | undefined;
   const onVisible = (visible: boolean): void => {

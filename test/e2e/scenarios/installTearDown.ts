@@ -49,7 +49,13 @@ export function installTearDownScenario(env: ScenarioEnv): void {
       });
       assert.match(desc, /deployed r1/);
       assert.ok((await helmList(env)).includes(release), 'helm lists the new release');
+      // The release remembers the values file it came from: its tooltip names it.
+      await treeRow(page, sandboxesTree, new RegExp(`^${release}$`)).hover();
+      const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Values file' }).first();
+      await hover.waitFor({ state: 'visible', timeout: 15_000 });
+      assert.match(await hover.innerText(), /Values file: \S*05-allow-domains-ports-scoped-values\.yaml/);
       await shots.take(page, 'installed');
+      await page.mouse.move(0, 0);
     });
 
     it('tears it down from the context menu: gone from the tree and from helm', async () => {

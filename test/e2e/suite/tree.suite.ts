@@ -7,13 +7,14 @@ import type { TreeNode } from '../../../src/core/sandbox/nodes';
 import { SandboxTreeProvider } from '../../../src/features/sandboxTree';
 import { createServices } from '../../../src/services';
 import { control, e2eContext } from './context';
+import { MemoryState } from '../../support/memoryState';
 
 const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined, line: () => undefined, show: () => undefined };
 
 describe('Sandboxes tree data (in the extension host)', () => {
   const ctx = e2eContext();
-  const services = createServices(quietLog);
-  const provider = new SandboxTreeProvider(services.sandboxes);
+  const services = createServices(quietLog, new MemoryState());
+  const provider = new SandboxTreeProvider(services);
   const changed = new vscode.EventEmitter<void>();
   const sub = provider.onDidChangeTreeData(() => changed.fire());
 

@@ -12,6 +12,7 @@ import { generateCerts } from '../../sim/certs';
 import { fixture, helmSetup, type HelmSetup } from '../reliability/support/helm';
 import { SimEnv, converged, waitUntil } from '../reliability/support/stack';
 import { installVscodeStub, type Recorded } from './support/vscodeStub';
+import { MemoryState } from '../../support/memoryState';
 
 describe('security: no token or client key in any output during a full workflow', function () {
   this.timeout(120_000);
@@ -65,7 +66,7 @@ describe('security: no token or client key in any output during a full workflow'
     const { runCommand } = require('../../../src/core/exec/runCommand') as typeof import('../../../src/core/exec/runCommand');
     /* eslint-enable @typescript-eslint/no-require-imports */
     const log: Log & { dispose(): void } = createLog();
-    const services: Services & { dispose(): void } = createServices(log);
+    const services: Services & { dispose(): void } = createServices(log, new MemoryState());
     const sinks: string[] = [];
     const sink = (line: string) => {
       sinks.push(line);

@@ -8,6 +8,8 @@ import { runHelm } from '../../../src/core/helm/runner';
 import { statusCommand } from '../../../src/core/helm/commands';
 import { ClusterAccess } from '../../../src/core/kube/clusterAccess';
 import { helmBinary } from '../../support/tools';
+import { MemoryState } from '../../support/memoryState';
+import { ValuesFileRecords } from '../../../src/valuesFiles';
 import { fixture, helmSetup, isReady, leftovers, podsOf, type HelmSetup } from '../reliability/support/helm';
 import { ServerProbe } from '../reliability/support/probe';
 import { SimEnv } from '../reliability/support/stack';
@@ -62,7 +64,14 @@ describe('security: Tear Down All Mine stays within its identity; nothing delete
     const { tearDownAllMine } = require('../../../src/features/commands/tearDownAllMine') as typeof import('../../../src/features/commands/tearDownAllMine');
     /* eslint-enable @typescript-eslint/no-require-imports */
     const log = { info: () => undefined, warn: () => undefined, error: () => undefined, line: () => undefined, show: () => undefined };
-    await tearDownAllMine({ services: { cluster: access, log }, extensionPath: '/nonexistent' });
+    // Each release remembers its values file; tear down forgets those of the removed releases only.
+    const valuesFiles = new ValuesFileRecords(new MemoryState());
+    const context = access.require().context;
+    const all = [['mine-a', 'default'], ['mine-b', 'team-a'], ['shared', 'default'], ...others];
+    for (const [release, namespace] of all) await valuesFiles.set({ context, namespace, release }, values);
+    await tearDownAllMine({ services: { cluster: access, log, valuesFiles }, extensionPath: '/nonexistent' });
+    const remembered = all.filter(([release, namespace]) => valuesFiles.get({ context, namespace, release }) === values).map(([r, ns]) => `${ns}/${r}`);
+    assert.deepEqual(remembered.sort(), others.map(([r, ns]) => `${ns}/${r}`).sort(), 'values-file records kept exactly for the releases left');
     access.dispose();
 
     const asked = stub.recorded.shown.find((m) => /Tear down all/.test(m));

@@ -13,6 +13,8 @@ import { SandboxError } from '../../../src/platform/errors';
 import { ServerProbe } from '../reliability/support/probe';
 import { SimEnv } from '../reliability/support/stack';
 import { installVscodeStub } from './support/vscodeStub';
+import { MemoryState } from '../../support/memoryState';
+import { ValuesFileRecords } from '../../../src/valuesFiles';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -130,7 +132,7 @@ describe('security: the inspector webview', function () {
       }
       const log = { info: () => undefined, warn: () => undefined, error: () => undefined, line: () => undefined, show: () => undefined };
       const ext = { workspaceState: { get: () => undefined, update: async () => undefined }, extensionPath: ROOT } as never;
-      const actions = new PanelActions(ext, { cluster: { kubeConfig: kc, current: undefined } as never, log }, { namespace: 'default', release: 'mine' }, () => kubePorts(kc));
+      const actions = new PanelActions(ext, { cluster: { kubeConfig: kc, current: undefined } as never, log, valuesFiles: new ValuesFileRecords(new MemoryState()) }, { namespace: 'default', release: 'mine' }, () => kubePorts(kc));
       const session = new InspectorSession({ namespace: 'default', release: 'mine', ports: kubePorts(kc), loadTimeouts: async () => { throw new Error('none'); }, post: () => undefined, log, actions });
       await assert.rejects(actions.forceKill('theirs-0'), (e: unknown) => SandboxError.is(e, 'InvalidInput') && /not a pod of mine/.test((e as Error).message));
       await session.handle({ type: 'forceKill', pod: 'theirs-0' });
