@@ -38,7 +38,7 @@ const tabs = h(
 tabs.addEventListener('vsc-tabs-select', (e: Event) => {
   state.tab = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex === 1 ? 'timeouts' : 'network';
   persist();
-  if (state.tab === 'network') network.render(true);
+  if (state.tab === 'network') network.render();
 });
 
 document.getElementById('app')?.append(title, notice, tabs);
@@ -56,11 +56,11 @@ onHostMessage((m) => {
     case 'network/snapshot':
     case 'network/update':
       store.receive(m);
-      network.schedule(true);
+      network.schedule();
       return;
     case 'network/status':
       store.status = m.status;
-      network.schedule(true);
+      network.schedule();
       return;
     case 'timeouts':
       timeouts.render(m.view);

@@ -1,4 +1,5 @@
 // The Network tab's data: rows by id, the summary, counters and the stream status; pause holds updates back.
+// Applying a message costs O(rows in it); the filtered, newest-first view is rebuilt at most once per frame.
 import type { Counters, FlowRow, HostMessage, StreamStatusView, SummaryRow } from '../src/features/inspector/protocol';
 
 type NetworkMessage = Extract<HostMessage, { type: 'network/snapshot' | 'network/update' }>;
@@ -14,6 +15,7 @@ export class NetworkStore {
   private held: NetworkMessage[] = [];
   private filterText = '';
   private view: FlowRow[] | undefined;
+  private summaryView: SummaryRow[] | undefined;
 
   get isPaused(): boolean {
     return this.paused;
@@ -27,6 +29,10 @@ export class NetworkStore {
     return this.rows.size;
   }
 
+  get filter(): string {
+    return this.filterText;
+  }
+
   setPaused(paused: boolean): void {
     this.paused = paused;
     if (!paused) {
@@ -36,8 +42,11 @@ export class NetworkStore {
   }
 
   setFilter(text: string): void {
-    this.filterText = text.trim().toLowerCase();
+    const next = text.trim().toLowerCase();
+    if (next === this.filterText) return;
+    this.filterText = next;
     this.view = undefined;
+    this.summaryView = undefined;
   }
 
   /** Returns true when the visible data changed. */
@@ -63,9 +72,13 @@ export class NetworkStore {
       this.rows.set(r.id, r);
       this.texts.set(r.id, rowText(r));
     }
-    this.summary = m.summary;
+    // Chunks after the first of a batch carry no summary: the batch's first one describes it.
+    if (m.summary) {
+      this.summary = m.summary;
+      this.summaryView = undefined;
+    }
     this.counters = m.counters;
-    this.view = undefined;
+    if (m.rows.length > 0 || m.type === 'network/snapshot' || m.removed.length > 0) this.view = undefined;
   }
 
   private delete(id: string): void {
@@ -73,20 +86,26 @@ export class NetworkStore {
     this.texts.delete(id);
   }
 
-  /** Rows that match the filter, newest first. */
+  /** Rows that match the filter, newest first (the same array until something changes). */
   visible(): FlowRow[] {
     if (!this.view) {
       const out: FlowRow[] = [];
-      for (const [id, r] of this.rows) if (!this.filterText || (this.texts.get(id) ?? '').includes(this.filterText)) out.push(r);
+      const f = this.filterText;
+      if (f) {
+        for (const [id, r] of this.rows) if ((this.texts.get(id) ?? '').includes(f)) out.push(r);
+      } else {
+        for (const r of this.rows.values()) out.push(r);
+      }
       out.reverse();
       this.view = out;
     }
     return this.view;
   }
 
+  /** Summary rows that match the filter (the same array until something changes). */
   visibleSummary(): SummaryRow[] {
-    if (!this.filterText) return this.summary;
-    return this.summary.filter((s) => summaryText(s).includes(this.filterText));
+    if (!this.summaryView) this.summaryView = this.filterText ? this.summary.filter((s) => summaryText(s).includes(this.filterText)) : this.summary;
+    return this.summaryView;
   }
 }
 

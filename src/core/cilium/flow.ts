@@ -36,6 +36,8 @@ export interface Flow {
   /** Policies that denied it (egress_denied_by / ingress_denied_by). */
   readonly deniedBy: readonly string[];
   readonly summary?: string;
+  /** Hubble's id of the event (Cilium ≥ 1.11), when printed: the stable key against replays. */
+  readonly uuid?: string;
 }
 
 export const TCP_FLAG_ORDER = ['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR', 'NS'] as const;

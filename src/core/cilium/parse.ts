@@ -129,6 +129,7 @@ export function flowFromObject(f: Obj, outer?: Obj): Flow | undefined {
     isReply: f.is_reply === true || f.reply === true || (isObj(f.is_reply) && f.is_reply.value === true),
     deniedBy: [...deniedBy(field(f, 'egress_denied_by')), ...deniedBy(field(f, 'ingress_denied_by'))],
     summary: str(f.Summary),
+    ...(str(f.uuid) ? { uuid: str(f.uuid) } : {}),
   };
 }
 

@@ -1,17 +1,20 @@
 // States of the drop stream, per agent and overall, with the words shown to the user.
 
-export type AgentState = 'streaming' | 'missing' | 'not-ready' | 'hubble-disabled' | 'forbidden' | 'ended' | 'error';
+export type AgentState = 'streaming' | 'reconnecting' | 'missing' | 'not-ready' | 'hubble-disabled' | 'forbidden' | 'ended' | 'error';
 
 export interface AgentStatus {
   readonly node: string;
   readonly pod?: string;
   readonly state: AgentState;
   readonly message?: string;
+  /** While reconnecting: the attempt under way (1-based). */
+  readonly attempt?: number;
 }
 
 export type StreamStatusKind =
   | 'starting'
   | 'streaming'
+  | 'reconnecting'
   | 'no-pods'
   | 'no-cilium'
   | 'hubble-disabled'
@@ -45,6 +48,8 @@ function forbiddenText(s: string): boolean {
 // with Hubble disabled the socket is absent ("failed to connect to 'unix:///var/run/cilium/hubble.sock': ...").
 const HUBBLE_DOWN = /hubble\.sock|failed to connect to|hubble.*(disabled|not enabled)|Unavailable desc/i;
 const HUBBLE_MISSING = /executable file not found|hubble: not found|hubble: command not found/i;
+// A running `hubble observe` whose server went away (agent restarting): gRPC's Unavailable on a read, not a dial.
+const STREAM_LOST = /error reading from server|transport is closing|connection reset by peer|stream terminated by RST_STREAM/i;
 
 export function classifyExecEnd(
   node: string,
@@ -62,6 +67,9 @@ export function classifyExecEnd(
   }
   if (HUBBLE_MISSING.test(stderr) || result.exitCode === 127) {
     return { state: 'hubble-disabled', message: `The Cilium agent ${pod} on ${node} has no hubble CLI (${detail}).` };
+  }
+  if (STREAM_LOST.test(stderr)) {
+    return { state: 'ended', message: `The Hubble stream from ${pod} on ${node} was lost (${detail}); the agent may be restarting.` };
   }
   if (HUBBLE_DOWN.test(stderr)) {
     return {
@@ -85,6 +93,11 @@ export function summarizeAgents(agents: readonly AgentStatus[]): StreamStatus {
     const problems = agents.filter((a) => a.state !== 'streaming').map((a) => a.message).filter(Boolean);
     const note = problems.length > 0 ? ` Not covered: ${problems.join(' ')}` : '';
     return { kind: 'streaming', message: `Watching drops on ${nodes}.${note}`, agents };
+  }
+  const reconnecting = agents.filter((a) => a.state === 'reconnecting');
+  if (reconnecting.length > 0) {
+    const others = agents.filter((a) => a.state !== 'reconnecting').map((a) => a.message).filter(Boolean);
+    return { kind: 'reconnecting', message: [...reconnecting.map((a) => a.message), ...others].join(' '), agents };
   }
   const order: [AgentState, StreamStatusKind][] = [
     ['forbidden', 'forbidden'],

@@ -41,7 +41,7 @@ export function inspectorHtml(o: ShellOptions): string {
 <title>${escapeAttr(o.title)}</title>
 </head>
 <body>
-<main id="app" aria-live="polite"></main>
+<main id="app"></main>
 <script nonce="${escapeAttr(o.nonce)}" src="${escapeAttr(o.scriptUri)}"></script>
 </body>
 </html>

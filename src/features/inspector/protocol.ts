@@ -14,6 +14,7 @@ export const riskLevelSchema = literal('low', 'medium', 'high', 'critical');
 export const statusKindSchema = literal(
   'starting',
   'streaming',
+  'reconnecting',
   'no-pods',
   'no-cilium',
   'hubble-disabled',
@@ -59,8 +60,10 @@ const summaryRow = obj({
 const agentRow = obj({
   node: name,
   pod: optional(name),
-  state: literal('streaming', 'missing', 'not-ready', 'hubble-disabled', 'forbidden', 'ended', 'error'),
+  state: literal('streaming', 'reconnecting', 'missing', 'not-ready', 'hubble-disabled', 'forbidden', 'ended', 'error'),
   message: optional(text),
+  /** While reconnecting: which attempt is under way. */
+  attempt: optional(int(1, 1000)),
 });
 
 const streamStatus = obj({ kind: statusKindSchema, message: optional(text), agents: arr(agentRow, 1024) });
@@ -98,7 +101,8 @@ const counters = obj({ total: int(), evicted: int(), capacity: int(1), skipped: 
 export const hostMessageSchema = union({
   init: obj({ type: literal('init'), namespace: name, release: name, context: optional(str({ max: 512 })) }),
   'network/snapshot': obj({ type: literal('network/snapshot'), rows: arr(flowRow), summary: arr(summaryRow), counters, status: streamStatus }),
-  'network/update': obj({ type: literal('network/update'), rows: arr(flowRow), removed: arr(id), summary: arr(summaryRow), counters }),
+  // A batch of updates goes in chunks; only its first chunk carries the summary (it describes the whole batch).
+  'network/update': obj({ type: literal('network/update'), rows: arr(flowRow), removed: arr(id), summary: optional(arr(summaryRow)), counters }),
   'network/status': obj({ type: literal('network/status'), status: streamStatus }),
   timeouts: obj({ type: literal('timeouts'), view: timeoutsView }),
   notice: obj({ type: literal('notice'), level: literal('info', 'warning', 'error'), text }),

@@ -53,7 +53,13 @@ export function toStatusView(s: StreamStatus): StreamStatusView {
   return {
     kind: s.kind,
     ...(s.message ? { message: clip(s.message, 8192) } : {}),
-    agents: (s.agents ?? []).map((a) => ({ node: a.node, state: a.state, ...(a.pod ? { pod: a.pod } : {}), ...(a.message ? { message: clip(a.message, 8192) } : {}) })),
+    agents: (s.agents ?? []).map((a) => ({
+      node: a.node,
+      state: a.state,
+      ...(a.pod ? { pod: a.pod } : {}),
+      ...(a.message ? { message: clip(a.message, 8192) } : {}),
+      ...(a.attempt ? { attempt: Math.min(a.attempt, 1000) } : {}),
+    })),
   };
 }
 

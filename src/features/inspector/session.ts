@@ -2,6 +2,7 @@
 // owns the drop stream and the model, batches updates to the webview, validates what the webview sends and
 // hands the actions that need VS Code UI (edits, dialogs, confirmations) to the panel.
 import { DropModel } from '../../core/cilium/model';
+import type { ReconnectPolicy } from '../../core/cilium/reconnect';
 import { DropStream, type DropStreamPorts } from '../../core/cilium/stream';
 import type { StreamStatus } from '../../core/cilium/streamStatus';
 import type { ValuesEntry } from '../../core/cilium/suggest';
@@ -36,6 +37,8 @@ export interface InspectorSessionOptions {
   readonly capacity?: number;
   /** How often model changes are sent (ms). */
   readonly batchMs?: number;
+  /** Automatic reconnect of lost agent streams (default: DEFAULT_RECONNECT); `false` turns it off. */
+  readonly reconnect?: Partial<ReconnectPolicy> | false;
 }
 
 /** Rows per message: big snapshots go in chunks so neither side blocks for long on one message. */
@@ -48,7 +51,7 @@ export function snapshotMessages(model: DropModel, status: StreamStatus, counter
   const rows = model.groups().map(toFlowRow);
   const summary = model.summary().slice(0, SUMMARY_MAX).map(toSummaryRow);
   const out: HostMessage[] = [{ type: 'network/snapshot', rows: rows.slice(0, chunk), summary, counters, status: toStatusView(status) }];
-  for (let i = chunk; i < rows.length; i += chunk) out.push({ type: 'network/update', rows: rows.slice(i, i + chunk), removed: [], summary, counters });
+  for (let i = chunk; i < rows.length; i += chunk) out.push({ type: 'network/update', rows: rows.slice(i, i + chunk), removed: [], counters });
   return out;
 }
 
@@ -74,6 +77,11 @@ export class InspectorSession {
     return this.status;
   }
 
+  /** Agent reconnects waiting for their timer (0 after dispose). */
+  get pendingRetries(): number {
+    return this.stream?.pendingRetries ?? 0;
+  }
+
   /** Resolves when the stream reaches a status for which `pred` holds (tests and the panel's waits). */
   whenStatus(pred: (s: StreamStatus) => boolean): Promise<StreamStatus> {
     if (pred(this.status)) return Promise.resolve(this.status);
@@ -92,6 +100,7 @@ export class InspectorSession {
     const stream = new DropStream(this.o.ports, {
       namespace: this.o.namespace,
       release: this.o.release,
+      reconnect: this.o.reconnect,
       onScope: (scope) => this.model.setScope(scope),
       onFlow: (flow, raw) => this.model.add(flow, raw),
       onStatus: (s) => {
@@ -106,7 +115,7 @@ export class InspectorSession {
     await stream.start();
   }
 
-  /** Sends what changed since the last flush; a burst goes in chunks (removals first, as in one message). */
+  /** Sends what changed since the last flush; a burst goes in chunks (removals and the summary in the first). */
   flush(): void {
     const changes = this.model.takeChanges();
     if (changes.upserted.length === 0 && changes.removed.length === 0) return;
@@ -115,7 +124,7 @@ export class InspectorSession {
     const counters = this.counters();
     this.post({ type: 'network/update', rows: rows.slice(0, SNAPSHOT_CHUNK), removed: [...changes.removed], summary, counters });
     for (let i = SNAPSHOT_CHUNK; i < rows.length; i += SNAPSHOT_CHUNK) {
-      this.post({ type: 'network/update', rows: rows.slice(i, i + SNAPSHOT_CHUNK), removed: [], summary, counters });
+      this.post({ type: 'network/update', rows: rows.slice(i, i + SNAPSHOT_CHUNK), removed: [], counters });
     }
   }
 

@@ -146,8 +146,8 @@ describe('inspector against the simulated cluster', function () {
     await waitFor('update posted', () => messages.some((m) => m.type === 'network/update' && m.rows.length > 0));
     const rows = messages.flatMap((m) => (m.type === 'network/update' ? m.rows : []));
     assert.ok(rows.some((r) => r.destination.startsWith('api.example.com') && r.reasonName === 'POLICY_DENIED' && r.suggestionId === 'allowDomains:api.example.com'));
-    const summary = [...messages].reverse().find((m) => m.type === 'network/update');
-    assert.ok(summary && summary.type === 'network/update' && summary.summary.some((x) => /hangs until its own timeout/.test(x.explanation)));
+    const summary = [...messages].reverse().find((m) => m.type === 'network/update' && m.summary);
+    assert.ok(summary && summary.type === 'network/update' && !!summary.summary?.some((x) => /hangs until its own timeout/.test(x.explanation)));
   });
 
   it('sendAll: init, snapshot and the timeouts of the release pods', async () => {
