@@ -44,8 +44,11 @@ export interface ServiceEntry {
   readonly value: YAMLMap | undefined;
 }
 
-/** Depth of `[`/`{` nesting outside quotes and comments; cheap guard before handing text to the parser. */
-export function flowDepth(text: string): { depth: number; at: number } {
+/**
+ * Depth of `[`/`{` nesting outside quotes and comments; cheap guard before handing text to the parser. `clean`:
+ * the scan ends outside any bracket or quote (then texts joined at line starts scan as their parts did).
+ */
+export function flowDepth(text: string): { depth: number; at: number; clean: boolean } {
   let depth = 0;
   let max = 0;
   let at = 0;
@@ -74,7 +77,7 @@ export function flowDepth(text: string): { depth: number; at: number } {
       }
     } else if ((c === ']' || c === '}') && depth > 0) depth--;
   }
-  return { depth: max, at };
+  return { depth: max, at, clean: depth === 0 && quote === '' };
 }
 
 /** Why a text is not even parsed (too large, brackets too deep: the yaml parser takes seconds on those), or undefined. */
@@ -117,11 +120,26 @@ function aliasesResolve(doc: Document): boolean {
   return ok;
 }
 
+/** A document parsed elsewhere (the incremental linter assembles one from parts) with its line starts. */
+export interface Parsed {
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+}
+
 export class ValuesDoc {
-  readonly lineCounter = new LineCounter();
+  readonly lineCounter: LineCounter;
   readonly doc: Document.Parsed;
 
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    parsed?: Parsed,
+  ) {
+    if (parsed) {
+      this.doc = parsed.doc;
+      this.lineCounter = parsed.lineCounter;
+      return;
+    }
+    this.lineCounter = new LineCounter();
     if (text.length > limits.maxBytes) {
       throw new InputRejected(`file too large to lint (${text.length} characters, limit ${limits.maxBytes})`);
     }

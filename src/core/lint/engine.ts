@@ -40,7 +40,7 @@ export const engineRules: readonly RuleMeta[] = [
 
 const maxSyntaxErrors = 50;
 
-interface Raw extends Finding {
+export interface Raw extends Finding {
   rule: string;
   severity: Severity;
   fromSchema?: boolean;
@@ -113,8 +113,26 @@ function run(text: string, opts: LintOptions): LintDiagnostic[] {
     out.push({ rule: 'values/not-a-map', severity: 'error', range: r ? [r[0], r[1]] : [0, 0], message: `a values file must be a map of keys, not ${Array.isArray(values) ? 'a list' : 'a single value'}` });
     return finish(vd, out, opts);
   }
-  const plain = values as Record<string, unknown>;
+  return checkValues(vd, values as Record<string, unknown>, opts, out);
+}
 
+/** How a rule is run on a context: directly here; the incremental linter reuses per-service results. */
+export type RuleRunner = (rule: Rule, ctx: RuleContext) => void;
+
+export interface CheckHooks {
+  runRule?: RuleRunner;
+  /** Values the schema sees, given the merged ones; must give the same schema errors (the incremental linter leaves out services it knows are valid). */
+  schemaValues?: (merged: unknown) => unknown;
+}
+
+const runDirectly: RuleRunner = (rule, ctx) => rule.check(ctx);
+
+/**
+ * The steps after a clean parse (rules, schema, positions), shared with the incremental linter so that both
+ * report the same. `out` holds the findings so far (YAML warnings).
+ */
+export function checkValues(vd: ValuesDoc, plain: Record<string, unknown>, opts: LintOptions, out: Raw[] = [], hooks: CheckHooks = {}): LintDiagnostic[] {
+  const runRule = hooks.runRule ?? runDirectly;
   const ruleFindings: Raw[] = [];
   const ctxFor = (rule: Rule): RuleContext => ({
     vd,
@@ -123,7 +141,7 @@ function run(text: string, opts: LintOptions): LintDiagnostic[] {
   });
   for (const rule of opts.rules ?? allRules) {
     try {
-      rule.check(ctxFor(rule));
+      runRule(rule, ctxFor(rule));
     } catch (e) {
       out.push({ rule: 'lint/internal', severity: 'warning', range: [0, 0], message: `rule ${rule.id} failed: ${errText(e)}` });
     }
@@ -132,7 +150,7 @@ function run(text: string, opts: LintOptions): LintDiagnostic[] {
   if (opts.schema !== false) {
     try {
       const merged = coalesce(opts.defaults ?? chartDefaults(), plain);
-      for (const f of schemaFindings(vd, merged)) {
+      for (const f of schemaFindings(vd, hooks.schemaValues ? hooks.schemaValues(merged) : merged)) {
         const covered = ruleFindings.some((r) => r.path && (samePath(r.path, f.path) || (r.coversSubtree && under(f.path, r.path))));
         if (!covered) out.push({ ...f, severity: 'error', fromSchema: true });
       }

@@ -1,5 +1,5 @@
 // What a rule sees and how it reports.
-import type { Path, ValuesDoc } from './document';
+import type { Path, ServiceEntry, ValuesDoc } from './document';
 import type { Fix, RuleMeta, Severity } from './types';
 
 export interface Finding {
@@ -24,10 +24,27 @@ export interface RuleContext {
 
 export interface Rule extends RuleMeta {
   check(ctx: RuleContext): void;
+  /**
+   * Set by defineServiceRule: check() is this, once per service in file order. It may read that service and
+   * everything outside `services:`, never another service: the incremental linter reuses a service's findings
+   * while its text and the rest of the file are unchanged.
+   */
+  readonly perService?: (ctx: RuleContext, service: ServiceEntry) => void;
 }
 
 export function defineRule(meta: RuleMeta, check: (ctx: RuleContext) => void): Rule {
   return { ...meta, check };
+}
+
+/** A rule that looks at one service at a time (see Rule.perService). */
+export function defineServiceRule(meta: RuleMeta, perService: (ctx: RuleContext, service: ServiceEntry) => void): Rule {
+  return {
+    ...meta,
+    perService,
+    check: (ctx) => {
+      for (const s of ctx.vd.services()) perService(ctx, s);
+    },
+  };
 }
 
 /** Narrowing helpers for plain values. */

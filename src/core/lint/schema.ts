@@ -15,6 +15,43 @@ function validate(): ValidateFunction {
   return validator;
 }
 
+// Per-service schema checks (incremental linter): only when the schema checks each key of `services` on its own.
+const rootKeywords = new Set(['$schema', 'title', 'description', 'type', 'additionalProperties', 'required', 'properties', 'definitions']);
+const servicesKeywords = new Set(['title', 'description', 'type', 'required', 'properties', 'propertyNames', 'additionalProperties']);
+let entryValidator: ValidateFunction | null | undefined;
+
+function servicesSchema(): Record<string, unknown> | undefined {
+  const s = (valuesSchema.properties as Record<string, Record<string, unknown>> | undefined)?.services;
+  const independent = s && Object.keys(valuesSchema).every((k) => rootKeywords.has(k)) && Object.keys(s).every((k) => servicesKeywords.has(k));
+  return independent ? s : undefined;
+}
+
+/**
+ * Validates `{ name: service }` the way the schema checks one key of `services` (its name and its value), or
+ * undefined when the schema makes keys of `services` depend on each other (then only whole files are checked).
+ */
+export function serviceEntryValidator(): ValidateFunction | undefined {
+  if (entryValidator === undefined) {
+    const s = servicesSchema();
+    entryValidator = s
+      ? new Ajv({ allErrors: false, strict: false, allowUnionTypes: true }).compile({
+          definitions: valuesSchema.definitions,
+          type: 'object',
+          properties: s.properties ?? {},
+          propertyNames: s.propertyNames ?? true,
+          additionalProperties: s.additionalProperties ?? true,
+        })
+      : null;
+  }
+  return entryValidator ?? undefined;
+}
+
+/** Keys of `services` the schema names itself (required or listed): always validated in place. */
+export function namedServices(): Set<string> {
+  const s = servicesSchema();
+  return new Set([...(Array.isArray(s?.required) ? (s.required as string[]) : []), ...Object.keys((s?.properties as object | undefined) ?? {})]);
+}
+
 export interface SchemaFinding extends Finding {
   readonly rule: string;
   readonly path: Path;

@@ -2,37 +2,35 @@
 import { isPair, type Pair } from 'yaml';
 import { keyText, rangeOf, type ValuesDoc } from '../document';
 import { appendMapEntry, appendTopLevel, removeSeqItem, scalarText } from '../edits';
-import { defineRule, q } from '../rule';
+import { defineRule, defineServiceRule, q } from '../rule';
 import type { TextEdit } from '../types';
 
 export const dnsRecordPattern = /^[A-Za-z0-9_.-]+$/;
 export const networkNamePattern = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
-export const dnsRecord = defineRule(
+export const dnsRecord = defineServiceRule(
   {
     id: 'sandbox/dns-record',
     severity: 'error',
     title: 'additionalDnsRecords entry with unsafe characters',
     why: 'Each additionalDnsRecords entry is written into the CoreDNS Corefile; anything beyond letters, digits, "_", "-" and "." (a newline, a space, a brace) could inject Corefile directives, so the chart rejects it.',
   },
-  (ctx) => {
+  (ctx, s) => {
     const vd = ctx.vd;
-    for (const s of vd.services()) {
-      const seq = vd.seq(vd.value(s.value, 'additionalDnsRecords'));
-      seq?.items.forEach((item, i) => {
-        const v = vd.scalar(item);
-        if (typeof v !== 'string' || dnsRecordPattern.test(v)) return;
-        const r = rangeOf(item) ?? [0, 0];
-        const prefix = /^[A-Za-z0-9_.-]*/.exec(v)?.[0].replace(/\.+$/, '') ?? '';
-        const edit: TextEdit | undefined = prefix ? { start: r[0], end: r[1], newText: scalarText(prefix) } : removeSeqItem(vd, seq, i);
-        ctx.report({
-          range: r,
-          path: ['services', s.name, 'additionalDnsRecords', i],
-          message: `DNS record ${JSON.stringify(v)} of service ${q(s.name)} may contain only letters, digits, "_", "-" and "." (it goes into the Corefile)`,
-          fix: edit ? { title: prefix ? `Use "${prefix}"` : 'Remove this record', edits: [edit] } : undefined,
-        });
+    const seq = vd.seq(vd.value(s.value, 'additionalDnsRecords'));
+    seq?.items.forEach((item, i) => {
+      const v = vd.scalar(item);
+      if (typeof v !== 'string' || dnsRecordPattern.test(v)) return;
+      const r = rangeOf(item) ?? [0, 0];
+      const prefix = /^[A-Za-z0-9_.-]*/.exec(v)?.[0].replace(/\.+$/, '') ?? '';
+      const edit: TextEdit | undefined = prefix ? { start: r[0], end: r[1], newText: scalarText(prefix) } : removeSeqItem(vd, seq, i);
+      ctx.report({
+        range: r,
+        path: ['services', s.name, 'additionalDnsRecords', i],
+        message: `DNS record ${JSON.stringify(v)} of service ${q(s.name)} may contain only letters, digits, "_", "-" and "." (it goes into the Corefile)`,
+        fix: edit ? { title: prefix ? `Use "${prefix}"` : 'Remove this record', edits: [edit] } : undefined,
       });
-    }
+    });
   },
 );
 
@@ -76,32 +74,32 @@ export const networkName = defineRule(
   },
 );
 
-export const networkUndeclared = defineRule(
+export const networkUndeclared = defineServiceRule(
   {
     id: 'sandbox/network-undeclared',
     severity: 'error',
     title: 'Service joins a network that is not declared',
     why: 'Only networks listed under the top-level `networks:` get a policy that lets their members talk; a service naming an undeclared one would be cut off from the peers it expects, so the chart rejects it.',
   },
-  (ctx) => {
+  (ctx, s) => {
     const vd = ctx.vd;
     const netsPair = vd.pair(vd.root, 'networks');
     const nets = vd.map(netsPair?.value);
+    const items = vd.seq(vd.value(s.value, 'networks'))?.items;
+    if (!items?.length) return;
     const declared = new Set(networkPairs(vd).map((p) => keyText(p)));
-    for (const s of vd.services()) {
-      vd.seq(vd.value(s.value, 'networks'))?.items.forEach((item, i) => {
-        const v = vd.scalar(item);
-        if (typeof v !== 'string' || declared.has(v)) return;
-        let edit: TextEdit | undefined;
-        if (nets) edit = appendMapEntry(vd, nets, v, {});
-        else if (!netsPair) edit = appendTopLevel(vd, 'networks', { [v]: {} });
-        ctx.report({
-          range: rangeOf(item) ?? [0, 0],
-          path: ['services', s.name, 'networks', i],
-          message: `service ${q(s.name)} joins network "${v}", which is not declared under networks:`,
-          fix: edit ? { title: `Declare network "${v}"`, edits: [edit] } : undefined,
-        });
+    items.forEach((item, i) => {
+      const v = vd.scalar(item);
+      if (typeof v !== 'string' || declared.has(v)) return;
+      let edit: TextEdit | undefined;
+      if (nets) edit = appendMapEntry(vd, nets, v, {});
+      else if (!netsPair) edit = appendTopLevel(vd, 'networks', { [v]: {} });
+      ctx.report({
+        range: rangeOf(item) ?? [0, 0],
+        path: ['services', s.name, 'networks', i],
+        message: `service ${q(s.name)} joins network "${v}", which is not declared under networks:`,
+        fix: edit ? { title: `Declare network "${v}"`, edits: [edit] } : undefined,
       });
-    }
+    });
   },
 );

@@ -1,7 +1,7 @@
 // Images without a tag or digest change under you between runs.
 import type { Node as YNode } from 'yaml';
 import { rangeOf } from '../document';
-import { defineRule, q } from '../rule';
+import { defineServiceRule, q } from '../rule';
 
 /** "digest", "tag", "latest" or "none" for an image reference. */
 export function imagePinning(ref: string): 'digest' | 'tag' | 'latest' | 'none' {
@@ -12,14 +12,14 @@ export function imagePinning(ref: string): 'digest' | 'tag' | 'latest' | 'none' 
   return last.slice(i + 1) === 'latest' ? 'latest' : 'tag';
 }
 
-export const imageUnpinned = defineRule(
+export const imageUnpinned = defineServiceRule(
   {
     id: 'sandbox/image-unpinned',
     severity: 'info',
     title: 'Image without a tag or digest',
     why: 'Nothing here builds or pins images for you: an image without a tag (or with :latest) can change between two runs of the same evaluation. Pin a tag, or better a digest.',
   },
-  (ctx) => {
+  (ctx, s) => {
     const vd = ctx.vd;
     const check = (node: YNode | undefined, owner: string): void => {
       const v = vd.scalar(node);
@@ -31,11 +31,9 @@ export const imageUnpinned = defineRule(
         message: `${owner} image "${v}" ${pin === 'latest' ? 'uses :latest, which moves' : 'has no tag or digest'}: runs may not be reproducible`,
       });
     };
-    for (const s of vd.services()) {
-      check(vd.value(s.value, 'image'), `service ${q(s.name)}`);
-      for (const item of vd.seq(vd.value(s.value, 'initContainers'))?.items ?? []) {
-        check(vd.value(vd.map(item), 'image'), `an init container of service ${q(s.name)}:`);
-      }
+    check(vd.value(s.value, 'image'), `service ${q(s.name)}`);
+    for (const item of vd.seq(vd.value(s.value, 'initContainers'))?.items ?? []) {
+      check(vd.value(vd.map(item), 'image'), `an init container of service ${q(s.name)}:`);
     }
   },
 );

@@ -1,29 +1,27 @@
 // Names the chart reserves, and DNS names claimed by two services.
 import type { YAMLMap } from 'yaml';
 import { rangeOf, type ValuesDoc } from '../document';
-import { defineRule, q } from '../rule';
+import { defineRule, defineServiceRule, q } from '../rule';
 
-export const reservedName = defineRule(
+export const reservedName = defineServiceRule(
   {
     id: 'sandbox/reserved-name',
     severity: 'error',
     title: 'Name taken by the chart',
     why: 'Every pod has a container named after its service and a DNS sidecar named "coredns": a service called "coredns", or an init container named like either, collides and the chart rejects it.',
   },
-  (ctx) => {
+  (ctx, s) => {
     const vd = ctx.vd;
-    for (const s of vd.services()) {
-      if (s.name === 'coredns') {
-        ctx.report({ range: rangeOf(s.key) ?? [0, 0], message: 'the service name "coredns" is taken by the DNS sidecar container; rename the service' });
-      }
-      vd.seq(vd.value(s.value, 'initContainers'))?.items.forEach((item) => {
-        const p = vd.pair(vd.map(item), 'name');
-        const n = vd.scalar(p?.value);
-        if (p && (n === s.name || n === 'coredns')) {
-          ctx.report({ range: rangeOf(p.value) ?? [0, 0], message: `init container name "${String(n)}" is taken by a container of the pod of service ${q(s.name)}; rename it` });
-        }
-      });
+    if (s.name === 'coredns') {
+      ctx.report({ range: rangeOf(s.key) ?? [0, 0], message: 'the service name "coredns" is taken by the DNS sidecar container; rename the service' });
     }
+    vd.seq(vd.value(s.value, 'initContainers'))?.items.forEach((item) => {
+      const p = vd.pair(vd.map(item), 'name');
+      const n = vd.scalar(p?.value);
+      if (p && (n === s.name || n === 'coredns')) {
+        ctx.report({ range: rangeOf(p.value) ?? [0, 0], message: `init container name "${String(n)}" is taken by a container of the pod of service ${q(s.name)}; rename it` });
+      }
+    });
   },
 );
 
@@ -69,27 +67,25 @@ export const dnsDuplicate = defineRule(
 /** StatefulSet pod names carry a revision hash: the chart keeps `<fullname>-<service>` within 52 characters. */
 export const maxObjectName = 52;
 
-export const nameLength = defineRule(
+export const nameLength = defineServiceRule(
   {
     id: 'sandbox/name-length',
     severity: 'error',
     title: 'Service name leaves no room for the release name',
     why: `Each service becomes a StatefulSet named "<release>-<service>" (or "<fullnameOverride>-<service>"), which must stay within ${maxObjectName} characters so its pods can be named; the chart rejects longer ones.`,
   },
-  (ctx) => {
+  (ctx, s) => {
     const vd = ctx.vd;
     const fo = vd.scalar(vd.value(vd.map(vd.value(vd.root, 'global')), 'fullnameOverride'));
     const prefix = typeof fo === 'string' && fo ? fo.slice(0, 63).replace(/-+$/, '') : undefined;
-    for (const s of vd.services()) {
-      const room = prefix !== undefined ? maxObjectName - prefix.length - 1 : maxObjectName - 2; // a release name has at least 1 character
-      if (s.name.length <= room) continue;
-      ctx.report({
-        range: rangeOf(s.key) ?? [0, 0],
-        message:
-          prefix !== undefined
-            ? `"${prefix}-${s.name}" has ${prefix.length + 1 + s.name.length} characters; StatefulSet names may have at most ${maxObjectName}: shorten the service name or global.fullnameOverride`
-            : `service name ${q(s.name)} has ${s.name.length} characters, leaving no room for a release name within the ${maxObjectName}-character limit of "<release>-<service>"`,
-      });
-    }
+    const room = prefix !== undefined ? maxObjectName - prefix.length - 1 : maxObjectName - 2; // a release name has at least 1 character
+    if (s.name.length <= room) return;
+    ctx.report({
+      range: rangeOf(s.key) ?? [0, 0],
+      message:
+        prefix !== undefined
+          ? `"${prefix}-${s.name}" has ${prefix.length + 1 + s.name.length} characters; StatefulSet names may have at most ${maxObjectName}: shorten the service name or global.fullnameOverride`
+          : `service name ${q(s.name)} has ${s.name.length} characters, leaving no room for a release name within the ${maxObjectName}-character limit of "<release>-<service>"`,
+    });
   },
 );

@@ -1,7 +1,7 @@
 // The CoreDNS sidecar binds port 53 in every sandbox pod; a service on 53 collides with it.
 import type { Node as YNode, YAMLMap } from 'yaml';
 import { rangeOf, type ValuesDoc } from '../document';
-import { defineRule, type RuleContext, q } from '../rule';
+import { defineServiceRule, type RuleContext, q } from '../rule';
 
 const portFlag = /^-{1,2}(p|port|listen-port|dns-port|bind-port)$/;
 
@@ -52,27 +52,25 @@ function words(vd: ValuesDoc, node: YNode | undefined): string[] {
   return typeof v === 'string' ? [v] : [];
 }
 
-export const port53 = defineRule(
+export const port53 = defineServiceRule(
   {
     id: 'sandbox/port-53',
     severity: 'error',
     title: 'Service uses port 53',
     why: 'Every sandbox pod runs a CoreDNS sidecar bound to 127.0.0.1:53 so that only allowed domains resolve. A service that listens on or declares port 53 fails to bind or shadows the sandbox DNS.',
   },
-  (ctx) => {
+  (ctx, s) => {
     const vd = ctx.vd;
-    for (const s of vd.services()) {
-      if (!s.value) continue;
-      checkPorts(ctx, vd, s.name, s.value);
-      const cmd = vd.pair(s.value, 'command');
-      const args = vd.pair(s.value, 'args');
-      if (commandBinds53([...words(vd, cmd?.value as YNode), ...words(vd, args?.value as YNode)])) {
-        ctx.report({
-          range: rangeOf(args ?? cmd) ?? [0, 0],
-          severity: 'warning',
-          message: `service ${q(s.name)} looks like it listens on port 53, which the CoreDNS sidecar already binds`,
-        });
-      }
+    if (!s.value) return;
+    checkPorts(ctx, vd, s.name, s.value);
+    const cmd = vd.pair(s.value, 'command');
+    const args = vd.pair(s.value, 'args');
+    if (commandBinds53([...words(vd, cmd?.value as YNode), ...words(vd, args?.value as YNode)])) {
+      ctx.report({
+        range: rangeOf(args ?? cmd) ?? [0, 0],
+        severity: 'warning',
+        message: `service ${q(s.name)} looks like it listens on port 53, which the CoreDNS sidecar already binds`,
+      });
     }
   },
 );

@@ -3,7 +3,7 @@ import type { Node as YNode, YAMLMap } from 'yaml';
 import { rangeOf } from '../document';
 import { appendMapEntry, replaceNode } from '../edits';
 import { computePodQos, parseQuantity, type ResourceRequirements } from '../../kube/qos';
-import { asArr, asObj, defineRule, isObj, type RuleContext, q } from '../rule';
+import { asArr, asObj, defineServiceRule, isObj, type RuleContext, q } from '../rule';
 
 /** What the chart gives a container that sets no resources (requests = limits). */
 export const chartDefaultResources = { cpu: '500m', memory: '2Gi' } as const;
@@ -98,25 +98,23 @@ function plainOf(ctx: RuleContext, path: (string | number)[]): unknown {
   return v;
 }
 
-export const qos = defineRule(
+export const qos = defineServiceRule(
   {
     id: 'sandbox/qos-not-guaranteed',
     severity: 'warning',
     title: 'Pod is not Guaranteed QoS',
     why: 'Kubernetes evicts Burstable and BestEffort pods first when a node runs short of memory, which kills a sandbox in the middle of an evaluation. A pod is Guaranteed only if every container (init containers too) sets cpu and memory limits with requests equal to them; with no resources at all the chart sets such values for you.',
   },
-  (ctx) => {
+  (ctx, s) => {
     const vd = ctx.vd;
-    for (const s of vd.services()) {
-      if (!s.value) continue;
-      checkContainer(ctx, s.value, `service ${q(s.name)}`, ['services', s.name], false);
-      vd.seq(vd.value(s.value, 'initContainers'))?.items.forEach((item, i) => {
-        const m = vd.map(item);
-        if (!m) return;
-        const n = vd.scalar(vd.value(m, 'name'));
-        const label = `init container ${typeof n === 'string' ? `"${n}"` : `#${i + 1}`} of service ${q(s.name)}`;
-        checkContainer(ctx, m, label, ['services', s.name, 'initContainers', i], true);
-      });
-    }
+    if (!s.value) return;
+    checkContainer(ctx, s.value, `service ${q(s.name)}`, ['services', s.name], false);
+    vd.seq(vd.value(s.value, 'initContainers'))?.items.forEach((item, i) => {
+      const m = vd.map(item);
+      if (!m) return;
+      const n = vd.scalar(vd.value(m, 'name'));
+      const label = `init container ${typeof n === 'string' ? `"${n}"` : `#${i + 1}`} of service ${q(s.name)}`;
+      checkContainer(ctx, m, label, ['services', s.name, 'initContainers', i], true);
+    });
   },
 );

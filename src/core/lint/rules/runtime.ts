@@ -1,7 +1,7 @@
 // What the sandbox runtimes (Kata VMs, gVisor's user-space kernel) cannot give an image that expects it.
 import type { Pair, YAMLMap } from 'yaml';
 import { rangeOf, type ValuesDoc } from '../document';
-import { defineRule, type RuleContext, q } from '../rule';
+import { defineServiceRule, type RuleContext, q } from '../rule';
 
 /** The chart's default runtime when a service sets none. */
 export const defaultRuntimeClass = 'gvisor';
@@ -101,34 +101,30 @@ function report(ctx: RuleContext, svc: string, runtime: string, hits: Hit[]): vo
   }
 }
 
-export const kataUnsupported = defineRule(
+export const kataUnsupported = defineServiceRule(
   {
     id: 'sandbox/kata-unsupported',
     severity: 'warning',
     title: 'Feature that Kata Containers cannot provide',
     why: 'A runtimeClassName starting with "kata" runs the pod in a lightweight VM. Host networking or namespaces, privileged expectations, sysctls, a sized /dev/shm and SELinux options do not work there as they do with runc.',
   },
-  (ctx) => {
-    for (const s of ctx.vd.services()) {
-      if (!s.value) continue;
-      const rt = runtimeOf(ctx.vd, s.value);
-      if (rt.toLowerCase().startsWith('kata')) report(ctx, s.name, rt, kataHits(ctx.vd, s.value));
-    }
+  (ctx, s) => {
+    if (!s.value) return;
+    const rt = runtimeOf(ctx.vd, s.value);
+    if (rt.toLowerCase().startsWith('kata')) report(ctx, s.name, rt, kataHits(ctx.vd, s.value));
   },
 );
 
-export const gvisorUnsupported = defineRule(
+export const gvisorUnsupported = defineServiceRule(
   {
     id: 'sandbox/gvisor-unsupported',
     severity: 'warning',
     title: 'Feature that gVisor limits',
     why: 'gVisor (the default runtime) implements Linux in user space: privileged mode, host namespaces, raw sockets (NET_RAW) and host paths behave differently or not at all.',
   },
-  (ctx) => {
-    for (const s of ctx.vd.services()) {
-      if (!s.value) continue;
-      const rt = runtimeOf(ctx.vd, s.value);
-      if (rt === 'gvisor' || rt.startsWith('gvisor')) report(ctx, s.name, rt, gvisorHits(ctx.vd, s.value));
-    }
+  (ctx, s) => {
+    if (!s.value) return;
+    const rt = runtimeOf(ctx.vd, s.value);
+    if (rt === 'gvisor' || rt.startsWith('gvisor')) report(ctx, s.name, rt, gvisorHits(ctx.vd, s.value));
   },
 );

@@ -3,7 +3,7 @@ import { CHART_DEFAULT_RISK } from '../../timeouts/inspect';
 import { checkTimeouts, isRiskLevel, riskTable, type RiskLevel } from '../../timeouts/riskTable';
 import { rangeOf } from '../document';
 import { appendMapEntry, appendTopLevel, replaceNode } from '../edits';
-import { defineRule, type RuleContext, q } from '../rule';
+import { defineRule, defineServiceRule, type RuleContext, q } from '../rule';
 import type { TextEdit } from '../types';
 
 function riskLevelOf(ctx: RuleContext): RiskLevel {
@@ -11,30 +11,28 @@ function riskLevelOf(ctx: RuleContext): RiskLevel {
   return isRiskLevel(v) ? v : CHART_DEFAULT_RISK;
 }
 
-export const gracePeriod = defineRule(
+export const gracePeriod = defineServiceRule(
   {
     id: 'sandbox/grace-period',
     severity: 'warning',
     title: 'Grace period does not fit the risk level',
     why: 'terminationGracePeriodSeconds is how long a stopped sandbox may clean up. Too short (0 above all) cuts cleanup and audit logs; too long leaves a misbehaving agent running after the stop. The risk table gives low 30 s, medium 10 s, high 3–5 s, critical 1–2 s.',
   },
-  (ctx) => {
+  (ctx, s) => {
     const vd = ctx.vd;
+    const p = vd.pair(s.value, 'terminationGracePeriodSeconds');
+    const g = vd.scalar(p?.value);
+    if (!p || typeof g !== 'number' || g < 0) return; // negative: the schema reports it
     const level = riskLevelOf(ctx);
-    for (const s of vd.services()) {
-      const p = vd.pair(s.value, 'terminationGracePeriodSeconds');
-      const g = vd.scalar(p?.value);
-      if (!p || typeof g !== 'number' || g < 0) continue; // negative: the schema reports it
-      const node = vd.deref(p.value);
-      const target = riskTable[level].grace.default;
-      for (const f of checkTimeouts({ riskLevel: level, graceSeconds: g })) {
-        const edit = node ? replaceNode(vd, node, target) : undefined;
-        ctx.report({
-          range: rangeOf(p) ?? [0, 0],
-          message: `service ${q(s.name)}: ${f.message}`,
-          fix: edit ? { title: `Use ${target} s (the ${level} risk default)`, edits: [edit] } : undefined,
-        });
-      }
+    const node = vd.deref(p.value);
+    const target = riskTable[level].grace.default;
+    for (const f of checkTimeouts({ riskLevel: level, graceSeconds: g })) {
+      const edit = node ? replaceNode(vd, node, target) : undefined;
+      ctx.report({
+        range: rangeOf(p) ?? [0, 0],
+        message: `service ${q(s.name)}: ${f.message}`,
+        fix: edit ? { title: `Use ${target} s (the ${level} risk default)`, edits: [edit] } : undefined,
+      });
     }
   },
 );

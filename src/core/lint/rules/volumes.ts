@@ -2,7 +2,7 @@
 import { isPair } from 'yaml';
 import { keyText, rangeOf } from '../document';
 import { appendMapEntry, appendTopLevel, scalarText } from '../edits';
-import { defineRule, q } from '../rule';
+import { defineServiceRule, q } from '../rule';
 import type { TextEdit } from '../types';
 
 /** Splits `name:/path[:ro|:rw]`; `problem` says what is wrong with a malformed one. */
@@ -18,114 +18,108 @@ export function parseVolumeString(s: string): { name: string; path: string; prob
   return { name, path };
 }
 
-export const volumeString = defineRule(
+export const volumeString = defineServiceRule(
   {
     id: 'sandbox/volume-string',
     severity: 'error',
     title: 'Malformed volume string',
     why: 'A string entry in a service\'s volumes is "name:/mount-path": the name of a top-level volume and an absolute path to mount it at. Anything else renders an invalid pod.',
   },
-  (ctx) => {
+  (ctx, s) => {
     const vd = ctx.vd;
-    for (const s of vd.services()) {
-      vd.seq(vd.value(s.value, 'volumes'))?.items.forEach((item, i) => {
-        const v = vd.scalar(item);
-        if (typeof v !== 'string') return;
-        const parsed = parseVolumeString(v);
-        if (!parsed.problem) return;
-        const r = rangeOf(item) ?? [0, 0];
-        const fixed = `${parsed.name}:/${parsed.path}${/:(ro|rw)$/.exec(v)?.[0] ?? ''}`;
-        const fixable = parsed.name && parsed.path && !parsed.path.startsWith('/') && !parseVolumeString(fixed).problem;
-        ctx.report({
-          range: r,
-          path: ['services', s.name, 'volumes', i],
-          message: `volume "${v}" of service ${q(s.name)} ${parsed.problem}`,
-          fix: fixable ? { title: `Use "${fixed}"`, edits: [{ start: r[0], end: r[1], newText: scalarText(fixed) }] } : undefined,
-        });
+    vd.seq(vd.value(s.value, 'volumes'))?.items.forEach((item, i) => {
+      const v = vd.scalar(item);
+      if (typeof v !== 'string') return;
+      const parsed = parseVolumeString(v);
+      if (!parsed.problem) return;
+      const r = rangeOf(item) ?? [0, 0];
+      const fixed = `${parsed.name}:/${parsed.path}${/:(ro|rw)$/.exec(v)?.[0] ?? ''}`;
+      const fixable = parsed.name && parsed.path && !parsed.path.startsWith('/') && !parseVolumeString(fixed).problem;
+      ctx.report({
+        range: r,
+        path: ['services', s.name, 'volumes', i],
+        message: `volume "${v}" of service ${q(s.name)} ${parsed.problem}`,
+        fix: fixable ? { title: `Use "${fixed}"`, edits: [{ start: r[0], end: r[1], newText: scalarText(fixed) }] } : undefined,
       });
-    }
+    });
   },
 );
 
-export const volumeUndeclared = defineRule(
+export const volumeUndeclared = defineServiceRule(
   {
     id: 'sandbox/volume-undeclared',
     severity: 'error',
     title: 'Volume reference to an undeclared volume',
     why: 'A "name:/path" volume mounts the PVC the chart creates for the top-level volume of that name; if it is not declared, the pod waits forever for a claim that never comes. A volumeMount must name one of the service\'s volumes.',
   },
-  (ctx) => {
+  (ctx, s) => {
     const vd = ctx.vd;
     const topPair = vd.pair(vd.root, 'volumes');
     const top = vd.map(topPair?.value);
     const declared = new Set((top?.items ?? []).filter(isPair).map((p) => keyText(p)));
-    for (const s of vd.services()) {
-      const local = new Set<string>();
-      vd.seq(vd.value(s.value, 'volumes'))?.items.forEach((item, i) => {
-        const v = vd.scalar(item);
-        const objName = vd.scalar(vd.value(vd.map(item), 'name'));
-        if (typeof objName === 'string') local.add(objName);
-        if (typeof v !== 'string') return;
-        const parsed = parseVolumeString(v);
-        if (parsed.problem) return;
-        local.add(parsed.name);
-        if (declared.has(parsed.name)) return;
-        let edit: TextEdit | undefined;
-        if (top) edit = appendMapEntry(vd, top, parsed.name, {});
-        else if (!topPair) edit = appendTopLevel(vd, 'volumes', { [parsed.name]: {} });
-        ctx.report({
-          range: rangeOf(item) ?? [0, 0],
-          path: ['services', s.name, 'volumes', i],
-          message: `volume "${parsed.name}" of service ${q(s.name)} is not declared under the top-level volumes:`,
-          fix: edit ? { title: `Declare volume "${parsed.name}" (a PVC with the chart's defaults)`, edits: [edit] } : undefined,
-        });
+    const local = new Set<string>();
+    vd.seq(vd.value(s.value, 'volumes'))?.items.forEach((item, i) => {
+      const v = vd.scalar(item);
+      const objName = vd.scalar(vd.value(vd.map(item), 'name'));
+      if (typeof objName === 'string') local.add(objName);
+      if (typeof v !== 'string') return;
+      const parsed = parseVolumeString(v);
+      if (parsed.problem) return;
+      local.add(parsed.name);
+      if (declared.has(parsed.name)) return;
+      let edit: TextEdit | undefined;
+      if (top) edit = appendMapEntry(vd, top, parsed.name, {});
+      else if (!topPair) edit = appendTopLevel(vd, 'volumes', { [parsed.name]: {} });
+      ctx.report({
+        range: rangeOf(item) ?? [0, 0],
+        path: ['services', s.name, 'volumes', i],
+        message: `volume "${parsed.name}" of service ${q(s.name)} is not declared under the top-level volumes:`,
+        fix: edit ? { title: `Declare volume "${parsed.name}" (a PVC with the chart's defaults)`, edits: [edit] } : undefined,
       });
-      vd.seq(vd.value(s.value, 'volumeMounts'))?.items.forEach((item, i) => {
-        const p = vd.pair(vd.map(item), 'name');
-        const n = vd.scalar(p?.value);
-        if (!p || typeof n !== 'string' || local.has(n)) return;
-        ctx.report({
-          range: rangeOf(p.value) ?? [0, 0],
-          path: ['services', s.name, 'volumeMounts', i, 'name'],
-          message: `volumeMount "${n}" of service ${q(s.name)} names no volume of this service`,
-        });
+    });
+    vd.seq(vd.value(s.value, 'volumeMounts'))?.items.forEach((item, i) => {
+      const p = vd.pair(vd.map(item), 'name');
+      const n = vd.scalar(p?.value);
+      if (!p || typeof n !== 'string' || local.has(n)) return;
+      ctx.report({
+        range: rangeOf(p.value) ?? [0, 0],
+        path: ['services', s.name, 'volumeMounts', i, 'name'],
+        message: `volumeMount "${n}" of service ${q(s.name)} names no volume of this service`,
       });
-    }
+    });
   },
 );
 
 /** Pod volumes the chart adds itself. */
 export const chartPodVolumes = ['sandbox-coredns-config', 'sandbox-resolv-conf'];
 
-export const volumeDuplicate = defineRule(
+export const volumeDuplicate = defineServiceRule(
   {
     id: 'sandbox/volume-duplicate',
     severity: 'error',
     title: 'Volume name used twice in a pod',
     why: `Pod volume names must be unique, and the chart already uses ${chartPodVolumes.join(' and ')}; the chart rejects a clash.`,
   },
-  (ctx) => {
+  (ctx, s) => {
     const vd = ctx.vd;
-    for (const s of vd.services()) {
-      const seen = new Set(chartPodVolumes);
-      const fromStrings = new Set<string>();
-      vd.seq(vd.value(s.value, 'volumes'))?.items.forEach((item, i) => {
-        const str = vd.scalar(item);
-        const node = typeof str === 'string' ? item : vd.value(vd.map(item), 'name');
-        const name = typeof str === 'string' ? parseVolumeString(str).name : vd.scalar(node);
-        if (typeof name !== 'string' || !name) return;
-        // The same top-level volume mounted twice by strings is fine: one pod volume, two mounts.
-        if (typeof str === 'string' && fromStrings.has(name)) return;
-        if (seen.has(name)) {
-          ctx.report({
-            range: rangeOf(node) ?? [0, 0],
-            path: ['services', s.name, 'volumes', i],
-            message: `volume name "${name}" is used twice in the pod of service ${q(s.name)}${chartPodVolumes.includes(name) ? ' (the chart uses it itself)' : ''}; rename one`,
-          });
-        }
-        seen.add(name);
-        if (typeof str === 'string') fromStrings.add(name);
-      });
-    }
+    const seen = new Set(chartPodVolumes);
+    const fromStrings = new Set<string>();
+    vd.seq(vd.value(s.value, 'volumes'))?.items.forEach((item, i) => {
+      const str = vd.scalar(item);
+      const node = typeof str === 'string' ? item : vd.value(vd.map(item), 'name');
+      const name = typeof str === 'string' ? parseVolumeString(str).name : vd.scalar(node);
+      if (typeof name !== 'string' || !name) return;
+      // The same top-level volume mounted twice by strings is fine: one pod volume, two mounts.
+      if (typeof str === 'string' && fromStrings.has(name)) return;
+      if (seen.has(name)) {
+        ctx.report({
+          range: rangeOf(node) ?? [0, 0],
+          path: ['services', s.name, 'volumes', i],
+          message: `volume name "${name}" is used twice in the pod of service ${q(s.name)}${chartPodVolumes.includes(name) ? ' (the chart uses it itself)' : ''}; rename one`,
+        });
+      }
+      seen.add(name);
+      if (typeof str === 'string') fromStrings.add(name);
+    });
   },
 );

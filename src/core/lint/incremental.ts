@@ -1,0 +1,203 @@
+// Incremental lint for the editor: one object per open document, fed each new version of its text. It returns
+// exactly what lintValues returns for that text, but parses again only the service entries whose text changed
+// and reuses their per-service rule findings. Anything it cannot split safely takes the full lintValues path.
+import type { Pair } from 'yaml';
+import { checkValues, lintValues, type LintOptions, type RuleRunner } from './engine';
+import { limits } from './document';
+import { isObj, type Finding } from './rule';
+import { namedServices, serviceEntryValidator } from './schema';
+import { assemble, movePiece, parsePiece, splitServices, type Piece } from './split';
+import type { LintDiagnostic } from './types';
+
+export interface IncrementalOptions {
+  /** Below this many services the whole file is linted (it is fast then). Default 16. */
+  readonly minServices?: number;
+}
+
+/** Offsets of the parts of one text, to move cached findings to another text with the same head and entry. */
+interface Frame {
+  /** The entry's start and end. */
+  readonly cs: number;
+  readonly ce: number;
+  /** Where the services block starts and ends. */
+  readonly bs: number;
+  readonly be: number;
+  readonly n: number;
+}
+
+interface Stored {
+  readonly frame: Frame;
+  readonly findings: readonly Finding[];
+}
+
+interface Entry {
+  readonly piece: Piece | string;
+  /** Head text the findings were made under. */
+  head?: string;
+  readonly findings: Map<string, Stored>;
+  /** The service passes the schema on its own (merged with the chart defaults). */
+  schemaOk?: boolean;
+}
+
+/**
+ * An offset in `from` moved to `to`: inside the entry it moves with the entry, before the block it stays, after
+ * the block it keeps its distance to the end. Undefined when it points elsewhere or its readings disagree.
+ */
+function moveOffset(x: number, from: Frame, to: Frame): number | undefined {
+  let out: number | undefined;
+  const take = (v: number): boolean => {
+    if (out !== undefined && out !== v) return false;
+    out = v;
+    return true;
+  };
+  if (x >= from.cs && x <= from.ce && !take(x - from.cs + to.cs)) return undefined;
+  if (x <= from.bs && !take(x)) return undefined;
+  if (x >= from.be && !take(x - from.n + to.n)) return undefined;
+  return out;
+}
+
+function moveFinding(f: Finding, from: Frame, to: Frame): Finding | undefined {
+  const a = moveOffset(f.range[0], from, to);
+  const b = moveOffset(f.range[1], from, to);
+  if (a === undefined || b === undefined) return undefined;
+  if (!f.fix) return { ...f, range: [a, b] };
+  const edits = [];
+  for (const e of f.fix.edits) {
+    const s = moveOffset(e.start, from, to);
+    const t = moveOffset(e.end, from, to);
+    if (s === undefined || t === undefined) return undefined;
+    edits.push({ ...e, start: s, end: t });
+  }
+  return { ...f, range: [a, b], fix: { ...f.fix, edits } };
+}
+
+function movable(findings: readonly Finding[], frame: Frame): boolean {
+  return findings.every((f) => moveFinding(f, frame, frame) !== undefined);
+}
+
+export class IncrementalLinter {
+  private entries = new Map<string, Entry>();
+  private readonly minServices: number;
+  /** How the last lint ran: 'incremental', or why it linted the whole file (for tests and benchmarks). */
+  lastPath = '';
+
+  constructor(
+    private readonly opts: LintOptions = {},
+    tuning: IncrementalOptions = {},
+  ) {
+    this.minServices = tuning.minServices ?? 16;
+  }
+
+  lint(text: string): LintDiagnostic[] {
+    text = String(text);
+    let result: LintDiagnostic[] | string;
+    try {
+      result = this.tryIncremental(text);
+    } catch (e) {
+      result = `internal: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+    }
+    if (typeof result !== 'string') {
+      this.lastPath = 'incremental';
+      return result;
+    }
+    this.lastPath = result;
+    return lintValues(text, this.opts);
+  }
+
+  /** Drops every cached entry (memory only; results are the same either way). */
+  reset(): void {
+    this.entries.clear();
+  }
+
+  private tryIncremental(text: string): LintDiagnostic[] | string {
+    if (text.length > limits.maxBytes) return 'too large';
+    for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text[i + 1] !== '\n') return 'a lone carriage return';
+    const split = splitServices(text);
+    if (typeof split === 'string') return split;
+    if (split.starts.length < this.minServices) return `fewer than ${this.minServices} services`;
+
+    // Entries by text: unchanged ones keep their parse (moved to their new offset) and findings.
+    const next = new Map<string, Entry>();
+    const pieces: Piece[] = [];
+    const byPair = new Map<Pair, { entry: Entry; frame: Frame }>();
+    const names = new Map<string, Entry>();
+    let problem: string | undefined;
+    for (let i = 0; i < split.starts.length; i++) {
+      const cs = split.starts[i];
+      const ce = split.starts[i + 1] ?? split.blockEnd;
+      const t = text.slice(cs, ce);
+      if (next.has(t)) problem ??= 'two identical service entries';
+      const tail = i + 1 < split.starts.length ? split.indent : 0;
+      let entry = this.entries.get(t);
+      if (!entry || (typeof entry.piece !== 'string' && entry.piece.tail !== tail)) entry = { piece: parsePiece(t, tail), findings: new Map() };
+      next.set(t, entry);
+      const piece = entry.piece;
+      if (typeof piece === 'string') {
+        problem ??= piece;
+        continue;
+      }
+      if (names.has(piece.name)) problem ??= 'a repeated service name';
+      names.set(piece.name, entry);
+      movePiece(piece, cs);
+      pieces.push(piece);
+      byPair.set(piece.pair, { entry, frame: { cs, ce, bs: split.cut, be: split.blockEnd, n: text.length } });
+    }
+    this.entries = next;
+    if (problem) return problem;
+
+    const head = text.slice(0, split.cut) + text.slice(split.blockEnd);
+    const doc = assemble(text, split, pieces, head);
+    if (typeof doc === 'string') return doc;
+
+    let failed = false;
+    const runRule: RuleRunner = (rule, ctx) => {
+      const perService = rule.perService;
+      if (!perService) {
+        rule.check(ctx);
+        return;
+      }
+      for (const s of ctx.vd.services()) {
+        const at = byPair.get(s.pair);
+        if (!at) {
+          failed = true;
+          throw new Error('a service the split did not make');
+        }
+        const { entry, frame } = at;
+        if (entry.head !== head) {
+          entry.findings.clear();
+          entry.head = head;
+        }
+        const stored = entry.findings.get(rule.id);
+        if (stored?.findings.length === 0) continue;
+        const reused = stored && stored.findings.map((f) => moveFinding(f, stored.frame, frame));
+        if (reused?.every((f) => f !== undefined)) {
+          for (const f of reused) ctx.report(f!);
+          continue;
+        }
+        // Reported straight through too, so that a rule that throws leaves what the full path leaves.
+        const found: Finding[] = [];
+        perService({ ...ctx, report: (f) => (found.push(f), ctx.report(f)) }, s);
+        if (movable(found, frame)) entry.findings.set(rule.id, { frame, findings: found });
+        else entry.findings.delete(rule.id);
+      }
+    };
+    // The schema checks each service on its own: it needs to see only those that fail alone (and the ones it names).
+    const check = serviceEntryValidator();
+    const named = namedServices();
+    const schemaValues = (merged: unknown): unknown => {
+      if (!check || !isObj(merged) || !isObj(merged.services)) return merged;
+      const services: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(merged.services)) {
+        const entry = names.get(k);
+        if (entry && !named.has(k)) {
+          entry.schemaOk ??= check(Object.defineProperty({}, k, { value: v, enumerable: true }));
+          if (entry.schemaOk) continue;
+        }
+        Object.defineProperty(services, k, { value: v, enumerable: true, writable: true, configurable: true });
+      }
+      return { ...merged, services };
+    };
+    const result = checkValues(doc.vd, doc.values, this.opts, [], { runRule, schemaValues });
+    return failed ? 'internal: services out of step' : result;
+  }
+}
