@@ -26,6 +26,8 @@ export function backoffDelay(n: number, p: ReconnectPolicy, random: () => number
 /** RFC 3339 as Hubble prints it (UTC, up to nanoseconds): the only shape passed on as `--since`. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
+const SKEW_MARGIN_MS = 2_000;
+
 /** The newest flow time seen on one agent's stream, so a reconnect asks Hubble for what it missed. */
 export class ResumePoint {
   private ms = -Infinity;
@@ -43,6 +45,14 @@ export class ResumePoint {
       this.sub = sub;
       this.text = time;
     }
+  }
+
+  /**
+   * Where to resume when no flow was seen yet: when the stream started (local clock, less a margin for clock
+   * skew). Hubble then returns what it recorded during the outage; a flow seen twice is dropped by key.
+   */
+  seed(localMs: number): void {
+    if (this.text === undefined) this.see(new Date(localMs - SKEW_MARGIN_MS).toISOString());
   }
 
   /** `--since` for the next `hubble observe`, or undefined when nothing was seen yet. */

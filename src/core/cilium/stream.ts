@@ -193,6 +193,7 @@ export class DropStream {
     }
     ns.session = session;
     ns.connectedAt = Date.now();
+    ns.resume.seed(ns.connectedAt);
     this.agents.set(node, { node, pod, state: 'streaming' });
     const splitter = new FlowLineSplitter((flow, raw) => {
       if (this.stopped || ns.session !== session) return;
