@@ -3,6 +3,7 @@
 // as an exec stdout would deliver it. Webview: the real bundle in Chromium rendering 10,000 rows, longest
 // main-thread task (PerformanceObserver longtask, and the renderer's trace for tasks under 50 ms).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { DropModel } from '../../src/core/cilium/model';
@@ -185,18 +186,30 @@ interface TraceEvent {
   name: string;
   ph: string;
   dur?: number;
+  /** Thread (CPU) time of the event, µs. */
+  tdur?: number;
   tid: number;
   pid: number;
   args?: { name?: string };
 }
 
-/** Longest task on the renderer's main thread (CrRendererMain) in a Chrome trace, ms. */
-function longestRendererTask(trace: Buffer): number {
+/**
+ * Longest task on the renderer's main thread (CrRendererMain) in a Chrome trace, ms: wall time (what the user
+ * waits, the target's measure) and the most CPU time any task used (what our code costs; wall minus CPU is the
+ * time the renderer waited for a core on a busy machine).
+ */
+function longestRendererTask(trace: Buffer): { wallMs: number; cpuMs: number } {
   const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
   const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  let max = 0;
-  for (const e of events) if ((e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && e.ph === 'X' && main.has(`${e.pid}:${e.tid}`)) max = Math.max(max, (e.dur ?? 0) / 1000);
-  return max;
+  let wallMs = 0;
+  let cpuMs = 0;
+  for (const e of events) {
+    if ((e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && e.ph === 'X' && main.has(`${e.pid}:${e.tid}`)) {
+      wallMs = Math.max(wallMs, (e.dur ?? 0) / 1000);
+      cpuMs = Math.max(cpuMs, (e.tdur ?? 0) / 1000);
+    }
+  }
+  return { wallMs, cpuMs };
 }
 
 async function webviewBench(ctx: Context): Promise<Result[]> {
@@ -216,7 +229,7 @@ async function webviewBench(ctx: Context): Promise<Result[]> {
 
   await buildWebview();
   const h = await startHarness();
-  const scenarios: Record<string, { longtasks: number[]; traceMaxMs: number; renderMs: number; rows: number }> = {};
+  const scenarios: Record<string, { longtasks: number[]; traceMaxMs: number; traceMaxCpuMs: number; renderMs: number; rows: number; load1: number }> = {};
   try {
     for (const [name, messages] of [['snapshot', snapshot], ['live', live]] as const) {
       const page = await h.browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -245,14 +258,19 @@ async function webviewBench(ctx: Context): Promise<Result[]> {
       writeFileSync(join(ROOT, 'bench', 'out', `webview-${name}.trace.json`), trace);
       const longtasks = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
       const counts = await page.locator('#counts').innerText();
-      scenarios[name] = { longtasks, traceMaxMs: longestRendererTask(trace), renderMs, rows: Number(/^(\d+)/.exec(counts)?.[1] ?? NaN) };
+      const longest = longestRendererTask(trace);
+      scenarios[name] = { longtasks, traceMaxMs: longest.wallMs, traceMaxCpuMs: longest.cpuMs, renderMs, rows: Number(/^(\d+)/.exec(counts)?.[1] ?? NaN), load1: loadavg()[0] };
       await page.close();
     }
   } finally {
     await h.close();
   }
   const worst = Math.max(...Object.values(scenarios).map((s) => Math.max(s.traceMaxMs, ...s.longtasks)));
-  ctx.log(`webview 10,000 rows: ${Object.entries(scenarios).map(([k, s]) => `${k}: ${s.longtasks.length} long tasks (max ${Math.max(0, ...s.longtasks).toFixed(0)} ms), trace max ${s.traceMaxMs.toFixed(0)} ms, ${s.rows} flows shown, ${s.renderMs.toFixed(0)} ms`).join('; ')}`);
+  ctx.log(
+    `webview 10,000 rows: ${Object.entries(scenarios)
+      .map(([k, s]) => `${k}: ${s.longtasks.length} long tasks (max ${Math.max(0, ...s.longtasks).toFixed(0)} ms), trace max ${s.traceMaxMs.toFixed(0)} ms (max task CPU ${s.traceMaxCpuMs.toFixed(0)} ms), ${s.rows} flows shown, ${s.renderMs.toFixed(0)} ms, load ${s.load1.toFixed(1)}`)
+      .join('; ')}`,
+  );
   return [
     result({
       benchmark: 6,
@@ -262,7 +280,7 @@ async function webviewBench(ctx: Context): Promise<Result[]> {
       ours: worst,
       target: '< 50 ms',
       meets: (v) => v < 50,
-      detail: { scenarios, liveMessages: live.length, liveRows, snapshotMessages: snapshot.length, note: 'max over the longtask observer and the renderer trace (RunTask on CrRendererMain); messages delivered by the page itself, one task each' },
+      detail: { scenarios, liveMessages: live.length, liveRows, snapshotMessages: snapshot.length, note: 'max over the longtask observer and the renderer trace (RunTask on CrRendererMain, wall time); traceMaxCpuMs is the most CPU time one task used; load1 is the 1-min load average (the machine is shared: wall minus CPU is waiting for a core); messages delivered by the page itself, one task each' },
     }),
   ];
 }
