@@ -4,35 +4,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startCluster, type SimCluster } from '../../sim/cluster';
 import type { KubeletFaults } from '../../sim/kubelet/faults';
 import type { TrafficRequest, TrafficResult } from '../../sim/kubelet';
 import { kubePorts } from '../../../src/features/inspector/kubePorts';
-import { InspectorSession, type InspectorActions } from '../../../src/features/inspector/session';
-import { buildTimeoutsView } from '../../../src/features/inspector/rows';
-import { parseHostMessage, type HostMessage } from '../../../src/features/inspector/protocol';
+import type { InspectorSession } from '../../../src/features/inspector/session';
+import type { HostMessage } from '../../../src/features/inspector/protocol';
 import type { StreamStatus } from '../../../src/core/cilium/streamStatus';
-
-const NS = 'evals';
-
-async function waitFor<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>, ms = 15000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const noActions: InspectorActions = {
-  addToValues: async () => undefined,
-  exportJsonl: async () => undefined,
-  pickValuesFile: async () => undefined,
-  setRiskLevel: async () => undefined,
-  forceKill: async () => undefined,
-};
+import { NS, denyEgress, makePod, recordedSession, waitFor } from './simKit';
 
 describe('inspector against the simulated cluster', function () {
   this.timeout(60_000);
@@ -43,53 +23,8 @@ describe('inspector against the simulated cluster', function () {
   const faults = () => c.kubelet.faults as KubeletFaults;
   const traffic = (r: TrafficRequest) => (c.kubelet.traffic as { request(r: TrafficRequest): Promise<TrafficResult> }).request(r);
 
-  async function makePod(name: string, release: string, node: string): Promise<void> {
-    const api = kc.makeApiClient(CoreV1Api);
-    await api.createNamespacedPod({
-      namespace: NS,
-      body: {
-        metadata: { name, namespace: NS, labels: { 'app.kubernetes.io/instance': release, 'inspect/service': name.split('-')[1] }, annotations: { 'k8s-sandbox.dev/app-timeout-seconds': '90', 'k8s-sandbox.dev/deadline-seconds': '120' } },
-        spec: { nodeName: node, terminationGracePeriodSeconds: 5, containers: [{ name: 'default', image: 'ubuntu:24.04', command: ['tail', '-f', '/dev/null'] }] },
-      },
-    });
-    await waitFor(`${name} running`, async () => (await api.readNamespacedPod({ namespace: NS, name })).status?.podIP);
-  }
-
-  /** The chart's shape: default-deny egress for the release except DNS and in-release traffic. */
-  async function denyEgress(release: string): Promise<void> {
-    await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-      group: 'cilium.io',
-      version: 'v2',
-      namespace: NS,
-      plural: 'ciliumnetworkpolicies',
-      body: {
-        apiVersion: 'cilium.io/v2',
-        kind: 'CiliumNetworkPolicy',
-        metadata: { name: `${release}-egress`, namespace: NS },
-        spec: {
-          endpointSelector: { matchLabels: { 'app.kubernetes.io/instance': release } },
-          egress: [{ toEndpoints: [{ matchLabels: { 'app.kubernetes.io/instance': release } }] }],
-        },
-      },
-    });
-  }
-
   function session(release: string, config = kc, ports = kubePorts(config)): { s: InspectorSession; messages: HostMessage[] } {
-    const messages: HostMessage[] = [];
-    const s = new InspectorSession({
-      namespace: NS,
-      release,
-      ports,
-      post: (m) => {
-        const p = parseHostMessage(JSON.parse(JSON.stringify(m)));
-        assert.ok(p.ok, p.ok ? '' : `host sent an invalid message: ${p.error}`);
-        messages.push(m);
-      },
-      log: { info: () => {}, warn: () => {}, error: () => {} },
-      actions: noActions,
-      loadTimeouts: async () => buildTimeoutsView(await ports.releasePods(NS, release), {}),
-      batchMs: 50,
-    });
+    const { s, messages } = recordedSession(config, release, {}, ports);
     sessions.push(s);
     return { s, messages };
   }
@@ -102,8 +37,8 @@ describe('inspector against the simulated cluster', function () {
     kc = new KubeConfig();
     kc.loadFromFile(c.writeKubeconfig(join(dir, 'kubeconfig')));
     await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NS } } });
-    await Promise.all([makePod('sbx1-default-0', 'sbx1', 'sim-node-1'), makePod('sbx1-web-0', 'sbx1', 'sim-node-2'), makePod('other-default-0', 'other', 'sim-node-1')]);
-    await Promise.all([denyEgress('sbx1'), denyEgress('other')]);
+    await Promise.all([makePod(kc, 'sbx1-default-0', 'sbx1', 'sim-node-1'), makePod(kc, 'sbx1-web-0', 'sbx1', 'sim-node-2'), makePod(kc, 'other-default-0', 'other', 'sim-node-1')]);
+    await Promise.all([denyEgress(kc, 'sbx1'), denyEgress(kc, 'other')]);
     // Every agent ready before the tests start.
     await waitFor('cilium agents ready', async () => {
       const pods = (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=cilium' })).items;
