@@ -1,7 +1,9 @@
 // The Sandboxes view's data path (ClusterAccess → WatchHub → SandboxModel, built as src/services.ts builds it,
 // with the product's defaults) in a fresh process: time to a populated model, freshness after injected pod
 // changes, idle CPU, and memory across a flood of watch events.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { ClusterAccess } from '../../src/core/kube/clusterAccess';
 import { WatchHub } from '../../src/core/kube/watchHub';
 import { SandboxModel } from '../../src/core/sandbox/sandboxModel';
@@ -117,6 +119,32 @@ serve({
     gcNow();
     const m = process.memoryUsage();
     return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, pods: countPods() };
+  },
+
+  /** Diagnosis: where the RSS is (after a full GC): V8 spaces (committed/used), the kernel's anon/file split. */
+  memoryDetail(a: { snapshot?: string }): Record<string, number> {
+    gcNow();
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(process.memoryUsage())) out[k] = v;
+    for (const s of getHeapSpaceStatistics()) {
+      out[`${s.space_name}.size`] = s.space_size;
+      out[`${s.space_name}.used`] = s.space_used_size;
+    }
+    for (const line of readFileSync('/proc/self/status', 'utf8').split('\n')) {
+      const m = /^(RssAnon|RssFile|VmRSS|VmData):\s+(\d+) kB/.exec(line);
+      if (m) out[m[1]] = Number(m[2]) * 1024;
+    }
+    // The brk heap is glibc's main malloc arena; other anonymous mappings are V8 pages, thread arenas, stacks.
+    let name = '';
+    for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+      const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (head) name = head[1] || 'anon';
+      const anon = /^Anonymous:\s+(\d+) kB/.exec(line);
+      const key = name === '[heap]' || name === 'anon' ? name : name.startsWith('/') ? 'files' : name;
+      if (anon) out[`smaps.${key}`] = (out[`smaps.${key}`] ?? 0) + Number(anon[1]) * 1024;
+    }
+    if (a.snapshot) writeHeapSnapshot(a.snapshot);
+    return out;
   },
 
   stop(): void {

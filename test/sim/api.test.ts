@@ -111,6 +111,23 @@ describe('sim: API server', function () {
     assert.deepEqual((await request(c, 'GET', `${base}/configmaps?labelSelector=grp%3Dl`)).json().items.map((i: { metadata: { name: string } }) => i.metadata.name), ['l3']);
   });
 
+  it('lists each object as stored now: a write shows in the next list, and what a client got never changes', async () => {
+    await request(c, 'POST', `${base}/configmaps`, { body: cm('iso', { v: '1' }, { grp: 'iso' }) });
+    const list = async () => (await request(c, 'GET', `${base}/configmaps?labelSelector=grp%3Diso`)).json();
+    const first = await list();
+    assert.equal(first.items[0].data.v, '1');
+    first.items[0].data.v = 'changed by the client';
+    assert.equal((await list()).items[0].data.v, '1', 'a client changing its copy changes nothing on the server');
+    const stored = c.store.get(c.resources.configmaps, 'default', 'iso')!;
+    (stored.data as Record<string, string>).v = 'changed on a copy from get';
+    assert.equal((await list()).items[0].data.v, '1', 'store.get hands out copies');
+    await request(c, 'PATCH', `${base}/configmaps/iso`, { body: { data: { v: '2' } }, contentType: 'application/merge-patch+json' });
+    const after = await list();
+    assert.equal(after.items[0].data.v, '2');
+    assert.notEqual(after.items[0].metadata.resourceVersion, first.items[0].metadata.resourceVersion);
+    assert.equal(after.metadata.resourceVersion, String(c.store.resourceVersion));
+  });
+
   it('watch: initial events end with the initial-events-end bookmark; an expired resourceVersion gets 410', async () => {
     for (const n of ['w1', 'w2']) await request(c, 'POST', `${base}/configmaps`, { body: cm(n, {}, { grp: 'w' }) });
     const ev = await watchEvents(c, `${base}/configmaps?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&labelSelector=grp%3Dw`, (e) => e.some((x) => x.type === 'BOOKMARK'));

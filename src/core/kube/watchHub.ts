@@ -6,6 +6,7 @@ import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kuber
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
 import { Emitter, type Event } from './emitter';
 import { classifyApiError, CredentialError, type ApiFailure, type KubeconfigError } from './errors';
+import { listAllPages } from './pagedList';
 import { watchSpecs, type WatchKind, type WatchSpec } from './watchKinds';
 
 /** What the hub needs from ClusterAccess (a port, so tests can hand in their own). */
@@ -215,7 +216,7 @@ export class WatchHub {
     };
     const listFn = async () => {
       await credentials();
-      const list = await spec.list(kc, { namespace, labelSelector: spec.labelSelector, fieldSelector: spec.fieldSelector });
+      const list = await listAllPages(spec, kc, { namespace, labelSelector: spec.labelSelector, fieldSelector: spec.fieldSelector });
       if (!slot.alive) throw new StoppedError('stopped'); // keeps a stopped ListWatch from opening a watch
       opened();
       return list;
@@ -237,9 +238,11 @@ export class WatchHub {
         try {
           await credentials();
           const life = { at: Date.now(), events: 0 };
-          const counted = (...a: never[]): void => {
-            if ((a as unknown[])[0] !== 'ERROR') life.events++; // a 410 ERROR is no sign of a working watch
-            (cb as (...x: never[]) => void)(...a);
+          const counted = (phase: string, obj: KubernetesObject, raw: unknown): void => {
+            if (phase !== 'ERROR') life.events++; // a 410 ERROR is no sign of a working watch
+            // What enters the cache is compacted as listed objects are (a DELETED object is not kept).
+            const kept = spec.compact && (phase === 'ADDED' || phase === 'MODIFIED') ? spec.compact(obj) : obj;
+            (cb as (...x: unknown[]) => void)(phase, kept, raw);
           };
           const controller = await inner.watch(path, query, counted as never, (err: unknown) => {
             if (err) failed = true;

@@ -1,6 +1,7 @@
 // What the Sandboxes view watches: only the objects a sandbox is made of, narrowed by labels or fields so a
 // busy cluster does not flood the cache.
 import { AppsV1Api, CoreV1Api, NodeV1Api, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { compactReleaseSecret } from '../sandbox/helmRelease';
 
 export type WatchKind = 'secrets' | 'pods' | 'statefulsets' | 'events' | 'runtimeclasses';
 
@@ -8,6 +9,8 @@ export interface ListQuery {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
+  limit?: number;
+  continue?: string;
 }
 
 export interface WatchSpec {
@@ -17,9 +20,13 @@ export interface WatchSpec {
   required: boolean;
   labelSelector?: string;
   fieldSelector?: string;
+  /** Items per list page (a bounded page keeps one huge response body from ever being held at once). */
+  pageSize: number;
   /** API path of the collection (namespace undefined: all namespaces). */
   path(namespace?: string): string;
   list(kc: KubeConfig, q: ListQuery): Promise<KubernetesListObject<KubernetesObject>>;
+  /** What the cache keeps of an object (listed or watched): only what the view reads, when that is much less. */
+  compact?(o: KubernetesObject): KubernetesObject;
 }
 
 const nsPath = (prefix: string, resource: string) => (namespace?: string): string =>
@@ -32,11 +39,15 @@ export const watchSpecs: readonly WatchSpec[] = [
     required: true,
     // Helm's storage driver labels every release record owner=helm.
     labelSelector: 'owner=helm',
+    // A release record is ~60 KB (gzipped chart + manifest): 50 a page is ~4 MB.
+    pageSize: 50,
     path: nsPath('/api/v1', 'secrets'),
     list: (kc, q) => {
       const api = kc.makeApiClient(CoreV1Api);
-      return q.namespace ? api.listNamespacedSecret({ namespace: q.namespace, labelSelector: q.labelSelector }) : api.listSecretForAllNamespaces({ labelSelector: q.labelSelector });
+      const page = { labelSelector: q.labelSelector, limit: q.limit, _continue: q.continue };
+      return q.namespace ? api.listNamespacedSecret({ namespace: q.namespace, ...page }) : api.listSecretForAllNamespaces(page);
     },
+    compact: (o) => compactReleaseSecret(o),
   },
   {
     kind: 'pods',
@@ -44,10 +55,12 @@ export const watchSpecs: readonly WatchSpec[] = [
     required: true,
     // Only pods that belong to some release (the instance label), not every pod of the cluster.
     labelSelector: 'app.kubernetes.io/instance',
+    pageSize: 500, // kubectl's chunk size
     path: nsPath('/api/v1', 'pods'),
     list: (kc, q) => {
       const api = kc.makeApiClient(CoreV1Api);
-      return q.namespace ? api.listNamespacedPod({ namespace: q.namespace, labelSelector: q.labelSelector }) : api.listPodForAllNamespaces({ labelSelector: q.labelSelector });
+      const page = { labelSelector: q.labelSelector, limit: q.limit, _continue: q.continue };
+      return q.namespace ? api.listNamespacedPod({ namespace: q.namespace, ...page }) : api.listPodForAllNamespaces(page);
     },
   },
   {
@@ -55,12 +68,12 @@ export const watchSpecs: readonly WatchSpec[] = [
     namespaced: true,
     required: true,
     labelSelector: 'app.kubernetes.io/instance',
+    pageSize: 500,
     path: nsPath('/apis/apps/v1', 'statefulsets'),
     list: (kc, q) => {
       const api = kc.makeApiClient(AppsV1Api);
-      return q.namespace
-        ? api.listNamespacedStatefulSet({ namespace: q.namespace, labelSelector: q.labelSelector })
-        : api.listStatefulSetForAllNamespaces({ labelSelector: q.labelSelector });
+      const page = { labelSelector: q.labelSelector, limit: q.limit, _continue: q.continue };
+      return q.namespace ? api.listNamespacedStatefulSet({ namespace: q.namespace, ...page }) : api.listStatefulSetForAllNamespaces(page);
     },
   },
   {
@@ -69,19 +82,20 @@ export const watchSpecs: readonly WatchSpec[] = [
     required: false,
     // Pods a controller could not create (e.g. RuntimeClass not found) exist only as these events.
     fieldSelector: 'type=Warning,reason=FailedCreate',
+    pageSize: 500,
     path: nsPath('/api/v1', 'events'),
     list: (kc, q) => {
       const api = kc.makeApiClient(CoreV1Api);
-      return q.namespace
-        ? api.listNamespacedEvent({ namespace: q.namespace, fieldSelector: q.fieldSelector })
-        : api.listEventForAllNamespaces({ fieldSelector: q.fieldSelector });
+      const page = { fieldSelector: q.fieldSelector, limit: q.limit, _continue: q.continue };
+      return q.namespace ? api.listNamespacedEvent({ namespace: q.namespace, ...page }) : api.listEventForAllNamespaces(page);
     },
   },
   {
     kind: 'runtimeclasses',
     namespaced: false,
     required: false,
+    pageSize: 500,
     path: () => '/apis/node.k8s.io/v1/runtimeclasses',
-    list: (kc) => kc.makeApiClient(NodeV1Api).listRuntimeClass(),
+    list: (kc, q) => kc.makeApiClient(NodeV1Api).listRuntimeClass({ limit: q.limit, _continue: q.continue }),
   },
 ];

@@ -42,8 +42,12 @@ export function decodeReleasePayload(wire: string): unknown {
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
+/** Releases decoded when a Secret entered a watch cache, by the compact object that replaced it there. */
+const decodedAtIngest = new WeakMap<object, HelmRelease | undefined>();
+
 /** Decodes a release Secret; undefined when it is not one or cannot be read (a broken record must not hide the rest). */
 export function decodeReleaseSecret(secret: SecretLike): HelmRelease | undefined {
+  if (decodedAtIngest.has(secret)) return decodedAtIngest.get(secret);
   const labels = secret.metadata?.labels ?? {};
   if (secret.type !== RELEASE_SECRET_TYPE || labels.owner !== 'helm') return undefined;
   const payload = secret.data?.release;
@@ -73,6 +77,21 @@ export function decodeReleaseSecret(secret: SecretLike): HelmRelease | undefined
     labels,
     annotations: secret.metadata?.annotations ?? {},
   };
+}
+
+/**
+ * A release Secret as a watch cache should hold it: the release decoded once, the payload dropped. Helm keeps
+ * the whole chart, manifest and values gzipped in data.release (~60 KB a release); a cache of every revision of
+ * every release would otherwise hold all of it for a handful of summary fields. Metadata (name, uid,
+ * resourceVersion, labels) stays, so the cache still tracks the Secret; decodeReleaseSecret on the compact
+ * object returns the release decoded here.
+ */
+export function compactReleaseSecret<T extends SecretLike & { apiVersion?: string; kind?: string }>(secret: T): T {
+  if (!secret.data || decodedAtIngest.has(secret)) return secret;
+  const release = decodeReleaseSecret(secret);
+  const compact = { apiVersion: secret.apiVersion, kind: secret.kind, type: secret.type, metadata: secret.metadata } as T;
+  decodedAtIngest.set(compact, release);
+  return compact;
 }
 
 /** Ours or agent-env by chart name, or marked for inspect's cleanup by the label. */

@@ -42,8 +42,9 @@ export function toApiError(e: unknown): ApiError {
   return new ApiError(500, 'InternalError', `Internal error occurred: ${e instanceof Error ? e.message : String(e)}`);
 }
 
+/** Sends a body: an object (serialized here), or JSON already serialized as a string or bytes. */
 export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   if (res.headersSent) {
     res.end();
     return;

@@ -83,6 +83,31 @@ describe('watch owner on the simulated cluster', function () {
     assert.deepEqual(s.model.children(ns).map((n) => n.kind === 'release' && n.release), ['alpha']);
   });
 
+  it('lists in pages and keeps release Secrets compact (metadata and decoded release, no payload)', async () => {
+    const many = Array.from({ length: 120 }, (_, i) => `page${String(i).padStart(3, '0')}`);
+    for (const n of many) seed(env, n, 'paged');
+    try {
+      const s = open(env.kubeconfig());
+      const want = ['default/alpha', 'other/beta', ...many.map((n) => `paged/${n}`)].sort();
+      await waitFor(s.model, 'every release across several secret pages', () => s.model.state.phase === 'ready' && s.model.releases.length === want.length);
+      assert.deepEqual(names(s).sort(), want);
+      const secrets = s.hub.list('secrets');
+      assert.equal(secrets.length, want.length);
+      assert.ok(secrets.every((x) => (x as { data?: unknown }).data === undefined && x.metadata?.resourceVersion), 'cached without data, with metadata');
+      // A watched change arrives compacted too, and the model still reads it.
+      const { store, resources } = env.cluster;
+      const sec = store.get(resources.secrets, 'paged', 'sh.helm.release.v1.page007.v1')!;
+      sec.metadata.labels = { ...sec.metadata.labels, status: 'failed' };
+      const fresh = releaseSecret({ name: 'page007', namespace: 'paged', status: 'failed' }) as { data: Record<string, string> };
+      sec.data = fresh.data;
+      store.update(resources.secrets, sec);
+      await waitFor(s.model, 'the failed status from a watch event', () => s.model.release('paged', 'page007')?.status === 'failed');
+      assert.ok(s.hub.list('secrets').every((x) => (x as { data?: unknown }).data === undefined));
+    } finally {
+      for (const n of many) unseed(env, n, 'paged');
+    }
+  });
+
   it('recovers after dropped watches (clean and abrupt)', async () => {
     const s = open(env.kubeconfig());
     await waitFor(s.model, 'ready', () => s.model.state.phase === 'ready' && s.model.releases.length === 2);

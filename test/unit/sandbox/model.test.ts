@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { gzipSync } from 'node:zlib';
-import { decodeReleasePayload, decodeReleaseSecret, isSandboxRelease, ReleaseDecoder, type HelmRelease, type SecretLike } from '../../../src/core/sandbox/helmRelease';
+import { compactReleaseSecret, decodeReleasePayload, decodeReleaseSecret, isSandboxRelease, ReleaseDecoder, type HelmRelease, type SecretLike } from '../../../src/core/sandbox/helmRelease';
 import { buildReleases, type SandboxSnapshot } from '../../../src/core/sandbox/model';
 import type { PodLike, StatefulSetLike, EventLike } from '../../../src/core/sandbox/objects';
 import { pod, releaseSecret, statefulSet } from './fixtures';
@@ -51,6 +51,21 @@ describe('helm release records', () => {
     assert.ok(isSandboxRelease(decode(releaseSecret({ name: 'b', chart: 'agent-env' }))));
     assert.ok(isSandboxRelease(decode(releaseSecret({ name: 'c', chart: 'other', labels: { inspectSandbox: 'true' } }))));
     assert.ok(!isSandboxRelease(decode(releaseSecret({ name: 'd', chart: 'nginx' }))));
+  });
+
+  it('compacts a release Secret to its metadata and the decoded release, and keeps non-release Secrets readable', () => {
+    const s = releaseSecret({ name: 'a', config: { timeouts: { riskLevel: 'high' } }, annotations: { note: 'x' } }) as unknown as SecretLike & { apiVersion: string; kind: string };
+    const compact = compactReleaseSecret(s);
+    assert.equal(compact.data, undefined, 'the payload is dropped');
+    assert.deepEqual(compact.metadata, s.metadata);
+    assert.equal(compact.type, s.type);
+    assert.deepEqual(decodeReleaseSecret(compact), decodeReleaseSecret(s));
+    assert.equal(decodeReleaseSecret(compact)?.values.timeouts && (decodeReleaseSecret(compact)?.values.timeouts as { riskLevel: string }).riskLevel, 'high');
+    assert.equal(compactReleaseSecret(compact), compact, 'compacting twice is a no-op');
+    const opaque = { ...s, type: 'Opaque' };
+    assert.equal(decodeReleaseSecret(compactReleaseSecret(opaque)), undefined);
+    const broken = { ...s, data: { release: 'not base64 gzip' } };
+    assert.deepEqual(decodeReleaseSecret(compactReleaseSecret(broken)), decodeReleaseSecret(broken), 'a corrupt record still falls back to labels');
   });
 
   it('caches decoded records per uid and resourceVersion', () => {
