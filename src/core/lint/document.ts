@@ -42,6 +42,19 @@ export interface ServiceEntry {
   readonly pair: Pair;
   readonly key: YNode;
   readonly value: YAMLMap | undefined;
+  /**
+   * Data rules derive from this service alone (see serviceMemo); the incremental linter keeps it while the
+   * service's text is unchanged.
+   */
+  readonly memo: Map<string, unknown>;
+}
+
+/** `compute()` once per service entry; it must depend on that service's own nodes only (no head, no other service). */
+export function serviceMemo<T>(s: ServiceEntry, key: string, compute: () => T): T {
+  if (s.memo.has(key)) return s.memo.get(key) as T;
+  const v = compute();
+  s.memo.set(key, v);
+  return v;
 }
 
 /**
@@ -124,6 +137,8 @@ function aliasesResolve(doc: Document): boolean {
 export interface Parsed {
   readonly doc: Document.Parsed;
   readonly lineCounter: LineCounter;
+  /** The entries of `services:` when known (what services() would find). */
+  readonly services?: ServiceEntry[];
 }
 
 export class ValuesDoc {
@@ -137,6 +152,7 @@ export class ValuesDoc {
     if (parsed) {
       this.doc = parsed.doc;
       this.lineCounter = parsed.lineCounter;
+      this.servicesCache = parsed.services;
       return;
     }
     this.lineCounter = new LineCounter();
@@ -278,10 +294,14 @@ export class ValuesDoc {
       if (!isPair(p) || !p.key) continue;
       const name = keyText(p);
       if (name === undefined) continue;
-      out.push({ name, pair: p, key: p.key as YNode, value: this.map(p.value) });
+      out.push(serviceEntry(this, name, p));
     }
     return out;
   }
+}
+
+export function serviceEntry(vd: ValuesDoc, name: string, p: Pair): ServiceEntry {
+  return { name, pair: p, key: p.key as YNode, value: vd.map(p.value), memo: new Map() };
 }
 
 export function asMap(n: unknown): YAMLMap | undefined {

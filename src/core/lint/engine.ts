@@ -63,8 +63,8 @@ function toDiagnostic(vd: ValuesDoc | undefined, text: string, f: Raw, file?: st
   return d;
 }
 
-const samePath = (a: Path, b: Path): boolean => a.length === b.length && a.every((s, i) => s === b[i]);
-const under = (p: Path, prefix: Path): boolean => p.length >= prefix.length && prefix.every((s, i) => s === p[i]);
+/** One string per path (numbers and strings stay apart). */
+const pathKey = (p: Path): string => JSON.stringify(p);
 
 /** Lints a values file's text. Never throws: internal failures become diagnostics. */
 export function lintValues(text: string, opts: LintOptions = {}): LintDiagnostic[] {
@@ -150,9 +150,21 @@ export function checkValues(vd: ValuesDoc, plain: Record<string, unknown>, opts:
   if (opts.schema !== false) {
     try {
       const merged = coalesce(opts.defaults ?? chartDefaults(), plain);
+      // Paths the rules explain (indexed: a file with many findings would otherwise compare every pair).
+      const exact = new Set<string>();
+      const subtree = new Set<string>();
+      for (const r of ruleFindings) {
+        if (!r.path) continue;
+        exact.add(pathKey(r.path));
+        if (r.coversSubtree) subtree.add(pathKey(r.path));
+      }
+      const covered = (p: Path): boolean => {
+        if (exact.has(pathKey(p))) return true;
+        for (let n = 0; n <= p.length && subtree.size; n++) if (subtree.has(pathKey(p.slice(0, n)))) return true;
+        return false;
+      };
       for (const f of schemaFindings(vd, hooks.schemaValues ? hooks.schemaValues(merged) : merged)) {
-        const covered = ruleFindings.some((r) => r.path && (samePath(r.path, f.path) || (r.coversSubtree && under(f.path, r.path))));
-        if (!covered) out.push({ ...f, severity: 'error', fromSchema: true });
+        if (!covered(f.path)) out.push({ ...f, severity: 'error', fromSchema: true });
       }
     } catch (e) {
       out.push({ rule: 'lint/internal', severity: 'warning', range: [0, 0], message: `schema validation failed: ${errText(e)}` });

@@ -1,10 +1,10 @@
 // Incremental lint for the editor: one object per open document, fed each new version of its text. It returns
 // exactly what lintValues returns for that text, but parses again only the service entries whose text changed
 // and reuses their per-service rule findings. Anything it cannot split safely takes the full lintValues path.
-import type { Pair } from 'yaml';
 import { checkValues, lintValues, type LintOptions, type RuleRunner } from './engine';
 import { limits } from './document';
 import { isObj, type Finding } from './rule';
+import { rules as allRules } from './rules';
 import { namedServices, serviceEntryValidator } from './schema';
 import { assemble, movePiece, parsePiece, splitServices, type Piece } from './split';
 import type { LintDiagnostic } from './types';
@@ -32,9 +32,10 @@ interface Stored {
 
 interface Entry {
   readonly piece: Piece | string;
-  /** Head text the findings were made under. */
-  head?: string;
-  readonly findings: Map<string, Stored>;
+  /** The head generation the findings were made under. */
+  head: number;
+  /** Per rule (by its index in the rule list): the findings of this service, where they were made. */
+  findings: (Stored | undefined)[];
   /** The service passes the schema on its own (merged with the chart defaults). */
   schemaOk?: boolean;
 }
@@ -75,11 +76,18 @@ function movable(findings: readonly Finding[], frame: Frame): boolean {
   return findings.every((f) => moveFinding(f, frame, frame) !== undefined);
 }
 
+const none: readonly Finding[] = [];
+
 export class IncrementalLinter {
   private entries = new Map<string, Entry>();
+  /** The head text of the last lint and its generation (findings are kept per generation). */
+  private head = '';
+  private headGen = 0;
   private readonly minServices: number;
   /** How the last lint ran: 'incremental', or why it linted the whole file (for tests and benchmarks). */
   lastPath = '';
+  /** Service entries the last lint parsed (the others were reused). */
+  lastParsed = 0;
 
   constructor(
     private readonly opts: LintOptions = {},
@@ -117,9 +125,11 @@ export class IncrementalLinter {
     if (split.starts.length < this.minServices) return `fewer than ${this.minServices} services`;
 
     // Entries by text: unchanged ones keep their parse (moved to their new offset) and findings.
+    this.lastParsed = 0;
     const next = new Map<string, Entry>();
     const pieces: Piece[] = [];
-    const byPair = new Map<Pair, { entry: Entry; frame: Frame }>();
+    const used: Entry[] = [];
+    const frames: Frame[] = [];
     const names = new Map<string, Entry>();
     let problem: string | undefined;
     for (let i = 0; i < split.starts.length; i++) {
@@ -129,7 +139,10 @@ export class IncrementalLinter {
       if (next.has(t)) problem ??= 'two identical service entries';
       const tail = i + 1 < split.starts.length ? split.indent : 0;
       let entry = this.entries.get(t);
-      if (!entry || (typeof entry.piece !== 'string' && entry.piece.tail !== tail)) entry = { piece: parsePiece(t, tail), findings: new Map() };
+      if (!entry || (typeof entry.piece !== 'string' && entry.piece.tail !== tail)) {
+        entry = { piece: parsePiece(t, tail), head: -1, findings: [] };
+        this.lastParsed++;
+      }
       next.set(t, entry);
       const piece = entry.piece;
       if (typeof piece === 'string') {
@@ -140,7 +153,8 @@ export class IncrementalLinter {
       names.set(piece.name, entry);
       movePiece(piece, cs);
       pieces.push(piece);
-      byPair.set(piece.pair, { entry, frame: { cs, ce, bs: split.cut, be: split.blockEnd, n: text.length } });
+      used.push(entry);
+      frames.push({ cs, ce, bs: split.cut, be: split.blockEnd, n: text.length });
     }
     this.entries = next;
     if (problem) return problem;
@@ -148,37 +162,52 @@ export class IncrementalLinter {
     const head = text.slice(0, split.cut) + text.slice(split.blockEnd);
     const doc = assemble(text, split, pieces, head);
     if (typeof doc === 'string') return doc;
+    if (head !== this.head) {
+      this.head = head;
+      this.headGen++;
+    }
+    for (const e of used) {
+      if (e.head !== this.headGen) {
+        e.head = this.headGen;
+        e.findings = [];
+      }
+    }
 
+    const ruleIndex = new Map((this.opts.rules ?? allRules).map((rule, i) => [rule, i]));
     let failed = false;
     const runRule: RuleRunner = (rule, ctx) => {
       const perService = rule.perService;
-      if (!perService) {
+      const ri = ruleIndex.get(rule);
+      if (!perService || ri === undefined) {
         rule.check(ctx);
         return;
       }
-      for (const s of ctx.vd.services()) {
-        const at = byPair.get(s.pair);
-        if (!at) {
+      const services = ctx.vd.services();
+      if (services.length !== used.length) {
+        failed = true;
+        throw new Error('services out of step with the split');
+      }
+      for (let i = 0; i < services.length; i++) {
+        const s = services[i];
+        const entry = used[i];
+        const frame = frames[i];
+        if ((entry.piece as Piece).pair !== s.pair) {
           failed = true;
-          throw new Error('a service the split did not make');
+          throw new Error('services out of step with the split');
         }
-        const { entry, frame } = at;
-        if (entry.head !== head) {
-          entry.findings.clear();
-          entry.head = head;
-        }
-        const stored = entry.findings.get(rule.id);
-        if (stored?.findings.length === 0) continue;
-        const reused = stored && stored.findings.map((f) => moveFinding(f, stored.frame, frame));
-        if (reused?.every((f) => f !== undefined)) {
-          for (const f of reused) ctx.report(f!);
-          continue;
+        const stored = entry.findings[ri];
+        if (stored) {
+          if (stored.findings.length === 0) continue;
+          const reused = stored.findings.map((f) => moveFinding(f, stored.frame, frame));
+          if (reused.every((f) => f !== undefined)) {
+            for (const f of reused) ctx.report(f!);
+            continue;
+          }
         }
         // Reported straight through too, so that a rule that throws leaves what the full path leaves.
         const found: Finding[] = [];
         perService({ ...ctx, report: (f) => (found.push(f), ctx.report(f)) }, s);
-        if (movable(found, frame)) entry.findings.set(rule.id, { frame, findings: found });
-        else entry.findings.delete(rule.id);
+        entry.findings[ri] = movable(found, frame) ? { frame, findings: found.length ? found : none } : undefined;
       }
     };
     // The schema checks each service on its own: it needs to see only those that fail alone (and the ones it names).

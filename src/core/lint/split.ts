@@ -2,7 +2,7 @@
 // and one chunk per service, for the incremental linter. Line-based; whatever it cannot place safely is a reason
 // to lint the whole file instead.
 import { Document, LineCounter, YAMLMap, isAlias, isMap, isPair, isScalar, isSeq, type Pair } from 'yaml';
-import { InputRejected, ValuesDoc, flowDepth, keyText, limits, toPlain } from './document';
+import { InputRejected, ValuesDoc, flowDepth, keyText, limits, serviceEntry, toPlain, type ServiceEntry } from './document';
 
 export interface ServicesSplit {
   /** Offset of the `services:` line. */
@@ -69,6 +69,8 @@ export interface Piece {
   readonly map: YAMLMap;
   /** The service's value as Helm sees it. */
   readonly plain: unknown;
+  /** What ValuesDoc.services() gives for it (kept with its memo while the text is unchanged). */
+  readonly service: ServiceEntry;
   readonly ranges: readonly [number, number, number][];
   /** The offset currently added to every range. */
   base: number;
@@ -148,7 +150,7 @@ export function parsePiece(text: string, tail = 0): Piece | string {
     if (e instanceof InputRejected) return e.message;
     throw e;
   }
-  return { text, name, pair, map, plain, ranges: w.ranges, base: 0, tail };
+  return { text, name, pair, map, plain, service: serviceEntry(vd, name, pair), ranges: w.ranges, base: 0, tail };
 }
 
 export function movePiece(p: Piece, to: number): void {
@@ -176,6 +178,8 @@ export function assemble(text: string, split: ServicesSplit, pieces: readonly Pi
   const { cut, blockEnd } = split;
   const before = flowDepth(text.slice(0, cut));
   if (!before.clean) return 'brackets or quotes open before services:';
+  // Directives (%YAML, %TAG) change how the entries parse, and they are not in the entries' text.
+  if (/^%/m.test(head)) return 'a directive';
   let hvd: ValuesDoc;
   try {
     hvd = new ValuesDoc(head);
@@ -228,5 +232,5 @@ export function assemble(text: string, split: ServicesSplit, pieces: readonly Pi
   lineCounter.addNewLine(0);
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
   const full = doc as Document.Parsed;
-  return { vd: new ValuesDoc(text, { doc: full, lineCounter }), values };
+  return { vd: new ValuesDoc(text, { doc: full, lineCounter, services: pieces.map((p) => p.service) }), values };
 }

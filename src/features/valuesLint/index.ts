@@ -1,7 +1,8 @@
 // values.yaml linting in the editor: diagnostics (open, debounced edit, save), quick fixes and key hovers,
 // all from the VS Code-free engine in core/lint.
 import * as vscode from 'vscode';
-import { lintValues, type LintDiagnostic } from '../../core/lint';
+import type { LintDiagnostic } from '../../core/lint';
+import { IncrementalLinter } from '../../core/lint/incremental';
 import { looksLikeSandboxValues } from '../../core/lint/detect';
 import { hoverAt } from '../../core/lint/hover';
 import { toVsDiagnostic, toWorkspaceEdit } from './convert';
@@ -23,6 +24,8 @@ export interface ValuesLintOptions {
 export function registerValuesLint(context: vscode.ExtensionContext, options: ValuesLintOptions = {}): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('k8s-sandbox-values');
   const linted = new Map<string, Linted>();
+  // One incremental linter per open document: a re-lint after an edit parses only the services that changed.
+  const linters = new Map<string, IncrementalLinter>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   const includes = (): string[] => {
@@ -42,11 +45,17 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
     if (!isValuesDoc(doc)) {
       collection.delete(doc.uri);
       linted.delete(key);
+      linters.delete(key);
       return undefined;
     }
     const cached = linted.get(key);
     if (cached && cached.version === doc.version) return cached;
-    const results = lintValues(doc.getText());
+    let linter = linters.get(key);
+    if (!linter) {
+      linter = new IncrementalLinter();
+      linters.set(key, linter);
+    }
+    const results = linter.lint(doc.getText());
     const entry = { version: doc.version, results };
     linted.set(key, entry);
     collection.set(doc.uri, results.map((d) => toVsDiagnostic(d, DIAGNOSTIC_SOURCE)));
@@ -72,6 +81,7 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
     clearTimeout(timers.get(key));
     timers.delete(key);
     linted.delete(key);
+    linters.delete(key);
     collection.delete(doc.uri);
   };
 
@@ -135,7 +145,12 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('k8sSandbox.lint.include')) relintAll();
     }),
-    { dispose: () => timers.forEach((t) => clearTimeout(t)) },
+    {
+      dispose: () => {
+        timers.forEach((t) => clearTimeout(t));
+        linters.clear();
+      },
+    },
   );
   relintAll();
   context.subscriptions.push(disposable);

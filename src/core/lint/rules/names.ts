@@ -1,6 +1,6 @@
 // Names the chart reserves, and DNS names claimed by two services.
 import type { YAMLMap } from 'yaml';
-import { rangeOf, type ValuesDoc } from '../document';
+import { rangeOf, serviceMemo, type ValuesDoc } from '../document';
 import { defineRule, defineServiceRule, q } from '../rule';
 
 export const reservedName = defineServiceRule(
@@ -47,12 +47,15 @@ export const dnsDuplicate = defineRule(
     const vd = ctx.vd;
     const owner = new Map<string, string>();
     for (const s of vd.services()) {
-      if (!hasDns(vd, s.value)) continue;
-      const claims: { name: string; node: unknown }[] = [{ name: s.name, node: s.key }];
-      for (const item of vd.seq(vd.value(s.value, 'additionalDnsRecords'))?.items ?? []) {
-        const v = vd.scalar(item);
-        if (typeof v === 'string') claims.push({ name: v.toLowerCase(), node: item });
-      }
+      const claims = serviceMemo(s, 'dns-claims', () => {
+        if (!hasDns(vd, s.value)) return [];
+        const out: { name: string; node: unknown }[] = [{ name: s.name, node: s.key }];
+        for (const item of vd.seq(vd.value(s.value, 'additionalDnsRecords'))?.items ?? []) {
+          const v = vd.scalar(item);
+          if (typeof v === 'string') out.push({ name: v.toLowerCase(), node: item });
+        }
+        return out;
+      });
       for (const c of claims) {
         const o = owner.get(c.name);
         if (o !== undefined && o !== s.name) {
