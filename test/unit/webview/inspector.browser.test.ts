@@ -57,9 +57,15 @@ function timeoutsMessage(): HostMessage {
   return checked({ type: 'timeouts', view });
 }
 
-/** Rows in the DOM: with a handful of flows every one of them is in view. */
+/** Rows the user sees: inside the scroller's box (with a handful of flows every one is in view). */
 async function rowCount(page: Page): Promise<number> {
-  return page.locator('#rows .drop-row').count();
+  return page.evaluate(() => {
+    const vp = (document.getElementById('rows') as HTMLElement).getBoundingClientRect();
+    return [...document.querySelectorAll('#rows .drop-row')].filter((r) => {
+      const b = r.getBoundingClientRect();
+      return b.height > 0 && b.bottom > vp.top + 1 && b.top < vp.bottom - 1;
+    }).length;
+  });
 }
 
 async function setFilter(page: Page, text: string): Promise<void> {
