@@ -216,7 +216,10 @@ export class IncrementalLinter {
     const schemaValues = (merged: unknown): unknown => {
       if (!check || !isObj(merged) || !isObj(merged.services)) return merged;
       const services: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(merged.services)) {
+      const all = merged.services;
+      for (const k in all) {
+        if (!Object.prototype.hasOwnProperty.call(all, k)) continue;
+        const v = all[k];
         const entry = names.get(k);
         if (entry && !named.has(k)) {
           entry.schemaOk ??= check(Object.defineProperty({}, k, { value: v, enumerable: true }));

@@ -69,6 +69,8 @@ export interface Piece {
   readonly map: YAMLMap;
   /** The service's value as Helm sees it. */
   readonly plain: unknown;
+  /** Line breaks in the text. */
+  readonly newlines: number;
   /** What ValuesDoc.services() gives for it (kept with its memo while the text is unchanged). */
   readonly service: ServiceEntry;
   readonly ranges: readonly [number, number, number][];
@@ -150,7 +152,13 @@ export function parsePiece(text: string, tail = 0): Piece | string {
     if (e instanceof InputRejected) return e.message;
     throw e;
   }
-  return { text, name, pair, map, plain, service: serviceEntry(vd, name, pair), ranges: w.ranges, base: 0, tail };
+  return { text, name, pair, map, plain, service: serviceEntry(vd, name, pair), newlines: newlines(text, 0, text.length), ranges: w.ranges, base: 0, tail };
+}
+
+function newlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 export function movePiece(p: Piece, to: number): void {
@@ -228,9 +236,16 @@ export function assemble(text: string, split: ServicesSplit, pieces: readonly Pi
   for (const p of pieces) Object.defineProperty(plain, p.name, { value: p.plain, enumerable: true, writable: true, configurable: true });
   values.services = plain;
 
+  // Line starts as the parser records them (one per "\n"), in an array sized once (the file may have 20,000 lines).
+  let lines = 1 + newlines(text, 0, cut) + newlines(text, blockEnd, text.length);
+  for (const p of pieces) lines += p.newlines;
+  const starts = new Array<number>(lines);
+  starts[0] = 0;
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts[n++] = i + 1;
+  if (n !== lines) return 'internal: line count';
   const lineCounter = new LineCounter();
-  lineCounter.addNewLine(0);
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  lineCounter.lineStarts = starts;
   const full = doc as Document.Parsed;
   return { vd: new ValuesDoc(text, { doc: full, lineCounter, services: pieces.map((p) => p.service) }), values };
 }
