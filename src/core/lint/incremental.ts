@@ -2,7 +2,7 @@
 // exactly what lintValues returns for that text, but parses again only the service entries whose text changed
 // and reuses their per-service rule findings. Anything it cannot split safely takes the full lintValues path.
 import { checkValues, lintValues, type LintOptions, type RuleRunner } from './engine';
-import { limits } from './document';
+import { limits, rangeOf, type ValuesDoc } from './document';
 import { isObj, type Finding } from './rule';
 import { rules as allRules } from './rules';
 import { namedServices, serviceEntryValidator } from './schema';
@@ -28,14 +28,15 @@ interface Frame {
 interface Stored {
   readonly frame: Frame;
   readonly findings: readonly Finding[];
+  /** The head generation they were made under, and the values of the head keys the rule reads (if it says). */
+  readonly gen: number;
+  readonly headKey?: string;
 }
 
 interface Entry {
   readonly piece: Piece | string;
-  /** The head generation the findings were made under. */
-  head: number;
   /** Per rule (by its index in the rule list): the findings of this service, where they were made. */
-  findings: (Stored | undefined)[];
+  readonly findings: (Stored | undefined)[];
   /** The service passes the schema on its own (merged with the chart defaults). */
   schemaOk?: boolean;
 }
@@ -76,6 +77,21 @@ function movable(findings: readonly Finding[], frame: Frame): boolean {
   return findings.every((f) => moveFinding(f, frame, frame) !== undefined);
 }
 
+/** A frame in which only offsets inside the entry can move (the head changed: nothing else is known to hold). */
+function entryOnly(f: Frame): Frame {
+  return { cs: f.cs, ce: f.ce - 1, bs: -1, be: Infinity, n: f.n };
+}
+
+/** The source of some top-level entries (key through value; "-" when absent): a cache key for what they say. */
+function headSource(vd: ValuesDoc, keys: readonly string[]): string {
+  return JSON.stringify(
+    keys.map((k) => {
+      const r = rangeOf(vd.pair(vd.root, k));
+      return r ? vd.text.slice(r[0], r[1]) : '-';
+    }),
+  );
+}
+
 const none: readonly Finding[] = [];
 
 export class IncrementalLinter {
@@ -88,6 +104,8 @@ export class IncrementalLinter {
   lastPath = '';
   /** Service entries the last lint parsed (the others were reused). */
   lastParsed = 0;
+  /** Per-service rule runs in the last lint (the other services' findings were reused). */
+  lastRuleRuns = 0;
 
   constructor(
     private readonly opts: LintOptions = {},
@@ -126,6 +144,7 @@ export class IncrementalLinter {
 
     // Entries by text: unchanged ones keep their parse (moved to their new offset) and findings.
     this.lastParsed = 0;
+    this.lastRuleRuns = 0;
     const next = new Map<string, Entry>();
     const pieces: Piece[] = [];
     const used: Entry[] = [];
@@ -140,7 +159,7 @@ export class IncrementalLinter {
       const tail = i + 1 < split.starts.length ? split.indent : 0;
       let entry = this.entries.get(t);
       if (!entry || (typeof entry.piece !== 'string' && entry.piece.tail !== tail)) {
-        entry = { piece: parsePiece(t, tail), head: -1, findings: [] };
+        entry = { piece: parsePiece(t, tail), findings: [] };
         this.lastParsed++;
       }
       next.set(t, entry);
@@ -166,12 +185,7 @@ export class IncrementalLinter {
       this.head = head;
       this.headGen++;
     }
-    for (const e of used) {
-      if (e.head !== this.headGen) {
-        e.head = this.headGen;
-        e.findings = [];
-      }
-    }
+    const gen = this.headGen;
 
     const ruleIndex = new Map((this.opts.rules ?? allRules).map((rule, i) => [rule, i]));
     let failed = false;
@@ -182,6 +196,7 @@ export class IncrementalLinter {
         rule.check(ctx);
         return;
       }
+      const headKey = rule.headKeys && headSource(doc.vd, rule.headKeys);
       const services = ctx.vd.services();
       if (services.length !== used.length) {
         failed = true;
@@ -196,9 +211,12 @@ export class IncrementalLinter {
           throw new Error('services out of step with the split');
         }
         const stored = entry.findings[ri];
-        if (stored) {
+        // Same head: findings move with the entry (and offsets before or after the block stay put). Another
+        // head with the same values of the keys the rule reads: only findings inside the entry can move.
+        const from = !stored ? undefined : stored.gen === gen ? stored.frame : headKey !== undefined && stored.headKey === headKey ? entryOnly(stored.frame) : undefined;
+        if (stored && from) {
           if (stored.findings.length === 0) continue;
-          const reused = stored.findings.map((f) => moveFinding(f, stored.frame, frame));
+          const reused = stored.findings.map((f) => moveFinding(f, from, frame));
           if (reused.every((f) => f !== undefined)) {
             for (const f of reused) ctx.report(f!);
             continue;
@@ -206,8 +224,9 @@ export class IncrementalLinter {
         }
         // Reported straight through too, so that a rule that throws leaves what the full path leaves.
         const found: Finding[] = [];
+        this.lastRuleRuns++;
         perService({ ...ctx, report: (f) => (found.push(f), ctx.report(f)) }, s);
-        entry.findings[ri] = movable(found, frame) ? { frame, findings: found.length ? found : none } : undefined;
+        entry.findings[ri] = movable(found, frame) ? { frame, findings: found.length ? found : none, gen, headKey } : undefined;
       }
     };
     // The schema checks each service on its own: it needs to see only those that fail alone (and the ones it names).

@@ -30,6 +30,11 @@ export interface Rule extends RuleMeta {
    * while its text and the rest of the file are unchanged.
    */
   readonly perService?: (ctx: RuleContext, service: ServiceEntry) => void;
+  /**
+   * The top-level keys (outside `services:`) perService reads, when it says so; then a service's findings that
+   * point only inside that service are kept while those keys' values are unchanged, even if the rest changes.
+   */
+  readonly headKeys?: readonly string[];
 }
 
 export function defineRule(meta: RuleMeta, check: (ctx: RuleContext) => void): Rule {
@@ -37,10 +42,11 @@ export function defineRule(meta: RuleMeta, check: (ctx: RuleContext) => void): R
 }
 
 /** A rule that looks at one service at a time (see Rule.perService). */
-export function defineServiceRule(meta: RuleMeta, perService: (ctx: RuleContext, service: ServiceEntry) => void): Rule {
+export function defineServiceRule(meta: RuleMeta, perService: (ctx: RuleContext, service: ServiceEntry) => void, headKeys?: readonly string[]): Rule {
   return {
     ...meta,
     perService,
+    headKeys,
     check: (ctx) => {
       for (const s of ctx.vd.services()) perService(ctx, s);
     },

@@ -56,6 +56,8 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
       linters.set(key, linter);
     }
     const results = linter.lint(doc.getText());
+    // Results are right either way (it linted the whole file); a failure of the fast path is still a bug to report.
+    if (linter.lastPath.startsWith('internal')) options.warn?.(`values lint: incremental path failed, linted the whole file: ${linter.lastPath}`);
     const entry = { version: doc.version, results };
     linted.set(key, entry);
     collection.set(doc.uri, results.map((d) => toVsDiagnostic(d, DIAGNOSTIC_SOURCE)));

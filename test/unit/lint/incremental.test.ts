@@ -54,6 +54,18 @@ describe('lint: incremental linter', () => {
     assert.notDeepEqual(grace(critical), low);
   });
 
+  it('keeps per-service findings across head edits that do not touch what the rule reads', () => {
+    const text = `allowDomains: ["pypi.org"]\n${richValues(20, 0)}`;
+    const linter = lintBoth(text, new IncrementalLinter());
+    assert.equal(linter.lastPath, 'incremental');
+    assert.ok(linter.lastRuleRuns >= 20 * 13, String(linter.lastRuleRuns));
+    lintBoth(text.replace('"pypi.org"', '"pypi.org", "files.pythonhosted.org"'), linter);
+    assert.equal(linter.lastPath, 'incremental');
+    assert.equal(linter.lastParsed, 0);
+    // Only findings that point outside their service (fixes into the head or the file end) are made again.
+    assert.ok(linter.lastRuleRuns < 20, String(linter.lastRuleRuns));
+  });
+
   it('keeps Windows line ends on the incremental path', () => {
     const linter = lintBoth(richValues(5, 2).replace(/\n/g, '\r\n'));
     assert.equal(linter.lastPath, 'incremental');

@@ -32,6 +32,7 @@ export const dnsRecord = defineServiceRule(
       });
     });
   },
+  [],
 );
 
 function networkPairs(vd: ValuesDoc): Pair[] {
@@ -102,4 +103,5 @@ export const networkUndeclared = defineServiceRule(
       });
     });
   },
+  ['networks'],
 );

@@ -36,4 +36,5 @@ export const imageUnpinned = defineServiceRule(
       check(vd.value(vd.map(item), 'image'), `an init container of service ${q(s.name)}:`);
     }
   },
+  [],
 );

@@ -23,6 +23,7 @@ export const reservedName = defineServiceRule(
       }
     });
   },
+  [],
 );
 
 function hasDns(vd: ValuesDoc, svc: YAMLMap | undefined): boolean {
@@ -91,4 +92,5 @@ export const nameLength = defineServiceRule(
           : `service name ${q(s.name)} has ${s.name.length} characters, leaving no room for a release name within the ${maxObjectName}-character limit of "<release>-<service>"`,
     });
   },
+  ['global'],
 );

@@ -73,4 +73,5 @@ export const port53 = defineServiceRule(
       });
     }
   },
+  [],
 );

@@ -117,4 +117,5 @@ export const qos = defineServiceRule(
       checkContainer(ctx, m, label, ['services', s.name, 'initContainers', i], true);
     });
   },
+  [],
 );

@@ -113,6 +113,7 @@ export const kataUnsupported = defineServiceRule(
     const rt = runtimeOf(ctx.vd, s.value);
     if (rt.toLowerCase().startsWith('kata')) report(ctx, s.name, rt, kataHits(ctx.vd, s.value));
   },
+  [],
 );
 
 export const gvisorUnsupported = defineServiceRule(
@@ -127,4 +128,5 @@ export const gvisorUnsupported = defineServiceRule(
     const rt = runtimeOf(ctx.vd, s.value);
     if (rt === 'gvisor' || rt.startsWith('gvisor')) report(ctx, s.name, rt, gvisorHits(ctx.vd, s.value));
   },
+  [],
 );

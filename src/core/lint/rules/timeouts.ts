@@ -35,6 +35,7 @@ export const gracePeriod = defineServiceRule(
       });
     }
   },
+  ['timeouts'],
 );
 
 export const appTimeoutDeadline = defineRule(

@@ -43,6 +43,7 @@ export const volumeString = defineServiceRule(
       });
     });
   },
+  [],
 );
 
 export const volumeUndeclared = defineServiceRule(
@@ -88,6 +89,7 @@ export const volumeUndeclared = defineServiceRule(
       });
     });
   },
+  ['volumes'],
 );
 
 /** Pod volumes the chart adds itself. */
@@ -122,4 +124,5 @@ export const volumeDuplicate = defineServiceRule(
       if (typeof str === 'string') fromStrings.add(name);
     });
   },
+  [],
 );
