@@ -1,5 +1,6 @@
 // Public surface of the values linter (VS Code-free).
 export { lintValues, allRuleMeta, type LintOptions } from './engine';
 export { applyEdits } from './edits';
+export { IncrementalLinter, type IncrementalOptions } from './incremental';
 export { toZeroBased, type LintDiagnostic, type Fix, type TextEdit, type Severity, type RuleMeta, type ZeroBasedRange } from './types';
 export { rules } from './rules';

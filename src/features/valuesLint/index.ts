@@ -1,8 +1,7 @@
 // values.yaml linting in the editor: diagnostics (open, debounced edit, save), quick fixes and key hovers,
 // all from the VS Code-free engine in core/lint.
 import * as vscode from 'vscode';
-import type { LintDiagnostic } from '../../core/lint';
-import { IncrementalLinter } from '../../core/lint/incremental';
+import { IncrementalLinter, type LintDiagnostic } from '../../core/lint';
 import { looksLikeSandboxValues } from '../../core/lint/detect';
 import { hoverAt } from '../../core/lint/hover';
 import { toVsDiagnostic, toWorkspaceEdit } from './convert';
