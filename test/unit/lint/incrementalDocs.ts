@@ -71,7 +71,8 @@ export type Edit =
   | { kind: 'dropLine'; at: number }
   | { kind: 'dupLines'; at: number; count: number }
   | { kind: 'rename'; at: number; name: string }
-  | { kind: 'value'; at: number; text: string };
+  | { kind: 'value'; at: number; text: string }
+  | { kind: 'move'; at: number; to: number };
 
 export const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...chars), fc.string({ maxLength: 4 })) }),
@@ -82,6 +83,7 @@ export const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('dupLines' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 8 }) }),
   fc.record({ kind: fc.constant('rename' as const), at: fc.nat(), name: fc.constantFrom(...names, 'x', 'coredns', 'Web', '') }),
   fc.record({ kind: fc.constant('value' as const), at: fc.nat(), text: fc.constantFrom('1', 'true', '53', '"nginx"', 'nginx:latest', '[]', '{}', '', 'gvisor', 'kata', '500m', '~') }),
+  fc.record({ kind: fc.constant('move' as const), at: fc.nat(), to: fc.nat() }),
 );
 
 function lineBounds(t: string, at: number): [number, number] {
@@ -122,6 +124,18 @@ export function applyEdit(t: string, e: Edit): string {
       const k = keys[e.at % keys.length];
       const s = k.index + 2;
       return t.slice(0, s) + e.name + t.slice(s + k[1].length);
+    }
+    case 'move': {
+      // Cut one service block (its key line at two spaces through the line before the next) and paste it before another.
+      const keys = [...t.matchAll(/^ {2}[^\s#-][^\n]*:[^\n]*$/gm)].map((m) => m.index);
+      if (keys.length < 2) return t;
+      const i = e.at % keys.length;
+      const end = keys[i + 1] ?? (/\n(?=\S)/.exec(t.slice(keys[i]))?.index ?? t.length - keys[i] - 1) + keys[i] + 1;
+      const block = t.slice(keys[i], end);
+      const rest = t.slice(0, keys[i]) + t.slice(end);
+      const targets = [...rest.matchAll(/^ {2}[^\s#-][^\n]*:[^\n]*$/gm)].map((m) => m.index);
+      const at = targets[e.to % targets.length];
+      return rest.slice(0, at) + block + (block.endsWith('\n') ? '' : '\n') + rest.slice(at);
     }
     case 'value': {
       // Replace the value of some `key: value` line.
