@@ -38,11 +38,12 @@ export function splitServices(text: string): ServicesSplit | string {
     const end = next < 0 ? n : next + 1;
     let i = pos;
     while (i < end && text.charCodeAt(i) === 32) i++;
+    // A tab where indentation is read is an error or not depending on the lines around it, even on a blank line.
+    if (text[i] === '\t') return 'a tab in the indentation';
     let j = i;
-    while (j < end && (text[j] === ' ' || text[j] === '\t' || text[j] === '\r')) j++;
+    while (j < end && (text[j] === ' ' || text[j] === '\r')) j++;
     const blank = j >= end || text[j] === '\n';
     if (!blank) {
-      if (text[i] === '\t') return 'a tab in the indentation';
       if (text[i] !== '#') {
         const col = i - pos;
         if (col === 0) {

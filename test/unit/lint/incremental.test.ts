@@ -82,6 +82,7 @@ describe('lint: incremental linter', () => {
     ['a repeated key in the head', 'global: {}\nservices:\n  web:\n    image: "a:1"\nglobal: {}\n', /repeated key/],
     ['a %YAML directive', '%YAML 1.1\n---\nservices:\n  web:\n    on: yes\n', /directive/],
     ['tab indentation', 'services:\n  web:\n\timage: "a:1"\n', /tab/],
+    ['a blank line of a tab', 'services:\n  extra:\n\t\n  default:\n    image: "a:1"\n', /tab/],
     ['a lone carriage return', 'services:\n  web:\r    image: "a:1"\n', /carriage return/],
     ['a tag on services', 'services: !!map\n  web:\n    image: "a:1"\n', /no block "services:"/],
     ['an empty key', 'services:\n  web:\n    : x\n', /empty key/],
