@@ -8,7 +8,7 @@ import { fieldMatcher, labelMatcher, type Matcher } from '../selectors';
 import { ApiError, notFound, type KubeObject, type Store } from '../store';
 import { decodeBody } from './body';
 import { applyMerge, jsonPatch, mergePatch, patchTypeOf, strategicMerge } from './patch';
-import { badRequest, methodNotAllowed, sendJson, successStatus } from './status';
+import { badRequest, methodNotAllowed, sendJson, sendJsonParts, successStatus } from './status';
 import { toTable, wantsTable } from './table';
 import type { Watches } from './watch';
 
@@ -30,8 +30,8 @@ export interface HandlerContext {
 
 // Serialized objects by identity, as UTF-8 bytes: stored objects are immutable (the store replaces them on
 // every write), so a list reuses each object's bytes instead of re-encoding thousands of pods per request, and
-// the body is assembled from them without a large intermediate string (no re-encoding, little heap garbage).
-// Bytes are copied into the response, so what a client receives never changes afterwards.
+// the body is streamed from them without a large intermediate string (no re-encoding, little heap garbage).
+// Cached bytes are never written to, so what a client receives never changes afterwards.
 const jsonCache = new WeakMap<object, Buffer>();
 const toJson = (o: KubeObject): Buffer => {
   let b = jsonCache.get(o);
@@ -104,7 +104,7 @@ export class Handlers {
       parts.push(toJson(items[i]));
     }
     parts.push(LIST_END);
-    sendJson(res, 200, Buffer.concat(parts));
+    sendJsonParts(res, 200, parts);
   }
 
   private watch(req: IncomingMessage, res: ServerResponse, t: Target, q: URLSearchParams): void {

@@ -53,6 +53,38 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, conte
   res.end(text);
 }
 
+/** Writes of about this size: the client decodes one while the next is encrypted (TLS encrypts a write whole). */
+const STREAM_CHUNK = 256 * 1024;
+
+/**
+ * Sends a JSON body given as byte pieces (a list from cached objects), with its Content-Length, in chunks that
+ * respect backpressure. The pieces are only read, never kept or changed.
+ */
+export function sendJsonParts(res: ServerResponse, code: number, parts: readonly Buffer[], contentType = 'application/json'): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  let length = 0;
+  for (const p of parts) length += p.length;
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': length, 'Cache-Control': 'no-cache, private' });
+  let i = 0;
+  const pump = (): void => {
+    while (i < parts.length) {
+      const start = i;
+      let size = 0;
+      while (i < parts.length && (i === start || size + parts[i].length <= STREAM_CHUNK)) size += parts[i++].length;
+      const chunk = i - start === 1 ? parts[start] : Buffer.concat(parts.slice(start, i), size);
+      if (!res.write(chunk)) {
+        if (!res.destroyed) res.once('drain', pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  pump();
+}
+
 export function sendError(res: ServerResponse, e: unknown): void {
   const err = toApiError(e);
   sendJson(res, err.code, statusOf(err));

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { gzipSync } from 'node:zlib';
 import { compactReleaseSecret, decodeReleasePayload, decodeReleaseSecret, isSandboxRelease, ReleaseDecoder, type HelmRelease, type SecretLike } from '../../../src/core/sandbox/helmRelease';
+import { compactPod } from '../../../src/core/sandbox/compact';
 import { buildReleases, type SandboxSnapshot } from '../../../src/core/sandbox/model';
 import type { PodLike, StatefulSetLike, EventLike } from '../../../src/core/sandbox/objects';
 import { pod, releaseSecret, statefulSet } from './fixtures';
@@ -181,5 +182,37 @@ describe('sandbox model', () => {
     );
     assert.deepEqual(rs.map((r) => `${r.namespace}/${r.name}`), ['a/y', 'b/a', 'b/x']);
     assert.equal(rs[2].pods[0].startupMs, 3500);
+  });
+});
+
+describe('compact pods in the watch cache', () => {
+  it('keep everything the view reads: the view-models equal those of the full pods', () => {
+    const full = (o: Parameters<typeof pod>[0], extra: (p: Record<string, any>) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const p = pod(o) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      extra(p);
+      return p;
+    };
+    const pods = [
+      full({ name: 'a-0', release: 'a', restarts: 2, lastReason: 'OOMKilled', annotations: { 'k8s-sandbox.dev/risk-level': 'high' } }, (p) => {
+        p.spec.containers[0].env = [{ name: 'X', value: 'y' }];
+        p.spec.containers[0].resources = { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m', memory: '1Gi' } };
+        p.spec.volumes = [{ name: 'v', emptyDir: {} }];
+        p.spec.activeDeadlineSeconds = 600;
+        delete p.status.qosClass; // computed from the resources
+      }),
+      full({ name: 'a-1', release: 'a', waiting: 'CrashLoopBackOff', ready: false, deleting: true }, (p) => {
+        p.spec.initContainers = [{ name: 'init', image: 'busybox', restartPolicy: 'Always', command: ['sh'], resources: { requests: { cpu: '100m' } } }];
+        p.status.initContainerStatuses = [{ name: 'init', ready: true, restartCount: 1, state: { running: {} } }];
+        p.spec.resources = { limits: { cpu: '2', memory: '2Gi' } };
+        delete p.status.qosClass;
+      }),
+    ];
+    const secrets = [releaseSecret({ name: 'a' })];
+    const compact = pods.map((p) => compactPod(p as never) as unknown as Record<string, unknown>);
+    assert.deepEqual(buildReleases(snapshot({ secrets, pods: compact })), buildReleases(snapshot({ secrets, pods })));
+    const c0 = compact[0] as { spec: { volumes?: unknown; containers: Array<{ env?: unknown; resources?: unknown }> } };
+    assert.equal(c0.spec.volumes, undefined);
+    assert.equal(c0.spec.containers[0].env, undefined);
+    assert.ok(c0.spec.containers[0].resources, 'resources stay (QoS)');
   });
 });
