@@ -43,7 +43,9 @@ interface Entry {
 
 /**
  * An offset in `from` moved to `to`: inside the entry it moves with the entry, before the block it stays, after
- * the block it keeps its distance to the end. Undefined when it points elsewhere or its readings disagree.
+ * the block it keeps its distance to the end. Undefined when it points elsewhere or its readings disagree. The
+ * block's own edges count as elsewhere: what a rule makes there can depend on a neighbouring entry's text (e.g.
+ * whether the file ends with a newline when the services come last).
  */
 function moveOffset(x: number, from: Frame, to: Frame): number | undefined {
   let out: number | undefined;
@@ -53,8 +55,8 @@ function moveOffset(x: number, from: Frame, to: Frame): number | undefined {
     return true;
   };
   if (x >= from.cs && x <= from.ce && !take(x - from.cs + to.cs)) return undefined;
-  if (x <= from.bs && !take(x)) return undefined;
-  if (x >= from.be && !take(x - from.n + to.n)) return undefined;
+  if (x < from.bs && !take(x)) return undefined;
+  if (x > from.be && !take(x - from.n + to.n)) return undefined;
   return out;
 }
 

@@ -59,7 +59,8 @@ const lines = [
   '  extra:', '    image: "e:1"', '    image: nope', '  default:', '  web-1:', 'services:', 'volumes:', '  data: {}', 'networks:', '  Bad_Net: {}',
   'timeouts:', '  riskLevel: critical', '  appTimeoutSeconds: 99999', '    x: &anchor 1', '    y: *anchor', '    <<: {a: 1}', '---', '...',
   '%YAML 1.1', '# comment', '', '   ', '\t', ' odd: 1', '    - item', '  - item', '    ports: [{port: 53}]', '    k: [1,', '    q: "open',
-  '    b: |', '      block', 'x: 1', '  "sp ace":', '    image: !custom x', '  ? complex', '\r',
+  '    b: |', '      block', 'x: 1', '  "sp ace":', '    image: !custom x', '  ? complex', '\r', '    k: |+', '    f: >-', '      ',
+  '      folded', '    - [a,', '      b]', '  # between', '    # deeper', 'other:', '  nested: 1',
 ];
 const chars = [' ', '\n', ':', '-', '#', '"', "'", '[', ']', '{', '}', '&', '*', '!', '|', '>', 'a', 'x', '1', '_', '\t', '\r', '.'];
 
