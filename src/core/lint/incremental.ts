@@ -1,36 +1,24 @@
 // Incremental lint for the editor: one object per open document, fed each new version of its text. It returns
 // exactly what lintValues returns for that text, but parses again only the service entries whose text changed
 // and reuses their per-service rule findings. Anything it cannot split safely takes the full lintValues path.
+// A file seen for the first time is linted whole (cheaper than parsing each service alone); warm() then fills the
+// per-service caches in small steps the caller schedules when idle.
+import type { ValidateFunction } from 'ajv';
+import { chartDefaults, coalesce } from './defaults';
+import { limits } from './document';
 import { checkValues, lintValues, type LintOptions, type RuleRunner } from './engine';
-import { limits, rangeOf, type ValuesDoc } from './document';
-import { isObj, type Finding } from './rule';
+import { entryOnly, headSource, movable, moveFinding, type Frame, type Stored } from './frames';
+import { isObj, type Finding, type Rule } from './rule';
 import { rules as allRules } from './rules';
 import { namedServices, serviceEntryValidator } from './schema';
-import { assemble, movePiece, parsePiece, splitServices, type Piece } from './split';
+import { assemble, movePiece, parsePiece, splitServices, type Assembled, type Piece, type ServicesSplit } from './split';
 import type { LintDiagnostic } from './types';
 
 export interface IncrementalOptions {
   /** Below this many services the whole file is linted (it is fast then). Default 16. */
   readonly minServices?: number;
-}
-
-/** Offsets of the parts of one text, to move cached findings to another text with the same head and entry. */
-interface Frame {
-  /** The entry's start and end. */
-  readonly cs: number;
-  readonly ce: number;
-  /** Where the services block starts and ends. */
-  readonly bs: number;
-  readonly be: number;
-  readonly n: number;
-}
-
-interface Stored {
-  readonly frame: Frame;
-  readonly findings: readonly Finding[];
-  /** The head generation they were made under, and the values of the head keys the rule reads (if it says). */
-  readonly gen: number;
-  readonly headKey?: string;
+  /** The clock warm() measures its budget with, in ms (tests pass a counter). Default performance.now. */
+  readonly now?: () => number;
 }
 
 interface Entry {
@@ -39,89 +27,77 @@ interface Entry {
   readonly findings: (Stored | undefined)[];
   /** The service passes the schema on its own (merged with the chart defaults). */
   schemaOk?: boolean;
+  /** Its per-service checks have run once (for the cost estimate; reuse is still decided per rule). */
+  primed?: boolean;
 }
 
-/**
- * An offset in `from` moved to `to`: inside the entry it moves with the entry, before the block it stays, after
- * the block it keeps its distance to the end. Undefined when it points elsewhere or its readings disagree. The
- * block's own edges count as elsewhere: what a rule makes there can depend on a neighbouring entry's text (e.g.
- * whether the file ends with a newline when the services come last).
- */
-function moveOffset(x: number, from: Frame, to: Frame): number | undefined {
-  let out: number | undefined;
-  const take = (v: number): boolean => {
-    if (out !== undefined && out !== v) return false;
-    out = v;
-    return true;
-  };
-  if (x >= from.cs && x <= from.ce && !take(x - from.cs + to.cs)) return undefined;
-  if (x < from.bs && !take(x)) return undefined;
-  if (x > from.be && !take(x - from.n + to.n)) return undefined;
-  return out;
+/** The per-service checks of one assembled text, run one service per warm-up step. */
+interface Priming {
+  readonly doc: Assembled;
+  readonly used: readonly Entry[];
+  readonly frames: readonly Frame[];
+  readonly gen: number;
+  readonly rules: readonly { readonly index: number; readonly perService: NonNullable<Rule['perService']>; readonly headKey?: string }[];
+  readonly schema?: { readonly check: ValidateFunction; readonly named: Set<string>; readonly services: Record<string, unknown> };
+  next: number;
 }
 
-function moveFinding(f: Finding, from: Frame, to: Frame): Finding | undefined {
-  const a = moveOffset(f.range[0], from, to);
-  const b = moveOffset(f.range[1], from, to);
-  if (a === undefined || b === undefined) return undefined;
-  if (!f.fix) return { ...f, range: [a, b] };
-  const edits = [];
-  for (const e of f.fix.edits) {
-    const s = moveOffset(e.start, from, to);
-    const t = moveOffset(e.end, from, to);
-    if (s === undefined || t === undefined) return undefined;
-    edits.push({ ...e, start: s, end: t });
-  }
-  return { ...f, range: [a, b], fix: { ...f.fix, edits } };
-}
-
-function movable(findings: readonly Finding[], frame: Frame): boolean {
-  return findings.every((f) => moveFinding(f, frame, frame) !== undefined);
-}
-
-/** A frame in which only offsets inside the entry can move (the head changed: nothing else is known to hold). */
-function entryOnly(f: Frame): Frame {
-  return { cs: f.cs, ce: f.ce - 1, bs: -1, be: Infinity, n: f.n };
-}
-
-/** The source of some top-level entries (key through value; "-" when absent): a cache key for what they say. */
-function headSource(vd: ValuesDoc, keys: readonly string[]): string {
-  return JSON.stringify(
-    keys.map((k) => {
-      const r = rangeOf(vd.pair(vd.root, k));
-      return r ? vd.text.slice(r[0], r[1]) : '-';
-    }),
-  );
+/** Warm-up left for the last linted text: parse its entries (in file order), then prime each service. */
+interface Plan {
+  readonly text: string;
+  readonly split: ServicesSplit;
+  readonly texts: readonly string[];
+  readonly tails: readonly number[];
+  next: number;
+  /** The per-service schema check is compiled (once per process: its own step, the longest one). */
+  compiled?: boolean;
+  prime?: Priming;
 }
 
 const none: readonly Finding[] = [];
+
+/**
+ * Above this much missing work (an entry to parse counts 2, a service whose checks never ran counts 1) the lint
+ * is whole: parsing each service alone costs about twice its share of one full parse.
+ */
+const coldLimit = (services: number): number => Math.max(8, services / 4);
 
 export class IncrementalLinter {
   private entries = new Map<string, Entry>();
   /** The head text of the last lint and its generation (findings are kept per generation). */
   private head = '';
   private headGen = 0;
+  private plan: Plan | undefined;
   private readonly minServices: number;
+  private readonly now: () => number;
   /** How the last lint ran: 'incremental', or why it linted the whole file (for tests and benchmarks). */
   lastPath = '';
   /** Service entries the last lint parsed (the others were reused). */
   lastParsed = 0;
   /** Per-service rule runs in the last lint (the other services' findings were reused). */
   lastRuleRuns = 0;
+  /** Steps the last warm() call did (see warm()). */
+  lastWarmSteps = 0;
+  /** Why warm-up stopped early on an internal error (results stay right: the lint then does the work). */
+  warmFailure: string | undefined;
 
   constructor(
     private readonly opts: LintOptions = {},
     tuning: IncrementalOptions = {},
   ) {
     this.minServices = tuning.minServices ?? 16;
+    this.now = tuning.now ?? (() => performance.now());
   }
 
   lint(text: string): LintDiagnostic[] {
     text = String(text);
+    // Warm-up work belongs to one text; a lint moves the cached pieces to the new one.
+    this.plan = undefined;
     let result: LintDiagnostic[] | string;
     try {
       result = this.tryIncremental(text);
     } catch (e) {
+      this.plan = undefined;
       result = `internal: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
     }
     if (typeof result !== 'string') {
@@ -132,9 +108,138 @@ export class IncrementalLinter {
     return lintValues(text, this.opts);
   }
 
+  /** True while warm() has work left for the last linted text. */
+  get warming(): boolean {
+    return this.plan !== undefined;
+  }
+
+  /**
+   * Does warm-up work for the last linted text: at least one step, then more until `budgetMs` has passed. Each
+   * step is small (one service parsed or checked; once, the document put together; once per process, the schema
+   * check compiled). Returns whether work remains.
+   * Never throws; a lint at any point gives the same results whether warm-up ran, partly ran or not at all.
+   */
+  warm(budgetMs = 0): boolean {
+    this.lastWarmSteps = 0;
+    const start = this.now();
+    try {
+      while (this.plan) {
+        this.warmStep(this.plan);
+        this.lastWarmSteps++;
+        this.settle();
+        if (this.now() - start >= budgetMs) break;
+      }
+    } catch (e) {
+      this.plan = undefined;
+      this.warmFailure = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    }
+    return this.plan !== undefined;
+  }
+
   /** Drops every cached entry (memory only; results are the same either way). */
   reset(): void {
     this.entries.clear();
+    this.plan = undefined;
+  }
+
+  private usable(t: string, tail: number): Entry | undefined {
+    const e = this.entries.get(t);
+    return e && (typeof e.piece === 'string' || e.piece.tail === tail) ? e : undefined;
+  }
+
+  /** Skips work that is already done; drops the plan when nothing is left. */
+  private settle(): void {
+    const plan = this.plan;
+    if (!plan) return;
+    if (!plan.prime) {
+      while (plan.next < plan.texts.length && this.usable(plan.texts[plan.next], plan.tails[plan.next])) plan.next++;
+      return;
+    }
+    const p = plan.prime;
+    while (p.next < p.used.length && p.used[p.next].primed) p.next++;
+    if (p.next >= p.used.length) this.plan = undefined;
+  }
+
+  private warmStep(plan: Plan): void {
+    if (!plan.prime && plan.next < plan.texts.length) {
+      const i = plan.next++;
+      this.entries.set(plan.texts[i], { piece: parsePiece(plan.texts[i], plan.tails[i]), findings: [] });
+      return;
+    }
+    if (!plan.prime && !plan.compiled) {
+      if (this.opts.schema !== false) serviceEntryValidator();
+      plan.compiled = true;
+      return;
+    }
+    if (!plan.prime) {
+      const prime = this.startPriming(plan);
+      if (prime) plan.prime = prime;
+      else this.plan = undefined;
+      return;
+    }
+    this.primeService(plan.prime, plan.prime.next++);
+  }
+
+  /** Puts the text together from its parsed entries, as a lint does; undefined when the lint would not be incremental. */
+  private startPriming(plan: Plan): Priming | undefined {
+    const { text, split, texts } = plan;
+    const used: Entry[] = [];
+    const pieces: Piece[] = [];
+    const frames: Frame[] = [];
+    const names = new Set<string>();
+    const seen = new Set<Entry>();
+    for (let i = 0; i < texts.length; i++) {
+      const entry = this.usable(texts[i], plan.tails[i]);
+      if (!entry || typeof entry.piece === 'string' || names.has(entry.piece.name) || seen.has(entry)) return undefined;
+      names.add(entry.piece.name);
+      seen.add(entry);
+      const cs = split.starts[i];
+      movePiece(entry.piece, cs);
+      used.push(entry);
+      pieces.push(entry.piece);
+      frames.push({ cs, ce: split.starts[i + 1] ?? split.blockEnd, bs: split.cut, be: split.blockEnd, n: text.length });
+    }
+    const head = text.slice(0, split.cut) + text.slice(split.blockEnd);
+    const doc = assemble(text, split, pieces, head);
+    if (typeof doc === 'string') return undefined;
+    const services = doc.vd.services();
+    if (services.length !== pieces.length || services.some((s, i) => s.pair !== pieces[i].pair)) return undefined;
+    if (head !== this.head) {
+      this.head = head;
+      this.headGen++;
+    }
+    const rules: Priming['rules'][number][] = [];
+    (this.opts.rules ?? allRules).forEach((rule, index) => {
+      if (rule.perService) rules.push({ index, perService: rule.perService, headKey: rule.headKeys && headSource(doc.vd, rule.headKeys) });
+    });
+    let schema: Priming['schema'];
+    const check = this.opts.schema === false ? undefined : serviceEntryValidator();
+    if (check) {
+      const merged = coalesce(this.opts.defaults ?? chartDefaults(), doc.values);
+      if (isObj(merged) && isObj(merged.services)) schema = { check, named: namedServices(), services: merged.services };
+    }
+    return { doc, used, frames, gen: this.headGen, rules, schema, next: 0 };
+  }
+
+  /** What a lint would compute for this service and keep: its per-service findings and its own schema check. */
+  private primeService(p: Priming, i: number): void {
+    const entry = p.used[i];
+    const s = p.doc.vd.services()[i];
+    const frame = p.frames[i];
+    for (const r of p.rules) {
+      const found: Finding[] = [];
+      try {
+        r.perService({ vd: p.doc.vd, values: p.doc.values, report: (f) => found.push(f) }, s);
+      } catch {
+        continue; // the lint runs it again and reports the failure as the full lint does
+      }
+      entry.findings[r.index] = movable(found, frame) ? { frame, findings: found.length ? found : none, gen: p.gen, headKey: r.headKey } : undefined;
+    }
+    const sc = p.schema;
+    if (sc && !sc.named.has(s.name) && Object.prototype.hasOwnProperty.call(sc.services, s.name)) {
+      entry.schemaOk ??= sc.check(Object.defineProperty({}, s.name, { value: sc.services[s.name], enumerable: true }));
+    }
+    entry.primed = true;
   }
 
   private tryIncremental(text: string): LintDiagnostic[] | string {
@@ -144,23 +249,46 @@ export class IncrementalLinter {
     if (typeof split === 'string') return split;
     if (split.starts.length < this.minServices) return `fewer than ${this.minServices} services`;
 
-    // Entries by text: unchanged ones keep their parse (moved to their new offset) and findings.
     this.lastParsed = 0;
     this.lastRuleRuns = 0;
+    const n = split.starts.length;
+    const texts = new Array<string>(n);
+    const tails = new Array<number>(n);
+    let missing = 0;
+    for (let i = 0; i < n; i++) {
+      texts[i] = text.slice(split.starts[i], split.starts[i + 1] ?? split.blockEnd);
+      tails[i] = i + 1 < n ? split.indent : 0;
+      const e = this.usable(texts[i], tails[i]);
+      missing += !e ? 2 : e.primed ? 0 : 1;
+    }
+    // Too much to do here (a file just opened, or most of it pasted): lint it whole, warm() catches up later.
+    if (missing > coldLimit(n)) {
+      const kept = new Map<string, Entry>();
+      for (const t of texts) {
+        const e = this.entries.get(t);
+        if (e) kept.set(t, e);
+      }
+      this.entries = kept;
+      this.plan = { text, split, texts, tails, next: 0 };
+      this.settle();
+      return `warming up (${missing} units of work missing for ${n} services)`;
+    }
+
+    // Entries by text: unchanged ones keep their parse (moved to their new offset) and findings.
     const next = new Map<string, Entry>();
     const pieces: Piece[] = [];
     const used: Entry[] = [];
     const frames: Frame[] = [];
     const names = new Map<string, Entry>();
     let problem: string | undefined;
-    for (let i = 0; i < split.starts.length; i++) {
+    for (let i = 0; i < n; i++) {
       const cs = split.starts[i];
       const ce = split.starts[i + 1] ?? split.blockEnd;
-      const t = text.slice(cs, ce);
+      const t = texts[i];
       if (next.has(t)) problem ??= 'two identical service entries';
-      const tail = i + 1 < split.starts.length ? split.indent : 0;
-      let entry = this.entries.get(t);
-      if (!entry || (typeof entry.piece !== 'string' && entry.piece.tail !== tail)) {
+      const tail = tails[i];
+      let entry = this.usable(t, tail);
+      if (!entry) {
         entry = { piece: parsePiece(t, tail), findings: [] };
         this.lastParsed++;
       }
@@ -251,6 +379,8 @@ export class IncrementalLinter {
       return { ...merged, services };
     };
     const result = checkValues(doc.vd, doc.values, this.opts, [], { runRule, schemaValues });
-    return failed ? 'internal: services out of step' : result;
+    if (failed) return 'internal: services out of step';
+    for (const e of used) e.primed = true;
+    return result;
   }
 }

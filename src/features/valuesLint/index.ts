@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { IncrementalLinter, type LintDiagnostic } from '../../core/lint';
 import { looksLikeSandboxValues } from '../../core/lint/detect';
 import { hoverAt } from '../../core/lint/hover';
+import { WarmUps } from '../../core/lint/warmup';
 import { toVsDiagnostic, toWorkspaceEdit } from './convert';
 
 export const DIAGNOSTIC_SOURCE = 'k8s-sandbox';
@@ -24,8 +25,10 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
   const collection = vscode.languages.createDiagnosticCollection('k8s-sandbox-values');
   const linted = new Map<string, Linted>();
   // One incremental linter per open document: a re-lint after an edit parses only the services that changed.
+  // The first lint of a file is whole; its per-service caches fill in short idle slices afterwards.
   const linters = new Map<string, IncrementalLinter>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const warmups = new WarmUps({ onFailure: (key, message) => options.warn?.(`values lint: warm-up stopped (${key}): ${message}`) });
 
   const includes = (): string[] => {
     const v = vscode.workspace.getConfiguration('k8sSandbox').get<unknown>('lint.include');
@@ -44,6 +47,7 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
     if (!isValuesDoc(doc)) {
       collection.delete(doc.uri);
       linted.delete(key);
+      warmups.stop(key);
       linters.delete(key);
       return undefined;
     }
@@ -55,6 +59,7 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
       linters.set(key, linter);
     }
     const results = linter.lint(doc.getText());
+    warmups.start(key, linter);
     // Results are right either way (it linted the whole file); a failure of the fast path is still a bug to report.
     if (linter.lastPath.startsWith('internal')) options.warn?.(`values lint: incremental path failed, linted the whole file: ${linter.lastPath}`);
     const entry = { version: doc.version, results };
@@ -67,6 +72,8 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
 
   const schedule = (doc: vscode.TextDocument): void => {
     const key = doc.uri.toString();
+    // The warm-up was for the text before the edit; the debounced lint starts one for the new text if needed.
+    warmups.stop(key);
     clearTimeout(timers.get(key));
     timers.set(
       key,
@@ -81,6 +88,7 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
     const key = doc.uri.toString();
     clearTimeout(timers.get(key));
     timers.delete(key);
+    warmups.stop(key);
     linted.delete(key);
     linters.delete(key);
     collection.delete(doc.uri);
@@ -149,6 +157,7 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
     {
       dispose: () => {
         timers.forEach((t) => clearTimeout(t));
+        warmups.dispose();
         linters.clear();
       },
     },
