@@ -8,7 +8,6 @@ import { timeMs, type ContainerStatusLike, type EventLike, type PodLike, type St
 
 export const SERVICE_LABEL = 'inspect/service';
 /** Path of the values file an install used, when the installer recorded it on the release Secret. */
-export const VALUES_FILE_ANNOTATION = 'k8s-sandbox.dev/values-file';
 
 export interface Termination {
   container: string;
@@ -89,6 +88,7 @@ export interface ReleaseVM {
   firstDeployedAt?: number;
   lastDeployedAt?: number;
   creator?: string;
+  /** The values file it was installed from: the editor's records fill it in (the cluster does not know it). */
   valuesFile?: string;
   pods: PodVM[];
   /** Pods the release's StatefulSets ask for (or the pods seen when there are none). */
@@ -314,7 +314,6 @@ export function buildReleases(s: SandboxSnapshot, cache?: PodVMCache): ReleaseVM
       firstDeployedAt: timeMs(r.firstDeployed),
       lastDeployedAt: timeMs(r.lastDeployed),
       creator: r.labels[CREATOR_LABEL],
-      valuesFile: r.annotations[VALUES_FILE_ANNOTATION],
       pods,
       expectedPods: Math.max(expected, pods.length),
       readyPods,

@@ -21,7 +21,7 @@ export interface InspectorServices {
   cluster: ClusterAccess;
   log: Log;
   valuesFiles: ValuesFileRecords;
-  /** The Sandboxes view-models (values file, chart); optional so the panel works without the tree. */
+  /** The Sandboxes view-models (chart); optional so the panel works without the tree. */
   sandboxes?: { readonly releases: readonly ReleaseVM[] };
 }
 

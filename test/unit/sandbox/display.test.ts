@@ -62,8 +62,8 @@ describe('display helpers', () => {
   });
 
   it('describes a release with ready count and badges, and a tooltip with chart, values file and timeouts', () => {
-    const secret = releaseSecret({ name: 'r1', revision: 2, annotations: { 'k8s-sandbox.dev/values-file': '/w/values_1.yaml' } });
-    const [r] = buildReleases({
+    const secret = releaseSecret({ name: 'r1', revision: 2 });
+    const [built] = buildReleases({
       releases: [decodeReleaseSecret(secret as SecretLike)!],
       pods: [
         pod({ name: 'r1-a-0', release: 'r1', restarts: 1, lastReason: 'OOMKilled', qos: 'Burstable', annotations: { 'k8s-sandbox.dev/risk-level': 'high', 'k8s-sandbox.dev/app-timeout-seconds': '90', 'k8s-sandbox.dev/deadline-seconds': '120' } }),
@@ -72,6 +72,7 @@ describe('display helpers', () => {
       events: [],
       runtimeClasses: ['runc'],
     });
+    const r = { ...built, valuesFile: '/w/values_1.yaml' }; // from the editor's records
     assert.equal(releaseDescription(r, NOW), 'deployed r2 · 1/2 ready · 5m · RuntimeClass gvisor missing · 1 restart (OOMKilled 3m ago) · Burstable QoS');
     assert.equal(releaseIcon(r).id, 'error');
     const tip = releaseTooltip(r, NOW);

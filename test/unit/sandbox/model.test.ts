@@ -85,7 +85,7 @@ describe('sandbox model', () => {
       snapshot({
         secrets: [
           releaseSecret({ name: 'r1', revision: 1, status: 'superseded' }),
-          releaseSecret({ name: 'r1', revision: 2, status: 'deployed', labels: { 'k8s-sandbox.dev/creator': 'alice' }, annotations: { 'k8s-sandbox.dev/values-file': '/w/values.yaml' } }),
+          releaseSecret({ name: 'r1', revision: 2, status: 'deployed', labels: { 'k8s-sandbox.dev/creator': 'alice' }}),
           releaseSecret({ name: 'nginx', chart: 'nginx' }),
         ],
         pods: [
@@ -103,7 +103,6 @@ describe('sandbox model', () => {
     assert.equal(r.revision, 2);
     assert.equal(r.status, 'deployed');
     assert.equal(r.creator, 'alice');
-    assert.equal(r.valuesFile, '/w/values.yaml');
     assert.deepEqual(r.pods.map((p) => p.name), ['r1-default-0', 'r1-web-0']);
     assert.equal(r.expectedPods, 3);
     assert.equal(r.readyPods, 1);
