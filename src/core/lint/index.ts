@@ -2,5 +2,6 @@
 export { lintValues, allRuleMeta, type LintOptions } from './engine';
 export { applyEdits } from './edits';
 export { IncrementalLinter, type IncrementalOptions } from './incremental';
+export { WarmUps, type SliceTimer, type WarmUpOptions } from './warmup';
 export { toZeroBased, type LintDiagnostic, type Fix, type TextEdit, type Severity, type RuleMeta, type ZeroBasedRange } from './types';
 export { rules } from './rules';

@@ -1,10 +1,9 @@
 // values.yaml linting in the editor: diagnostics (open, debounced edit, save), quick fixes and key hovers,
 // all from the VS Code-free engine in core/lint.
 import * as vscode from 'vscode';
-import { IncrementalLinter, type LintDiagnostic } from '../../core/lint';
+import { IncrementalLinter, WarmUps, type LintDiagnostic } from '../../core/lint';
 import { looksLikeSandboxValues } from '../../core/lint/detect';
 import { hoverAt } from '../../core/lint/hover';
-import { WarmUps } from '../../core/lint/warmup';
 import { toVsDiagnostic, toWorkspaceEdit } from './convert';
 
 export const DIAGNOSTIC_SOURCE = 'k8s-sandbox';
