@@ -149,7 +149,7 @@ export class IncrementalLinter {
     return e && (typeof e.piece === 'string' || e.piece.tail === tail) ? e : undefined;
   }
 
-  /** Skips work that is already done; drops the plan when nothing is left. */
+  /** Skips work that is already done; once every service is primed, only the rehearsal lint is left. */
   private settle(): void {
     const plan = this.plan;
     if (!plan) return;
