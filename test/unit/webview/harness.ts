@@ -152,3 +152,13 @@ export async function posted(page: Page): Promise<WebviewMessage[]> {
 export async function settle(page: Page): Promise<void> {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
+
+/** Types into the filter box as a user would (an input event), then lets the page render. */
+export async function setFilter(page: Page, text: string): Promise<void> {
+  await page.evaluate((t) => {
+    const el = document.getElementById('filter') as HTMLElement & { value: string };
+    el.value = t;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, text);
+  await settle(page);
+}

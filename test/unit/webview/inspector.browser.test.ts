@@ -8,7 +8,7 @@ import { parseFlowLine } from '../../../src/core/cilium/parse';
 import { parseHostMessage, parseWebviewMessage, type HostMessage } from '../../../src/features/inspector/protocol';
 import { buildTimeoutsView, toFlowRow, toStatusView, toSummaryRow } from '../../../src/features/inspector/rows';
 import { HUBBLE_DIR, sampleFiles, sampleLines } from '../cilium/fixtures';
-import { ROOT, buildWebview, play, posted, settle, startHarness, type Harness, type Theme } from './harness';
+import { ROOT, buildWebview, play, posted, setFilter, settle, startHarness, type Harness, type Theme } from './harness';
 
 const RESULTS = join(ROOT, 'test-results');
 
@@ -66,15 +66,6 @@ async function rowCount(page: Page): Promise<number> {
       return b.height > 0 && b.bottom > vp.top + 1 && b.top < vp.bottom - 1;
     }).length;
   });
-}
-
-async function setFilter(page: Page, text: string): Promise<void> {
-  await page.evaluate((t) => {
-    const el = document.getElementById('filter') as HTMLElement & { value: string };
-    el.value = t;
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, text);
-  await settle(page);
 }
 
 async function violations(page: Page): Promise<unknown[]> {

@@ -9,7 +9,7 @@ import { parseFlowLine } from '../../../src/core/cilium/parse';
 import { parseHostMessage, type HostMessage } from '../../../src/features/inspector/protocol';
 import { snapshotMessages } from '../../../src/features/inspector/session';
 import { sampleFiles, sampleLines } from '../cilium/fixtures';
-import { buildWebview, play, settle, startHarness, type Harness } from './harness';
+import { buildWebview, play, setFilter, settle, startHarness, type Harness } from './harness';
 
 const N = 10_000;
 
@@ -53,15 +53,6 @@ async function inView(page: Page): Promise<{ index: number; source: string }[]> 
       })
       .map((r) => ({ index: Number(r.getAttribute('aria-rowindex')), source: r.querySelector('.path')?.textContent ?? '' }));
   });
-}
-
-async function setFilter(page: Page, text: string): Promise<void> {
-  await page.evaluate((t) => {
-    const el = document.getElementById('filter') as HTMLElement & { value: string };
-    el.value = t;
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, text);
-  await settle(page);
 }
 
 describe('webview: 10,000 flows as a virtual list in real Chromium', function () {
