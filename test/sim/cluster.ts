@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { Admission } from './admission';
 import { ApiServer, type ApiFaults } from './api/server';
-import { Watches } from './api/watch';
+import { DEFAULT_WATCH_TIMING, Watches } from './api/watch';
 import { Authenticator } from './auth';
 import { generateCerts } from './certs';
 import { ControllerManager } from './controllers/manager';
@@ -28,6 +28,11 @@ export interface StartOptions {
   workDir?: string;
   /** The namespace the `restricted` user may use (default `default`). */
   restrictedNamespace?: string;
+  /**
+   * Multiplies the server's own durations: watch lifetimes (--min-request-timeout 1800 s), bookmarks (60 s) and
+   * etcd compaction (5 min). 1 (default, or SIM_TIME_SCALE) is real time; 1/600 runs an hour in 6 s.
+   */
+  timeScale?: number;
 }
 
 export interface SimCluster {
@@ -48,6 +53,9 @@ export interface SimCluster {
   stop(): Promise<void>;
 }
 
+/** kube-apiserver's --etcd-compaction-interval. */
+const COMPACTION_INTERVAL_MS = 5 * 60_000;
+
 export const DEFAULT_NODES = ['sim-node-1', 'sim-node-2'];
 export const DEFAULT_RUNTIME_CLASSES: RuntimeClassSpec[] = [
   { name: 'gvisor', handler: 'runsc' },
@@ -63,7 +71,10 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
   const admission = new Admission(store);
   seedCluster(store, admission, { nodes, runtimeClasses: opts.runtimeClasses ?? DEFAULT_RUNTIME_CLASSES, nodeLabels: opts.nodeLabels });
   const owners = new OwnerIndex(store);
-  const watches = new Watches(store);
+  const timeScale = opts.timeScale ?? Number(process.env.SIM_TIME_SCALE ?? 1);
+  if (!(timeScale > 0)) throw new Error(`timeScale must be a positive number, got ${timeScale}`);
+  const watches = new Watches(store, { ...DEFAULT_WATCH_TIMING, timeScale });
+  const stopCompaction = store.startCompaction(COMPACTION_INTERVAL_MS * timeScale);
   const restrictedNamespace = opts.restrictedNamespace ?? 'default';
   const auth = new Authenticator(restrictedNamespace);
   const certs = tls ? generateCerts() : undefined;
@@ -76,6 +87,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
   try {
     port = await server.listen(opts.port ?? 0);
   } catch (e) {
+    stopCompaction();
     controllers.stop();
     await kubelet.stop();
     throw e;
@@ -115,6 +127,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
     async stop() {
       if (stopped) return;
       stopped = true;
+      stopCompaction();
       controllers.stop();
       await kubelet.stop();
       await server.close();

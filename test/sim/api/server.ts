@@ -13,6 +13,7 @@ import { Handlers } from './handlers';
 import { decodeBody, readBody } from './body';
 import { aggregated, aggregatedType, apiGroupList, apiVersions, openapiDocFor, openapiRoot, resourceList, VERSION_INFO } from './discovery';
 import { bind, evict, execTarget, logsTarget, serveExecUpgrade, serveLogs } from './pods';
+import { isWatch } from './query';
 import { parseResourcePath } from './router';
 import { notFoundPath, rawErrorResponse, sendError, sendJson, toApiError } from './status';
 import { ApiError } from '../store';
@@ -214,7 +215,7 @@ function verbOf(method: string, name: string | undefined, q: URLSearchParams, su
   if (sub === 'log') return 'get';
   switch (method) {
     case 'GET':
-      return name ? 'get' : q.get('watch') === 'true' || q.get('watch') === '1' ? 'watch' : 'list';
+      return name ? 'get' : isWatch(q) ? 'watch' : 'list';
     case 'POST':
       return 'create';
     case 'PUT':
