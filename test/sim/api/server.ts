@@ -21,8 +21,8 @@ import { ApiError } from '../store';
 /* eslint-disable @typescript-eslint/no-explicit-any -- review bodies are loosely typed JSON */
 
 export interface ApiFaults {
-  /** Ends every open watch (cleanly by default, as a restarting API server; `abrupt` resets the sockets). */
-  dropWatches(opts?: { abrupt?: boolean }): void;
+  /** Ends every open watch (cleanly by default, as a restarting API server; `abrupt` resets the sockets); returns how many. */
+  dropWatches(opts?: { abrupt?: boolean }): number;
   /** Forgets the event history: a watch from any earlier resourceVersion gets 410 Expired. */
   expireResourceVersions(): void;
   /** The next `n` requests fail with `code` (a Status body with the matching reason). */

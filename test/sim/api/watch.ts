@@ -43,12 +43,14 @@ export class Watches {
     return this.active.size;
   }
 
-  /** Ends every watch stream cleanly (as when an API server restarts), or abruptly (socket reset). */
-  dropAll(abrupt = false): void {
-    for (const res of [...this.active]) {
+  /** Ends every watch stream cleanly (as when an API server restarts), or abruptly (socket reset); returns how many. */
+  dropAll(abrupt = false): number {
+    const open = [...this.active];
+    for (const res of open) {
       if (abrupt) res.socket?.destroy();
       else res.end();
     }
+    return open.length;
   }
 
   serve(res: ServerResponse, w: WatchRequest): void {

@@ -12,6 +12,8 @@ export interface SeenRequest {
   /** ms since the probe started. */
   at: number;
   watch: boolean;
+  /** The response's HTTP status, once it was sent. */
+  status?: number;
 }
 
 interface StartMessage {
@@ -39,7 +41,9 @@ export class ServerProbe {
     this.server = m.server;
     const url = new URL(m.request.url ?? '/', 'http://sim');
     const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1' || url.pathname.includes('/watch/');
-    this.requests.push({ method: m.request.method ?? 'GET', path: url.pathname, query: url.searchParams, at: Date.now() - this.t0, watch });
+    const seen: SeenRequest = { method: m.request.method ?? 'GET', path: url.pathname, query: url.searchParams, at: Date.now() - this.t0, watch };
+    this.requests.push(seen);
+    m.response.once('finish', () => (seen.status = m.response.statusCode));
     if (watch) {
       this.open.add(m.response);
       m.response.once('close', () => this.open.delete(m.response));
