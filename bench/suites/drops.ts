@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import { DropModel } from '../../src/core/cilium/model';
 import { parseFlowLine } from '../../src/core/cilium/parse';
 import { InspectorSession, snapshotMessages } from '../../src/features/inspector/session';
-import type { HostMessage } from '../../src/features/inspector/protocol';
+import type { HostMessage } from '../../src/protocol/inspector';
 import type { DropStreamPorts, ExecSessionLike, PodLike } from '../../src/core/cilium/stream';
 import { buildWebview, play, settle, startHarness } from '../../test/unit/webview/harness';
 import type { Context } from '../lib/context';

@@ -7,7 +7,7 @@ import { gate } from '../../platform/errorGate';
 import { cancelled } from '../../platform/errors';
 import { pickReleases } from '../commands/shared';
 import { INSPECTOR_VIEW_TYPE, InspectorPanel, type InspectorServices, type ReleaseTarget } from './panel';
-import { webviewStateSchema, type WebviewState } from './protocol';
+import { webviewStateSchema, type WebviewState } from '../../protocol/inspector';
 
 export const OPEN_INSPECTOR = 'k8sSandbox.openInspector';
 

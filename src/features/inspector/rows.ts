@@ -6,7 +6,7 @@ import { entryYaml } from '../../core/cilium/suggest';
 import { StreamStatus } from '../../core/cilium/streamStatus';
 import { inspectPodTimeouts, timeoutValues, type TimeoutPodLike } from '../../core/timeouts/inspect';
 import { riskTable } from '../../core/timeouts/riskTable';
-import { SUGGESTION_ID, type FlowRow, type StreamStatusView, type SummaryRow, type TimeoutsView } from './protocol';
+import { SUGGESTION_ID, type FlowRow, type StreamStatusView, type SummaryRow, type TimeoutsView } from '../../protocol/inspector';
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 

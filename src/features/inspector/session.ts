@@ -7,7 +7,7 @@ import { DropStream, type DropStreamPorts } from '../../core/cilium/stream';
 import type { StreamStatus } from '../../core/cilium/streamStatus';
 import type { ValuesEntry } from '../../core/cilium/suggest';
 import type { RiskLevel } from '../../core/timeouts/riskTable';
-import { parseWebviewMessage, type Counters, type HostMessage, type TimeoutsView, type WebviewMessage } from './protocol';
+import { parseWebviewMessage, type Counters, type HostMessage, type TimeoutsView, type WebviewMessage } from '../../protocol/inspector';
 import { toFlowRow, toStatusView, toSummaryRow } from './rows';
 
 export interface InspectorLog {

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { KubeConfig } from '@kubernetes/client-node';
 import { kubePorts } from '../../../src/features/inspector/kubePorts';
-import type { HostMessage } from '../../../src/features/inspector/protocol';
+import type { HostMessage } from '../../../src/protocol/inspector';
 import { buildTimeoutsView } from '../../../src/features/inspector/rows';
 import { InspectorSession } from '../../../src/features/inspector/session';
 import { control, e2eContext } from './context';

@@ -10,7 +10,7 @@ import type { KubeletFaults } from '../../sim/kubelet/faults';
 import type { TrafficRequest, TrafficResult } from '../../sim/kubelet';
 import { kubePorts } from '../../../src/features/inspector/kubePorts';
 import type { InspectorSession } from '../../../src/features/inspector/session';
-import type { HostMessage } from '../../../src/features/inspector/protocol';
+import type { HostMessage } from '../../../src/protocol/inspector';
 import type { StreamStatus } from '../../../src/core/cilium/streamStatus';
 import { NS, denyEgress, makePod, recordedSession, waitFor } from './simKit';
 

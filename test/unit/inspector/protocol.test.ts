@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseHostMessage, parseWebviewMessage, webviewStateSchema } from '../../../src/features/inspector/protocol';
+import { parseHostMessage, parseWebviewMessage, webviewStateSchema } from '../../../src/protocol/inspector';
 import { contentSecurityPolicy, inspectorHtml, makeNonce } from '../../../src/features/inspector/html';
 
 describe('inspector: message protocol validation', () => {

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import type { Flow } from '../../../src/core/cilium/flow';
 import { DropModel } from '../../../src/core/cilium/model';
 import { FlowLineSplitter, parseFlowLine } from '../../../src/core/cilium/parse';
-import { parseHostMessage } from '../../../src/features/inspector/protocol';
+import { parseHostMessage } from '../../../src/protocol/inspector';
 import { toFlowRow, toSummaryRow } from '../../../src/features/inspector/rows';
 import { RUNS, assertNoPollution, hostile, timed } from './support/gen';
 

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import fc from 'fast-check';
 import { contentSecurityPolicy, inspectorHtml, makeNonce } from '../../../src/features/inspector/html';
-import { parseWebviewMessage } from '../../../src/features/inspector/protocol';
+import { parseWebviewMessage } from '../../../src/protocol/inspector';
 import { InspectorSession, type InspectorActions } from '../../../src/features/inspector/session';
 import { SandboxError } from '../../../src/platform/errors';
 import { ServerProbe } from '../reliability/support/probe';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { DropModel } from '../../../src/core/cilium/model';
 import { parseFlowLine } from '../../../src/core/cilium/parse';
-import { parseHostMessage, type HostMessage } from '../../../src/features/inspector/protocol';
+import { parseHostMessage, type HostMessage } from '../../../src/protocol/inspector';
 import { snapshotMessages } from '../../../src/features/inspector/session';
 import { sampleFiles, sampleLines } from '../cilium/fixtures';
 import { buildWebview, play, setFilter, settle, startHarness, type Harness } from './harness';
