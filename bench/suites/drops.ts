@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { DropModel } from '../../src/core/cilium/model';
 import { parseFlowLine } from '../../src/core/cilium/parse';
-import { InspectorSession, snapshotMessages } from '../../src/features/inspector/session';
+import { InspectorSession, snapshotMessages } from '../../src/core/inspector/inspectorSession';
 import type { HostMessage } from '../../src/protocol/inspector';
 import type { DropStreamPorts, ExecSessionLike, PodLike } from '../../src/core/cilium/stream';
 import { buildWebview, play, settle, startHarness } from '../../test/unit/webview/harness';

@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { DropModel } from '../../../src/core/cilium/model';
 import { parseFlowLine } from '../../../src/core/cilium/parse';
 import { parseHostMessage, parseWebviewMessage, type HostMessage } from '../../../src/protocol/inspector';
-import { buildTimeoutsView, toFlowRow, toStatusView, toSummaryRow } from '../../../src/features/inspector/rows';
+import { buildTimeoutsView, toFlowRow, toStatusView, toSummaryRow } from '../../../src/core/inspector/rows';
 import { HUBBLE_DIR, sampleFiles, sampleLines } from '../cilium/fixtures';
 import { ROOT, buildWebview, play, posted, setFilter, settle, startHarness, type Harness, type Theme } from './harness';
 
