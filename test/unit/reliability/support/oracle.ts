@@ -4,7 +4,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { SimCluster } from '../../../sim/cluster';
 import type { KubeObject } from '../../../sim/store';
-import type { ReleaseVM } from '../../../../src/core/sandbox/model';
+import type { ReleaseVM } from '../../../../src/core/sandbox/viewModels';
 
 /** What the oracle checks of each sandbox row and its pods. */
 export interface ReleaseSummary {

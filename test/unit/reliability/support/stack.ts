@@ -10,7 +10,7 @@ import { WatchHub, type Timers } from '../../../../src/core/kube/watchHub';
 import type { WatchKind } from '../../../../src/core/kube/watchKinds';
 import type { MessageNode } from '../../../../src/core/sandbox/nodes';
 import { stateMessages } from '../../../../src/core/sandbox/view';
-import { SandboxModel } from '../../../../src/core/sandbox/sandboxModel';
+import { SandboxModel } from '../../../../src/core/sandbox/liveModel';
 import { startCluster, type SimCluster, type StartOptions } from '../../../sim/cluster';
 import type { KubeObject } from '../../../sim/store';
 import { expectedReleases, shownReleases } from './oracle';
