@@ -57,14 +57,14 @@ export function portMatches(rule: string, probe: string): boolean {
 /** A small deterministic set of probes for a values file: its own names plus names and ports it does not list. */
 export function probesFor(values: Vals, ns: string): { names: string[]; outside: Probe[]; ips: string[]; ports: string[] } {
   const names = new Set<string>(['example.org', 'pypi.org', 'deb.debian.org', `kubernetes.default.svc.cluster.local`, `other-release-web.${ns}.svc.cluster.local`, `${ns}.svc.cluster.local`]);
-  for (const [svc, s] of Object.entries(values.services ?? {})) {
+  for (const [svc, s] of Object.entries<Vals>(values.services ?? {})) {
     names.add(svc);
     names.add(`$FULL-${svc}`);
     names.add(`x.${svc}`);
     for (const r of s?.additionalDnsRecords ?? []) names.add(String(r));
   }
   const outsideNames = new Set<string>(['example.org', 'pypi.org', 'deb.debian.org']);
-  for (const d of (values.allowDomains ?? []).map((x) => String(x))) {
+  for (const d of ((values.allowDomains ?? []) as unknown[]).map((x) => String(x))) {
     const base = d.replace(/^\*\./, '');
     for (const n of d.startsWith('*.') ? [`a.${base}`, `a.b.${base}`, base] : [base, `www.${base}`]) {
       if (base !== '*') {
@@ -84,9 +84,9 @@ export function probesFor(values: Vals, ns: string): { names: string[]; outside:
     outside.push({ name: n, port: '80/TCP', host: n.toUpperCase() }, { name: n, port: '80/TCP', host: `${n}:8080` }, { name: n, port: '80/TCP', host: 'evil.example' });
     for (const p of extraPorts) outside.push({ name: n, port: p });
   }
-  const ips = ['1.1.1.1', ...(values.allowCIDR ?? []).map((c) => String(c).split('/')[0])];
+  const ips = ['1.1.1.1', ...((values.allowCIDR ?? []) as unknown[]).map((c) => String(c).split('/')[0])];
   const ports = ['12345/TCP', '53/UDP'];
-  for (const s of Object.values(values.services ?? {})) for (const p of s?.ports ?? []) ports.push(`${p.port}/${String(p.protocol ?? 'TCP').toUpperCase()}`);
+  for (const s of Object.values<Vals>(values.services ?? {})) for (const p of s?.ports ?? []) ports.push(`${p.port}/${String(p.protocol ?? 'TCP').toUpperCase()}`);
   return { names: [...names].sort(), outside, ips, ports: [...new Set(ports)].sort() };
 }
 
