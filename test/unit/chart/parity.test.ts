@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
 import { helmVersions } from '../../support/tools';
 import { agentEnvProjection } from './parity/agentEnvModel';
@@ -52,11 +53,9 @@ describe('chart: agent-env parity (differential, semantic projection)', function
         const ours = ourProjection(objs, values, NS);
         const theirs = agentEnvProjection(values, NS);
         assert.deepEqual(Object.keys(ours).sort(), Object.keys(theirs).sort(), 'services');
-        for (const svc of Object.keys(theirs)) {
-          for (const key of Object.keys(theirs[svc]) as Array<keyof (typeof theirs)[string]>) {
-            assert.deepEqual(ours[svc][key], theirs[svc][key], `${svc}.${key}`);
-          }
-        }
+        const keys = Object.keys(theirs).flatMap((svc) => Object.keys(theirs[svc]).map((k) => [svc, k as keyof (typeof theirs)[string]] as const));
+        const differ = keys.filter(([svc, k]) => !isDeepStrictEqual(ours[svc][k], theirs[svc][k]));
+        for (const [svc, k] of differ) assert.deepEqual(ours[svc][k], theirs[svc][k], `differs in ${differ.map(([s, x]) => `${s}.${x}`).join(', ')}; first: ${svc}.${k}`);
       });
     }
   }

@@ -46,7 +46,7 @@ export const bulletCases: Case[] = [
   { name: 'bullet: services.*.ports restricts ingress', yaml: `${svc}  web:\n    image: nginx:1.27.2\n    ports:\n      - {port: 80}\n      - {port: 80, protocol: TCP}\n  raw:\n    image: nginx:1.27.2\n    dnsRecord: true\n` },
   {
     name: 'bullet: networkIsolated is a deny an allow policy cannot open',
-    yaml: `${svc}  locked:\n    image: nginx:1.27.2\n    dnsRecord: true\n    networkIsolated: true\nallowEntities: [world]\nadditionalResources:\n  - |\n    apiVersion: cilium.io/v2\n    kind: CiliumNetworkPolicy\n    metadata:\n      name: {{ include "agentEnv.fullname" . }}-open-everything\n    spec:\n      endpointSelector:\n        matchLabels:\n          {{- include "agentEnv.selectorLabels" . | nindent 10 }}\n      ingress:\n        - fromEntities: [all]\n      egress:\n        - toEntities: [all]\n`,
+    yaml: `${svc}  locked:\n    image: nginx:1.27.2\n    dnsRecord: true\n    networkIsolated: true\nallowEntities: [world]\nadditionalResources:\n  - apiVersion: cilium.io/v2\n    kind: CiliumNetworkPolicy\n    metadata:\n      name: open-everything\n    spec:\n      endpointSelector:\n        matchLabels:\n          app.kubernetes.io/instance: r1\n      ingress:\n        - fromEntities: [all]\n      egress:\n        - toEntities: [all]\n`,
   },
   { name: 'bullet: serviceAccountName "123"', yaml: `${svc}serviceAccountName: "123"\n` },
   { name: 'bullet: serviceAccountName "true"', yaml: `${svc}serviceAccountName: "true"\n` },

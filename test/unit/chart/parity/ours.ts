@@ -87,7 +87,7 @@ export function ourProjection(objs: Obj[], values: Vals, ns: string): Projection
       const out1 = (port: string): boolean =>
         egress.some((r) => ((r.toEndpoints as Obj[] | undefined)?.some((e) => selects(e, theirs)) || (r.toEntities as string[] | undefined)?.some((e) => e === 'all' || e === 'cluster')) && !r.toPorts?.some((pr: Obj) => pr.rules?.dns) && portsAdmit(r.toPorts, port));
       const in1 = (port: string | 'icmp'): boolean =>
-        ingress.some((r) => (r.fromEndpoints as Obj[] | undefined)?.some((e) => selects(e, mine)) && (port === 'icmp' ? !r.toPorts : !r.icmps && portsAdmit(r.toPorts, port)));
+        ingress.some((r) => ((r.fromEndpoints as Obj[] | undefined)?.some((e) => selects(e, mine)) || (r.fromEntities as string[] | undefined)?.some((e) => e === 'all' || e === 'cluster')) && (port === 'icmp' ? !r.toPorts : !r.icmps && portsAdmit(r.toPorts, port)));
       for (const port of probes.ports) peers[`${other} ${port}`] = !isolatedOut && !isolatedIn && out1(port) && in1(port);
       peers[`${other} icmp`] = !isolatedOut && !isolatedIn && out1('1/ICMP') && in1('icmp');
     }
