@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
+import { lintValues } from '../../../src/core/lint';
+import { chartHelpers } from '../../../src/core/lint/rules/templates';
 import { helmVersions } from '../../support/tools';
 import { agentEnvProjection } from './parity/agentEnvModel';
 import { bulletCases, corpus } from './parity/corpus';
@@ -60,6 +62,13 @@ describe('chart: agent-env parity (differential, semantic projection)', function
     }
   }
 
+  it('the linter reports no error on any corpus file (agent-env and our chart both accept them)', () => {
+    for (const c of corpus) {
+      const errors = lintValues(c.yaml).filter((d) => d.severity === 'error');
+      assert.deepEqual(errors.map((d) => `${d.line}: ${d.rule}: ${d.message}`), [], c.name);
+    }
+  });
+
   const bullet = (prefix: string): string => files.get(bulletCases.find((c) => c.name.startsWith(prefix))!.name)!;
 
   for (const v of helmVersions) {
@@ -72,10 +81,11 @@ describe('chart: agent-env parity (differential, semantic projection)', function
       assert.equal(selects(extra.spec.egress[0].toEndpoints[0].matchLabels), pods.length);
       assert.equal(extra.metadata.labels.team, 'evals', 'agentEnv.labels carries the user labels');
       assert.equal(extra.metadata.labels['app.kubernetes.io/instance'], 'r1');
-      const helpers = readFileSync(join(chartDir, 'templates/_helpers.tpl'), 'utf8');
+      const defined = [...readFileSync(join(chartDir, 'templates/_helpers.tpl'), 'utf8').matchAll(/define "([^"]+)"/g)].map((m) => m[1]).sort();
       for (const h of ['agentEnv.name', 'agentEnv.fullname', 'agentEnv.chart', 'agentEnv.labels', 'agentEnv.labelsFromValues', 'agentEnv.selectorLabels', 'shouldCreateDnsRecord', 'agentEnv.servicePortsListFor']) {
-        assert.ok(helpers.includes(`define "${h}"`), `${h} is defined`);
+        assert.ok(defined.includes(h), `${h} is defined`);
       }
+      assert.deepEqual([...chartHelpers].sort(), defined, 'the linter knows exactly the chart\'s helpers');
     });
 
     it(`agent-env's names: Service ports port-<n>, Corefile and resolv.conf mounts, volume and ConfigMap names (helm ${v})`, async () => {

@@ -38,7 +38,7 @@ export const bulletCases: Case[] = [
     name: 'bullet: agentEnv.* helpers in templated additionalResources',
     yaml: `${svc}  web:\n    image: nginx:1.27.2\n    dnsRecord: true\nlabels:\n  team: evals\nadditionalResources:\n  - |\n    apiVersion: cilium.io/v2\n    kind: CiliumNetworkPolicy\n    metadata:\n      name: {{ include "agentEnv.fullname" . }}-extra\n      labels:\n        {{- include "agentEnv.labels" . | nindent 8 }}\n    spec:\n      endpointSelector:\n        matchLabels:\n          {{- include "agentEnv.selectorLabels" . | nindent 10 }}\n      egress:\n        - toEndpoints:\n            - matchLabels:\n                {{- include "agentEnv.selectorLabels" . | nindent 16 }}\n`,
   },
-  { name: 'bullet: lower-case protocols', yaml: `${svc}  dns:\n    image: coredns/coredns:1.11.1\n    ports:\n      - {port: 53, protocol: udp}\n      - {port: 53, protocol: tcp}\nallowDomains: [github.com]\nallowDomainsPorts:\n  - {port: 22, protocol: tcp}\n  - {port: 443, protocol: udp}\n  - {port: 9418, protocol: any}\n` },
+  { name: 'bullet: lower-case protocols', yaml: `${svc}  dns:\n    image: coredns/coredns:1.11.1\n    ports:\n      - {port: 5353, protocol: udp}\n      - {port: 5353, protocol: tcp}\nallowDomains: [github.com]\nallowDomainsPorts:\n  - {port: 22, protocol: tcp}\n  - {port: 443, protocol: udp}\n  - {port: 9418, protocol: any}\n` },
   { name: 'bullet: allowEntities world', yaml: `${svc}allowEntities: [world]\n` },
   { name: 'bullet: allowEntities all', yaml: `${svc}allowEntities: [all]\nallowDomains: [pypi.org]\n` },
   { name: 'bullet: allowDomains "*"', yaml: `${svc}allowDomains: ["*", "pypi.org"]\nallowDomainsPorts: [{port: 22}]\n` },
