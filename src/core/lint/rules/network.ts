@@ -2,7 +2,7 @@
 import { isIP, isIPv4 } from 'node:net';
 import type { Pair, YAMLSeq } from 'yaml';
 import { rangeOf, type ValuesDoc } from '../document';
-import { appendSeqItem, appendTopLevel, removeSeqItem, scalarText } from '../edits';
+import { appendSeqItem, appendTopLevel, removeSeqItem, scalarText } from '../../values/textEdits';
 import { defineRule } from '../rule';
 import type { TextEdit } from '../types';
 import { closest } from '../closest';

@@ -1,7 +1,7 @@
 // Guaranteed QoS: pods that are not Guaranteed are evicted first under node pressure, mid-evaluation.
 import type { Node as YNode, YAMLMap } from 'yaml';
 import { rangeOf } from '../document';
-import { appendMapEntry, replaceNode } from '../edits';
+import { appendMapEntry, replaceNode } from '../../values/textEdits';
 import { computePodQos, parseQuantity, type ResourceRequirements } from '../../kube/qos';
 import { asArr, asObj, defineServiceRule, isObj, type RuleContext, q } from '../rule';
 

@@ -1,7 +1,7 @@
 // Service volumes: `name:/mount-path` strings refer to the top-level volumes (PVCs the chart creates).
 import { isPair } from 'yaml';
 import { keyText, rangeOf } from '../document';
-import { appendMapEntry, appendTopLevel, scalarText } from '../edits';
+import { appendMapEntry, appendTopLevel, scalarText } from '../../values/textEdits';
 import { defineServiceRule, q } from '../rule';
 import type { TextEdit } from '../types';
 
