@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { inspectorHtml, makeNonce } from '../../../src/features/inspector/html';
-import type { HostMessage, WebviewMessage } from '../../../src/features/inspector/protocol';
+import { inspectorHtml, makeNonce } from '../../../src/core/inspector/html';
+import type { HostMessage, WebviewMessage } from '../../../src/protocol/inspector';
 
 export const ROOT = resolve(__dirname, '../../..');
 export type Theme = 'light' | 'dark' | 'high-contrast';
