@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
-import { lintValues } from '../../../src/core/lint';
+import { lintValues } from '../../../src/core/lint/api';
 import { chartHelpers } from '../../../src/core/lint/rules/templates';
 import { helmVersions } from '../../support/tools';
 import { agentEnvProjection } from './parity/agentEnvModel';
