@@ -6,7 +6,7 @@
 // Every change is also checked against the release's chart: it never adds a key that chart rejects.
 // Quick fixes of the linter use the text-edit primitives in ./textEdits.
 import { isDeepStrictEqual } from 'node:util';
-import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
 import { inputProblem, loadedValues } from '../lint/document';
 import { addedRejectedKeys, ourChart, type ValuesChart } from './charts';
 
@@ -116,8 +116,8 @@ export function appendToList(key: string, item: ListItem, covers: (existing: unk
         const sep = text === '' || text.endsWith('\n') ? '' : '\n';
         return { ok: true, text: `${text}${sep}${key}:\n${blockItem(item, '  ')}\n`, changed: true };
       }
-      // `key:` or `key: null`: the pair's value becomes the list.
-      if (isScalar(value) && value.value === null) return { ok: true, text: this.document(doc) ?? text, changed: true };
+      // `key:` or `key: null`: the pair's value becomes a flow list, written just after the colon.
+      if (isScalar(value) && value.value === null) return fillNull(text, doc, key, item) ?? { ok: true, text: this.document(doc) ?? text, changed: true };
       if (!isSeq(value)) return { ok: false, error: `${key} in the values file is not a list` };
       const seq = value as YAMLSeq;
       if (seq.items.some((n) => covers(plain(n)))) return { ok: true, text, changed: false };
@@ -136,6 +136,20 @@ export function appendToList(key: string, item: ListItem, covers: (existing: unk
       return list.some(covers) ? before : { ...before, [key]: [...(list as unknown[]), item] };
     },
   };
+}
+
+function fillNull(text: string, doc: Document.Parsed, key: string, item: ListItem): EditResult | undefined {
+  const pair = (doc.contents as YAMLMap | null)?.items.find((p) => isScalar(p.key) && p.key.value === key);
+  const keyRange = isScalar(pair?.key) ? pair.key.range : undefined;
+  const valueRange = isScalar(pair?.value) ? pair.value.range : undefined;
+  if (!keyRange) return undefined;
+  const colon = text.indexOf(':', keyRange[1]);
+  if (colon < 0) return undefined;
+  const list = `[${flowItem(item)}]`;
+  if (valueRange && valueRange[1] > valueRange[0] && /^(null|Null|NULL|~)$/.test(text.slice(valueRange[0], valueRange[1]))) {
+    return { ok: true, text: text.slice(0, valueRange[0]) + list + text.slice(valueRange[1]), changed: true };
+  }
+  return { ok: true, text: `${text.slice(0, colon + 1)} ${list}${text.slice(colon + 1)}`, changed: true };
 }
 
 /** A node as plain data (merge keys followed); undefined when its aliases do not resolve. */
