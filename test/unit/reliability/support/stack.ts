@@ -7,6 +7,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { ClusterAccess } from '../../../../src/core/kube/clusterAccess';
 import type { BackoffPolicy } from '../../../../src/core/kube/backoff';
 import { WatchHub, type Timers } from '../../../../src/core/kube/watchHub';
+import { watchSpecs } from '../../../../src/core/sandbox/watchSpecs';
 import type { WatchKind } from '../../../../src/core/kube/watchKinds';
 import type { MessageNode } from '../../../../src/core/sandbox/nodes';
 import { stateMessages } from '../../../../src/core/sandbox/view';
@@ -56,7 +57,7 @@ export function openStack(kubeconfig: string, o: StackOptions = {}): Stack {
     },
     clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
   };
-  const hub = new WatchHub({ access, backoff: o.backoff ?? TEST_BACKOFF, timers, answerTimeoutMs: o.answerTimeoutMs, log });
+  const hub = new WatchHub({ specs: watchSpecs, access, backoff: o.backoff ?? TEST_BACKOFF, timers, answerTimeoutMs: o.answerTimeoutMs, log });
   const model = new SandboxModel({ hub, debounceMs: 30 });
   return {
     access,
