@@ -8,7 +8,9 @@ import type { SimResources } from '../resources';
 import type { Store } from '../store';
 import { containerEnv } from './exec/env';
 import { ExecServer } from './exec/handler';
-import type { ExecTarget, LogsTarget as LogTarget } from '../kubeletApi';
+import type { ExecTarget, LogsTarget as LogTarget, PortForwardTarget } from '../kubeletApi';
+import { PortForwardServer } from './portforward/handler';
+import { PodPorts } from './portforward/ports';
 import { createFaults, type KubeletFaults } from './faults';
 import { Hubble } from './hubble';
 import { Traffic, type TrafficRequest, type TrafficResult } from './hubble/traffic';
@@ -40,6 +42,10 @@ export class Kubelet {
   private readonly life: Lifecycle;
   private readonly exec: ExecServer;
   private readonly hubble: Hubble;
+  readonly portForward: PortForwardServer;
+  /** What listens on pods' ports (for port-forward): tests bind real local listeners here. */
+  readonly ports = new PodPorts();
+  private unsubscribe?: () => void;
   private readonly store: Store;
   private readonly res: SimResources;
 
@@ -68,6 +74,7 @@ export class Kubelet {
       retryDelayMs: opts.synRetryDelayMs ?? 100,
     });
     this.traffic = { request: (req) => traffic.request(req) };
+    this.portForward = new PortForwardServer({ getPod: (ns, name) => this.store.get(this.res.pods, ns, name), ports: this.ports });
     this.exec = new ExecServer({
       getPod: (ns, name) => this.store.get(this.res.pods, ns, name),
       runtime: (ns, name) => this.life.get(ns, name),
@@ -100,15 +107,25 @@ export class Kubelet {
 
   start(): void {
     this.life.start();
+    this.unsubscribe ??= this.store.subscribe((e) => {
+      if (e.type === 'DELETED' && e.resource === this.res.pods) this.ports.podGone(e.object.metadata.namespace ?? '', e.object.metadata.name);
+    });
   }
 
   async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.portForward.close();
     this.exec.close();
     this.life.stop();
   }
 
   handleExec(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer, target: ExecTarget): void {
     this.exec.handle(req, socket, head, target);
+  }
+
+  handlePortForward(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer, target: PortForwardTarget): void {
+    this.portForward.handle(req, socket, head, target);
   }
 
   /** Exec processes (or in-process programs) alive in a pod, or in one of its containers. */
