@@ -16,7 +16,7 @@ import { Hubble } from './hubble';
 import { Traffic, type TrafficRequest, type TrafficResult } from './hubble/traffic';
 import { Lifecycle, type LifecycleOptions } from './lifecycle';
 import { serveLogs } from './logs';
-import { isDistroless, type PodRuntime } from './model';
+import { isDistroless, isRunning, type PodRuntime } from './model';
 
 export type { KubeletFaults } from './faults';
 export type { TrafficRequest, TrafficResult } from './hubble/traffic';
@@ -70,6 +70,11 @@ export class Kubelet {
       runtimes: () => this.life.all(),
       record: (node, input) => this.hubble.record(node, input),
       nodeLabels: (node) => this.hubble.nodeLabels(node),
+      containerLog: (ns, pod, container, line) => {
+        const p = this.life.get(ns, pod);
+        const c = p && [...p.containers, ...p.init].find((x) => x.name === container);
+        if (c && isRunning(c)) c.log.append(line);
+      },
       synRetries: opts.synRetries ?? 2,
       retryDelayMs: opts.synRetryDelayMs ?? 100,
     });
