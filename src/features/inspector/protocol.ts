@@ -24,7 +24,7 @@ export const statusKindSchema = literal(
   'error',
   'stopped',
 );
-const explanationKind = literal('policy-egress', 'policy-deny-rule', 'policy-ingress', 'datapath');
+const explanationKind = literal('policy-egress', 'policy-deny-rule', 'policy-ingress', 'datapath', 'dns-refused');
 
 const flowRow = obj({
   id,
