@@ -84,6 +84,9 @@ export function toStatusView(s: StreamStatus): StreamStatusView {
       ...(a.message ? { message: clip(a.message, 8192) } : {}),
       ...(a.attempt ? { attempt: Math.min(a.attempt, 1000) } : {}),
     })),
+    ...(s.source
+      ? { source: { kind: s.source.kind, detail: clip(s.source.detail, 8192), ...(s.source.grant ? { grant: clip(s.source.grant, 8192) } : {}) } }
+      : {}),
   };
 }
 
