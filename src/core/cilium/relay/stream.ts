@@ -132,7 +132,7 @@ export class RelayStream {
     } catch (err) {
       if (this.client !== client) return;
       const why = this.forwarder?.error ?? grpcErrorText(err);
-      return this.lost(isForbidden(why) ? 'forbidden' : 'error', `Hubble Relay ${ciliumNamespace}/${this.pod} did not answer ServerStatus: ${why}`);
+      return this.lost(isForbidden(new Error(why)) ? 'forbidden' : 'error', `Hubble Relay ${ciliumNamespace}/${this.pod} did not answer ServerStatus: ${why}`);
     }
     if (this.stopped || this.client !== client) return;
     this.follow(client, pods.map((p) => p.name));
@@ -161,7 +161,7 @@ export class RelayStream {
       if (this.call !== call || this.stopped) return;
       this.call = undefined;
       const why = this.forwarder?.error ?? (err ? grpcErrorText(err) : 'the relay ended the stream');
-      this.lost(isForbidden(why) ? 'forbidden' : 'ended', `The Hubble Relay stream from ${this.opts.ciliumNamespace}/${this.pod} was lost (${why}).`);
+      this.lost(isForbidden(new Error(why)) ? 'forbidden' : 'ended', `The Hubble Relay stream from ${this.opts.ciliumNamespace}/${this.pod} was lost (${why}).`);
     };
     call.on('error', ended);
     call.on('end', () => ended());
