@@ -28,6 +28,8 @@ export interface StartOptions {
   workDir?: string;
   /** The namespace the `restricted` user may use (default `default`). */
   restrictedNamespace?: string;
+  /** Where Cilium (agents, hubble-relay) is installed (default `kube-system`; some installs use `cilium`). */
+  ciliumNamespace?: string;
 }
 
 export interface SimCluster {
@@ -61,13 +63,14 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
   const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'k8s-sim-'));
   const store = new Store();
   const admission = new Admission(store);
-  seedCluster(store, admission, { nodes, runtimeClasses: opts.runtimeClasses ?? DEFAULT_RUNTIME_CLASSES, nodeLabels: opts.nodeLabels });
+  const ciliumNamespace = opts.ciliumNamespace ?? 'kube-system';
+  seedCluster(store, admission, { nodes, runtimeClasses: opts.runtimeClasses ?? DEFAULT_RUNTIME_CLASSES, nodeLabels: opts.nodeLabels, ciliumNamespace });
   const owners = new OwnerIndex(store);
   const watches = new Watches(store);
   const restrictedNamespace = opts.restrictedNamespace ?? 'default';
   const auth = new Authenticator(restrictedNamespace);
   const certs = tls ? generateCerts() : undefined;
-  const kubelet = new Kubelet({ store, resources, workDir, nodes });
+  const kubelet = new Kubelet({ store, resources, workDir, nodes, ciliumNamespace });
   const controllers = new ControllerManager({ store, admission, owners, nodes: () => nodes });
   const server = new ApiServer({ ctx: { store, admission, owners, watches }, auth, certs, kubelet: () => kubelet });
   controllers.start();

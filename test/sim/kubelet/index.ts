@@ -16,7 +16,9 @@ import { Hubble } from './hubble';
 import { Traffic, type TrafficRequest, type TrafficResult } from './hubble/traffic';
 import { Lifecycle, type LifecycleOptions } from './lifecycle';
 import { serveLogs } from './logs';
-import { isDistroless, isRunning, type PodRuntime } from './model';
+import { defaultHostIP, isDistroless, isRunning, type PodRuntime } from './model';
+import { Relay, RELAY_PORT } from './hubble/relay';
+import net from 'node:net';
 
 export type { KubeletFaults } from './faults';
 export type { TrafficRequest, TrafficResult } from './hubble/traffic';
@@ -34,6 +36,8 @@ export interface KubeletOptions extends Partial<LifecycleOptions> {
   synRetryDelayMs?: number;
   /** Flows kept per node (Hubble's default 4095). */
   flowBufferCapacity?: number;
+  /** Namespace of the Cilium agents and hubble-relay (default kube-system). */
+  ciliumNamespace?: string;
 }
 
 export class Kubelet {
@@ -46,12 +50,17 @@ export class Kubelet {
   /** What listens on pods' ports (for port-forward): tests bind real local listeners here. */
   readonly ports = new PodPorts();
   private unsubscribe?: () => void;
+  /** hubble-relay's Observer server, served on port 4245 of every relay pod. */
+  readonly relay: Relay;
+  private relayPort = 0;
+  readonly ciliumNamespace: string;
   private readonly store: Store;
   private readonly res: SimResources;
 
   constructor(opts: KubeletOptions) {
     this.store = opts.store;
     this.res = opts.resources;
+    this.ciliumNamespace = opts.ciliumNamespace ?? 'kube-system';
     this.hubble = new Hubble(opts.store, opts.resources, opts.flowBufferCapacity);
     this.life = new Lifecycle(opts.store, opts.resources, opts.nodes, opts.workDir, {
       startDelayMs: opts.startDelayMs ?? 150,
@@ -62,7 +71,7 @@ export class Kubelet {
     });
     // A Cilium agent pod whose agent was stopped stays unready.
     this.life.readyOverride = (p) => !(this.isAgent(p) && this.hubble.isAgentDown(p.node));
-    this.faults = createFaults(this.life, this.hubble, (p) => this.labels(p));
+    this.faults = createFaults(this.life, this.hubble, (p) => this.labels(p), this.ciliumNamespace);
     const traffic = new Traffic({
       store: opts.store,
       res: opts.resources,
@@ -79,6 +88,12 @@ export class Kubelet {
       retryDelayMs: opts.synRetryDelayMs ?? 100,
     });
     this.traffic = { request: (req) => traffic.request(req) };
+    this.relay = new Relay(() => opts.nodes.map((n) => this.hubble.relayNode(n, defaultHostIP(opts.nodes, n))));
+    this.ports.provide(
+      (pod) => pod.metadata.namespace === this.ciliumNamespace && pod.metadata.labels?.['k8s-app'] === 'hubble-relay',
+      RELAY_PORT,
+      () => net.connect({ host: '127.0.0.1', port: this.relayPort || 1 }),
+    );
     this.portForward = new PortForwardServer({ getPod: (ns, name) => this.store.get(this.res.pods, ns, name), ports: this.ports });
     this.exec = new ExecServer({
       getPod: (ns, name) => this.store.get(this.res.pods, ns, name),
@@ -107,11 +122,12 @@ export class Kubelet {
   }
 
   private isAgent(p: PodRuntime): boolean {
-    return p.namespace === 'kube-system' && this.labels(p)?.['k8s-app'] === 'cilium';
+    return p.namespace === this.ciliumNamespace && this.labels(p)?.['k8s-app'] === 'cilium';
   }
 
   start(): void {
     this.life.start();
+    void this.relay.listen().then((port) => (this.relayPort = port));
     this.unsubscribe ??= this.store.subscribe((e) => {
       if (e.type === 'DELETED' && e.resource === this.res.pods) this.ports.podGone(e.object.metadata.namespace ?? '', e.object.metadata.name);
     });
@@ -121,6 +137,7 @@ export class Kubelet {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.portForward.close();
+    this.relay.close();
     this.exec.close();
     this.life.stop();
   }
