@@ -186,7 +186,7 @@ export class ApiServer {
     const r = (body ?? {}) as any;
     const a = r.spec?.resourceAttributes ?? {};
     const type = resources.all().find((x) => x.resource === a.resource && (a.group === undefined || x.group === a.group));
-    const ok = type ? allowed(user, { verb: a.verb ?? 'get', type, namespace: a.namespace || undefined, name: a.name }) : user.namespace === undefined;
+    const ok = type ? allowed(user, { verb: a.verb ?? 'get', type, namespace: a.namespace || undefined, name: a.name, subresource: a.subresource || undefined }) : user.namespace === undefined;
     sendJson(res, 201, { ...r, apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: { creationTimestamp: null }, status: { allowed: ok, ...(ok ? {} : { reason: '' }) } });
   }
 

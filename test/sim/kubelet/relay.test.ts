@@ -187,6 +187,41 @@ describe('sim: hubble-relay over port-forward', function () {
     env.cluster.store.delete(env.cluster.resources.ciliumnetworkpolicies, NS, 'dns');
   });
 
+  it('the relay user: port-forward to the relay works, exec into the agents and other kube-system pods is forbidden', async () => {
+    const kc = env.cluster.writeKubeconfig(`${env.dir}/relay-user`, { user: 'relay' });
+    const pod = await relayPod(env);
+    const k = (args: string[]) =>
+      new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const c = spawn(kubectlBinary(kubectlVersions[1]), args, { env: { PATH: process.env.PATH ?? '', HOME: env.dir, KUBECONFIG: kc } });
+        let out = '';
+        let err = '';
+        c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        c.on('close', (code) => resolve({ code, out, err }));
+      });
+    assert.equal((await k(['auth', 'can-i', 'create', 'pods', '--subresource=portforward', '-n', 'kube-system'])).out.trim(), 'yes');
+    assert.equal((await k(['auth', 'can-i', 'create', 'pods', '--subresource=exec', '-n', 'kube-system'])).out.trim(), 'no');
+    const agent = env.cluster.store.list(env.cluster.resources.pods, 'kube-system').find((p) => p.metadata.labels?.['k8s-app'] === 'cilium')!;
+    const ex = await k(['exec', '-n', 'kube-system', agent.metadata.name, '-c', 'cilium-agent', '--', 'hubble', 'status']);
+    assert.notEqual(ex.code, 0);
+    assert.match(ex.err, /forbidden: User "sim-relay-viewer" cannot create resource "pods\/exec"/);
+    const child = spawn(kubectlBinary(kubectlVersions[1]), ['port-forward', '-n', 'kube-system', '--address', '127.0.0.1', `pod/${pod}`, ':4245'], { env: { PATH: process.env.PATH ?? '', HOME: env.dir, KUBECONFIG: kc } });
+    children.push(child);
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /127\.0\.0\.1:(\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      child.on('close', () => reject(new Error('port-forward ended')));
+    });
+    const c = client(port);
+    assert.equal((await unary(c, 'ServerStatus')).num_connected_nodes.value, 2);
+    c.close();
+    child.kill('SIGTERM');
+  });
+
   it('an unavailable agent shows in ServerStatus', async () => {
     const pod = await relayPod(env);
     const lf = await LocalForward.open(kubeForward(env.kc, 'kube-system', pod, 4245));
