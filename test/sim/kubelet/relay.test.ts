@@ -150,7 +150,7 @@ describe('sim: hubble-relay over port-forward', function () {
     const call = c.GetFlows({ follow: true, whitelist: [{ source_pod: [`${NS}/agent-a`], destination_port: ['2222'] }] });
     call.on('data', (d: Obj) => seen.push(d));
     call.on('error', () => undefined);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor('the follower registered on the relay', () => env.kubelet.relay.openCalls > 0);
     const mark = Date.now();
     await send('agent-a', 'pypi.org', 2222);
     await waitFor('followed drops', () => seen.length >= 6);

@@ -69,6 +69,11 @@ export class Relay {
 
   constructor(private readonly nodes: () => RelayNode[]) {}
 
+  /** GetFlows calls being served (tests wait for a follower before generating traffic). */
+  get openCalls(): number {
+    return this.calls.size;
+  }
+
   /** Starts the server on a local port (once) and returns it. */
   async listen(): Promise<number> {
     if (this.server) return this.port;
