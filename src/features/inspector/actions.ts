@@ -7,13 +7,13 @@ import { setRiskLevel } from '../../core/timeouts/valuesEdit';
 import type { RiskLevel } from '../../core/timeouts/riskTable';
 import { upgradeRiskLevelCommand } from '../../core/helm/commands';
 import { runHelm } from '../../core/helm/runner';
-import type { ReleaseVM } from '../../core/sandbox/model';
-import { SandboxError, cancelled } from '../../platform/errors';
-import { confirm, helmSetup, withProgress } from '../commands/shared';
-import { chartDir } from '../commands/installSandbox';
-import type { InspectorActions } from './session';
-import type { InspectorPorts } from './kubePorts';
-import type { InspectorServices, ReleaseTarget } from './panel';
+import type { ReleaseVM } from '../../core/sandbox/viewModels';
+import { SandboxError, cancelled } from '../../core/errors';
+import { chartDir, helmSetup } from '../../platform/helmEnvironment';
+import { confirm, withProgress } from '../../platform/ui';
+import type { InspectorActions } from '../../core/inspector/inspectorSession';
+import type { InspectorPorts } from '../../core/inspector/kubePorts';
+import type { InspectorServices, ReleaseTarget } from './types';
 import type { ReleaseKey } from '../../valuesFiles';
 
 const OUR_CHART = 'k8s-sandbox';
@@ -78,7 +78,7 @@ export class PanelActions implements InspectorActions {
 
   async addToValues(entry: ValuesEntry): Promise<string | undefined> {
     const doc = await this.valuesDocument();
-    const r = addValuesEntry(doc.getText(), entry);
+    const r = addValuesEntry(doc.getText(), entry, this.release()?.chart.name);
     if (!r.ok) throw new SandboxError('InvalidInput', `Cannot add to ${doc.uri.fsPath}: ${r.error}`);
     if (!r.changed) return `${doc.uri.fsPath} already allows this (${entry.key}). If drops continue, the release may not have been upgraded with it yet.`;
     await this.edit(doc, r.text, `Allow in ${this.target.release}`);
@@ -99,7 +99,7 @@ export class PanelActions implements InspectorActions {
   async setRiskLevel(level: RiskLevel, via: 'values' | 'helm'): Promise<string | undefined> {
     if (via === 'values') {
       const doc = await this.valuesDocument();
-      const r = setRiskLevel(doc.getText(), level);
+      const r = setRiskLevel(doc.getText(), level, this.release()?.chart.name);
       if (!r.ok) throw new SandboxError('InvalidInput', `Cannot edit ${doc.uri.fsPath}: ${r.error}`);
       if (!r.changed) return `${doc.uri.fsPath} already sets timeouts.riskLevel: ${level}.`;
       await this.edit(doc, r.text, `Risk level ${level}`);

@@ -1,7 +1,7 @@
 // Validation of every name that reaches the API or a process. Patterns are Kubernetes' own (DNS-1123/1035),
 // which also rules out shell metacharacters, whitespace, a leading '-' (option injection) and path separators.
 import { randomInt } from 'node:crypto';
-import { SandboxError } from '../../platform/errors';
+import { SandboxError } from '../errors';
 
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -48,7 +48,3 @@ export function generateReleaseName(): string {
   for (let i = 1; i < 8; i++) s += alnum[randomInt(alnum.length)];
   return s;
 }
-
-export const CREATOR_LABEL = 'k8s-sandbox.dev/creator';
-export const SANDBOX_LABEL = 'inspectSandbox';
-export const INSTANCE_LABEL = 'app.kubernetes.io/instance';

@@ -1,14 +1,15 @@
 // The host side of one inspector panel, free of VS Code so tests drive it against the simulated cluster:
 // owns the drop stream and the model, batches updates to the webview, validates what the webview sends and
 // hands the actions that need VS Code UI (edits, dialogs, confirmations) to the panel.
-import { DropModel } from '../../core/cilium/model';
-import type { ReconnectPolicy } from '../../core/cilium/reconnect';
-import { DropStream, type DropStreamPorts } from '../../core/cilium/stream';
-import type { StreamStatus } from '../../core/cilium/streamStatus';
-import type { ValuesEntry } from '../../core/cilium/suggest';
-import type { RiskLevel } from '../../core/timeouts/riskTable';
-import { parseWebviewMessage, type Counters, type HostMessage, type TimeoutsView, type WebviewMessage } from './protocol';
+import { DropModel } from '../cilium/model';
+import type { ReconnectPolicy } from '../cilium/reconnect';
+import { DropStream, type DropStreamPorts } from '../cilium/stream';
+import type { StreamStatus } from '../cilium/streamStatus';
+import type { ValuesEntry } from '../cilium/suggest';
+import type { RiskLevel } from '../timeouts/riskTable';
+import { parseWebviewMessage, type Counters, type HostMessage, type TimeoutsView, type WebviewMessage } from '../../protocol/inspector';
 import { toFlowRow, toStatusView, toSummaryRow } from './rows';
+import { errorMessage } from '../errors';
 
 export interface InspectorLog {
   info(message: string): void;
@@ -147,7 +148,7 @@ export class InspectorSession {
       this.post({ type: 'timeouts', view });
     } catch (err) {
       this.o.log.error(`Inspector: cannot read the timeouts of ${this.o.release}`, err);
-      this.notice('error', `Cannot read the timeouts: ${err instanceof Error ? err.message : String(err)}`);
+      this.notice('error', `Cannot read the timeouts: ${errorMessage(err)}`);
     }
   }
 
@@ -162,7 +163,7 @@ export class InspectorSession {
       await this.dispatch(parsed.message);
     } catch (err) {
       this.o.log.error(`Inspector: ${parsed.message.type} failed`, err);
-      this.notice('error', err instanceof Error ? err.message : String(err));
+      this.notice('error', errorMessage(err));
     }
   }
 
