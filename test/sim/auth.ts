@@ -6,8 +6,13 @@ import { ApiError, type ResourceType } from './store';
 
 export interface User {
   name: string;
+  uid?: string;
+  groups?: string[];
+  extra?: Record<string, string[]>;
   /** Namespace the user is limited to; undefined = cluster admin. */
   namespace?: string;
+  /** A cluster whose RBAC removed SelfSubjectReview from this user (system:basic-user unbound). */
+  denySelfReview?: boolean;
 }
 
 export interface Attributes {
@@ -24,8 +29,15 @@ export class Authenticator {
 
   constructor(readonly restrictedNamespace: string) {
     this.tokens = { admin: randomBytes(24).toString('hex'), restricted: randomBytes(24).toString('hex') };
-    this.users.set(this.tokens.admin, { name: 'sim-admin' });
-    this.users.set(this.tokens.restricted, { name: 'sim-restricted', namespace: restrictedNamespace });
+    this.users.set(this.tokens.admin, { name: 'sim-admin', groups: ['system:masters', 'system:authenticated'] });
+    this.users.set(this.tokens.restricted, { name: 'sim-restricted', groups: ['system:authenticated'], namespace: restrictedNamespace });
+  }
+
+  /** Registers another person (e.g. behind an exec credential plugin) and returns their bearer token. */
+  addUser(user: User): string {
+    const token = randomBytes(24).toString('hex');
+    this.users.set(token, { groups: ['system:authenticated'], ...user });
+    return token;
   }
 
   /**
@@ -33,7 +45,7 @@ export class Authenticator {
    * (where kubectl sends no token) the admin, as a local insecure port would be.
    */
   authenticate(header: string | undefined, tls: boolean): User {
-    if (!header) return tls ? { name: 'system:anonymous', namespace: '\0none' } : { name: 'sim-admin' };
+    if (!header) return tls ? { name: 'system:anonymous', groups: ['system:unauthenticated'], namespace: '\0none' } : { name: 'sim-admin', groups: ['system:masters', 'system:authenticated'] };
     const m = /^Bearer\s+(.+)$/i.exec(header.trim());
     const user = m ? this.users.get(m[1]) : undefined;
     if (!user) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
@@ -45,6 +57,7 @@ export class Authenticator {
 const ALWAYS = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesreviews']);
 
 export function allowed(user: User, a: Attributes): boolean {
+  if (a.type.resource === 'selfsubjectreviews') return !user.denySelfReview && user.name !== 'system:anonymous';
   if (user.namespace === undefined) return true;
   if (user.name === 'system:anonymous') return false;
   if (ALWAYS.has(a.type.resource)) return true;

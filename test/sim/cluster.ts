@@ -41,6 +41,8 @@ export interface SimCluster {
   kubelet: Kubelet;
   faults: ApiFaults;
   tokens: { admin: string; restricted: string };
+  /** Authentication: add people (their tokens) for exec-plugin kubeconfigs (test/sim/cloudKubeconfig.ts). */
+  auth: Authenticator;
   restrictedNamespace: string;
   workDir: string;
   /** Writes a kubeconfig for a user and returns its path. */
@@ -96,6 +98,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
     kubelet,
     faults: server.faults,
     tokens: auth.tokens,
+    auth,
     restrictedNamespace,
     workDir,
     writeKubeconfig(file, o = {}) {

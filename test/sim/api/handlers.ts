@@ -172,7 +172,7 @@ export class Handlers {
   }
 
   private create(req: IncomingMessage, res: ServerResponse, t: Target, q: URLSearchParams, body: Buffer): void {
-    if (t.type.resource === 'selfsubjectaccessreviews' || t.type.resource === 'selfsubjectrulesreviews') throw methodNotAllowed();
+    if (['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'selfsubjectreviews'].includes(t.type.resource)) throw methodNotAllowed();
     const o = this.accept(t, decodeBody(body, req.headers['content-type']));
     const created = this.doCreate(t, o, q.has('dryRun'));
     sendJson(res, 201, created);
