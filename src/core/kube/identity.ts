@@ -75,3 +75,9 @@ export function describeWhoAmI(w: WhoAmI | undefined): string {
   if (!w) return 'identity: checking…';
   return w.known ? w.identity.username : `identity unknown (${w.reason})`;
 }
+
+/** A user name short enough for the status bar: the last segment of an ARN or service account, at most 24 chars. */
+export function shortUserName(username: string): string {
+  const last = /^(arn:|system:serviceaccount:)/.test(username) ? (username.split(/[/:]/).pop() ?? username) : username;
+  return last.length > 24 ? `${last.slice(0, 23)}…` : last;
+}

@@ -107,7 +107,7 @@ describe('security: injection is refused before any process starts', function ()
       await assert.rejects(tearDown([{ namespace: n, release: 'okname' }], { helm, timeoutSeconds: 10 }), rejected, `namespace ${JSON.stringify(n)}`);
     }
     for (const id of ['a,b', 'a=b', 'x!=y', '$(id)', ' ', 'a b']) {
-      await assert.rejects(listMine(id, { helm, fallbackNamespace: 'default' }), rejected, `identity ${JSON.stringify(id)}`);
+      await assert.rejects(listMine({ known: true, identity: { username: id, groups: [], creator: id } }, { helm, fallbackNamespace: 'default' }), rejected, `identity ${JSON.stringify(id)}`);
     }
     assert.deepEqual(spy.calls, []);
   });
