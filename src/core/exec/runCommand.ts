@@ -17,6 +17,8 @@ export interface RunCommandOptions {
   /** Extra seconds before the client-side timer gives up on a container-side timeout. */
   graceSeconds?: number;
   port?: ExecPort;
+  /** WebSocket ping interval (see ExecOptions). */
+  keepaliveSeconds?: number;
 }
 
 export interface RunCommandResult {
@@ -95,7 +97,7 @@ async function once(
   limitSeconds: number,
   opts: RunCommandOptions,
 ): Promise<Omit<RunCommandResult, 'restart'>> {
-  const session = startExec(kc, { ...target, command }, { stdin: false, tty: false }, opts.port);
+  const session = startExec(kc, { ...target, command }, { stdin: false, tty: false, keepaliveSeconds: opts.keepaliveSeconds }, opts.port);
   let stdout = '';
   let stderr = '';
   const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {

@@ -3,6 +3,7 @@
 // of it reaches a host shell.
 import * as vscode from 'vscode';
 import { describeRunResult, runCommand as run } from '../../core/exec/runCommand';
+import { keepaliveSeconds } from '../../platform/settings';
 import { cancelled } from '../../platform/errors';
 import { resolveContainer, withProgress, type CommandContext } from './shared';
 
@@ -24,6 +25,7 @@ export async function runCommand(ctx: CommandContext, node?: unknown): Promise<v
   const result = await withProgress(`Running in ${t.pod}/${t.container}`, (signal) =>
     run(ctx.services.cluster.kubeConfig, t, ['sh', '-c', line], {
       timeoutSeconds: seconds,
+      keepaliveSeconds: keepaliveSeconds(),
       signal,
       onOutput: (text) => {
         const lines = (partial + text).split(/\r?\n/);

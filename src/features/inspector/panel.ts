@@ -8,6 +8,7 @@ import type { ClusterAccess } from '../../core/kube/clusterAccess';
 import type { ReleaseVM } from '../../core/sandbox/model';
 import { validateNamespace, validateReleaseName } from '../../core/names';
 import type { Log } from '../../platform/log';
+import { keepaliveSeconds } from '../../platform/settings';
 import { PanelActions } from './actions';
 import { inspectorHtml, makeNonce } from './html';
 import { kubePorts, type InspectorPorts } from './kubePorts';
@@ -72,7 +73,7 @@ export class InspectorPanel {
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewOptions(ext).localResourceRoots };
     panel.webview.html = this.html(ext);
     let ports: InspectorPorts | undefined;
-    const getPorts = () => (ports ??= kubePorts(services.cluster.kubeConfig));
+    const getPorts = () => (ports ??= kubePorts(services.cluster.kubeConfig, { keepaliveSeconds: keepaliveSeconds() }));
     const actions = new PanelActions(ext, services, target, getPorts);
     this.session = new InspectorSession({
       namespace: target.namespace,

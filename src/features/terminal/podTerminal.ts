@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { readContainerState } from '../../core/exec/podState';
 import { startExec } from '../../core/exec/session';
+import { keepaliveSeconds } from '../../platform/settings';
 import { SHELL_COMMAND, ShellSession, asUserCommand } from '../../core/exec/shellSession';
 import { validateContainerName, validateNamespace, validatePodName, validateUserName } from '../../core/names';
 
@@ -42,7 +43,7 @@ class PodPty implements vscode.Pseudoterminal {
   constructor(kc: KubeConfig, target: TerminalTarget, command: string[]) {
     this.shell = new ShellSession(
       {
-        start: (cols, rows) => startExec(kc, { ...target, command }, { stdin: true, tty: true, cols, rows }),
+        start: (cols, rows) => startExec(kc, { ...target, command }, { stdin: true, tty: true, cols, rows, keepaliveSeconds: keepaliveSeconds() }),
         containerState: () => readContainerState(kc, target.namespace, target.pod, target.container),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       },
