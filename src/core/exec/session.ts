@@ -121,6 +121,8 @@ export function startExec(kc: KubeConfig, target: ExecTarget, opts: ExecOptions 
     close() {
       closedByUs = true;
       socket?.close();
+      // A close handshake over a dead (blackholed) connection would wait for ws's 30 s close timeout.
+      setTimeout(() => socket?.terminate?.(), 2000).unref?.();
     },
     done,
   };
