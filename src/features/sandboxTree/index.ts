@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import { shortUserName } from '../../core/kube/identity';
 import type { TreeNode } from '../../core/sandbox/nodes';
-import type { SandboxModel } from '../../core/sandbox/sandboxModel';
-import type { ReleaseVM } from '../../core/sandbox/model';
+import type { SandboxModel } from '../../core/sandbox/liveModel';
+import type { ReleaseVM } from '../../core/sandbox/viewModels';
 import type { Services } from '../../services';
 import { treeItem } from './treeItems';
 

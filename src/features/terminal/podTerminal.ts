@@ -2,10 +2,10 @@
 import * as vscode from 'vscode';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { readContainerState } from '../../core/exec/podState';
-import { startExec } from '../../core/exec/session';
-import { keepaliveSeconds } from '../../platform/settings';
+import { startExec } from '../../core/exec/startExec';
 import { SHELL_COMMAND, ShellSession, asUserCommand } from '../../core/exec/shellSession';
-import { validateContainerName, validateNamespace, validatePodName, validateUserName } from '../../core/names';
+import { validateContainerName, validateNamespace, validatePodName, validateUserName } from '../../core/names/validate';
+import { settings } from '../../platform/settings';
 
 export interface TerminalTarget {
   namespace: string;
@@ -43,7 +43,7 @@ class PodPty implements vscode.Pseudoterminal {
   constructor(kc: KubeConfig, target: TerminalTarget, command: string[]) {
     this.shell = new ShellSession(
       {
-        start: (cols, rows) => startExec(kc, { ...target, command }, { stdin: true, tty: true, cols, rows, keepaliveSeconds: keepaliveSeconds() }),
+        start: (cols, rows) => startExec(kc, { ...target, command }, { stdin: true, tty: true, cols, rows, keepaliveSeconds: settings.keepaliveSeconds() }),
         containerState: () => readContainerState(kc, target.namespace, target.pod, target.container),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       },

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { startExec } from '../../../src/core/exec/session';
+import { startExec } from '../../../src/core/exec/startExec';
 import { ShellSession } from '../../../src/core/exec/shellSession';
 import { readContainerState } from '../../../src/core/exec/podState';
 import { startCluster, type SimCluster } from '../../sim/cluster';

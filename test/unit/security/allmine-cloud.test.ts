@@ -8,7 +8,7 @@ import { runHelm } from '../../../src/core/helm/runner';
 import { listCommand } from '../../../src/core/helm/commands';
 import { ClusterAccess } from '../../../src/core/kube/clusterAccess';
 import { creatorIdOf } from '../../../src/core/kube/identity';
-import { SandboxError } from '../../../src/platform/errors';
+import { SandboxError } from '../../../src/core/errors';
 import { ValuesFileRecords } from '../../../src/valuesFiles';
 import { MemoryState } from '../../support/memoryState';
 import { helmBinary } from '../../support/tools';
