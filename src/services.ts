@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { ClusterAccess } from './core/kube/clusterAccess';
 import { WatchHub } from './core/kube/watchHub';
+import { ReleaseRecords } from './core/sandbox/releaseRecords';
 import { SandboxModel } from './core/sandbox/liveModel';
 import type { Log } from './platform/log';
 import { ValuesFileRecords, type StateStore } from './valuesFiles';
@@ -25,7 +26,9 @@ export function createServices(log: Log, state: StateStore): Services & vscode.D
     source: () => ({ setting: settings().get<string>('kubeconfig', ''), namespace: settings().get<string>('namespace', '') }),
   });
   const watches = new WatchHub({ access: cluster, log: (m) => log.info(m) });
-  const sandboxes = new SandboxModel({ hub: watches });
+  const records = new ReleaseRecords(() => cluster.current?.kubeConfig);
+  const sandboxes = new SandboxModel({ hub: watches, records });
+  const onContext = cluster.onDidChange(() => records.clear());
   const onConfig = vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('k8sSandbox.kubeconfig') || e.affectsConfiguration('k8sSandbox.namespace')) cluster.reload();
   });
@@ -45,6 +48,8 @@ export function createServices(log: Log, state: StateStore): Services & vscode.D
       onConfig.dispose();
       onCluster.dispose();
       sandboxes.dispose();
+      onContext.dispose();
+      records.dispose();
       watches.dispose();
       cluster.dispose();
     },

@@ -10,6 +10,7 @@ import { decodeBody } from './body';
 import { applyMerge, jsonPatch, mergePatch, patchTypeOf, strategicMerge } from './patch';
 import { badRequest, methodNotAllowed, sendJson, sendJsonParts, successStatus } from './status';
 import { toTable, wantsTable } from './table';
+import { checkPartial, PARTIAL_CONTENT_TYPE, partialOf, wantsPartial } from './partial';
 import type { Watches } from './watch';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are loosely typed JSON */
@@ -97,6 +98,12 @@ export class Handlers {
       sendJson(res, 200, toTable(t.type, items, meta, q.get('includeObject')), 'application/json;as=Table;v=v1;g=meta.k8s.io');
       return;
     }
+    const partial = wantsPartial(req.headers.accept);
+    if (partial) {
+      checkPartial(partial, true, t.type.kind);
+      sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: items.map(partialOf) }, PARTIAL_CONTENT_TYPE(partial));
+      return;
+    }
     const head = JSON.stringify({ kind: `${t.type.kind}List`, apiVersion: apiVersionOf(t.type), metadata: meta });
     const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"items":[`)];
     for (let i = 0; i < items.length; i++) {
@@ -109,7 +116,11 @@ export class Handlers {
 
   private watch(req: IncomingMessage, res: ServerResponse, t: Target, q: URLSearchParams): void {
     const include = q.get('includeObject');
-    const table = wantsTable(req.headers.accept)
+    const partial = wantsPartial(req.headers.accept);
+    if (partial) checkPartial(partial, false, t.type.kind);
+    const table = partial
+      ? (o: KubeObject): unknown => partialOf(o)
+      : wantsTable(req.headers.accept)
       ? (o: KubeObject, first: boolean): unknown => {
           const tbl = toTable(t.type, [o], { resourceVersion: o.metadata.resourceVersion }, include) as { columnDefinitions?: unknown[] };
           if (!first) tbl.columnDefinitions = [];
@@ -134,6 +145,11 @@ export class Handlers {
     if (wantsTable(req.headers.accept) && !t.subresource) {
       sendJson(res, 200, toTable(t.type, [o], { resourceVersion: o.metadata.resourceVersion }, q.get('includeObject')), 'application/json;as=Table;v=v1;g=meta.k8s.io');
       return;
+    }
+    const partial = wantsPartial(req.headers.accept);
+    if (partial && !t.subresource) {
+      checkPartial(partial, false, t.type.kind);
+      return void sendJson(res, 200, partialOf(o), PARTIAL_CONTENT_TYPE(partial));
     }
     sendJson(res, 200, o);
   }

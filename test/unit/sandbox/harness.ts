@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { ClusterAccess } from '../../../src/core/kube/clusterAccess';
 import { WatchHub } from '../../../src/core/kube/watchHub';
 import { SandboxModel, type ModelChange } from '../../../src/core/sandbox/liveModel';
+import { ReleaseRecords } from '../../../src/core/sandbox/releaseRecords';
 import { startCluster, type SimCluster, type StartOptions } from '../../sim/cluster';
 import { helmBinary, type HelmVersion } from '../../support/tools';
 
@@ -26,7 +27,7 @@ export interface Stack {
 export function openStack(kubeconfig: string): Stack {
   const access = new ClusterAccess({ source: () => ({ setting: kubeconfig }) });
   const hub = new WatchHub({ access, backoff: { initialMs: 100, maxMs: 1000, jitter: 0.2 } });
-  const model = new SandboxModel({ hub, debounceMs: 50 });
+  const model = new SandboxModel({ hub, debounceMs: 50, records: new ReleaseRecords(() => access.current?.kubeConfig) });
   const changes: ModelChange[] = [];
   const sub = model.onDidChange((c) => changes.push(c));
   return {

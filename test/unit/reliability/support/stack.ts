@@ -14,6 +14,7 @@ import type { MessageNode } from '../../../../src/core/sandbox/nodes';
 import { stateMessages } from '../../../../src/core/sandbox/view';
 import type { EventLike, PodLike, RuntimeClassLike, StatefulSetLike } from '../../../../src/core/sandbox/objects';
 import { SandboxModel } from '../../../../src/core/sandbox/liveModel';
+import { ReleaseRecords } from '../../../../src/core/sandbox/releaseRecords';
 import { startCluster, type SimCluster, type StartOptions } from '../../../sim/cluster';
 import type { KubeObject } from '../../../sim/store';
 
@@ -59,7 +60,7 @@ export function openStack(kubeconfig: string, o: StackOptions = {}): Stack {
     clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
   };
   const hub = new WatchHub({ access, backoff: o.backoff ?? TEST_BACKOFF, timers, answerTimeoutMs: o.answerTimeoutMs, log });
-  const model = new SandboxModel({ hub, debounceMs: 30 });
+  const model = new SandboxModel({ hub, debounceMs: 30, records: new ReleaseRecords(() => access.current?.kubeConfig) });
   return {
     access,
     hub,
