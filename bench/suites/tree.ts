@@ -8,7 +8,6 @@ import { sleep, until, type Context } from '../lib/context';
 import { rawGet } from '../lib/kube';
 import { result, type Result } from '../lib/results';
 import { Worker } from '../lib/rpc';
-import { unrelatedBench } from './unrelated';
 import { MB, median, summarize } from '../lib/stats';
 import { KUBECTL_VERSION, childrenCpuMs, kubectl, mustRun, toolEnv } from '../lib/tools';
 
@@ -100,7 +99,6 @@ export async function treeBench(ctx: Context): Promise<Result[]> {
       }),
     );
     if (!main) throw new Error('no tree worker');
-    out.push(...(await unrelatedBench(ctx)));
     out.push(...(await freshness(ctx, main, env)));
     out.push(...(await idle(ctx, main, env)));
     out.push(...(await flood(ctx, main)));
