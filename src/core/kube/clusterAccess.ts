@@ -25,6 +25,9 @@ export class ClusterAccess {
   private readonly changed = new Emitter<ClusterAccess>();
   /** Fires after every (re)load or selection change, with this object. */
   readonly onDidChange: Event<ClusterAccess> = this.changed.event;
+  private readonly identityChanged = new Emitter<WhoAmI>();
+  /** Fires when the server's answer to "who am I" arrives for the current context (not a context change). */
+  readonly onDidChangeIdentity: Event<WhoAmI> = this.identityChanged.event;
 
   constructor(private readonly opts: ClusterAccessOptions) {
     this.load();
@@ -52,7 +55,7 @@ export class ClusterAccess {
 
   /**
    * Who the API server says the current context's user is (cached per context; a failed request is not
-   * cached). Fires onDidChange when a new answer arrives, so the status bar and tree can show it.
+   * cached). Fires onDidChangeIdentity when a new answer arrives, so the status bar and tree can show it.
    */
   whoAmI(): Promise<WhoAmI> {
     const snap = this.require();
@@ -65,7 +68,7 @@ export class ClusterAccess {
         (w) => {
           if (this.snapshot !== snap) return;
           this.lastWhoAmI = w;
-          this.changed.fire(this);
+          this.identityChanged.fire(w);
         },
         () => this.identities.delete(key),
       );
@@ -107,6 +110,7 @@ export class ClusterAccess {
 
   dispose(): void {
     this.changed.dispose();
+    this.identityChanged.dispose();
   }
 
   private load(): void {

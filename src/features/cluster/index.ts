@@ -45,6 +45,7 @@ export function registerCluster(context: vscode.ExtensionContext, services: Serv
       render();
       ask();
     }),
+    services.cluster.onDidChangeIdentity(render),
   );
   context.subscriptions.push(disposable);
   return disposable;

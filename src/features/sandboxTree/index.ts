@@ -78,6 +78,7 @@ export function registerSandboxTree(context: vscode.ExtensionContext, services: 
     view,
     view.onDidChangeVisibility((e) => onVisible(e.visible)),
     services.cluster.onDidChange(describe),
+    services.cluster.onDidChangeIdentity(describe),
     { dispose: () => ageTimer && clearInterval(ageTimer) },
   );
   context.subscriptions.push(disposable);
