@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import yauzl from 'yauzl';
@@ -49,7 +49,7 @@ describe('vsix packaging', function () {
       symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
       const r = spawnSync('npx', ['--no-install', 'vsce', 'package'], { cwd: dir, encoding: 'utf8' });
       assert.equal(r.status, 0, r.stdout + r.stderr);
-      const pkg = require(join(root, 'package.json')) as { name: string; version: string };
+      const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
       const files = (await entries(join(dir, `${pkg.name}-${pkg.version}.vsix`)))
         .filter((f) => f.startsWith('extension/'))
         .map((f) => f.slice('extension/'.length).toLowerCase());
