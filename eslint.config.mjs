@@ -23,23 +23,47 @@ const above = (k, names, message) => rule(toSrc(k) + '(' + names + ')(/|$)', mes
 const features = (k) => toSrc(k - 1); // from src/features/<f>/<k-1 more>/x.ts back to src/features/
 
 const layering = [
-  ...layer('src/core', (k) => [
-    above(k, 'platform|features|cli|extension|services|valuesFiles', 'core/ imports nothing above it (platform, features, composition root).'),
-  ], { paths: [VSCODE] }),
-  ...layer('src/protocol', (k) => [
-    rule('^' + up(k + 1), 'protocol/ is the self-contained host<->webview contract: it imports nothing outside src/protocol/.'),
-  ], { paths: [VSCODE] }),
+  ...layer(
+    'src/core',
+    (k) => [
+      above(
+        k,
+        'platform|features|cli|extension|services|valuesFiles',
+        'core/ imports nothing above it (platform, features, composition root).',
+      ),
+    ],
+    { paths: [VSCODE] },
+  ),
+  ...layer(
+    'src/protocol',
+    (k) => [
+      rule(
+        '^' + up(k + 1),
+        'protocol/ is the self-contained host<->webview contract: it imports nothing outside src/protocol/.',
+      ),
+    ],
+    { paths: [VSCODE] },
+  ),
   ...layer('src/platform', (k) => [
     above(k, 'features|cli|protocol|extension|services|valuesFiles', 'platform/ imports only core/.'),
   ]),
-  ...layer('src/cli', (k) => [
-    above(k, 'platform|features|extension|services|valuesFiles', 'The CLI uses only core/ (no VS Code).'),
-  ], { paths: [VSCODE] }),
-  ...layer('src/features/*', (k) => [
-    above(k + 1, 'cli|extension', 'Features never import the composition root or the CLI.'),
-    rule(features(k + 1) + 'commands(/|$)', 'Command handlers are leaves: only src/extension.ts imports features/commands/.'),
-    rule(features(k + 1) + '[^./][^/]*/', 'Import another feature only through its index.ts (e.g. "../terminal").'),
-  ], { ignores: ['src/features/commands/**'] }),
+  ...layer(
+    'src/cli',
+    (k) => [above(k, 'platform|features|extension|services|valuesFiles', 'The CLI uses only core/ (no VS Code).')],
+    { paths: [VSCODE] },
+  ),
+  ...layer(
+    'src/features/*',
+    (k) => [
+      above(k + 1, 'cli|extension', 'Features never import the composition root or the CLI.'),
+      rule(
+        features(k + 1) + 'commands(/|$)',
+        'Command handlers are leaves: only src/extension.ts imports features/commands/.',
+      ),
+      rule(features(k + 1) + '[^./][^/]*/', 'Import another feature only through its index.ts (e.g. "../terminal").'),
+    ],
+    { ignores: ['src/features/commands/**'] },
+  ),
   ...layer('src/features/commands', (k) => [
     above(k + 1, 'cli|extension', 'Features never import the composition root or the CLI.'),
     rule(features(k + 1) + '[^./][^/]*/', 'Import another feature only through its index.ts (e.g. "../terminal").'),
@@ -49,18 +73,37 @@ const layering = [
     files: ['src/*.ts'],
     ignores: ['src/extension.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [rule('^\\./(features|cli|extension)(/|$)', 'Services sit below the features that use them.')],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [rule('^\\./(features|cli|extension)(/|$)', 'Services sit below the features that use them.')],
+        },
+      ],
     },
   },
-  ...layer('webview', (k) => [
-    rule('^' + up(k + 1) + '(?!src/protocol(/|$))', 'webview/ imports from src/ only the contract in src/protocol/.'),
-  ], { paths: [VSCODE] }),
+  ...layer(
+    'webview',
+    (k) => [
+      rule('^' + up(k + 1) + '(?!src/protocol(/|$))', 'webview/ imports from src/ only the contract in src/protocol/.'),
+    ],
+    { paths: [VSCODE] },
+  ),
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-vsix/**', 'out/**', 'node_modules/**', '.tools/**', '.e2e/**', 'test-results/**', 'chart/**', 'bench/out/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-vsix/**',
+      'out/**',
+      'node_modules/**',
+      '.tools/**',
+      '.e2e/**',
+      'test-results/**',
+      'chart/**',
+      'bench/out/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

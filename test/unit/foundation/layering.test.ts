@@ -37,32 +37,80 @@ const targets: Record<string, string> = {
 
 // file -> [source, the rule that must fire]
 const violations: Record<string, [string, string]> = {
-  'src/core/kube/toFeatures.ts': ["import { inspector } from '../../features/inspector';\nexport const x = inspector;\n", 'no-restricted-imports'],
-  'src/core/kube/toPlatform.ts': ["import { ui } from '../../platform/ui';\nexport const x = ui;\n", 'no-restricted-imports'],
-  'src/core/toServices.ts': ["import { services } from '../services';\nexport const x = services;\n", 'no-restricted-imports'],
+  'src/core/kube/toFeatures.ts': [
+    "import { inspector } from '../../features/inspector';\nexport const x = inspector;\n",
+    'no-restricted-imports',
+  ],
+  'src/core/kube/toPlatform.ts': [
+    "import { ui } from '../../platform/ui';\nexport const x = ui;\n",
+    'no-restricted-imports',
+  ],
+  'src/core/toServices.ts': [
+    "import { services } from '../services';\nexport const x = services;\n",
+    'no-restricted-imports',
+  ],
   'src/core/toVscode.ts': ["import * as vscode from 'vscode';\nexport const x = vscode;\n", 'no-restricted-imports'],
-  'src/platform/toFeatures.ts': ["import { terminal } from '../features/terminal';\nexport const x = terminal;\n", 'no-restricted-imports'],
-  'src/protocol/toCore.ts': ["import { errors } from '../core/errors';\nexport const x = errors;\n", 'no-restricted-imports'],
-  'src/features/inspector/deep.ts': ["import { podTerminal } from '../terminal/podTerminal';\nexport const x = podTerminal;\n", 'no-restricted-imports'],
-  'src/features/inspector/toCommands.ts': ["import { commands } from '../commands';\nexport const x = commands;\n", 'no-restricted-imports'],
-  'src/features/inspector/toCommandsDeep.ts': ["import { shared } from '../commands/shared';\nexport const x = shared;\n", 'no-restricted-imports'],
-  'src/services2.ts': ["import { commands } from './features/commands';\nexport const x = commands;\n", 'no-restricted-imports'],
-  'webview/toCore.ts': ["import { errors } from '../src/core/errors';\nexport const x = errors;\n", 'no-restricted-imports'],
-  'webview/toFeatures.ts': ["import { inspector } from '../src/features/inspector';\nexport const x = inspector;\n", 'no-restricted-imports'],
-  'src/core/floating.ts': ['export async function f(): Promise<void> {}\nexport function g(): void {\n  f();\n}\n', '@typescript-eslint/no-floating-promises'],
-  'webview/floating.ts': ['async function f(): Promise<void> {}\nexport function g(): void {\n  f();\n}\n', '@typescript-eslint/no-floating-promises'],
-  'src/features/terminal/misused.ts': ['export function g(): void {\n  [1].forEach(async () => {});\n  if (Promise.resolve(1)) g();\n}\n', '@typescript-eslint/no-misused-promises'],
+  'src/platform/toFeatures.ts': [
+    "import { terminal } from '../features/terminal';\nexport const x = terminal;\n",
+    'no-restricted-imports',
+  ],
+  'src/protocol/toCore.ts': [
+    "import { errors } from '../core/errors';\nexport const x = errors;\n",
+    'no-restricted-imports',
+  ],
+  'src/features/inspector/deep.ts': [
+    "import { podTerminal } from '../terminal/podTerminal';\nexport const x = podTerminal;\n",
+    'no-restricted-imports',
+  ],
+  'src/features/inspector/toCommands.ts': [
+    "import { commands } from '../commands';\nexport const x = commands;\n",
+    'no-restricted-imports',
+  ],
+  'src/features/inspector/toCommandsDeep.ts': [
+    "import { shared } from '../commands/shared';\nexport const x = shared;\n",
+    'no-restricted-imports',
+  ],
+  'src/services2.ts': [
+    "import { commands } from './features/commands';\nexport const x = commands;\n",
+    'no-restricted-imports',
+  ],
+  'webview/toCore.ts': [
+    "import { errors } from '../src/core/errors';\nexport const x = errors;\n",
+    'no-restricted-imports',
+  ],
+  'webview/toFeatures.ts': [
+    "import { inspector } from '../src/features/inspector';\nexport const x = inspector;\n",
+    'no-restricted-imports',
+  ],
+  'src/core/floating.ts': [
+    'export async function f(): Promise<void> {}\nexport function g(): void {\n  f();\n}\n',
+    '@typescript-eslint/no-floating-promises',
+  ],
+  'webview/floating.ts': [
+    'async function f(): Promise<void> {}\nexport function g(): void {\n  f();\n}\n',
+    '@typescript-eslint/no-floating-promises',
+  ],
+  'src/features/terminal/misused.ts': [
+    'export function g(): void {\n  [1].forEach(async () => {});\n  if (Promise.resolve(1)) g();\n}\n',
+    '@typescript-eslint/no-misused-promises',
+  ],
 };
 
 // What the layering allows: none of these may be flagged.
 const allowed: Record<string, string> = {
-  'src/core/kube/ok.ts': "import { core } from './emitter';\nimport { errors } from '../errors';\nimport { protocol } from '../../protocol/inspector';\nexport const x = [core, errors, protocol];\n",
-  'src/platform/ok.ts': "import { core } from '../core/kube/emitter';\nimport * as vscode from 'vscode';\nexport const x = [core, vscode];\n",
+  'src/core/kube/ok.ts':
+    "import { core } from './emitter';\nimport { errors } from '../errors';\nimport { protocol } from '../../protocol/inspector';\nexport const x = [core, errors, protocol];\n",
+  'src/platform/ok.ts':
+    "import { core } from '../core/kube/emitter';\nimport * as vscode from 'vscode';\nexport const x = [core, vscode];\n",
   'src/protocol/ok.ts': "import { guard } from './guard';\nexport const x = guard;\n",
-  'src/features/inspector/ok.ts': "import { terminal } from '../terminal';\nimport { ui } from '../../platform/ui';\nimport { protocol } from '../../protocol/inspector';\nimport { services } from '../../services';\nexport const x = [terminal, ui, protocol, services];\n",
-  'src/features/commands/ok.ts': "import { shared } from './shared';\nimport { terminal } from '../terminal';\nexport const x = [shared, terminal];\n",
-  'src/extension.ts': "import { commands } from './features/commands';\nimport { inspector } from './features/inspector';\nexport const x = [commands, inspector];\n",
-  'webview/ok.ts': "import { protocol } from '../src/protocol/inspector';\nexport const x = protocol;\nvoid Promise.resolve(x);\n",
+  'src/features/inspector/ok.ts':
+    "import { terminal } from '../terminal';\nimport { ui } from '../../platform/ui';\nimport { protocol } from '../../protocol/inspector';\nimport { services } from '../../services';\nexport const x = [terminal, ui, protocol, services];\n",
+  'src/features/commands/ok.ts':
+    "import { shared } from './shared';\nimport { terminal } from '../terminal';\nexport const x = [shared, terminal];\n",
+  'src/extension.ts':
+    "import { commands } from './features/commands';\nimport { inspector } from './features/inspector';\nexport const x = [commands, inspector];\n",
+  'webview/ok.ts':
+    "import { protocol } from '../src/protocol/inspector';\nexport const x = protocol;\nvoid Promise.resolve(x);\n",
 };
 
 describe('layering lint rules and cycle check', function () {
@@ -74,14 +122,19 @@ describe('layering lint rules and cycle check', function () {
     dir = tree({ ...targets, ...Object.fromEntries(Object.entries(violations).map(([f, [t]]) => [f, t])), ...allowed });
     const eslint = new ESLint({ cwd: dir });
     const out = await eslint.lintFiles([...Object.keys(violations), ...Object.keys(allowed)]);
-    results = new Map(out.map((r) => [r.filePath.slice(dir.length + 1), r.messages.map((m) => `${m.ruleId}: ${m.message}`)]));
+    results = new Map(
+      out.map((r) => [r.filePath.slice(dir.length + 1), r.messages.map((m) => `${m.ruleId}: ${m.message}`)]),
+    );
   });
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
   for (const [file, [, ruleId]] of Object.entries(violations)) {
     it(`flags ${file} (${ruleId})`, () => {
       const messages = results.get(file) ?? [];
-      assert.ok(messages.some((m) => m.startsWith(`${ruleId}: `)), `${file}: expected ${ruleId}, got ${JSON.stringify(messages)}`);
+      assert.ok(
+        messages.some((m) => m.startsWith(`${ruleId}: `)),
+        `${file}: expected ${ruleId}, got ${JSON.stringify(messages)}`,
+      );
     });
   }
 
@@ -96,7 +149,20 @@ describe('layering lint rules and cycle check', function () {
       'src/c.ts': "import { a } from './a';\nexport const c = a;\n",
     });
     try {
-      const run = (entry: string) => spawnSync(process.execPath, [join(root, 'node_modules', 'dpdm', 'lib', 'bin', 'dpdm.js'), '--no-warning', '--no-tree', '-T', '--exit-code', 'circular:1', entry], { cwd: cyc, encoding: 'utf8' });
+      const run = (entry: string) =>
+        spawnSync(
+          process.execPath,
+          [
+            join(root, 'node_modules', 'dpdm', 'lib', 'bin', 'dpdm.js'),
+            '--no-warning',
+            '--no-tree',
+            '-T',
+            '--exit-code',
+            'circular:1',
+            entry,
+          ],
+          { cwd: cyc, encoding: 'utf8' },
+        );
       const bad = run('src/c.ts');
       assert.equal(bad.status, 1, bad.stdout + bad.stderr);
       assert.match(bad.stdout, /src\/a\.ts -> src\/b\.ts/);
