@@ -34,7 +34,7 @@ const suites: Suite[] = [
   { id: 'lint', needsSim: false, run: lintBench, onError: { benchmark: 5, name: 'Lint 1,000-service values file', unit: 'ms', target: '< 50 ms and ≥ 20×' } },
 ];
 
-function parseArgs(argv: string[]): { quick: boolean; only?: Set<string>; out: string; releases?: number } {
+function parseArgs(argv: string[]): { quick: boolean; only?: Set<string>; out: string; releases?: number; cpuProf?: string } {
   const quick = argv.includes('--quick');
   const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   // Quick runs go to the git-ignored bench/out/, so a smoke run never replaces the committed full results.
@@ -42,7 +42,9 @@ function parseArgs(argv: string[]): { quick: boolean; only?: Set<string>; out: s
   const out = argv.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? fallback;
   // For working on the bench itself: another cluster size (the table says which).
   const releases = Number(argv.find((a) => a.startsWith('--releases='))?.slice('--releases='.length)) || undefined;
-  return { quick, only: only ? new Set(only.split(',')) : undefined, out, releases };
+  // For optimising: the main-size extension process writes a V8 CPU profile here (bench/profile-top.ts reads it).
+  const cpuProf = argv.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
+  return { quick, only: only ? new Set(only.split(',')) : undefined, out, releases, cpuProf };
 }
 
 async function main(): Promise<void> {
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
       const seed = await sim.call<{ seedMs: number; pods: number; releaseSecretBytes: number }>('seed', { releases: sizes[0], podsPerRelease });
       log(`seeded ${sizes[0]} releases / ${seed.pods} pods in ${(seed.seedMs / 1000).toFixed(1)} s (release Secrets ${(seed.releaseSecretBytes / 1024).toFixed(0)} KB each)`);
     }
-    const ctx: Context = { quick: args.quick, dir, sim: sim as Worker, started: started as Started, releases, sizes, podsPerRelease, log };
+    const ctx: Context = { quick: args.quick, dir, sim: sim as Worker, started: started as Started, releases, sizes, podsPerRelease, log, cpuProf: args.cpuProf };
     for (const s of selected) {
       log(`${s.id}…`);
       try {

@@ -1,5 +1,6 @@
 // The production bundle (scripts/build.mjs --production, as `npm run package` makes it), built once per run in
 // the run's temp dir (dist/ untouched), and the bench's extension host (bench/ext/host.ts) bundled beside it.
+// A profiling run (--cpu-prof=DIR) builds without --production instead, so profiles name the functions.
 import { spawn } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,12 +18,13 @@ export interface Built {
 
 let built: Promise<Built> | undefined;
 
-async function build(runDir: string): Promise<Built> {
+/** `readable`: without --production (not minified), so a CPU profile names the functions. */
+async function build(runDir: string, readable: boolean): Promise<Built> {
   const dir = join(runDir, 'build');
   mkdirSync(join(dir, 'dist'), { recursive: true });
   for (const name of ['src', 'webview', 'scripts', 'node_modules', 'package.json', 'tsconfig.json']) symlinkSync(join(ROOT, name), join(dir, name));
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['scripts/build.mjs', '--production'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['scripts/build.mjs', ...(readable ? [] : ['--production'])], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
@@ -34,6 +36,6 @@ async function build(runDir: string): Promise<Built> {
 }
 
 export function productionBuild(ctx: Context): Promise<Built> {
-  built ??= build(ctx.dir);
+  built ??= build(ctx.dir, ctx.cpuProf !== undefined);
   return built;
 }

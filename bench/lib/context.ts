@@ -13,6 +13,8 @@ export interface Context {
   /** Cluster sizes (releases) the tree suite grows through, ascending; one of them is `releases`. */
   sizes: number[];
   podsPerRelease: number;
+  /** A directory for the main extension process's CPU profile (--cpu-prof=DIR). */
+  cpuProf?: string;
   log(message: string): void;
 }
 

@@ -47,7 +47,7 @@ export async function simListBench(ctx: Context): Promise<Result[]> {
 }
 
 /** One extension process, started now; resolves when its view shows every release and pod. */
-export async function startExtension(ctx: Context, built: Built, releases: number): Promise<{ w: Worker; times: { firstRows: number; complete: number; moduleLoaded: number; activated: number; processStart: number } }> {
+export async function startExtension(ctx: Context, built: Built, releases: number, profile = false): Promise<{ w: Worker; times: { firstRows: number; complete: number; moduleLoaded: number; activated: number; processStart: number } }> {
   const env = {
     BENCH_EXTENSION: built.extension,
     BENCH_KUBECONFIG: ctx.started.proxiedKubeconfig,
@@ -56,7 +56,8 @@ export async function startExtension(ctx: Context, built: Built, releases: numbe
     BENCH_SCRATCH: built.dir,
     BENCH_VSCODE_DTS: join(ROOT, 'node_modules', '@types', 'vscode', 'index.d.ts'),
   };
-  const w = new Worker(built.host, { plain: true, env });
+  const nodeArgs = profile && ctx.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', ctx.cpuProf] : [];
+  const w = new Worker(built.host, { plain: true, env, nodeArgs });
   try {
     const l = await w.call<{ processStart: number; moduleLoaded: number; activated: number; firstRows: number; complete: number }>('loaded', { timeoutMs: 300_000 });
     const rel = (t: number): number => t - w.spawnedAt;
@@ -118,7 +119,7 @@ async function initialLoad(ctx: Context, built: Built, out: Result[]): Promise<W
   for (let i = 0; i < runs; i++) {
     // Alternate, so drift on a shared machine hits both alike.
     const m0 = await meter();
-    const { w, times } = await startExtension(ctx, built, ctx.releases);
+    const { w, times } = await startExtension(ctx, built, ctx.releases, i === runs - 1);
     const m1 = await meter();
     ours.push(times);
     if (i < runs - 1) await w.stop();
