@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { LineCounter, parseDocument } from 'yaml';
 import { version as YAML_VERSION } from 'yaml/package.json';
-import { lintValues } from '../../src/core/lint';
+import { lintValues } from '../../src/core/lint/api';
 import { IncrementalLinter } from '../../src/core/lint/incremental';
 import type { Context } from '../lib/context';
 import { result, type Result } from '../lib/results';
