@@ -24,7 +24,7 @@ interface Provider {
   getTreeItem(n: Node): { description?: string };
   // Internals read for checks outside the timed path (never to decide when a change event fired).
   model: { lookup(n: Node): PodVM | undefined };
-  services: { watches: { onDidChangeObjects(l: (k: string) => void): unknown } };
+  services: { watches: { onDidChangeObjects(l: (c: { kind: string }) => void): unknown } };
 }
 
 const want = { releases: Number(process.env.BENCH_RELEASES), pods: Number(process.env.BENCH_PODS) };
@@ -85,8 +85,8 @@ provider.onDidChangeTreeData((e) => {
     }
   }
 });
-provider.services.watches.onDidChangeObjects((k) => {
-  if (k === 'pods') podEvents++;
+provider.services.watches.onDidChangeObjects((c) => {
+  if (c.kind === 'pods') podEvents++;
 });
 
 function gcNow(): void {

@@ -72,9 +72,10 @@ export async function idle(ctx: Context, w: Worker): Promise<Result[]> {
   // Ours: two windows back to back (the first includes V8's memory-reducer GCs after activity); the second is
   // the steady cost reported.
   const m0 = await ctx.sim.call<Meter>('meter');
-  const first = await w.call<{ cpuMs: number }>('idle', { ms: windowMs });
+  type Idle = { cpuMs: number; podEvents: number; changeEvents: number };
+  const first = await w.call<Idle>('idle', { ms: windowMs });
   const m1 = await ctx.sim.call<Meter>('meter');
-  const second = await w.call<{ cpuMs: number }>('idle', { ms: windowMs });
+  const second = await w.call<Idle>('idle', { ms: windowMs });
   const m2 = await ctx.sim.call<Meter>('meter');
   // The peer: a running `kubectl get pods -A -w`, after its initial list (our process stays idle meanwhile).
   const watch = new KubectlWatch(toolEnv(ctx.dir, ctx.started.proxiedKubeconfig));
@@ -90,9 +91,9 @@ export async function idle(ctx: Context, w: Worker): Promise<Result[]> {
   } finally {
     watch.stop();
   }
-  const ours = { requests: m2.requests - m1.requests, bytes: m2.bytesUp + m2.bytesDown - m1.bytesUp - m1.bytesDown, cpuMs: second.cpuMs };
+  const ours = { requests: m2.requests - m1.requests, bytes: m2.bytesUp + m2.bytesDown - m1.bytesUp - m1.bytesDown, cpuMs: second.cpuMs, podEvents: second.podEvents, treeChangeEvents: second.changeEvents };
   const firstWindow = { requests: m1.requests - m0.requests, bytes: m1.bytesUp + m1.bytesDown - m0.bytesUp - m0.bytesDown, cpuMs: first.cpuMs };
-  ctx.log(`idle ${windowMs / 1000} s: ours ${ours.requests} requests, ${ours.bytes} B, CPU ${ours.cpuMs.toFixed(0)} ms (window before: ${firstWindow.requests} requests, ${firstWindow.bytes} B, ${firstWindow.cpuMs.toFixed(0)} ms); kubectl -w ${peer.requests} requests, ${peer.bytes} B, CPU ${peer.cpuMs.toFixed(0)} ms`);
+  ctx.log(`idle ${windowMs / 1000} s: ours ${ours.requests} requests, ${ours.bytes} B, CPU ${ours.cpuMs.toFixed(0)} ms, ${ours.podEvents} pod events, ${ours.treeChangeEvents} tree change events (window before: ${firstWindow.requests} requests, ${firstWindow.bytes} B, ${firstWindow.cpuMs.toFixed(0)} ms); kubectl -w ${peer.requests} requests, ${peer.bytes} B, CPU ${peer.cpuMs.toFixed(0)} ms`);
   const note = 'client CPU only (ours: the extension process; peer: the kubectl process); bytes both ways through the counting proxy';
   const common = { benchmark: 3, better: 'lower' as const, peerName: WATCH_PEER, target: 'report' };
   return [

@@ -1,10 +1,11 @@
 // The Sandboxes view's model: rebuilds view-models from the shared watch caches (coalesced, so a burst of
 // events costs one rebuild) and reports which tree nodes changed, so the tree refreshes only those.
-// A rebuild recomputes only releases whose inputs (release Secrets, pods, StatefulSets, FailedCreate events)
-// changed; unchanged ones keep their view-models and fingerprints.
+// An object change marks only its release (index by release: Secrets, pods, StatefulSets); the next rebuild
+// recomputes those releases alone, in place. A full rebuild (everything re-read from the caches) happens only
+// when a release appears or goes, on state changes, re-lists, RuntimeClass or FailedCreate event changes.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { Emitter, type Event } from '../kube/emitter';
-import type { ConnectionState, Timers } from '../kube/watchHub';
+import type { ConnectionState, ObjectsChange, Timers } from '../kube/watchHub';
 import type { WatchKind } from '../kube/watchKinds';
 import { INSTANCE_LABEL } from '../names/validate';
 import { ReleaseDecoder, type HelmRelease, type SecretLike } from './helmRelease';
@@ -17,7 +18,7 @@ import { groupingNamespaces, stateMessages } from './view';
 export interface HubPort {
   readonly state: ConnectionState;
   readonly onDidChangeState: Event<ConnectionState>;
-  readonly onDidChangeObjects: Event<WatchKind>;
+  readonly onDidChangeObjects: Event<ObjectsChange>;
   list<T extends KubernetesObject = KubernetesObject>(kind: WatchKind): readonly T[];
   isReady(kind: WatchKind): boolean;
   start(): void;
@@ -53,6 +54,26 @@ interface ReleaseEntry {
 
 const keyOf = (ns: string | undefined, name: string): string => `${ns ?? 'default'}/${name}`;
 
+/** One release's objects as the caches hold them now (kept current from object changes). */
+interface Group {
+  secrets: Map<string, SecretLike & KubernetesObject>;
+  pods: Map<string, PodLike>;
+  sets: Map<string, StatefulSetLike>;
+  /** FailedCreate events of its StatefulSets, as of the last full rebuild (a change there rebuilds fully). */
+  events: EventLike[];
+}
+
+const newGroup = (): Group => ({ secrets: new Map(), pods: new Map(), sets: new Map(), events: [] });
+const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const cmpRelease = (a: { namespace: string; name: string }, b: { namespace: string; name: string }): number => cmpStr(a.namespace, b.namespace) || cmpStr(a.name, b.name);
+
+/** The release an object belongs to (Secrets: helm's `name` label), or undefined. */
+function releaseKeyOf(kind: WatchKind, o: KubernetesObject): string | undefined {
+  const labels = o.metadata?.labels;
+  const rel = kind === 'secrets' ? labels?.name : labels?.[INSTANCE_LABEL];
+  return rel ? keyOf(o.metadata?.namespace, rel) : undefined;
+}
+
 const rvOf = (o: object): string | undefined => (o as KubernetesObject).metadata?.resourceVersion;
 
 function sameInputs(a: ReleaseInputs, b: ReleaseInputs): boolean {
@@ -78,6 +99,11 @@ export class SandboxModel {
   private lastRebuild = Number.NEGATIVE_INFINITY;
   private readonly decoder = new ReleaseDecoder();
   private entries = new Map<string, ReleaseEntry>();
+  private groupsByRelease = new Map<string, Group>();
+  /** Release key of each indexed object, by kind/namespace/name (an update may move it, a delete has no labels). */
+  private objectRelease = new Map<string, string>();
+  private readonly dirty = new Set<string>();
+  private fullPending = true;
   private runtimeKey: string | undefined;
   private readonly changed = new Emitter<ModelChange>();
   private readonly subs: Array<{ dispose(): void }>;
@@ -87,7 +113,13 @@ export class SandboxModel {
 
   constructor(private readonly opts: SandboxModelOptions) {
     this.timers = opts.timers ?? nodeTimers;
-    this.subs = [opts.hub.onDidChangeObjects(() => this.schedule()), opts.hub.onDidChangeState(() => this.schedule())];
+    this.subs = [
+      opts.hub.onDidChangeObjects((c) => this.onObjects(c)),
+      opts.hub.onDidChangeState(() => {
+        this.fullPending = true;
+        this.schedule();
+      }),
+    ];
     this.rebuild(false);
   }
 
@@ -166,6 +198,40 @@ export class SandboxModel {
     this.changed.dispose();
   }
 
+  private onObjects(c: ObjectsChange): void {
+    const o = c.object;
+    if (!o || c.kind === 'runtimeclasses') this.fullPending = true;
+    else if (c.kind === 'events') {
+      const e = o as EventLike;
+      if (e.type !== 'Warning' || e.reason !== 'FailedCreate') return; // never shown: no rebuild
+      this.fullPending = true;
+    } else if (!this.fullPending) this.track(c.kind, o, c.deleted === true);
+    this.schedule();
+  }
+
+  /** Keeps the index by release current and marks the releases the object left or joined. */
+  private track(kind: WatchKind, o: KubernetesObject, deleted: boolean): void {
+    const name = o.metadata?.name ?? '';
+    const id = `${kind}/${o.metadata?.namespace ?? ''}/${name}`;
+    const before = this.objectRelease.get(id);
+    const after = deleted ? undefined : releaseKeyOf(kind, o);
+    const map = (key: string): Map<string, object> => {
+      let g = this.groupsByRelease.get(key);
+      if (!g) this.groupsByRelease.set(key, (g = newGroup()));
+      return kind === 'secrets' ? g.secrets : kind === 'pods' ? g.pods : g.sets;
+    };
+    if (before !== undefined && before !== after) {
+      map(before).delete(name);
+      this.objectRelease.delete(id);
+      this.dirty.add(before);
+    }
+    if (after !== undefined) {
+      map(after).set(name, o); // an update keeps its place
+      this.objectRelease.set(id, after);
+      this.dirty.add(after);
+    }
+  }
+
   private schedule(): void {
     if (this.timer !== undefined) return;
     // Leading edge: the events of one read arrive in the same tick, so the next tick sees them all. Not
@@ -207,6 +273,7 @@ export class SandboxModel {
     // Every release depends on the RuntimeClass list: a change there rebuilds all of them.
     if (runtimeKey !== this.runtimeKey) this.entries.clear();
     this.runtimeKey = runtimeKey;
+    this.reindex();
     const groups = new Map<string, { releases: HelmRelease[]; pods: PodLike[]; sets: StatefulSetLike[]; events: EventLike[] }>();
     const group = (k: string) => groups.get(k) ?? groups.set(k, { releases: [], pods: [], sets: [], events: [] }).get(k)!;
     for (const r of this.snapshotReleases()) group(keyOf(r.namespace, r.name)).releases.push(r);
@@ -226,7 +293,10 @@ export class SandboxModel {
       for (const e of hub.list('events') as readonly EventLike[]) {
         if (e.type !== 'Warning' || e.reason !== 'FailedCreate') continue;
         const k = stsRelease.get(keyOf(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''));
-        if (k && groups.has(k)) group(k).events.push(e);
+        if (k && groups.has(k)) {
+          group(k).events.push(e);
+          this.groupsByRelease.get(k)?.events.push(e);
+        }
       }
     }
     const entries = new Map<string, ReleaseEntry>();
@@ -246,11 +316,106 @@ export class SandboxModel {
       if (entry.vm) out.push(entry.vm);
     }
     this.entries = entries;
-    const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-    return out.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+    return out.sort(cmpRelease);
+  }
+
+  /** The index by release, from the caches. */
+  private reindex(): void {
+    this.groupsByRelease = new Map();
+    this.objectRelease = new Map();
+    this.dirty.clear();
+    for (const kind of ['secrets', 'pods', 'statefulsets'] as const) for (const o of this.opts.hub.list(kind)) this.track(kind, o, false);
+    this.dirty.clear();
+  }
+
+  /** One release's inputs from the index, in the order a full rebuild reads them (decoded releases by version). */
+  private inputsOf(g: Group): { releases: HelmRelease[]; objects: object[]; versions: Array<string | undefined> } {
+    const releases: HelmRelease[] = [];
+    for (const s of g.secrets.values()) {
+      const r = this.decoder.decode(s);
+      if (r) releases.push(r);
+    }
+    const objects: object[] = [...releases, ...g.pods.values(), ...g.sets.values(), ...g.events];
+    return { releases, objects, versions: objects.map((o, i) => (i < releases.length ? '' : rvOf(o))) };
+  }
+
+  /**
+   * Rebuilds only the marked releases, in place. False when that cannot be done (a release appeared or went,
+   * or the view is still loading): the caller rebuilds fully.
+   */
+  private rebuildDirty(emit: boolean): boolean {
+    if (this.loading) return false;
+    const hub = this.opts.hub;
+    const runtimeClasses = hub.isReady('runtimeclasses') ? (hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? '') : undefined;
+    const updates: Array<{ at: number; entry: ReleaseEntry; key: string }> = [];
+    for (const key of this.dirty) {
+      const old = this.entries.get(key);
+      const g = this.groupsByRelease.get(key);
+      const { releases, objects, versions } = g ? this.inputsOf(g) : { releases: [], objects: [], versions: [] };
+      if (!old?.vm) {
+        if (releases.length === 0) continue; // not a sandbox (e.g. pods of another chart)
+        return false; // a release appeared
+      }
+      const inputs = { objects, versions };
+      if (sameInputs(old.inputs, inputs)) continue;
+      const [vm] = buildReleases({ releases, pods: [...(g?.pods.values() ?? [])], statefulSets: [...(g?.sets.values() ?? [])], events: g?.events ?? [], runtimeClasses });
+      if (!vm || vm.namespace !== old.vm.namespace || vm.name !== old.vm.name) return false; // a release went
+      const at = this.position(old.vm);
+      if (at < 0) return false;
+      updates.push({ at, entry: { inputs, vm, fingerprints: [] }, key });
+    }
+    this.dirty.clear();
+    const nodes: TreeNode[] = [];
+    for (const { at, entry, key } of updates) {
+      const r = entry.vm as ReleaseVM;
+      const oldVm = this.releasesValue[at];
+      this.entries.set(key, entry);
+      this.releasesValue[at] = r;
+      const live = new Set<string>();
+      r.node = this.intern(r.node);
+      this.index(r.node, r, live);
+      for (const p of r.pods) {
+        p.node = this.intern(p.node);
+        this.index(p.node, p, live);
+        for (const c of p.containers) {
+          c.node = this.intern(c.node);
+          this.index(c.node, c, live);
+        }
+      }
+      for (const p of oldVm.pods) {
+        for (const id of [nodeId(p.node), ...p.containers.map((c) => nodeId(c.node))]) {
+          if (live.has(id)) continue;
+          this.byId.delete(id);
+          this.nodes.delete(id);
+          this.fingerprints.delete(id);
+        }
+      }
+      entry.fingerprints.push([nodeId(r.node), JSON.stringify({ ...r, pods: r.pods.map((p) => p.name) })]);
+      for (const p of r.pods) entry.fingerprints.push([nodeId(p.node), JSON.stringify(p)]);
+      const [[rid, rf], ...pods] = entry.fingerprints;
+      if (this.fingerprints.get(rid) !== rf) nodes.push(r.node); // refreshes its pods too
+      else for (const [pid, pf] of pods) if (this.fingerprints.get(pid) !== pf) nodes.push(this.nodes.get(pid) as TreeNode);
+      for (const [id, f] of entry.fingerprints) this.fingerprints.set(id, f);
+    }
+    if (emit && nodes.length) this.changed.fire({ nodes });
+    return true;
+  }
+
+  /** Index of a release view-model in the sorted list (binary search), or -1. */
+  private position(vm: ReleaseVM): number {
+    let lo = 0;
+    let hi = this.releasesValue.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmpRelease(this.releasesValue[mid], vm) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.releasesValue[lo] === vm ? lo : -1;
   }
 
   private rebuild(emit: boolean): void {
+    if (!this.fullPending && this.rebuildDirty(emit)) return;
+    this.fullPending = false;
     const hub = this.opts.hub;
     const releases = this.buildChanged();
     // Reuse node objects by id (tree identity), and index view-models by node id.
