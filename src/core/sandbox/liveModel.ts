@@ -12,6 +12,7 @@ import { ReleaseDecoder, type HelmRelease, type SecretLike } from './helmRelease
 import { buildReleases, type ContainerVM, type PodVM, type ReleaseVM } from './viewModels';
 import { nodeId, type MessageNode, type NamespaceNode, type TreeNode } from './nodes';
 import type { EventLike, PodLike, RuntimeClassLike, StatefulSetLike } from './objects';
+import { ReleaseIndex, releaseKey, type ReleaseGroup } from './releaseIndex';
 import { groupingNamespaces, stateMessages } from './view';
 
 /** What the model needs from the WatchHub. */
@@ -52,27 +53,11 @@ interface ReleaseEntry {
   fingerprints: Array<[string, string]>;
 }
 
-const keyOf = (ns: string | undefined, name: string): string => `${ns ?? 'default'}/${name}`;
+const keyOf = releaseKey;
 
-/** One release's objects as the caches hold them now (kept current from object changes). */
-interface Group {
-  secrets: Map<string, SecretLike & KubernetesObject>;
-  pods: Map<string, PodLike>;
-  sets: Map<string, StatefulSetLike>;
-  /** FailedCreate events of its StatefulSets, as of the last full rebuild (a change there rebuilds fully). */
-  events: EventLike[];
-}
-
-const newGroup = (): Group => ({ secrets: new Map(), pods: new Map(), sets: new Map(), events: [] });
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const cmpRelease = (a: { namespace: string; name: string }, b: { namespace: string; name: string }): number => cmpStr(a.namespace, b.namespace) || cmpStr(a.name, b.name);
 
-/** The release an object belongs to (Secrets: helm's `name` label), or undefined. */
-function releaseKeyOf(kind: WatchKind, o: KubernetesObject): string | undefined {
-  const labels = o.metadata?.labels;
-  const rel = kind === 'secrets' ? labels?.name : labels?.[INSTANCE_LABEL];
-  return rel ? keyOf(o.metadata?.namespace, rel) : undefined;
-}
 
 const rvOf = (o: object): string | undefined => (o as KubernetesObject).metadata?.resourceVersion;
 
@@ -99,10 +84,7 @@ export class SandboxModel {
   private lastRebuild = Number.NEGATIVE_INFINITY;
   private readonly decoder = new ReleaseDecoder();
   private entries = new Map<string, ReleaseEntry>();
-  private groupsByRelease = new Map<string, Group>();
-  /** Release key of each indexed object, by kind/namespace/name (an update may move it, a delete has no labels). */
-  private objectRelease = new Map<string, string>();
-  private readonly dirty = new Set<string>();
+  private readonly index = new ReleaseIndex();
   private fullPending = true;
   private runtimeKey: string | undefined;
   private readonly changed = new Emitter<ModelChange>();
@@ -205,31 +187,8 @@ export class SandboxModel {
       const e = o as EventLike;
       if (e.type !== 'Warning' || e.reason !== 'FailedCreate') return; // never shown: no rebuild
       this.fullPending = true;
-    } else if (!this.fullPending) this.track(c.kind, o, c.deleted === true);
+    } else if (!this.fullPending) this.index.track(c.kind, o, c.deleted === true);
     this.schedule();
-  }
-
-  /** Keeps the index by release current and marks the releases the object left or joined. */
-  private track(kind: WatchKind, o: KubernetesObject, deleted: boolean): void {
-    const name = o.metadata?.name ?? '';
-    const id = `${kind}/${o.metadata?.namespace ?? ''}/${name}`;
-    const before = this.objectRelease.get(id);
-    const after = deleted ? undefined : releaseKeyOf(kind, o);
-    const map = (key: string): Map<string, object> => {
-      let g = this.groupsByRelease.get(key);
-      if (!g) this.groupsByRelease.set(key, (g = newGroup()));
-      return kind === 'secrets' ? g.secrets : kind === 'pods' ? g.pods : g.sets;
-    };
-    if (before !== undefined && before !== after) {
-      map(before).delete(name);
-      this.objectRelease.delete(id);
-      this.dirty.add(before);
-    }
-    if (after !== undefined) {
-      map(after).set(name, o); // an update keeps its place
-      this.objectRelease.set(id, after);
-      this.dirty.add(after);
-    }
   }
 
   private schedule(): void {
@@ -273,7 +232,7 @@ export class SandboxModel {
     // Every release depends on the RuntimeClass list: a change there rebuilds all of them.
     if (runtimeKey !== this.runtimeKey) this.entries.clear();
     this.runtimeKey = runtimeKey;
-    this.reindex();
+    this.index.rebuild(this.opts.hub);
     const groups = new Map<string, { releases: HelmRelease[]; pods: PodLike[]; sets: StatefulSetLike[]; events: EventLike[] }>();
     const group = (k: string) => groups.get(k) ?? groups.set(k, { releases: [], pods: [], sets: [], events: [] }).get(k)!;
     for (const r of this.snapshotReleases()) group(keyOf(r.namespace, r.name)).releases.push(r);
@@ -295,7 +254,7 @@ export class SandboxModel {
         const k = stsRelease.get(keyOf(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''));
         if (k && groups.has(k)) {
           group(k).events.push(e);
-          this.groupsByRelease.get(k)?.events.push(e);
+          this.index.get(k)?.events.push(e);
         }
       }
     }
@@ -319,17 +278,8 @@ export class SandboxModel {
     return out.sort(cmpRelease);
   }
 
-  /** The index by release, from the caches. */
-  private reindex(): void {
-    this.groupsByRelease = new Map();
-    this.objectRelease = new Map();
-    this.dirty.clear();
-    for (const kind of ['secrets', 'pods', 'statefulsets'] as const) for (const o of this.opts.hub.list(kind)) this.track(kind, o, false);
-    this.dirty.clear();
-  }
-
   /** One release's inputs from the index, in the order a full rebuild reads them (decoded releases by version). */
-  private inputsOf(g: Group): { releases: HelmRelease[]; objects: object[]; versions: Array<string | undefined> } {
+  private inputsOf(g: ReleaseGroup): { releases: HelmRelease[]; objects: object[]; versions: Array<string | undefined> } {
     const releases: HelmRelease[] = [];
     for (const s of g.secrets.values()) {
       const r = this.decoder.decode(s);
@@ -348,9 +298,9 @@ export class SandboxModel {
     const hub = this.opts.hub;
     const runtimeClasses = hub.isReady('runtimeclasses') ? (hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? '') : undefined;
     const updates: Array<{ at: number; entry: ReleaseEntry; key: string }> = [];
-    for (const key of this.dirty) {
+    for (const key of this.index.dirty) {
       const old = this.entries.get(key);
-      const g = this.groupsByRelease.get(key);
+      const g = this.index.get(key);
       const { releases, objects, versions } = g ? this.inputsOf(g) : { releases: [], objects: [], versions: [] };
       if (!old?.vm) {
         if (releases.length === 0) continue; // not a sandbox (e.g. pods of another chart)
@@ -364,7 +314,7 @@ export class SandboxModel {
       if (at < 0) return false;
       updates.push({ at, entry: { inputs, vm, fingerprints: [] }, key });
     }
-    this.dirty.clear();
+    this.index.dirty.clear();
     const nodes: TreeNode[] = [];
     for (const { at, entry, key } of updates) {
       const r = entry.vm as ReleaseVM;
@@ -373,13 +323,13 @@ export class SandboxModel {
       this.releasesValue[at] = r;
       const live = new Set<string>();
       r.node = this.intern(r.node);
-      this.index(r.node, r, live);
+      this.indexNode(r.node, r, live);
       for (const p of r.pods) {
         p.node = this.intern(p.node);
-        this.index(p.node, p, live);
+        this.indexNode(p.node, p, live);
         for (const c of p.containers) {
           c.node = this.intern(c.node);
-          this.index(c.node, c, live);
+          this.indexNode(c.node, c, live);
         }
       }
       for (const p of oldVm.pods) {
@@ -423,13 +373,13 @@ export class SandboxModel {
     this.byId.clear();
     for (const r of releases) {
       r.node = this.intern(r.node);
-      this.index(r.node, r, live);
+      this.indexNode(r.node, r, live);
       for (const p of r.pods) {
         p.node = this.intern(p.node);
-        this.index(p.node, p, live);
+        this.indexNode(p.node, p, live);
         for (const c of p.containers) {
           c.node = this.intern(c.node);
-          this.index(c.node, c, live);
+          this.indexNode(c.node, c, live);
         }
       }
     }
@@ -485,7 +435,7 @@ export class SandboxModel {
     if (nodes.length) this.changed.fire({ nodes });
   }
 
-  private index(node: TreeNode, vm: ReleaseVM | PodVM | ContainerVM, live: Set<string>): void {
+  private indexNode(node: TreeNode, vm: ReleaseVM | PodVM | ContainerVM, live: Set<string>): void {
     const id = nodeId(node);
     this.byId.set(id, vm);
     live.add(id);
