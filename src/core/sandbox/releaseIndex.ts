@@ -2,9 +2,9 @@
 // the releases touched since the model last rebuilt (so it rebuilds only those).
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { WatchKind } from '../kube/watchKinds';
-import { INSTANCE_LABEL } from '../names/validate';
+import { INSTANCE_LABEL } from '../names/labels';
 import type { SecretLike } from './helmRelease';
-import type { EventLike, PodLike, StatefulSetLike } from './objects';
+import type { EventLike, PodLike, StatefulSetLike } from '../kube/objects';
 
 /** One release's objects as the caches hold them now. */
 export interface ReleaseGroup {

@@ -27,9 +27,10 @@ export interface Verdict {
   by: PolicyRef[];
 }
 
+/** Cilium hands host regexes to Envoy (RE2), which accepts a leading `(?i)` flag; JavaScript needs it as a flag. */
 function safeRegex(src: string): RegExp {
   try {
-    return new RegExp(src);
+    return src.startsWith('(?i)') ? new RegExp(src.slice(4), 'i') : new RegExp(src);
   } catch {
     return /$^/;
   }
