@@ -23,7 +23,7 @@ interface Provider {
   getChildren(n?: Node): Node[];
   getTreeItem(n: Node): { description?: string };
   // Internals read for checks outside the timed path (never to decide when a change event fired).
-  model: { lookup(n: Node): PodVM | undefined };
+  model: { lookup(n: Node): PodVM | undefined; state: { phase: string; message?: string; unavailable?: string[] } };
   services: { watches: { onDidChangeObjects(l: (c: { kind: string }) => void): unknown } };
 }
 
@@ -104,7 +104,8 @@ serve({
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         const w = walk();
-        reject(new Error(`view not complete after ${a.timeoutMs} ms: ${w.releases.length}/${want.releases} releases, ${w.pods}/${want.pods} pods`));
+        const top = provider.getChildren().map((n) => (n.kind === 'message' ? JSON.stringify(n) : n.kind));
+        reject(new Error(`view not complete after ${a.timeoutMs} ms: ${w.releases.length}/${want.releases} releases, ${w.pods}/${want.pods} pods; state ${JSON.stringify(provider.model.state)}; top rows ${top.slice(0, 5).join(', ')}`));
       }, a.timeoutMs);
       onComplete = () => {
         clearTimeout(timer);

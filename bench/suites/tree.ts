@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { sleep, type Context } from '../lib/context';
 import { productionBuild, type Built } from '../lib/build';
 import { rawGet } from '../lib/kube';
-import { result, type Result } from '../lib/results';
+import { failed, result, type Result } from '../lib/results';
 import { ROOT, Worker } from '../lib/rpc';
 import { MB, median, summarize } from '../lib/stats';
 import { HELM_VERSION, KUBECTL_VERSION, helm, kubectl, mustRun, toolEnv } from '../lib/tools';
@@ -59,7 +59,7 @@ export async function startExtension(ctx: Context, built: Built, releases: numbe
   const nodeArgs = profile && ctx.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', ctx.cpuProf] : [];
   const w = new Worker(built.host, { plain: true, env, nodeArgs });
   try {
-    const l = await w.call<{ processStart: number; moduleLoaded: number; activated: number; firstRows: number; complete: number }>('loaded', { timeoutMs: 300_000 });
+    const l = await w.call<{ processStart: number; moduleLoaded: number; activated: number; firstRows: number; complete: number }>('loaded', { timeoutMs: ctx.quick ? 120_000 : 300_000 });
     const rel = (t: number): number => t - w.spawnedAt;
     return { w, times: { processStart: rel(l.processStart), moduleLoaded: rel(l.moduleLoaded), activated: rel(l.activated), firstRows: rel(l.firstRows), complete: rel(l.complete) } };
   } catch (e) {
@@ -78,23 +78,29 @@ export async function treeBench(ctx: Context): Promise<Result[]> {
   const built = await productionBuild(ctx);
   const out: Result[] = [];
   for (const releases of ctx.sizes) {
-    await grow(ctx, releases);
-    if (releases !== ctx.releases) {
-      const { w } = await startExtension(ctx, built, releases);
+    // A size that fails is recorded as such; the other sizes still run.
+    try {
+      await grow(ctx, releases);
+      if (releases !== ctx.releases) {
+        const { w } = await startExtension(ctx, built, releases);
+        try {
+          out.push(...(await freshness(ctx, w, releases)));
+        } finally {
+          await w.stop();
+        }
+        continue;
+      }
+      const w = await initialLoad(ctx, built, out);
       try {
         out.push(...(await freshness(ctx, w, releases)));
+        out.push(...(await idle(ctx, w)));
+        out.push(...(await memory(ctx, w)));
       } finally {
         await w.stop();
       }
-      continue;
-    }
-    const w = await initialLoad(ctx, built, out);
-    try {
-      out.push(...(await freshness(ctx, w, releases)));
-      out.push(...(await idle(ctx, w)));
-      out.push(...(await memory(ctx, w)));
-    } finally {
-      await w.stop();
+    } catch (e) {
+      ctx.log(`tree at ${releases} releases failed: ${e instanceof Error ? e.message : String(e)}`);
+      out.push(failed(3, `Tree at ${(releases * ctx.podsPerRelease).toLocaleString('en-US')} pods (load, freshness${releases === ctx.releases ? ', idle, memory' : ''})`, 'ms', 'p95 ≤ kubectl p95', e));
     }
   }
   return out;
