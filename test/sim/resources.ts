@@ -29,7 +29,7 @@ const table = {
   pods: t('', 'v1', 'pods', 'Pod', true, {
     shortNames: ['po'],
     categories: all,
-    subresources: ['status', 'exec', 'log', 'ephemeralcontainers', 'eviction', 'binding'],
+    subresources: ['status', 'exec', 'log', 'ephemeralcontainers', 'eviction', 'binding', 'portforward'],
   }),
   services: t('', 'v1', 'services', 'Service', true, { shortNames: ['svc'], categories: all, subresources: ['status'] }),
   endpoints: t('', 'v1', 'endpoints', 'Endpoints', true, { shortNames: ['ep'] }),
@@ -59,6 +59,7 @@ const table = {
   clusterroles: t('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false),
   clusterrolebindings: t('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false),
   leases: t('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
+  selfsubjectreviews: t('authentication.k8s.io', 'v1', 'selfsubjectreviews', 'SelfSubjectReview', false, { verbs: ['create'] }),
   selfsubjectaccessreviews: t('authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, { verbs: ['create'] }),
   selfsubjectrulesreviews: t('authorization.k8s.io', 'v1', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false, { verbs: ['create'] }),
   customresourcedefinitions: t('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, { shortNames: ['crd', 'crds'], subresources: ['status'] }),

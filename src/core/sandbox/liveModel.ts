@@ -8,6 +8,9 @@ import { Emitter, type Event } from '../kube/emitter';
 import type { ConnectionState, ObjectsChange, Timers } from '../kube/watchHub';
 import type { WatchKind } from '../kube/watchKinds';
 import { INSTANCE_LABEL } from '../names/labels';
+
+/** Set on every pod of our chart and agent-env (the service name). */
+const SERVICE_LABEL = 'inspect/service';
 import { ReleaseDecoder, type HelmRelease, type SecretLike } from './helmRelease';
 import { buildReleases, type ContainerVM, type PodVM, type ReleaseVM } from './viewModels';
 import { nodeId, type MessageNode, type NamespaceNode, type TreeNode } from './nodes';
@@ -32,8 +35,16 @@ export interface ModelChange {
   nodes: TreeNode[] | undefined;
 }
 
+/** Records of sandbox releases the watch does not bring (unlabelled; see releaseRecords.ts). */
+export interface RecordsPort {
+  want(list: ReadonlyArray<{ namespace: string; release: string; version: string }>): void;
+  secrets(): ReadonlyArray<SecretLike & KubernetesObject>;
+  readonly onDidChange: Event<void>;
+}
+
 export interface SandboxModelOptions {
   hub: HubPort;
+  records?: RecordsPort;
   /** Minimum spacing of rebuilds (ms): the first change after a quiet spell rebuilds on the next tick, later
    * ones within this window coalesce into one rebuild at its end. */
   debounceMs?: number;
@@ -87,6 +98,8 @@ export class SandboxModel {
   private readonly index = new ReleaseIndex();
   private fullPending = true;
   private runtimeKey: string | undefined;
+  /** Releases whose records come from opts.records (not the watch). */
+  private unlabelled = new Set<string>();
   private readonly changed = new Emitter<ModelChange>();
   private readonly subs: Array<{ dispose(): void }>;
   private readonly timers: Timers;
@@ -95,13 +108,12 @@ export class SandboxModel {
 
   constructor(private readonly opts: SandboxModelOptions) {
     this.timers = opts.timers ?? nodeTimers;
-    this.subs = [
-      opts.hub.onDidChangeObjects((c) => this.onObjects(c)),
-      opts.hub.onDidChangeState(() => {
-        this.fullPending = true;
-        this.schedule();
-      }),
-    ];
+    const full = (): void => {
+      this.fullPending = true;
+      this.schedule();
+    };
+    this.subs = [opts.hub.onDidChangeObjects((c) => this.onObjects(c)), opts.hub.onDidChangeState(full)];
+    if (opts.records) this.subs.push(opts.records.onDidChange(full));
     this.rebuild(false);
   }
 
@@ -212,7 +224,7 @@ export class SandboxModel {
   }
 
   private snapshotReleases(): HelmRelease[] {
-    const secrets = this.opts.hub.list<SecretLike & KubernetesObject>('secrets');
+    const secrets = [...this.opts.hub.list<SecretLike & KubernetesObject>('secrets'), ...(this.opts.records?.secrets() ?? [])];
     const uids = new Set<string>();
     const out: HelmRelease[] = [];
     for (const s of secrets) {
@@ -236,6 +248,7 @@ export class SandboxModel {
     const groups = new Map<string, { releases: HelmRelease[]; pods: PodLike[]; sets: StatefulSetLike[]; events: EventLike[] }>();
     const group = (k: string) => groups.get(k) ?? groups.set(k, { releases: [], pods: [], sets: [], events: [] }).get(k)!;
     for (const r of this.snapshotReleases()) group(keyOf(r.namespace, r.name)).releases.push(r);
+    this.wantUnlabelled(groups);
     for (const p of hub.list('pods') as readonly PodLike[]) {
       const rel = p.metadata?.labels?.[INSTANCE_LABEL];
       if (rel && groups.has(keyOf(p.metadata?.namespace, rel))) group(keyOf(p.metadata?.namespace, rel)).pods.push(p);
@@ -299,11 +312,14 @@ export class SandboxModel {
     const runtimeClasses = hub.isReady('runtimeclasses') ? (hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? '') : undefined;
     const updates: Array<{ at: number; entry: ReleaseEntry; key: string }> = [];
     for (const key of this.index.dirty) {
+      // Releases whose records come from opts.records (not the watch) are rebuilt fully, as they are fetched.
+      if (this.unlabelled.has(key)) return false;
       const old = this.entries.get(key);
       const g = this.index.get(key);
       const { releases, objects, versions } = g ? this.inputsOf(g) : { releases: [], objects: [], versions: [] };
       if (!old?.vm) {
-        if (releases.length === 0) continue; // not a sandbox (e.g. pods of another chart)
+        // Pods of another chart: nothing to show. A sandbox pod without a record: the full path asks for it.
+        if (releases.length === 0 && ![...(g?.pods.values() ?? [])].some((p) => p.metadata?.labels?.[SERVICE_LABEL] !== undefined)) continue;
         return false; // a release appeared
       }
       const inputs = { objects, versions };
@@ -361,6 +377,24 @@ export class SandboxModel {
       else hi = mid;
     }
     return this.releasesValue[lo] === vm ? lo : -1;
+  }
+
+  /** Sandbox pods whose release has no record in the watch: ask for those releases' records only. */
+  private wantUnlabelled(known: ReadonlyMap<string, unknown>): void {
+    if (!this.opts.records) return;
+    const wanted = new Map<string, { namespace: string; release: string; version: string }>();
+    for (const p of this.opts.hub.list('pods') as readonly PodLike[]) {
+      const labels = p.metadata?.labels;
+      const release = labels?.[INSTANCE_LABEL];
+      const namespace = p.metadata?.namespace;
+      if (!release || !namespace || labels?.[SERVICE_LABEL] === undefined) continue;
+      const k = keyOf(namespace, release);
+      if (known.has(k) && !this.unlabelled.has(k)) continue;
+      const w = wanted.get(k) ?? wanted.set(k, { namespace, release, version: '' }).get(k)!;
+      w.version += `${p.metadata?.uid}@${rvOf(p)},`;
+    }
+    this.unlabelled = new Set(wanted.keys());
+    this.opts.records.want([...wanted.values()]);
   }
 
   private rebuild(emit: boolean): void {

@@ -11,6 +11,7 @@ import { kubePorts, type InspectorPorts } from '../../core/inspector/kubePorts';
 import { buildTimeoutsView } from '../../core/inspector/rows';
 import { InspectorSession } from '../../core/inspector/inspectorSession';
 import type { InspectorServices, ReleaseTarget } from './types';
+import { settings } from '../../platform/settings';
 
 export const INSPECTOR_VIEW_TYPE = 'k8sSandbox.inspector';
 
@@ -56,7 +57,7 @@ export class InspectorPanel {
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewOptions(ext).localResourceRoots };
     panel.webview.html = this.html(ext);
     let ports: InspectorPorts | undefined;
-    const getPorts = () => (ports ??= kubePorts(services.cluster.kubeConfig));
+    const getPorts = () => (ports ??= kubePorts(services.cluster.kubeConfig, { keepaliveSeconds: settings.keepaliveSeconds() }));
     const actions = new PanelActions(ext, services, target, getPorts);
     this.session = new InspectorSession({
       namespace: target.namespace,

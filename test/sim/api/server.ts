@@ -12,7 +12,8 @@ import type { HandlerContext } from './handlers';
 import { Handlers } from './handlers';
 import { decodeBody, readBody } from './body';
 import { aggregated, aggregatedType, apiGroupList, apiVersions, openapiDocFor, openapiRoot, resourceList, VERSION_INFO } from './discovery';
-import { bind, evict, execTarget, logsTarget, serveExecUpgrade, serveLogs } from './pods';
+import { bind, evict, execTarget, logsTarget, portForwardTarget, requireKubelet, serveExecUpgrade, serveLogs } from './pods';
+import { isWatch } from './query';
 import { parseResourcePath } from './router';
 import { notFoundPath, rawErrorResponse, sendError, sendJson, toApiError } from './status';
 import { ApiError } from '../store';
@@ -20,14 +21,19 @@ import { ApiError } from '../store';
 /* eslint-disable @typescript-eslint/no-explicit-any -- review bodies are loosely typed JSON */
 
 export interface ApiFaults {
-  /** Ends every open watch (cleanly by default, as a restarting API server; `abrupt` resets the sockets). */
-  dropWatches(opts?: { abrupt?: boolean }): void;
+  /** Ends every open watch (cleanly by default, as a restarting API server; `abrupt` resets the sockets); returns how many. */
+  dropWatches(opts?: { abrupt?: boolean }): number;
   /** Forgets the event history: a watch from any earlier resourceVersion gets 410 Expired. */
   expireResourceVersions(): void;
   /** The next `n` requests fail with `code` (a Status body with the matching reason). */
   failNext(n: number, code?: number): void;
   /** The next `n` requests wait `ms` before being served. */
   addLatency(n: number, ms: number): void;
+  /**
+   * Which SelfSubjectReview the server serves: v1 (Kubernetes ≥ 1.28, the default), only v1beta1 (1.26–1.27)
+   * or none (older servers: 404).
+   */
+  serveSelfSubjectReview(version: 'v1' | 'v1beta1' | 'none'): void;
   /** Closes the listener and every connection (the port stays reserved for startListening). */
   stopListening(): Promise<void>;
   startListening(): Promise<void>;
@@ -49,6 +55,7 @@ export class ApiServer {
   private failures: { n: number; code: number } = { n: 0, code: 500 };
   private latency: { n: number; ms: number } = { n: 0, ms: 0 };
   private port = 0;
+  private selfReviewVersion: 'v1' | 'v1beta1' | 'none' = 'v1';
   readonly faults: ApiFaults;
 
   constructor(private readonly opts: ApiServerOptions) {
@@ -68,6 +75,7 @@ export class ApiServer {
       expireResourceVersions: () => opts.ctx.store.expireHistory(),
       failNext: (n, code = 500) => (this.failures = { n, code }),
       addLatency: (n, ms) => (this.latency = { n, ms }),
+      serveSelfSubjectReview: (v) => (this.selfReviewVersion = v),
       stopListening: () => this.close(),
       startListening: async () => {
         await this.listen(this.port);
@@ -123,6 +131,8 @@ export class ApiServer {
       const user = this.authenticate(req);
       const body = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
       if (this.serveNonResource(req, res, url, user)) return;
+      const selfReview = /^\/apis\/authentication\.k8s\.io\/(v1|v1beta1)\/selfsubjectreviews\/?$/.exec(url.pathname);
+      if (selfReview && req.method === 'POST') return this.whoami(res, user, selfReview[1]);
       const parsed = parseResourcePath(url.pathname);
       if (!parsed) throw notFoundPath();
       const { target: t } = parsed;
@@ -131,7 +141,7 @@ export class ApiServer {
       const verb = verbOf(req.method ?? 'GET', t.name, q, t.subresource);
       authorize(user, { verb, type: t.type, namespace: t.namespace, name: t.name, subresource: t.subresource });
       if (t.type === resources.pods && t.subresource === 'log') return serveLogs(this.opts.kubelet(), logsTarget(this.opts.ctx.store, t.namespace!, t.name!, q), res);
-      if (t.type === resources.pods && t.subresource === 'exec') throw new ApiError(400, 'BadRequest', 'Upgrade request required');
+      if (t.type === resources.pods && (t.subresource === 'exec' || t.subresource === 'portforward')) throw new ApiError(400, 'BadRequest', 'Upgrade request required');
       if (t.type === resources.pods && t.subresource === 'eviction' && req.method === 'POST') return evict(this.opts.ctx.store, this.opts.ctx.owners, t.namespace!, t.name!, req, body, res);
       if (t.type === resources.pods && t.subresource === 'binding' && req.method === 'POST') return bind(this.opts.ctx.store, t.namespace!, t.name!, req, body, res);
       if (t.type.resource === 'selfsubjectaccessreviews' && req.method === 'POST') return this.review(res, user, decodeBody(body, req.headers['content-type']));
@@ -181,12 +191,21 @@ export class ApiServer {
     return false;
   }
 
+  /** SelfSubjectReview (what `kubectl auth whoami` asks): the user as the token authenticated it. */
+  private whoami(res: ServerResponse, user: User, version: string): void {
+    if (version !== this.selfReviewVersion) throw notFoundPath();
+    authorize(user, { verb: 'create', type: resources.selfsubjectreviews });
+    const userInfo = { username: user.name, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups ?? [], ...(user.extra ? { extra: user.extra } : {}) };
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    sendJson(res, 201, { kind: 'SelfSubjectReview', apiVersion: `authentication.k8s.io/${version}`, metadata: { creationTimestamp: now }, status: { userInfo } });
+  }
+
   /** SelfSubjectAccessReview (what `kubectl auth can-i` asks). */
   private review(res: ServerResponse, user: User, body: unknown): void {
     const r = (body ?? {}) as any;
     const a = r.spec?.resourceAttributes ?? {};
     const type = resources.all().find((x) => x.resource === a.resource && (a.group === undefined || x.group === a.group));
-    const ok = type ? allowed(user, { verb: a.verb ?? 'get', type, namespace: a.namespace || undefined, name: a.name }) : user.namespace === undefined;
+    const ok = type ? allowed(user, { verb: a.verb ?? 'get', type, namespace: a.namespace || undefined, name: a.name, subresource: a.subresource || undefined }) : user.namespace === undefined;
     sendJson(res, 201, { ...r, apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: { creationTimestamp: null }, status: { allowed: ok, ...(ok ? {} : { reason: '' }) } });
   }
 
@@ -198,9 +217,13 @@ export class ApiServer {
         const user = this.authenticate(req);
         const url = new URL(req.url ?? '/', 'http://sim');
         const parsed = parseResourcePath(url.pathname);
-        if (!parsed || parsed.target.type !== resources.pods || !['exec', 'attach'].includes(parsed.target.subresource ?? '')) throw notFoundPath();
+        if (!parsed || parsed.target.type !== resources.pods || !['exec', 'attach', 'portforward'].includes(parsed.target.subresource ?? '')) throw notFoundPath();
         const t = parsed.target;
+        // `create`, whether the upgrade is a POST (SPDY) or a WebSocket GET (as 1.35 authorizes both).
         authorize(user, { verb: 'create', type: t.type, namespace: t.namespace, name: t.name, subresource: t.subresource });
+        if (t.subresource === 'portforward') {
+          return requireKubelet(this.opts.kubelet()).handlePortForward(req, socket, head, portForwardTarget(this.opts.ctx.store, t.namespace!, t.name!, url.searchParams));
+        }
         if (t.subresource !== 'exec') throw new ApiError(400, 'BadRequest', 'attach is not supported by the simulated kubelet');
         serveExecUpgrade(this.opts.kubelet(), req, socket, head, execTarget(this.opts.ctx.store, t.namespace!, t.name!, url.searchParams));
       } catch (e) {
@@ -214,7 +237,7 @@ function verbOf(method: string, name: string | undefined, q: URLSearchParams, su
   if (sub === 'log') return 'get';
   switch (method) {
     case 'GET':
-      return name ? 'get' : q.get('watch') === 'true' || q.get('watch') === '1' ? 'watch' : 'list';
+      return name ? 'get' : isWatch(q) ? 'watch' : 'list';
     case 'POST':
       return 'create';
     case 'PUT':
