@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { startCluster, type SimCluster } from '../../test/sim/cluster';
@@ -21,6 +22,8 @@ let meter: RequestMeter | undefined;
 let dir = '';
 let kubeconfig = '';
 let podNames: string[] = [];
+let seeded = 1;
+const wall = (): number => performance.timeOrigin + performance.now();
 
 const c = (): SimCluster => {
   if (!cluster) throw new Error('cluster not started');
@@ -53,8 +56,10 @@ serve({
     return { ms: Date.now() - t0 };
   },
 
+  /** Grows the cluster to `releases` (the template counts as the first). */
   async seed(a: { releases: number; podsPerRelease: number }) {
-    const r = await cloneReleases(c(), NAMESPACE, a.releases, a.podsPerRelease);
+    const r = await cloneReleases(c(), NAMESPACE, seeded, a.releases, a.podsPerRelease);
+    seeded = Math.max(seeded, a.releases);
     podNames = c()
       .store.scan(c().resources.pods, NAMESPACE)
       .filter((p) => p.metadata.labels?.[INSTANCE]?.startsWith('sbx-r'))
@@ -85,8 +90,23 @@ serve({
       }));
   },
 
-  crash(a: { pod: string; container: string }): void {
-    (c().kubelet.faults as KubeletFaults).crash(NAMESPACE, a.pod, a.container, { reason: 'Error', exitCode: 1 });
+  /**
+   * Crashes a container; resolves with the wall time the API server committed the pod with `restarts` (the
+   * moment its watch event goes out to every watcher: the "API event" both observers are timed from).
+   */
+  crash(a: { pod: string; container: string; restarts: number }): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => (off(), reject(new Error(`the kubelet did not restart ${a.pod} within 10 s`))), 10_000);
+      const off = c().store.subscribe((e) => {
+        if (e.resource.resource !== 'pods' || e.object.metadata.name !== a.pod || e.object.metadata.namespace !== NAMESPACE) return;
+        const st = (e.object.status as { containerStatuses?: Array<{ name: string; restartCount: number }> }).containerStatuses ?? [];
+        if ((st.find((x) => x.name === a.container)?.restartCount ?? 0) < a.restarts) return;
+        clearTimeout(timer);
+        off();
+        resolve(wall());
+      });
+      (c().kubelet.faults as KubeletFaults).crash(NAMESPACE, a.pod, a.container, { reason: 'Error', exitCode: 1 });
+    });
   },
 
   /** `count` pod updates (an annotation), cycling over the seeded pods; returns the last resourceVersion. */

@@ -36,10 +36,11 @@ export interface SeedResult {
 }
 
 /**
- * Clones the release `template` (already installed by helm in `namespace`) into releases 1..count-1 and waits
- * until `podsPerRelease * count` of their pods are Running and Ready.
+ * Clones the release `template` (already installed by helm in `namespace`) into releases from..count-1 (the
+ * ones below `from` exist already: the bench grows the cluster between sizes) and waits until
+ * `podsPerRelease * count` of their pods are Running and Ready.
  */
-export async function cloneReleases(c: SimCluster, namespace: string, count: number, podsPerRelease: number, timeoutMs = 600_000): Promise<SeedResult> {
+export async function cloneReleases(c: SimCluster, namespace: string, from: number, count: number, podsPerRelease: number, timeoutMs = 900_000): Promise<SeedResult> {
   const t0 = Date.now();
   const template = releaseName(0);
   const admission = new Admission(c.store);
@@ -48,7 +49,7 @@ export async function cloneReleases(c: SimCluster, namespace: string, count: num
   const secret = c.store.get(c.resources.secrets, namespace, `sh.helm.release.v1.${template}.v1`);
   if (!secret) throw new Error(`no release Secret for ${template}`);
   const releaseJson = JSON.stringify(decodeReleasePayload(String((secret.data as Record<string, string>).release)));
-  for (let i = 1; i < count; i++) {
+  for (let i = Math.max(1, from); i < count; i++) {
     const name = releaseName(i);
     const swap = (o: KubeObject): KubeObject => JSON.parse(JSON.stringify(o).replaceAll(template, name)) as KubeObject;
     for (const { type, object } of owned) {

@@ -24,7 +24,8 @@ async function loadOnce(ctx: Context, want: { releases: number; pods: number }):
 }
 
 export async function unrelatedBench(ctx: Context): Promise<Result[]> {
-  const want = { releases: ctx.releases, pods: ctx.releases * ctx.podsPerRelease };
+  // The cluster's size when suites start (the tree suite grows it later).
+  const want = { releases: ctx.sizes[0], pods: ctx.sizes[0] * ctx.podsPerRelease };
   const without = await loadOnce(ctx, want);
   const seeded = await ctx.sim.call<{ bytes: number }>('unrelated', { count: UNRELATED, bytes: RECORD_BYTES });
   let withThem: { bytes: number; heap: number; requests: number };

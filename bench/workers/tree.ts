@@ -49,7 +49,7 @@ serve({
     hub = new WatchHub({ specs: watchSpecs, access });
     const a0 = access;
     model = new SandboxModel({ hub, records: new ReleaseRecords(() => a0.current?.kubeConfig) });
-    hub.onDidChangeObjects((k) => {
+    hub.onDidChangeObjects(({ kind: k }) => {
       if (k === 'pods') podEvents++;
     });
     const m = model;
