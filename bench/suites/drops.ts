@@ -10,7 +10,8 @@ import { DropModel } from '../../src/core/cilium/model';
 import { parseFlowLine } from '../../src/core/cilium/parse';
 import { InspectorSession, snapshotMessages } from '../../src/features/inspector/session';
 import type { HostMessage } from '../../src/features/inspector/protocol';
-import type { DropStreamPorts, ExecSessionLike, PodLike } from '../../src/core/cilium/stream';
+import type { NetworkSourcePorts } from '../../src/core/cilium/networkSource';
+import type { ExecSessionLike, PodLike } from '../../src/core/cilium/stream';
 import { buildWebview, play, settle, startHarness } from '../../test/unit/webview/harness';
 import type { Context } from '../lib/context';
 import { result, type Result } from '../lib/results';
@@ -104,8 +105,11 @@ async function hostRun(text: string, keepMessages: boolean): Promise<HostRun> {
   };
   let opened!: () => void;
   const execOpened = new Promise<void>((r) => (opened = r));
-  const ports: DropStreamPorts = {
-    listPods: async (namespace) => (namespace === 'kube-system' ? [agent] : pods()),
+  const ports: NetworkSourcePorts = {
+    listPods: async (namespace, selector) => (namespace === 'kube-system' ? (selector === 'k8s-app=cilium' ? [agent] : []) : pods()),
+    canI: async () => true,
+    forward: () => async () => Promise.reject(new Error('no relay in the exec bench')),
+    followLog: async () => Promise.reject(new Error('no DNS sidecar in the bench')),
     exec: () => {
       stdout = new PassThrough();
       opened();

@@ -1,13 +1,16 @@
 // The inspector's cluster access over client-node and the shared exec layer (no VS Code here).
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import type { DropStreamPorts, PodLike } from '../../core/cilium/stream';
+import { PassThrough } from 'node:stream';
+import { AuthorizationV1Api, CoreV1Api, Log, type KubeConfig } from '@kubernetes/client-node';
+import type { NetworkSourcePorts } from '../../core/cilium/networkSource';
+import { kubeForward } from '../../core/cilium/relay/kubeForward';
+import type { PodLike } from '../../core/cilium/stream';
 import { startExec } from '../../core/exec/session';
 import { validateNamespace, validatePodName, validateReleaseName } from '../../core/names';
 import { decodeReleaseSecret, latestRevisions, type HelmRelease } from '../../core/sandbox/helmRelease';
 import { INSTANCE_LABEL } from '../../core/cilium/release';
 import type { TimeoutPodLike } from '../../core/timeouts/inspect';
 
-export interface InspectorPorts extends DropStreamPorts {
+export interface InspectorPorts extends NetworkSourcePorts {
   releasePods(namespace: string, release: string): Promise<TimeoutPodLike[]>;
   /** The latest Helm record of the release (values = helm's stored user values), if readable. */
   helmRelease(namespace: string, release: string): Promise<HelmRelease | undefined>;
@@ -17,7 +20,20 @@ export interface InspectorPorts extends DropStreamPorts {
 
 export function kubePorts(kc: KubeConfig): InspectorPorts {
   const api = kc.makeApiClient(CoreV1Api);
+  const authz = kc.makeApiClient(AuthorizationV1Api);
   return {
+    forward: (namespace, pod, port) => kubeForward(kc, namespace, pod, port),
+    async canI({ namespace, verb, resource, subresource }) {
+      const review = await authz.createSelfSubjectAccessReview({
+        body: { spec: { resourceAttributes: { namespace: validateNamespace(namespace), verb, resource, ...(subresource ? { subresource } : {}) } } },
+      });
+      return review.status?.allowed === true;
+    },
+    async followLog(namespace, pod, container, sinceTime) {
+      const out = new PassThrough();
+      const ctl = await new Log(kc).log(validateNamespace(namespace), validatePodName(pod), container, out, { follow: true, timestamps: true, ...(sinceTime ? { sinceTime } : {}) });
+      return { stream: out, close: () => (ctl.abort(), out.destroy()) };
+    },
     async listPods(namespace, labelSelector) {
       const list = await api.listNamespacedPod({ namespace: validateNamespace(namespace), labelSelector });
       return list.items as PodLike[];

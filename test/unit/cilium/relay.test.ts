@@ -13,7 +13,7 @@ import { relayFlow, startFakeRelay, type FakeRelay } from '../../support/relaySe
 const NS = 'evals';
 const REL = 'rel1';
 /** Flows are recent, as a live relay's are (a resume point starts at the connect time). */
-const T0 = Math.floor(Date.now() / 1000);
+let T0 = 0;
 
 function pod(name: string, ns: string, labels: Record<string, string>, ip?: string): PodLike {
   return {
@@ -80,6 +80,9 @@ function collect(h: Harness) {
 
 describe('cilium: Hubble Relay client', () => {
   const cleanup: (() => Promise<void> | void)[] = [];
+  beforeEach(() => {
+    T0 = Math.floor(Date.now() / 1000);
+  });
   afterEach(async () => {
     for (const c of cleanup.splice(0).reverse()) await c();
   });

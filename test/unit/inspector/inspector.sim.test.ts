@@ -133,16 +133,18 @@ describe('inspector against the simulated cluster', function () {
     }
   });
 
-  it('listing the agents forbidden (restricted user) → forbidden state', async () => {
+  it('listing the agents forbidden (restricted user) → no access, naming the permission and the grant', async () => {
     const restricted = new KubeConfig();
     restricted.loadFromFile(c.writeKubeconfig(join(dir, 'restricted'), { user: 'restricted', namespace: c.restrictedNamespace }));
     const own = kubePorts(restricted);
     const admin = kubePorts(kc);
     const { s } = session('sbx1', restricted, { ...own, listPods: (ns, sel) => (ns === NS ? admin.listPods(ns, sel) : own.listPods(ns, sel)) });
     await s.start();
-    const st = await s.whenStatus(isKind('forbidden', 'streaming', 'error'));
-    assert.equal(st.kind, 'forbidden', st.message);
+    const st = await s.whenStatus(isKind('no-access', 'forbidden', 'streaming', 'error'));
+    assert.equal(st.kind, 'no-access', st.message);
     assert.match(st.message ?? '', /may not list pods in kube-system/);
+    assert.equal(st.source?.kind, 'none');
+    assert.match(st.source?.grant ?? '', /kubectl create role k8s-sandbox-find-cilium --namespace kube-system --verb=get,list --resource=pods && kubectl create rolebinding/);
   });
 
   it('exec into the agents forbidden (403 on pods/exec in kube-system) → forbidden state', async () => {

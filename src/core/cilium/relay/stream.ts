@@ -125,7 +125,13 @@ export class RelayStream {
       return this.lost('error', `Cannot open a local port for the port-forward: ${message(err)}`);
     }
     if (this.stopped) return this.close();
-    const client = new RelayClient(this.forwarder.address, this.opts.tls);
+    let client: RelayClient;
+    try {
+      client = new RelayClient(this.forwarder.address, this.opts.tls);
+    } catch (err) {
+      this.close();
+      return this.set({ kind: 'error', message: message(err), source: this.source() });
+    }
     this.client = client;
     try {
       this.server = await client.serverStatus();
