@@ -1,7 +1,6 @@
-// `npm run demo` from a fresh clone: installs what is missing (npm ci, real tools, code-server), builds, then runs
+// `npm run demo` from a fresh clone: prepares what is missing (scripts/prepare.mjs --demo), packages, then runs
 // test/e2e/demo.ts (simulated cluster + code-server with the extension). Ctrl-C stops everything.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,9 +17,8 @@ function step(what, args, quiet = false) {
   }
 }
 
-if (!existsSync(join(root, 'node_modules', '.bin', 'tsx'))) step('installing dependencies', ['ci', '--no-audit', '--no-fund']);
-if (!existsSync(join(root, '.tools', 'helm-3.18.0', 'helm'))) step('installing helm and kubectl', ['run', 'tools']);
-step('checking code-server', ['run', 'e2e:setup', '--silent']);
+const prep = spawnSync(process.execPath, [join(root, 'scripts', 'prepare.mjs'), '--demo'], { cwd: root, stdio: 'inherit', env });
+if (prep.status !== 0) process.exit(1);
 step('building and packaging the extension', ['run', 'package', '--silent'], true);
 
 // The demo handles SIGINT itself (stops the cluster and code-server); this wrapper only waits for it.

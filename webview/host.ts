@@ -1,5 +1,5 @@
 // The webview's only channel to the extension host, and its persisted state.
-import { parseHostMessage, webviewStateSchema, type HostMessage, type WebviewMessage, type WebviewState } from '../src/features/inspector/protocol';
+import { parseHostMessage, webviewStateSchema, type HostMessage, type WebviewMessage, type WebviewState } from '../src/protocol/inspector';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

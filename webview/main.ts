@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import './styles.css';
-import type { WebviewState } from '../src/features/inspector/protocol';
+import type { WebviewState } from '../src/protocol/inspector';
 import { h } from './dom';
 import { loadState, onHostMessage, post, saveState } from './host';
 import { NetworkStore } from './networkStore';

@@ -1,6 +1,6 @@
 // The Network tab's data: rows by id, the summary, counters and the stream status; pause holds updates back.
 // Applying a message costs O(rows in it); the filtered, newest-first view is rebuilt at most once per frame.
-import type { Counters, FlowRow, HostMessage, StreamStatusView, SummaryRow } from '../src/features/inspector/protocol';
+import type { Counters, FlowRow, HostMessage, StreamStatusView, SummaryRow } from '../src/protocol/inspector';
 
 type NetworkMessage = Extract<HostMessage, { type: 'network/snapshot' | 'network/update' }>;
 

@@ -1,7 +1,7 @@
 // The Network tab: explaining status, toolbar (pause, filter, export), summary by destination with the
 // values suggestion, and the drop rows in a virtual list. Renders at most once per frame and only what changed;
 // work that does not fit a frame's budget (new summary cards) continues in the next frame.
-import type { StreamStatusView } from '../src/features/inspector/protocol';
+import type { StreamStatusView } from '../src/protocol/inspector';
 import { clear, h } from './dom';
 import { post } from './host';
 import { NetworkStore } from './networkStore';

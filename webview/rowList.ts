@@ -2,7 +2,7 @@
 // view (plus a margin) in the DOM. Row elements are recycled and refilled only when their row changed, so a
 // frame costs the same for 10 or 10,000 flows. ARIA: one table, aria-rowcount = every matching flow + header,
 // aria-rowindex on each rendered row, so screen readers announce the real position.
-import type { FlowRow } from '../src/features/inspector/protocol';
+import type { FlowRow } from '../src/protocol/inspector';
 import { clock, h } from './dom';
 
 /** Must match `.drop-row` height in styles.css. */

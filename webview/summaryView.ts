@@ -1,7 +1,7 @@
 // "By destination": one card per destination, keyed, so a new count changes one badge instead of rebuilding
 // every card (and its web components). The top destinations show first, more on request; new cards are built
 // within a time budget per frame, the rest in the next frames.
-import type { SummaryRow } from '../src/features/inspector/protocol';
+import type { SummaryRow } from '../src/protocol/inspector';
 import { clock, h } from './dom';
 import { post } from './host';
 

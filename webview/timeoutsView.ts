@@ -1,5 +1,5 @@
 // The Timeouts tab: per pod and container, what is set and where it came from, compared with the risk table.
-import type { PodTimeoutsView, RiskLevelName, TimeoutsView } from '../src/features/inspector/protocol';
+import type { PodTimeoutsView, RiskLevelName, TimeoutsView } from '../src/protocol/inspector';
 import { clear, h } from './dom';
 import { post } from './host';
 

@@ -2,7 +2,7 @@
 // src/features/terminal/podTerminal.ts gives it, and a screen we can wait on.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { readContainerState } from '../../src/core/exec/podState';
-import { startExec } from '../../src/core/exec/session';
+import { startExec } from '../../src/core/exec/startExec';
 import { SHELL_COMMAND, ShellSession } from '../../src/core/exec/shellSession';
 
 export interface Target {

@@ -2,7 +2,7 @@
 // kubectl on the same pod and command.
 import { spawn } from 'node:child_process';
 import { KubeConfig } from '@kubernetes/client-node';
-import { startExec } from '../../src/core/exec/session';
+import { startExec } from '../../src/core/exec/startExec';
 import { sleep, type Context } from '../lib/context';
 import { result, type Result } from '../lib/results';
 import { MB, median, nowMs, summarize } from '../lib/stats';

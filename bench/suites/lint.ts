@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { lintValues } from '../../src/core/lint';
+import { lintValues } from '../../src/core/lint/api';
 import { IncrementalLinter } from '../../src/core/lint/incremental';
 import type { Context } from '../lib/context';
 import { result, type Result } from '../lib/results';

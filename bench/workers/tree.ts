@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { ClusterAccess } from '../../src/core/kube/clusterAccess';
 import { WatchHub } from '../../src/core/kube/watchHub';
-import { SandboxModel } from '../../src/core/sandbox/sandboxModel';
+import { SandboxModel } from '../../src/core/sandbox/liveModel';
 import { serve } from '../lib/rpc';
 
 let access: ClusterAccess | undefined;

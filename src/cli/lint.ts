@@ -3,7 +3,7 @@
 // Exit codes: 0 no errors, 1 errors found, 2 usage error or unreadable file.
 import { readFileSync } from 'node:fs';
 import { version } from '../../package.json';
-import { allRuleMeta, lintValues, type LintDiagnostic } from '../core/lint';
+import { allRuleMeta, lintValues, type LintDiagnostic } from '../core/lint/api';
 import { findChartDir } from '../core/lint/defaults';
 import { formatJson, formatSarif, formatText, formats, type Format } from '../core/lint/format';
 import { helmCheck } from '../core/lint/helmCheck';

@@ -1,5 +1,5 @@
 // What the error gate shows for an error (VS Code-free): one sentence plus, when we know it, what to do.
-import { SandboxError, isCancellation } from './errors';
+import { SandboxError, isCancellation } from '../core/errors';
 
 export type ErrorAction = 'showLog' | 'openSettings' | 'installHelm' | 'selectContext';
 

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startCluster, type SimCluster } from '../sim/cluster';
 import type { Kubelet } from '../sim/kubelet';
-import { CREATOR_LABEL, SANDBOX_LABEL } from '../../src/core/names';
+import { CREATOR_LABEL, SANDBOX_LABEL } from '../../src/core/names/validate';
 import { helmBinary } from '../support/tools';
 import { startControl } from './harness/control';
 import { fixturesDir, repoRoot } from './harness/paths';

@@ -3,8 +3,8 @@
 // the pod's namespaces (the command shows these caveats before calling this).
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, type KubeConfig, type V1EphemeralContainer } from '@kubernetes/client-node';
-import { SandboxError } from '../../platform/errors';
-import { validateContainerName, validateNamespace, validatePodName } from '../names';
+import { SandboxError } from '../errors';
+import { validateContainerName, validateNamespace, validatePodName } from '../names/validate';
 
 // An image reference: registry/path[:tag][@digest]; no whitespace or shell characters.
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._/-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;

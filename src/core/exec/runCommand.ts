@@ -3,10 +3,10 @@
 // when the image has no `timeout`. The container's restart count and the pod's UID are compared before and
 // after, so a restart or an OOM kill during the run is reported, not just an exit code.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { SandboxError } from '../../platform/errors';
-import { validateContainerName, validateNamespace, validatePodName } from '../names';
+import { SandboxError } from '../errors';
+import { validateContainerName, validateNamespace, validatePodName } from '../names/validate';
 import { compareStates, readContainerState, type RestartReport } from './podState';
-import { startExec, type ExecPort } from './session';
+import { startExec, type ExecPort } from './startExec';
 import type { ExecReason } from './types';
 
 export interface RunCommandOptions {

@@ -1,6 +1,6 @@
 // Pods and containers of sandboxes, for pickers when a command runs without a tree node.
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { INSTANCE_LABEL, validateNamespace } from '../names';
+import { INSTANCE_LABEL, validateNamespace } from '../names/validate';
 
 export interface PodChoice {
   namespace: string;

@@ -3,8 +3,8 @@
 // check that all of it is really gone.
 import { CoreV1Api, KubernetesObjectApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { SandboxError } from '../../platform/errors';
-import { INSTANCE_LABEL } from '../names';
+import { SandboxError } from '../errors';
+import { INSTANCE_LABEL } from '../names/validate';
 import { uninstallCommand, type HelmTarget } from './commands';
 import { runHelm, type LineSink } from './runner';
 import { httpCode } from './runtimeClasses';

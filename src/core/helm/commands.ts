@@ -2,8 +2,8 @@
 // arguments and parsers are tested without helm. Values are passed as `--flag=value` (never as a separate
 // argument that could be read as an option) and positionals come after `--`.
 import { isRiskLevel, type RiskLevel } from '../timeouts/riskTable';
-import { validateNamespace, validateReleaseName } from '../names';
-import { SandboxError } from '../../platform/errors';
+import { validateNamespace, validateReleaseName } from '../names/validate';
+import { SandboxError } from '../errors';
 
 export interface ProcessCommand<T> {
   command: string;

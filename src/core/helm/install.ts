@@ -2,8 +2,8 @@
 // failure, timeout or cancel collect the cause and remove the partial release.
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { SandboxError, isCancellation } from '../../platform/errors';
-import { CREATOR_LABEL, SANDBOX_LABEL, validateNamespace, validateReleaseName } from '../names';
+import { SandboxError, isCancellation } from '../errors';
+import { CREATOR_LABEL, SANDBOX_LABEL, validateNamespace, validateReleaseName } from '../names/validate';
 import { installCommand, templateCommand, type HelmStatus, type HelmTarget } from './commands';
 import { collectDiagnostics } from './diagnostics';
 import { kindsInManifest, removeRelease } from './cleanup';

@@ -1,7 +1,7 @@
 // Finding helm: the configured path, else the first `helm` on PATH; its version is detected once per path.
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { SandboxError } from '../../platform/errors';
+import { SandboxError } from '../errors';
 import { versionCommand, type HelmBinary } from './commands';
 import { HELM_INSTALL_HINT, runProcess } from './runner';
 

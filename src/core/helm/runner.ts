@@ -1,7 +1,7 @@
 // The one runner for process command descriptions: spawns with an argument array (never a shell), streams
 // output lines to a sink, cancels via AbortSignal (SIGTERM, then SIGKILL) and turns stderr into a typed error.
 import { spawn } from 'node:child_process';
-import { SandboxError, cancelled } from '../../platform/errors';
+import { SandboxError, cancelled } from '../errors';
 import type { ProcessCommand } from './commands';
 
 export type LineSink = (line: string, stream: 'stdout' | 'stderr') => void;

@@ -2,7 +2,7 @@
 // template), so chart defaults such as "unset → gvisor" and "CLUSTER_DEFAULT → omitted" are the chart's own.
 import { CoreV1Api, NodeV1Api, type KubeConfig, type V1RuntimeClass } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { SandboxError } from '../../platform/errors';
+import { SandboxError } from '../errors';
 
 export interface RuntimeClassUse {
   /** The values key under `services:` (from the pod template's `inspect/service` label), if known. */

@@ -1,8 +1,8 @@
 // Tear Down (one or many) and Tear Down All Mine: `helm uninstall --wait` per release. "Mine" is decided by
 // the creator label on the release record, never by namespace: a namespace is never wiped or deleted.
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { SandboxError, cancelled } from '../../platform/errors';
-import { CREATOR_LABEL, INSTANCE_LABEL, SANDBOX_LABEL, validateNamespace, validateReleaseName } from '../names';
+import { SandboxError, cancelled } from '../errors';
+import { CREATOR_LABEL, INSTANCE_LABEL, SANDBOX_LABEL, validateNamespace, validateReleaseName } from '../names/validate';
 import { listCommand, uninstallCommand, type HelmRelease, type HelmTarget } from './commands';
 import { runHelm, type LineSink } from './runner';
 

@@ -2,7 +2,7 @@
 import { coalesce, chartDefaults } from './defaults';
 import { InputRejected, ValuesDoc, toPlain, type Path } from './document';
 import type { Finding, Rule, RuleContext } from './rule';
-import { rules as allRules } from './rules';
+import { rules as allRules } from './rules/registry';
 import { schemaFindings } from './schema';
 import type { LintDiagnostic, RuleMeta, Severity } from './types';
 

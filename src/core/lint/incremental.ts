@@ -9,7 +9,7 @@ import { limits } from './document';
 import { checkValues, lintValues, type LintOptions, type RuleRunner } from './engine';
 import { entryOnly, headSource, movable, moveFinding, type Frame, type Stored } from './frames';
 import { isObj, type Finding, type Rule } from './rule';
-import { rules as allRules } from './rules';
+import { rules as allRules } from './rules/registry';
 import { namedServices, serviceEntryValidator } from './schema';
 import { assemble, movePiece, parsePiece, splitServices, type Assembled, type Piece, type ServicesSplit } from './split';
 import type { LintDiagnostic } from './types';

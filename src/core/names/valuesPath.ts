@@ -2,7 +2,7 @@
 // may not climb out of it. Always returns an absolute path, so it can never be read as a helm option.
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { SandboxError } from '../../platform/errors';
+import { SandboxError } from '../errors';
 
 export function resolveValuesPath(path: string, workspaceRoot?: string): string {
   if (typeof path !== 'string' || path.trim() === '') throw new SandboxError('InvalidInput', 'No values file given');

@@ -1,5 +1,5 @@
 // Display helpers for tree items: labels, descriptions, icons and tooltips from view-models (pure, unit-tested).
-import type { ContainerVM, PodVM, ReleaseVM, Termination } from './model';
+import type { ContainerVM, PodVM, ReleaseVM, Termination } from './viewModels';
 
 export interface IconSpec {
   /** A codicon id (ThemeIcon id). */

@@ -1,7 +1,7 @@
 // The tree's top level from the connection state and the releases: state items (loading, empty, unreachable,
 // forbidden, namespace fallback) with an action each, and grouping by namespace when there are several.
 import type { ConnectionState } from '../kube/watchHub';
-import type { ReleaseVM } from './model';
+import type { ReleaseVM } from './viewModels';
 import type { MessageNode } from './nodes';
 
 export function stateMessages(state: ConnectionState, releases: readonly ReleaseVM[]): MessageNode[] {

@@ -1,7 +1,8 @@
 // Select Namespace: the cluster's namespaces when the user may list them, else typed in; validated either way.
 import { CoreV1Api } from '@kubernetes/client-node';
 import * as vscode from 'vscode';
-import { validateNamespace } from '../../core/names';
+import { validateNamespace } from '../../core/names/validate';
+import { validationMessage } from '../../platform/ui';
 import type { Services } from '../../services';
 
 const TYPE_ITEM = '$(edit) Type a namespace…';
@@ -39,14 +40,7 @@ export async function selectNamespace(services: Pick<Services, 'cluster' | 'log'
       title: 'Select Namespace',
       value: current,
       prompt: 'Namespace for the Sandboxes view and installs',
-      validateInput: (v) => {
-        try {
-          validateNamespace(v);
-          return undefined;
-        } catch (e) {
-          return (e as Error).message;
-        }
-      },
+      validateInput: validationMessage(validateNamespace),
     });
     if (!chosen) return;
   }

@@ -2,9 +2,10 @@
 // container (sharing the target container's process namespace) and attaches a terminal.
 import * as vscode from 'vscode';
 import { addEphemeralContainer, validateImage } from '../../core/exec/ephemeral';
-import { cancelled } from '../../platform/errors';
-import { openPodTerminal } from '../terminal/podTerminal';
-import { confirm, resolveContainer, withProgress, type CommandContext } from './shared';
+import { cancelled } from '../../core/errors';
+import { openPodTerminal } from '../terminal';
+import { confirm, validationMessage, withProgress } from '../../platform/ui';
+import { resolveContainer, type CommandContext } from './shared';
 
 const DEFAULT_IMAGE = 'busybox:1.36';
 
@@ -24,14 +25,7 @@ export async function debugEphemeral(ctx: CommandContext, node?: unknown): Promi
   const image = await vscode.window.showInputBox({
     title: 'Debug image',
     value: DEFAULT_IMAGE,
-    validateInput: (v) => {
-      try {
-        validateImage(v);
-        return undefined;
-      } catch (e) {
-        return e instanceof Error ? e.message : String(e);
-      }
-    },
+    validateInput: validationMessage(validateImage),
   });
   if (image === undefined) throw cancelled();
   const kc = ctx.services.cluster.kubeConfig;

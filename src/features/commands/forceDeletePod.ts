@@ -1,8 +1,9 @@
 // Force Delete Pod: grace period 0, after a confirmation that names the pod. Its controller recreates it.
 import * as vscode from 'vscode';
-import { CoreV1Api } from '@kubernetes/client-node';
-import { cancelled } from '../../platform/errors';
-import { confirm, resolvePod, type CommandContext } from './shared';
+import { cancelled } from '../../core/errors';
+import { forceDeletePod as deletePod } from '../../core/kube/forceDeletePod';
+import { confirm } from '../../platform/ui';
+import { resolvePod, type CommandContext } from './shared';
 
 export async function forceDeletePod(ctx: CommandContext, node?: unknown): Promise<void> {
   const pod = await resolvePod(ctx, node);
@@ -12,9 +13,7 @@ export async function forceDeletePod(ctx: CommandContext, node?: unknown): Promi
     'Force Delete',
   );
   if (!ok) throw cancelled();
-  await ctx.services.cluster.kubeConfig
-    .makeApiClient(CoreV1Api)
-    .deleteNamespacedPod({ name: pod.pod, namespace: pod.namespace, gracePeriodSeconds: 0, body: { gracePeriodSeconds: 0 } });
+  await deletePod(ctx.services.cluster.kubeConfig, pod.namespace, pod.pod);
   ctx.services.log.info(`Force deleted pod ${pod.namespace}/${pod.pod}`);
   vscode.window.setStatusBarMessage(`Deleted ${pod.pod}`, 3000);
 }

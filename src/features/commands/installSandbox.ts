@@ -1,14 +1,14 @@
 // Install Sandbox: values file (explorer / active editor / picker) → namespace → release name → helm install
 // with progress and Cancel; RuntimeClass problems offer a fallback; a failed install is removed.
-import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { installSandbox as install, InstallError } from '../../core/helm/install';
 import { RuntimeClassError, fallbackSets } from '../../core/helm/runtimeClasses';
-import { generateReleaseName, validateNamespace, validateReleaseName } from '../../core/names';
+import { generateReleaseName, validateNamespace, validateReleaseName } from '../../core/names/validate';
 import { resolveValuesPath } from '../../core/names/valuesPath';
-import { SandboxError, cancelled } from '../../platform/errors';
-import { helmSetup, withProgress, type CommandContext } from './shared';
+import { SandboxError, cancelled } from '../../core/errors';
+import { chartDir, helmSetup } from '../../platform/helmEnvironment';
+import { validationMessage, withProgress } from '../../platform/ui';
+import type { CommandContext } from './shared';
 
 /** Long enough for image pulls on a fresh node; helm reports a timeout with its cause. */
 const INSTALL_TIMEOUT_SECONDS = 600;
@@ -21,14 +21,14 @@ export async function installSandbox(ctx: CommandContext, uri?: unknown): Promis
   const namespace = await vscode.window.showInputBox({
     title: 'Install Sandbox: namespace',
     value: setup.snapshot.namespace,
-    validateInput: (v) => message(() => validateNamespace(v)),
+    validateInput: validationMessage(validateNamespace),
   });
   if (namespace === undefined) throw cancelled();
   const release = await vscode.window.showInputBox({
     title: 'Install Sandbox: release name',
     value: generateReleaseName(),
     prompt: 'Generated; type another name if you like',
-    validateInput: (v) => message(() => validateReleaseName(v)),
+    validateInput: validationMessage(validateReleaseName),
   });
   if (release === undefined) throw cancelled();
 
@@ -83,15 +83,6 @@ async function offerFallback(e: RuntimeClassError): Promise<string> {
   return picked.value;
 }
 
-function message(f: () => unknown): string | undefined {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
-
 /** The values file from the explorer argument, else the active YAML editor, else a file picker. */
 async function pickValuesFile(arg: unknown): Promise<string> {
   let uri = arg instanceof vscode.Uri ? arg : undefined;
@@ -110,16 +101,4 @@ async function pickValuesFile(arg: unknown): Promise<string> {
   if (uri.scheme !== 'file') throw new SandboxError('InvalidInput', `Values file must be a local file (got ${uri.scheme}:)`);
   const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
   return resolveValuesPath(uri.fsPath, root);
-}
-
-/** "built-in" → the extension's chart; else a chart directory (relative to the first workspace folder). */
-export function chartDir(extensionPath: string): string {
-  const setting = vscode.workspace.getConfiguration('k8sSandbox').get<string>('chart', 'built-in').trim();
-  if (!setting || setting === 'built-in') return join(extensionPath, 'chart');
-  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const dir = isAbsolute(setting) ? setting : root ? resolve(root, setting) : undefined;
-  if (!dir || !existsSync(join(dir, 'Chart.yaml')) || !statSync(dir).isDirectory()) {
-    throw new SandboxError('InvalidInput', `k8sSandbox.chart "${setting}" is not a chart directory (no Chart.yaml)`, { hint: 'Set it to "built-in" or to a chart folder.' });
-  }
-  return dir;
 }

@@ -1,5 +1,5 @@
 // Open Terminal: bash-or-sh in the container of the node (or picked).
-import { openPodTerminal } from '../terminal/podTerminal';
+import { openPodTerminal } from '../terminal';
 import { resolveContainer, type CommandContext } from './shared';
 
 export async function openTerminal(ctx: CommandContext, node?: unknown): Promise<void> {

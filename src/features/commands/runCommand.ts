@@ -3,8 +3,9 @@
 // of it reaches a host shell.
 import * as vscode from 'vscode';
 import { describeRunResult, runCommand as run } from '../../core/exec/runCommand';
-import { cancelled } from '../../platform/errors';
-import { resolveContainer, withProgress, type CommandContext } from './shared';
+import { cancelled } from '../../core/errors';
+import { withProgress } from '../../platform/ui';
+import { resolveContainer, type CommandContext } from './shared';
 
 export async function runCommand(ctx: CommandContext, node?: unknown): Promise<void> {
   const t = await resolveContainer(ctx, node);

@@ -1,15 +1,12 @@
-// What the command handlers share: the services they need, helm resolution, node → target, pickers, progress.
-import { delimiter } from 'node:path';
+// What the command handlers share: the services they need, node → target (pod and container pickers), teardown.
 import * as vscode from 'vscode';
-import type { ClusterSnapshot } from '../../core/kube/clusterAccess';
-import { detectHelm, findHelm } from '../../core/helm/locate';
-import { listCommand, type HelmRelease, type HelmTarget } from '../../core/helm/commands';
-import { runHelm } from '../../core/helm/runner';
-import type { ReleaseRef } from '../../core/helm/teardown';
+import { tearDown as uninstall, type ReleaseRef } from '../../core/helm/teardown';
 import { listSandboxPods, readPodChoice, type PodChoice } from '../../core/exec/targets';
 import { isSandboxNode, type SandboxNode } from '../../core/sandbox/nodes';
-import { validateContainerName, validateNamespace, validatePodName, validateReleaseName } from '../../core/names';
-import { cancelled } from '../../platform/errors';
+import { validateContainerName, validateNamespace, validatePodName, validateReleaseName } from '../../core/names/validate';
+import { SandboxError, cancelled } from '../../core/errors';
+import { helmSetup } from '../../platform/helmEnvironment';
+import { withProgress } from '../../platform/ui';
 import type { Services } from '../../services';
 
 /** The part of the extension's services object (src/services.ts) the commands use. */
@@ -18,41 +15,6 @@ export type CommandServices = Pick<Services, 'cluster' | 'log' | 'valuesFiles'>;
 export interface CommandContext {
   services: CommandServices;
   extensionPath: string;
-}
-
-export interface HelmSetup {
-  target: HelmTarget;
-  env: NodeJS.ProcessEnv;
-  snapshot: ClusterSnapshot;
-}
-
-/** helm from the setting or PATH, pointed at the current kubeconfig and context. */
-export async function helmSetup(services: CommandServices): Promise<HelmSetup> {
-  const snapshot = services.cluster.require();
-  const configured = vscode.workspace.getConfiguration('k8sSandbox').get<string>('helmPath', '');
-  const helm = await detectHelm(findHelm(configured, process.env.PATH));
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  const target: HelmTarget = { helm, kubeContext: snapshot.context };
-  // helm takes one --kubeconfig; several files are merged through KUBECONFIG, as kubectl does.
-  if (snapshot.paths.length === 1) target.kubeconfig = snapshot.paths[0];
-  else env.KUBECONFIG = snapshot.paths.join(delimiter);
-  return { target, env, snapshot };
-}
-
-export async function withProgress<T>(
-  title: string,
-  task: (signal: AbortSignal, report: (message: string) => void) => Promise<T>,
-  cancellable = true,
-): Promise<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable }, async (progress, token) => {
-    const ac = new AbortController();
-    const sub = token.onCancellationRequested(() => ac.abort());
-    try {
-      return await task(ac.signal, (message) => progress.report({ message }));
-    } finally {
-      sub.dispose();
-    }
-  });
 }
 
 export function nodesOf(node: unknown, selected: unknown): SandboxNode[] {
@@ -65,21 +27,6 @@ export function releasesOf(nodes: SandboxNode[]): ReleaseRef[] {
   const seen = new Map<string, ReleaseRef>();
   for (const n of nodes) seen.set(`${n.namespace}/${n.release}`, { namespace: validateNamespace(n.namespace), release: validateReleaseName(n.release) });
   return [...seen.values()];
-}
-
-export async function pickReleases(ctx: CommandContext, canPickMany: boolean): Promise<ReleaseRef[]> {
-  const { target, env, snapshot } = await helmSetup(ctx.services);
-  const releases: HelmRelease[] = await runHelm(listCommand(target, { namespace: snapshot.namespace }), { env });
-  if (releases.length === 0) {
-    void vscode.window.showInformationMessage(`No Helm releases in namespace ${snapshot.namespace}.`);
-    throw cancelled();
-  }
-  const items = releases.map((r) => ({ label: r.name, description: `${r.status} · rev ${r.revision}`, detail: r.chart, ref: { namespace: r.namespace, release: r.name } }));
-  const picked = canPickMany
-    ? await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Sandboxes to tear down' })
-    : await vscode.window.showQuickPick(items, { title: 'Sandbox' }).then((p) => (p ? [p] : undefined));
-  if (!picked || picked.length === 0) throw cancelled();
-  return picked.map((p) => p.ref);
 }
 
 export interface ContainerTarget {
@@ -134,8 +81,34 @@ export async function pickContainer(pod: PodChoice): Promise<string> {
   return validateContainerName(picked.label);
 }
 
-/** A modal confirmation; false when dismissed. */
-export async function confirm(message: string, detail: string, action: string): Promise<boolean> {
-  const r = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
-  return r === action;
+const UNINSTALL_TIMEOUT_SECONDS = 300;
+
+/** `helm uninstall --wait` of each release with progress; forgets their values files. */
+export async function runTearDown(ctx: CommandContext, refs: ReleaseRef[]): Promise<void> {
+  const { log } = ctx.services;
+  const setup = await helmSetup(ctx.services);
+  let done = 0;
+  const result = await withProgress(`Tearing down ${refs.length === 1 ? refs[0].release : `${refs.length} sandboxes`}`, (signal, report) =>
+    uninstall(refs, {
+      helm: setup.target,
+      env: setup.env,
+      kc: setup.snapshot.kubeConfig,
+      timeoutSeconds: UNINSTALL_TIMEOUT_SECONDS,
+      signal,
+      sink: (l) => log.line(l),
+      onDone: (r, error) => {
+        done++;
+        report(`${done}/${refs.length} ${r.release}${error ? ' failed' : ' removed'}`);
+      },
+    }),
+  );
+  for (const r of result.removed) {
+    log.info(`Removed ${r.release} from ${r.namespace}`);
+    await ctx.services.valuesFiles.delete({ context: setup.snapshot.context, ...r });
+  }
+  if (result.failed.length) {
+    for (const f of result.failed) log.error(`Could not remove ${f.release} from ${f.namespace}: ${f.error}`);
+    throw new SandboxError('HelmFailed', `Could not tear down ${result.failed.map((f) => f.release).join(', ')}: ${result.failed[0].error}`);
+  }
+  void vscode.window.showInformationMessage(`Removed ${result.removed.map((r) => r.release).join(', ')}.`);
 }

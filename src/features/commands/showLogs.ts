@@ -1,7 +1,7 @@
 // Show Logs: follow and/or the previous container instance, in a terminal that stops streaming when closed.
 import * as vscode from 'vscode';
-import { cancelled } from '../../platform/errors';
-import { openLogTerminal } from '../terminal/logTerminal';
+import { cancelled } from '../../core/errors';
+import { openLogTerminal } from '../terminal';
 import { resolveContainer, type CommandContext } from './shared';
 
 export async function showLogs(ctx: CommandContext, node?: unknown): Promise<void> {

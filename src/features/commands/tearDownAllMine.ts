@@ -1,9 +1,10 @@
 // Tear Down All Mine: only releases whose creator label is the current identity (never a namespace wipe).
 import * as vscode from 'vscode';
 import { listMine } from '../../core/helm/teardown';
-import { cancelled } from '../../platform/errors';
-import { confirm, helmSetup, type CommandContext } from './shared';
-import { runTearDown } from './tearDown';
+import { cancelled } from '../../core/errors';
+import { helmSetup } from '../../platform/helmEnvironment';
+import { confirm } from '../../platform/ui';
+import { runTearDown, type CommandContext } from './shared';
 
 export async function tearDownAllMine(ctx: CommandContext): Promise<void> {
   const setup = await helmSetup(ctx.services);

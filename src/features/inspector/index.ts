@@ -2,12 +2,13 @@
 // picker) and the serializer that revives panels after a restart.
 import * as vscode from 'vscode';
 import { isSandboxNode } from '../../core/sandbox/nodes';
-import { validateNamespace, validateReleaseName } from '../../core/names';
+import { validateNamespace, validateReleaseName } from '../../core/names/validate';
 import { gate } from '../../platform/errorGate';
-import { cancelled } from '../../platform/errors';
-import { pickReleases } from '../commands/shared';
-import { INSPECTOR_VIEW_TYPE, InspectorPanel, type InspectorServices, type ReleaseTarget } from './panel';
-import { webviewStateSchema, type WebviewState } from './protocol';
+import { cancelled } from '../../core/errors';
+import { pickReleases } from '../../platform/pickers';
+import { INSPECTOR_VIEW_TYPE, InspectorPanel } from './panel';
+import type { InspectorServices, ReleaseTarget } from './types';
+import { webviewStateSchema, type WebviewState } from '../../protocol/inspector';
 
 export const OPEN_INSPECTOR = 'k8sSandbox.openInspector';
 
@@ -40,7 +41,7 @@ export function registerInspector(context: vscode.ExtensionContext, services: In
 async function pickRelease(context: vscode.ExtensionContext, services: InspectorServices): Promise<ReleaseTarget> {
   const known = services.sandboxes?.releases ?? [];
   if (known.length === 0) {
-    const [ref] = await pickReleases({ services, extensionPath: context.extensionPath }, false);
+    const [ref] = await pickReleases(services, false);
     return ref;
   }
   const picked = await vscode.window.showQuickPick(

@@ -4,33 +4,17 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
-import type { ClusterAccess } from '../../core/kube/clusterAccess';
-import type { ReleaseVM } from '../../core/sandbox/model';
-import { validateNamespace, validateReleaseName } from '../../core/names';
-import type { Log } from '../../platform/log';
+import { validateNamespace, validateReleaseName } from '../../core/names/validate';
 import { PanelActions } from './actions';
-import { inspectorHtml, makeNonce } from './html';
-import { kubePorts, type InspectorPorts } from './kubePorts';
-import { buildTimeoutsView } from './rows';
-import { InspectorSession } from './session';
+import { inspectorHtml, makeNonce } from '../../core/inspector/html';
+import { kubePorts, type InspectorPorts } from '../../core/inspector/kubePorts';
+import { buildTimeoutsView } from '../../core/inspector/rows';
+import { InspectorSession } from '../../core/inspector/inspectorSession';
 import type { NetworkSourceSettings } from '../../core/cilium/networkSource';
 import type { SourcePreference } from '../../core/cilium/source';
-import type { ValuesFileRecords } from '../../valuesFiles';
+import type { InspectorServices, ReleaseTarget } from './types';
 
 export const INSPECTOR_VIEW_TYPE = 'k8sSandbox.inspector';
-
-export interface InspectorServices {
-  cluster: ClusterAccess;
-  log: Log;
-  valuesFiles: ValuesFileRecords;
-  /** The Sandboxes view-models (chart); optional so the panel works without the tree. */
-  sandboxes?: { readonly releases: readonly ReleaseVM[] };
-}
-
-export interface ReleaseTarget {
-  namespace: string;
-  release: string;
-}
 
 export class InspectorPanel {
   private static readonly panels = new Map<string, InspectorPanel>();

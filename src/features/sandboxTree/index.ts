@@ -2,8 +2,8 @@
 // refreshes name only the nodes that changed (the model coalesces bursts of cluster events).
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../core/sandbox/nodes';
-import type { SandboxModel } from '../../core/sandbox/sandboxModel';
-import type { ReleaseVM } from '../../core/sandbox/model';
+import type { SandboxModel } from '../../core/sandbox/liveModel';
+import type { ReleaseVM } from '../../core/sandbox/viewModels';
 import type { Services } from '../../services';
 import { treeItem } from './treeItems';
 

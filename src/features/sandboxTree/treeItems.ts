@@ -12,7 +12,7 @@ import {
   releaseTooltip,
   type IconSpec,
 } from '../../core/sandbox/display';
-import type { ContainerVM, PodVM, ReleaseVM } from '../../core/sandbox/model';
+import type { ContainerVM, PodVM, ReleaseVM } from '../../core/sandbox/viewModels';
 import { nodeId, type MessageAction, type MessageNode, type TreeNode } from '../../core/sandbox/nodes';
 
 const icon = (i: IconSpec): vscode.ThemeIcon => new vscode.ThemeIcon(i.id, i.color ? new vscode.ThemeColor(i.color) : undefined);

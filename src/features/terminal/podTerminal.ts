@@ -2,9 +2,9 @@
 import * as vscode from 'vscode';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { readContainerState } from '../../core/exec/podState';
-import { startExec } from '../../core/exec/session';
+import { startExec } from '../../core/exec/startExec';
 import { SHELL_COMMAND, ShellSession, asUserCommand } from '../../core/exec/shellSession';
-import { validateContainerName, validateNamespace, validatePodName, validateUserName } from '../../core/names';
+import { validateContainerName, validateNamespace, validatePodName, validateUserName } from '../../core/names/validate';
 
 export interface TerminalTarget {
   namespace: string;

@@ -1,6 +1,6 @@
 // Engine results to VS Code objects.
 import * as vscode from 'vscode';
-import { toZeroBased, type Fix, type LintDiagnostic } from '../../core/lint';
+import { toZeroBased, type Fix, type LintDiagnostic } from '../../core/lint/api';
 
 const severities: Record<LintDiagnostic['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,

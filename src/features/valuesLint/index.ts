@@ -1,7 +1,7 @@
 // values.yaml linting in the editor: diagnostics (open, debounced edit, save), quick fixes and key hovers,
 // all from the VS Code-free engine in core/lint.
 import * as vscode from 'vscode';
-import { IncrementalLinter, WarmUps, type LintDiagnostic } from '../../core/lint';
+import { IncrementalLinter, WarmUps, type LintDiagnostic } from '../../core/lint/api';
 import { looksLikeSandboxValues } from '../../core/lint/detect';
 import { hoverAt } from '../../core/lint/hover';
 import { toVsDiagnostic, toWorkspaceEdit } from './convert';

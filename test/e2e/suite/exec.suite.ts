@@ -2,7 +2,7 @@
 // stdin, and the exit code as the kubelet reports it.
 import { strict as assert } from 'node:assert';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { startExec } from '../../../src/core/exec/session';
+import { startExec } from '../../../src/core/exec/startExec';
 import type { ExecSession } from '../../../src/core/exec/types';
 import { e2eContext } from './context';
 

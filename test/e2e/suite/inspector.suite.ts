@@ -3,10 +3,10 @@
 // destination; the Timeouts view reports the release's risk level from the cluster.
 import { strict as assert } from 'node:assert';
 import { KubeConfig } from '@kubernetes/client-node';
-import { kubePorts } from '../../../src/features/inspector/kubePorts';
-import type { HostMessage } from '../../../src/features/inspector/protocol';
-import { buildTimeoutsView } from '../../../src/features/inspector/rows';
-import { InspectorSession } from '../../../src/features/inspector/session';
+import { kubePorts } from '../../../src/core/inspector/kubePorts';
+import type { HostMessage } from '../../../src/protocol/inspector';
+import { buildTimeoutsView } from '../../../src/core/inspector/rows';
+import { InspectorSession } from '../../../src/core/inspector/inspectorSession';
 import { control, e2eContext } from './context';
 
 const noActions = {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { redact } from '../../../src/platform/redact';
 import { errorView } from '../../../src/platform/errorText';
-import { SandboxError, cancelled } from '../../../src/platform/errors';
+import { SandboxError, cancelled } from '../../../src/core/errors';
 import { KubeconfigError } from '../../../src/core/kube/errors';
 
 describe('log redaction', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { startCluster, type SimCluster } from '../../sim/cluster';
-import { startExec } from '../../../src/core/exec/session';
+import { startExec } from '../../../src/core/exec/startExec';
 import { runCommand } from '../../../src/core/exec/runCommand';
 import { readContainerState } from '../../../src/core/exec/podState';
 import { SHELL_COMMAND, ShellSession, asUserCommand } from '../../../src/core/exec/shellSession';

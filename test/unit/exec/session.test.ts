@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { KubeConfig } from '@kubernetes/client-node';
-import { startExec, type ExecPort, type SocketLike } from '../../../src/core/exec/session';
+import { startExec, type ExecPort, type SocketLike } from '../../../src/core/exec/startExec';
 import { resultFromStatus } from '../../../src/core/exec/status';
 
 /** A socket double that records frames; the port hands client-node's callbacks to the test. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { SandboxError } from '../../../src/platform/errors';
+import { SandboxError } from '../../../src/core/errors';
 import {
   installCommand,
   listCommand,

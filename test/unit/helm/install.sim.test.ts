@@ -15,7 +15,7 @@ import { RuntimeClassError, fallbackSets } from '../../../src/core/helm/runtimeC
 import { listMine, tearDown } from '../../../src/core/helm/teardown';
 import { statusCommand, type HelmTarget } from '../../../src/core/helm/commands';
 import { runHelm } from '../../../src/core/helm/runner';
-import { SandboxError } from '../../../src/platform/errors';
+import { SandboxError } from '../../../src/core/errors';
 
 const CHART = resolve(__dirname, '..', '..', '..', 'chart');
 const FIXTURES = agentEnvValuesDir;

@@ -8,9 +8,9 @@ import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startCluster, type SimCluster } from '../../sim/cluster';
 import type { KubeletFaults } from '../../sim/kubelet/faults';
 import type { TrafficRequest, TrafficResult } from '../../sim/kubelet';
-import { kubePorts } from '../../../src/features/inspector/kubePorts';
-import type { InspectorSession } from '../../../src/features/inspector/session';
-import type { HostMessage } from '../../../src/features/inspector/protocol';
+import { kubePorts } from '../../../src/core/inspector/kubePorts';
+import type { InspectorSession } from '../../../src/core/inspector/inspectorSession';
+import type { HostMessage } from '../../../src/protocol/inspector';
 import type { StreamStatus } from '../../../src/core/cilium/streamStatus';
 import { NS, denyEgress, makePod, recordedSession, waitFor } from './simKit';
 

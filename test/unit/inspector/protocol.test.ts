@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseHostMessage, parseWebviewMessage, webviewStateSchema } from '../../../src/features/inspector/protocol';
-import { contentSecurityPolicy, inspectorHtml, makeNonce } from '../../../src/features/inspector/html';
+import { parseHostMessage, parseWebviewMessage, webviewStateSchema } from '../../../src/protocol/inspector';
+import { contentSecurityPolicy, inspectorHtml, makeNonce } from '../../../src/core/inspector/html';
 
 describe('inspector: message protocol validation', () => {
   it('accepts every well-formed webview message', () => {

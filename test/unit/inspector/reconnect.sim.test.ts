@@ -10,7 +10,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startCluster, type SimCluster } from '../../sim/cluster';
 import type { TrafficRequest, TrafficResult } from '../../sim/kubelet';
 import type { StreamStatus } from '../../../src/core/cilium/streamStatus';
-import type { InspectorSession } from '../../../src/features/inspector/session';
+import type { InspectorSession } from '../../../src/core/inspector/inspectorSession';
 import { NS, denyEgress, makePod, recordedSession, sleep, waitFor, type RecordedSession } from './simKit';
 
 /** Fast backoff for tests: attempts at ~50–100, 100–200, 200–400, 200–400 … ms. */

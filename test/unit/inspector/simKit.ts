@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { ExecTarget } from '../../../src/core/cilium/stream';
-import { kubePorts, type InspectorPorts } from '../../../src/features/inspector/kubePorts';
-import { parseHostMessage, type HostMessage } from '../../../src/features/inspector/protocol';
-import { buildTimeoutsView } from '../../../src/features/inspector/rows';
-import { InspectorSession, type InspectorActions, type InspectorSessionOptions } from '../../../src/features/inspector/session';
+import { kubePorts, type InspectorPorts } from '../../../src/core/inspector/kubePorts';
+import { parseHostMessage, type HostMessage } from '../../../src/protocol/inspector';
+import { buildTimeoutsView } from '../../../src/core/inspector/rows';
+import { InspectorSession, type InspectorActions, type InspectorSessionOptions } from '../../../src/core/inspector/inspectorSession';
 
 export const NS = 'evals';
 

@@ -1,6 +1,6 @@
 // Engine behaviour: YAML errors, odd inputs, limits, positions, rule isolation, the chart schema and defaults.
 import { strict as assert } from 'node:assert';
-import { applyEdits, lintValues, toZeroBased } from '../../../src/core/lint';
+import { applyEdits, lintValues, toZeroBased } from '../../../src/core/lint/api';
 import { chartDefaults, coalesce } from '../../../src/core/lint/defaults';
 import { defineRule } from '../../../src/core/lint/rule';
 import { schemaAt } from '../../../src/core/lint/schema';

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyEdits, lintValues } from '../../../src/core/lint';
+import { applyEdits, lintValues } from '../../../src/core/lint/api';
 import { errors, fixturesDir, ofRule, show } from './helpers';
 
 const read = (f: string): string => readFileSync(join(fixturesDir, f), 'utf8');

@@ -1,6 +1,6 @@
 // Shared helpers for the lint tests.
 import { strict as assert } from 'node:assert';
-import { applyEdits, lintValues, type LintDiagnostic } from '../../../src/core/lint';
+import { applyEdits, lintValues, type LintDiagnostic } from '../../../src/core/lint/api';
 
 export const fixturesDir = `${__dirname}/../../../../shared/fixtures/agent-env-values`;
 

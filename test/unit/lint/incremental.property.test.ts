@@ -3,7 +3,7 @@
 // step gives exactly what lintValues gives for the same text.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { lintValues } from '../../../src/core/lint';
+import { lintValues } from '../../../src/core/lint/api';
 import { ValuesDoc } from '../../../src/core/lint/document';
 import { IncrementalLinter } from '../../../src/core/lint/incremental';
 import { assemble, movePiece, parsePiece, splitServices, type Piece } from '../../../src/core/lint/split';

@@ -1,7 +1,7 @@
 // The incremental linter: same results as lintValues, the incremental path where the file allows it, and the full
 // path (with the reason) where it does not.
 import { strict as assert } from 'node:assert';
-import { lintValues } from '../../../src/core/lint';
+import { lintValues } from '../../../src/core/lint/api';
 import { IncrementalLinter } from '../../../src/core/lint/incremental';
 import { generateValues } from '../../../bench/suites/lint';
 import { richValues } from './incrementalDocs';

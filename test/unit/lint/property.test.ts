@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { applyEdits, lintValues, type LintDiagnostic } from '../../../src/core/lint';
+import { applyEdits, lintValues, type LintDiagnostic } from '../../../src/core/lint/api';
 import { fixturesDir } from './helpers';
 
 const perCaseMs = 1000;

@@ -1,6 +1,6 @@
 // Each rule: a file that triggers it (at the right line), one that does not, and its quick fix applied.
 import { strict as assert } from 'node:assert';
-import { rules } from '../../../src/core/lint';
+import { rules } from '../../../src/core/lint/api';
 import { applyFixAndRelint, lint, ofRule, show } from './helpers';
 
 interface Case {

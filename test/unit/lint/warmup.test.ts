@@ -1,10 +1,10 @@
 // Opening a file: the first lint is the full lint, the per-service caches are filled afterwards in small warm()
 // steps, and results equal lintValues whether an edit comes before, during or after the warm-up.
 import { strict as assert } from 'node:assert';
-import { lintValues, type LintOptions } from '../../../src/core/lint';
+import { lintValues, type LintOptions } from '../../../src/core/lint/api';
 import { IncrementalLinter } from '../../../src/core/lint/incremental';
 import { defineServiceRule } from '../../../src/core/lint/rule';
-import { rules } from '../../../src/core/lint/rules';
+import { rules } from '../../../src/core/lint/rules/registry';
 import { WarmUps, type SliceTimer } from '../../../src/core/lint/warmup';
 import { generateValues } from '../../../bench/suites/lint';
 import { richValues } from './incrementalDocs';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { SandboxError } from '../../../src/platform/errors';
+import { SandboxError } from '../../../src/core/errors';
 import {
   generateReleaseName,
   validateContainerName,
@@ -12,7 +12,7 @@ import {
   validateReleaseName,
   validateServiceName,
   validateUserName,
-} from '../../../src/core/names';
+} from '../../../src/core/names/validate';
 import { resolveValuesPath } from '../../../src/core/names/valuesPath';
 
 const rejects = (f: () => unknown) => assert.throws(f, (e: unknown) => SandboxError.is(e, 'InvalidInput'));

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { readContainerState } from '../../../src/core/exec/podState';
-import { startExec } from '../../../src/core/exec/session';
+import { startExec } from '../../../src/core/exec/startExec';
 import { SHELL_COMMAND, ShellSession } from '../../../src/core/exec/shellSession';
 import type { KubeletFaults } from '../../sim/kubelet/faults';
 import { children } from './support/processes';

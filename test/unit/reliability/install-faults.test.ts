@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { InstallError, installSandbox } from '../../../src/core/helm/install';
 import { tearDown } from '../../../src/core/helm/teardown';
-import { SandboxError } from '../../../src/platform/errors';
+import { SandboxError } from '../../../src/core/errors';
 import type { KubeletFaults } from '../../sim/kubelet/faults';
 import { helmVersions, type HelmVersion } from '../../support/tools';
 import { fixture, helmProcesses, helmSetup, isReady, killHelm, leftovers, onceWhen, podsOf, type HelmSetup } from './support/helm';

@@ -9,7 +9,7 @@ import { installSandbox } from '../../../src/core/helm/install';
 import { runHelm } from '../../../src/core/helm/runner';
 import { tearDown } from '../../../src/core/helm/teardown';
 import { readContainerState } from '../../../src/core/exec/podState';
-import { startExec } from '../../../src/core/exec/session';
+import { startExec } from '../../../src/core/exec/startExec';
 import { SHELL_COMMAND, ShellSession } from '../../../src/core/exec/shellSession';
 import type { KubeObject } from '../../sim/store';
 import { releaseSecret } from './support/churn';

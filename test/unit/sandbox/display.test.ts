@@ -14,7 +14,7 @@ import {
   releaseTooltip,
 } from '../../../src/core/sandbox/display';
 import { decodeReleaseSecret, type SecretLike } from '../../../src/core/sandbox/helmRelease';
-import { buildReleases, podVM } from '../../../src/core/sandbox/model';
+import { buildReleases, podVM } from '../../../src/core/sandbox/viewModels';
 import type { PodLike } from '../../../src/core/sandbox/objects';
 import { stateMessages, groupingNamespaces } from '../../../src/core/sandbox/view';
 import { pod, releaseSecret, statefulSet } from './fixtures';

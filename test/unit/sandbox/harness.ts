@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ClusterAccess } from '../../../src/core/kube/clusterAccess';
 import { WatchHub } from '../../../src/core/kube/watchHub';
-import { SandboxModel, type ModelChange } from '../../../src/core/sandbox/sandboxModel';
+import { SandboxModel, type ModelChange } from '../../../src/core/sandbox/liveModel';
 import { startCluster, type SimCluster, type StartOptions } from '../../sim/cluster';
 import { helmBinary, type HelmVersion } from '../../support/tools';
 

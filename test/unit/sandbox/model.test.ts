@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { gzipSync } from 'node:zlib';
 import { compactReleaseSecret, decodeReleasePayload, decodeReleaseSecret, isSandboxRelease, ReleaseDecoder, type HelmRelease, type SecretLike } from '../../../src/core/sandbox/helmRelease';
 import { compactPod } from '../../../src/core/sandbox/compact';
-import { buildReleases, type SandboxSnapshot } from '../../../src/core/sandbox/model';
+import { buildReleases, type SandboxSnapshot } from '../../../src/core/sandbox/viewModels';
 import type { PodLike, StatefulSetLike, EventLike } from '../../../src/core/sandbox/objects';
 import { pod, releaseSecret, statefulSet } from './fixtures';
 

@@ -6,7 +6,7 @@ import { Emitter } from '../../../src/core/kube/emitter';
 import type { ConnectionState } from '../../../src/core/kube/watchHub';
 import type { WatchKind } from '../../../src/core/kube/watchKinds';
 import { nodeId, type TreeNode } from '../../../src/core/sandbox/nodes';
-import { SandboxModel, type HubPort, type ModelChange } from '../../../src/core/sandbox/sandboxModel';
+import { SandboxModel, type HubPort, type ModelChange } from '../../../src/core/sandbox/liveModel';
 import { pod, releaseSecret } from './fixtures';
 
 /** An in-memory stand-in for the WatchHub's port: the caches as arrays, events fired by the test. */

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { podDescription, releaseDescription } from '../../../src/core/sandbox/display';
-import type { ReleaseVM } from '../../../src/core/sandbox/model';
+import type { ReleaseVM } from '../../../src/core/sandbox/viewModels';
 import { SimEnv, openStack, waitFor, type Stack } from './harness';
 
 type Faults = { crash(ns: string, pod: string, container?: string, o?: { reason?: 'OOMKilled' | 'Error'; exitCode?: number }): void };

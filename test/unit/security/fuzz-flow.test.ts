@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import type { Flow } from '../../../src/core/cilium/flow';
 import { DropModel } from '../../../src/core/cilium/model';
 import { FlowLineSplitter, parseFlowLine } from '../../../src/core/cilium/parse';
-import { parseHostMessage } from '../../../src/features/inspector/protocol';
-import { toFlowRow, toSummaryRow } from '../../../src/features/inspector/rows';
+import { parseHostMessage } from '../../../src/protocol/inspector';
+import { toFlowRow, toSummaryRow } from '../../../src/core/inspector/rows';
 import { RUNS, assertNoPollution, hostile, timed } from './support/gen';
 
 const HUBBLE = '/work/shared/fixtures/hubble';

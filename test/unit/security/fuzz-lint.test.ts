@@ -4,7 +4,7 @@
 // is the adversarial side: YAML's sharp edges, pollution keys, alias bombs, bytes, huge and deep input.)
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { applyEdits, lintValues, type LintDiagnostic } from '../../../src/core/lint';
+import { applyEdits, lintValues, type LintDiagnostic } from '../../../src/core/lint/api';
 import { RUNS, assertNoPollution, bigKinds, hostile, timed } from './support/gen';
 
 /** Generous for a shared 2-core CI machine; the cases take milliseconds. */

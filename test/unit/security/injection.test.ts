@@ -16,9 +16,9 @@ import { listMine, tearDown } from '../../../src/core/helm/teardown';
 import { runCommand } from '../../../src/core/exec/runCommand';
 import { addEphemeralContainer } from '../../../src/core/exec/ephemeral';
 import { asUserCommand } from '../../../src/core/exec/shellSession';
-import { validateNamespace, validateReleaseName, validateUserName } from '../../../src/core/names';
+import { validateNamespace, validateReleaseName, validateUserName } from '../../../src/core/names/validate';
 import { resolveValuesPath } from '../../../src/core/names/valuesPath';
-import { SandboxError } from '../../../src/platform/errors';
+import { SandboxError } from '../../../src/core/errors';
 import { helmBinary } from '../../support/tools';
 import { CHART } from '../reliability/support/helm';
 

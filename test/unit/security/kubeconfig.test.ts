@@ -12,7 +12,7 @@ import { ClusterAccess } from '../../../src/core/kube/clusterAccess';
 import { KubeconfigError } from '../../../src/core/kube/errors';
 import { WatchHub } from '../../../src/core/kube/watchHub';
 import type { MessageNode } from '../../../src/core/sandbox/nodes';
-import { SandboxModel } from '../../../src/core/sandbox/sandboxModel';
+import { SandboxModel } from '../../../src/core/sandbox/liveModel';
 import { errorView } from '../../../src/platform/errorText';
 import { SimEnv, waitUntil } from '../reliability/support/stack';
 import { hostile } from './support/gen';

@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import fc from 'fast-check';
-import { contentSecurityPolicy, inspectorHtml, makeNonce } from '../../../src/features/inspector/html';
-import { parseWebviewMessage } from '../../../src/features/inspector/protocol';
-import { InspectorSession, type InspectorActions } from '../../../src/features/inspector/session';
-import { SandboxError } from '../../../src/platform/errors';
+import { contentSecurityPolicy, inspectorHtml, makeNonce } from '../../../src/core/inspector/html';
+import { parseWebviewMessage } from '../../../src/protocol/inspector';
+import { InspectorSession, type InspectorActions } from '../../../src/core/inspector/inspectorSession';
+import { SandboxError } from '../../../src/core/errors';
 import { ServerProbe } from '../reliability/support/probe';
 import { SimEnv } from '../reliability/support/stack';
 import { installVscodeStub } from './support/vscodeStub';
@@ -128,7 +128,7 @@ describe('security: the inspector webview', function () {
     it('for a pod of another release is refused by the host; for its own pod it asks first; nothing is deleted', async () => {
       /* eslint-disable @typescript-eslint/no-require-imports -- loaded after the vscode stub */
       const { PanelActions } = require('../../../src/features/inspector/actions') as typeof import('../../../src/features/inspector/actions');
-      const { kubePorts } = require('../../../src/features/inspector/kubePorts') as typeof import('../../../src/features/inspector/kubePorts');
+      const { kubePorts } = require('../../../src/core/inspector/kubePorts') as typeof import('../../../src/core/inspector/kubePorts');
       /* eslint-enable @typescript-eslint/no-require-imports */
       const kc = new KubeConfig();
       kc.loadFromFile(env.kubeconfig());

@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as esbuild from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { inspectorHtml, makeNonce } from '../../../src/features/inspector/html';
-import type { HostMessage, WebviewMessage } from '../../../src/features/inspector/protocol';
+import type { Browser, Page } from 'playwright-core';
+import { inspectorHtml, makeNonce } from '../../../src/core/inspector/html';
+import type { HostMessage, WebviewMessage } from '../../../src/protocol/inspector';
+import { launchBrowser } from '../../e2e/harness/browser';
 
 export const ROOT = resolve(__dirname, '../../..');
 export type Theme = 'light' | 'dark' | 'high-contrast';
@@ -121,11 +122,7 @@ export async function startHarness(): Promise<Harness> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchBrowser();
   const origin = `http://127.0.0.1:${port}`;
   return {
     url: `${origin}/`,

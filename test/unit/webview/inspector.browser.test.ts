@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { DropModel } from '../../../src/core/cilium/model';
 import { parseFlowLine } from '../../../src/core/cilium/parse';
-import { parseHostMessage, parseWebviewMessage, type HostMessage } from '../../../src/features/inspector/protocol';
-import { buildTimeoutsView, toFlowRow, toStatusView, toSummaryRow } from '../../../src/features/inspector/rows';
+import { parseHostMessage, parseWebviewMessage, type HostMessage } from '../../../src/protocol/inspector';
+import { buildTimeoutsView, toFlowRow, toStatusView, toSummaryRow } from '../../../src/core/inspector/rows';
 import { HUBBLE_DIR, sampleFiles, sampleLines } from '../cilium/fixtures';
 import { ROOT, buildWebview, play, posted, setFilter, settle, startHarness, type Harness, type Theme } from './harness';
 

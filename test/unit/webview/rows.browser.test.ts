@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { DropModel } from '../../../src/core/cilium/model';
 import { parseFlowLine } from '../../../src/core/cilium/parse';
-import { parseHostMessage, type HostMessage } from '../../../src/features/inspector/protocol';
-import { snapshotMessages } from '../../../src/features/inspector/session';
+import { parseHostMessage, type HostMessage } from '../../../src/protocol/inspector';
+import { snapshotMessages } from '../../../src/core/inspector/inspectorSession';
 import { sampleFiles, sampleLines } from '../cilium/fixtures';
 import { buildWebview, play, setFilter, settle, startHarness, type Harness } from './harness';
 

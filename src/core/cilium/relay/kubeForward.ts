@@ -2,7 +2,7 @@
 import type * as net from 'node:net';
 import { Writable } from 'node:stream';
 import { PortForward, type KubeConfig } from '@kubernetes/client-node';
-import { validateNamespace, validatePodName } from '../../names';
+import { validateNamespace, validatePodName } from '../../names/validate';
 import type { ForwardFn } from './forward';
 
 const ERR_KEEP = 2048;

@@ -9,11 +9,11 @@ import type { BackoffPolicy } from '../../../../src/core/kube/backoff';
 import { WatchHub, type Timers } from '../../../../src/core/kube/watchHub';
 import type { WatchKind } from '../../../../src/core/kube/watchKinds';
 import { decodeReleaseSecret, type HelmRelease } from '../../../../src/core/sandbox/helmRelease';
-import { buildReleases, type ReleaseVM } from '../../../../src/core/sandbox/model';
+import { buildReleases, type ReleaseVM } from '../../../../src/core/sandbox/viewModels';
 import type { MessageNode } from '../../../../src/core/sandbox/nodes';
 import { stateMessages } from '../../../../src/core/sandbox/view';
 import type { EventLike, PodLike, RuntimeClassLike, StatefulSetLike } from '../../../../src/core/sandbox/objects';
-import { SandboxModel } from '../../../../src/core/sandbox/sandboxModel';
+import { SandboxModel } from '../../../../src/core/sandbox/liveModel';
 import { startCluster, type SimCluster, type StartOptions } from '../../../sim/cluster';
 import type { KubeObject } from '../../../sim/store';
 

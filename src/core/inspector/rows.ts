@@ -1,12 +1,12 @@
 // Core models → the display-ready rows of the protocol (pure; no VS Code).
-import { describeEndpoint } from '../../core/cilium/flow';
-import { DestinationSummary, FlowGroup, entryId, reasonName } from '../../core/cilium/model';
-import { resolveDropReason } from '../../core/cilium/reasons';
-import { entryYaml } from '../../core/cilium/suggest';
-import { StreamStatus } from '../../core/cilium/streamStatus';
-import { inspectPodTimeouts, timeoutValues, type TimeoutPodLike } from '../../core/timeouts/inspect';
-import { riskTable } from '../../core/timeouts/riskTable';
-import { SUGGESTION_ID, type FlowRow, type StreamStatusView, type SummaryRow, type TimeoutsView } from './protocol';
+import { describeEndpoint } from '../cilium/flow';
+import { DestinationSummary, FlowGroup, entryId, reasonName } from '../cilium/model';
+import { resolveDropReason } from '../cilium/reasons';
+import { entryYaml } from '../cilium/suggest';
+import { StreamStatus } from '../cilium/streamStatus';
+import { inspectPodTimeouts, timeoutValues, type TimeoutPodLike } from '../timeouts/inspect';
+import { riskTable } from '../timeouts/riskTable';
+import { SUGGESTION_ID, type FlowRow, type StreamStatusView, type SummaryRow, type TimeoutsView } from '../../protocol/inspector';
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 

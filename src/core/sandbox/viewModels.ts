@@ -1,6 +1,6 @@
 // Pure view-models of sandboxes from snapshots of the watch caches: no clients, no I/O, no clocks.
 import { computePodQos } from '../kube/qos';
-import { CREATOR_LABEL, INSTANCE_LABEL } from '../names';
+import { CREATOR_LABEL, INSTANCE_LABEL } from '../names/validate';
 import { APP_TIMEOUT_ANNOTATION, DEADLINE_ANNOTATION, RISK_LEVEL_ANNOTATION } from '../timeouts/inspect';
 import { isSandboxRelease, latestRevisions, type HelmRelease } from './helmRelease';
 import type { ContainerNode, PodNode, ReleaseNode } from './nodes';

@@ -1,7 +1,7 @@
 // Validation of every name that reaches the API or a process. Patterns are Kubernetes' own (DNS-1123/1035),
 // which also rules out shell metacharacters, whitespace, a leading '-' (option injection) and path separators.
 import { randomInt } from 'node:crypto';
-import { SandboxError } from '../../platform/errors';
+import { SandboxError } from '../errors';
 
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

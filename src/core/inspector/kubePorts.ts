@@ -1,14 +1,15 @@
 // The inspector's cluster access over client-node and the shared exec layer (no VS Code here).
 import { PassThrough } from 'node:stream';
 import { AuthorizationV1Api, CoreV1Api, Log, type KubeConfig } from '@kubernetes/client-node';
-import type { NetworkSourcePorts } from '../../core/cilium/networkSource';
-import { kubeForward } from '../../core/cilium/relay/kubeForward';
-import type { PodLike } from '../../core/cilium/stream';
-import { startExec } from '../../core/exec/session';
-import { validateNamespace, validatePodName, validateReleaseName } from '../../core/names';
-import { decodeReleaseSecret, latestRevisions, type HelmRelease } from '../../core/sandbox/helmRelease';
-import { INSTANCE_LABEL } from '../../core/cilium/release';
-import type { TimeoutPodLike } from '../../core/timeouts/inspect';
+import type { NetworkSourcePorts } from '../cilium/networkSource';
+import { kubeForward } from '../cilium/relay/kubeForward';
+import type { PodLike } from '../cilium/stream';
+import { startExec } from '../exec/startExec';
+import { forceDeletePod } from '../kube/forceDeletePod';
+import { validateNamespace, validatePodName, validateReleaseName } from '../names/validate';
+import { decodeReleaseSecret, latestRevisions, type HelmRelease } from '../sandbox/helmRelease';
+import { INSTANCE_LABEL } from '../cilium/release';
+import type { TimeoutPodLike } from '../timeouts/inspect';
 
 export interface InspectorPorts extends NetworkSourcePorts {
   releasePods(namespace: string, release: string): Promise<TimeoutPodLike[]>;
@@ -51,8 +52,6 @@ export function kubePorts(kc: KubeConfig): InspectorPorts {
       const decoded = list.items.map((s) => decodeReleaseSecret(s)).filter((r): r is HelmRelease => !!r);
       return latestRevisions(decoded)[0];
     },
-    async forceDeletePod(namespace, pod) {
-      await api.deleteNamespacedPod({ namespace: validateNamespace(namespace), name: validatePodName(pod), gracePeriodSeconds: 0, body: { gracePeriodSeconds: 0 } });
-    },
+    forceDeletePod: (namespace, pod) => forceDeletePod(kc, namespace, pod),
   };
 }

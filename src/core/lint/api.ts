@@ -4,4 +4,4 @@ export { applyEdits } from './edits';
 export { IncrementalLinter, type IncrementalOptions } from './incremental';
 export { WarmUps, type SliceTimer, type WarmUpOptions } from './warmup';
 export { toZeroBased, type LintDiagnostic, type Fix, type TextEdit, type Severity, type RuleMeta, type ZeroBasedRange } from './types';
-export { rules } from './rules';
+export { rules } from './rules/registry';

@@ -1,13 +1,13 @@
 // The host side of one inspector panel, free of VS Code so tests drive it against the simulated cluster:
 // owns the drop stream and the model, batches updates to the webview, validates what the webview sends and
 // hands the actions that need VS Code UI (edits, dialogs, confirmations) to the panel.
-import { DropModel } from '../../core/cilium/model';
-import type { ReconnectPolicy } from '../../core/cilium/reconnect';
-import { NetworkSource, type NetworkSourcePorts, type NetworkSourceSettings } from '../../core/cilium/networkSource';
-import type { StreamStatus } from '../../core/cilium/streamStatus';
-import type { ValuesEntry } from '../../core/cilium/suggest';
-import type { RiskLevel } from '../../core/timeouts/riskTable';
-import { parseWebviewMessage, type Counters, type HostMessage, type TimeoutsView, type WebviewMessage } from './protocol';
+import { DropModel } from '../cilium/model';
+import type { ReconnectPolicy } from '../cilium/reconnect';
+import { NetworkSource, type NetworkSourcePorts, type NetworkSourceSettings } from '../cilium/networkSource';
+import type { StreamStatus } from '../cilium/streamStatus';
+import type { ValuesEntry } from '../cilium/suggest';
+import type { RiskLevel } from '../timeouts/riskTable';
+import { parseWebviewMessage, type Counters, type HostMessage, type TimeoutsView, type WebviewMessage } from '../../protocol/inspector';
 import { toFlowRow, toStatusView, toSummaryRow } from './rows';
 
 export interface InspectorLog {

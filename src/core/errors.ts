@@ -52,3 +52,8 @@ export function isCancellation(e: unknown): boolean {
   if (SandboxError.is(e, 'Cancelled')) return true;
   return e instanceof Error && (e.name === 'AbortError' || e.name === 'Canceled');
 }
+
+/** The message of anything thrown. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
