@@ -11,7 +11,7 @@ export const DNS_SIDECAR = 'coredns';
 /** rcodes that mean the sidecar would not resolve the name (the chart answers NXDOMAIN outside allowDomains). */
 const REFUSALS = new Set(['NXDOMAIN', 'REFUSED']);
 
-const LINE = /^(\S+Z)\s+\[INFO\]\s+(\[?[0-9a-fA-F.:]+\]?):(\d+)\s+-\s+\d+\s+"(\S+)\s+\S+\s+(\S+)\s+\S+\s+\d+\s+\S+\s+\d+"\s+([A-Z]+)\s/;
+const LINE = /^(?:(\d{4}-\d\d-\d\dT\S+Z)\s+)?\[INFO\]\s+(\[?[0-9a-fA-F.:]+\]?):(\d+)\s+-\s+\d+\s+"(\S+)\s+\S+\s+(\S+)\s+\S+\s+\d+\s+\S+\s+\d+"\s+([A-Z]+)\s/;
 
 export interface SidecarPod {
   readonly namespace: string;
@@ -23,10 +23,12 @@ export interface SidecarPod {
 }
 
 /** A refused lookup as a flow (source: the pod whose service asked), or undefined for anything else. */
-export function parseSidecarLine(line: string, p: SidecarPod): Flow | undefined {
+export function parseSidecarLine(line: string, p: SidecarPod, now: () => Date = () => new Date()): Flow | undefined {
   const m = LINE.exec(line);
   if (!m) return undefined;
-  const [, time, , , qtype, name, rcode] = m;
+  const [, stamp, , , qtype, name, rcode] = m;
+  // Without the kubelet's timestamp (a server that ignores timestamps=true) the line is as recent as its arrival.
+  const time = stamp ?? now().toISOString();
   if (!REFUSALS.has(rcode) || Number.isNaN(Date.parse(time))) return undefined;
   const query = name.replace(/\.$/, '').toLowerCase();
   if (!query) return undefined;

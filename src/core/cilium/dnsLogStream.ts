@@ -108,8 +108,8 @@ export class DnsLogStream {
   private line(f: Follower, line: string): void {
     const text = line.trim();
     if (!text) return;
-    const sp = text.indexOf(' ');
-    if (sp > 0) f.since = text.slice(0, sp);
+    const stamp = /^\d{4}-\d\d-\d\dT\S+Z(?= )/.exec(text)?.[0];
+    if (stamp) f.since = stamp;
     f.attempt = 0;
     const flow = parseSidecarLine(text, f.pod);
     if (flow && this.seen.add(`${f.pod.pod}|${text}`)) this.opts.onFlow(flow, JSON.stringify({ coredns: text, pod: `${f.pod.namespace}/${f.pod.pod}` }));
