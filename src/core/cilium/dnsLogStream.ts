@@ -5,9 +5,9 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { DNS_SIDECAR, parseSidecarLine, type SidecarPod } from './dnsLog';
 import type { Flow } from './flow';
-import { INSTANCE_LABEL } from './release';
+import { INSTANCE_LABEL } from '../names/labels';
 import { DEFAULT_RECONNECT, RecentKeys, backoffDelay, type ReconnectPolicy } from './reconnect';
-import type { PodLike } from './stream';
+import type { PodLike } from '../kube/objects';
 
 export interface LogFollow {
   readonly stream: Readable;

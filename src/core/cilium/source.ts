@@ -2,7 +2,8 @@
 // `create pods/portforward` in the Cilium namespace), else exec into the agents (`create pods/exec` on privileged
 // pods), else a "no access" state that names the missing permission and the commands an admin would run.
 import { RELAY_SELECTOR } from './relay/stream';
-import { CILIUM_SELECTOR, type PodLike } from './stream';
+import { CILIUM_SELECTOR } from './stream';
+import type { PodLike } from '../kube/objects';
 import { isForbidden, type StreamStatus } from './streamStatus';
 
 export type SourcePreference = 'auto' | 'relay' | 'exec';

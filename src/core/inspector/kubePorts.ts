@@ -3,12 +3,12 @@ import { PassThrough } from 'node:stream';
 import { AuthorizationV1Api, CoreV1Api, Log, type KubeConfig } from '@kubernetes/client-node';
 import type { NetworkSourcePorts } from '../cilium/networkSource';
 import { kubeForward } from '../cilium/relay/kubeForward';
-import type { PodLike } from '../cilium/stream';
+import type { PodLike } from '../kube/objects';
 import { startExec } from '../exec/startExec';
 import { forceDeletePod } from '../kube/forceDeletePod';
 import { validateNamespace, validatePodName, validateReleaseName } from '../names/validate';
 import { decodeReleaseSecret, latestRevisions, type HelmRelease } from '../sandbox/helmRelease';
-import { INSTANCE_LABEL } from '../cilium/release';
+import { INSTANCE_LABEL } from '../names/labels';
 import type { TimeoutPodLike } from '../timeouts/inspect';
 
 export interface InspectorPorts extends NetworkSourcePorts {

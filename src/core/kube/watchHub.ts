@@ -7,7 +7,7 @@ import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
 import { Emitter, type Event } from './emitter';
 import { classifyApiError, CredentialError, type ApiFailure, type KubeconfigError } from './errors';
 import { listAllPages } from './pagedList';
-import { watchSpecs, type WatchKind, type WatchSpec } from './watchKinds';
+import type { WatchKind, WatchSpec } from './watchKinds';
 
 /** What the hub needs from ClusterAccess (a port, so tests can hand in their own). */
 export interface AccessPort {
@@ -40,7 +40,8 @@ export interface Timers {
 
 export interface WatchHubOptions {
   access: AccessPort;
-  specs?: readonly WatchSpec[];
+  /** What to watch (the Sandboxes view's: core/sandbox/watchSpecs.ts). */
+  specs: readonly WatchSpec[];
   backoff?: BackoffPolicy;
   random?: () => number;
   timers?: Timers;
@@ -96,7 +97,7 @@ export class WatchHub {
 
   constructor(private readonly opts: WatchHubOptions) {
     this.timers = opts.timers ?? nodeTimers;
-    this.specs = opts.specs ?? watchSpecs;
+    this.specs = opts.specs;
     this.accessSub = opts.access.onDidChange(() => this.onAccessChange());
     this.stateValue = this.computeState();
   }

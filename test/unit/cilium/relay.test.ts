@@ -6,7 +6,7 @@ import { DropModel } from '../../../src/core/cilium/model';
 import { timestampOf, timestampText } from '../../../src/core/cilium/relay/decode';
 import { RelayStream, type RelayStreamPorts } from '../../../src/core/cilium/relay/stream';
 import type { Flow } from '../../../src/core/cilium/flow';
-import type { PodLike } from '../../../src/core/cilium/stream';
+import type { PodLike } from '../../../src/core/kube/objects';
 import type { StreamStatus } from '../../../src/core/cilium/streamStatus';
 import { relayFlow, startFakeRelay, type FakeRelay } from '../../support/relayServer';
 

@@ -4,9 +4,10 @@
 // replayed flows are dropped by key, as on the exec path.
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import type { Flow } from '../flow';
-import { INSTANCE_LABEL, releaseFilter, releasePods, type ReleasePod, type ReleaseScope } from '../release';
+import { INSTANCE_LABEL } from '../../names/labels';
+import { releaseFilter, releasePods, type ReleasePod, type ReleaseScope } from '../release';
 import { DEFAULT_RECONNECT, RecentKeys, ResumePoint, backoffDelay, flowKey, type ReconnectPolicy } from '../reconnect';
-import type { PodLike } from '../stream';
+import type { PodLike } from '../../kube/objects';
 import { isForbidden, type FlowSourceInfo, type StreamStatus } from '../streamStatus';
 import { RelayClient, dropFilters, grpcErrorText, type RelayTls, type ServerStatus } from './client';
 import { decodeResponse, timestampOf } from './decode';

@@ -7,12 +7,13 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { ClusterAccess } from '../../../../src/core/kube/clusterAccess';
 import type { BackoffPolicy } from '../../../../src/core/kube/backoff';
 import { WatchHub, type Timers } from '../../../../src/core/kube/watchHub';
+import { watchSpecs } from '../../../../src/core/sandbox/watchSpecs';
 import type { WatchKind } from '../../../../src/core/kube/watchKinds';
 import { decodeReleaseSecret, type HelmRelease } from '../../../../src/core/sandbox/helmRelease';
 import { buildReleases, type ReleaseVM } from '../../../../src/core/sandbox/viewModels';
 import type { MessageNode } from '../../../../src/core/sandbox/nodes';
 import { stateMessages } from '../../../../src/core/sandbox/view';
-import type { EventLike, PodLike, RuntimeClassLike, StatefulSetLike } from '../../../../src/core/sandbox/objects';
+import type { EventLike, PodLike, RuntimeClassLike, StatefulSetLike } from '../../../../src/core/kube/objects';
 import { SandboxModel } from '../../../../src/core/sandbox/liveModel';
 import { startCluster, type SimCluster, type StartOptions } from '../../../sim/cluster';
 import type { KubeObject } from '../../../sim/store';
@@ -58,7 +59,7 @@ export function openStack(kubeconfig: string, o: StackOptions = {}): Stack {
     },
     clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
   };
-  const hub = new WatchHub({ access, backoff: o.backoff ?? TEST_BACKOFF, timers, answerTimeoutMs: o.answerTimeoutMs, log });
+  const hub = new WatchHub({ specs: watchSpecs, access, backoff: o.backoff ?? TEST_BACKOFF, timers, answerTimeoutMs: o.answerTimeoutMs, log });
   const model = new SandboxModel({ hub, debounceMs: 30 });
   return {
     access,
