@@ -111,7 +111,8 @@ describe('cilium: Hubble Relay client', () => {
     await c.until(() => c.flows.length === 2 && c.stream.skippedLines === 1, 'two flows');
     const req = relay.requests[0];
     assert.equal(req.follow, true);
-    assert.equal(req.since, undefined, 'a first connect asks for no history');
+    const since = Number((req.since as { seconds?: string } | undefined)?.seconds);
+    assert.ok(since <= T0 && since >= T0 - 10, 'a first connect asks from its own start (less a skew margin), not for all history');
     assert.deepEqual(req.whitelist, [
       { source_pod: [`${NS}/${REL}-default-0`], verdict: ['DROPPED'] },
       { destination_pod: [`${NS}/${REL}-default-0`], verdict: ['DROPPED'] },
