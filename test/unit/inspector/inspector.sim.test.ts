@@ -161,8 +161,9 @@ describe('inspector against the simulated cluster', function () {
 
   it('no Cilium in the cluster → the explaining state', async () => {
     await kc.makeApiClient(AppsV1Api).deleteNamespacedDaemonSet({ namespace: 'kube-system', name: 'cilium', propagationPolicy: 'Background' });
+    await kc.makeApiClient(AppsV1Api).deleteNamespacedDeployment({ namespace: 'kube-system', name: 'hubble-relay', propagationPolicy: 'Background' });
     const core = kc.makeApiClient(CoreV1Api);
-    await waitFor('agent pods gone', async () => (await core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=cilium' })).items.length === 0);
+    await waitFor('agent and relay pods gone', async () => (await core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app in (cilium,hubble-relay)' })).items.length === 0);
     const { s, messages } = session('sbx1');
     await s.start();
     const st = await s.whenStatus(isKind('no-cilium', 'streaming', 'error'));
