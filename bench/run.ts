@@ -13,6 +13,7 @@ import { dropsBench } from './suites/drops';
 import { footprintBench } from './suites/footprint';
 import { lintBench } from './suites/lint';
 import { simListBench, treeBench } from './suites/tree';
+import { unrelatedBench } from './suites/unrelated';
 
 interface Suite {
   id: string;
@@ -27,6 +28,7 @@ const suites: Suite[] = [
   { id: 'exec', needsSim: true, run: execThroughputBench, onError: { benchmark: 1, name: 'Exec throughput', unit: 'MB/s', target: 'ratio ≥ 1.0' } },
   { id: 'interactive', needsSim: true, run: execInteractivityBench, onError: { benchmark: 2, name: 'Keystroke → echo', unit: 'ms', target: 'p99 < 20 ms' } },
   { id: 'tree', needsSim: true, run: treeBench, onError: { benchmark: 3, name: 'Tree: load, freshness, idle, watch flood', unit: 'ms', target: 'p95 < 100 ms' } },
+  { id: 'unrelated', needsSim: true, run: unrelatedBench, onError: { benchmark: 4, name: 'Initial load with unrelated 1 MB releases', unit: '×', target: '≤ 1.10' } },
   { id: 'drops', needsSim: false, run: dropsBench, onError: { benchmark: 6, name: 'Drop stream', unit: 'flows/s', target: '≥ 10,000/s; longest task < 50 ms' } },
   { id: 'footprint', needsSim: true, run: footprintBench, onError: { benchmark: 7, name: 'Footprint', unit: 'MB', target: '≤ 2 MB' } },
   { id: 'lint', needsSim: false, run: lintBench, onError: { benchmark: 5, name: 'Lint 1,000-service values file', unit: 'ms', target: '< 50 ms and ≥ 20×' } },

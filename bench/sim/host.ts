@@ -11,7 +11,7 @@ import { serve, ROOT } from '../lib/rpc';
 import { helm, toolEnv } from '../lib/tools';
 import { CountingProxy, RequestMeter } from './meters';
 import { NAMESPACE, type Meter, type Started } from './protocol';
-import { cloneReleases, releaseName } from './seed';
+import { cloneReleases, releaseName, seedUnrelated, UNRELATED_NAMESPACE } from './seed';
 
 const INSTANCE = 'app.kubernetes.io/instance';
 
@@ -47,7 +47,8 @@ serve({
   async installTemplate(): Promise<{ ms: number }> {
     const t0 = Date.now();
     const values = join(ROOT, 'bench', 'fixtures', 'template-values.yaml');
-    const args = ['install', releaseName(0), join(ROOT, 'chart'), '-f', values, '--namespace', NAMESPACE, '--create-namespace'];
+    // Labelled as Install Sandbox and inspect_k8s_sandbox label their release records.
+    const args = ['install', releaseName(0), join(ROOT, 'chart'), '-f', values, '--namespace', NAMESPACE, '--create-namespace', '--labels=inspectSandbox=true'];
     await promisify(execFile)(helm(), args, { env: toolEnv(dir, kubeconfig), timeout: 120_000 });
     return { ms: Date.now() - t0 };
   },
@@ -59,6 +60,15 @@ serve({
       .filter((p) => p.metadata.labels?.[INSTANCE]?.startsWith('sbx-r'))
       .map((p) => p.metadata.name);
     return { ...r, totalPods: c().store.scan(c().resources.pods).length };
+  },
+
+  /** Other tools' Helm releases (a monitoring stack): `count` release records of ~`bytes` each in their own namespace. */
+  unrelated(a: { count: number; bytes: number }): { bytes: number } {
+    return { bytes: seedUnrelated(c(), a.count, a.bytes) };
+  },
+
+  removeUnrelated(): void {
+    for (const s of c().store.scan(c().resources.secrets, UNRELATED_NAMESPACE)) c().store.delete(c().resources.secrets, UNRELATED_NAMESPACE, s.metadata.name);
   },
 
   /** Seeded pods: name, release and the main container. */

@@ -8,6 +8,7 @@ import { ClusterAccess } from '../../src/core/kube/clusterAccess';
 import { WatchHub } from '../../src/core/kube/watchHub';
 import { watchSpecs } from '../../src/core/sandbox/watchSpecs';
 import { SandboxModel } from '../../src/core/sandbox/liveModel';
+import { ReleaseRecords } from '../../src/core/sandbox/releaseRecords';
 import { serve } from '../lib/rpc';
 
 let access: ClusterAccess | undefined;
@@ -46,7 +47,8 @@ serve({
     const t0 = performance.now();
     access = new ClusterAccess({ source: () => ({ setting: a.kubeconfig }) });
     hub = new WatchHub({ specs: watchSpecs, access });
-    model = new SandboxModel({ hub });
+    const a0 = access;
+    model = new SandboxModel({ hub, records: new ReleaseRecords(() => a0.current?.kubeConfig) });
     hub.onDidChangeObjects((k) => {
       if (k === 'pods') podEvents++;
     });

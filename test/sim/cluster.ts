@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { Admission } from './admission';
 import { ApiServer, type ApiFaults } from './api/server';
-import { Watches } from './api/watch';
+import { DEFAULT_WATCH_TIMING, Watches } from './api/watch';
 import { Authenticator, type SimUser } from './auth';
 import { generateCerts } from './certs';
 import { ControllerManager } from './controllers/manager';
@@ -28,6 +28,11 @@ export interface StartOptions {
   workDir?: string;
   /** The namespace the `restricted` user may use (default `default`). */
   restrictedNamespace?: string;
+  /**
+   * Multiplies the server's own durations: watch lifetimes (--min-request-timeout 1800 s), bookmarks (60 s) and
+   * etcd compaction (5 min). 1 (default, or SIM_TIME_SCALE) is real time; 1/600 runs an hour in 6 s.
+   */
+  timeScale?: number;
   /** Where Cilium (agents, hubble-relay) is installed (default `kube-system`; some installs use `cilium`). */
   ciliumNamespace?: string;
   /** The `relay` user's own namespace (default: restrictedNamespace); it may also port-forward to hubble-relay. */
@@ -45,6 +50,8 @@ export interface SimCluster {
   kubelet: Kubelet;
   faults: ApiFaults;
   tokens: Record<SimUser, string>;
+  /** Authentication: add people (their tokens) for exec-plugin kubeconfigs (test/sim/cloudKubeconfig.ts). */
+  auth: Authenticator;
   restrictedNamespace: string;
   relayUserNamespace: string;
   ciliumNamespace: string;
@@ -56,6 +63,9 @@ export interface SimCluster {
   writeKubeconfig(file: string, opts?: { user?: SimUser; namespace?: string; also?: Array<{ user: SimUser; namespace?: string }> }): string;
   stop(): Promise<void>;
 }
+
+/** kube-apiserver's --etcd-compaction-interval. */
+const COMPACTION_INTERVAL_MS = 5 * 60_000;
 
 export const DEFAULT_NODES = ['sim-node-1', 'sim-node-2'];
 export const DEFAULT_RUNTIME_CLASSES: RuntimeClassSpec[] = [
@@ -73,7 +83,10 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
   const ciliumNamespace = opts.ciliumNamespace ?? 'kube-system';
   seedCluster(store, admission, { nodes, runtimeClasses: opts.runtimeClasses ?? DEFAULT_RUNTIME_CLASSES, nodeLabels: opts.nodeLabels, ciliumNamespace });
   const owners = new OwnerIndex(store);
-  const watches = new Watches(store);
+  const timeScale = opts.timeScale ?? Number(process.env.SIM_TIME_SCALE ?? 1);
+  if (!(timeScale > 0)) throw new Error(`timeScale must be a positive number, got ${timeScale}`);
+  const watches = new Watches(store, { ...DEFAULT_WATCH_TIMING, timeScale });
+  const stopCompaction = store.startCompaction(COMPACTION_INTERVAL_MS * timeScale);
   const restrictedNamespace = opts.restrictedNamespace ?? 'default';
   const relayUserNamespace = opts.relayUserNamespace ?? restrictedNamespace;
   const auth = new Authenticator(restrictedNamespace, { namespace: relayUserNamespace, ciliumNamespace });
@@ -87,6 +100,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
   try {
     port = await server.listen(opts.port ?? 0);
   } catch (e) {
+    stopCompaction();
     controllers.stop();
     await kubelet.stop();
     throw e;
@@ -107,6 +121,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
     kubelet,
     faults: server.faults,
     tokens: auth.tokens,
+    auth,
     restrictedNamespace,
     relayUserNamespace,
     ciliumNamespace,
@@ -130,6 +145,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
     async stop() {
       if (stopped) return;
       stopped = true;
+      stopCompaction();
       controllers.stop();
       await kubelet.stop();
       await server.close();

@@ -19,7 +19,7 @@ export interface InspectorPorts extends NetworkSourcePorts {
   forceDeletePod(namespace: string, pod: string): Promise<void>;
 }
 
-export function kubePorts(kc: KubeConfig): InspectorPorts {
+export function kubePorts(kc: KubeConfig, opts: { keepaliveSeconds?: number } = {}): InspectorPorts {
   const api = kc.makeApiClient(CoreV1Api);
   const authz = kc.makeApiClient(AuthorizationV1Api);
   return {
@@ -41,7 +41,7 @@ export function kubePorts(kc: KubeConfig): InspectorPorts {
     },
     exec(target) {
       // Read-only stream: no stdin, no tty (so stderr stays separate for the error states).
-      return startExec(kc, { ...target, command: [...target.command] }, {});
+      return startExec(kc, { ...target, command: [...target.command] }, { keepaliveSeconds: opts.keepaliveSeconds });
     },
     async releasePods(namespace, release) {
       const list = await api.listNamespacedPod({ namespace: validateNamespace(namespace), labelSelector: `${INSTANCE_LABEL}=${validateReleaseName(release)}` });

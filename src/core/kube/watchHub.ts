@@ -1,6 +1,8 @@
 // The one owner of the Sandboxes view's watches: one shared informer cache per kind and scope, started lazily,
-// restarted with capped backoff after errors (client-node 1.x informers stop on any error), re-listed after 410
-// (ListWatch does that itself), cluster-wide when RBAC allows, else the selected namespace. No polling.
+// restarted with capped backoff after errors (client-node 1.x informers stop on any error), cluster-wide when
+// RBAC allows, else the selected namespace. No polling. Like client-go's reflector: watches ask for bookmarks,
+// so a watch the server ends (every few tens of minutes) resumes from a fresh resourceVersion even for a quiet
+// kind, and only a 410 (history compacted past it) re-lists (ListWatch does both itself).
 import { createHash } from 'node:crypto';
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
@@ -245,7 +247,7 @@ export class WatchHub {
             const kept = spec.compact && (phase === 'ADDED' || phase === 'MODIFIED') ? spec.compact(obj) : obj;
             (cb as (...x: unknown[]) => void)(phase, kept, raw);
           };
-          const controller = await inner.watch(path, query, counted as never, (err: unknown) => {
+          const controller = await inner.watch(path, { ...query, allowWatchBookmarks: true }, counted as never, (err: unknown) => {
             if (err) failed = true;
             done(err);
           });

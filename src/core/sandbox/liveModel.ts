@@ -7,6 +7,9 @@ import { Emitter, type Event } from '../kube/emitter';
 import type { ConnectionState, Timers } from '../kube/watchHub';
 import type { WatchKind } from '../kube/watchKinds';
 import { INSTANCE_LABEL } from '../names/labels';
+
+/** Set on every pod of our chart and agent-env (the service name). */
+const SERVICE_LABEL = 'inspect/service';
 import { ReleaseDecoder, type HelmRelease, type SecretLike } from './helmRelease';
 import { buildReleases, type ContainerVM, type PodVM, type ReleaseVM } from './viewModels';
 import { nodeId, type MessageNode, type NamespaceNode, type TreeNode } from './nodes';
@@ -30,8 +33,16 @@ export interface ModelChange {
   nodes: TreeNode[] | undefined;
 }
 
+/** Records of sandbox releases the watch does not bring (unlabelled; see releaseRecords.ts). */
+export interface RecordsPort {
+  want(list: ReadonlyArray<{ namespace: string; release: string; version: string }>): void;
+  secrets(): ReadonlyArray<SecretLike & KubernetesObject>;
+  readonly onDidChange: Event<void>;
+}
+
 export interface SandboxModelOptions {
   hub: HubPort;
+  records?: RecordsPort;
   /** Minimum spacing of rebuilds (ms): the first change after a quiet spell rebuilds on the next tick, later
    * ones within this window coalesce into one rebuild at its end. */
   debounceMs?: number;
@@ -79,6 +90,8 @@ export class SandboxModel {
   private readonly decoder = new ReleaseDecoder();
   private entries = new Map<string, ReleaseEntry>();
   private runtimeKey: string | undefined;
+  /** Releases whose records come from opts.records (not the watch). */
+  private unlabelled = new Set<string>();
   private readonly changed = new Emitter<ModelChange>();
   private readonly subs: Array<{ dispose(): void }>;
   private readonly timers: Timers;
@@ -88,6 +101,7 @@ export class SandboxModel {
   constructor(private readonly opts: SandboxModelOptions) {
     this.timers = opts.timers ?? nodeTimers;
     this.subs = [opts.hub.onDidChangeObjects(() => this.schedule()), opts.hub.onDidChangeState(() => this.schedule())];
+    if (opts.records) this.subs.push(opts.records.onDidChange(() => this.schedule()));
     this.rebuild(false);
   }
 
@@ -187,7 +201,7 @@ export class SandboxModel {
   }
 
   private snapshotReleases(): HelmRelease[] {
-    const secrets = this.opts.hub.list<SecretLike & KubernetesObject>('secrets');
+    const secrets = [...this.opts.hub.list<SecretLike & KubernetesObject>('secrets'), ...(this.opts.records?.secrets() ?? [])];
     const uids = new Set<string>();
     const out: HelmRelease[] = [];
     for (const s of secrets) {
@@ -210,6 +224,7 @@ export class SandboxModel {
     const groups = new Map<string, { releases: HelmRelease[]; pods: PodLike[]; sets: StatefulSetLike[]; events: EventLike[] }>();
     const group = (k: string) => groups.get(k) ?? groups.set(k, { releases: [], pods: [], sets: [], events: [] }).get(k)!;
     for (const r of this.snapshotReleases()) group(keyOf(r.namespace, r.name)).releases.push(r);
+    this.wantUnlabelled(groups);
     for (const p of hub.list('pods') as readonly PodLike[]) {
       const rel = p.metadata?.labels?.[INSTANCE_LABEL];
       if (rel && groups.has(keyOf(p.metadata?.namespace, rel))) group(keyOf(p.metadata?.namespace, rel)).pods.push(p);
@@ -248,6 +263,24 @@ export class SandboxModel {
     this.entries = entries;
     const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
     return out.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+  }
+
+  /** Sandbox pods whose release has no record in the watch: ask for those releases' records only. */
+  private wantUnlabelled(known: ReadonlyMap<string, unknown>): void {
+    if (!this.opts.records) return;
+    const wanted = new Map<string, { namespace: string; release: string; version: string }>();
+    for (const p of this.opts.hub.list('pods') as readonly PodLike[]) {
+      const labels = p.metadata?.labels;
+      const release = labels?.[INSTANCE_LABEL];
+      const namespace = p.metadata?.namespace;
+      if (!release || !namespace || labels?.[SERVICE_LABEL] === undefined) continue;
+      const k = keyOf(namespace, release);
+      if (known.has(k) && !this.unlabelled.has(k)) continue;
+      const w = wanted.get(k) ?? wanted.set(k, { namespace, release, version: '' }).get(k)!;
+      w.version += `${p.metadata?.uid}@${rvOf(p)},`;
+    }
+    this.unlabelled = new Set(wanted.keys());
+    this.opts.records.want([...wanted.values()]);
   }
 
   private rebuild(emit: boolean): void {

@@ -13,6 +13,7 @@ import { InspectorSession } from '../../core/inspector/inspectorSession';
 import type { NetworkSourceSettings } from '../../core/cilium/networkSource';
 import type { SourcePreference } from '../../core/cilium/source';
 import type { InspectorServices, ReleaseTarget } from './types';
+import { settings } from '../../platform/settings';
 
 export const INSPECTOR_VIEW_TYPE = 'k8sSandbox.inspector';
 
@@ -58,7 +59,7 @@ export class InspectorPanel {
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewOptions(ext).localResourceRoots };
     panel.webview.html = this.html(ext);
     let ports: InspectorPorts | undefined;
-    const getPorts = () => (ports ??= kubePorts(services.cluster.kubeConfig));
+    const getPorts = () => (ports ??= kubePorts(services.cluster.kubeConfig, { keepaliveSeconds: settings.keepaliveSeconds() }));
     const actions = new PanelActions(ext, services, target, getPorts);
     this.session = new InspectorSession({
       namespace: target.namespace,

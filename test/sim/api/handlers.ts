@@ -8,8 +8,10 @@ import { fieldMatcher, labelMatcher, type Matcher } from '../selectors';
 import { ApiError, notFound, type KubeObject, type Store } from '../store';
 import { decodeBody } from './body';
 import { applyMerge, jsonPatch, mergePatch, patchTypeOf, strategicMerge } from './patch';
+import { isWatch, queryBool, queryInt } from './query';
 import { badRequest, methodNotAllowed, sendJson, sendJsonParts, successStatus } from './status';
 import { toTable, wantsTable } from './table';
+import { checkPartial, PARTIAL_CONTENT_TYPE, partialOf, wantsPartial } from './partial';
 import type { Watches } from './watch';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are loosely typed JSON */
@@ -53,7 +55,7 @@ export class Handlers {
     const m = req.method ?? 'GET';
     if (t.subresource === 'scale') return this.scale(req, res, t, body);
     if (t.subresource && !['status', 'finalize', 'ephemeralcontainers'].includes(t.subresource)) throw methodNotAllowed();
-    if (m === 'GET' && !t.name) return q.get('watch') === 'true' || q.get('watch') === '1' ? this.watch(req, res, t, q) : this.list(req, res, t, q);
+    if (m === 'GET' && !t.name) return isWatch(q) ? this.watch(req, res, t, q) : this.list(req, res, t, q);
     if (m === 'GET') return this.get(req, res, t, q);
     if (m === 'POST' && !t.name) return this.create(req, res, t, q, body);
     if (m === 'PUT' && t.name) return this.replace(req, res, t, q, body);
@@ -86,7 +88,7 @@ export class Handlers {
       }
       items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > start);
     }
-    const limit = Number(q.get('limit') ?? 0);
+    const limit = queryInt(q, 'limit') ?? 0;
     if (limit > 0 && items.length > limit) {
       const last = items[limit - 1];
       meta.continue = Buffer.from(JSON.stringify({ start: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64url');
@@ -95,6 +97,12 @@ export class Handlers {
     }
     if (wantsTable(req.headers.accept)) {
       sendJson(res, 200, toTable(t.type, items, meta, q.get('includeObject')), 'application/json;as=Table;v=v1;g=meta.k8s.io');
+      return;
+    }
+    const partial = wantsPartial(req.headers.accept);
+    if (partial) {
+      checkPartial(partial, true, t.type.kind);
+      sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: items.map(partialOf) }, PARTIAL_CONTENT_TYPE(partial));
       return;
     }
     const head = JSON.stringify({ kind: `${t.type.kind}List`, apiVersion: apiVersionOf(t.type), metadata: meta });
@@ -109,7 +117,11 @@ export class Handlers {
 
   private watch(req: IncomingMessage, res: ServerResponse, t: Target, q: URLSearchParams): void {
     const include = q.get('includeObject');
-    const table = wantsTable(req.headers.accept)
+    const partial = wantsPartial(req.headers.accept);
+    if (partial) checkPartial(partial, false, t.type.kind);
+    const table = partial
+      ? (o: KubeObject): unknown => partialOf(o)
+      : wantsTable(req.headers.accept)
       ? (o: KubeObject, first: boolean): unknown => {
           const tbl = toTable(t.type, [o], { resourceVersion: o.metadata.resourceVersion }, include) as { columnDefinitions?: unknown[] };
           if (!first) tbl.columnDefinitions = [];
@@ -122,9 +134,9 @@ export class Handlers {
       namespace: t.namespace,
       matches: this.matchers(t, q),
       resourceVersion: q.get('resourceVersion') ?? undefined,
-      sendInitialEvents: q.get('sendInitialEvents') === 'true',
-      allowBookmarks: q.get('allowWatchBookmarks') === 'true',
-      timeoutSeconds: q.get('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
+      sendInitialEvents: queryBool(q, 'sendInitialEvents'),
+      allowBookmarks: queryBool(q, 'allowWatchBookmarks'),
+      timeoutSeconds: queryInt(q, 'timeoutSeconds'),
     });
   }
 
@@ -134,6 +146,11 @@ export class Handlers {
     if (wantsTable(req.headers.accept) && !t.subresource) {
       sendJson(res, 200, toTable(t.type, [o], { resourceVersion: o.metadata.resourceVersion }, q.get('includeObject')), 'application/json;as=Table;v=v1;g=meta.k8s.io');
       return;
+    }
+    const partial = wantsPartial(req.headers.accept);
+    if (partial && !t.subresource) {
+      checkPartial(partial, false, t.type.kind);
+      return void sendJson(res, 200, partialOf(o), PARTIAL_CONTENT_TYPE(partial));
     }
     sendJson(res, 200, o);
   }
@@ -172,7 +189,7 @@ export class Handlers {
   }
 
   private create(req: IncomingMessage, res: ServerResponse, t: Target, q: URLSearchParams, body: Buffer): void {
-    if (t.type.resource === 'selfsubjectaccessreviews' || t.type.resource === 'selfsubjectrulesreviews') throw methodNotAllowed();
+    if (['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'selfsubjectreviews'].includes(t.type.resource)) throw methodNotAllowed();
     const o = this.accept(t, decodeBody(body, req.headers['content-type']));
     const created = this.doCreate(t, o, q.has('dryRun'));
     sendJson(res, 201, created);
@@ -247,9 +264,9 @@ export class Handlers {
   private deleteOptions(req: IncomingMessage, q: URLSearchParams, body: Buffer): DeleteOptions {
     const b = (decodeBody(body, req.headers['content-type']) ?? {}) as DeleteOptions & { kind?: string };
     const opts: DeleteOptions = { ...b };
-    if (q.has('gracePeriodSeconds')) opts.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
+    if (q.has('gracePeriodSeconds')) opts.gracePeriodSeconds = queryInt(q, 'gracePeriodSeconds');
     if (q.has('propagationPolicy')) opts.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
-    if (q.get('orphanDependents') === 'true') opts.orphanDependents = true;
+    if (q.has('orphanDependents')) opts.orphanDependents = queryBool(q, 'orphanDependents');
     if (q.has('dryRun')) opts.dryRun = q.getAll('dryRun');
     return opts;
   }

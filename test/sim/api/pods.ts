@@ -7,11 +7,10 @@ import type { ExecTarget, KubeletLike, LogsTarget, PortForwardTarget } from '../
 import { resources } from '../resources';
 import { ApiError, notFound, type KubeObject, type Store } from '../store';
 import { decodeBody } from './body';
+import { queryBool as bool } from './query';
 import { badRequest, sendJson } from './status';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- pod specs are loosely typed JSON */
-
-const bool = (q: URLSearchParams, k: string): boolean => q.get(k) === 'true' || q.get(k) === '1';
 
 function containerOf(pod: any, requested: string | null, verb: 'exec' | 'log'): string {
   const names: string[] = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].map((c: any) => c.name);
