@@ -139,7 +139,10 @@ describe('cilium: Hubble Relay client', () => {
     h.relays.set('hubble-relay-a', a);
     const c = collect(h);
     cleanup.push(() => c.stream.stop());
-    const first = relayFlow({ seconds: T0, nanos: 250, namespace: NS, pod: `${REL}-default-0`, release: REL, names: ['example.com'] });
+    // A minute ahead: the resume point is the later of the last flow and the stream's start (less 2 s), so a flow
+    // stamped "now" would lose to a start delayed by a loaded machine.
+    const t = T0 + 60;
+    const first = relayFlow({ seconds: t, nanos: 250, namespace: NS, pod: `${REL}-default-0`, release: REL, names: ['example.com'] });
     a.onCall = (call) => call.write(first);
     await c.stream.start();
     await c.until(() => c.flows.length === 1, 'the first flow');
@@ -147,14 +150,14 @@ describe('cilium: Hubble Relay client', () => {
     cleanup.push(() => b.shutdown());
     b.onCall = (call) => {
       call.write(first); // the relay replays what it has since `since`, the last seen flow included
-      call.write(relayFlow({ seconds: T0 + 5, namespace: NS, pod: `${REL}-default-0`, release: REL, names: ['example.org'] }));
+      call.write(relayFlow({ seconds: t + 5, namespace: NS, pod: `${REL}-default-0`, release: REL, names: ['example.org'] }));
     };
     h.relays.delete('hubble-relay-a');
     h.relays.set('hubble-relay-b', b);
     await a.shutdown();
     await c.until(() => c.flows.length === 2, 'the flow after the reconnect');
     assert.ok(c.statuses.some((s) => s.kind === 'reconnecting'), 'showed reconnecting');
-    assert.deepEqual(b.requests[0].since, { seconds: String(T0), nanos: 250 });
+    assert.deepEqual(b.requests[0].since, { seconds: String(t), nanos: 250 });
     assert.deepEqual(c.flows.map((f) => f.destination.names[0]), ['example.com', 'example.org']);
     assert.equal(c.model.groups().reduce((n, g) => n + g.count, 0), 2, 'no duplicate row');
     assert.match(c.stream.status.source?.detail ?? '', /hubble-relay-b/);

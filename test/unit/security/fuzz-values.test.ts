@@ -12,9 +12,8 @@ import { InputRejected, ValuesDoc, toPlain } from '../../../src/core/lint/docume
 import { decodeReleaseSecret } from '../../../src/core/sandbox/helmRelease';
 import { timeoutValues } from '../../../src/core/timeouts/inspect';
 import { setRiskLevel } from '../../../src/core/timeouts/valuesEdit';
-import { RUNS, assertNoPollution, hostile, timed } from './support/gen';
+import { RUNS, assertNoPollution, hostile, bounded } from './support/gen';
 
-const PER_CASE_MS = 3000;
 /** The edits re-parse their result (and so does the check): fewer cases keep the suite's time in bounds. */
 const EDIT_RUNS = 3_000;
 
@@ -61,7 +60,7 @@ describe('security: values parsers on hostile input (fast-check)', function () {
     let rejected = 0;
     fc.assert(
       fc.property(hostile, ({ text }) => {
-        timed('ValuesDoc + toPlain', PER_CASE_MS, () => {
+        bounded('ValuesDoc + toPlain', () => {
           let plain: unknown;
           try {
             plain = toPlain(new ValuesDoc(text));
@@ -82,7 +81,7 @@ describe('security: values parsers on hostile input (fast-check)', function () {
     let edited = 0;
     fc.assert(
       fc.property(hostile, entry, ({ text }, e) => {
-        const added = timed('addValuesEntry', PER_CASE_MS, () => addValuesEntry(text, e));
+        const added = bounded('addValuesEntry', () => addValuesEntry(text, e));
         if (added.ok && added.changed) {
           edited++;
           const want = JSON.stringify(itemOf(e));
@@ -98,7 +97,7 @@ describe('security: values parsers on hostile input (fast-check)', function () {
   it(`risk level edit (inspector): ${EDIT_RUNS.toLocaleString('en')} hostile texts give valid YAML with the level, or a short error; never a throw`, () => {
     fc.assert(
       fc.property(hostile, fc.constantFrom('low', 'medium', 'high', 'critical') as fc.Arbitrary<'low' | 'medium' | 'high' | 'critical'>, ({ text }, level) => {
-        const risk = timed('setRiskLevel', PER_CASE_MS, () => setRiskLevel(text, level));
+        const risk = bounded('setRiskLevel', () => setRiskLevel(text, level));
         if (risk.ok) {
           const doc = parseDocument(risk.text, { logLevel: 'error' });
           assert.deepEqual(doc.errors.map((x) => x.message.split('\n')[0]), [], `valid YAML after setRiskLevel:\n${risk.text.slice(0, 500)}`);
@@ -113,7 +112,7 @@ describe('security: values parsers on hostile input (fast-check)', function () {
     fc.assert(
       fc.property(hostile, ({ text }) => {
         for (const payload of [text, gzipSync(Buffer.from(text))]) {
-          const r = timed('decodeReleaseSecret', PER_CASE_MS, () => decodeReleaseSecret(secret(payload)));
+          const r = bounded('decodeReleaseSecret', () => decodeReleaseSecret(secret(payload)));
           if (r) assert.ok(typeof r.name === 'string' && typeof r.namespace === 'string' && typeof r.values === 'object');
         }
         assertNoPollution();
@@ -156,7 +155,7 @@ describe('security: values parsers on hostile input (fast-check)', function () {
       return out;
     }) as typeof real;
     try {
-      const r = timed('decoding the bomb', 5000, () => decodeReleaseSecret(secret(bomb)));
+      const r = bounded('decoding the bomb', () => decodeReleaseSecret(secret(bomb)));
       assert.ok(r === undefined || typeof r.name === 'string');
     } finally {
       (zlib as { gunzipSync: typeof real }).gunzipSync = real;
