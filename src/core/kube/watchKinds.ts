@@ -4,7 +4,7 @@ import { AppsV1Api, CoreV1Api, NodeV1Api, type KubeConfig, type KubernetesListOb
 import { compactPod } from '../sandbox/compact';
 import { compactReleaseSecret } from '../sandbox/helmRelease';
 
-export type WatchKind = 'secrets' | 'pods' | 'statefulsets' | 'events' | 'runtimeclasses';
+export type WatchKind = 'secrets' | 'pods' | 'statefulsets' | 'events' | 'podevents' | 'runtimeclasses';
 
 export interface ListQuery {
   namespace?: string;
@@ -85,6 +85,21 @@ export const watchSpecs: readonly WatchSpec[] = [
     required: false,
     // Pods a controller could not create (e.g. RuntimeClass not found) exist only as these events.
     fieldSelector: 'type=Warning,reason=FailedCreate',
+    pageSize: 500,
+    path: nsPath('/api/v1', 'events'),
+    list: (kc, q) => {
+      const api = kc.makeApiClient(CoreV1Api);
+      const page = { fieldSelector: q.fieldSelector, limit: q.limit, _continue: q.continue };
+      return q.namespace ? api.listNamespacedEvent({ namespace: q.namespace, ...page }) : api.listEventForAllNamespaces(page);
+    },
+  },
+  {
+    kind: 'podevents',
+    namespaced: true,
+    required: false,
+    // "Why not ready": what the scheduler and kubelet said about pods (FailedScheduling, image pull back-off,
+    // FailedCreatePodSandBox). Field-selected on the server, so Normal events never reach us.
+    fieldSelector: 'involvedObject.kind=Pod,type=Warning',
     pageSize: 500,
     path: nsPath('/api/v1', 'events'),
     list: (kc, q) => {

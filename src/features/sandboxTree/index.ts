@@ -5,7 +5,7 @@ import type { TreeNode } from '../../core/sandbox/nodes';
 import type { SandboxModel } from '../../core/sandbox/liveModel';
 import type { ReleaseVM } from '../../core/sandbox/viewModels';
 import type { Services } from '../../services';
-import { treeItem } from './treeItems';
+import { treeItem, type RowContext } from './treeItems';
 
 export const SANDBOX_VIEW_ID = 'k8sSandbox.sandboxes';
 /** Ages in descriptions ("5m") drift; re-render them this often while the view is visible (no API calls). */
@@ -26,11 +26,16 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   getTreeItem(node: TreeNode): vscode.TreeItem {
     const vm = this.model.lookup(node);
     const context = this.services.cluster.current?.context;
+    const row: RowContext = {
+      samples: this.model.grouping === 'tasks',
+      taskReleases: node.kind === 'task' ? this.model.taskReleases(node) : undefined,
+      release: node.kind === 'pod' ? this.model.release(node.namespace, node.release) : undefined,
+    };
     if (node.kind === 'release' && vm && context !== undefined) {
       const file = this.services.valuesFiles.get({ context, namespace: node.namespace, release: node.release });
-      if (file) return treeItem(node, { ...(vm as ReleaseVM), valuesFile: file }, Date.now());
+      if (file) return treeItem(node, { ...(vm as ReleaseVM), valuesFile: file }, Date.now(), row);
     }
-    return treeItem(node, vm, Date.now());
+    return treeItem(node, vm, Date.now(), row);
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
