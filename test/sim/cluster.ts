@@ -24,6 +24,8 @@ export interface StartOptions {
   /** Extra labels per node name (to pair with RuntimeClass nodeSelectors). */
   nodeLabels?: Record<string, Record<string, string>>;
   runtimeClasses?: RuntimeClassSpec[];
+  /** Runtime handlers the nodes' container runtime has (default runc and runsc): others fail FailedCreatePodSandBox. */
+  runtimeHandlers?: readonly string[];
   /** Working directory for the kubelet's containers (default: a temp dir removed on stop). */
   workDir?: string;
   /** The namespace the `restricted` user may use (default `default`). */
@@ -67,7 +69,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
   const restrictedNamespace = opts.restrictedNamespace ?? 'default';
   const auth = new Authenticator(restrictedNamespace);
   const certs = tls ? generateCerts() : undefined;
-  const kubelet = new Kubelet({ store, resources, workDir, nodes });
+  const kubelet = new Kubelet({ store, resources, workDir, nodes, runtimeHandlers: opts.runtimeHandlers });
   const controllers = new ControllerManager({ store, admission, owners, nodes: () => nodes });
   const server = new ApiServer({ ctx: { store, admission, owners, watches }, auth, certs, kubelet: () => kubelet });
   controllers.start();
