@@ -95,6 +95,8 @@ export interface ReleaseVM {
   firstDeployedAt?: number;
   lastDeployedAt?: number;
   creator?: string;
+  /** Labels of the Helm release record (helm --labels): who and what installed it. */
+  recordLabels: Record<string, string>;
   /** inspect's task name and sample UUID (undefined when the release was not installed by inspect). */
   task?: string;
   sampleUuid?: string;
@@ -358,6 +360,7 @@ export function buildReleases(s: SandboxSnapshot, cache?: PodVMCache): ReleaseVM
       firstDeployedAt: timeMs(r.firstDeployed),
       lastDeployedAt: timeMs(r.lastDeployed),
       creator: r.labels[CREATOR_LABEL],
+      recordLabels: r.labels,
       // The values say what inspect asked for; the pods carry it too (e.g. when values are not readable).
       task: text(valueMap(r.values.annotations)[TASK_ANNOTATION]) ?? text(firstPod?.task),
       sampleUuid: text(valueMap(r.values.labels)[SAMPLE_LABEL]) ?? text(firstPod?.sampleUuid),

@@ -6,6 +6,7 @@ import type { SandboxModel } from '../../core/sandbox/liveModel';
 import type { ReleaseVM } from '../../core/sandbox/viewModels';
 import type { Services } from '../../services';
 import { treeItem, type RowContext } from './treeItems';
+import { registerTreeCommands } from './commands';
 
 export const SANDBOX_VIEW_ID = 'k8sSandbox.sandboxes';
 /** Ages in descriptions ("5m") drift; re-render them this often while the view is visible (no API calls). */
@@ -57,7 +58,7 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 }
 
-export function registerSandboxTree(context: vscode.ExtensionContext, services: Pick<Services, 'sandboxes' | 'cluster' | 'valuesFiles'>): vscode.Disposable {
+export function registerSandboxTree(context: vscode.ExtensionContext, services: Pick<Services, 'sandboxes' | 'cluster' | 'valuesFiles' | 'log'>): vscode.Disposable {
   const provider = new SandboxTreeProvider(services);
   const view = vscode.window.createTreeView(SANDBOX_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
   let ageTimer: NodeJS.Timeout | undefined;
@@ -78,6 +79,7 @@ export function registerSandboxTree(context: vscode.ExtensionContext, services: 
   const disposable = vscode.Disposable.from(
     provider,
     view,
+    registerTreeCommands(context, services, view),
     view.onDidChangeVisibility((e) => onVisible(e.visible)),
     services.cluster.onDidChange(describe),
     { dispose: () => ageTimer && clearInterval(ageTimer) },
