@@ -44,7 +44,7 @@ async function main(): Promise<void> {
 
   try {
     process.stdout.write(`demo: starting the simulated cluster and installing ${seedReleases.length} sandboxes with helm…\n`);
-    cluster = await startSeededCluster(scratch, { timers: true });
+    cluster = await startSeededCluster(scratch, { timers: true, evals: true });
     const seeded = cluster;
     const port = await pickPort();
     session = await startSession({ cluster: async () => seeded, port, vsixReady: true, browser: false });
@@ -62,6 +62,8 @@ async function main(): Promise<void> {
         '',
         '  Sandboxes:',
         ...seedReleases.map((r) => `    ${r.release.padEnd(14)} ${r.role.padEnd(15)} values: ${r.values}`),
+        `  Evals: ${seeded.evals?.length ?? 0} inspect-style samples of tasks ${[...new Set(seeded.evals?.map((e) => e.task))].join(', ')}`,
+        `         (failing on purpose: ${seeded.evals?.filter((e) => e.fault).map((e) => `${e.release} ${e.fault}`).join(', ')})`,
         `  The agent in agent-egress keeps calling ${deniedDomains.join(', ')} (denied: drops flow in the Inspector);`,
         '  oom-loop gets OOMKilled regularly.',
         '',

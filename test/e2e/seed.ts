@@ -10,6 +10,7 @@ import { helmBinary } from '../support/tools';
 import { startControl } from './harness/control';
 import { fixturesDir, repoRoot } from './harness/paths';
 import type { ClusterHandle } from './harness/session';
+import { evalRuntimeClasses, seedEvalSamples, type EvalSample } from './seedEvals';
 
 export const seedNamespace = 'sandboxes';
 export const seedCreator = 'demo-user';
@@ -36,6 +37,8 @@ export interface SeededCluster extends ClusterHandle {
   kubelet: Kubelet;
   /** Pods of a seeded release, from the store. */
   podsOf(release: string): string[];
+  /** The inspect-style eval samples (seedEvals.ts), when seeded. */
+  evals?: EvalSample[];
 }
 
 export interface SeedOptions {
@@ -45,6 +48,8 @@ export interface SeedOptions {
   port?: number;
   /** Open the loopback control endpoint the in-host suites use to inject faults and traffic. */
   control?: boolean;
+  /** Also install two tasks of inspect-style samples, some failing (seedEvals.ts). */
+  evals?: boolean;
 }
 
 function run(cmd: string, args: string[]): Promise<void> {
@@ -70,7 +75,7 @@ export function helmInstallArgs(kubeconfig: string, r: SeedRelease): string[] {
 }
 
 export async function startSeededCluster(scratch: string, opts: SeedOptions = {}): Promise<SeededCluster> {
-  const sim = await startCluster(opts.port ? { port: opts.port } : {});
+  const sim = await startCluster({ ...(opts.port ? { port: opts.port } : {}), ...(opts.evals ? { runtimeClasses: evalRuntimeClasses } : {}) });
   const kubelet = sim.kubelet as unknown as Kubelet;
   const timers: NodeJS.Timeout[] = [];
   const closers: (() => Promise<void>)[] = [];
@@ -86,6 +91,7 @@ export async function startSeededCluster(scratch: string, opts: SeedOptions = {}
     const helm = helmBinary('3.18.0');
     // Independent releases: install them side by side (each helm --wait's its own pods).
     await Promise.all(releases.map((r) => run(helm, helmInstallArgs(kubeconfig, r))));
+    const evals = opts.evals ? await seedEvalSamples(sim, kubeconfig, seedNamespace, scratch) : undefined;
     // The `default` service's pod first (the one the agent runs in), then the rest by name.
     const podsOf = (release: string) =>
       sim.store
@@ -95,7 +101,7 @@ export async function startSeededCluster(scratch: string, opts: SeedOptions = {}
         .sort((a, b) => Number(b === `${release}-default-0`) - Number(a === `${release}-default-0`) || a.localeCompare(b));
     if (opts.timers) startTimers(kubelet, releases, podsOf, timers);
     const seeded = releases.map((r) => ({ namespace: seedNamespace, release: r.release, pods: podsOf(r.release) }));
-    const handle: SeededCluster = { sim, kubelet, kubeconfig, seeded, podsOf, stop };
+    const handle: SeededCluster = { sim, kubelet, kubeconfig, seeded, podsOf, stop, evals };
     if (opts.control) {
       const control = await startControl(handle);
       closers.push(control.close);

@@ -92,12 +92,11 @@ export function sampleState(r: ReleaseVM, now: number): RowState {
 export function sampleLabel(r: ReleaseVM): string {
   const uuid = r.sampleUuid?.trim();
   if (!uuid) return r.name;
-  return fit(uuid.split('-')[0] || uuid, 12);
+  return [...(uuid.split('-')[0] || uuid)].slice(0, 8).join('');
 }
 
 export function sampleDescription(r: ReleaseVM): string {
-  const parts = r.sampleUuid?.trim() ? [r.name] : [];
-  parts.push(`${r.readyPods}/${r.expectedPods}`);
+  const parts = [r.sampleUuid?.trim() ? r.name : r.status, `${r.readyPods}/${r.expectedPods} ready`];
   return fit(parts.join(' · '), DESCRIPTION_BUDGET);
 }
 

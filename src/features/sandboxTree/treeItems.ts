@@ -96,10 +96,12 @@ export function treeItem(node: TreeNode, vm: ReleaseVM | PodVM | ContainerVM | u
     }
     case 'release': {
       const r = vm as ReleaseVM | undefined;
-      const item = new vscode.TreeItem(ctx.samples && r ? sampleLabel(r) : node.release, vscode.TreeItemCollapsibleState.Collapsed);
+      // inspect's samples read as samples; other releases keep their release row.
+      const sample = ctx.samples && !!r?.sampleUuid?.trim();
+      const item = new vscode.TreeItem(sample && r ? sampleLabel(r) : node.release, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = nodeId(node);
       item.contextValue = 'release';
-      if (r && ctx.samples) {
+      if (r && sample) {
         item.description = sampleDescription(r);
         item.tooltip = tooltip(sampleTooltip(r, now));
         item.iconPath = icon(stateIcon(sampleState(r, now)));
