@@ -9,6 +9,8 @@ export const DESCRIPTION_BUDGET = 30;
 export const LABEL_BUDGET = 60;
 /** A restart this recent is worth a warning icon. */
 const RECENT_RESTART_MS = 10 * 60_000;
+/** This many restarts, the last one recent: crash-looping. */
+const CRASH_LOOP_RESTARTS = 3;
 /** Pending longer than this is no longer "starting". */
 const SLOW_PENDING_MS = 60_000;
 
@@ -31,6 +33,8 @@ export function serviceState(p: PodVM, now: number): RowState {
   const status = podStatus(p);
   if (p.phase === 'Failed' || FAILING_STATES.has(status)) return 'failing';
   if (p.warning?.reason === 'FailedCreatePodSandBox' && !p.ready) return 'failing';
+  // Crash-looping even while momentarily up: restarts keep coming.
+  if (p.restarts >= CRASH_LOOP_RESTARTS && p.lastRestart?.at !== undefined && now - p.lastRestart.at < RECENT_RESTART_MS) return 'failing';
   const pendingFor = p.createdAt !== undefined ? now - p.createdAt : 0;
   if (!p.ready && p.phase === 'Pending' && pendingFor > SLOW_PENDING_MS) return 'warning';
   if (p.lastRestart?.at !== undefined && now - p.lastRestart.at < RECENT_RESTART_MS) return 'warning';
