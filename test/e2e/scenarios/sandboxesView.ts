@@ -26,7 +26,9 @@ export async function showRelease(page: Page, release: string, timeoutMs = 30_00
 
 /** Collapses the whole tree (the view's Collapse All), so rows of one release are the only ones with its labels. */
 export async function collapseTree(page: Page): Promise<void> {
-  const button = page.locator('.pane-header .actions-container .action-label[aria-label^="Collapse All"]').first();
+  // Title actions show only while the view is hovered.
+  await page.locator('.pane-header', { hasText: sandboxesTree }).first().hover().catch(() => undefined);
+  const button = page.locator('.pane-header .action-label[aria-label^="Collapse All"]').first();
   if (await button.isVisible().catch(() => false)) await button.click();
 }
 
