@@ -1,5 +1,5 @@
-// "Why not ready": the Warning events of a pod (scheduler, kubelet) reduced to the one worth showing, and the
-// pod diagnostics inspect_k8s_sandbox prints on a failed install (container states + recent Warning events).
+// "Why not ready": the Warning events of a pod (scheduler, kubelet) reduced to the one worth showing. (A failed
+// install prints the pod diagnostics through core/helm/diagnostics.ts.)
 import { timeMs, type EventLike } from './objects';
 
 export interface WarningVM {
@@ -49,27 +49,4 @@ export function warningSummary(w: WarningVM, runtimeClass?: string): string {
   if (w.reason === 'Failed' && /ErrImagePull|pull/i.test(w.message)) return 'ErrImagePull';
   if (w.reason === 'BackOff' && /pulling image/i.test(w.message)) return 'ImagePullBackOff';
   return w.reason;
-}
-
-/** What a failed install prints per pod, as inspect does: container states and the recent Warning events. */
-export interface PodDiagnosticsInput {
-  name: string;
-  phase: string;
-  containers: Array<{ name: string; state: string; reason?: string; message?: string; restarts: number; lastReason?: string }>;
-  warnings: readonly EventLike[];
-}
-
-export function podDiagnostics(pods: readonly PodDiagnosticsInput[], maxEvents = 5): string[] {
-  const out: string[] = [];
-  for (const p of pods) {
-    out.push(`Pod ${p.name}: ${p.phase}`);
-    for (const c of p.containers) {
-      const why = [c.reason, c.message].filter(Boolean).join(': ');
-      const restarts = c.restarts ? `, ${c.restarts} restart${c.restarts === 1 ? '' : 's'}${c.lastReason ? ` (last ${c.lastReason})` : ''}` : '';
-      out.push(`  container ${c.name}: ${c.state}${why ? ` (${why})` : ''}${restarts}`);
-    }
-    const recent = [...p.warnings].filter((e) => e.type === 'Warning').sort((a, b) => eventTime(b) - eventTime(a)).slice(0, maxEvents);
-    for (const e of recent) out.push(`  Warning ${e.reason ?? ''}${e.count && e.count > 1 ? ` (x${e.count})` : ''}: ${e.message ?? ''}`);
-  }
-  return out;
 }

@@ -18,7 +18,7 @@ import { findEntries, ownerText } from '../../../src/core/sandbox/find';
 import type { EventLike, PodLike } from '../../../src/core/sandbox/objects';
 import { groupByTask, taskLabel } from '../../../src/core/sandbox/taskGroups';
 import { buildReleases, type ReleaseVM } from '../../../src/core/sandbox/viewModels';
-import { latestWarning, podDiagnostics, warningSummary } from '../../../src/core/sandbox/warnings';
+import { latestWarning, warningSummary } from '../../../src/core/sandbox/warnings';
 import { pod, releaseSecret } from './fixtures';
 
 const NOW = Date.parse('2025-01-01T10:09:00Z');
@@ -145,26 +145,22 @@ describe('eval tree: tasks, samples, services', () => {
     assert.equal(warningSummary({ reason: 'FailedScheduling', message: '0/2 nodes are available: 2 Insufficient memory.', count: 1 }), 'Pending: no memory');
   });
 
-  it('install-failure diagnostics list container states and recent Warning events, as inspect prints them', () => {
-    const lines = podDiagnostics([
-      {
-        name: 'abc-default-0',
-        phase: 'Pending',
-        containers: [{ name: 'default', state: 'waiting', reason: 'ImagePullBackOff', message: 'Back-off pulling image "registry.invalid/x"', restarts: 0 }],
-        warnings: [warning('abc-default-0', 'Failed', 'Error: ImagePullBackOff', '2025-01-01T10:08:00Z'), warning('abc-default-0', 'Failed', 'Error: ErrImagePull', '2025-01-01T10:07:00Z')],
-      },
-    ]);
-    assert.deepEqual(lines, [
-      'Pod abc-default-0: Pending',
-      '  container default: waiting (ImagePullBackOff: Back-off pulling image "registry.invalid/x")',
-      '  Warning Failed: Error: ImagePullBackOff',
-      '  Warning Failed: Error: ErrImagePull',
-    ]);
-  });
-
   it('owners for Tear Down Task: the creator label, else the release record labels', () => {
     const r = inspectRelease('own00001', 't', 'u');
     assert.equal(ownerText(r), 'inspectSandbox=true');
     assert.equal(ownerText({ ...r, creator: 'alice' }), 'alice');
+  });
+});
+
+describe('install failure diagnostics: recent Warning events', () => {
+  it('newest first, only the release\'s objects, at most the limit', async () => {
+    const { describeEvents } = await import('../../../src/core/helm/diagnostics');
+    const ev = (name: string, reason: string, at: string) => ({ type: 'Warning', reason, message: reason, involvedObject: { kind: 'Pod', name }, lastTimestamp: new Date(at) });
+    const lines = describeEvents(
+      [ev('abc-default-0', 'FailedScheduling', '2025-01-01T10:00:00Z'), ev('abc-default-0', 'BackOff', '2025-01-01T10:05:00Z'), ev('other-0', 'Failed', '2025-01-01T10:06:00Z')],
+      (n) => n.startsWith('abc-'),
+      1,
+    );
+    assert.deepEqual(lines, ['Warning BackOff Pod/abc-default-0: BackOff']);
   });
 });
