@@ -1,6 +1,7 @@
 // Task → Sample → Service rows: grouping, counts, the ~30-character description budget, icons, "why not ready"
 // event selection, and releases with missing or odd labels rendering without throwing.
 import assert from 'node:assert/strict';
+import { describeEvents } from '../../../src/core/helm/diagnostics';
 import { decodeReleaseSecret, type SecretLike } from '../../../src/core/sandbox/helmRelease';
 import {
   countsText,
@@ -153,9 +154,8 @@ describe('eval tree: tasks, samples, services', () => {
 });
 
 describe('install failure diagnostics: recent Warning events', () => {
-  it('newest first, only the release\'s objects, at most the limit', async () => {
-    const { describeEvents } = await import('../../../src/core/helm/diagnostics');
-    const ev = (name: string, reason: string, at: string) => ({ type: 'Warning', reason, message: reason, involvedObject: { kind: 'Pod', name }, lastTimestamp: new Date(at) });
+  it('newest first, only the release\'s objects, at most the limit', () => {
+    const ev = (name: string, reason: string, at: string) => ({ metadata: {}, type: 'Warning', reason, message: reason, involvedObject: { kind: 'Pod', name }, lastTimestamp: new Date(at) });
     const lines = describeEvents(
       [ev('abc-default-0', 'FailedScheduling', '2025-01-01T10:00:00Z'), ev('abc-default-0', 'BackOff', '2025-01-01T10:05:00Z'), ev('other-0', 'Failed', '2025-01-01T10:06:00Z')],
       (n) => n.startsWith('abc-'),
