@@ -2,8 +2,10 @@
 import * as vscode from 'vscode';
 import { ClusterAccess } from './core/kube/clusterAccess';
 import { WatchHub } from './core/kube/watchHub';
+import { watchSpecs } from './core/sandbox/watchSpecs';
 import { SandboxModel } from './core/sandbox/liveModel';
 import type { Log } from './platform/log';
+import { settings } from './platform/settings';
 import { ValuesFileRecords, type StateStore } from './valuesFiles';
 
 export interface Services {
@@ -20,14 +22,13 @@ export interface Services {
 
 /** Builds the cluster services from the k8sSandbox.* settings; re-reads the kubeconfig when they change. */
 export function createServices(log: Log, state: StateStore): Services & vscode.Disposable {
-  const settings = () => vscode.workspace.getConfiguration('k8sSandbox');
   const cluster = new ClusterAccess({
-    source: () => ({ setting: settings().get<string>('kubeconfig', ''), namespace: settings().get<string>('namespace', '') }),
+    source: () => ({ setting: settings.kubeconfig(), namespace: settings.namespace() }),
   });
-  const watches = new WatchHub({ access: cluster, log: (m) => log.info(m) });
+  const watches = new WatchHub({ specs: watchSpecs, access: cluster, log: (m) => log.info(m) });
   const sandboxes = new SandboxModel({ hub: watches });
   const onConfig = vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('k8sSandbox.kubeconfig') || e.affectsConfiguration('k8sSandbox.namespace')) cluster.reload();
+    if (settings.affects(e, 'kubeconfig', 'namespace')) cluster.reload();
   });
   const onCluster = cluster.onDidChange(() => {
     const cur = cluster.current;

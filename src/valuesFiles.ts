@@ -1,6 +1,7 @@
 // Which values file each release was installed from (or was chosen for it). The path is local to this machine,
 // so VS Code keeps it (global state, across workspaces), not the cluster.
 import { existsSync } from 'node:fs';
+import { Emitter, type Event } from './core/kube/emitter';
 
 /** The part of vscode.Memento we use. */
 export interface StateStore {
@@ -16,15 +17,12 @@ export interface ReleaseKey {
 }
 
 export class ValuesFileRecords {
-  private readonly listeners = new Set<() => void>();
+  private readonly changes = new Emitter<void>();
 
   constructor(private readonly state: StateStore) {}
 
   /** Called after every change (the tree re-renders tooltips). */
-  onDidChange(listener: () => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
+  readonly onDidChange: Event<void> = this.changes.event;
 
   private key(r: ReleaseKey): string {
     return `k8sSandbox.valuesFile:${JSON.stringify([r.context, r.namespace, r.release])}`;
@@ -47,6 +45,6 @@ export class ValuesFileRecords {
   }
 
   private changed(): void {
-    for (const l of this.listeners) l();
+    this.changes.fire();
   }
 }

@@ -12,13 +12,14 @@ import { SummaryCards } from './summaryView';
 const FRAME_BUDGET_MS = 8;
 
 const STATE_TITLES: Record<StreamStatusView['kind'], string> = {
-  starting: 'Connecting to the Cilium agents…',
+  starting: 'Connecting to Hubble…',
   streaming: 'Watching drops',
   reconnecting: 'Reconnecting…',
   'no-pods': 'No pods yet',
   'no-cilium': 'Cilium is not installed',
   'hubble-disabled': 'Hubble is disabled',
   forbidden: 'Not allowed',
+  'no-access': 'No access to flows',
   'agent-not-ready': 'Cilium agent not ready',
   ended: 'Stream ended',
   error: 'Cannot watch drops',
@@ -124,7 +125,12 @@ export class NetworkView {
     this.statusEl.dataset.kind = s.kind;
     const attempt = Math.max(0, ...s.agents.map((a) => (a.state === 'reconnecting' ? (a.attempt ?? 0) : 0)));
     this.statusEl.append(h('strong', { text: s.kind === 'reconnecting' && attempt > 0 ? `Reconnecting (attempt ${attempt})…` : STATE_TITLES[s.kind] }));
+    if (s.source) {
+      const label = s.source.kind === 'relay' ? 'Source: ' : s.source.kind === 'exec' ? 'Source (exec into agents): ' : 'Source: none · ';
+      this.statusEl.append(h('p', { class: 'source', id: 'net-source', attrs: { 'data-source': s.source.kind }, text: `${label}${s.source.detail}` }));
+    }
     if (s.message) this.statusEl.append(h('p', { text: s.message }));
+    if (s.source?.grant) this.statusEl.append(h('pre', { class: 'grant', id: 'net-grant', text: s.source.grant }));
     const problems = s.agents.filter((a) => a.state !== 'streaming');
     if (s.kind === 'streaming' && problems.length > 0) {
       this.statusEl.append(h('ul', {}, ...problems.map((a) => h('li', { text: `${a.node}: ${a.message ?? a.state}` }))));

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { ClusterAccess } from '../../src/core/kube/clusterAccess';
 import { WatchHub } from '../../src/core/kube/watchHub';
+import { watchSpecs } from '../../src/core/sandbox/watchSpecs';
 import { SandboxModel } from '../../src/core/sandbox/liveModel';
 import { serve } from '../lib/rpc';
 
@@ -44,7 +45,7 @@ serve({
   load(a: { kubeconfig: string; releases: number; pods: number; timeoutMs?: number }): Promise<{ ms: number; releases: number; pods: number; state: string }> {
     const t0 = performance.now();
     access = new ClusterAccess({ source: () => ({ setting: a.kubeconfig }) });
-    hub = new WatchHub({ access });
+    hub = new WatchHub({ specs: watchSpecs, access });
     model = new SandboxModel({ hub });
     hub.onDidChangeObjects((k) => {
       if (k === 'pods') podEvents++;

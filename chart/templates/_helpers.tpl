@@ -149,3 +149,55 @@ annotations:
   {{- end }}
 {{- end }}
 {{- end -}}
+
+{{- /* agent-env's named templates, under agent-env's names, for templated additionalResources written for
+     agent-env (its docs tell users to call them). They render this chart's names and labels, so what they
+     select is this release's objects. */ -}}
+{{- define "agentEnv.name" -}}{{ include "sandbox.name" . }}{{- end -}}
+{{- define "agentEnv.fullname" -}}{{ include "sandbox.fullname" . }}{{- end -}}
+{{- define "agentEnv.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- define "agentEnv.labels" -}}{{ include "sandbox.labels" . }}{{- end -}}
+{{- define "agentEnv.selectorLabels" -}}{{ include "sandbox.selectorLabels" . }}{{- end -}}
+{{- /* The user's labels, one "key: value" line each (values quoted), as agent-env renders them. */ -}}
+{{- define "agentEnv.labelsFromValues" -}}
+{{- range $k, $v := .Values.labels | default dict }}
+{{ $k | toJson }}: {{ include "sandbox.str" $v | toJson }}
+{{- end -}}
+{{- end -}}
+{{- define "shouldCreateDnsRecord" -}}{{ include "sandbox.hasDns" . }}{{- end -}}
+{{- /* A service's ports, de-duplicated by protocol/port, as a YAML list of {port, protocol}. Call with
+     (dict "svc" $svc). */ -}}
+{{- define "agentEnv.servicePortsListFor" -}}
+{{- toYaml (include "sandbox.ports" .svc | fromJson).items -}}
+{{- end -}}
+{{- define "agentEnv.networkPolicyHookAnnotations" -}}
+helm.sh/hook: pre-install,pre-upgrade
+helm.sh/hook-weight: "-5"
+helm.sh/hook-delete-policy: before-hook-creation
+{{- end -}}
+
+{{- /* A service's ports as JSON {"items": [{port: "<n>", protocol: "TCP"}]}: protocol upper-cased (default TCP),
+     de-duplicated by protocol/port, as agent-env does. */ -}}
+{{- define "sandbox.ports" -}}
+{{- $seen := dict -}}
+{{- $out := list -}}
+{{- range .ports | default list -}}
+{{- $p := dict "port" (toString (int .port)) "protocol" (upper (.protocol | default "TCP")) -}}
+{{- $key := printf "%s/%s" $p.protocol $p.port -}}
+{{- if not (hasKey $seen $key) -}}
+{{- $_ := set $seen $key true -}}
+{{- $out = append $out $p -}}
+{{- end -}}
+{{- end -}}
+{{- dict "items" $out | toJson -}}
+{{- end -}}
+
+{{- /* Whether the release may reach the whole internet by name: allowEntities world or all, or allowDomains
+     "*". Then every name resolves. "true" or "". */ -}}
+{{- define "sandbox.resolvesAll" -}}
+{{- $e := list -}}
+{{- range .Values.allowEntities | default list }}{{ $e = append $e (lower .) }}{{ end -}}
+{{- if or (has "world" $e) (has "all" $e) (has "*" (include "sandbox.allowDomains" . | fromJson).items) -}}true{{- end -}}
+{{- end -}}

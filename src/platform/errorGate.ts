@@ -1,6 +1,7 @@
 // The one wrapper for every command handler: logs the error with its stack, shows one actionable message, and
 // stays silent on cancel.
 import * as vscode from 'vscode';
+import { COMMAND } from './commandIds';
 import type { Log } from './log';
 import { errorView, type ErrorAction } from './errorText';
 
@@ -33,5 +34,5 @@ async function show(message: string, actions: ErrorAction[], log: Log): Promise<
   if (action === 'showLog') log.show();
   else if (action === 'openSettings') await vscode.commands.executeCommand('workbench.action.openSettings', 'k8sSandbox');
   else if (action === 'installHelm') await vscode.env.openExternal(vscode.Uri.parse('https://helm.sh/docs/intro/install/'));
-  else if (action === 'selectContext') await vscode.commands.executeCommand('k8sSandbox.selectContext');
+  else if (action === 'selectContext') await vscode.commands.executeCommand(COMMAND.selectContext);
 }

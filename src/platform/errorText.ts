@@ -1,5 +1,5 @@
 // What the error gate shows for an error (VS Code-free): one sentence plus, when we know it, what to do.
-import { SandboxError, isCancellation } from '../core/errors';
+import { SandboxError, isCancellation, errorMessage } from '../core/errors';
 
 export type ErrorAction = 'showLog' | 'openSettings' | 'installHelm' | 'selectContext';
 
@@ -12,7 +12,7 @@ export interface ErrorView {
 export function errorView(e: unknown, title: string): ErrorView {
   if (isCancellation(e)) return { silent: true, message: '', actions: [] };
   const reason = (e as { reason?: unknown } | null)?.reason;
-  const base = e instanceof Error ? e.message : String(e);
+  const base = errorMessage(e);
   const hint = SandboxError.is(e) ? e.hint : undefined;
   const actions: ErrorAction[] = [];
   if (reason === 'HelmNotFound') actions.push('installHelm', 'openSettings');

@@ -19,12 +19,13 @@ export const statusKindSchema = literal(
   'no-cilium',
   'hubble-disabled',
   'forbidden',
+  'no-access',
   'agent-not-ready',
   'ended',
   'error',
   'stopped',
 );
-const explanationKind = literal('policy-egress', 'policy-deny-rule', 'policy-ingress', 'datapath');
+const explanationKind = literal('policy-egress', 'policy-deny-rule', 'policy-ingress', 'datapath', 'dns-refused');
 
 const flowRow = obj({
   id,
@@ -66,7 +67,8 @@ const agentRow = obj({
   attempt: optional(int(1, 1000)),
 });
 
-const streamStatus = obj({ kind: statusKindSchema, message: optional(text), agents: arr(agentRow, 1024) });
+const flowSource = obj({ kind: literal('relay', 'exec', 'none'), detail: text, grant: optional(text) });
+const streamStatus = obj({ kind: statusKindSchema, message: optional(text), agents: arr(agentRow, 1024), source: optional(flowSource) });
 
 const valued = obj({ value: optional(int()), source: literal('pod', 'annotation', 'values', 'risk table', 'API default') });
 const finding = obj({

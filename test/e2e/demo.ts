@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './harness/codeServer';
 import { startSession, type Session } from './harness/session';
-import { deniedDomains, seedNamespace, seedReleases, startSeededCluster, type SeededCluster } from './seed';
+import { deniedDomains, droppedTarget, seedNamespace, seedReleases, startSeededCluster, teamNamespace, teamRelease, type SeededCluster } from './seed';
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -44,8 +44,10 @@ async function main(): Promise<void> {
 
   try {
     process.stdout.write(`demo: starting the simulated cluster and installing ${seedReleases.length} sandboxes with helm…\n`);
-    cluster = await startSeededCluster(scratch, { timers: true, evals: true });
-    const seeded = cluster;
+    cluster = await startSeededCluster(scratch, { timers: true, team: true, evals: true });
+    // The workbench starts as the team user (no exec into the Cilium agents): the Inspector reads hubble-relay.
+    const seeded: SeededCluster = { ...cluster, kubeconfig: cluster.teamKubeconfig ?? cluster.kubeconfig };
+    const adminKubeconfig = cluster.kubeconfig;
     const port = await pickPort();
     session = await startSession({ cluster: async () => seeded, port, vsixReady: true, browser: false });
     // The session owns the cluster's stop now; avoid stopping it twice.
@@ -57,14 +59,17 @@ async function main(): Promise<void> {
         'K8s Sandbox demo is running.',
         '',
         `  Open:        ${url}`,
-        `  Kubeconfig:  ${seeded.kubeconfig}  (namespace ${seedNamespace})`,
+        `  Kubeconfig:  ${seeded.kubeconfig}  (context sim-relay: namespace ${teamNamespace}, flows through hubble-relay;`,
+        `               context sim-admin: namespace ${seedNamespace}, flows by exec into the agents)`,
+        `  Admin only:  ${adminKubeconfig}`,
         `  Desktop:     KUBECONFIG=${seeded.kubeconfig} code --extensionDevelopmentPath=.`,
         '',
         '  Sandboxes:',
-        ...seedReleases.map((r) => `    ${r.release.padEnd(14)} ${r.role.padEnd(15)} values: ${r.values}`),
+        ...[...seedReleases, teamRelease].map((r) => `    ${r.release.padEnd(14)} ${r.role.padEnd(15)} ${(r.namespace ?? seedNamespace).padEnd(15)} values: ${r.values}`),
         `  Evals: ${seeded.evals?.length ?? 0} inspect-style samples of tasks ${[...new Set(seeded.evals?.map((e) => e.task))].join(', ')}`,
         `         (failing on purpose: ${seeded.evals?.filter((e) => e.fault).map((e) => `${e.release} ${e.fault}`).join(', ')})`,
-        `  The agent in agent-egress keeps calling ${deniedDomains.join(', ')} (denied: drops flow in the Inspector);`,
+        `  The agents in agent-egress and team-egress look up ${deniedDomains.join(', ')} (NXDOMAIN from the CoreDNS sidecar)`,
+        `  and connect to ${droppedTarget.domain}:${droppedTarget.port} (allowed name, port not allowed: SYNs dropped);`,
         '  oom-loop gets OOMKilled regularly.',
         '',
         'Press Ctrl-C to stop.',

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { RuntimeClassSpec } from '../sim/controllers/seed';
 import { DEFAULT_RUNTIME_CLASSES, type SimCluster } from '../sim/cluster';
-import { SANDBOX_LABEL } from '../../src/core/names/validate';
+import { SANDBOX_LABEL } from '../../src/core/names/labels';
 import { helmBinary } from '../support/tools';
 import { repoRoot } from './harness/paths';
 

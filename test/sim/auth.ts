@@ -1,5 +1,7 @@
-// Bearer-token users and the authorization the sim enforces: an admin, and a user limited to one namespace (as a
-// RoleBinding to `edit` in that namespace would allow), with the apiserver's Forbidden messages.
+// Bearer-token users and the authorization the sim enforces: an admin, a user limited to one namespace (as a
+// RoleBinding to `edit` in that namespace would allow), and a `relay` user with its own namespace plus what
+// `cilium hubble port-forward` needs in the Cilium namespace (get/list/watch pods and services, create
+// pods/portforward) and nothing else there (no pods/exec on the agents), with the apiserver's Forbidden messages.
 import { randomBytes } from 'node:crypto';
 import { qualified } from './api/status';
 import { ApiError, type ResourceType } from './store';
@@ -8,6 +10,8 @@ export interface User {
   name: string;
   /** Namespace the user is limited to; undefined = cluster admin. */
   namespace?: string;
+  /** Extra namespaced rules (a Role bound elsewhere): `resource` or `resource/subresource` → verbs. */
+  grants?: Array<{ namespace: string; resources: string[]; verbs: string[] }>;
 }
 
 export interface Attributes {
@@ -18,14 +22,27 @@ export interface Attributes {
   subresource?: string;
 }
 
+export type SimUser = 'admin' | 'restricted' | 'relay';
+
 export class Authenticator {
-  readonly tokens: { admin: string; restricted: string };
+  readonly tokens: Record<SimUser, string>;
   private readonly users = new Map<string, User>();
 
-  constructor(readonly restrictedNamespace: string) {
-    this.tokens = { admin: randomBytes(24).toString('hex'), restricted: randomBytes(24).toString('hex') };
+  constructor(
+    readonly restrictedNamespace: string,
+    readonly relay: { namespace: string; ciliumNamespace: string } = { namespace: restrictedNamespace, ciliumNamespace: 'kube-system' },
+  ) {
+    this.tokens = { admin: randomBytes(24).toString('hex'), restricted: randomBytes(24).toString('hex'), relay: randomBytes(24).toString('hex') };
     this.users.set(this.tokens.admin, { name: 'sim-admin' });
     this.users.set(this.tokens.restricted, { name: 'sim-restricted', namespace: restrictedNamespace });
+    this.users.set(this.tokens.relay, {
+      name: 'sim-relay-viewer',
+      namespace: relay.namespace,
+      grants: [
+        { namespace: relay.ciliumNamespace, resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+        { namespace: relay.ciliumNamespace, resources: ['pods/portforward'], verbs: ['create'] },
+      ],
+    });
   }
 
   /**
@@ -48,7 +65,10 @@ export function allowed(user: User, a: Attributes): boolean {
   if (user.namespace === undefined) return true;
   if (user.name === 'system:anonymous') return false;
   if (ALWAYS.has(a.type.resource)) return true;
-  return a.type.namespaced && a.namespace === user.namespace;
+  if (!a.type.namespaced) return false;
+  if (a.namespace === user.namespace) return true;
+  const res = a.subresource ? `${a.type.resource}/${a.subresource}` : a.type.resource;
+  return (user.grants ?? []).some((g) => g.namespace === a.namespace && g.resources.includes(res) && g.verbs.includes(a.verb));
 }
 
 export function authorize(user: User, a: Attributes): void {

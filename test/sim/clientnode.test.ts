@@ -83,9 +83,11 @@ describe('sim: client-node', function () {
     await eventually(() => added.has('inf-2'), 'inf-2 after a dropped watch');
     assert.equal(lists, 1, 'a clean drop re-watches without a re-list');
 
-    // History expires while the client is disconnected: its re-watch gets 410 and it re-lists.
-    cluster.faults.expireResourceVersions();
+    // The watch drops, a change the client has not seen lands, then history is compacted, all in one tick (the
+    // client cannot reconnect in between, and its resourceVersion is not the current one): 410, and it re-lists.
     cluster.faults.dropWatches();
+    cluster.store.create(cluster.resources.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unseen', namespace: ns } });
+    cluster.faults.expireResourceVersions();
     await core.createNamespacedPod({ namespace: ns, body: pod('inf-3', { app: 'inf' }) });
     await eventually(() => added.has('inf-3'), 'inf-3 after 410');
     assert.ok(lists >= 2, 'the 410 made the informer re-list');

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { Admission } from './admission';
 import { ApiServer, type ApiFaults } from './api/server';
-import { Watches } from './api/watch';
-import { Authenticator } from './auth';
+import { DEFAULT_WATCH_TIMING, Watches } from './api/watch';
+import { Authenticator, type SimUser } from './auth';
 import { generateCerts } from './certs';
 import { ControllerManager } from './controllers/manager';
 import { seedCluster, type RuntimeClassSpec } from './controllers/seed';
@@ -30,6 +30,15 @@ export interface StartOptions {
   workDir?: string;
   /** The namespace the `restricted` user may use (default `default`). */
   restrictedNamespace?: string;
+  /**
+   * Multiplies the server's own durations: watch lifetimes (--min-request-timeout 1800 s), bookmarks (60 s) and
+   * etcd compaction (5 min). 1 (default, or SIM_TIME_SCALE) is real time; 1/600 runs an hour in 6 s.
+   */
+  timeScale?: number;
+  /** Where Cilium (agents, hubble-relay) is installed (default `kube-system`; some installs use `cilium`). */
+  ciliumNamespace?: string;
+  /** The `relay` user's own namespace (default: restrictedNamespace); it may also port-forward to hubble-relay. */
+  relayUserNamespace?: string;
 }
 
 export interface SimCluster {
@@ -42,13 +51,21 @@ export interface SimCluster {
   /** The simulated kubelet (test/sim/kubelet); its `faults` crash containers, stall readiness, ... */
   kubelet: Kubelet;
   faults: ApiFaults;
-  tokens: { admin: string; restricted: string };
+  tokens: Record<SimUser, string>;
   restrictedNamespace: string;
+  relayUserNamespace: string;
+  ciliumNamespace: string;
   workDir: string;
-  /** Writes a kubeconfig for a user and returns its path. */
-  writeKubeconfig(file: string, opts?: { user?: 'admin' | 'restricted'; namespace?: string }): string;
+  /**
+   * Writes a kubeconfig for a user and returns its path; `also` adds contexts for other users (the first user's
+   * context stays current).
+   */
+  writeKubeconfig(file: string, opts?: { user?: SimUser; namespace?: string; also?: Array<{ user: SimUser; namespace?: string }> }): string;
   stop(): Promise<void>;
 }
+
+/** kube-apiserver's --etcd-compaction-interval. */
+const COMPACTION_INTERVAL_MS = 5 * 60_000;
 
 export const DEFAULT_NODES = ['sim-node-1', 'sim-node-2'];
 export const DEFAULT_RUNTIME_CLASSES: RuntimeClassSpec[] = [
@@ -63,13 +80,18 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
   const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'k8s-sim-'));
   const store = new Store();
   const admission = new Admission(store);
-  seedCluster(store, admission, { nodes, runtimeClasses: opts.runtimeClasses ?? DEFAULT_RUNTIME_CLASSES, nodeLabels: opts.nodeLabels });
+  const ciliumNamespace = opts.ciliumNamespace ?? 'kube-system';
+  seedCluster(store, admission, { nodes, runtimeClasses: opts.runtimeClasses ?? DEFAULT_RUNTIME_CLASSES, nodeLabels: opts.nodeLabels, ciliumNamespace });
   const owners = new OwnerIndex(store);
-  const watches = new Watches(store);
+  const timeScale = opts.timeScale ?? Number(process.env.SIM_TIME_SCALE ?? 1);
+  if (!(timeScale > 0)) throw new Error(`timeScale must be a positive number, got ${timeScale}`);
+  const watches = new Watches(store, { ...DEFAULT_WATCH_TIMING, timeScale });
+  const stopCompaction = store.startCompaction(COMPACTION_INTERVAL_MS * timeScale);
   const restrictedNamespace = opts.restrictedNamespace ?? 'default';
-  const auth = new Authenticator(restrictedNamespace);
+  const relayUserNamespace = opts.relayUserNamespace ?? restrictedNamespace;
+  const auth = new Authenticator(restrictedNamespace, { namespace: relayUserNamespace, ciliumNamespace });
   const certs = tls ? generateCerts() : undefined;
-  const kubelet = new Kubelet({ store, resources, workDir, nodes, runtimeHandlers: opts.runtimeHandlers });
+  const kubelet = new Kubelet({ store, resources, workDir, nodes, ciliumNamespace, runtimeHandlers: opts.runtimeHandlers });
   const controllers = new ControllerManager({ store, admission, owners, nodes: () => nodes });
   const server = new ApiServer({ ctx: { store, admission, owners, watches }, auth, certs, kubelet: () => kubelet });
   controllers.start();
@@ -78,6 +100,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
   try {
     port = await server.listen(opts.port ?? 0);
   } catch (e) {
+    stopCompaction();
     controllers.stop();
     await kubelet.stop();
     throw e;
@@ -99,15 +122,19 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
     faults: server.faults,
     tokens: auth.tokens,
     restrictedNamespace,
+    relayUserNamespace,
+    ciliumNamespace,
     workDir,
     writeKubeconfig(file, o = {}) {
       const user = o.user ?? 'admin';
+      const home: Record<SimUser, string> = { admin: 'default', restricted: restrictedNamespace, relay: relayUserNamespace };
+      const entries = [{ user, namespace: o.namespace }, ...(o.also ?? []).filter((x) => x.user !== user)];
       const config = {
         apiVersion: 'v1',
         kind: 'Config',
         clusters: [{ name: 'k8s-sandbox-sim', cluster: certs ? { server: url, 'certificate-authority-data': Buffer.from(certs.caPem).toString('base64') } : { server: url, 'insecure-skip-tls-verify': true } }],
-        users: [{ name: `sim-${user}`, user: { token: auth.tokens[user] } }],
-        contexts: [{ name: `sim-${user}`, context: { cluster: 'k8s-sandbox-sim', user: `sim-${user}`, namespace: o.namespace ?? (user === 'restricted' ? restrictedNamespace : 'default') } }],
+        users: entries.map((e) => ({ name: `sim-${e.user}`, user: { token: auth.tokens[e.user] } })),
+        contexts: entries.map((e) => ({ name: `sim-${e.user}`, context: { cluster: 'k8s-sandbox-sim', user: `sim-${e.user}`, namespace: e.namespace ?? home[e.user] } })),
         'current-context': `sim-${user}`,
         preferences: {},
       };
@@ -117,6 +144,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
     async stop() {
       if (stopped) return;
       stopped = true;
+      stopCompaction();
       controllers.stop();
       await kubelet.stop();
       await server.close();

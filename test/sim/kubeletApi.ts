@@ -24,6 +24,12 @@ export interface LogsTarget {
   tailLines?: number;
 }
 
+export interface PortForwardTarget {
+  namespace: string;
+  pod: string;
+  ports: number[];
+}
+
 export interface KubeletOptions {
   store: Store;
   resources: SimResources;
@@ -36,5 +42,6 @@ export interface KubeletLike {
   stop(): Promise<void>;
   handleExec(req: IncomingMessage, socket: Duplex, head: Buffer, target: ExecTarget): void;
   logs(target: LogsTarget, res: ServerResponse): void;
+  handlePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, target: PortForwardTarget): void;
   faults: unknown;
 }

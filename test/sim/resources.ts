@@ -29,7 +29,7 @@ const table = {
   pods: t('', 'v1', 'pods', 'Pod', true, {
     shortNames: ['po'],
     categories: all,
-    subresources: ['status', 'exec', 'log', 'ephemeralcontainers', 'eviction', 'binding'],
+    subresources: ['status', 'exec', 'log', 'ephemeralcontainers', 'eviction', 'binding', 'portforward'],
   }),
   services: t('', 'v1', 'services', 'Service', true, { shortNames: ['svc'], categories: all, subresources: ['status'] }),
   endpoints: t('', 'v1', 'endpoints', 'Endpoints', true, { shortNames: ['ep'] }),

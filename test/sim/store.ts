@@ -103,6 +103,30 @@ export class Store {
     this.oldestRv = this.rv;
   }
 
+  /** Etcd compaction: history up to `rv` is gone (a watch from an RV before it gets 410), later events stay. */
+  compact(rv: number): void {
+    const target = Math.min(rv, this.rv);
+    if (target <= this.oldestRv) return;
+    const keep = this.log.findIndex((e) => e.rv > target);
+    this.log = keep < 0 ? [] : this.log.slice(keep);
+    this.oldestRv = target;
+  }
+
+  /**
+   * Compacts every `intervalMs` to the resourceVersion seen one interval earlier, as kube-apiserver compacts
+   * etcd (--etcd-compaction-interval, 5 min): a client that saw nothing newer for a while must re-list.
+   * Returns the stop function.
+   */
+  startCompaction(intervalMs: number): () => void {
+    let previous = this.rv;
+    const timer = setInterval(() => {
+      this.compact(previous);
+      previous = this.rv;
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   private bucket(type: ResourceType): Map<string, { type: ResourceType; object: KubeObject }> {
     let b = this.objects.get(gvr(type));
     if (!b) this.objects.set(gvr(type), (b = new Map()));

@@ -1,4 +1,5 @@
 // The one place tests find the real helm and kubectl binaries (installed by `npm run tools`).
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -17,3 +18,15 @@ function binary(name: string, version: string): string {
 
 export const helmBinary = (v: HelmVersion): string => binary('helm', v);
 export const kubectlBinary = (v: KubectlVersion): string => binary('kubectl', v);
+
+/**
+ * A Python 3 that imports the official `kubernetes` client (Debian's python3-kubernetes lives in the system
+ * interpreter, not in a pyenv or venv one that may come first on PATH).
+ */
+export function pythonWithKubernetes(): string {
+  for (const candidate of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(candidate, ['-c', 'import kubernetes'], { stdio: 'ignore' });
+    if (r.status === 0) return candidate;
+  }
+  throw new Error('no python3 with the kubernetes client: install python3-kubernetes (apt) first');
+}

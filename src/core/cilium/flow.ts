@@ -16,6 +16,16 @@ export interface FlowEndpoint {
   readonly workloads: readonly string[];
 }
 
+/** A DNS lookup the sandbox refused: Cilium's DNS proxy (an L7 flow, REFUSED) or our CoreDNS sidecar (its log). */
+export interface DnsRefusal {
+  /** The name asked for, without the trailing dot. */
+  readonly query: string;
+  readonly qtypes: readonly string[];
+  /** DNS rcode name the client got (REFUSED, NXDOMAIN), when known. */
+  readonly rcode?: string;
+  readonly via: 'cilium' | 'coredns';
+}
+
 export interface Flow {
   /** RFC 3339 with nanoseconds as Hubble prints it. */
   readonly time: string;
@@ -38,6 +48,8 @@ export interface Flow {
   readonly summary?: string;
   /** Hubble's id of the event (Cilium ≥ 1.11), when printed: the stable key against replays. */
   readonly uuid?: string;
+  /** Set on a refused DNS lookup (an L7 DNS flow or a sidecar log line). */
+  readonly dns?: DnsRefusal;
 }
 
 export const TCP_FLAG_ORDER = ['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR', 'NS'] as const;
@@ -92,4 +104,10 @@ export function describeEndpoint(e: FlowEndpoint): string {
   else who = 'unknown';
   if (e.port === undefined) return who;
   return e.ip && e.ip.includes(':') && who === e.ip ? `[${who}]:${e.port}` : `${who}:${e.port}`;
+}
+
+/** The chart's service of an endpoint (label `inspect/service`), else its pod. */
+export function endpointService(e: FlowEndpoint): string | undefined {
+  const l = e.labels.find((x) => x.startsWith('k8s:inspect/service='));
+  return l ? l.slice('k8s:inspect/service='.length) : e.pod;
 }

@@ -1,5 +1,5 @@
 // The drop log of one release: a bounded ring of flows, grouped into rows, summarised by destination.
-import { Flow, describeEndpoint } from './flow';
+import { Flow, describeEndpoint, endpointName } from './flow';
 import { ReleaseScope, releaseFilter, releaseSide } from './release';
 import { DropExplanation, ValuesEntry, explainDrop } from './suggest';
 import { RingBuffer } from './ring';
@@ -52,6 +52,7 @@ interface Entry {
 }
 
 export function groupKey(f: Flow): string {
+  if (f.dns) return ['DNS', f.dns.via, f.dns.query, f.source.namespace ?? '', f.source.pod ?? f.source.ip ?? ''].join('|');
   const end = (e: Flow['source']) => (e.ip ? `${e.ip}:${e.port ?? ''}` : describeEndpoint(e));
   const reason = resolveDropReason(f.dropReasonNum, f.dropReasonName)?.name ?? '';
   return [f.direction, f.protocol, f.icmpType ?? '', end(f.source), end(f.destination), reason].join('|');
@@ -196,7 +197,7 @@ export class DropModel {
   summary(): DestinationSummary[] {
     const by = new Map<string, { groups: FlowGroup[]; count: number; lastMs: number; lastTime: string }>();
     for (const g of this.groupsById.values()) {
-      const dest = describeEndpoint(g.flow.destination);
+      const dest = destinationName(g.flow);
       const s = by.get(dest) ?? { groups: [], count: 0, lastMs: -Infinity, lastTime: g.lastTime };
       s.groups.push(g);
       s.count += g.count;
@@ -212,9 +213,9 @@ export class DropModel {
         count: s.count,
         rows: s.groups.length,
         lastTime: s.lastTime,
-        reasons: unique(s.groups.map((g) => resolveDropReason(g.flow.dropReasonNum, g.flow.dropReasonName)?.name ?? 'unknown')),
+        reasons: unique(s.groups.map(reasonName)),
         sources: unique(s.groups.map((g) => describeEndpoint({ ...g.flow.source, port: undefined }))),
-        explanation: s.groups[0].explanation,
+        explanation: (s.groups.find((g) => g.explanation.entry) ?? s.groups[0]).explanation,
       }))
       .sort((a, b) => b.count - a.count || a.destination.localeCompare(b.destination));
   }
@@ -245,6 +246,20 @@ export class DropModel {
     this.latest.clear();
     this.changed.clear();
   }
+}
+
+/** What a summary groups by: the name asked for or connected to, so a refused lookup and dropped connections
+ * to the same name share a line; else the endpoint as shown. */
+export function destinationName(f: Flow): string {
+  if (f.dns) return f.dns.query;
+  return endpointName(f.destination) ?? describeEndpoint(f.destination);
+}
+
+/** The drop reason's name; a DNS refusal names the rcode (DNS_REFUSED / DNS_NXDOMAIN). */
+export function reasonName(g: { flow: Flow }): string {
+  const f = g.flow;
+  if (f.dns) return `DNS_${f.dns.rcode ?? 'REFUSED'}`;
+  return resolveDropReason(f.dropReasonNum, f.dropReasonName)?.name ?? 'unknown';
 }
 
 function unique(xs: string[]): string[] {

@@ -1,7 +1,7 @@
 // Parses `hubble observe -o jsonpb` lines (GetFlowsResponse) and legacy `-o json` lines (a bare Flow).
 // Never throws: anything that is not a flow is reported as skipped with a reason.
 import { StringDecoder } from 'node:string_decoder';
-import { Direction, Flow, FlowEndpoint, L4Protocol, TCP_FLAG_ORDER } from './flow';
+import { Direction, DnsRefusal, Flow, FlowEndpoint, L4Protocol, TCP_FLAG_ORDER } from './flow';
 
 export type SkipReason = 'empty' | 'not-json' | 'not-flow' | 'invalid-flow';
 export type ParsedLine = { kind: 'flow'; flow: Flow } | { kind: 'skip'; reason: SkipReason };
@@ -95,6 +95,19 @@ function deniedBy(list: unknown): string[] {
   return list.filter(isObj).map((p) => [str(p.namespace), str(p.name)].filter(Boolean).join('/') || 'policy');
 }
 
+/** DNS rcode numbers (RFC 1035/6895) a refusal carries. */
+const RCODES: Readonly<Record<number, string>> = { 0: 'NOERROR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 5: 'REFUSED' };
+
+/** A dropped L7 DNS flow: the lookup Cilium's DNS proxy refused. */
+function dnsRefusal(f: Obj, verdict: string | undefined): DnsRefusal | undefined {
+  const l7 = isObj(f.l7) ? f.l7 : undefined;
+  const dns = l7 && isObj(l7.dns) ? l7.dns : undefined;
+  const query = dns ? str(dns.query) : undefined;
+  if (!dns || !query || verdict !== 'DROPPED') return undefined;
+  const rcode = num(dns.rcode);
+  return { query: query.replace(/\.$/, ''), qtypes: strList(dns.qtypes), rcode: rcode ? (RCODES[rcode] ?? String(rcode)) : 'REFUSED', via: 'cilium' };
+}
+
 /** Builds a Flow from a Flow object; undefined when it does not look like one. */
 export function flowFromObject(f: Obj, outer?: Obj): Flow | undefined {
   const verdict = str(f.verdict);
@@ -130,7 +143,12 @@ export function flowFromObject(f: Obj, outer?: Obj): Flow | undefined {
     deniedBy: [...deniedBy(field(f, 'egress_denied_by')), ...deniedBy(field(f, 'ingress_denied_by'))],
     summary: str(f.Summary),
     ...(str(f.uuid) ? { uuid: str(f.uuid) } : {}),
+    ...dnsField(dnsRefusal(f, verdict)),
   };
+}
+
+function dnsField(dns: DnsRefusal | undefined): { dns?: DnsRefusal } {
+  return dns ? { dns } : {};
 }
 
 export function parseFlowLine(line: string): ParsedLine {

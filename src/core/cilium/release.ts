@@ -1,7 +1,6 @@
 // Which flows belong to a release: those from or to one of its pods.
 import { Flow, FlowEndpoint } from './flow';
-
-export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+import { INSTANCE_LABEL } from '../names/labels';
 
 export interface ReleasePod {
   readonly namespace: string;

@@ -5,20 +5,15 @@
 import type { Readable } from 'node:stream';
 import { Flow } from './flow';
 import { FlowLineSplitter } from './parse';
-import { INSTANCE_LABEL, ReleasePod, ReleaseScope, releaseFilter, releasePods } from './release';
+import { ReleasePod, ReleaseScope, releaseFilter, releasePods } from './release';
+import { INSTANCE_LABEL } from '../names/labels';
+import type { PodLike } from '../kube/objects';
 import { DEFAULT_RECONNECT, RecentKeys, ResumePoint, backoffDelay, flowKey, type ReconnectPolicy } from './reconnect';
 import { AgentStatus, StreamStatus, classifyExecEnd, isForbidden, summarizeAgents } from './streamStatus';
 
 export const CILIUM_NAMESPACE = 'kube-system';
 export const CILIUM_SELECTOR = 'k8s-app=cilium';
 export const CILIUM_CONTAINER = 'cilium-agent';
-
-/** A pod as the API returns it (the fields we read). */
-export interface PodLike {
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; deletionTimestamp?: unknown };
-  spec?: { nodeName?: string; containers?: { name: string }[] };
-  status?: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[] };
-}
 
 /** The exec layer's session (src/core/exec contract), reduced to what a read-only stream needs. */
 export interface ExecSessionLike {

@@ -19,15 +19,26 @@ export type StreamStatusKind =
   | 'no-cilium'
   | 'hubble-disabled'
   | 'forbidden'
+  | 'no-access'
   | 'agent-not-ready'
   | 'ended'
   | 'error'
   | 'stopped';
 
+/** Where flows come from, for the panel header. */
+export interface FlowSourceInfo {
+  readonly kind: 'relay' | 'exec' | 'none';
+  /** One line: which relay pod or agents, and the relay's ServerStatus (nodes, flows seen, version). */
+  readonly detail: string;
+  /** For `none`: the commands an admin would run to grant the missing permission. */
+  readonly grant?: string;
+}
+
 export interface StreamStatus {
   readonly kind: StreamStatusKind;
   readonly message?: string;
   readonly agents?: readonly AgentStatus[];
+  readonly source?: FlowSourceInfo;
 }
 
 /** client-node's ApiException carries `code`; a failed WebSocket upgrade says "403" in its message. */

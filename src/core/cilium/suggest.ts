@@ -1,5 +1,5 @@
 // Explains a drop and, for a default-deny egress drop, suggests the values entry that would allow it.
-import { Flow, endpointName, isWorld, reservedEntity, describeEndpoint } from './flow';
+import { Flow, endpointName, endpointService, isWorld, reservedEntity, describeEndpoint } from './flow';
 import { POLICY_DENIED, POLICY_DENY, resolveDropReason } from './reasons';
 
 export type ValuesEntry =
@@ -9,7 +9,7 @@ export type ValuesEntry =
   | { readonly key: 'allowCIDR'; readonly cidr: string }
   | { readonly key: 'allowEntities'; readonly entity: string };
 
-export type ExplanationKind = 'policy-egress' | 'policy-deny-rule' | 'policy-ingress' | 'datapath';
+export type ExplanationKind = 'policy-egress' | 'policy-deny-rule' | 'policy-ingress' | 'datapath' | 'dns-refused';
 
 export interface DropExplanation {
   readonly kind: ExplanationKind;
@@ -101,7 +101,25 @@ export interface ExplainOptions {
   readonly appTimeoutSeconds?: number;
 }
 
+/** A refused lookup: the name never resolved, so nothing was sent; allowDomains is what lets it resolve. */
+function explainDns(flow: Flow, dns: NonNullable<Flow['dns']>): DropExplanation {
+  const asker = endpointService(flow.source) ?? describeEndpoint(flow.source);
+  const who =
+    dns.via === 'cilium'
+      ? `Cilium's DNS proxy refused the lookup of ${dns.query} (${dns.rcode ?? 'REFUSED'}): no DNS rule of the sandbox's policy allows the name`
+      : `The sandbox's DNS sidecar answered ${dns.rcode ?? 'NXDOMAIN'} for ${dns.query}: the name is not in allowDomains`;
+  const domain = dns.query.toLowerCase();
+  const entry: ValuesEntry | undefined = isDomain(domain) ? { key: 'allowDomains', domain } : undefined;
+  const suggestion = entry ? ` To allow it, add to the values:\n${entryYaml(entry)}` : ' The name is not a valid domain, so no values entry can allow it.';
+  return {
+    kind: 'dns-refused',
+    text: `${who}. Service ${asker} asked; the name never resolved, so no connection was tried and the client saw a lookup failure at once.${suggestion}`,
+    ...(entry ? { entry } : {}),
+  };
+}
+
 export function explainDrop(flow: Flow, opts: ExplainOptions = {}): DropExplanation {
+  if (flow.dns) return explainDns(flow, flow.dns);
   const reason = resolveDropReason(flow.dropReasonNum, flow.dropReasonName);
   const dst = describeEndpoint(flow.destination);
   const src = describeEndpoint(flow.source);

@@ -1,6 +1,7 @@
 // Pods and containers of sandboxes, for pickers when a command runs without a tree node.
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { INSTANCE_LABEL, validateNamespace } from '../names/validate';
+import { validateNamespace } from '../names/validate';
+import { INSTANCE_LABEL } from '../names/labels';
 
 export interface PodChoice {
   namespace: string;

@@ -3,8 +3,8 @@
 // check that all of it is really gone.
 import { CoreV1Api, KubernetesObjectApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { SandboxError } from '../errors';
-import { INSTANCE_LABEL } from '../names/validate';
+import { SandboxError, errorMessage } from '../errors';
+import { INSTANCE_LABEL } from '../names/labels';
 import { uninstallCommand, type HelmTarget } from './commands';
 import { runHelm, type LineSink } from './runner';
 import { httpCode } from './runtimeClasses';
@@ -53,7 +53,7 @@ export async function removeRelease(o: RemoveOptions): Promise<void> {
   try {
     await runHelm(uninstallCommand(o.helm, { release: o.release, namespace: o.namespace, timeoutSeconds: timeout }), { sink: o.sink, env: o.env });
   } catch (e) {
-    say(`helm uninstall ${o.release}: ${e instanceof Error ? e.message : String(e)}; removing the objects directly`);
+    say(`helm uninstall ${o.release}: ${errorMessage(e)}; removing the objects directly`);
   }
   const deadline = Date.now() + timeout * 1000;
   let left: string[] = [];

@@ -1,6 +1,6 @@
 // Why an install failed, from the cluster: failing pods' container states and Warning events.
 import { CoreV1Api, type CoreV1Event, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { INSTANCE_LABEL } from '../names/validate';
+import { INSTANCE_LABEL } from '../names/labels';
 
 /** Short lines, most telling first. Never throws: diagnostics are best effort. */
 export async function collectDiagnostics(kc: KubeConfig, namespace: string, release: string, objectNames: string[] = []): Promise<string[]> {

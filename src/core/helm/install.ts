@@ -2,8 +2,9 @@
 // failure, timeout or cancel collect the cause and remove the partial release.
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { SandboxError, isCancellation } from '../errors';
-import { CREATOR_LABEL, SANDBOX_LABEL, validateNamespace, validateReleaseName } from '../names/validate';
+import { SandboxError, isCancellation, errorMessage } from '../errors';
+import { validateNamespace, validateReleaseName } from '../names/validate';
+import { CREATOR_LABEL, SANDBOX_LABEL } from '../names/labels';
 import { installCommand, templateCommand, type HelmStatus, type HelmTarget } from './commands';
 import { collectDiagnostics } from './diagnostics';
 import { kindsInManifest, removeRelease } from './cleanup';
@@ -75,7 +76,7 @@ export async function installSandbox(req: InstallRequest): Promise<HelmStatus> {
       { env: req.env, signal: req.signal, sink: req.sink && ((l, s) => l.length <= 1000 && req.sink?.(l, s)) },
     );
   } catch (e) {
-    const cause = SandboxError.is(e) ? e : new SandboxError('HelmFailed', e instanceof Error ? e.message : String(e), { cause: e });
+    const cause = SandboxError.is(e) ? e : new SandboxError('HelmFailed', errorMessage(e), { cause: e });
     const cancelled = isCancellation(e);
     const diagnostics = await collectDiagnostics(req.kc, namespace, release, objectNames(manifest));
     for (const d of diagnostics) say(d);
@@ -83,7 +84,7 @@ export async function installSandbox(req: InstallRequest): Promise<HelmStatus> {
     try {
       await removeRelease({ helm: req.helm, env: req.env, kc: req.kc, namespace, release, kinds, sink: req.sink, timeoutSeconds: req.cleanupTimeoutSeconds });
     } catch (cleanupError) {
-      const msg = cleanupError instanceof Error ? cleanupError.message : String(cleanupError);
+      const msg = errorMessage(cleanupError);
       say(msg);
       throw new InstallError(`${headline(release, cause, cancelled)} ${summary(diagnostics)}Cleanup incomplete: ${msg}`, cause, diagnostics, false);
     }

@@ -1,8 +1,9 @@
 // Tear Down (one or many) and Tear Down All Mine: `helm uninstall --wait` per release. "Mine" is decided by
 // the creator label on the release record, never by namespace: a namespace is never wiped or deleted.
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { SandboxError, cancelled } from '../errors';
-import { CREATOR_LABEL, INSTANCE_LABEL, SANDBOX_LABEL, validateNamespace, validateReleaseName } from '../names/validate';
+import { SandboxError, cancelled, errorMessage } from '../errors';
+import { validateNamespace, validateReleaseName } from '../names/validate';
+import { CREATOR_LABEL, INSTANCE_LABEL, SANDBOX_LABEL } from '../names/labels';
 import { listCommand, uninstallCommand, type HelmRelease, type HelmTarget } from './commands';
 import { runHelm, type LineSink } from './runner';
 
@@ -48,7 +49,7 @@ export async function tearDown(refs: ReleaseRef[], o: TearDownOptions): Promise<
         o.onDone?.(r);
       } catch (e) {
         if (SandboxError.is(e, 'Cancelled')) throw e;
-        result.failed.push({ ...r, error: e instanceof Error ? e.message : String(e) });
+        result.failed.push({ ...r, error: errorMessage(e) });
         o.onDone?.(r, e);
       }
     }

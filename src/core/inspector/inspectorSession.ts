@@ -9,6 +9,7 @@ import type { ValuesEntry } from '../cilium/suggest';
 import type { RiskLevel } from '../timeouts/riskTable';
 import { parseWebviewMessage, type Counters, type HostMessage, type TimeoutsView, type WebviewMessage } from '../../protocol/inspector';
 import { toFlowRow, toStatusView, toSummaryRow } from './rows';
+import { errorMessage } from '../errors';
 
 export interface InspectorLog {
   info(message: string): void;
@@ -147,7 +148,7 @@ export class InspectorSession {
       this.post({ type: 'timeouts', view });
     } catch (err) {
       this.o.log.error(`Inspector: cannot read the timeouts of ${this.o.release}`, err);
-      this.notice('error', `Cannot read the timeouts: ${err instanceof Error ? err.message : String(err)}`);
+      this.notice('error', `Cannot read the timeouts: ${errorMessage(err)}`);
     }
   }
 
@@ -162,7 +163,7 @@ export class InspectorSession {
       await this.dispatch(parsed.message);
     } catch (err) {
       this.o.log.error(`Inspector: ${parsed.message.type} failed`, err);
-      this.notice('error', err instanceof Error ? err.message : String(err));
+      this.notice('error', errorMessage(err));
     }
   }
 

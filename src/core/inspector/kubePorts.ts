@@ -1,11 +1,12 @@
 // The inspector's cluster access over client-node and the shared exec layer (no VS Code here).
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import type { DropStreamPorts, PodLike } from '../cilium/stream';
+import type { DropStreamPorts } from '../cilium/stream';
+import type { PodLike } from '../kube/objects';
 import { startExec } from '../exec/startExec';
 import { forceDeletePod } from '../kube/forceDeletePod';
 import { validateNamespace, validateReleaseName } from '../names/validate';
 import { decodeReleaseSecret, latestRevisions, type HelmRelease } from '../sandbox/helmRelease';
-import { INSTANCE_LABEL } from '../cilium/release';
+import { INSTANCE_LABEL } from '../names/labels';
 import type { TimeoutPodLike } from '../timeouts/inspect';
 
 export interface InspectorPorts extends DropStreamPorts {

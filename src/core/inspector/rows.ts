@@ -1,6 +1,6 @@
 // Core models → the display-ready rows of the protocol (pure; no VS Code).
 import { describeEndpoint } from '../cilium/flow';
-import { DestinationSummary, FlowGroup, entryId } from '../cilium/model';
+import { DestinationSummary, FlowGroup, entryId, reasonName } from '../cilium/model';
 import { resolveDropReason } from '../cilium/reasons';
 import { entryYaml } from '../cilium/suggest';
 import { StreamStatus } from '../cilium/streamStatus';
@@ -12,6 +12,7 @@ const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1
 
 export function toFlowRow(g: FlowGroup): FlowRow {
   const f = g.flow;
+  if (f.dns) return dnsRow(g, f.dns);
   const reason = resolveDropReason(f.dropReasonNum, f.dropReasonName);
   const proto = f.protocol === 'ICMPv4' || f.protocol === 'ICMPv6' ? `${f.protocol}${f.icmpType !== undefined ? ` type ${f.icmpType}` : ''}` : f.protocol;
   const entry = g.explanation.entry;
@@ -29,6 +30,29 @@ export function toFlowRow(g: FlowGroup): FlowRow {
     reasonText: clip(reason?.text ?? 'No drop reason reported', 512),
     nodes: [...g.nodes].slice(0, 64).map((n) => clip(n, 253)),
     kind: g.explanation.kind,
+    ...(entry && SUGGESTION_ID.test(entryId(entry)) ? { suggestionId: entryId(entry) } : {}),
+  };
+}
+
+/** A refused lookup: the destination is the name asked for, the reason the rcode the client got. */
+function dnsRow(g: FlowGroup, dns: NonNullable<FlowGroup['flow']['dns']>): FlowRow {
+  const f = g.flow;
+  const entry = g.explanation.entry;
+  const rcode = dns.rcode ?? 'REFUSED';
+  return {
+    id: g.id,
+    firstTime: f.time.slice(0, 64),
+    lastTime: g.lastTime.slice(0, 64),
+    count: g.count,
+    direction: 'EGRESS',
+    source: clip(describeEndpoint({ ...f.source, port: undefined }), 8192),
+    destination: clip(dns.query, 8192),
+    protocol: 'DNS',
+    flags: dns.qtypes.join(',').slice(0, 64),
+    reasonName: clip(reasonName(g), 128),
+    reasonText: dns.via === 'cilium' ? `Cilium's DNS proxy answered ${rcode}` : `DNS sidecar answered ${rcode}`,
+    nodes: [...g.nodes].slice(0, 64).map((n) => clip(n, 253)),
+    kind: 'dns-refused',
     ...(entry && SUGGESTION_ID.test(entryId(entry)) ? { suggestionId: entryId(entry) } : {}),
   };
 }
@@ -60,6 +84,9 @@ export function toStatusView(s: StreamStatus): StreamStatusView {
       ...(a.message ? { message: clip(a.message, 8192) } : {}),
       ...(a.attempt ? { attempt: Math.min(a.attempt, 1000) } : {}),
     })),
+    ...(s.source
+      ? { source: { kind: s.source.kind, detail: clip(s.source.detail, 8192), ...(s.source.grant ? { grant: clip(s.source.grant, 8192) } : {}) } }
+      : {}),
   };
 }
 

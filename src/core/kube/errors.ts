@@ -1,4 +1,5 @@
 // Typed errors with a `reason`: callers branch on the reason, never on message text.
+import { errorMessage } from '../errors';
 
 export type KubeconfigErrorReason =
   | 'notFound' // no kubeconfig file at any path tried
@@ -33,7 +34,7 @@ export class CredentialError extends Error {
   override readonly name = 'CredentialError';
   readonly reason = 'credentials';
   constructor(user: string, cause: unknown) {
-    const why = cause instanceof Error ? cause.message : String(cause);
+    const why = errorMessage(cause);
     // First line only: plugins print usage and hints on stderr; tokens never go to stderr.
     super(`Getting credentials for user "${user}" failed: ${why.trim().split('\n')[0] || 'the credential plugin exited with an error'}`);
   }

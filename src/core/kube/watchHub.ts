@@ -1,13 +1,15 @@
 // The one owner of the Sandboxes view's watches: one shared informer cache per kind and scope, started lazily,
-// restarted with capped backoff after errors (client-node 1.x informers stop on any error), re-listed after 410
-// (ListWatch does that itself), cluster-wide when RBAC allows, else the selected namespace. No polling.
+// restarted with capped backoff after errors (client-node 1.x informers stop on any error), cluster-wide when
+// RBAC allows, else the selected namespace. No polling. Like client-go's reflector: watches ask for bookmarks,
+// so a watch the server ends (every few tens of minutes) resumes from a fresh resourceVersion even for a quiet
+// kind, and only a 410 (history compacted past it) re-lists (ListWatch does both itself).
 import { createHash } from 'node:crypto';
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
 import { Emitter, type Event } from './emitter';
 import { classifyApiError, CredentialError, type ApiFailure, type KubeconfigError } from './errors';
 import { listAllPages } from './pagedList';
-import { watchSpecs, type WatchKind, type WatchSpec } from './watchKinds';
+import type { WatchKind, WatchSpec } from './watchKinds';
 
 /** What the hub needs from ClusterAccess (a port, so tests can hand in their own). */
 export interface AccessPort {
@@ -40,7 +42,8 @@ export interface Timers {
 
 export interface WatchHubOptions {
   access: AccessPort;
-  specs?: readonly WatchSpec[];
+  /** What to watch (the Sandboxes view's: core/sandbox/watchSpecs.ts). */
+  specs: readonly WatchSpec[];
   backoff?: BackoffPolicy;
   random?: () => number;
   timers?: Timers;
@@ -96,7 +99,7 @@ export class WatchHub {
 
   constructor(private readonly opts: WatchHubOptions) {
     this.timers = opts.timers ?? nodeTimers;
-    this.specs = opts.specs ?? watchSpecs;
+    this.specs = opts.specs;
     this.accessSub = opts.access.onDidChange(() => this.onAccessChange());
     this.stateValue = this.computeState();
   }
@@ -244,7 +247,7 @@ export class WatchHub {
             const kept = spec.compact && (phase === 'ADDED' || phase === 'MODIFIED') ? spec.compact(obj) : obj;
             (cb as (...x: unknown[]) => void)(phase, kept, raw);
           };
-          const controller = await inner.watch(path, query, counted as never, (err: unknown) => {
+          const controller = await inner.watch(path, { ...query, allowWatchBookmarks: true }, counted as never, (err: unknown) => {
             if (err) failed = true;
             done(err);
           });

@@ -5,6 +5,7 @@ import type { Finding, Rule, RuleContext } from './rule';
 import { rules as allRules } from './rules/registry';
 import { schemaFindings } from './schema';
 import type { LintDiagnostic, RuleMeta, Severity } from './types';
+import { errorMessage } from '../errors';
 
 export interface LintOptions {
   /** Put into each diagnostic (the CLI and SARIF need it). */
@@ -76,7 +77,7 @@ export function lintValues(text: string, opts: LintOptions = {}): LintDiagnostic
 }
 
 function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return errorMessage(e);
 }
 
 function run(text: string, opts: LintOptions): LintDiagnostic[] {

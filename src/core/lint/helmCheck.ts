@@ -19,7 +19,8 @@ export function helmTemplateCommand(helm: string, chartDir: string, valuesFile: 
 export function parseHelmPath(p: string): Path {
   if (p.startsWith('/')) return p.slice(1).split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
   const out: (string | number)[] = [];
-  for (const m of p.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  // Helm 3's schema errors write list indexes as dotted segments (`ports.0.protocol`).
+  for (const m of p.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : /^\d+$/.test(m[1]) ? Number(m[1]) : m[1]);
   return out;
 }
 
@@ -28,6 +29,8 @@ interface Entry {
   path: Path;
   key?: string;
   message: string;
+  /** A failing templated additionalResources entry: its text and the 1-based line helm names in it. */
+  tpl?: { text: string; line: number };
 }
 
 /** The problems in helm's stderr, each with the value path it names. */
@@ -59,6 +62,17 @@ export function parseHelmErrors(stderr: string): Entry[] {
     return entries;
   }
   const first = text.split('\n').find((l) => l.trim()) ?? 'helm failed';
+  const tpl = /error during tpl function execution for ("(?:[^"\\]|\\.)*"): template: gotpl:(\d+):\d+: (.*)$/.exec(first);
+  if (tpl) {
+    let body: string | undefined;
+    try {
+      body = JSON.parse(tpl[1]) as string;
+    } catch {
+      body = undefined;
+    }
+    const why = tpl[3].replace(/^executing "gotpl" at <[^>]*>: /, '');
+    if (body !== undefined) return [{ rule: 'helm/error', path: ['additionalResources'], message: `additionalResources: ${why}`, tpl: { text: body, line: Number(tpl[2]) } }];
+  }
   return [{ rule: 'helm/error', path: [], message: first.replace(/^Error: /, '') }];
 }
 
@@ -82,6 +96,7 @@ export function mapHelmErrors(stderr: string, text: string, file?: string): Lint
         range ??= rangeOf(pair?.key) ?? rangeOf(node);
       }
     }
+    if (vd && e.tpl) range = tplLine(vd, e.tpl.text, e.tpl.line) ?? range;
     const r = range ?? [0, 0];
     const a = vd ? vd.pos(r[0]) : { line: 1, col: 1 };
     const b = vd ? vd.pos(r[1]) : { line: 1, col: 1 };
@@ -89,6 +104,18 @@ export function mapHelmErrors(stderr: string, text: string, file?: string): Lint
     if (file !== undefined) d.file = file;
     return d;
   });
+}
+
+/** The source range of line `line` of the additionalResources string entry whose value is `body`. */
+function tplLine(vd: ValuesDoc, body: string, line: number): [number, number] | undefined {
+  const seq = vd.seq(vd.value(vd.root, 'additionalResources'));
+  const item = seq?.items.find((n) => vd.scalar(n) === body);
+  const r = rangeOf(item);
+  if (!r) return undefined;
+  const want = (body.split('\n')[line - 1] ?? '').trim();
+  const source = vd.text.slice(r[0], r[1]);
+  const at = want ? source.indexOf(want) : -1;
+  return at < 0 ? r : [r[0] + at, r[0] + at + want.length];
 }
 
 export interface HelmCheckOptions {

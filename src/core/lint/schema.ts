@@ -2,7 +2,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schemaJson from '../../../chart/values.schema.json';
 import { rangeOf, type Path, type ValuesDoc } from './document';
-import { scalarText } from './edits';
+import { scalarText } from '../values/textEdits';
 import type { Finding } from './rule';
 import { closest } from './closest';
 

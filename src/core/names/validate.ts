@@ -48,7 +48,3 @@ export function generateReleaseName(): string {
   for (let i = 1; i < 8; i++) s += alnum[randomInt(alnum.length)];
   return s;
 }
-
-export const CREATOR_LABEL = 'k8s-sandbox.dev/creator';
-export const SANDBOX_LABEL = 'inspectSandbox';
-export const INSTANCE_LABEL = 'app.kubernetes.io/instance';

@@ -2,7 +2,7 @@
 // each pod (env, volumes, mounts, security contexts, commands) is garbage at once instead of living in the
 // cache, and each watch event leaves less behind for the garbage collector to move.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { PodLike } from './objects';
+import type { PodLike } from '../kube/objects';
 
 type Loose = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 // Helm release records: Secrets `sh.helm.release.v1.<name>.v<rev>` (type helm.sh/release.v1, label owner=helm)
 // whose data.release is base64(gzip(JSON)); the Secret's wire format adds a second base64 layer.
 import { gunzipSync } from 'node:zlib';
-import { SANDBOX_LABEL } from '../names/validate';
+import { SANDBOX_LABEL } from '../names/labels';
 
 export const RELEASE_SECRET_TYPE = 'helm.sh/release.v1';
 /** Our chart and the upstream inspect_k8s_sandbox chart whose values it accepts. */

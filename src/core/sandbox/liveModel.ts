@@ -6,13 +6,13 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { Emitter, type Event } from '../kube/emitter';
 import type { ConnectionState, Timers } from '../kube/watchHub';
 import type { WatchKind } from '../kube/watchKinds';
-import { INSTANCE_LABEL } from '../names/validate';
+import { INSTANCE_LABEL } from '../names/labels';
 import { ReleaseDecoder, type HelmRelease, type SecretLike } from './helmRelease';
 import { buildReleases, type ContainerVM, type PodVM, type ReleaseVM } from './viewModels';
 import { nodeId, type MessageNode, type NamespaceNode, type TaskNode, type TreeNode } from './nodes';
 import { countsText, groupCounts } from './evalDisplay';
 import { groupByTask, type TaskGroup } from './taskGroups';
-import type { EventLike, PodLike, RuntimeClassLike, StatefulSetLike } from './objects';
+import type { EventLike, PodLike, RuntimeClassLike, StatefulSetLike } from '../kube/objects';
 import { groupingNamespaces, stateMessages } from './view';
 
 /** What the model needs from the WatchHub. */

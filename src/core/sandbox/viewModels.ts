@@ -1,10 +1,10 @@
 // Pure view-models of sandboxes from snapshots of the watch caches: no clients, no I/O, no clocks.
 import { computePodQos } from '../kube/qos';
-import { CREATOR_LABEL, INSTANCE_LABEL } from '../names/validate';
+import { CREATOR_LABEL, INSTANCE_LABEL } from '../names/labels';
 import { APP_TIMEOUT_ANNOTATION, DEADLINE_ANNOTATION, RISK_LEVEL_ANNOTATION } from '../timeouts/inspect';
 import { isSandboxRelease, latestRevisions, type HelmRelease } from './helmRelease';
 import type { ContainerNode, PodNode, ReleaseNode } from './nodes';
-import { timeMs, type ContainerStatusLike, type EventLike, type PodLike, type StatefulSetLike } from './objects';
+import { timeMs, type ContainerStatusLike, type EventLike, type PodLike, type StatefulSetLike } from '../kube/objects';
 import { latestWarning, type WarningVM } from './warnings';
 
 export const SERVICE_LABEL = 'inspect/service';

@@ -1,6 +1,6 @@
 // "Why not ready": the Warning events of a pod (scheduler, kubelet) reduced to the one worth showing. (A failed
 // install prints the pod diagnostics through core/helm/diagnostics.ts.)
-import { timeMs, type EventLike } from './objects';
+import { timeMs, type EventLike } from '../kube/objects';
 
 export interface WarningVM {
   reason: string;

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { gate } from '../../platform/errorGate';
 import type { Services } from '../../services';
-import { clusterCommandIds, clusterCommandTitles, type ClusterCommandId } from './ids';
+import { COMMAND, clusterCommandIds, clusterCommandTitles, type ClusterCommandId } from '../../platform/commandIds';
 import { restoreContext, selectContext } from './selectContext';
 import { selectNamespace } from './selectNamespace';
 import { statusText } from './statusText';
@@ -23,7 +23,7 @@ export function registerCluster(context: vscode.ExtensionContext, services: Serv
 
   const item = vscode.window.createStatusBarItem('k8sSandbox.cluster', vscode.StatusBarAlignment.Left, 50);
   item.name = 'K8s Sandbox: cluster';
-  item.command = 'k8sSandbox.selectContext';
+  item.command = COMMAND.selectContext;
   const render = (): void => {
     const s = statusText(services.watches.state);
     item.text = s.text;

@@ -1,7 +1,7 @@
 // The one table of this feature's commands (ids match package.json), each wrapped by the error gate.
 import * as vscode from 'vscode';
 import { gate } from '../../platform/errorGate';
-import { commandIds, commandTitles, type CommandId } from './ids';
+import { commandIds, commandTitles, type CommandId } from '../../platform/commandIds';
 import { copyPodName } from './copyPodName';
 import { debugEphemeral } from './debugEphemeral';
 import { forceDeletePod } from './forceDeletePod';

@@ -6,6 +6,7 @@ import { RuntimeClassError, fallbackSets } from '../../core/helm/runtimeClasses'
 import { generateReleaseName, validateNamespace, validateReleaseName } from '../../core/names/validate';
 import { resolveValuesPath } from '../../core/names/valuesPath';
 import { SandboxError, cancelled } from '../../core/errors';
+import { COMMAND } from '../../platform/commandIds';
 import { chartDir, helmSetup } from '../../platform/helmEnvironment';
 import { validationMessage, withProgress } from '../../platform/ui';
 import type { CommandContext } from './shared';
@@ -59,7 +60,7 @@ export async function installSandbox(ctx: CommandContext, uri?: unknown): Promis
       log.info(`Sandbox ${status.name} installed in ${status.namespace} (revision ${status.version}, ${status.status})`);
       await ctx.services.valuesFiles.set({ context: setup.snapshot.context, namespace, release }, valuesFile);
       const open = await vscode.window.showInformationMessage(`Sandbox ${release} is ready in ${namespace}.`, 'Open Terminal');
-      if (open) await vscode.commands.executeCommand('k8sSandbox.openTerminal', { kind: 'release', namespace, release });
+      if (open) await vscode.commands.executeCommand(COMMAND.openTerminal, { kind: 'release', namespace, release });
       return;
     } catch (e) {
       if (!(e instanceof RuntimeClassError)) {

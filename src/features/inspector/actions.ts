@@ -78,7 +78,7 @@ export class PanelActions implements InspectorActions {
 
   async addToValues(entry: ValuesEntry): Promise<string | undefined> {
     const doc = await this.valuesDocument();
-    const r = addValuesEntry(doc.getText(), entry);
+    const r = addValuesEntry(doc.getText(), entry, this.release()?.chart.name);
     if (!r.ok) throw new SandboxError('InvalidInput', `Cannot add to ${doc.uri.fsPath}: ${r.error}`);
     if (!r.changed) return `${doc.uri.fsPath} already allows this (${entry.key}). If drops continue, the release may not have been upgraded with it yet.`;
     await this.edit(doc, r.text, `Allow in ${this.target.release}`);
@@ -99,7 +99,7 @@ export class PanelActions implements InspectorActions {
   async setRiskLevel(level: RiskLevel, via: 'values' | 'helm'): Promise<string | undefined> {
     if (via === 'values') {
       const doc = await this.valuesDocument();
-      const r = setRiskLevel(doc.getText(), level);
+      const r = setRiskLevel(doc.getText(), level, this.release()?.chart.name);
       if (!r.ok) throw new SandboxError('InvalidInput', `Cannot edit ${doc.uri.fsPath}: ${r.error}`);
       if (!r.changed) return `${doc.uri.fsPath} already sets timeouts.riskLevel: ${level}.`;
       await this.edit(doc, r.text, `Risk level ${level}`);

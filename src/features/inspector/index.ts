@@ -4,13 +4,14 @@ import * as vscode from 'vscode';
 import { isSandboxNode } from '../../core/sandbox/nodes';
 import { validateNamespace, validateReleaseName } from '../../core/names/validate';
 import { gate } from '../../platform/errorGate';
+import { COMMAND } from '../../platform/commandIds';
 import { cancelled } from '../../core/errors';
 import { pickReleases } from '../../platform/pickers';
 import { INSPECTOR_VIEW_TYPE, InspectorPanel } from './panel';
 import type { InspectorServices, ReleaseTarget } from './types';
 import { webviewStateSchema, type WebviewState } from '../../protocol/inspector';
 
-export const OPEN_INSPECTOR = 'k8sSandbox.openInspector';
+export const OPEN_INSPECTOR = COMMAND.openInspector;
 
 export function registerInspector(context: vscode.ExtensionContext, services: InspectorServices): vscode.Disposable {
   const open = vscode.commands.registerCommand(

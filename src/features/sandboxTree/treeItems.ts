@@ -28,15 +28,16 @@ import {
 import { taskLabel } from '../../core/sandbox/taskGroups';
 import type { ContainerVM, PodVM, ReleaseVM } from '../../core/sandbox/viewModels';
 import { nodeId, type MessageAction, type MessageNode, type TreeNode } from '../../core/sandbox/nodes';
+import { COMMAND } from '../../platform/commandIds';
 
 const icon = (i: IconSpec): vscode.ThemeIcon => new vscode.ThemeIcon(i.id, i.color ? new vscode.ThemeColor(i.color) : undefined);
 const tooltip = (text: string): vscode.MarkdownString => new vscode.MarkdownString(text);
 
 const ACTIONS: Record<MessageAction, { command: string; title: string; args?: unknown[] }> = {
-  retry: { command: 'k8sSandbox.retry', title: 'Retry' },
-  selectContext: { command: 'k8sSandbox.selectContext', title: 'Select Context' },
-  selectNamespace: { command: 'k8sSandbox.selectNamespace', title: 'Select Namespace' },
-  installSandbox: { command: 'k8sSandbox.installSandbox', title: 'Install Sandbox' },
+  retry: { command: COMMAND.retry, title: 'Retry' },
+  selectContext: { command: COMMAND.selectContext, title: 'Select Context' },
+  selectNamespace: { command: COMMAND.selectNamespace, title: 'Select Namespace' },
+  installSandbox: { command: COMMAND.installSandbox, title: 'Install Sandbox' },
   openSettings: { command: 'workbench.action.openSettings', title: 'Open Settings', args: ['k8sSandbox'] },
 };
 
@@ -137,7 +138,7 @@ export function treeItem(node: TreeNode, vm: ReleaseVM | PodVM | ContainerVM | u
       }
       // A finished init container has nothing to attach to.
       if (!c || c.kind !== 'init' || c.state === 'running') {
-        item.command = { command: 'k8sSandbox.openTerminal', title: 'Open Terminal', arguments: [node] };
+        item.command = { command: COMMAND.openTerminal, title: 'Open Terminal', arguments: [node] };
       }
       return item;
     }

@@ -1,10 +1,12 @@
 // values.yaml linting in the editor: diagnostics (open, debounced edit, save), quick fixes and key hovers,
 // all from the VS Code-free engine in core/lint.
 import * as vscode from 'vscode';
+import { settings } from '../../platform/settings';
 import { IncrementalLinter, WarmUps, type LintDiagnostic } from '../../core/lint/api';
 import { looksLikeSandboxValues } from '../../core/lint/detect';
 import { hoverAt } from '../../core/lint/hover';
 import { toVsDiagnostic, toWorkspaceEdit } from './convert';
+import { errorMessage } from '../../core/errors';
 
 export const DIAGNOSTIC_SOURCE = 'k8s-sandbox';
 const DEBOUNCE_MS = 300;
@@ -30,7 +32,7 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
   const warmups = new WarmUps({ onFailure: (key, message) => options.warn?.(`values lint: warm-up stopped (${key}): ${message}`) });
 
   const includes = (): string[] => {
-    const v = vscode.workspace.getConfiguration('k8sSandbox').get<unknown>('lint.include');
+    const v = settings.lintInclude();
     return Array.isArray(v) && v.every((g) => typeof g === 'string') ? v : defaultInclude;
   };
 
@@ -127,7 +129,7 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
       try {
         info = hoverAt(doc.getText(), doc.offsetAt(position));
       } catch (e) {
-        options.warn?.(`values lint hover failed: ${e instanceof Error ? e.message : String(e)}`);
+        options.warn?.(`values lint hover failed: ${errorMessage(e)}`);
         return undefined;
       }
       if (!info) return undefined;

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import type { FrameLocator, Page } from 'playwright-core';
 import { Shots } from '../harness/browser';
 import { contextMenu, runCommand, treeRow, until } from '../harness/workbench';
-import { deniedDomains, seedNamespace } from '../seed';
+import { droppedTarget, seedNamespace } from '../seed';
 import { sandboxesTree, type ScenarioEnv } from './env';
 import { showRelease } from './sandboxesView';
 
@@ -25,10 +25,11 @@ export function inspectorScenario(env: ScenarioEnv): void {
       const view = webview(page);
       await view.locator('#rows').waitFor({ state: 'attached', timeout: 30_000 });
       const pod = env.cluster().podsOf(release)[0];
-      const domain = deniedDomains[1];
+      // An allowed name on a port it may not use: the SYNs are dropped (names outside allowDomains fail at DNS).
+      const { domain, port } = droppedTarget;
       // Keep the agent calling until the panel shows the drop (the stream attaches asynchronously).
       const row = await until(`a drop row for ${domain}`, async () => {
-        await env.cluster().kubelet.traffic.request({ namespace: seedNamespace, pod, destination: { domain, port: 443, protocol: 'TCP' } });
+        await env.cluster().kubelet.traffic.request({ namespace: seedNamespace, pod, destination: { domain, port, protocol: 'TCP' } });
         const r = view.locator('.drop-row:not(.head)', { hasText: domain }).first();
         return (await r.isVisible()) ? r : undefined;
       }, 30_000);

@@ -53,6 +53,7 @@ function legacyEntries(rs: SimResourceType[]): unknown[] {
 
 function subKind(r: SimResourceType, sub: string): { group: string; version: string; kind: string } {
   if (sub === 'exec') return { group: '', version: 'v1', kind: 'PodExecOptions' };
+  if (sub === 'portforward') return { group: '', version: 'v1', kind: 'PodPortForwardOptions' };
   if (sub === 'eviction') return { group: 'policy', version: 'v1', kind: 'Eviction' };
   if (sub === 'binding') return { group: '', version: 'v1', kind: 'Binding' };
   if (sub === 'scale') return { group: 'autoscaling', version: 'v1', kind: 'Scale' };
@@ -60,7 +61,7 @@ function subKind(r: SimResourceType, sub: string): { group: string; version: str
 }
 
 function subVerbs(sub: string): string[] {
-  if (sub === 'exec') return ['create', 'get'];
+  if (sub === 'exec' || sub === 'portforward') return ['create', 'get'];
   if (sub === 'log') return ['get'];
   if (sub === 'eviction' || sub === 'binding') return ['create'];
   if (sub === 'finalize') return ['update'];

@@ -8,6 +8,7 @@ import { fieldMatcher, labelMatcher, type Matcher } from '../selectors';
 import { ApiError, notFound, type KubeObject, type Store } from '../store';
 import { decodeBody } from './body';
 import { applyMerge, jsonPatch, mergePatch, patchTypeOf, strategicMerge } from './patch';
+import { isWatch, queryBool, queryInt } from './query';
 import { badRequest, methodNotAllowed, sendJson, sendJsonParts, successStatus } from './status';
 import { toTable, wantsTable } from './table';
 import type { Watches } from './watch';
@@ -53,7 +54,7 @@ export class Handlers {
     const m = req.method ?? 'GET';
     if (t.subresource === 'scale') return this.scale(req, res, t, body);
     if (t.subresource && !['status', 'finalize', 'ephemeralcontainers'].includes(t.subresource)) throw methodNotAllowed();
-    if (m === 'GET' && !t.name) return q.get('watch') === 'true' || q.get('watch') === '1' ? this.watch(req, res, t, q) : this.list(req, res, t, q);
+    if (m === 'GET' && !t.name) return isWatch(q) ? this.watch(req, res, t, q) : this.list(req, res, t, q);
     if (m === 'GET') return this.get(req, res, t, q);
     if (m === 'POST' && !t.name) return this.create(req, res, t, q, body);
     if (m === 'PUT' && t.name) return this.replace(req, res, t, q, body);
@@ -86,7 +87,7 @@ export class Handlers {
       }
       items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > start);
     }
-    const limit = Number(q.get('limit') ?? 0);
+    const limit = queryInt(q, 'limit') ?? 0;
     if (limit > 0 && items.length > limit) {
       const last = items[limit - 1];
       meta.continue = Buffer.from(JSON.stringify({ start: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64url');
@@ -122,9 +123,9 @@ export class Handlers {
       namespace: t.namespace,
       matches: this.matchers(t, q),
       resourceVersion: q.get('resourceVersion') ?? undefined,
-      sendInitialEvents: q.get('sendInitialEvents') === 'true',
-      allowBookmarks: q.get('allowWatchBookmarks') === 'true',
-      timeoutSeconds: q.get('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
+      sendInitialEvents: queryBool(q, 'sendInitialEvents'),
+      allowBookmarks: queryBool(q, 'allowWatchBookmarks'),
+      timeoutSeconds: queryInt(q, 'timeoutSeconds'),
     });
   }
 
@@ -247,9 +248,9 @@ export class Handlers {
   private deleteOptions(req: IncomingMessage, q: URLSearchParams, body: Buffer): DeleteOptions {
     const b = (decodeBody(body, req.headers['content-type']) ?? {}) as DeleteOptions & { kind?: string };
     const opts: DeleteOptions = { ...b };
-    if (q.has('gracePeriodSeconds')) opts.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
+    if (q.has('gracePeriodSeconds')) opts.gracePeriodSeconds = queryInt(q, 'gracePeriodSeconds');
     if (q.has('propagationPolicy')) opts.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
-    if (q.get('orphanDependents') === 'true') opts.orphanDependents = true;
+    if (q.has('orphanDependents')) opts.orphanDependents = queryBool(q, 'orphanDependents');
     if (q.has('dryRun')) opts.dryRun = q.getAll('dryRun');
     return opts;
   }

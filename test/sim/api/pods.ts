@@ -3,15 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { OwnerIndex } from '../deletion';
 import { deleteObject } from '../deletion';
-import type { ExecTarget, KubeletLike, LogsTarget } from '../kubeletApi';
+import type { ExecTarget, KubeletLike, LogsTarget, PortForwardTarget } from '../kubeletApi';
 import { resources } from '../resources';
 import { ApiError, notFound, type KubeObject, type Store } from '../store';
 import { decodeBody } from './body';
+import { queryBool as bool } from './query';
 import { badRequest, sendJson } from './status';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- pod specs are loosely typed JSON */
-
-const bool = (q: URLSearchParams, k: string): boolean => q.get(k) === 'true' || q.get(k) === '1';
 
 function containerOf(pod: any, requested: string | null, verb: 'exec' | 'log'): string {
   const names: string[] = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].map((c: any) => c.name);
@@ -37,6 +36,19 @@ export function execTarget(store: Store, ns: string, name: string, q: URLSearchP
   const command = q.getAll('command');
   if (command.length === 0) throw badRequest('you must specify at least 1 command');
   return { namespace: ns, pod: name, container, command, stdin: bool(q, 'stdin'), stdout: bool(q, 'stdout'), stderr: bool(q, 'stderr'), tty: bool(q, 'tty') };
+}
+
+/** PodPortForwardOptions: `ports` repeated or comma-separated, each 1-65535. */
+export function portForwardTarget(store: Store, ns: string, name: string, q: URLSearchParams): PortForwardTarget {
+  const pod = store.get(resources.pods, ns, name) as any;
+  if (!pod) throw notFound(resources.pods, name);
+  const ports: number[] = [];
+  for (const v of q.getAll('ports').flatMap((s) => s.split(','))) {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < 1 || n > 65535) throw badRequest(`PodPortForwardOptions.ports: Invalid value: "${v}": must be between 1 and 65535, inclusive`);
+    ports.push(n);
+  }
+  return { namespace: ns, pod: name, ports };
 }
 
 export function logsTarget(store: Store, ns: string, name: string, q: URLSearchParams): LogsTarget {

@@ -12,7 +12,8 @@ import type { HandlerContext } from './handlers';
 import { Handlers } from './handlers';
 import { decodeBody, readBody } from './body';
 import { aggregated, aggregatedType, apiGroupList, apiVersions, openapiDocFor, openapiRoot, resourceList, VERSION_INFO } from './discovery';
-import { bind, evict, execTarget, logsTarget, serveExecUpgrade, serveLogs } from './pods';
+import { bind, evict, execTarget, logsTarget, portForwardTarget, requireKubelet, serveExecUpgrade, serveLogs } from './pods';
+import { isWatch } from './query';
 import { parseResourcePath } from './router';
 import { notFoundPath, rawErrorResponse, sendError, sendJson, toApiError } from './status';
 import { ApiError } from '../store';
@@ -20,8 +21,8 @@ import { ApiError } from '../store';
 /* eslint-disable @typescript-eslint/no-explicit-any -- review bodies are loosely typed JSON */
 
 export interface ApiFaults {
-  /** Ends every open watch (cleanly by default, as a restarting API server; `abrupt` resets the sockets). */
-  dropWatches(opts?: { abrupt?: boolean }): void;
+  /** Ends every open watch (cleanly by default, as a restarting API server; `abrupt` resets the sockets); returns how many. */
+  dropWatches(opts?: { abrupt?: boolean }): number;
   /** Forgets the event history: a watch from any earlier resourceVersion gets 410 Expired. */
   expireResourceVersions(): void;
   /** The next `n` requests fail with `code` (a Status body with the matching reason). */
@@ -131,7 +132,7 @@ export class ApiServer {
       const verb = verbOf(req.method ?? 'GET', t.name, q, t.subresource);
       authorize(user, { verb, type: t.type, namespace: t.namespace, name: t.name, subresource: t.subresource });
       if (t.type === resources.pods && t.subresource === 'log') return serveLogs(this.opts.kubelet(), logsTarget(this.opts.ctx.store, t.namespace!, t.name!, q), res);
-      if (t.type === resources.pods && t.subresource === 'exec') throw new ApiError(400, 'BadRequest', 'Upgrade request required');
+      if (t.type === resources.pods && (t.subresource === 'exec' || t.subresource === 'portforward')) throw new ApiError(400, 'BadRequest', 'Upgrade request required');
       if (t.type === resources.pods && t.subresource === 'eviction' && req.method === 'POST') return evict(this.opts.ctx.store, this.opts.ctx.owners, t.namespace!, t.name!, req, body, res);
       if (t.type === resources.pods && t.subresource === 'binding' && req.method === 'POST') return bind(this.opts.ctx.store, t.namespace!, t.name!, req, body, res);
       if (t.type.resource === 'selfsubjectaccessreviews' && req.method === 'POST') return this.review(res, user, decodeBody(body, req.headers['content-type']));
@@ -186,7 +187,7 @@ export class ApiServer {
     const r = (body ?? {}) as any;
     const a = r.spec?.resourceAttributes ?? {};
     const type = resources.all().find((x) => x.resource === a.resource && (a.group === undefined || x.group === a.group));
-    const ok = type ? allowed(user, { verb: a.verb ?? 'get', type, namespace: a.namespace || undefined, name: a.name }) : user.namespace === undefined;
+    const ok = type ? allowed(user, { verb: a.verb ?? 'get', type, namespace: a.namespace || undefined, name: a.name, subresource: a.subresource || undefined }) : user.namespace === undefined;
     sendJson(res, 201, { ...r, apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: { creationTimestamp: null }, status: { allowed: ok, ...(ok ? {} : { reason: '' }) } });
   }
 
@@ -198,9 +199,13 @@ export class ApiServer {
         const user = this.authenticate(req);
         const url = new URL(req.url ?? '/', 'http://sim');
         const parsed = parseResourcePath(url.pathname);
-        if (!parsed || parsed.target.type !== resources.pods || !['exec', 'attach'].includes(parsed.target.subresource ?? '')) throw notFoundPath();
+        if (!parsed || parsed.target.type !== resources.pods || !['exec', 'attach', 'portforward'].includes(parsed.target.subresource ?? '')) throw notFoundPath();
         const t = parsed.target;
+        // `create`, whether the upgrade is a POST (SPDY) or a WebSocket GET (as 1.35 authorizes both).
         authorize(user, { verb: 'create', type: t.type, namespace: t.namespace, name: t.name, subresource: t.subresource });
+        if (t.subresource === 'portforward') {
+          return requireKubelet(this.opts.kubelet()).handlePortForward(req, socket, head, portForwardTarget(this.opts.ctx.store, t.namespace!, t.name!, url.searchParams));
+        }
         if (t.subresource !== 'exec') throw new ApiError(400, 'BadRequest', 'attach is not supported by the simulated kubelet');
         serveExecUpgrade(this.opts.kubelet(), req, socket, head, execTarget(this.opts.ctx.store, t.namespace!, t.name!, url.searchParams));
       } catch (e) {
@@ -214,7 +219,7 @@ function verbOf(method: string, name: string | undefined, q: URLSearchParams, su
   if (sub === 'log') return 'get';
   switch (method) {
     case 'GET':
-      return name ? 'get' : q.get('watch') === 'true' || q.get('watch') === '1' ? 'watch' : 'list';
+      return name ? 'get' : isWatch(q) ? 'watch' : 'list';
     case 'POST':
       return 'create';
     case 'PUT':

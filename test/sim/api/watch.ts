@@ -1,5 +1,6 @@
 // Watch streams: newline-delimited JSON events from a resourceVersion, initial events (streaming WatchList with
-// the initial-events-end bookmark that Helm 4's watcher needs), bookmarks, 410 Expired, timeoutSeconds.
+// the initial-events-end bookmark that Helm 4's watcher needs), bookmarks, 410 Expired, and an end to every
+// watch (timeoutSeconds, else kube-apiserver's randomised --min-request-timeout).
 import type { ServerResponse } from 'node:http';
 import type { Matcher } from '../selectors';
 import { apiVersionOf } from '../resources';
@@ -18,23 +19,38 @@ export interface WatchRequest {
   timeoutSeconds?: number;
 }
 
+/** How long watches live and how often they get bookmarks, as kube-apiserver and its watch cache do it. */
+export interface WatchTiming {
+  /** --min-request-timeout (s): a watch without timeoutSeconds ends after a random time in [min, 2*min]. */
+  minRequestTimeoutSeconds: number;
+  /** The watch cache's bookmark period (s); one more goes out 2 s before a watch's deadline. */
+  bookmarkSeconds: number;
+  /** Multiplies the server's own durations (1: real time; 1/600: an hour in 6 s). A client's timeoutSeconds is kept. */
+  timeScale: number;
+}
+
+export const DEFAULT_WATCH_TIMING: WatchTiming = { minRequestTimeoutSeconds: 1800, bookmarkSeconds: 60, timeScale: 1 };
+
 export class Watches {
   private readonly active = new Set<ServerResponse>();
-  /** Bookmark period; short so clients keep fresh RVs after a drop. */
-  bookmarkMs = 5_000;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly timing: WatchTiming = DEFAULT_WATCH_TIMING,
+  ) {}
 
   get count(): number {
     return this.active.size;
   }
 
-  /** Ends every watch stream cleanly (as when an API server restarts), or abruptly (socket reset). */
-  dropAll(abrupt = false): void {
-    for (const res of [...this.active]) {
+  /** Ends every watch stream cleanly (as when an API server restarts), or abruptly (socket reset); returns how many. */
+  dropAll(abrupt = false): number {
+    const open = [...this.active];
+    for (const res of open) {
       if (abrupt) res.socket?.destroy();
       else res.end();
     }
+    return open.length;
   }
 
   serve(res: ServerResponse, w: WatchRequest): void {
@@ -108,9 +124,16 @@ export class Watches {
       send('BOOKMARK', { ...typeMeta, metadata: { resourceVersion: String(this.store.resourceVersion), ...(annotations ? { annotations } : {}) } });
     if (w.sendInitialEvents && w.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
 
-    const timers: NodeJS.Timeout[] = [];
-    if (w.allowBookmarks) timers.push(setInterval(() => bookmark(), this.bookmarkMs));
-    if (w.timeoutSeconds && w.timeoutSeconds > 0) timers.push(setTimeout(() => res.end(), w.timeoutSeconds * 1000));
+    // get.go: the client's timeoutSeconds, else a random time in [min, 2*min] so watches do not all end at once.
+    const scale = this.timing.timeScale;
+    const lifeMs = w.timeoutSeconds && w.timeoutSeconds > 0 ? w.timeoutSeconds * 1000 : this.timing.minRequestTimeoutSeconds * 1000 * (1 + Math.random()) * scale;
+    const timers: NodeJS.Timeout[] = [setTimeout(() => res.end(), lifeMs)];
+    if (w.allowBookmarks) {
+      timers.push(setInterval(() => bookmark(), this.timing.bookmarkSeconds * 1000 * scale));
+      // The cacher's last bookmark right before the deadline: the client resumes from a fresh resourceVersion.
+      const pre = lifeMs - 2000 * scale;
+      if (pre > 0) timers.push(setTimeout(() => bookmark(), pre));
+    }
     res.on('close', () => {
       unsubscribe();
       for (const t of timers) clearTimeout(t);

@@ -1,5 +1,5 @@
-// The objects a fresh cluster has: system namespaces, nodes, RuntimeClasses, a default StorageClass, and the
-// Cilium agent DaemonSet in kube-system.
+// The objects a fresh cluster has: system namespaces, nodes, RuntimeClasses, a default StorageClass, the Cilium
+// agent DaemonSet and the hubble-relay Deployment + Service in the Cilium namespace (kube-system unless told).
 import { resources } from '../resources';
 import type { Admission } from '../admission';
 import type { Store } from '../store';
@@ -12,8 +12,15 @@ export interface RuntimeClassSpec {
 
 export const CILIUM_IMAGE = 'quay.io/cilium/cilium:v1.18.3';
 
-export function seedCluster(store: Store, admission: Admission, opts: { nodes: string[]; runtimeClasses: RuntimeClassSpec[]; nodeLabels?: Record<string, Record<string, string>> }): void {
-  for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+export const RELAY_IMAGE = 'quay.io/cilium/hubble-relay:v1.18.3';
+
+export function seedCluster(
+  store: Store,
+  admission: Admission,
+  opts: { nodes: string[]; runtimeClasses: RuntimeClassSpec[]; nodeLabels?: Record<string, Record<string, string>>; ciliumNamespace?: string },
+): void {
+  const cns = opts.ciliumNamespace ?? 'kube-system';
+  for (const ns of new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', cns])) {
     const o = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
     admission.onCreate(resources.namespaces, o);
     store.create(resources.namespaces, o);
@@ -54,11 +61,11 @@ export function seedCluster(store: Store, admission: Admission, opts: { nodes: s
     reclaimPolicy: 'Delete',
     volumeBindingMode: 'Immediate',
   });
-  store.create(resources.serviceaccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'cilium', namespace: 'kube-system' } });
+  store.create(resources.serviceaccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'cilium', namespace: cns } });
   const ds = {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: { name: 'cilium', namespace: 'kube-system', labels: { 'k8s-app': 'cilium', 'app.kubernetes.io/name': 'cilium-agent', 'app.kubernetes.io/part-of': 'cilium' } },
+    metadata: { name: 'cilium', namespace: cns, labels: { 'k8s-app': 'cilium', 'app.kubernetes.io/name': 'cilium-agent', 'app.kubernetes.io/part-of': 'cilium' } },
     spec: {
       selector: { matchLabels: { 'k8s-app': 'cilium' } },
       template: {
@@ -83,6 +90,48 @@ export function seedCluster(store: Store, admission: Admission, opts: { nodes: s
   };
   admission.onCreate(resources.daemonsets, ds);
   store.create(resources.daemonsets, ds);
+  seedRelay(store, admission, cns);
+}
+
+/** hubble-relay as Cilium's chart installs it: Service port 80 → pod port 4245 (`grpc`), pods `k8s-app=hubble-relay`. */
+function seedRelay(store: Store, admission: Admission, ns: string): void {
+  const labels = { 'k8s-app': 'hubble-relay', 'app.kubernetes.io/name': 'hubble-relay', 'app.kubernetes.io/part-of': 'cilium' };
+  store.create(resources.serviceaccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'hubble-relay', namespace: ns } });
+  const dep = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'hubble-relay', namespace: ns, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { 'k8s-app': 'hubble-relay' } },
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: 'hubble-relay',
+          containers: [
+            {
+              name: 'hubble-relay',
+              image: RELAY_IMAGE,
+              command: ['hubble-relay'],
+              args: ['serve'],
+              ports: [{ name: 'grpc', containerPort: 4245, protocol: 'TCP' }],
+              resources: { requests: { cpu: '50m', memory: '64Mi' } },
+            },
+          ],
+        },
+      },
+    },
+  };
+  admission.onCreate(resources.deployments, dep);
+  store.create(resources.deployments, dep);
+  const svc = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'hubble-relay', namespace: ns, labels },
+    spec: { type: 'ClusterIP', selector: { 'k8s-app': 'hubble-relay' }, ports: [{ name: 'grpc', port: 80, protocol: 'TCP', targetPort: 'grpc' }] },
+  };
+  admission.onCreate(resources.services, svc);
+  store.create(resources.services, svc);
 }
 
 function nodeStatus(name: string, i: number): unknown {

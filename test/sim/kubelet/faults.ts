@@ -32,10 +32,8 @@ export interface KubeletFaults {
   log(namespace: string, pod: string, container: string, line: string): void;
 }
 
-const isAgentPod = (p: PodRuntime, labels: Record<string, string> | undefined): boolean =>
-  p.namespace === 'kube-system' && labels?.['k8s-app'] === 'cilium';
-
-export function createFaults(life: Lifecycle, hubble: Hubble, podLabels: (p: PodRuntime) => Record<string, string> | undefined): KubeletFaults {
+export function createFaults(life: Lifecycle, hubble: Hubble, podLabels: (p: PodRuntime) => Record<string, string> | undefined, ciliumNamespace = 'kube-system'): KubeletFaults {
+  const isAgentPod = (p: PodRuntime, labels: Record<string, string> | undefined): boolean => p.namespace === ciliumNamespace && labels?.['k8s-app'] === 'cilium';
   const pod = (ns: string, name: string): PodRuntime => {
     const p = life.get(ns, name);
     if (!p) throw new Error(`pod ${ns}/${name} is not running on this kubelet's nodes`);

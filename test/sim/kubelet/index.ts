@@ -8,13 +8,17 @@ import type { SimResources } from '../resources';
 import type { Store } from '../store';
 import { containerEnv } from './exec/env';
 import { ExecServer } from './exec/handler';
-import type { ExecTarget, LogsTarget as LogTarget } from '../kubeletApi';
+import type { ExecTarget, LogsTarget as LogTarget, PortForwardTarget } from '../kubeletApi';
+import { PortForwardServer } from './portforward/handler';
+import { PodPorts } from './portforward/ports';
 import { createFaults, type KubeletFaults } from './faults';
 import { Hubble } from './hubble';
 import { Traffic, type TrafficRequest, type TrafficResult } from './hubble/traffic';
 import { Lifecycle, type LifecycleOptions } from './lifecycle';
 import { serveLogs } from './logs';
-import { isDistroless, type PodRuntime } from './model';
+import { defaultHostIP, isDistroless, isRunning, type PodRuntime } from './model';
+import { Relay, RELAY_PORT } from './hubble/relay';
+import net from 'node:net';
 
 export type { KubeletFaults } from './faults';
 export type { TrafficRequest, TrafficResult } from './hubble/traffic';
@@ -32,6 +36,8 @@ export interface KubeletOptions extends Partial<LifecycleOptions> {
   synRetryDelayMs?: number;
   /** Flows kept per node (Hubble's default 4095). */
   flowBufferCapacity?: number;
+  /** Namespace of the Cilium agents and hubble-relay (default kube-system). */
+  ciliumNamespace?: string;
 }
 
 export class Kubelet {
@@ -40,12 +46,21 @@ export class Kubelet {
   private readonly life: Lifecycle;
   private readonly exec: ExecServer;
   private readonly hubble: Hubble;
+  readonly portForward: PortForwardServer;
+  /** What listens on pods' ports (for port-forward): tests bind real local listeners here. */
+  readonly ports = new PodPorts();
+  private unsubscribe?: () => void;
+  /** hubble-relay's Observer server, served on port 4245 of every relay pod. */
+  readonly relay: Relay;
+  private relayPort = 0;
+  readonly ciliumNamespace: string;
   private readonly store: Store;
   private readonly res: SimResources;
 
   constructor(opts: KubeletOptions) {
     this.store = opts.store;
     this.res = opts.resources;
+    this.ciliumNamespace = opts.ciliumNamespace ?? 'kube-system';
     this.hubble = new Hubble(opts.store, opts.resources, opts.flowBufferCapacity);
     this.life = new Lifecycle(opts.store, opts.resources, opts.nodes, opts.workDir, {
       startDelayMs: opts.startDelayMs ?? 150,
@@ -57,7 +72,7 @@ export class Kubelet {
     });
     // A Cilium agent pod whose agent was stopped stays unready.
     this.life.readyOverride = (p) => !(this.isAgent(p) && this.hubble.isAgentDown(p.node));
-    this.faults = createFaults(this.life, this.hubble, (p) => this.labels(p));
+    this.faults = createFaults(this.life, this.hubble, (p) => this.labels(p), this.ciliumNamespace);
     const traffic = new Traffic({
       store: opts.store,
       res: opts.resources,
@@ -65,10 +80,22 @@ export class Kubelet {
       runtimes: () => this.life.all(),
       record: (node, input) => this.hubble.record(node, input),
       nodeLabels: (node) => this.hubble.nodeLabels(node),
+      containerLog: (ns, pod, container, line) => {
+        const p = this.life.get(ns, pod);
+        const c = p && [...p.containers, ...p.init].find((x) => x.name === container);
+        if (c && isRunning(c)) c.log.append(line);
+      },
       synRetries: opts.synRetries ?? 2,
       retryDelayMs: opts.synRetryDelayMs ?? 100,
     });
     this.traffic = { request: (req) => traffic.request(req) };
+    this.relay = new Relay(() => opts.nodes.map((n) => this.hubble.relayNode(n, defaultHostIP(opts.nodes, n))));
+    this.ports.provide(
+      (pod) => pod.metadata.namespace === this.ciliumNamespace && pod.metadata.labels?.['k8s-app'] === 'hubble-relay',
+      RELAY_PORT,
+      () => net.connect({ host: '127.0.0.1', port: this.relayPort || 1 }),
+    );
+    this.portForward = new PortForwardServer({ getPod: (ns, name) => this.store.get(this.res.pods, ns, name), ports: this.ports });
     this.exec = new ExecServer({
       getPod: (ns, name) => this.store.get(this.res.pods, ns, name),
       runtime: (ns, name) => this.life.get(ns, name),
@@ -96,20 +123,32 @@ export class Kubelet {
   }
 
   private isAgent(p: PodRuntime): boolean {
-    return p.namespace === 'kube-system' && this.labels(p)?.['k8s-app'] === 'cilium';
+    return p.namespace === this.ciliumNamespace && this.labels(p)?.['k8s-app'] === 'cilium';
   }
 
   start(): void {
     this.life.start();
+    void this.relay.listen().then((port) => (this.relayPort = port));
+    this.unsubscribe ??= this.store.subscribe((e) => {
+      if (e.type === 'DELETED' && e.resource === this.res.pods) this.ports.podGone(e.object.metadata.namespace ?? '', e.object.metadata.name);
+    });
   }
 
   async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.portForward.close();
+    this.relay.close();
     this.exec.close();
     this.life.stop();
   }
 
   handleExec(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer, target: ExecTarget): void {
     this.exec.handle(req, socket, head, target);
+  }
+
+  handlePortForward(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer, target: PortForwardTarget): void {
+    this.portForward.handle(req, socket, head, target);
   }
 
   /** Exec processes (or in-process programs) alive in a pod, or in one of its containers. */

@@ -13,10 +13,11 @@ const H3 = helmVersions[0];
 const NS = 'sandbox-ns';
 const target = (svc: string): string => `r1-${svc}.${NS}.svc.cluster.local.`;
 const fx = (name: string): string => join(fixturesDir, name);
-const corefile = (objs: Obj[]): Map<string, ServerBlock> => parseCorefile(byName(objs, 'ConfigMap', 'r1-coredns').data.Corefile);
+const corefile = (objs: Obj[]): Map<string, ServerBlock> => parseCorefile(byName(objs, 'ConfigMap', 'r1-coredns-configmap').data.Corefile);
 const policy = (objs: Obj[], svc: string) => viewPolicy(byName(objs, 'CiliumNetworkPolicy', `r1-${svc}`));
 const forwarded = (name: string) => ({ kind: 'forward', name });
 const nx = { kind: 'rcode', rcode: 'NXDOMAIN' };
+const nsNames = `pattern:*.${NS}.svc.cluster.local`;
 
 const custom = `
 allowDomains: ["*.example.com", "Docs.Python.org", "api.example.com", "pypi.org", "pypi.org"]
@@ -78,19 +79,22 @@ describe('chart: DNS sidecar and Cilium policy', function () {
     assert.deepEqual(resolve(blocks, 'google.com'), forwarded(target('victim-google')));
     assert.deepEqual(resolve(blocks, 'www.google.com'), nx, 'only the exact record, not names below it');
     assert.deepEqual(resolve(blocks, 'default'), nx, 'default has no DNS record');
-    assert.deepEqual(resolve(blocks, 'kubernetes.default.svc.cluster.local'), nx, 'no cluster names');
+    assert.deepEqual(resolve(blocks, 'kubernetes.default.svc.cluster.local'), nx, 'no cluster names outside the namespace');
+    assert.deepEqual(resolve(blocks, `other.${NS}.svc.cluster.local`), forwarded(`other.${NS}.svc.cluster.local.`), 'the namespace\'s names, as agent-env');
+    assert.deepEqual(resolve(blocks, `${NS}.svc.cluster.local`), nx, 'not the namespace zone itself');
     assert.deepEqual(resolve(blocks, 'example.org'), nx, 'nothing outside allowDomains');
   });
 
   it('fixture 05: allowDomains are forwarded exactly; the policy admits exactly the domains and scoped ports', async () => {
     const objs = await render(H3, 'r1', [fx('05-allow-domains-ports-scoped-values.yaml')]);
     const blocks = corefile(objs);
-    assert.deepEqual([...blocks.keys()].sort(), ['.', 'github.com.', 'pypi.org.']);
+    assert.deepEqual([...blocks.keys()].sort(), ['.', 'github.com.', 'pypi.org.', `${NS}.svc.cluster.local.`]);
     assert.deepEqual(resolve(blocks, 'pypi.org'), forwarded('pypi.org.'));
     assert.deepEqual(resolve(blocks, 'files.pypi.org'), nx);
     assert.deepEqual(resolve(blocks, 'github.com'), forwarded('github.com.'));
     const p = policy(objs, 'default');
-    assert.deepEqual(p.dnsNames, new Set(['name:pypi.org', 'name:github.com']));
+    assert.deepEqual(p.dnsNames, new Set([nsNames, 'name:pypi.org', 'name:github.com']));
+    assert.deepEqual(p.dnsServers, new Set(['kube-dns', 'node-local-dns']));
     assert.deepEqual(
       p.outside,
       new Set([
@@ -103,15 +107,15 @@ describe('chart: DNS sidecar and Cilium policy', function () {
     );
     assert.deepEqual(p.egressPeers, new Set([releaseSelector('r1', NS)]));
     assert.deepEqual(p.ingressPeers, new Set([releaseSelector('r1', NS)]));
-    const host = new RegExp('^pypi[.]org(:80)?$');
-    assert.ok(host.test('pypi.org') && host.test('pypi.org:80'));
+    const host = new RegExp('^pypi[.]org(:[0-9]+)?$', 'i');
+    assert.ok(host.test('pypi.org') && host.test('pypi.org:80') && host.test('PyPI.org:8080'));
     assert.ok(!host.test('evil-pypi.org') && !host.test('pypi.org.evil.com') && !host.test('pypiXorg'));
   });
 
   it('fixture 04: records and allowDomains together', async () => {
     const blocks = corefile(await render(H3, 'r1', [fx('04-compose-converted-helm-values.yaml')]));
     const zones = [...blocks.keys()].sort();
-    assert.deepEqual(zones, ['.', 'default.', 'ghidra.', 'google.com.', 'r1-default.', 'r1-ghidra.', 'r1-victim.', 'victim.']);
+    assert.deepEqual(zones, ['.', 'default.', 'ghidra.', 'google.com.', 'r1-default.', 'r1-ghidra.', 'r1-victim.', `${NS}.svc.cluster.local.`, 'victim.']);
     assert.deepEqual(resolve(blocks, 'ghidra'), forwarded(target('ghidra')));
     assert.deepEqual(resolve(blocks, 'google.com'), forwarded('google.com.'));
   });
@@ -128,7 +132,7 @@ describe('chart: DNS sidecar and Cilium policy', function () {
 
     const p = policy(objs, 'default');
     const sel = { wild: 'pattern:*.example.com', docs: 'name:docs.python.org', api: 'name:api.example.com', pypi: 'name:pypi.org' };
-    assert.deepEqual(p.dnsNames, new Set([...Object.values(sel), `name:${target('db').slice(0, -1)}`, `name:${target('web').slice(0, -1)}`]));
+    assert.deepEqual(p.dnsNames, new Set([...Object.values(sel), nsNames]));
     assert.deepEqual(
       p.outside,
       new Set([
@@ -145,23 +149,23 @@ describe('chart: DNS sidecar and Cilium policy', function () {
       ]),
     );
     const db = policy(objs, 'db');
-    assert.ok(db.egressDenyAll && db.ingressDenyAll, 'networkIsolated: deny all');
+    assert.ok(db.isolated && db.egressDenyAll && db.ingressDenyAll, 'networkIsolated: deny all');
     assert.equal(db.outside.size + db.dnsNames.size + db.egressPeers.size + db.ingressPeers.size, 0);
   });
 
-  it('allowDomains "*" is the world entity on 80/443 (plus the extra ports) and DNS forwards everything', async () => {
+  it('allowDomains "*": every name resolves and every resolved address is reachable on every port (no SNI/Host rules)', async () => {
     const objs = await render(H3, 'r1', [worldFile]);
     assert.deepEqual(resolve(corefile(objs), 'anything.example'), forwarded('anything.example.'));
     const p = policy(objs, 'default');
-    assert.deepEqual(p.dnsNames, new Set(['pattern:*', 'name:pypi.org']));
-    assert.deepEqual(p.outside, new Set(['entity:world 80/TCP', 'entity:world 443/TCP', 'entity:world 22/ANY', ...webAllowances('name:pypi.org', 'pypi.org', '^pypi[.]org(:80)?$'), 'name:pypi.org 22/ANY']));
+    assert.deepEqual(p.dnsNames, new Set([nsNames, 'pattern:*', 'name:pypi.org']));
+    assert.deepEqual(p.outside, new Set(['pattern:* *']));
   });
 
-  it('no allowDomains: no DNS egress, no outside egress, only the release', async () => {
+  it('no allowDomains: DNS for the namespace only, no outside egress, only the release', async () => {
     const objs = await render(H3, 'r1', [fx('01-dns-multi-service-values.yaml')]);
     const p = policy(objs, 'default');
     assert.equal(p.outside.size, 0);
-    assert.deepEqual(p.dnsNames, new Set(['victim', 'victim-google', 'victim-ports'].map((s) => `name:${target(s).slice(0, -1)}`)));
+    assert.deepEqual(p.dnsNames, new Set([nsNames]));
     assert.deepEqual(p.egressPeers, new Set([releaseSelector('r1', NS)]));
     assert.equal(ofKind(objs, 'CiliumNetworkPolicy').length, 4, 'one policy per service');
   });
@@ -190,7 +194,7 @@ describe('chart: DNS sidecar and Cilium policy', function () {
       ['allowDomainsPorts: [{port: 22}]\n', /allowDomainsPorts\[0\]: port 22 is opened to the allowDomains, but allowDomains is empty/],
       ['allowDomains: [a.com]\nallowDomainsPorts: [{port: 80, protocol: TCP}]\n', /allowDomainsPorts\[0\]: port 80 with protocol TCP is not allowed/],
       ['services:\n  default: {image: a}\n  a-very-long-service-name-that-does-not-fit-in-a-statefulset: {image: b}\n', /has 62 characters; StatefulSet pods need at most 52/],
-      ['services:\n  default: {image: a, volumes: [{name: sandbox-resolv-conf, emptyDir: {}}]}\n', /volume name "sandbox-resolv-conf" is used twice/],
+      ['services:\n  default: {image: a, volumes: [{name: resolv-conf, emptyDir: {}}]}\n', /volume name "resolv-conf" is used twice/],
     ];
     await Promise.all(
       cases.map(async ([values, problem], i) => {

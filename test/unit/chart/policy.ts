@@ -6,8 +6,15 @@ export interface PolicyView {
   /** Empty rules only: the pod is selected (default deny) and nothing is allowed. */
   readonly egressDenyAll: boolean;
   readonly ingressDenyAll: boolean;
+  /** ingressDeny and egressDeny for all entities: nothing in or out, whatever other policies allow. */
+  readonly isolated: boolean;
   /** Names the cluster DNS may be asked for ("name:x" / "pattern:x"). */
   readonly dnsNames: Set<string>;
+  /** DNS servers the DNS rule reaches ("k8s-app" label values in kube-system). */
+  readonly dnsServers: Set<string>;
+  /** Ports open to the ingress peers ("<selector> <port>/<proto>", "<selector> *" for every port,
+      "<selector> icmp-echo"). */
+  readonly ingressPorts: Set<string>;
   /** Pods reachable / allowed in, as sorted "k=v,k=v" selectors. */
   readonly egressPeers: Set<string>;
   readonly ingressPeers: Set<string>;
@@ -39,7 +46,10 @@ export function viewPolicy(cnp: Obj): PolicyView {
   const view: PolicyView = {
     egressDenyAll: egress.length > 0 && egress.every((r) => Object.keys(r).length === 0),
     ingressDenyAll: ingress.length > 0 && ingress.every((r) => Object.keys(r).length === 0),
+    isolated: false,
     dnsNames: new Set(),
+    dnsServers: new Set(),
+    ingressPorts: new Set(),
     egressPeers: new Set(),
     ingressPeers: new Set(),
     outside: new Set(),
@@ -48,7 +58,10 @@ export function viewPolicy(cnp: Obj): PolicyView {
     const keys = Object.keys(rule).sort().join(',');
     if (rule.toEndpoints && rule.toPorts) {
       assert(keys === 'toEndpoints,toPorts', `unexpected egress rule keys ${keys}`);
-      assert(selector(rule.toEndpoints[0].matchLabels) === 'k8s:io.kubernetes.pod.namespace=kube-system,k8s:k8s-app=kube-dns', 'port rules to endpoints other than kube-dns');
+      for (const e of rule.toEndpoints as Obj[]) {
+        assert(e.matchLabels['k8s:io.kubernetes.pod.namespace'] === 'kube-system' && Object.keys(e.matchLabels).length === 2, 'port rules to endpoints other than the cluster DNS');
+        view.dnsServers.add(e.matchLabels['k8s:k8s-app']);
+      }
       assert(portKeys(rule.toPorts).join() === '53/ANY', 'DNS rule on a port other than 53');
       for (const d of rule.toPorts[0].rules.dns as Obj[]) view.dnsNames.add(d.matchName ? `name:${d.matchName}` : `pattern:${d.matchPattern}`);
     } else if (rule.toEndpoints) {
@@ -69,9 +82,24 @@ export function viewPolicy(cnp: Obj): PolicyView {
     }
   }
   for (const rule of ingress) {
-    if (rule.fromEndpoints) for (const e of rule.fromEndpoints as Obj[]) view.ingressPeers.add(selector(e.matchLabels));
-    else if (Object.keys(rule).length) throw new Error(`unexpected ingress rule ${JSON.stringify(rule)}`);
+    if (rule.fromEndpoints) {
+      for (const e of rule.fromEndpoints as Obj[]) {
+        const sel = selector(e.matchLabels);
+        view.ingressPeers.add(sel);
+        if (rule.icmps) {
+          const types = (rule.icmps as Obj[]).flatMap((i: Obj) => (i.fields as Obj[]).map((f) => `${f.family}/${f.type}`)).sort().join();
+          assert(types === 'IPv4/8,IPv6/128', `ICMP other than echo: ${types}`);
+          view.ingressPorts.add(`${sel} icmp-echo`);
+        } else for (const p of portKeys(rule.toPorts)) view.ingressPorts.add(`${sel} ${p}`);
+      }
+    } else if (Object.keys(rule).length) throw new Error(`unexpected ingress rule ${JSON.stringify(rule)}`);
   }
+  const denyAll = (rules: Obj[] | undefined, key: string): boolean => !!rules?.some((r) => Object.keys(r).length === 1 && (r[key] as string[] | undefined)?.includes('all'));
+  const inDeny = cnp.spec.ingressDeny as Obj[] | undefined;
+  const outDeny = cnp.spec.egressDeny as Obj[] | undefined;
+  assert(denyAll(inDeny, 'fromEntities') === denyAll(outDeny, 'toEntities'), 'deny in one direction only');
+  assert((inDeny?.length ?? 0) + (outDeny?.length ?? 0) === (denyAll(inDeny, 'fromEntities') ? 2 : 0), 'deny rules other than "all"');
+  (view as { isolated: boolean }).isolated = denyAll(inDeny, 'fromEntities');
   return view;
 }
 
@@ -89,5 +117,6 @@ export const releaseSelector = (release: string, namespace: string, network?: st
 
 /** The 80/443 allowances an allowDomains entry should produce. */
 export function webAllowances(sel: string, sni: string, host: string): string[] {
+  host = `(?i)${host.replace('(:80)?$', '(:[0-9]+)?$')}`;
   return [`${sel} 443/TCP sni=${sni}`, `${sel} 80/TCP host=${host}`];
 }

@@ -65,7 +65,8 @@ describe('chart: rendered objects', function () {
       assert.equal(podSpec(s).automountServiceAccountToken, false);
       assert.equal(podSpec(s).enableServiceLinks, false);
       const mount = podSpec(s).containers[0].volumeMounts.find((m: Obj) => m.mountPath === '/etc/resolv.conf');
-      assert.deepEqual(mount, { name: 'sandbox-resolv-conf', mountPath: '/etc/resolv.conf', subPath: 'resolv.conf', readOnly: true });
+      assert.deepEqual(mount, { name: 'resolv-conf', mountPath: '/etc/resolv.conf', subPath: 'resolv.conf', readOnly: true });
+      assert.deepEqual(podSpec(s).containers[1].volumeMounts, [{ name: 'coredns-config', mountPath: '/etc/coredns/Corefile', subPath: 'Corefile', readOnly: true }]);
       const dns = podSpec(s).containers[1];
       assert.match(dns.image, /^coredns\/coredns:[\d.]+@sha256:[0-9a-f]{64}$/);
       assert.deepEqual(dns.securityContext.capabilities, { drop: ['ALL'], add: ['NET_BIND_SERVICE'] });
@@ -73,7 +74,7 @@ describe('chart: rendered objects', function () {
       assert.equal(dns.securityContext.runAsNonRoot, true);
       assert.equal(dns.securityContext.seccompProfile.type, 'RuntimeDefault');
     }
-    const cm = byName(objs, 'ConfigMap', 'r1-coredns');
+    const cm = byName(objs, 'ConfigMap', 'r1-resolv-conf');
     assert.equal(cm.data['resolv.conf'], 'nameserver 127.0.0.1\n');
   });
 
@@ -174,7 +175,7 @@ describe('chart: rendered objects', function () {
     const services = ofKind(objs, 'Service');
     assert.deepEqual(services.map((s) => s.metadata.name).sort(), ['r1-victim', 'r1-victim-google', 'r1-victim-ports']);
     for (const s of services) assert.equal(s.spec.clusterIP, 'None');
-    assert.deepEqual(byName(objs, 'Service', 'r1-victim-ports').spec.ports, [{ name: 'port-80-tcp', port: 80, protocol: 'TCP', targetPort: 80 }]);
+    assert.deepEqual(byName(objs, 'Service', 'r1-victim-ports').spec.ports, [{ name: 'port-80', port: 80, protocol: 'TCP' }]);
     assert.ok(!('ports' in byName(objs, 'Service', 'r1-victim').spec));
   });
 
@@ -187,10 +188,10 @@ describe('chart: rendered objects', function () {
     for (const svc of ['default', 'other']) {
       const spec = podSpec(sts(objs, svc));
       const vols = Object.fromEntries(spec.volumes.map((v: Obj) => [v.name, v]));
-      assert.deepEqual(vols['simple-volume-1'].persistentVolumeClaim, { claimName: 'r1-simple-volume-1' });
+      assert.deepEqual(vols['r1-simple-volume-1'].persistentVolumeClaim, { claimName: 'r1-simple-volume-1' });
       assert.deepEqual(vols['manual-volume'], { name: 'manual-volume', emptyDir: {} });
       const mounts = spec.containers[0].volumeMounts.map((m: Obj) => `${m.name}:${m.mountPath}`).sort();
-      assert.deepEqual(mounts, ['manual-volume:/manual-volume-mount-path', 'sandbox-resolv-conf:/etc/resolv.conf', 'simple-volume-1:/simple-volume-mount-path']);
+      assert.deepEqual(mounts, ['manual-volume:/manual-volume-mount-path', 'r1-simple-volume-1:/simple-volume-mount-path', 'resolv-conf:/etc/resolv.conf']);
     }
   });
 

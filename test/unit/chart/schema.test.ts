@@ -117,7 +117,7 @@ describe('chart: values.schema.json', () => {
       { allowDomains: ['https://pypi.org'] },
       { allowDomains: ['pypi.org/simple'] },
       { allowDomainsPorts: [{ port: 70000 }] },
-      { allowDomainsPorts: [{ port: 22, protocol: 'tcp' }] },
+      { allowDomainsPorts: [{ port: 22, protocol: 'tcpx' }] },
       { allowCIDR: ['10.0.0.0/33'] },
       { allowCIDR: ['not-an-ip'] },
       { allowEntities: ['internet'] },
@@ -134,7 +134,7 @@ describe('chart: values.schema.json', () => {
     ];
     for (const v of bad) assert.equal(validate(coalesce(defaults, v)), false, JSON.stringify(v));
     const good: Json[] = [
-      { allowDomains: ['*', '*.example.com', 'PyPI.org'], allowDomainsPorts: [{ port: 443, protocol: 'UDP' }] },
+      { allowDomains: ['*', '*.example.com', 'PyPI.org'], allowDomainsPorts: [{ port: 443, protocol: 'UDP' }, { port: 22, protocol: 'tcp' }, { port: 53, protocol: 'any' }] },
       { allowCIDR: ['1.1.1.1', '10.0.0.0/8', '2001:db8::/32'], allowEntities: ['world', 'kube-apiserver'] },
       { services: { default: { image: 'a', runtimeClassName: 'CLUSTER_DEFAULT', resources: { limits: { cpu: 1, memory: '1Gi' } } } } },
       { services: { default: { image: 'a', volumes: ['data:/data:ro'], terminationGracePeriodSeconds: 0 } }, volumes: { data: null } },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commandIds, commandTitles } from '../../../src/features/commands/ids';
+import { commandIds, commandTitles } from '../../../src/platform/commandIds';
 
 interface Contributed {
   command: string;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clusterCommandIds, clusterCommandTitles } from '../../../src/features/cluster/ids';
+import { clusterCommandIds, clusterCommandTitles } from '../../../src/platform/commandIds';
 import { statusText } from '../../../src/features/cluster/statusText';
 
 describe('cluster feature', () => {

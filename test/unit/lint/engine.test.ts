@@ -169,7 +169,7 @@ describe('lint engine', () => {
 
     it('finds the schema description of a value path (for hovers)', () => {
       assert.deepEqual(schemaAt(['services', 'web', 'runtimeClassName'])?.type, ['string', 'null']);
-      assert.deepEqual(schemaAt(['allowDomainsPorts', 0, 'protocol'])?.enum, ['TCP', 'UDP', 'ANY']);
+      assert.deepEqual(schemaAt(['allowDomainsPorts', 0, 'protocol'])?.examples, ['TCP', 'UDP', 'ANY']);
       assert.equal(schemaAt(['nope', 'deeper']), undefined);
     });
   });

@@ -26,6 +26,7 @@ describe('lint: helm template deep check', function () {
   it('parses dotted, indexed and JSON-pointer paths', () => {
     assert.deepEqual(parseHelmPath('services.web.volumes[1]'), ['services', 'web', 'volumes', 1]);
     assert.deepEqual(parseHelmPath('/services/default/env/0'), ['services', 'default', 'env', 0]);
+    assert.deepEqual(parseHelmPath('services.default.ports.1.protocol'), ['services', 'default', 'ports', 1, 'protocol']);
   });
 
   for (const v of helmVersions) {
@@ -57,6 +58,23 @@ describe('lint: helm template deep check', function () {
         assert.ok(ds.length >= 1);
         assert.ok(ds.every((d) => d.rule === 'helm/schema'));
         assert.equal(ds[0].line, 2, JSON.stringify(ds));
+      });
+
+      it('maps a failing include in a templated additionalResources entry to its own line', async () => {
+        const f = join(dir, `tpl-${v}.yaml`);
+        writeFileSync(f, 'services:\n  default:\n    image: "a:1"\nadditionalResources:\n  - |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: {{ include "agentEnv.fullnam" . }}-x\n');
+        const ds = await check(f);
+        assert.equal(ds.length, 1, JSON.stringify(ds));
+        assert.equal(ds[0].line, 9);
+        assert.match(ds[0].message, /no template "agentEnv\.fullnam"/);
+      });
+
+      it('maps a schema error inside a list to the offending key, not line 1', async () => {
+        const f = join(dir, `proto-${v}.yaml`);
+        writeFileSync(f, 'services:\n  default:\n    image: "a:1"\n    ports:\n      - port: 80\n      - port: 81\n        protocol: htp\n');
+        const ds = await check(f);
+        assert.equal(ds.length, 1, JSON.stringify(ds));
+        assert.equal(ds[0].line, 7);
       });
 
       it('reports a helm that cannot run', async () => {

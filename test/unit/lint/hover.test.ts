@@ -6,7 +6,7 @@ import { valuesSchema } from '../../../src/core/lint/schema';
 
 // Expected words come from the chart schema itself, so the test follows its wording.
 const defs = valuesSchema.definitions as Record<string, { description: string; properties: Record<string, { description: string; enum?: unknown[] }> }>;
-const props = valuesSchema.properties as Record<string, { items: { properties: Record<string, { description: string; enum: string[] }> } }>;
+const props = valuesSchema.properties as Record<string, { items: { properties: Record<string, { description: string; examples: string[] }> } }>;
 
 const text = 'services:\n  web:\n    image: "nginx:1.27.0"\n    runtimeClassName: kata\nallowDomainsPorts:\n  - port: 22\n    protocol: TCP\n';
 
@@ -26,7 +26,7 @@ describe('lint: hover and detection', () => {
     assert.deepEqual(h?.path, ['allowDomainsPorts', 0, 'protocol']);
     const protocol = props.allowDomainsPorts.items.properties.protocol;
     assert.ok(h.markdown.includes(protocol.description));
-    assert.ok(h.markdown.includes(`One of: ${protocol.enum.map((v) => `\`${v}\``).join(', ')}`));
+    assert.ok(h.markdown.includes(`Values: ${protocol.examples.map((v) => `\`${v}\``).join(', ')}`));
   });
 
   it('documents a service name as a service', () => {

@@ -52,7 +52,7 @@ const keys = [
 const scalars = fc.oneof(
   fc.constantFrom('nginx', 'nginx:1.27', 'kata-qemu', 'gvisor', 'runc', 'CLUSTER_DEFAULT', '1Gi', '500m', 'TCP', 'UDP', 'ANY',
     'world', 'all', '*', 'pypi.org', 'https://x.org/', '1.1.1.1/33', '0.0.0.0/0', 'data:/mnt', 'data:mnt', 'NET_RAW', 'high',
-    'critical', 'Memory', '/dev/shm', 'a\nb', '', 'sandbox-resolv-conf'),
+    'critical', 'Memory', '/dev/shm', 'a\nb', '', 'resolv-conf'),
   fc.integer({ min: -5, max: 70000 }),
   fc.double(),
   fc.boolean(),

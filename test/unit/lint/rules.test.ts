@@ -88,10 +88,10 @@ const cases: Case[] = [
   },
   {
     rule: 'sandbox/qos-not-guaranteed',
-    name: 'init container without resources',
-    bad: svc('    initContainers:\n      - name: setup\n        image: "busybox:1.36"\n'),
-    line: 5,
-    good: svc('    initContainers:\n      - name: setup\n        image: "busybox:1.36"\n        resources:\n          limits: {cpu: 100m, memory: 64Mi}\n'),
+    name: 'init container with memory only (one without resources gets the service\'s, so it is fine)',
+    bad: svc('    initContainers:\n      - name: setup\n        image: "busybox:1.36"\n        resources:\n          limits: {memory: 64Mi}\n'),
+    line: 7,
+    good: svc('    initContainers:\n      - name: setup\n        image: "busybox:1.36"\n'),
     fix: true,
   },
   {
@@ -268,9 +268,25 @@ const cases: Case[] = [
   {
     rule: 'sandbox/volume-duplicate',
     name: 'name the chart uses',
-    bad: svc('    volumes:\n      - name: sandbox-resolv-conf\n        emptyDir: {}\n'),
+    bad: svc('    volumes:\n      - name: resolv-conf\n        emptyDir: {}\n'),
     line: 5,
     good: svc('    volumes:\n      - name: resolv\n        emptyDir: {}\n'),
+  },
+  {
+    rule: 'sandbox/unknown-helper',
+    name: 'include of a helper the chart does not define, at its own line',
+    bad: svc('') + 'additionalResources:\n  - |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: {{ include "agentEnv.fullnam" . }}-x\n',
+    line: 9,
+    good: svc('') + 'additionalResources:\n  - |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: {{ include "agentEnv.fullname" . }}-x\n',
+    fix: true,
+  },
+  {
+    rule: 'sandbox/allow-domains-ports-web',
+    name: 'lower-case tcp on 443 (protocols are case-insensitive; lower-case udp is fine)',
+    bad: 'allowDomains: [a.com]\nallowDomainsPorts:\n  - port: 443\n    protocol: tcp\n',
+    line: 3,
+    good: 'allowDomains: [a.com]\nallowDomainsPorts:\n  - port: 443\n    protocol: udp\n',
+    fix: true,
   },
   {
     rule: 'sandbox/grace-period',

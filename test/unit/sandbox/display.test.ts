@@ -15,7 +15,7 @@ import {
 } from '../../../src/core/sandbox/display';
 import { decodeReleaseSecret, type SecretLike } from '../../../src/core/sandbox/helmRelease';
 import { buildReleases, podVM } from '../../../src/core/sandbox/viewModels';
-import type { PodLike } from '../../../src/core/sandbox/objects';
+import type { PodLike } from '../../../src/core/kube/objects';
 import { stateMessages, groupingNamespaces } from '../../../src/core/sandbox/view';
 import { pod, releaseSecret, statefulSet } from './fixtures';
 

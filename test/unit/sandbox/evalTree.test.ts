@@ -16,7 +16,7 @@ import {
   stateIcon,
 } from '../../../src/core/sandbox/evalDisplay';
 import { findEntries, ownerText } from '../../../src/core/sandbox/find';
-import type { EventLike, PodLike } from '../../../src/core/sandbox/objects';
+import type { EventLike, PodLike } from '../../../src/core/kube/objects';
 import { groupByTask, taskLabel } from '../../../src/core/sandbox/taskGroups';
 import { buildReleases, type ReleaseVM } from '../../../src/core/sandbox/viewModels';
 import { latestWarning, warningSummary } from '../../../src/core/sandbox/warnings';

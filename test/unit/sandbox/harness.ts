@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ClusterAccess } from '../../../src/core/kube/clusterAccess';
 import { WatchHub } from '../../../src/core/kube/watchHub';
+import { watchSpecs } from '../../../src/core/sandbox/watchSpecs';
 import { SandboxModel, type ModelChange } from '../../../src/core/sandbox/liveModel';
 import { startCluster, type SimCluster, type StartOptions } from '../../sim/cluster';
 import { helmBinary, type HelmVersion } from '../../support/tools';
@@ -25,7 +26,7 @@ export interface Stack {
 /** The model chain on a kubeconfig file, with short backoff so recovery tests finish quickly. */
 export function openStack(kubeconfig: string): Stack {
   const access = new ClusterAccess({ source: () => ({ setting: kubeconfig }) });
-  const hub = new WatchHub({ access, backoff: { initialMs: 100, maxMs: 1000, jitter: 0.2 } });
+  const hub = new WatchHub({ specs: watchSpecs, access, backoff: { initialMs: 100, maxMs: 1000, jitter: 0.2 } });
   const model = new SandboxModel({ hub, debounceMs: 50 });
   const changes: ModelChange[] = [];
   const sub = model.onDidChange((c) => changes.push(c));

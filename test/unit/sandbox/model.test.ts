@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { compactReleaseSecret, decodeReleasePayload, decodeReleaseSecret, isSandboxRelease, ReleaseDecoder, type HelmRelease, type SecretLike } from '../../../src/core/sandbox/helmRelease';
 import { compactPod } from '../../../src/core/sandbox/compact';
 import { buildReleases, type SandboxSnapshot } from '../../../src/core/sandbox/viewModels';
-import type { PodLike, StatefulSetLike, EventLike } from '../../../src/core/sandbox/objects';
+import type { PodLike, StatefulSetLike, EventLike } from '../../../src/core/kube/objects';
 import { pod, releaseSecret, statefulSet } from './fixtures';
 
 const decode = (s: Record<string, unknown>): HelmRelease => {

@@ -11,6 +11,7 @@ import { parse, stringify } from 'yaml';
 import { ClusterAccess } from '../../../src/core/kube/clusterAccess';
 import { KubeconfigError } from '../../../src/core/kube/errors';
 import { WatchHub } from '../../../src/core/kube/watchHub';
+import { watchSpecs } from '../../../src/core/sandbox/watchSpecs';
 import type { MessageNode } from '../../../src/core/sandbox/nodes';
 import { SandboxModel } from '../../../src/core/sandbox/liveModel';
 import { errorView } from '../../../src/platform/errorText';
@@ -45,7 +46,7 @@ describe('security: broken kubeconfigs give clear errors, never a crash or a lea
   /** What the user sees for a kubeconfig: the access error, the tree's state item, the error gate's message. */
   async function seen(path: string): Promise<{ error: KubeconfigError; item: MessageNode; gate: string; actions: string[] }> {
     const access = new ClusterAccess({ source: () => ({ setting: path }) });
-    const hub = new WatchHub({ access });
+    const hub = new WatchHub({ specs: watchSpecs, access });
     const model = new SandboxModel({ hub, debounceMs: 1 });
     try {
       model.start();
@@ -138,7 +139,7 @@ describe('security: broken kubeconfigs give clear errors, never a crash or a lea
       cp.execSync = (cmd: string, ...rest: unknown[]) => (calls.push(String(cmd)), (real.execSync as (...a: unknown[]) => unknown)(cmd, ...rest));
       cp.exec = (cmd: string, ...rest: unknown[]) => (calls.push(String(cmd)), (real.exec as (...a: unknown[]) => unknown)(cmd, ...rest));
       const access = new ClusterAccess({ source: () => ({ setting: path }) });
-      const hub = new WatchHub({ access });
+      const hub = new WatchHub({ specs: watchSpecs, access });
       const model = new SandboxModel({ hub, debounceMs: 1 });
       try {
         model.start();

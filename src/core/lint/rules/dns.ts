@@ -1,7 +1,7 @@
 // Names that end up in the CoreDNS Corefile and in network policy labels.
 import { isPair, type Pair } from 'yaml';
 import { keyText, rangeOf, type ValuesDoc } from '../document';
-import { appendMapEntry, appendTopLevel, removeSeqItem, scalarText } from '../edits';
+import { appendMapEntry, appendTopLevel, removeSeqItem, scalarText } from '../../values/textEdits';
 import { defineRule, defineServiceRule, q } from '../rule';
 import type { TextEdit } from '../types';
 

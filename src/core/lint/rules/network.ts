@@ -2,7 +2,7 @@
 import { isIP, isIPv4 } from 'node:net';
 import type { Pair, YAMLSeq } from 'yaml';
 import { rangeOf, type ValuesDoc } from '../document';
-import { appendSeqItem, appendTopLevel, removeSeqItem, scalarText } from '../edits';
+import { appendSeqItem, appendTopLevel, removeSeqItem, scalarText } from '../../values/textEdits';
 import { defineRule } from '../rule';
 import type { TextEdit } from '../types';
 import { closest } from '../closest';
@@ -67,7 +67,7 @@ export const allowDomainsPortsWeb = defineRule(
       const portPair = vd.pair(m, 'port');
       const port = Number(vd.scalar(portPair?.value));
       const proto = vd.scalar(vd.value(m, 'protocol'));
-      const protocol = typeof proto === 'string' ? proto : 'ANY';
+      const protocol = typeof proto === 'string' ? proto.toUpperCase() : 'ANY';
       if ((port !== 80 && port !== 443) || protocol === 'UDP') return;
       const edit = removeSeqItem(vd, seq, i);
       ctx.report({

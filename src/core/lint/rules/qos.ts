@@ -1,7 +1,7 @@
 // Guaranteed QoS: pods that are not Guaranteed are evicted first under node pressure, mid-evaluation.
 import type { Node as YNode, YAMLMap } from 'yaml';
 import { rangeOf } from '../document';
-import { appendMapEntry, replaceNode } from '../edits';
+import { appendMapEntry, replaceNode } from '../../values/textEdits';
 import { computePodQos, parseQuantity, type ResourceRequirements } from '../../kube/qos';
 import { asArr, asObj, defineServiceRule, isObj, type RuleContext, q } from '../rule';
 
@@ -103,7 +103,7 @@ export const qos = defineServiceRule(
     id: 'sandbox/qos-not-guaranteed',
     severity: 'warning',
     title: 'Pod is not Guaranteed QoS',
-    why: 'Kubernetes evicts Burstable and BestEffort pods first when a node runs short of memory, which kills a sandbox in the middle of an evaluation. A pod is Guaranteed only if every container (init containers too) sets cpu and memory limits with requests equal to them; with no resources at all the chart sets such values for you.',
+    why: 'Kubernetes evicts Burstable and BestEffort pods first when a node runs short of memory, which kills a sandbox in the middle of an evaluation. A pod is Guaranteed only if every container (init containers too) sets cpu and memory limits with requests equal to them; with no resources at all the chart sets such values for you (init containers get the service container\'s).',
   },
   (ctx, s) => {
     const vd = ctx.vd;
@@ -114,7 +114,8 @@ export const qos = defineServiceRule(
       if (!m) return;
       const n = vd.scalar(vd.value(m, 'name'));
       const label = `init container ${typeof n === 'string' ? `"${n}"` : `#${i + 1}`} of service ${q(s.name)}`;
-      checkContainer(ctx, m, label, ['services', s.name, 'initContainers', i], true);
+      // Without resources the chart gives an init container the service container's (checked above).
+      checkContainer(ctx, m, label, ['services', s.name, 'initContainers', i], false);
     });
   },
   [],

@@ -8,6 +8,7 @@ import { port53 } from './port53';
 import { qos } from './qos';
 import { gvisorUnsupported, kataUnsupported } from './runtime';
 import { serviceName } from './serviceName';
+import { unknownHelper } from './templates';
 import { appTimeoutDeadline, gracePeriod } from './timeouts';
 import { volumeDuplicate, volumeString, volumeUndeclared } from './volumes';
 
@@ -35,4 +36,5 @@ export const rules: readonly Rule[] = [
   gracePeriod,
   appTimeoutDeadline,
   imageUnpinned,
+  unknownHelper,
 ];

@@ -1,6 +1,6 @@
 // Service keys become Kubernetes object names and DNS labels.
 import { rangeOf } from '../document';
-import { scalarText } from '../edits';
+import { scalarText } from '../../values/textEdits';
 import { defineRule } from '../rule';
 
 export const serviceNamePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

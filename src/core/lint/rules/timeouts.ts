@@ -2,7 +2,7 @@
 import { CHART_DEFAULT_RISK } from '../../timeouts/inspect';
 import { checkTimeouts, isRiskLevel, riskTable, type RiskLevel } from '../../timeouts/riskTable';
 import { rangeOf } from '../document';
-import { appendMapEntry, appendTopLevel, replaceNode } from '../edits';
+import { appendMapEntry, appendTopLevel, replaceNode } from '../../values/textEdits';
 import { defineRule, defineServiceRule, type RuleContext, q } from '../rule';
 import type { TextEdit } from '../types';
 

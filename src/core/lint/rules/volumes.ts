@@ -1,7 +1,7 @@
 // Service volumes: `name:/mount-path` strings refer to the top-level volumes (PVCs the chart creates).
 import { isPair } from 'yaml';
 import { keyText, rangeOf } from '../document';
-import { appendMapEntry, appendTopLevel, scalarText } from '../edits';
+import { appendMapEntry, appendTopLevel, scalarText } from '../../values/textEdits';
 import { defineServiceRule, q } from '../rule';
 import type { TextEdit } from '../types';
 
@@ -92,8 +92,8 @@ export const volumeUndeclared = defineServiceRule(
   ['volumes'],
 );
 
-/** Pod volumes the chart adds itself. */
-export const chartPodVolumes = ['sandbox-coredns-config', 'sandbox-resolv-conf'];
+/** Pod volumes the chart adds itself (agent-env's names). `name:/path` volumes become `<fullname>-<name>`. */
+export const chartPodVolumes = ['coredns-config', 'resolv-conf'];
 
 export const volumeDuplicate = defineServiceRule(
   {
@@ -105,14 +105,12 @@ export const volumeDuplicate = defineServiceRule(
   (ctx, s) => {
     const vd = ctx.vd;
     const seen = new Set(chartPodVolumes);
-    const fromStrings = new Set<string>();
     vd.seq(vd.value(s.value, 'volumes'))?.items.forEach((item, i) => {
-      const str = vd.scalar(item);
-      const node = typeof str === 'string' ? item : vd.value(vd.map(item), 'name');
-      const name = typeof str === 'string' ? parseVolumeString(str).name : vd.scalar(node);
+      // "name:/path" strings get release-prefixed pod volume names, so only volume objects can clash.
+      if (typeof vd.scalar(item) === 'string') return;
+      const node = vd.value(vd.map(item), 'name');
+      const name = vd.scalar(node);
       if (typeof name !== 'string' || !name) return;
-      // The same top-level volume mounted twice by strings is fine: one pod volume, two mounts.
-      if (typeof str === 'string' && fromStrings.has(name)) return;
       if (seen.has(name)) {
         ctx.report({
           range: rangeOf(node) ?? [0, 0],
@@ -121,7 +119,6 @@ export const volumeDuplicate = defineServiceRule(
         });
       }
       seen.add(name);
-      if (typeof str === 'string') fromStrings.add(name);
     });
   },
   [],

@@ -195,6 +195,16 @@ function fieldMatches(flow: Flow, key: string, v: string): boolean {
     }
     case 'uuid':
       return flow.uuid === v;
+    case 'dns-query': {
+      // flow.FlowFilter.dns_query: a regular expression on the L7 DNS query.
+      const q = (flow.l7 as { dns?: { query?: string } } | undefined)?.dns?.query;
+      if (q === undefined) return false;
+      try {
+        return new RegExp(v).test(q);
+      } catch {
+        return false;
+      }
+    }
     default:
       return false;
   }

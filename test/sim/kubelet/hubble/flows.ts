@@ -95,6 +95,8 @@ export interface FlowInput {
   matchType?: number;
   policies?: PolicyRef[];
   destinationNames?: string[];
+  /** An L7 DNS record (Cilium's DNS proxy): the query and the rcode it answered. */
+  dns?: { query: string; rcode: number; qtypes: string[] };
 }
 
 export function buildFlow(f: FlowInput, ns = nowNs()): GetFlowsResponse {
@@ -128,6 +130,14 @@ export function buildFlow(f: FlowInput, ns = nowNs()): GetFlowsResponse {
     ...(f.policies?.length && f.eventType === 5 ? { [byKey]: f.policies } : {}),
     Summary: f.protocol === 'TCP' ? 'TCP Flags: SYN' : 'UDP',
   };
+  if (f.dns) {
+    flow.Type = 'L7';
+    flow.l7 = { type: 'REQUEST', dns: { query: `${f.dns.query}.`, qtypes: f.dns.qtypes, rcode: f.dns.rcode, observation_source: 'proxy' } };
+    flow.Summary = `DNS Query ${f.dns.query}. ${f.dns.qtypes.join(',')}`;
+    delete flow.ethernet;
+    delete flow.trace_observation_point;
+    delete flow.is_reply;
+  }
   return { flow, node_name: f.node, time };
 }
 

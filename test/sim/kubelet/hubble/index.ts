@@ -5,6 +5,7 @@ import type { Store } from '../../store';
 import { buildFlow, FlowBuffer, type FlowInput, nowNs } from './flows';
 import { type HubbleNode, hubbleProgram, UNAVAILABLE } from './observe';
 import type { Program } from '../exec/session';
+import type { RelayNode } from './relay';
 
 export class Hubble {
   private readonly buffers = new Map<string, FlowBuffer>();
@@ -70,6 +71,12 @@ export class Hubble {
         return () => set!.delete(fn);
       },
     };
+  }
+
+  /** The node as hubble-relay sees it (its agent's flow buffer and availability). */
+  relayNode(node: string, address: string): RelayNode {
+    const v = this.view(node);
+    return { name: node, address, buffer: v.buffer, unavailable: v.unavailable };
   }
 
   program(node: string, args: string[]): Program {

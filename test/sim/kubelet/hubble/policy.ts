@@ -27,9 +27,10 @@ export interface Verdict {
   by: PolicyRef[];
 }
 
+/** Cilium hands host regexes to Envoy (RE2), which accepts a leading `(?i)` flag; JavaScript needs it as a flag. */
 function safeRegex(src: string): RegExp {
   try {
-    return new RegExp(src);
+    return src.startsWith('(?i)') ? new RegExp(src.slice(4), 'i') : new RegExp(src);
   } catch {
     return /$^/;
   }
@@ -188,4 +189,25 @@ export function evaluate(policies: KubeObject[], subject: Endpoint, dir: Directi
   if (!enforced) return { allowed: true, enforced: false, by: [] };
   if (allow) return { allowed: true, enforced: true, matchType: allow.type, by: [allow.by] };
   return { allowed: false, enforced: true, dropReason: 133, by: [] };
+}
+
+/**
+ * The DNS rules Cilium's DNS proxy enforces for `subject` (`toPorts[].rules.dns` of egress rules of policies
+ * selecting it); undefined when no policy puts its lookups through the proxy.
+ */
+export function dnsRules(policies: KubeObject[], subjectLabels: Record<string, string>): Array<{ matchName?: string; matchPattern?: string }> | undefined {
+  let out: Array<{ matchName?: string; matchPattern?: string }> | undefined;
+  for (const pol of policies) {
+    for (const spec of specsOf(pol)) {
+      const sel = normalize(spec.endpointSelector);
+      if (!sel || !selectorMatches(sel, subjectLabels)) continue;
+      for (const r of spec.egress ?? []) {
+        for (const pr of r.toPorts ?? []) {
+          const dns = (pr.rules as { dns?: Array<{ matchName?: string; matchPattern?: string }> } | undefined)?.dns;
+          if (Array.isArray(dns)) (out ??= []).push(...dns);
+        }
+      }
+    }
+  }
+  return out;
 }

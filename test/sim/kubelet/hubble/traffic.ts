@@ -7,8 +7,9 @@ import type { SimResources } from '../../resources';
 import { selectorMatches } from '../../selectors';
 import type { KubeObject, Store } from '../../store';
 import { isRunning, type PodRuntime } from '../model';
-import { type Endpoint, externalAddress, hostEndpoint, podEndpoint, worldEndpoint } from './endpoints';
+import { type Endpoint, externalAddress, hostEndpoint, identityOf, podEndpoint, worldEndpoint } from './endpoints';
 import type { FlowInput } from './flows';
+import { corednsLogLine, lookup, type Rcode } from './dns';
 import { evaluate, type Verdict } from './policy';
 
 export interface TrafficRequest {
@@ -27,7 +28,12 @@ export interface TrafficResult {
   destination: { ip: string; names: string[]; namespace?: string; pod?: string };
   /** Flow records written, over all nodes. */
   flows: number;
+  /** The name lookup, when the destination was a name; a failed lookup means no connection was tried. */
+  dns?: { query: string; rcode: Rcode; refusedBy?: 'coredns-sidecar' | 'cilium-dns-proxy' };
 }
+
+/** DNS rcodes as numbers (RFC 1035/6895), as Hubble's l7.dns.rcode carries them. */
+const RCODE_NUM: Record<Rcode, number> = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 };
 
 export interface TrafficDeps {
   store: Store;
@@ -36,6 +42,8 @@ export interface TrafficDeps {
   runtimes(): PodRuntime[];
   record(node: string, input: FlowInput): void;
   nodeLabels(node: string): string[];
+  /** Appends a line to a container's log (the CoreDNS sidecar's query log). */
+  containerLog(ns: string, pod: string, container: string, line: string): void;
   /** TCP SYN retransmits after a denied first SYN (Linux sends several before the client times out). */
   synRetries: number;
   retryDelayMs: number;
@@ -60,30 +68,13 @@ export class Traffic {
       .filter((p) => selectorMatches({ matchLabels: sel }, this.d.store.get(this.d.res.pods, p.namespace, p.name)?.metadata.labels));
   }
 
-  /**
-   * The sandbox's CoreDNS sidecar answers its records by `rewrite name exact NAME TARGET` lines in the Corefile
-   * of a ConfigMap the pod mounts; resolve through those first, as the pod's resolver would.
-   */
-  private rewrite(src: PodRuntime, domain: string): string {
-    const pod = this.d.store.get(this.d.res.pods, src.namespace, src.name);
-    const volumes = ((pod?.spec as { volumes?: Array<{ configMap?: { name?: string } }> } | undefined)?.volumes ?? []);
-    for (const v of volumes) {
-      if (!v.configMap?.name) continue;
-      const corefile = (this.d.store.get(this.d.res.configmaps, src.namespace, v.configMap.name)?.data as { Corefile?: string } | undefined)?.Corefile;
-      for (const m of corefile?.matchAll(/rewrite\s+name\s+exact\s+(\S+)\s+(\S+)/g) ?? []) {
-        if (m[1].toLowerCase().replace(/\.$/, '') === domain) return m[2].toLowerCase();
-      }
-    }
-    return domain;
-  }
-
   /** The peer a name or address reaches (after Service translation, as Cilium evaluates policy). */
-  private resolve(src: PodRuntime, dest: TrafficRequest['destination']): { peer?: Endpoint; ip: string; names: string[]; noBackend?: boolean } {
+  private resolve(src: PodRuntime, dest: TrafficRequest['destination'], answerFor?: string): { peer?: Endpoint; ip: string; names: string[]; noBackend?: boolean } {
     const names = dest.domain ? [dest.domain.replace(/\.$/, '')] : [];
     const services = this.d.store.list(this.d.res.services);
     let svc: KubeObject | undefined;
     if (dest.domain) {
-      const name = this.rewrite(src, dest.domain.replace(/\.$/, '').toLowerCase());
+      const name = answerFor ?? dest.domain.replace(/\.$/, '').toLowerCase();
       const parts = name.replace(CLUSTER_SUFFIX, '').split('.');
       if (parts.length <= 2) svc = services.find((s) => s.metadata.name === parts[0] && s.metadata.namespace === (parts[1] ?? src.namespace));
     } else if (dest.ip) {
@@ -115,13 +106,29 @@ export class Traffic {
     if (!src) throw new Error(`pod ${req.namespace}/${req.pod} not found`);
     const { port, protocol } = req.destination;
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid port ${port}`);
-    const target = this.resolve(p, req.destination);
     const count = Math.max(1, req.count ?? 1);
     let flows = 0;
     const emit = (node: string, input: Omit<FlowInput, 'node' | 'nodeLabels'>): void => {
       this.d.record(node, { ...input, node, nodeLabels: this.d.nodeLabels(node) });
       flows++;
     };
+    let answerFor: string | undefined;
+    let dns: TrafficResult['dns'];
+    if (req.destination.domain) {
+      const pod = this.d.store.get(this.d.res.pods, p.namespace, p.name)!;
+      const lu = lookup(this.d.store, this.d.res, pod, src.selectorLabels, req.destination.domain);
+      if (lu.sidecar?.logged) this.d.containerLog(p.namespace, p.name, lu.sidecar.container, corednsLogLine(lu.query, lu.rcode));
+      if (lu.refusedByProxy) {
+        emit(p.node, {
+          src, dst: this.kubeDns(), srcPort: randomInt(32768, 61000), dstPort: 53, protocol: 'UDP', verdict: 'DROPPED', eventType: 129, direction: 'EGRESS',
+          dns: { query: lu.answerFor, rcode: RCODE_NUM.REFUSED, qtypes: ['A'] },
+        });
+      }
+      dns = { query: lu.query, rcode: lu.rcode, ...(lu.rcode === 'NOERROR' ? {} : { refusedBy: lu.refusedByProxy ? ('cilium-dns-proxy' as const) : ('coredns-sidecar' as const) }) };
+      if (lu.rcode !== 'NOERROR') return { verdict: 'DROPPED', direction: 'EGRESS', destination: { ip: '', names: [lu.query] }, flows, dns };
+      answerFor = lu.answerFor;
+    }
+    const target = this.resolve(p, req.destination, answerFor);
     const destination = { ip: target.ip, names: target.names, ...(target.peer?.podName ? { namespace: target.peer.namespace, pod: target.peer.podName } : {}) };
     const attempts = protocol === 'TCP' ? 1 + this.d.synRetries : 1;
 
@@ -134,7 +141,7 @@ export class Traffic {
           emit(p.node, { src, dst, srcPort, dstPort: port, protocol, verdict: 'DROPPED', eventType: 1, subType: 158, direction: 'EGRESS', dropReason: 158 });
         }
       }
-      return { verdict: 'DROPPED', direction: 'EGRESS', dropReason: 'SERVICE_BACKEND_NOT_FOUND', destination, flows };
+      return { verdict: 'DROPPED', direction: 'EGRESS', dropReason: 'SERVICE_BACKEND_NOT_FOUND', destination, flows, ...(dns ? { dns } : {}) };
     }
     const dst = target.peer;
     const egress = evaluate(this.policies(p.namespace), src, 'egress', dst, port, protocol, req.destination.domain);
@@ -165,9 +172,18 @@ export class Traffic {
       }
     }
     if (denied) {
-      return { verdict: 'DROPPED', direction, dropReason: denied.dropReason === 181 ? 'POLICY_DENY' : 'POLICY_DENIED', destination, flows };
+      return { verdict: 'DROPPED', direction, dropReason: denied.dropReason === 181 ? 'POLICY_DENY' : 'POLICY_DENIED', destination, flows, ...(dns ? { dns } : {}) };
     }
-    return { verdict: 'FORWARDED', direction: 'EGRESS', destination, flows };
+    return { verdict: 'FORWARDED', direction: 'EGRESS', destination, flows, ...(dns ? { dns } : {}) };
+  }
+
+  /** The cluster DNS the proxy stands in front of: a kube-dns pod when there is one. */
+  private kubeDns(): Endpoint {
+    const pod = this.d.store.list(this.d.res.pods, 'kube-system').find((x) => x.metadata.labels?.['k8s-app'] === 'kube-dns');
+    const rt = pod && this.d.runtime('kube-system', pod.metadata.name);
+    if (pod && rt?.podIP) return podEndpoint(this.d.store, this.d.res, pod, rt);
+    const labels = ['k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=kube-system', 'k8s:io.cilium.k8s.policy.cluster=default', 'k8s:io.kubernetes.pod.namespace=kube-system', 'k8s:k8s-app=kube-dns'];
+    return { kind: 'pod', ip: '10.244.0.250', identity: identityOf(labels), labels, selectorLabels: { 'k8s-app': 'kube-dns', 'io.kubernetes.pod.namespace': 'kube-system' }, namespace: 'kube-system', podName: 'coredns-sim' };
   }
 
   private sleep(): Promise<void> {

@@ -4,6 +4,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { isWatch } from '../../../sim/api/query';
 
 export interface SeenRequest {
   method: string;
@@ -12,6 +13,8 @@ export interface SeenRequest {
   /** ms since the probe started. */
   at: number;
   watch: boolean;
+  /** The response's HTTP status, once it was sent. */
+  status?: number;
 }
 
 interface StartMessage {
@@ -38,8 +41,10 @@ export class ServerProbe {
     if (m.socket.localPort !== this.port) return;
     this.server = m.server;
     const url = new URL(m.request.url ?? '/', 'http://sim');
-    const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1' || url.pathname.includes('/watch/');
-    this.requests.push({ method: m.request.method ?? 'GET', path: url.pathname, query: url.searchParams, at: Date.now() - this.t0, watch });
+    const watch = isWatch(url.searchParams) || url.pathname.includes('/watch/');
+    const seen: SeenRequest = { method: m.request.method ?? 'GET', path: url.pathname, query: url.searchParams, at: Date.now() - this.t0, watch };
+    this.requests.push(seen);
+    m.response.once('finish', () => (seen.status = m.response.statusCode));
     if (watch) {
       this.open.add(m.response);
       m.response.once('close', () => this.open.delete(m.response));

@@ -1,5 +1,5 @@
 // The tree's data path on the simulated cluster (ClusterAccess → WatchHub → SandboxModel), and the one check
-// every fault test ends with: the model equals what a fresh list from the server's store gives.
+// every fault test ends with: the caches and the tree's rows equal the server's store (rows by ./oracle).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,15 +7,14 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { ClusterAccess } from '../../../../src/core/kube/clusterAccess';
 import type { BackoffPolicy } from '../../../../src/core/kube/backoff';
 import { WatchHub, type Timers } from '../../../../src/core/kube/watchHub';
+import { watchSpecs } from '../../../../src/core/sandbox/watchSpecs';
 import type { WatchKind } from '../../../../src/core/kube/watchKinds';
-import { decodeReleaseSecret, type HelmRelease } from '../../../../src/core/sandbox/helmRelease';
-import { buildReleases, type ReleaseVM } from '../../../../src/core/sandbox/viewModels';
 import type { MessageNode } from '../../../../src/core/sandbox/nodes';
 import { stateMessages } from '../../../../src/core/sandbox/view';
-import type { EventLike, PodLike, RuntimeClassLike, StatefulSetLike } from '../../../../src/core/sandbox/objects';
 import { SandboxModel } from '../../../../src/core/sandbox/liveModel';
 import { startCluster, type SimCluster, type StartOptions } from '../../../sim/cluster';
 import type { KubeObject } from '../../../sim/store';
+import { expectedReleases, shownReleases } from './oracle';
 
 export const INSTANCE = 'app.kubernetes.io/instance';
 
@@ -58,7 +57,7 @@ export function openStack(kubeconfig: string, o: StackOptions = {}): Stack {
     },
     clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
   };
-  const hub = new WatchHub({ access, backoff: o.backoff ?? TEST_BACKOFF, timers, answerTimeoutMs: o.answerTimeoutMs, log });
+  const hub = new WatchHub({ specs: watchSpecs, access, backoff: o.backoff ?? TEST_BACKOFF, timers, answerTimeoutMs: o.answerTimeoutMs, log });
   const model = new SandboxModel({ hub, debounceMs: 30 });
   return {
     access,
@@ -124,31 +123,14 @@ export function cacheDiff(c: SimCluster, hub: WatchHub, namespace?: string): str
   return out;
 }
 
-/** The view-models a fresh list from the server gives (the same selectors and optional kinds as the hub). */
-export function serverReleases(c: SimCluster, hub: WatchHub, namespace?: string): ReleaseVM[] {
-  const r = c.resources;
-  const releases = serverObjects(c, 'secrets', namespace)
-    .map((s) => decodeReleaseSecret(s as never))
-    .filter((x): x is HelmRelease => !!x);
-  const events = hub.isReady('events')
-    ? c.store.list(r.events, namespace).filter((e) => e.type === 'Warning' && e.reason === 'FailedCreate')
-    : [];
-  return buildReleases({
-    releases,
-    pods: serverObjects(c, 'pods', namespace) as unknown as PodLike[],
-    statefulSets: serverObjects(c, 'statefulsets', namespace) as unknown as StatefulSetLike[],
-    events: events as unknown as EventLike[],
-    runtimeClasses: hub.isReady('runtimeclasses') ? (c.store.list(r.runtimeclasses) as unknown as RuntimeClassLike[]).map((x) => x.metadata?.name ?? '') : undefined,
-  });
-}
-
 /** Undefined when the hub's caches and the tree model equal the server's state; else what differs. */
 export function modelDiff(c: SimCluster, s: Stack, namespace?: string): string | undefined {
   const caches = cacheDiff(c, s.hub, namespace);
   if (caches.length) return caches.slice(0, 8).join('; ') + (caches.length > 8 ? ` (+${caches.length - 8})` : '');
-  const want = JSON.stringify(serverReleases(c, s.hub, namespace));
-  const got = JSON.stringify(s.model.releases);
-  if (want !== got) return `view-models differ:\n  model ${got.slice(0, 600)}\n  server ${want.slice(0, 600)}`;
+  // The rows against the oracle's own reading of the store (not the builders under test).
+  const want = JSON.stringify(expectedReleases(c, namespace));
+  const got = JSON.stringify(shownReleases(s.model.releases));
+  if (want !== got) return `rows differ:\n  tree   ${got.slice(0, 600)}\n  server ${want.slice(0, 600)}`;
   return undefined;
 }
 

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { addValuesEntry, minimalEdit } from '../../../src/core/cilium/valuesEdit';
 import { ValuesEntry } from '../../../src/core/cilium/suggest';
+import { fixturesDir } from '../chart/support';
 
-const fixture = (n: string) => readFileSync(join(__dirname, 'values', n), 'utf8');
+const fixture = (n: string) => readFileSync(join(fixturesDir, n), 'utf8');
 
 function apply(text: string, e: ValuesEntry): { text: string; changed: boolean } {
   const r = addValuesEntry(text, e);
@@ -23,7 +24,7 @@ function assertOnlyAdded(before: string, after: string, keys: string[]) {
   assert.equal(edit.length, 0, 'a pure insertion: nothing the user wrote is replaced');
 }
 
-describe('cilium: adding a suggested entry to values.yaml', () => {
+describe('values edit: adding a suggested allow entry (Inspector "Add to values…")', () => {
   it('appends to an existing quoted block list, keeping its indentation (fixture 05)', () => {
     const before = fixture('05-allow-domains-ports-scoped-values.yaml');
     const r = apply(before, { key: 'allowDomains', domain: 'api.example.com' });

@@ -1,7 +1,7 @@
 // Text edits for quick fixes: small, style-preserving changes to YAML source.
 import { isSeq, stringify, type Node as YNode, type YAMLSeq } from 'yaml';
-import { rangeOf, type ValuesDoc } from './document';
-import type { TextEdit } from './types';
+import { rangeOf, type ValuesDoc } from '../lint/document';
+import type { TextEdit } from '../lint/types';
 
 /** Applies non-overlapping edits (offsets into the original text). */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {

@@ -1,7 +1,7 @@
-// The few fields of cluster objects the Sandboxes view reads. Loose on purpose: objects from a list come
+// The few fields of cluster objects we read (Sandboxes view, drop stream). Loose on purpose: objects from a list come
 // through client-node's serializer (times as Date), objects from a watch are raw JSON (times as strings).
 
-import type { ResourceRequirements } from '../kube/qos';
+import type { ResourceRequirements } from './qos';
 
 export type Time = string | Date;
 
