@@ -9,6 +9,7 @@ import { activityBarItem, contextMenu, expandRow, treeRow, treeTexts, until } fr
 import { seedNamespace } from '../seed';
 import type { EvalFault, EvalSample } from '../seedEvals';
 import { sandboxesContainer, sandboxesTree, type ScenarioEnv } from './env';
+import { collapseTree } from './sandboxesView';
 
 /** What each failing sample's `default` service row must say. */
 const REASON: Record<EvalFault, RegExp> = {
@@ -31,13 +32,6 @@ function helmList(env: ScenarioEnv): Promise<string[]> {
 
 const rows = (page: Page): Promise<string> => treeTexts(page, sandboxesTree).then((t) => t.join(' | '));
 const exact = (s: string): RegExp => new RegExp(`^${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-
-async function collapseAll(page: Page): Promise<void> {
-  // The view's Collapse All (its title actions show only while the view is hovered).
-  await page.locator('.pane-header', { hasText: sandboxesTree }).first().hover().catch(() => undefined);
-  const button = page.locator('.pane-header .action-label[aria-label^="Collapse All"]').first();
-  if (await button.isVisible().catch(() => false)) await button.click();
-}
 
 async function openView(page: Page): Promise<void> {
   const item = activityBarItem(page, sandboxesContainer);
@@ -66,7 +60,7 @@ export function evalTreeScenario(env: ScenarioEnv): void {
         assert.match(desc, /^\d+ ready · \d+ failing/);
       }
       for (const s of evals().filter((e) => e.fault)) {
-        await collapseAll(page);
+        await collapseTree(page);
         await expandRow(treeRow(page, sandboxesTree, exact(s.task)));
         const short = s.sampleUuid.slice(0, 8);
         const sample = treeRow(page, sandboxesTree, exact(short));
@@ -88,7 +82,7 @@ export function evalTreeScenario(env: ScenarioEnv): void {
         assert.ok((await services()).some((t) => t === 'victim' || t.startsWith('victim — ')), 'the other service row, by inspect/service');
       }
       // The picture for README: one task expanded, its failing samples open, at the default width.
-      await collapseAll(page);
+      await collapseTree(page);
       const task = evals().find((e) => e.fault === 'unschedulable')!.task;
       await expandRow(treeRow(page, sandboxesTree, exact(task)));
       for (const s of evals().filter((e) => e.fault && e.task === task)) await expandRow(treeRow(page, sandboxesTree, exact(s.sampleUuid.slice(0, 8))));
@@ -101,7 +95,7 @@ export function evalTreeScenario(env: ScenarioEnv): void {
       const task = evals()[evals().length - 1].task;
       const mine = evals().filter((e) => e.task === task).map((e) => e.release);
       const others = evals().filter((e) => e.task !== task).map((e) => e.release);
-      await collapseAll(page);
+      await collapseTree(page);
       await contextMenu(page, treeRow(page, sandboxesTree, exact(task)), /^Tear Down Task$/);
       const dialog = page.locator('.monaco-dialog-box');
       await dialog.waitFor({ state: 'visible' });

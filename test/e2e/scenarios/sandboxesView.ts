@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
 import { Shots } from '../harness/browser';
-import { activityBarItem, expandRow, treeRow, treeTexts, until } from '../harness/workbench';
+import { activityBarItem, expandRow, tree, treeRow, treeTexts, until } from '../harness/workbench';
 import { seedNamespace } from '../seed';
 import { sandboxesContainer, sandboxesTree, type ScenarioEnv } from './env';
 
@@ -26,10 +26,14 @@ export async function showRelease(page: Page, release: string, timeoutMs = 30_00
 
 /** Collapses the whole tree (the view's Collapse All), so rows of one release are the only ones with its labels. */
 export async function collapseTree(page: Page): Promise<void> {
-  // Title actions show only while the view is hovered.
-  await page.locator('.pane-header', { hasText: sandboxesTree }).first().hover().catch(() => undefined);
-  const button = page.locator('.pane-header .action-label[aria-label^="Collapse All"]').first();
-  if (await button.isVisible().catch(() => false)) await button.click();
+  // list.collapseAll (Ctrl+Left) on the focused tree; the title bar's Collapse All shows only while hovered.
+  await tree(page, sandboxesTree).focus();
+  await page.keyboard.press('Control+ArrowLeft');
+  await until('the tree collapsed', async () => (await page.locator(`.monaco-list[role="tree"][aria-label="${sandboxesTree}"] .monaco-list-row[aria-expanded="true"]`).count()) === 0, 5_000).catch(async () => {
+    await page.locator('.pane-header', { hasText: sandboxesTree }).first().hover().catch(() => undefined);
+    const button = page.locator('.pane-header .action-label[aria-label^="Collapse All"]').first();
+    if (await button.isVisible().catch(() => false)) await button.click();
+  });
 }
 
 /** The inspect/service of a pod of our chart: `<release>-<service>-<ordinal>`. */
