@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { ClusterAccess } from './core/kube/clusterAccess';
 import { WatchHub } from './core/kube/watchHub';
+import { ReleaseRecords } from './core/sandbox/releaseRecords';
 import { watchSpecs } from './core/sandbox/watchSpecs';
 import { SandboxModel } from './core/sandbox/liveModel';
 import type { Log } from './platform/log';
@@ -26,7 +27,9 @@ export function createServices(log: Log, state: StateStore): Services & vscode.D
     source: () => ({ setting: settings.kubeconfig(), namespace: settings.namespace() }),
   });
   const watches = new WatchHub({ specs: watchSpecs, access: cluster, log: (m) => log.info(m) });
-  const sandboxes = new SandboxModel({ hub: watches });
+  const records = new ReleaseRecords(() => cluster.current?.kubeConfig);
+  const sandboxes = new SandboxModel({ hub: watches, records });
+  const onContext = cluster.onDidChange(() => records.clear());
   const onConfig = vscode.workspace.onDidChangeConfiguration((e) => {
     if (settings.affects(e, 'kubeconfig', 'namespace')) cluster.reload();
   });
@@ -46,6 +49,8 @@ export function createServices(log: Log, state: StateStore): Services & vscode.D
       onConfig.dispose();
       onCluster.dispose();
       sandboxes.dispose();
+      onContext.dispose();
+      records.dispose();
       watches.dispose();
       cluster.dispose();
     },

@@ -8,8 +8,13 @@ export interface Context {
   dir: string;
   sim: Worker;
   started: Started;
+  /** The main size (initial load, idle, memory); the cluster holds `sizes[0]` releases when suites start. */
   releases: number;
+  /** Cluster sizes (releases) the tree suite grows through, ascending; one of them is `releases`. */
+  sizes: number[];
   podsPerRelease: number;
+  /** A directory for the main extension process's CPU profile (--cpu-prof=DIR). */
+  cpuProf?: string;
   log(message: string): void;
 }
 

@@ -94,7 +94,7 @@ export function table(results: readonly Result[]): string {
     r.peerName ?? '',
     ratioText(r),
     r.target,
-    r.met === null ? '' : r.met ? 'yes' : 'NO',
+    r.met === null ? '' : r.met ? 'yes' : 'not met',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

@@ -1,7 +1,8 @@
 // Request/response over a forked process's IPC channel: the bench drives the simulated cluster and the measured
 // client stacks in their own processes, so neither one's CPU or memory shows up in the other's figures.
 import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { isAbsolute, join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -35,7 +36,10 @@ export function serve(handlers: Record<string, Handler>): void {
   process.on('disconnect', () => process.exit(0));
 }
 
-/** Parent side: a TypeScript file run in a fresh node (tsx loader, gc exposed) with an IPC channel. */
+/**
+ * Parent side: a TypeScript file run in a fresh node (tsx loader, gc exposed) with an IPC channel; `plain`: a
+ * JavaScript file (absolute path) in a plain node, nothing preloaded.
+ */
 export class Worker {
   private readonly child: ChildProcess;
   private next = 1;
@@ -43,10 +47,14 @@ export class Worker {
   private exited: Promise<void>;
   stderr = '';
 
-  constructor(file: string, opts: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}) {
-    this.child = fork(join(ROOT, file), [], {
+  /** Wall-clock ms when the process was spawned. */
+  readonly spawnedAt: number;
+
+  constructor(file: string, opts: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; plain?: boolean } = {}) {
+    this.spawnedAt = performance.timeOrigin + performance.now();
+    this.child = fork(isAbsolute(file) ? file : join(ROOT, file), [], {
       cwd: ROOT,
-      execArgv: ['--import', 'tsx', '--expose-gc', ...(opts.nodeArgs ?? [])],
+      execArgv: [...(opts.plain ? [] : ['--import', 'tsx']), '--expose-gc', ...(opts.nodeArgs ?? [])],
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
@@ -85,7 +93,7 @@ export class Worker {
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     await this.call('stop').catch(() => undefined);
-    this.child.disconnect?.();
+    if (this.child.connected) this.child.disconnect();
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     await this.exited;
     clearTimeout(timer);

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { startCluster, type SimCluster } from '../../test/sim/cluster';
@@ -11,7 +12,7 @@ import { serve, ROOT } from '../lib/rpc';
 import { helm, toolEnv } from '../lib/tools';
 import { CountingProxy, RequestMeter } from './meters';
 import { NAMESPACE, type Meter, type Started } from './protocol';
-import { cloneReleases, releaseName } from './seed';
+import { cloneReleases, releaseName, seedUnrelated, UNRELATED_NAMESPACE } from './seed';
 
 const INSTANCE = 'app.kubernetes.io/instance';
 
@@ -21,6 +22,8 @@ let meter: RequestMeter | undefined;
 let dir = '';
 let kubeconfig = '';
 let podNames: string[] = [];
+let seeded = 1;
+const wall = (): number => performance.timeOrigin + performance.now();
 
 const c = (): SimCluster => {
   if (!cluster) throw new Error('cluster not started');
@@ -47,18 +50,30 @@ serve({
   async installTemplate(): Promise<{ ms: number }> {
     const t0 = Date.now();
     const values = join(ROOT, 'bench', 'fixtures', 'template-values.yaml');
-    const args = ['install', releaseName(0), join(ROOT, 'chart'), '-f', values, '--namespace', NAMESPACE, '--create-namespace'];
+    // Labelled as Install Sandbox and inspect_k8s_sandbox label their release records.
+    const args = ['install', releaseName(0), join(ROOT, 'chart'), '-f', values, '--namespace', NAMESPACE, '--create-namespace', '--labels=inspectSandbox=true'];
     await promisify(execFile)(helm(), args, { env: toolEnv(dir, kubeconfig), timeout: 120_000 });
     return { ms: Date.now() - t0 };
   },
 
+  /** Grows the cluster to `releases` (the template counts as the first). */
   async seed(a: { releases: number; podsPerRelease: number }) {
-    const r = await cloneReleases(c(), NAMESPACE, a.releases, a.podsPerRelease);
+    const r = await cloneReleases(c(), NAMESPACE, seeded, a.releases, a.podsPerRelease);
+    seeded = Math.max(seeded, a.releases);
     podNames = c()
       .store.scan(c().resources.pods, NAMESPACE)
       .filter((p) => p.metadata.labels?.[INSTANCE]?.startsWith('sbx-r'))
       .map((p) => p.metadata.name);
     return { ...r, totalPods: c().store.scan(c().resources.pods).length };
+  },
+
+  /** Other tools' Helm releases (a monitoring stack): `count` release records of ~`bytes` each in their own namespace. */
+  unrelated(a: { count: number; bytes: number }): { bytes: number } {
+    return { bytes: seedUnrelated(c(), a.count, a.bytes) };
+  },
+
+  removeUnrelated(): void {
+    for (const s of c().store.scan(c().resources.secrets, UNRELATED_NAMESPACE)) c().store.delete(c().resources.secrets, UNRELATED_NAMESPACE, s.metadata.name);
   },
 
   /** Seeded pods: name, release and the main container. */
@@ -75,8 +90,23 @@ serve({
       }));
   },
 
-  crash(a: { pod: string; container: string }): void {
-    (c().kubelet.faults as KubeletFaults).crash(NAMESPACE, a.pod, a.container, { reason: 'Error', exitCode: 1 });
+  /**
+   * Crashes a container; resolves with the wall time the API server committed the pod with `restarts` (the
+   * moment its watch event goes out to every watcher: the "API event" both observers are timed from).
+   */
+  crash(a: { pod: string; container: string; restarts: number }): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => (off(), reject(new Error(`the kubelet did not restart ${a.pod} within 10 s`))), 10_000);
+      const off = c().store.subscribe((e) => {
+        if (e.resource.resource !== 'pods' || e.object.metadata.name !== a.pod || e.object.metadata.namespace !== NAMESPACE) return;
+        const st = (e.object.status as { containerStatuses?: Array<{ name: string; restartCount: number }> }).containerStatuses ?? [];
+        if ((st.find((x) => x.name === a.container)?.restartCount ?? 0) < a.restarts) return;
+        clearTimeout(timer);
+        off();
+        resolve(wall());
+      });
+      (c().kubelet.faults as KubeletFaults).crash(NAMESPACE, a.pod, a.container, { reason: 'Error', exitCode: 1 });
+    });
   },
 
   /** `count` pod updates (an annotation), cycling over the seeded pods; returns the last resourceVersion. */

@@ -1,6 +1,7 @@
 // Fills the simulated cluster with many sandboxes quickly: one real `helm install` of our chart, then every
 // object Helm created (and its release Secret, re-encoded in Helm's format) cloned under new release names,
 // straight into the store. The sim's own controllers and kubelet then create and start the pods.
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { decodeReleasePayload } from '../../src/core/sandbox/helmRelease';
 import { Admission } from '../../test/sim/admission';
@@ -35,10 +36,11 @@ export interface SeedResult {
 }
 
 /**
- * Clones the release `template` (already installed by helm in `namespace`) into releases 1..count-1 and waits
- * until `podsPerRelease * count` of their pods are Running and Ready.
+ * Clones the release `template` (already installed by helm in `namespace`) into releases from..count-1 (the
+ * ones below `from` exist already: the bench grows the cluster between sizes) and waits until
+ * `podsPerRelease * count` of their pods are Running and Ready.
  */
-export async function cloneReleases(c: SimCluster, namespace: string, count: number, podsPerRelease: number, timeoutMs = 600_000): Promise<SeedResult> {
+export async function cloneReleases(c: SimCluster, namespace: string, from: number, count: number, podsPerRelease: number, timeoutMs = 900_000): Promise<SeedResult> {
   const t0 = Date.now();
   const template = releaseName(0);
   const admission = new Admission(c.store);
@@ -47,7 +49,7 @@ export async function cloneReleases(c: SimCluster, namespace: string, count: num
   const secret = c.store.get(c.resources.secrets, namespace, `sh.helm.release.v1.${template}.v1`);
   if (!secret) throw new Error(`no release Secret for ${template}`);
   const releaseJson = JSON.stringify(decodeReleasePayload(String((secret.data as Record<string, string>).release)));
-  for (let i = 1; i < count; i++) {
+  for (let i = Math.max(1, from); i < count; i++) {
     const name = releaseName(i);
     const swap = (o: KubeObject): KubeObject => JSON.parse(JSON.stringify(o).replaceAll(template, name)) as KubeObject;
     for (const { type, object } of owned) {
@@ -80,4 +82,29 @@ export async function cloneReleases(c: SimCluster, namespace: string, count: num
 function isReady(p: KubeObject): boolean {
   const st = p.status as { phase?: string; conditions?: Array<{ type: string; status: string }> } | undefined;
   return st?.phase === 'Running' && !!st.conditions?.some((x) => x.type === 'Ready' && x.status === 'True');
+}
+
+export const UNRELATED_NAMESPACE = 'monitoring';
+
+/**
+ * Release records of other charts (no inspectSandbox label, no pods of ours): random values do not compress, so
+ * each record is about `bytes` on the wire. Returns the bytes of all of them.
+ */
+export function seedUnrelated(c: SimCluster, count: number, bytes: number): number {
+  if (!c.store.get(c.resources.namespaces, undefined, UNRELATED_NAMESPACE)) c.store.create(c.resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: UNRELATED_NAMESPACE } });
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const name = `mon${String(i).padStart(3, '0')}`;
+    const rel = { name, namespace: UNRELATED_NAMESPACE, version: 1, info: { status: 'deployed' }, chart: { metadata: { name: 'kube-prometheus-stack', version: '1.0.0' } }, config: { blob: randomBytes(Math.floor(bytes * 0.55)).toString('base64') }, manifest: '' };
+    const data = Buffer.from(gzipSync(Buffer.from(JSON.stringify(rel))).toString('base64')).toString('base64');
+    total += data.length;
+    c.store.create(c.resources.secrets, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'helm.sh/release.v1',
+      metadata: { name: `sh.helm.release.v1.${name}.v1`, namespace: UNRELATED_NAMESPACE, labels: { owner: 'helm', name, status: 'deployed', version: '1' } },
+      data: { release: data },
+    });
+  }
+  return total;
 }

@@ -2,29 +2,15 @@
 // and memory across 100 terminal open/close cycles. (RSS after 100,000 watch events is measured by the tree suite,
 // on the same stack process the tree benchmarks use.)
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pickTarget } from './exec';
+import { productionBuild } from '../lib/build';
+import { vscodeNames } from '../ext/vscodeShim';
 import type { Context } from '../lib/context';
 import { result, type Result } from '../lib/results';
 import { ROOT, Worker } from '../lib/rpc';
 import { MB, median, slope } from '../lib/stats';
-
-/** Runs scripts/build.mjs --production unchanged in a scratch dir whose inputs link to the repo (dist/ untouched). */
-async function productionBuild(): Promise<string> {
-  const scratch = mkdtempSync(join(tmpdir(), 'k8s-sandbox-build-'));
-  for (const name of ['src', 'webview', 'scripts', 'node_modules', 'package.json', 'tsconfig.json']) symlinkSync(join(ROOT, name), join(scratch, name));
-  mkdirSync(join(scratch, 'dist'));
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['scripts/build.mjs', '--production'], { cwd: scratch, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`production build failed (${code}): ${err.slice(-2000)}`))));
-  });
-  return scratch;
-}
 
 // Loads the bundle in a fresh node with a stand-in for the `vscode` module (only the host provides the real one).
 const LOAD_SCRIPT = `
@@ -42,15 +28,11 @@ if (typeof ext.activate !== 'function') throw new Error('no activate export');
 process.stdout.write(JSON.stringify({ ms, rss: process.memoryUsage().rss }));
 `;
 
-/** Top-level names of the vscode API (the bundle's CommonJS interop copies the module's own properties). */
-function vscodeNames(): string[] {
-  const dts = readFileSync(join(ROOT, 'node_modules', '@types', 'vscode', 'index.d.ts'), 'utf8');
-  return [...new Set([...dts.matchAll(/^\s{1,4}export (?:declare )?(?:class|enum|namespace|function|const|let) (\w+)/gm)].map((m) => m[1]))];
-}
+const vscodeNamesOfTypes = (): string[] => vscodeNames(join(ROOT, 'node_modules', '@types', 'vscode', 'index.d.ts'));
 
 function loadOnce(bundle: string): Promise<{ ms: number; rss: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', LOAD_SCRIPT, bundle, JSON.stringify(vscodeNames())], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', LOAD_SCRIPT, bundle, JSON.stringify(vscodeNamesOfTypes())], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -62,21 +44,17 @@ function loadOnce(bundle: string): Promise<{ ms: number; rss: number }> {
 
 export async function footprintBench(ctx: Context): Promise<Result[]> {
   const out: Result[] = [];
-  const scratch = await productionBuild();
-  try {
-    const bundle = join(scratch, 'dist', 'extension.js');
-    const size = statSync(bundle).size;
-    const others = { 'lint-cli.js': statSync(join(scratch, 'dist', 'lint-cli.js')).size, 'webview.js': statSync(join(scratch, 'dist', 'webview.js')).size };
-    ctx.log(`bundle: extension.js ${(size / MB).toFixed(2)} MB (lint-cli.js ${(others['lint-cli.js'] / MB).toFixed(2)} MB, webview.js ${(others['webview.js'] / MB).toFixed(2)} MB)`);
-    out.push(result({ benchmark: 7, name: 'Bundle size, dist/extension.js (production)', unit: 'MB', better: 'lower', ours: size / MB, target: '≤ 2 MB', meets: (v) => v <= 2, detail: { bytes: size, others } }));
-    const loads: Array<{ ms: number; rss: number }> = [];
-    for (let i = 0; i < (ctx.quick ? 3 : 7); i++) loads.push(await loadOnce(bundle));
-    const ms = median(loads.map((l) => l.ms));
-    ctx.log(`module load: ${loads.map((l) => l.ms.toFixed(0)).join(', ')} ms`);
-    out.push(result({ benchmark: 7, name: 'Module load time (require of the bundle, fresh node), median', unit: 'ms', better: 'lower', ours: ms, target: 'report', detail: { runs: loads } }));
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  const scratch = (await productionBuild(ctx)).dir;
+  const bundle = join(scratch, 'dist', 'extension.js');
+  const size = statSync(bundle).size;
+  const others = { 'lint-cli.js': statSync(join(scratch, 'dist', 'lint-cli.js')).size, 'webview.js': statSync(join(scratch, 'dist', 'webview.js')).size };
+  ctx.log(`bundle: extension.js ${(size / MB).toFixed(2)} MB (lint-cli.js ${(others['lint-cli.js'] / MB).toFixed(2)} MB, webview.js ${(others['webview.js'] / MB).toFixed(2)} MB)`);
+  out.push(result({ benchmark: 7, name: 'Bundle size, dist/extension.js (production)', unit: 'MB', better: 'lower', ours: size / MB, target: '≤ 2 MB', meets: (v) => v <= 2, detail: { bytes: size, others } }));
+  const loads: Array<{ ms: number; rss: number }> = [];
+  for (let i = 0; i < (ctx.quick ? 3 : 7); i++) loads.push(await loadOnce(bundle));
+  const ms = median(loads.map((l) => l.ms));
+  ctx.log(`module load: ${loads.map((l) => l.ms.toFixed(0)).join(', ')} ms`);
+  out.push(result({ benchmark: 7, name: 'Module load time (require of the bundle, fresh node), median', unit: 'ms', better: 'lower', ours: ms, target: 'report', detail: { runs: loads } }));
   out.push(...(await terminalCycles(ctx)));
   return out;
 }

@@ -5,6 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { LineCounter, parseDocument } from 'yaml';
+import { version as YAML_VERSION } from 'yaml/package.json';
 import { lintValues } from '../../src/core/lint/api';
 import { IncrementalLinter } from '../../src/core/lint/incremental';
 import type { Context } from '../lib/context';
@@ -124,6 +126,14 @@ export async function lintBench(ctx: Context): Promise<Result[]> {
     full.push(nowMs() - t);
   }
 
+  // The floor for any linter built on `yaml`: its own parse of the same text, with the options the linter uses.
+  const floor: number[] = [];
+  for (let i = 0; i < (ctx.quick ? 5 : 20); i++) {
+    const t = nowMs();
+    parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false, version: '1.1', uniqueKeys: false });
+    floor.push(nowMs() - t);
+  }
+
   // The editor: one incremental linter for the open document; its first lint is the full lint, then the warm-up
   // runs in slices of the editor's budget (back to back here: the editor runs them on idle turns).
   const linter = new IncrementalLinter({ file });
@@ -196,6 +206,7 @@ export async function lintBench(ctx: Context): Promise<Result[]> {
   const h = summarize(headEdits);
   const e = summarize(early);
   const kb = (text.length / 1024).toFixed(0);
+  ctx.log(`lint: yaml parseDocument of the same file median ${median(floor).toFixed(0)} ms (full lint ${f.median.toFixed(0)} ms)`);
   ctx.log(
     `lint ${services} services (${kb} KB): editor re-lint after a one-service edit median ${s.median.toFixed(1)} ms p95 ${s.p95.toFixed(1)} (${edits.length} edits, ${fellBack.length} full fallbacks, ${checked} checked equal to the full lint); ` +
       `first re-lint after warm-up ${firstAfterWarm.toFixed(1)} ms; head edit (allowDomains) median ${h.median.toFixed(1)} ms p95 ${h.p95.toFixed(1)}; editor first lint ${open.toFixed(0)} ms; ` +
@@ -220,6 +231,17 @@ export async function lintBench(ctx: Context): Promise<Result[]> {
     result({ benchmark: 5, name: 'Lint, editor re-lint after a one-service edit right after opening (before warm-up), median', unit: 'ms', better: 'lower', ours: e.median, spread: e, peer: median(peer), peerName, target: 'report', detail: { samples: early, paths: [...earlyPaths] } }),
     result({ benchmark: 5, name: 'Lint, editor re-lint after an edit outside the services (allowDomains), median', unit: 'ms', better: 'lower', ours: h.median, spread: h, peer: median(peer), peerName, target: 'report' }),
     result({ benchmark: 5, name: 'Lint, full (CLI; editor before incremental), warm median', unit: 'ms', better: 'lower', ours: f.median, spread: f, peer: median(peer), peerName, target: 'report' }),
+    result({
+      benchmark: 5,
+      name: 'Lint, full, against the yaml library parsing the same file (ratio = parse / full lint), warm median',
+      unit: 'ms',
+      better: 'lower',
+      ours: f.median,
+      peer: median(floor),
+      peerName: `yaml ${YAML_VERSION} parseDocument (the floor)`,
+      target: 'report',
+      detail: { parse: summarize(floor), full: f },
+    }),
     result({ benchmark: 5, name: 'Lint, editor first lint of the opened file (the full lint)', unit: 'ms', better: 'lower', ours: open, peer: median(peer), peerName, target: 'report' }),
     result({ benchmark: 5, name: `Lint, editor warm-up after opening, total in ${warm.slices} idle slices of ${sliceMs} ms budget`, unit: 'ms', better: 'lower', ours: warm.total, target: 'report', detail: { first: warm, secondFile: again } }),
     result({ benchmark: 5, name: 'Lint, editor warm-up, longest slice (first file of the session: includes the one-time schema compile)', unit: 'ms', better: 'lower', ours: warm.longest, target: 'report', detail: { secondFileLongest: again.longest } }),

@@ -11,6 +11,7 @@ import { SandboxModel } from '../../src/core/sandbox/liveModel';
 import { serviceDescription } from '../../src/core/sandbox/evalDisplay';
 import { nodeId } from '../../src/core/sandbox/nodes';
 import type { PodVM, ReleaseVM } from '../../src/core/sandbox/viewModels';
+import { ReleaseRecords } from '../../src/core/sandbox/releaseRecords';
 import { serve } from '../lib/rpc';
 
 let access: ClusterAccess | undefined;
@@ -57,8 +58,9 @@ serve({
     const t0 = performance.now();
     access = new ClusterAccess({ source: () => ({ setting: a.kubeconfig }) });
     hub = new WatchHub({ specs: watchSpecs, access });
-    model = new SandboxModel({ hub });
-    hub.onDidChangeObjects((k) => {
+    const a0 = access;
+    model = new SandboxModel({ hub, records: new ReleaseRecords(() => a0.current?.kubeConfig) });
+    hub.onDidChangeObjects(({ kind: k }) => {
       if (k === 'pods') podEvents++;
     });
     const m = model;

@@ -29,6 +29,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- range $k, $v := .Values.labels | default dict }}{{ $_ := set $l $k (include "sandbox.str" $v) }}{{ end -}}
 {{- $_ := set $l "helm.sh/chart" (printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-") -}}
 {{- $_ = set $l "app.kubernetes.io/managed-by" .Release.Service -}}
+{{- with .Values.creator }}{{ $_ = set $l "k8s-sandbox.dev/creator" . }}{{ end -}}
 {{- $_ = set $l "app.kubernetes.io/version" (toString .Chart.AppVersion) -}}
 {{- $_ = mustMergeOverwrite $l (include "sandbox.selectorLabels" . | fromYaml) -}}
 {{- toYaml $l -}}

@@ -3,6 +3,7 @@
 // Exit codes: 0 no errors, 1 errors found, 2 usage error or unreadable file.
 import { readFileSync } from 'node:fs';
 import { version } from '../../package.json';
+import { errorMessage } from '../core/errors';
 import { allRuleMeta, lintValues, type LintDiagnostic } from '../core/lint/api';
 import { findChartDir } from '../core/lint/defaults';
 import { formatJson, formatSarif, formatText, formats, type Format } from '../core/lint/format';
@@ -98,9 +99,12 @@ export async function runCli(argv: readonly string[], read: (file: string) => st
 }
 
 if (require.main === module) {
-  void runCli(process.argv.slice(2)).then((r) => {
+  runCli(process.argv.slice(2)).then((r) => {
     process.stdout.write(r.stdout);
     process.stderr.write(r.stderr);
     process.exitCode = r.code;
+  }).catch((e: unknown) => {
+    process.stderr.write(`k8s-sandbox-lint: ${errorMessage(e)}\n`);
+    process.exitCode = 2;
   });
 }

@@ -15,7 +15,8 @@ export type ErrorReason =
   | 'Forbidden'
   | 'Unreachable'
   | 'ExecFailed'
-  | 'NoShell';
+  | 'NoShell'
+  | 'IdentityUnknown';
 
 export interface SandboxErrorOptions {
   /** What the user can do about it; shown after the message. */

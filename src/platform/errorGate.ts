@@ -23,7 +23,8 @@ export function gate<A extends unknown[]>(title: string, log: Log, handler: (...
         return;
       }
       log.error(view.message, e);
-      void show(view.message, view.actions, log);
+      // Not awaited: the command finishes while the message waits for the user.
+      show(view.message, view.actions, log).catch((err: unknown) => log.error(`${title}: could not show the error`, err));
     }
   };
 }

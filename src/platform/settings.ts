@@ -1,5 +1,6 @@
 // The one reader of the k8sSandbox.* settings (declared in package.json contributes.configuration).
 import * as vscode from 'vscode';
+import { DEFAULT_KEEPALIVE_SECONDS } from '../core/exec/startExec';
 
 const SECTION = 'k8sSandbox';
 
@@ -8,6 +9,11 @@ export const settings = {
   kubeconfig: (): string => read<string>('kubeconfig', ''),
   namespace: (): string => read<string>('namespace', ''),
   chart: (): string => read<string>('chart', 'built-in'),
+  /** WebSocket ping interval of terminals, Run Command and drop streams (0 = off). */
+  keepaliveSeconds: (): number => {
+    const v = read<number>('keepaliveSeconds', DEFAULT_KEEPALIVE_SECONDS);
+    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : DEFAULT_KEEPALIVE_SECONDS;
+  },
   /** Unchecked: the caller validates the globs. */
   lintInclude: (): unknown => vscode.workspace.getConfiguration(SECTION).get<unknown>('lint.include'),
   /** True when the change touches one of `keys` (e.g. 'kubeconfig'). */

@@ -8,8 +8,13 @@ import { ApiError, type ResourceType } from './store';
 
 export interface User {
   name: string;
+  uid?: string;
+  groups?: string[];
+  extra?: Record<string, string[]>;
   /** Namespace the user is limited to; undefined = cluster admin. */
   namespace?: string;
+  /** A cluster whose RBAC removed SelfSubjectReview from this user (system:basic-user unbound). */
+  denySelfReview?: boolean;
   /** Extra namespaced rules (a Role bound elsewhere): `resource` or `resource/subresource` → verbs. */
   grants?: Array<{ namespace: string; resources: string[]; verbs: string[] }>;
 }
@@ -33,10 +38,11 @@ export class Authenticator {
     readonly relay: { namespace: string; ciliumNamespace: string } = { namespace: restrictedNamespace, ciliumNamespace: 'kube-system' },
   ) {
     this.tokens = { admin: randomBytes(24).toString('hex'), restricted: randomBytes(24).toString('hex'), relay: randomBytes(24).toString('hex') };
-    this.users.set(this.tokens.admin, { name: 'sim-admin' });
-    this.users.set(this.tokens.restricted, { name: 'sim-restricted', namespace: restrictedNamespace });
+    this.users.set(this.tokens.admin, { name: 'sim-admin', groups: ['system:masters', 'system:authenticated'] });
+    this.users.set(this.tokens.restricted, { name: 'sim-restricted', groups: ['system:authenticated'], namespace: restrictedNamespace });
     this.users.set(this.tokens.relay, {
       name: 'sim-relay-viewer',
+      groups: ['system:authenticated'],
       namespace: relay.namespace,
       grants: [
         { namespace: relay.ciliumNamespace, resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
@@ -45,12 +51,19 @@ export class Authenticator {
     });
   }
 
+  /** Registers another person (e.g. behind an exec credential plugin) and returns their bearer token. */
+  addUser(user: User): string {
+    const token = randomBytes(24).toString('hex');
+    this.users.set(token, { groups: ['system:authenticated'], ...user });
+    return token;
+  }
+
   /**
    * The user for an Authorization header. A wrong token is 401. No token: anonymous over TLS; over plain HTTP
    * (where kubectl sends no token) the admin, as a local insecure port would be.
    */
   authenticate(header: string | undefined, tls: boolean): User {
-    if (!header) return tls ? { name: 'system:anonymous', namespace: '\0none' } : { name: 'sim-admin' };
+    if (!header) return tls ? { name: 'system:anonymous', groups: ['system:unauthenticated'], namespace: '\0none' } : { name: 'sim-admin', groups: ['system:masters', 'system:authenticated'] };
     const m = /^Bearer\s+(.+)$/i.exec(header.trim());
     const user = m ? this.users.get(m[1]) : undefined;
     if (!user) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
@@ -62,6 +75,7 @@ export class Authenticator {
 const ALWAYS = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesreviews']);
 
 export function allowed(user: User, a: Attributes): boolean {
+  if (a.type.resource === 'selfsubjectreviews') return !user.denySelfReview && user.name !== 'system:anonymous';
   if (user.namespace === undefined) return true;
   if (user.name === 'system:anonymous') return false;
   if (ALWAYS.has(a.type.resource)) return true;

@@ -52,6 +52,8 @@ export interface SimCluster {
   kubelet: Kubelet;
   faults: ApiFaults;
   tokens: Record<SimUser, string>;
+  /** Authentication: add people (their tokens) for exec-plugin kubeconfigs (test/sim/cloudKubeconfig.ts). */
+  auth: Authenticator;
   restrictedNamespace: string;
   relayUserNamespace: string;
   ciliumNamespace: string;
@@ -121,6 +123,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
     kubelet,
     faults: server.faults,
     tokens: auth.tokens,
+    auth,
     restrictedNamespace,
     relayUserNamespace,
     ciliumNamespace,

@@ -39,6 +39,8 @@ export interface DropStreamPorts {
 export interface DropStreamOptions {
   readonly namespace: string;
   readonly release: string;
+  /** Where the Cilium agents run (default kube-system). */
+  readonly ciliumNamespace?: string;
   readonly onFlow: (flow: Flow, raw: string) => void;
   readonly onStatus?: (status: StreamStatus) => void;
   readonly onScope?: (scope: ReleaseScope) => void;
@@ -115,8 +117,13 @@ export class DropStream {
     return this.execs;
   }
 
+  private get ciliumNs(): string {
+    return this.opts.ciliumNamespace ?? CILIUM_NAMESPACE;
+  }
+
   async start(): Promise<void> {
     const { namespace, release } = this.opts;
+    const ciliumNs = this.ciliumNs;
     let pods: ReleasePod[];
     try {
       pods = await this.releasePods();
@@ -130,12 +137,12 @@ export class DropStream {
     }
     let agentPods: PodLike[];
     try {
-      agentPods = await this.ports.listPods(CILIUM_NAMESPACE, CILIUM_SELECTOR);
+      agentPods = await this.ports.listPods(ciliumNs, CILIUM_SELECTOR);
     } catch (err) {
       if (isForbidden(err)) {
         return this.set({
           kind: 'forbidden',
-          message: `You may not list pods in ${CILIUM_NAMESPACE}, so the Cilium agents cannot be found (${message(err)}).`,
+          message: `You may not list pods in ${ciliumNs}, so the Cilium agents cannot be found (${message(err)}).`,
         });
       }
       return this.set({ kind: 'error', message: `Cannot list the Cilium agents: ${message(err)}` });
@@ -144,7 +151,7 @@ export class DropStream {
     if (agentPods.length === 0) {
       return this.set({
         kind: 'no-cilium',
-        message: `No Cilium agent pods (${CILIUM_SELECTOR}) in ${CILIUM_NAMESPACE}: this cluster does not run Cilium, so there are no drop events to show.`,
+        message: `No Cilium agent pods (${CILIUM_SELECTOR}) in ${ciliumNs}: this cluster does not run Cilium, so there are no drop events to show.`,
       });
     }
     for (const [node, podNames] of [...nodes.entries()].sort(([a], [b]) => a.localeCompare(b))) {
@@ -177,7 +184,7 @@ export class DropStream {
     const container = containers.some((c) => c.name === CILIUM_CONTAINER) ? CILIUM_CONTAINER : (containers[0]?.name ?? CILIUM_CONTAINER);
     // After a loss, ask for what happened since the last flow we saw; replays of it are dropped below.
     const since = ns.attempt > 0 ? ns.resume.since : undefined;
-    const target = { namespace: CILIUM_NAMESPACE, pod, container, command: hubbleCommand(this.opts.namespace, ns.pods, since) };
+    const target = { namespace: this.ciliumNs, pod, container, command: hubbleCommand(this.opts.namespace, ns.pods, since) };
     let session: ExecSessionLike;
     try {
       session = this.ports.exec(target);
@@ -258,7 +265,7 @@ export class DropStream {
         return this.publish();
       }
       ns.pods = here;
-      agentPods = await this.ports.listPods(CILIUM_NAMESPACE, CILIUM_SELECTOR);
+      agentPods = await this.ports.listPods(this.ciliumNs, CILIUM_SELECTOR);
     } catch (err) {
       if (this.stopped) return;
       const state = isForbidden(err) ? 'forbidden' : 'error';
@@ -276,8 +283,10 @@ export class DropStream {
   }
 
   private set(status: StreamStatus): void {
-    this.current = status;
-    this.opts.onStatus?.(status);
+    const streaming = [...this.agents.values()].filter((a) => a.state === 'streaming').length;
+    const detail = `Cilium agents in ${this.ciliumNs} (hubble observe via exec): ${streaming} of ${this.agents.size} node${this.agents.size === 1 ? '' : 's'} streaming`;
+    this.current = { ...status, source: status.source ?? { kind: 'exec', detail } };
+    this.opts.onStatus?.(this.current);
   }
 
   /** Ends every exec and every pending reconnect. */

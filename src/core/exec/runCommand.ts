@@ -1,6 +1,6 @@
 // Run Command: one non-interactive exec with a timeout. The command runs under `timeout` in the container
-// (GNU exits 124, busybox is killed by TERM → 143: both mean "timed out"); a client-side timer backs it up
-// when the image has no `timeout`. The container's restart count and the pod's UID are compared before and
+// (GNU exits 124, busybox is killed by TERM → 143: both mean "timed out"). An image without `timeout` gets a
+// timer in `sh` instead (exit 124), and one without `sh` only the client-side timer, which backs up all of them. The container's restart count and the pod's UID are compared before and
 // after, so a restart or an OOM kill during the run is reported, not just an exit code.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { SandboxError } from '../errors';
@@ -17,6 +17,8 @@ export interface RunCommandOptions {
   /** Extra seconds before the client-side timer gives up on a container-side timeout. */
   graceSeconds?: number;
   port?: ExecPort;
+  /** WebSocket ping interval (see ExecOptions). */
+  keepaliveSeconds?: number;
 }
 
 export interface RunCommandResult {
@@ -52,17 +54,41 @@ export async function runCommand(
   const before = await readContainerState(kc, target.namespace, target.pod, target.container);
   if (!before) throw new SandboxError('NotFound', `Pod ${target.pod} not found in ${target.namespace}`);
 
-  let run = await once(kc, target, ['timeout', String(t), ...command], t + (opts.graceSeconds ?? 5), opts);
-  if (run.exitCode === 127 && /timeout.*(not found|no such file)|can't execute 'timeout'/i.test(run.stdout + run.stderr)) {
-    opts.onOutput?.('(no `timeout` in the container: timing out from the client)\n', 'stderr');
-    run = await once(kc, target, command, t, opts);
-  } else if (run.exitCode !== null && TIMEOUT_CODES.has(run.exitCode)) {
+  const limit = t + (opts.graceSeconds ?? 5);
+  let run = await once(kc, target, ['timeout', String(t), ...command], limit, opts);
+  if (missingExecutable(run, 'timeout')) {
+    opts.onOutput?.('(no `timeout` in the container: timing out from sh)\n', 'stderr');
+    run = await once(kc, target, ['sh', '-c', SHELL_TIMER, 'sh', String(t), ...command], limit, opts);
+    if (missingExecutable(run, 'sh')) {
+      opts.onOutput?.('(no `sh` in the container either: timing out from the client)\n', 'stderr');
+      run = await once(kc, target, command, t, opts);
+    }
+  }
+  if (!run.timedOut && run.exitCode !== null && TIMEOUT_CODES.has(run.exitCode)) {
     run.timedOut = true;
     run.timeoutBy = 'container';
   }
   const after = await readContainerState(kc, target.namespace, target.pod, target.container).catch(() => before);
   return { ...run, restart: compareStates(before, after) };
 }
+
+/**
+ * The runtime could not start `name`. containerd/runc answer with a Status (no exit code), e.g. `... OCI runtime
+ * exec failed: exec failed: unable to start container process: exec: "timeout": executable file not found in
+ * $PATH: unknown`; runtimes that go through a shell exit 127 with "not found" on stderr.
+ */
+export function missingExecutable(r: { exitCode: number | null; reason: ExecReason; message?: string; stdout: string; stderr: string }, name: string): boolean {
+  const q = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (r.reason === 'Error' && new RegExp(`exec: "${q}": (executable file not found|stat ${q}: no such file)`).test(r.message ?? '')) return true;
+  return r.exitCode === 127 && new RegExp(`${q}.*(not found|no such file)|can't execute '${q}'`, 'i').test(r.stdout + r.stderr);
+}
+
+/**
+ * `sh -c SHELL_TIMER sh <seconds> <command...>`: runs the command with a TERM after <seconds> and exits 124 when
+ * the timer fired (its subshell exits 9), as GNU timeout does, else with the command's status. The timer's output
+ * goes to /dev/null so its `sleep` cannot hold the exec's streams open; it is killed when the command ends first.
+ */
+const SHELL_TIMER = 't=$1; shift; "$@" & p=$!; (trap \'kill "$s" 2>/dev/null; exit 0\' TERM; sleep "$t" & s=$!; wait "$s"; trap "" TERM; kill -TERM "$p"; exit 9) >/dev/null 2>&1 & w=$!; wait "$p"; rc=$?; kill "$w" 2>/dev/null; wait "$w"; [ $? = 9 ] && exit 124; exit "$rc"';
 
 async function once(
   kc: KubeConfig,
@@ -71,7 +97,7 @@ async function once(
   limitSeconds: number,
   opts: RunCommandOptions,
 ): Promise<Omit<RunCommandResult, 'restart'>> {
-  const session = startExec(kc, { ...target, command }, { stdin: false, tty: false }, opts.port);
+  const session = startExec(kc, { ...target, command }, { stdin: false, tty: false, keepaliveSeconds: opts.keepaliveSeconds }, opts.port);
   let stdout = '';
   let stderr = '';
   const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {

@@ -1,11 +1,14 @@
 // startExec over client-node's Exec (WebSocket, v5 channel protocol). We keep the socket it returns to send
-// resize frames (channel 4) ourselves and to notice a drop without a status (ConnectionLost).
+// resize frames (channel 4) ourselves, to notice a drop without a status (ConnectionLost), and to ping it: a
+// load balancer or proxy that cuts idle connections does so silently, and an unanswered ping is how we notice.
 import { PassThrough } from 'node:stream';
 import { Exec, type KubeConfig } from '@kubernetes/client-node';
 import { resultFromStatus } from './status';
 import type { ExecOptions, ExecResult, ExecSession, ExecTarget } from './types';
 
 const RESIZE_CHANNEL = 4;
+/** Default ping interval (setting k8sSandbox.keepaliveSeconds); a ping unanswered by the next one ends the session. */
+export const DEFAULT_KEEPALIVE_SECONDS = 30;
 
 /** The part of client-node's Exec we use; a seam for tests of the session logic. */
 export interface ExecPort {
@@ -26,7 +29,10 @@ export interface SocketLike {
   readyState: number;
   send(data: Buffer): void;
   close(): void;
-  on?(event: 'close', listener: () => void): unknown;
+  /** ws's WebSocket: ping frames and the abrupt close we use when pongs stop. */
+  ping?(): void;
+  terminate?(): void;
+  on?(event: 'close' | 'pong', listener: () => void): unknown;
   addEventListener?(event: 'close', listener: () => void): unknown;
 }
 
@@ -38,6 +44,8 @@ export function startExec(kc: KubeConfig, target: ExecTarget, opts: ExecOptions 
   const tty = opts.tty === true;
   let socket: SocketLike | undefined;
   let closedByUs = false;
+  let keepaliveLost: string | undefined;
+  let pinger: NodeJS.Timeout | undefined;
   let status: ExecResult | undefined;
   let size = opts.cols && opts.rows ? { cols: opts.cols, rows: opts.rows } : undefined;
   let settle!: (r: ExecResult) => void;
@@ -67,12 +75,31 @@ export function startExec(kc: KubeConfig, target: ExecTarget, opts: ExecOptions 
     .then(
       (ws) => {
         socket = ws;
-        const onClose = () => settle(status ?? { exitCode: null, reason: 'ConnectionLost', message: closedByUs ? 'closed' : 'connection closed without an exit status' });
+        const onClose = () => {
+          clearInterval(pinger);
+          settle(status ?? { exitCode: null, reason: 'ConnectionLost', message: keepaliveLost ?? (closedByUs ? 'closed' : 'connection closed without an exit status') });
+        };
         if (ws.on) ws.on('close', onClose);
         else ws.addEventListener?.('close', onClose);
         if (ws.readyState >= 2) onClose();
         if (closedByUs) ws.close();
         else sendSize();
+        const every = opts.keepaliveSeconds ?? DEFAULT_KEEPALIVE_SECONDS;
+        if (every > 0 && ws.ping && ws.on && ws.readyState === 1) {
+          let awaiting = false;
+          ws.on('pong', () => (awaiting = false));
+          pinger = setInterval(() => {
+            if (ws.readyState !== 1) return clearInterval(pinger);
+            if (awaiting) {
+              keepaliveLost = `no reply to a keepalive ping within ${every}s (an idle timeout on a proxy or load balancer may have cut the connection)`;
+              clearInterval(pinger);
+              return ws.terminate ? ws.terminate() : ws.close();
+            }
+            awaiting = true;
+            ws.ping?.();
+          }, every * 1000);
+          pinger.unref?.();
+        }
       },
       (e: unknown) => settle({ exitCode: null, reason: 'Error', message: connectMessage(e) }),
     );
@@ -94,6 +121,8 @@ export function startExec(kc: KubeConfig, target: ExecTarget, opts: ExecOptions 
     close() {
       closedByUs = true;
       socket?.close();
+      // A close handshake over a dead (blackholed) connection would wait for ws's 30 s close timeout.
+      setTimeout(() => socket?.terminate?.(), 2000).unref?.();
     },
     done,
   };

@@ -14,6 +14,8 @@ export interface ExecOptions {
   tty?: boolean;
   cols?: number;
   rows?: number;
+  /** Seconds between WebSocket pings (a missed pong ends the session as ConnectionLost); 0 = none. Default 30. */
+  keepaliveSeconds?: number;
 }
 
 export type ExecReason = 'Success' | 'NonZeroExitCode' | 'Error' | 'ConnectionLost';

@@ -23,8 +23,8 @@ export interface InstallRequest {
   /** Absolute, already validated values files. */
   valuesFiles: string[];
   sets?: Record<string, string>;
-  /** Label-safe creator identity. */
-  identity: string;
+  /** Label-safe creator id (identity.ts creatorIdOf); undefined when the server could not say who we are. */
+  creator?: string;
   timeoutSeconds: number;
   signal?: AbortSignal;
   sink?: LineSink;
@@ -54,13 +54,15 @@ export async function installSandbox(req: InstallRequest): Promise<HelmStatus> {
   const release = validateReleaseName(req.release);
   const namespace = validateNamespace(req.namespace);
   const say = (l: string) => req.sink?.(l, 'stderr');
-  const labels = { [SANDBOX_LABEL]: 'true', [CREATOR_LABEL]: req.identity };
+  // The release record (helm --labels) and, through the chart's `creator` value, every object it makes.
+  const labels = { [SANDBOX_LABEL]: 'true', ...(req.creator ? { [CREATOR_LABEL]: req.creator } : {}) };
+  const sets = { ...req.sets, ...(req.creator ? { creator: req.creator } : {}) };
   // Built first: it validates every argument (labels, overrides, paths, timeout) before any process runs.
-  const install = installCommand(req.helm, { release, namespace, chart: req.chart, valuesFiles: req.valuesFiles, sets: req.sets, labels, timeoutSeconds: req.timeoutSeconds, debug: true });
+  const install = installCommand(req.helm, { release, namespace, chart: req.chart, valuesFiles: req.valuesFiles, sets, labels, timeoutSeconds: req.timeoutSeconds, debug: true });
 
   // Rendering first catches schema errors and tells us the runtime classes and kinds, before any cluster write.
   say(`Rendering ${req.chart} for ${release}…`);
-  const manifest = await runHelm(templateCommand(req.helm, { release, namespace, chart: req.chart, valuesFiles: req.valuesFiles, sets: req.sets }), {
+  const manifest = await runHelm(templateCommand(req.helm, { release, namespace, chart: req.chart, valuesFiles: req.valuesFiles, sets }), {
     env: req.env,
     signal: req.signal,
   });

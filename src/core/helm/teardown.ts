@@ -4,6 +4,7 @@ import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { SandboxError, cancelled, errorMessage } from '../errors';
 import { validateNamespace, validateReleaseName } from '../names/validate';
 import { CREATOR_LABEL, INSTANCE_LABEL, SANDBOX_LABEL } from '../names/labels';
+import type { WhoAmI } from '../kube/identity';
 import { listCommand, uninstallCommand, type HelmRelease, type HelmTarget } from './commands';
 import { runHelm, type LineSink } from './runner';
 
@@ -58,15 +59,24 @@ export async function tearDown(refs: ReleaseRef[], o: TearDownOptions): Promise<
   return result;
 }
 
+/** The creator id "mine" matches; refuses when the server could not say who we are (never a kubeconfig guess). */
+export function requireCreator(who: WhoAmI): string {
+  if (who.known) return who.identity.creator;
+  throw new SandboxError('IdentityUnknown', `Cannot tell which sandboxes are yours: ${who.reason}.`, {
+    hint: 'Tear Down All Mine needs the API server to say who you are (SelfSubjectReview, Kubernetes ≥ 1.28, allowed for every authenticated user by default). Tear down releases one by one instead.',
+  });
+}
+
 /**
- * Releases created by `identity`: all namespaces when allowed, else `fallbackNamespace` (RBAC may forbid
- * listing cluster-wide). Returns the namespace scope actually used.
+ * Releases whose creator label is the caller's (inspect_k8s_sandbox releases carry none, so never match): all
+ * namespaces when allowed, else `fallbackNamespace` (RBAC may forbid listing cluster-wide). Returns the
+ * namespace scope actually used.
  */
 export async function listMine(
-  identity: string,
+  who: WhoAmI,
   o: { helm: HelmTarget; env?: NodeJS.ProcessEnv; fallbackNamespace: string; signal?: AbortSignal },
 ): Promise<{ releases: HelmRelease[]; scope: 'all' | string }> {
-  const selector = { [CREATOR_LABEL]: identity, [SANDBOX_LABEL]: 'true' };
+  const selector = { [CREATOR_LABEL]: requireCreator(who), [SANDBOX_LABEL]: 'true' };
   try {
     return { releases: await runHelm(listCommand(o.helm, { selector }), { env: o.env, signal: o.signal }), scope: 'all' };
   } catch (e) {

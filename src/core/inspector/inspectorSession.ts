@@ -3,7 +3,7 @@
 // hands the actions that need VS Code UI (edits, dialogs, confirmations) to the panel.
 import { DropModel } from '../cilium/model';
 import type { ReconnectPolicy } from '../cilium/reconnect';
-import { DropStream, type DropStreamPorts } from '../cilium/stream';
+import { NetworkSource, type NetworkSourcePorts, type NetworkSourceSettings } from '../cilium/networkSource';
 import type { StreamStatus } from '../cilium/streamStatus';
 import type { ValuesEntry } from '../cilium/suggest';
 import type { RiskLevel } from '../timeouts/riskTable';
@@ -30,7 +30,9 @@ export interface InspectorSessionOptions {
   readonly namespace: string;
   readonly release: string;
   readonly context?: string;
-  readonly ports: DropStreamPorts;
+  readonly ports: NetworkSourcePorts;
+  /** Flow source settings (preferred source, Cilium namespace, relay TLS); default: auto-detected. */
+  readonly source?: NetworkSourceSettings;
   readonly loadTimeouts: () => Promise<TimeoutsView>;
   readonly post: (message: HostMessage) => void;
   readonly log: InspectorLog;
@@ -58,7 +60,7 @@ export function snapshotMessages(model: DropModel, status: StreamStatus, counter
 
 export class InspectorSession {
   readonly model: DropModel;
-  private stream: DropStream | undefined;
+  private stream: NetworkSource | undefined;
   private status: StreamStatus = { kind: 'starting' };
   private timer: ReturnType<typeof setInterval> | undefined;
   private disposed = false;
@@ -98,10 +100,12 @@ export class InspectorSession {
 
   private async connect(): Promise<void> {
     this.stream?.stop();
-    const stream = new DropStream(this.o.ports, {
+    const stream = new NetworkSource(this.o.ports, {
       namespace: this.o.namespace,
       release: this.o.release,
+      settings: this.o.source,
       reconnect: this.o.reconnect,
+      onProblem: (text) => this.o.log.warn(`Inspector ${this.o.namespace}/${this.o.release}: ${text}`),
       onScope: (scope) => this.model.setScope(scope),
       onFlow: (flow, raw) => this.model.add(flow, raw),
       onStatus: (s) => {

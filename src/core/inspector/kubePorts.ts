@@ -1,15 +1,17 @@
 // The inspector's cluster access over client-node and the shared exec layer (no VS Code here).
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import type { DropStreamPorts } from '../cilium/stream';
+import { PassThrough } from 'node:stream';
+import { AuthorizationV1Api, CoreV1Api, Log, type KubeConfig } from '@kubernetes/client-node';
+import type { NetworkSourcePorts } from '../cilium/networkSource';
+import { kubeForward } from '../cilium/relay/kubeForward';
 import type { PodLike } from '../kube/objects';
 import { startExec } from '../exec/startExec';
 import { forceDeletePod } from '../kube/forceDeletePod';
-import { validateNamespace, validateReleaseName } from '../names/validate';
+import { validateNamespace, validatePodName, validateReleaseName } from '../names/validate';
 import { decodeReleaseSecret, latestRevisions, type HelmRelease } from '../sandbox/helmRelease';
 import { INSTANCE_LABEL } from '../names/labels';
 import type { TimeoutPodLike } from '../timeouts/inspect';
 
-export interface InspectorPorts extends DropStreamPorts {
+export interface InspectorPorts extends NetworkSourcePorts {
   releasePods(namespace: string, release: string): Promise<TimeoutPodLike[]>;
   /** The latest Helm record of the release (values = helm's stored user values), if readable. */
   helmRelease(namespace: string, release: string): Promise<HelmRelease | undefined>;
@@ -17,16 +19,29 @@ export interface InspectorPorts extends DropStreamPorts {
   forceDeletePod(namespace: string, pod: string): Promise<void>;
 }
 
-export function kubePorts(kc: KubeConfig): InspectorPorts {
+export function kubePorts(kc: KubeConfig, opts: { keepaliveSeconds?: number } = {}): InspectorPorts {
   const api = kc.makeApiClient(CoreV1Api);
+  const authz = kc.makeApiClient(AuthorizationV1Api);
   return {
+    forward: (namespace, pod, port) => kubeForward(kc, namespace, pod, port),
+    async canI({ namespace, verb, resource, subresource }) {
+      const review = await authz.createSelfSubjectAccessReview({
+        body: { spec: { resourceAttributes: { namespace: validateNamespace(namespace), verb, resource, ...(subresource ? { subresource } : {}) } } },
+      });
+      return review.status?.allowed === true;
+    },
+    async followLog(namespace, pod, container, sinceTime) {
+      const out = new PassThrough();
+      const ctl = await new Log(kc).log(validateNamespace(namespace), validatePodName(pod), container, out, { follow: true, timestamps: true, ...(sinceTime ? { sinceTime } : {}) });
+      return { stream: out, close: () => (ctl.abort(), out.destroy()) };
+    },
     async listPods(namespace, labelSelector) {
       const list = await api.listNamespacedPod({ namespace: validateNamespace(namespace), labelSelector });
       return list.items as PodLike[];
     },
     exec(target) {
       // Read-only stream: no stdin, no tty (so stderr stays separate for the error states).
-      return startExec(kc, { ...target, command: [...target.command] }, {});
+      return startExec(kc, { ...target, command: [...target.command] }, { keepaliveSeconds: opts.keepaliveSeconds });
     },
     async releasePods(namespace, release) {
       const list = await api.listNamespacedPod({ namespace: validateNamespace(namespace), labelSelector: `${INSTANCE_LABEL}=${validateReleaseName(release)}` });

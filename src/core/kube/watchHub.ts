@@ -19,6 +19,13 @@ export interface AccessPort {
   reload(): void;
 }
 
+/** A cache change: one object (`deleted` when it left the cache), or, without `object`, the whole kind. */
+export interface ObjectsChange {
+  kind: WatchKind;
+  object?: KubernetesObject;
+  deleted?: boolean;
+}
+
 export type ConnectionPhase = 'idle' | 'noConfig' | 'loading' | 'ready' | 'unreachable' | 'forbidden' | 'unauthorized';
 
 export interface ConnectionState {
@@ -87,15 +94,15 @@ export class WatchHub {
   private slowTimer: unknown;
   private stateValue: ConnectionState = { phase: 'idle' };
   private readonly stateEmitter = new Emitter<ConnectionState>();
-  private readonly objectsEmitter = new Emitter<WatchKind>();
+  private readonly objectsEmitter = new Emitter<ObjectsChange>();
   private readonly accessSub: { dispose(): void };
   private readonly timers: Timers;
   private readonly specs: readonly WatchSpec[];
 
   /** Fires when the aggregated connection state changes. */
   readonly onDidChangeState: Event<ConnectionState> = this.stateEmitter.event;
-  /** Fires for every cache change (add/update/delete/re-list) with the kind; consumers debounce. */
-  readonly onDidChangeObjects: Event<WatchKind> = this.objectsEmitter.event;
+  /** Fires for every cache change: one object added/updated/deleted, or a whole kind (re-list, restart). */
+  readonly onDidChangeObjects: Event<ObjectsChange> = this.objectsEmitter.event;
 
   constructor(private readonly opts: WatchHubOptions) {
     this.timers = opts.timers ?? nodeTimers;
@@ -184,19 +191,21 @@ export class WatchHub {
     const cur = this.opts.access.current;
     if (cur) for (const spec of this.specs) this.addSlot(spec, cur.kubeConfig, undefined);
     this.armAnswerTimer();
-    this.objectsEmitter.fire('pods');
+    this.objectsEmitter.fire({ kind: 'pods' });
     this.updateState();
   }
 
   private addSlot(spec: WatchSpec, kc: KubeConfig, namespace: string | undefined): void {
     const slot: Slot = { spec, namespace, status: 'loading', attempt: 0, alive: true, inFlight: false } as Slot;
     slot.informer = this.makeInformer(slot, kc);
-    const changed = (): void => {
-      if (slot.alive) this.objectsEmitter.fire(spec.kind);
-    };
-    slot.informer.on('add', changed);
-    slot.informer.on('update', changed);
-    slot.informer.on('delete', changed);
+    const changed =
+      (deleted: boolean) =>
+      (object: KubernetesObject): void => {
+        if (slot.alive) this.objectsEmitter.fire({ kind: spec.kind, object, deleted });
+      };
+    slot.informer.on('add', changed(false));
+    slot.informer.on('update', changed(false));
+    slot.informer.on('delete', changed(true));
     slot.informer.on('error', (err: unknown) => this.onSlotError(slot, err));
     this.slots.set(spec.kind, slot);
     this.startSlot(slot);
@@ -293,7 +302,7 @@ export class WatchHub {
     slot.failure = undefined;
     slot.attempt = 0;
     if (!wasReady) {
-      this.objectsEmitter.fire(slot.spec.kind);
+      this.objectsEmitter.fire({ kind: slot.spec.kind });
       this.updateState();
     }
   }
@@ -336,7 +345,7 @@ export class WatchHub {
       this.addSlot(slot.spec, kc, namespace);
     }
     this.armAnswerTimer();
-    this.objectsEmitter.fire('pods');
+    this.objectsEmitter.fire({ kind: 'pods' });
     this.updateState();
   }
 

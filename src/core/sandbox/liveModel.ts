@@ -1,25 +1,30 @@
 // The Sandboxes view's model: rebuilds view-models from the shared watch caches (coalesced, so a burst of
 // events costs one rebuild) and reports which tree nodes changed, so the tree refreshes only those.
-// A rebuild recomputes only releases whose inputs (release Secrets, pods, StatefulSets, FailedCreate events)
-// changed; unchanged ones keep their view-models and fingerprints.
+// An object change marks only its release (index by release: Secrets, pods, StatefulSets); the next rebuild
+// recomputes those releases alone, in place. A full rebuild (everything re-read from the caches) happens only
+// when a release appears or goes, on state changes, re-lists, RuntimeClass or FailedCreate event changes.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { Emitter, type Event } from '../kube/emitter';
-import type { ConnectionState, Timers } from '../kube/watchHub';
+import type { ConnectionState, ObjectsChange, Timers } from '../kube/watchHub';
 import type { WatchKind } from '../kube/watchKinds';
 import { INSTANCE_LABEL } from '../names/labels';
+
+/** Set on every pod of our chart and agent-env (the service name). */
+const SERVICE_LABEL = 'inspect/service';
 import { ReleaseDecoder, type HelmRelease, type SecretLike } from './helmRelease';
 import { buildReleases, type ContainerVM, type PodVM, type ReleaseVM } from './viewModels';
 import { nodeId, type MessageNode, type NamespaceNode, type TaskNode, type TreeNode } from './nodes';
 import { countsText, groupCounts } from './evalDisplay';
 import { groupByTask, type TaskGroup } from './taskGroups';
 import type { EventLike, PodLike, RuntimeClassLike, StatefulSetLike } from '../kube/objects';
+import { ReleaseIndex, releaseKey, type ReleaseGroup } from './releaseIndex';
 import { groupingNamespaces, stateMessages } from './view';
 
 /** What the model needs from the WatchHub. */
 export interface HubPort {
   readonly state: ConnectionState;
   readonly onDidChangeState: Event<ConnectionState>;
-  readonly onDidChangeObjects: Event<WatchKind>;
+  readonly onDidChangeObjects: Event<ObjectsChange>;
   list<T extends KubernetesObject = KubernetesObject>(kind: WatchKind): readonly T[];
   isReady(kind: WatchKind): boolean;
   start(): void;
@@ -34,9 +39,16 @@ export interface ModelChange {
 
 /** Task → Sample → Service (default), or the flat list grouped by namespace. */
 export type Grouping = 'tasks' | 'namespaces';
+/** Records of sandbox releases the watch does not bring (unlabelled; see releaseRecords.ts). */
+export interface RecordsPort {
+  want(list: ReadonlyArray<{ namespace: string; release: string; version: string }>): void;
+  secrets(): ReadonlyArray<SecretLike & KubernetesObject>;
+  readonly onDidChange: Event<void>;
+}
 
 export interface SandboxModelOptions {
   hub: HubPort;
+  records?: RecordsPort;
   /** Minimum spacing of rebuilds (ms): the first change after a quiet spell rebuilds on the next tick, later
    * ones within this window coalesce into one rebuild at its end. */
   debounceMs?: number;
@@ -56,7 +68,11 @@ interface ReleaseEntry {
   fingerprints: Array<[string, string]>;
 }
 
-const keyOf = (ns: string | undefined, name: string): string => `${ns ?? 'default'}/${name}`;
+const keyOf = releaseKey;
+
+const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const cmpRelease = (a: { namespace: string; name: string }, b: { namespace: string; name: string }): number => cmpStr(a.namespace, b.namespace) || cmpStr(a.name, b.name);
+
 
 const rvOf = (o: object): string | undefined => (o as KubernetesObject).metadata?.resourceVersion;
 
@@ -83,12 +99,16 @@ export class SandboxModel {
   private lastRebuild = Number.NEGATIVE_INFINITY;
   private readonly decoder = new ReleaseDecoder();
   private entries = new Map<string, ReleaseEntry>();
+  private readonly index = new ReleaseIndex();
+  private fullPending = true;
   private runtimeKey: string | undefined;
   private groupingValue: Grouping = 'tasks';
   private tasks = new Map<string, TaskGroup>();
   private taskOrder: TaskNode[] = [];
   /** Release node id → its task node. */
   private taskOf = new Map<string, TaskNode>();
+  /** Releases whose records come from opts.records (not the watch). */
+  private unlabelled = new Set<string>();
   private readonly changed = new Emitter<ModelChange>();
   private readonly subs: Array<{ dispose(): void }>;
   private readonly timers: Timers;
@@ -97,7 +117,12 @@ export class SandboxModel {
 
   constructor(private readonly opts: SandboxModelOptions) {
     this.timers = opts.timers ?? nodeTimers;
-    this.subs = [opts.hub.onDidChangeObjects(() => this.schedule()), opts.hub.onDidChangeState(() => this.schedule())];
+    const full = (): void => {
+      this.fullPending = true;
+      this.schedule();
+    };
+    this.subs = [opts.hub.onDidChangeObjects((c) => this.onObjects(c)), opts.hub.onDidChangeState(full)];
+    if (opts.records) this.subs.push(opts.records.onDidChange(full));
     this.rebuild(false);
   }
 
@@ -203,6 +228,17 @@ export class SandboxModel {
     this.changed.dispose();
   }
 
+  private onObjects(c: ObjectsChange): void {
+    const o = c.object;
+    if (!o || c.kind === 'runtimeclasses') this.fullPending = true;
+    else if (c.kind === 'events') {
+      const e = o as EventLike;
+      if (e.type !== 'Warning' || e.reason !== 'FailedCreate') return; // never shown: no rebuild
+      this.fullPending = true;
+    } else if (!this.fullPending) this.index.track(c.kind, o, c.deleted === true);
+    this.schedule();
+  }
+
   private schedule(): void {
     if (this.timer !== undefined) return;
     // Leading edge: the events of one read arrive in the same tick, so the next tick sees them all. Not
@@ -224,7 +260,7 @@ export class SandboxModel {
   }
 
   private snapshotReleases(): HelmRelease[] {
-    const secrets = this.opts.hub.list<SecretLike & KubernetesObject>('secrets');
+    const secrets = [...this.opts.hub.list<SecretLike & KubernetesObject>('secrets'), ...(this.opts.records?.secrets() ?? [])];
     const uids = new Set<string>();
     const out: HelmRelease[] = [];
     for (const s of secrets) {
@@ -244,9 +280,11 @@ export class SandboxModel {
     // Every release depends on the RuntimeClass list: a change there rebuilds all of them.
     if (runtimeKey !== this.runtimeKey) this.entries.clear();
     this.runtimeKey = runtimeKey;
+    this.index.rebuild(this.opts.hub);
     const groups = new Map<string, { releases: HelmRelease[]; pods: PodLike[]; sets: StatefulSetLike[]; events: EventLike[]; podEvents: EventLike[] }>();
     const group = (k: string) => groups.get(k) ?? groups.set(k, { releases: [], pods: [], sets: [], events: [], podEvents: [] }).get(k)!;
     for (const r of this.snapshotReleases()) group(keyOf(r.namespace, r.name)).releases.push(r);
+    this.wantUnlabelled(groups);
     for (const p of hub.list('pods') as readonly PodLike[]) {
       const rel = p.metadata?.labels?.[INSTANCE_LABEL];
       if (rel && groups.has(keyOf(p.metadata?.namespace, rel))) group(keyOf(p.metadata?.namespace, rel)).pods.push(p);
@@ -271,7 +309,10 @@ export class SandboxModel {
       for (const e of hub.list('events') as readonly EventLike[]) {
         if (e.type !== 'Warning' || e.reason !== 'FailedCreate') continue;
         const k = stsRelease.get(keyOf(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''));
-        if (k && groups.has(k)) group(k).events.push(e);
+        if (k && groups.has(k)) {
+          group(k).events.push(e);
+          this.index.get(k)?.events.push(e);
+        }
       }
     }
     const entries = new Map<string, ReleaseEntry>();
@@ -291,11 +332,118 @@ export class SandboxModel {
       if (entry.vm) out.push(entry.vm);
     }
     this.entries = entries;
-    const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-    return out.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+    return out.sort(cmpRelease);
+  }
+
+  /** One release's inputs from the index, in the order a full rebuild reads them (decoded releases by version). */
+  private inputsOf(g: ReleaseGroup): { releases: HelmRelease[]; objects: object[]; versions: Array<string | undefined> } {
+    const releases: HelmRelease[] = [];
+    for (const s of g.secrets.values()) {
+      const r = this.decoder.decode(s);
+      if (r) releases.push(r);
+    }
+    const objects: object[] = [...releases, ...g.pods.values(), ...g.sets.values(), ...g.events];
+    return { releases, objects, versions: objects.map((o, i) => (i < releases.length ? '' : rvOf(o))) };
+  }
+
+  /**
+   * Rebuilds only the marked releases, in place. False when that cannot be done (a release appeared or went,
+   * or the view is still loading): the caller rebuilds fully.
+   */
+  private rebuildDirty(emit: boolean): boolean {
+    if (this.loading) return false;
+    const hub = this.opts.hub;
+    const runtimeClasses = hub.isReady('runtimeclasses') ? (hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? '') : undefined;
+    const updates: Array<{ at: number; entry: ReleaseEntry; key: string }> = [];
+    for (const key of this.index.dirty) {
+      // Releases whose records come from opts.records (not the watch) are rebuilt fully, as they are fetched.
+      if (this.unlabelled.has(key)) return false;
+      const old = this.entries.get(key);
+      const g = this.index.get(key);
+      const { releases, objects, versions } = g ? this.inputsOf(g) : { releases: [], objects: [], versions: [] };
+      if (!old?.vm) {
+        // Pods of another chart: nothing to show. A sandbox pod without a record: the full path asks for it.
+        if (releases.length === 0 && ![...(g?.pods.values() ?? [])].some((p) => p.metadata?.labels?.[SERVICE_LABEL] !== undefined)) continue;
+        return false; // a release appeared
+      }
+      const inputs = { objects, versions };
+      if (sameInputs(old.inputs, inputs)) continue;
+      const [vm] = buildReleases({ releases, pods: [...(g?.pods.values() ?? [])], statefulSets: [...(g?.sets.values() ?? [])], events: g?.events ?? [], runtimeClasses });
+      if (!vm || vm.namespace !== old.vm.namespace || vm.name !== old.vm.name) return false; // a release went
+      const at = this.position(old.vm);
+      if (at < 0) return false;
+      updates.push({ at, entry: { inputs, vm, fingerprints: [] }, key });
+    }
+    this.index.dirty.clear();
+    const nodes: TreeNode[] = [];
+    for (const { at, entry, key } of updates) {
+      const r = entry.vm as ReleaseVM;
+      const oldVm = this.releasesValue[at];
+      this.entries.set(key, entry);
+      this.releasesValue[at] = r;
+      const live = new Set<string>();
+      r.node = this.intern(r.node);
+      this.indexNode(r.node, r, live);
+      for (const p of r.pods) {
+        p.node = this.intern(p.node);
+        this.indexNode(p.node, p, live);
+        for (const c of p.containers) {
+          c.node = this.intern(c.node);
+          this.indexNode(c.node, c, live);
+        }
+      }
+      for (const p of oldVm.pods) {
+        for (const id of [nodeId(p.node), ...p.containers.map((c) => nodeId(c.node))]) {
+          if (live.has(id)) continue;
+          this.byId.delete(id);
+          this.nodes.delete(id);
+          this.fingerprints.delete(id);
+        }
+      }
+      entry.fingerprints.push([nodeId(r.node), JSON.stringify({ ...r, pods: r.pods.map((p) => p.name) })]);
+      for (const p of r.pods) entry.fingerprints.push([nodeId(p.node), JSON.stringify(p)]);
+      const [[rid, rf], ...pods] = entry.fingerprints;
+      if (this.fingerprints.get(rid) !== rf) nodes.push(r.node); // refreshes its pods too
+      else for (const [pid, pf] of pods) if (this.fingerprints.get(pid) !== pf) nodes.push(this.nodes.get(pid) as TreeNode);
+      for (const [id, f] of entry.fingerprints) this.fingerprints.set(id, f);
+    }
+    if (emit && nodes.length) this.changed.fire({ nodes });
+    return true;
+  }
+
+  /** Index of a release view-model in the sorted list (binary search), or -1. */
+  private position(vm: ReleaseVM): number {
+    let lo = 0;
+    let hi = this.releasesValue.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmpRelease(this.releasesValue[mid], vm) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.releasesValue[lo] === vm ? lo : -1;
+  }
+
+  /** Sandbox pods whose release has no record in the watch: ask for those releases' records only. */
+  private wantUnlabelled(known: ReadonlyMap<string, unknown>): void {
+    if (!this.opts.records) return;
+    const wanted = new Map<string, { namespace: string; release: string; version: string }>();
+    for (const p of this.opts.hub.list('pods') as readonly PodLike[]) {
+      const labels = p.metadata?.labels;
+      const release = labels?.[INSTANCE_LABEL];
+      const namespace = p.metadata?.namespace;
+      if (!release || !namespace || labels?.[SERVICE_LABEL] === undefined) continue;
+      const k = keyOf(namespace, release);
+      if (known.has(k) && !this.unlabelled.has(k)) continue;
+      const w = wanted.get(k) ?? wanted.set(k, { namespace, release, version: '' }).get(k)!;
+      w.version += `${p.metadata?.uid}@${rvOf(p)},`;
+    }
+    this.unlabelled = new Set(wanted.keys());
+    this.opts.records.want([...wanted.values()]);
   }
 
   private rebuild(emit: boolean): void {
+    if (!this.fullPending && this.rebuildDirty(emit)) return;
+    this.fullPending = false;
     const hub = this.opts.hub;
     const releases = this.buildChanged();
     // Reuse node objects by id (tree identity), and index view-models by node id.
@@ -303,13 +451,13 @@ export class SandboxModel {
     this.byId.clear();
     for (const r of releases) {
       r.node = this.intern(r.node);
-      this.index(r.node, r, live);
+      this.indexNode(r.node, r, live);
       for (const p of r.pods) {
         p.node = this.intern(p.node);
-        this.index(p.node, p, live);
+        this.indexNode(p.node, p, live);
         for (const c of p.containers) {
           c.node = this.intern(c.node);
-          this.index(c.node, c, live);
+          this.indexNode(c.node, c, live);
         }
       }
     }
@@ -391,7 +539,7 @@ export class SandboxModel {
     if (nodes.length) this.changed.fire({ nodes });
   }
 
-  private index(node: TreeNode, vm: ReleaseVM | PodVM | ContainerVM, live: Set<string>): void {
+  private indexNode(node: TreeNode, vm: ReleaseVM | PodVM | ContainerVM, live: Set<string>): void {
     const id = nodeId(node);
     this.byId.set(id, vm);
     live.add(id);

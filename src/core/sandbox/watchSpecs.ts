@@ -14,8 +14,10 @@ export const watchSpecs: readonly WatchSpec[] = [
     kind: 'secrets',
     namespaced: true,
     required: true,
-    // Helm's storage driver labels every release record owner=helm.
-    labelSelector: 'owner=helm',
+    // Helm's storage driver labels every release record owner=helm; sandbox installs (ours, inspect_k8s_sandbox's)
+    // add inspectSandbox=true. Other releases' records (often ~1 MB each) are never fetched; unlabelled sandboxes
+    // are found from their pods (sandbox/releaseRecords.ts).
+    labelSelector: 'owner=helm,inspectSandbox=true',
     // A release record is ~60 KB (gzipped chart + manifest): 100 a page is ~6 MB (smaller pages cost more
     // round trips than they save).
     pageSize: 100,

@@ -25,18 +25,27 @@ export function registerCluster(context: vscode.ExtensionContext, services: Serv
   item.name = 'K8s Sandbox: cluster';
   item.command = COMMAND.selectContext;
   const render = (): void => {
-    const s = statusText(services.watches.state);
+    const s = statusText(services.watches.state, services.cluster.knownIdentity);
     item.text = s.text;
     item.tooltip = s.tooltip;
     item.backgroundColor = s.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   };
+  // Ask the server who we are once per context (cached); the answer fires onDidChange, which re-renders.
+  const ask = (): void => {
+    if (services.cluster.current && !services.cluster.knownIdentity) services.cluster.whoAmI().catch((e: unknown) => services.log.warn(`Could not ask the API server who you are: ${e instanceof Error ? e.message : String(e)}`));
+  };
   render();
+  ask();
   item.show();
   const disposable = vscode.Disposable.from(
     ...commands,
     item,
     services.watches.onDidChangeState(render),
-    services.cluster.onDidChange(render),
+    services.cluster.onDidChange(() => {
+      render();
+      ask();
+    }),
+    services.cluster.onDidChangeIdentity(render),
   );
   context.subscriptions.push(disposable);
   return disposable;

@@ -19,6 +19,8 @@ export async function installSandbox(ctx: CommandContext, uri?: unknown): Promis
   const valuesFile = await pickValuesFile(uri);
   const chart = chartDir(ctx.extensionPath);
   const setup = await helmSetup(ctx.services);
+  const who = await ctx.services.cluster.whoAmI();
+  if (!who.known) log.warn(`Installing without a creator label (${who.reason}): Tear Down All Mine will not list this sandbox.`);
   const namespace = await vscode.window.showInputBox({
     title: 'Install Sandbox: namespace',
     value: setup.snapshot.namespace,
@@ -48,7 +50,7 @@ export async function installSandbox(ctx: CommandContext, uri?: unknown): Promis
           chart,
           valuesFiles: [valuesFile],
           sets,
-          identity: setup.snapshot.identity,
+          creator: who.known ? who.identity.creator : undefined,
           timeoutSeconds: INSTALL_TIMEOUT_SECONDS,
           signal,
           sink: (line) => {

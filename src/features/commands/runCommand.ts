@@ -6,6 +6,7 @@ import { describeRunResult, runCommand as run } from '../../core/exec/runCommand
 import { cancelled } from '../../core/errors';
 import { withProgress } from '../../platform/ui';
 import { resolveContainer, type CommandContext } from './shared';
+import { settings } from '../../platform/settings';
 
 export async function runCommand(ctx: CommandContext, node?: unknown): Promise<void> {
   const t = await resolveContainer(ctx, node);
@@ -25,6 +26,7 @@ export async function runCommand(ctx: CommandContext, node?: unknown): Promise<v
   const result = await withProgress(`Running in ${t.pod}/${t.container}`, (signal) =>
     run(ctx.services.cluster.kubeConfig, t, ['sh', '-c', line], {
       timeoutSeconds: seconds,
+      keepaliveSeconds: settings.keepaliveSeconds(),
       signal,
       onOutput: (text) => {
         const lines = (partial + text).split(/\r?\n/);

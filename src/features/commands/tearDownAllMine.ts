@@ -8,8 +8,9 @@ import { runTearDown, type CommandContext } from './shared';
 
 export async function tearDownAllMine(ctx: CommandContext): Promise<void> {
   const setup = await helmSetup(ctx.services);
-  const identity = setup.snapshot.identity;
-  const { releases, scope } = await listMine(identity, { helm: setup.target, env: setup.env, fallbackNamespace: setup.snapshot.namespace });
+  const who = await ctx.services.cluster.whoAmI();
+  const identity = who.known ? who.identity.username : '';
+  const { releases, scope } = await listMine(who, { helm: setup.target, env: setup.env, fallbackNamespace: setup.snapshot.namespace });
   const where = scope === 'all' ? 'any namespace' : `namespace ${scope}`;
   if (releases.length === 0) {
     void vscode.window.showInformationMessage(`No sandboxes created by ${identity} in ${where}.`);

@@ -10,7 +10,10 @@ import { inspectorHtml, makeNonce } from '../../core/inspector/html';
 import { kubePorts, type InspectorPorts } from '../../core/inspector/kubePorts';
 import { buildTimeoutsView } from '../../core/inspector/rows';
 import { InspectorSession } from '../../core/inspector/inspectorSession';
+import type { NetworkSourceSettings } from '../../core/cilium/networkSource';
+import type { SourcePreference } from '../../core/cilium/source';
 import type { InspectorServices, ReleaseTarget } from './types';
+import { settings } from '../../platform/settings';
 
 export const INSPECTOR_VIEW_TYPE = 'k8sSandbox.inspector';
 
@@ -56,13 +59,20 @@ export class InspectorPanel {
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewOptions(ext).localResourceRoots };
     panel.webview.html = this.html(ext);
     let ports: InspectorPorts | undefined;
-    const getPorts = () => (ports ??= kubePorts(services.cluster.kubeConfig));
+    const getPorts = () => (ports ??= kubePorts(services.cluster.kubeConfig, { keepaliveSeconds: settings.keepaliveSeconds() }));
     const actions = new PanelActions(ext, services, target, getPorts);
     this.session = new InspectorSession({
       namespace: target.namespace,
       release: target.release,
       context: services.cluster.current?.context,
-      ports: { listPods: (ns, sel) => getPorts().listPods(ns, sel), exec: (t) => getPorts().exec(t) },
+      ports: {
+        listPods: (ns, sel) => getPorts().listPods(ns, sel),
+        exec: (t) => getPorts().exec(t),
+        forward: (ns, pod, port) => getPorts().forward(ns, pod, port),
+        canI: (check) => getPorts().canI(check),
+        followLog: (ns, pod, container, since) => getPorts().followLog(ns, pod, container, since),
+      },
+      source: flowSourceSettings(services.cluster.current?.kubeConfig.getCurrentUser()?.name),
       loadTimeouts: async () => {
         const p = getPorts();
         const [pods, helm] = await Promise.all([p.releasePods(target.namespace, target.release), p.helmRelease(target.namespace, target.release).catch(() => undefined)]);
@@ -122,5 +132,27 @@ function webviewOptions(ext: vscode.ExtensionContext): vscode.WebviewPanelOption
     enableScripts: true,
     retainContextWhenHidden: false,
     localResourceRoots: [vscode.Uri.joinPath(ext.extensionUri, 'dist'), vscode.Uri.joinPath(ext.extensionUri, 'media')],
+  };
+}
+
+/** The inspector's flow source settings (k8sSandbox.inspector.*). */
+function flowSourceSettings(user: string | undefined): NetworkSourceSettings {
+  const c = vscode.workspace.getConfiguration('k8sSandbox.inspector');
+  const preferred = c.get<string>('flowSource', 'auto');
+  const tls = c.get<boolean>('relayTls.enabled', false);
+  return {
+    preferred: (['auto', 'relay', 'exec'] as const).includes(preferred as SourcePreference) ? (preferred as SourcePreference) : 'auto',
+    ciliumNamespace: c.get<string>('ciliumNamespace', '').trim() || undefined,
+    ...(tls
+      ? {
+          tls: {
+            serverName: c.get<string>('relayTls.serverName', '') || 'instance.hubble-relay.cilium.io',
+            caFile: c.get<string>('relayTls.caFile', '') || undefined,
+            certFile: c.get<string>('relayTls.certFile', '') || undefined,
+            keyFile: c.get<string>('relayTls.keyFile', '') || undefined,
+          },
+        }
+      : {}),
+    ...(user ? { user } : {}),
   };
 }

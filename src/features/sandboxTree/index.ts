@@ -1,6 +1,7 @@
 // The Sandboxes view: a TreeDataProvider over the SandboxModel. Watching starts when the view is first shown;
 // refreshes name only the nodes that changed (the model coalesces bursts of cluster events).
 import * as vscode from 'vscode';
+import { shortUserName } from '../../core/kube/identity';
 import type { TreeNode } from '../../core/sandbox/nodes';
 import type { SandboxModel } from '../../core/sandbox/liveModel';
 import type { ReleaseVM } from '../../core/sandbox/viewModels';
@@ -72,7 +73,9 @@ export function registerSandboxTree(context: vscode.ExtensionContext, services: 
   };
   const describe = (): void => {
     const cur = services.cluster.current;
-    view.description = cur ? `${cur.context} · ${cur.namespace}` : undefined;
+    const who = services.cluster.knownIdentity;
+    const me = who ? ` · ${who.known ? shortUserName(who.identity.username) : 'identity unknown'}` : '';
+    view.description = cur ? `${cur.context} · ${cur.namespace}${me}` : undefined;
   };
   describe();
   onVisible(view.visible);
@@ -82,6 +85,7 @@ export function registerSandboxTree(context: vscode.ExtensionContext, services: 
     registerTreeCommands(context, services, view),
     view.onDidChangeVisibility((e) => onVisible(e.visible)),
     services.cluster.onDidChange(describe),
+    services.cluster.onDidChangeIdentity(describe),
     { dispose: () => ageTimer && clearInterval(ageTimer) },
   );
   context.subscriptions.push(disposable);

@@ -5,6 +5,7 @@ import { readContainerState } from '../../core/exec/podState';
 import { startExec } from '../../core/exec/startExec';
 import { SHELL_COMMAND, ShellSession, asUserCommand } from '../../core/exec/shellSession';
 import { validateContainerName, validateNamespace, validatePodName, validateUserName } from '../../core/names/validate';
+import { settings } from '../../platform/settings';
 
 export interface TerminalTarget {
   namespace: string;
@@ -42,7 +43,7 @@ class PodPty implements vscode.Pseudoterminal {
   constructor(kc: KubeConfig, target: TerminalTarget, command: string[]) {
     this.shell = new ShellSession(
       {
-        start: (cols, rows) => startExec(kc, { ...target, command }, { stdin: true, tty: true, cols, rows }),
+        start: (cols, rows) => startExec(kc, { ...target, command }, { stdin: true, tty: true, cols, rows, keepaliveSeconds: settings.keepaliveSeconds() }),
         containerState: () => readContainerState(kc, target.namespace, target.pod, target.container),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       },

@@ -11,6 +11,7 @@ import { applyMerge, jsonPatch, mergePatch, patchTypeOf, strategicMerge } from '
 import { isWatch, queryBool, queryInt } from './query';
 import { badRequest, methodNotAllowed, sendJson, sendJsonParts, successStatus } from './status';
 import { toTable, wantsTable } from './table';
+import { checkPartial, PARTIAL_CONTENT_TYPE, partialOf, wantsPartial } from './partial';
 import type { Watches } from './watch';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are loosely typed JSON */
@@ -98,6 +99,12 @@ export class Handlers {
       sendJson(res, 200, toTable(t.type, items, meta, q.get('includeObject')), 'application/json;as=Table;v=v1;g=meta.k8s.io');
       return;
     }
+    const partial = wantsPartial(req.headers.accept);
+    if (partial) {
+      checkPartial(partial, true, t.type.kind);
+      sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: items.map(partialOf) }, PARTIAL_CONTENT_TYPE(partial));
+      return;
+    }
     const head = JSON.stringify({ kind: `${t.type.kind}List`, apiVersion: apiVersionOf(t.type), metadata: meta });
     const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"items":[`)];
     for (let i = 0; i < items.length; i++) {
@@ -110,7 +117,11 @@ export class Handlers {
 
   private watch(req: IncomingMessage, res: ServerResponse, t: Target, q: URLSearchParams): void {
     const include = q.get('includeObject');
-    const table = wantsTable(req.headers.accept)
+    const partial = wantsPartial(req.headers.accept);
+    if (partial) checkPartial(partial, false, t.type.kind);
+    const table = partial
+      ? (o: KubeObject): unknown => partialOf(o)
+      : wantsTable(req.headers.accept)
       ? (o: KubeObject, first: boolean): unknown => {
           const tbl = toTable(t.type, [o], { resourceVersion: o.metadata.resourceVersion }, include) as { columnDefinitions?: unknown[] };
           if (!first) tbl.columnDefinitions = [];
@@ -135,6 +146,11 @@ export class Handlers {
     if (wantsTable(req.headers.accept) && !t.subresource) {
       sendJson(res, 200, toTable(t.type, [o], { resourceVersion: o.metadata.resourceVersion }, q.get('includeObject')), 'application/json;as=Table;v=v1;g=meta.k8s.io');
       return;
+    }
+    const partial = wantsPartial(req.headers.accept);
+    if (partial && !t.subresource) {
+      checkPartial(partial, false, t.type.kind);
+      return void sendJson(res, 200, partialOf(o), PARTIAL_CONTENT_TYPE(partial));
     }
     sendJson(res, 200, o);
   }
@@ -173,7 +189,7 @@ export class Handlers {
   }
 
   private create(req: IncomingMessage, res: ServerResponse, t: Target, q: URLSearchParams, body: Buffer): void {
-    if (t.type.resource === 'selfsubjectaccessreviews' || t.type.resource === 'selfsubjectrulesreviews') throw methodNotAllowed();
+    if (['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'selfsubjectreviews'].includes(t.type.resource)) throw methodNotAllowed();
     const o = this.accept(t, decodeBody(body, req.headers['content-type']));
     const created = this.doCreate(t, o, q.has('dryRun'));
     sendJson(res, 201, created);

@@ -29,6 +29,11 @@ export interface ApiFaults {
   failNext(n: number, code?: number): void;
   /** The next `n` requests wait `ms` before being served. */
   addLatency(n: number, ms: number): void;
+  /**
+   * Which SelfSubjectReview the server serves: v1 (Kubernetes ≥ 1.28, the default), only v1beta1 (1.26–1.27)
+   * or none (older servers: 404).
+   */
+  serveSelfSubjectReview(version: 'v1' | 'v1beta1' | 'none'): void;
   /** Closes the listener and every connection (the port stays reserved for startListening). */
   stopListening(): Promise<void>;
   startListening(): Promise<void>;
@@ -50,6 +55,7 @@ export class ApiServer {
   private failures: { n: number; code: number } = { n: 0, code: 500 };
   private latency: { n: number; ms: number } = { n: 0, ms: 0 };
   private port = 0;
+  private selfReviewVersion: 'v1' | 'v1beta1' | 'none' = 'v1';
   readonly faults: ApiFaults;
 
   constructor(private readonly opts: ApiServerOptions) {
@@ -69,6 +75,7 @@ export class ApiServer {
       expireResourceVersions: () => opts.ctx.store.expireHistory(),
       failNext: (n, code = 500) => (this.failures = { n, code }),
       addLatency: (n, ms) => (this.latency = { n, ms }),
+      serveSelfSubjectReview: (v) => (this.selfReviewVersion = v),
       stopListening: () => this.close(),
       startListening: async () => {
         await this.listen(this.port);
@@ -124,6 +131,8 @@ export class ApiServer {
       const user = this.authenticate(req);
       const body = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
       if (this.serveNonResource(req, res, url, user)) return;
+      const selfReview = /^\/apis\/authentication\.k8s\.io\/(v1|v1beta1)\/selfsubjectreviews\/?$/.exec(url.pathname);
+      if (selfReview && req.method === 'POST') return this.whoami(res, user, selfReview[1]);
       const parsed = parseResourcePath(url.pathname);
       if (!parsed) throw notFoundPath();
       const { target: t } = parsed;
@@ -180,6 +189,15 @@ export class ApiServer {
     }
     if (p === '/openapi/v2' || p === '/swagger.json') throw notFoundPath();
     return false;
+  }
+
+  /** SelfSubjectReview (what `kubectl auth whoami` asks): the user as the token authenticated it. */
+  private whoami(res: ServerResponse, user: User, version: string): void {
+    if (version !== this.selfReviewVersion) throw notFoundPath();
+    authorize(user, { verb: 'create', type: resources.selfsubjectreviews });
+    const userInfo = { username: user.name, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups ?? [], ...(user.extra ? { extra: user.extra } : {}) };
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    sendJson(res, 201, { kind: 'SelfSubjectReview', apiVersion: `authentication.k8s.io/${version}`, metadata: { creationTimestamp: now }, status: { userInfo } });
   }
 
   /** SelfSubjectAccessReview (what `kubectl auth can-i` asks). */

@@ -1,9 +1,9 @@
 // The exec layer, runCommand and the terminal state machine against the simulated cluster (real client-node,
 // real WebSocket, commands running as real processes with a pty).
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { startCluster, type SimCluster } from '../../sim/cluster';
 import { startExec } from '../../../src/core/exec/startExec';
@@ -57,6 +57,12 @@ function terminal(kc: KubeConfig, pod: string, container: string, command: strin
   };
 }
 
+const onHostPath = (b: string): string => {
+  const dir = (process.env.PATH ?? '/usr/bin:/bin').split(delimiter).find((d) => d && existsSync(join(d, b)));
+  if (!dir) throw new Error(`${b} not on PATH`);
+  return join(dir, b);
+};
+
 describe('exec layer against the simulated cluster', function () {
   this.timeout(60000);
   let c: SimCluster;
@@ -91,6 +97,14 @@ describe('exec layer against the simulated cluster', function () {
     const bare = join(dir, 'bare-bin');
     mkdirSync(bare);
     symlinkSync('/bin/sh', join(bare, 'sh'));
+    // An image with a shell and coreutils' sleep/echo but no `timeout`, and one with neither `timeout` nor `sh`.
+    const noTimeout = join(dir, 'no-timeout-bin');
+    const noShell = join(dir, 'no-shell-bin');
+    mkdirSync(noTimeout);
+    mkdirSync(noShell);
+    for (const b of ['sh', 'sleep', 'echo', 'cat']) symlinkSync(onHostPath(b), join(noTimeout, b));
+    for (const b of ['sleep', 'echo']) symlinkSync(join(noTimeout, b), join(noShell, b));
+    await Promise.all([makePod('nt', [{ name: 'PATH', value: noTimeout }]), makePod('ns', [{ name: 'PATH', value: noShell }])]);
     await Promise.all([makePod('t4', [{ name: 'PATH', value: bare }]), makePod('t5'), makePod('t1'), makePod('t2', [{ name: 'PATH', value: `${bb}:/usr/local/bin:/usr/bin:/bin` }]), makePod('t3')]);
   });
 
@@ -170,6 +184,26 @@ describe('exec layer against the simulated cluster', function () {
     assert.equal(bb.timedOut, true);
     const fine = await runCommand(kc, { namespace: NS, pod: 't1', container: 'main' }, ['sh', '-c', 'echo out; exit 2'], { timeoutSeconds: 5 });
     assert.deepEqual([fine.exitCode, fine.timedOut, fine.stdout, fine.restart.restarted], [2, false, 'out\n', false]);
+  });
+
+  it('runCommand without `timeout` in the image: the runtime\'s exec failure (no exit code) falls back to a timer in sh', async () => {
+    // What the runtime answers for the wrapper: a Status without an exit code, as containerd/runc do.
+    const raw = await startExec(kc, { namespace: NS, pod: 'nt', container: 'main', command: ['timeout', '1', 'true'] }, {}).done;
+    assert.equal(raw.exitCode, null);
+    assert.equal(raw.reason, 'Error');
+    assert.match(raw.message ?? '', /OCI runtime exec failed: exec failed: unable to start container process: exec: "timeout": executable file not found in \$PATH/);
+    const notes: string[] = [];
+    const onOutput = (t: string, s: string) => void (s === 'stderr' && notes.push(t));
+    const fine = await runCommand(kc, { namespace: NS, pod: 'nt', container: 'main' }, ['sh', '-c', 'echo out; exit 3'], { timeoutSeconds: 5, onOutput });
+    assert.deepEqual([fine.exitCode, fine.reason, fine.timedOut, fine.stdout], [3, 'NonZeroExitCode', false, 'out\n']);
+    assert.match(notes.join(''), /no `timeout` in the container: timing out from sh/);
+    const slow = await runCommand(kc, { namespace: NS, pod: 'nt', container: 'main' }, ['sleep', '30'], { timeoutSeconds: 1, graceSeconds: 20 });
+    assert.deepEqual([slow.exitCode, slow.timedOut, slow.timeoutBy], [124, true, 'container'], 'the timer in the container fired, not the client');
+    // Neither `timeout` nor `sh`: the client-side timer.
+    const bare = await runCommand(kc, { namespace: NS, pod: 'ns', container: 'main' }, ['sleep', '30'], { timeoutSeconds: 1 });
+    assert.deepEqual([bare.timedOut, bare.timeoutBy], [true, 'client']);
+    const ok = await runCommand(kc, { namespace: NS, pod: 'ns', container: 'main' }, ['echo', 'hi'], { timeoutSeconds: 5 });
+    assert.deepEqual([ok.exitCode, ok.stdout], [0, 'hi\n']);
   });
 
   it('runCommand: a restart (OOMKilled) during the run is reported', async () => {

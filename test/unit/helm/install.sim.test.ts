@@ -16,6 +16,9 @@ import { listMine, tearDown } from '../../../src/core/helm/teardown';
 import { statusCommand, type HelmTarget } from '../../../src/core/helm/commands';
 import { runHelm } from '../../../src/core/helm/runner';
 import { SandboxError } from '../../../src/core/errors';
+import type { WhoAmI } from '../../../src/core/kube/identity';
+
+const known = (creator: string): WhoAmI => ({ known: true, identity: { username: creator, groups: [], creator } });
 
 const CHART = resolve(__dirname, '..', '..', '..', 'chart');
 const FIXTURES = agentEnvValuesDir;
@@ -77,7 +80,7 @@ for (const version of helmVersions) {
       namespace: NS,
       chart: CHART,
       valuesFiles: [values],
-      identity: 'alice',
+      creator: 'alice',
       timeoutSeconds: 60,
       cleanupTimeoutSeconds: 60,
       ...extra,
@@ -245,13 +248,16 @@ for (const version of helmVersions) {
       const mine = rel('me');
       const theirs = rel('bob');
       const values = join(FIXTURES, '05-allow-domains-ports-scoped-values.yaml');
-      await Promise.all([installSandbox(request(mine, values)), installSandbox(request(theirs, values, { identity: 'bob' }))]);
-      const { releases, scope } = await listMine('alice', { helm, env, fallbackNamespace: NS });
+      await Promise.all([installSandbox(request(mine, values)), installSandbox(request(theirs, values, { creator: 'bob' }))]);
+      const { releases, scope } = await listMine(known('alice'), { helm, env, fallbackNamespace: NS });
       assert.equal(scope, 'all');
       assert.deepEqual(releases.map((r) => r.name), [mine]);
+      // Every object of the release carries the creator label too (chart value `creator`).
+      const objs = c.store.all().map((x) => x.object).filter((o) => o.metadata.labels?.['app.kubernetes.io/instance'] === mine);
+      assert.ok(objs.length > 0 && objs.every((o) => o.metadata.labels?.['k8s-sandbox.dev/creator'] === 'alice'), objs.map((o) => `${o.kind}/${o.metadata.name}`).join());
       // A user who may not list secrets cluster-wide falls back to their namespace.
       const restricted = c.writeKubeconfig(home.path('restricted-kubeconfig'), { user: 'restricted' });
-      const limited = await listMine('alice', { helm: { ...helm, kubeconfig: restricted }, env: { ...env, KUBECONFIG: restricted }, fallbackNamespace: c.restrictedNamespace });
+      const limited = await listMine(known('alice'), { helm: { ...helm, kubeconfig: restricted }, env: { ...env, KUBECONFIG: restricted }, fallbackNamespace: c.restrictedNamespace });
       assert.equal(limited.scope, c.restrictedNamespace);
       assert.deepEqual(limited.releases.map((r) => r.name), c.restrictedNamespace === NS ? [mine] : []);
       await tearDown(releases.map((r) => ({ namespace: r.namespace, release: r.name })), { helm, env, kc, timeoutSeconds: 60 });

@@ -133,16 +133,18 @@ describe('inspector against the simulated cluster', function () {
     }
   });
 
-  it('listing the agents forbidden (restricted user) → forbidden state', async () => {
+  it('listing the agents forbidden (restricted user) → no access, naming the permission and the grant', async () => {
     const restricted = new KubeConfig();
     restricted.loadFromFile(c.writeKubeconfig(join(dir, 'restricted'), { user: 'restricted', namespace: c.restrictedNamespace }));
     const own = kubePorts(restricted);
     const admin = kubePorts(kc);
     const { s } = session('sbx1', restricted, { ...own, listPods: (ns, sel) => (ns === NS ? admin.listPods(ns, sel) : own.listPods(ns, sel)) });
     await s.start();
-    const st = await s.whenStatus(isKind('forbidden', 'streaming', 'error'));
-    assert.equal(st.kind, 'forbidden', st.message);
+    const st = await s.whenStatus(isKind('no-access', 'forbidden', 'streaming', 'error'));
+    assert.equal(st.kind, 'no-access', st.message);
     assert.match(st.message ?? '', /may not list pods in kube-system/);
+    assert.equal(st.source?.kind, 'none');
+    assert.match(st.source?.grant ?? '', /kubectl create role k8s-sandbox-find-cilium --namespace kube-system --verb=get,list --resource=pods && kubectl create rolebinding/);
   });
 
   it('exec into the agents forbidden (403 on pods/exec in kube-system) → forbidden state', async () => {
@@ -159,8 +161,9 @@ describe('inspector against the simulated cluster', function () {
 
   it('no Cilium in the cluster → the explaining state', async () => {
     await kc.makeApiClient(AppsV1Api).deleteNamespacedDaemonSet({ namespace: 'kube-system', name: 'cilium', propagationPolicy: 'Background' });
+    await kc.makeApiClient(AppsV1Api).deleteNamespacedDeployment({ namespace: 'kube-system', name: 'hubble-relay', propagationPolicy: 'Background' });
     const core = kc.makeApiClient(CoreV1Api);
-    await waitFor('agent pods gone', async () => (await core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=cilium' })).items.length === 0);
+    await waitFor('agent and relay pods gone', async () => (await core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app in (cilium,hubble-relay)' })).items.length === 0);
     const { s, messages } = session('sbx1');
     await s.start();
     const st = await s.whenStatus(isKind('no-cilium', 'streaming', 'error'));

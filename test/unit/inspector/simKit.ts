@@ -65,7 +65,7 @@ export interface RecordedSession {
   execs: ExecTarget[];
 }
 
-/** A session whose posts are checked against the protocol and whose execs are recorded. */
+/** A session on the exec path whose posts are checked against the protocol and whose execs are recorded. */
 export function recordedSession(kc: KubeConfig, release: string, extra: Partial<InspectorSessionOptions> = {}, base: InspectorPorts = kubePorts(kc)): RecordedSession {
   const messages: HostMessage[] = [];
   const execs: ExecTarget[] = [];
@@ -89,6 +89,8 @@ export function recordedSession(kc: KubeConfig, release: string, extra: Partial<
     actions: noActions,
     loadTimeouts: async () => buildTimeoutsView(await ports.releasePods(NS, release), {}),
     batchMs: 50,
+    // These tests are about the exec path (relay.sim.test.ts covers the relay and the automatic choice).
+    source: { preferred: 'exec' },
     ...extra,
   });
   return { s, messages, execs };

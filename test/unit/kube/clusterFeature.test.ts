@@ -32,6 +32,13 @@ describe('cluster feature', () => {
     assert.match(down.tooltip, /unreachable — ECONNREFUSED/);
     const fb = statusText({ phase: 'ready', context: 'c', namespace: 'n', fallback: { namespace: 'n', message: 'forbidden' } });
     assert.match(fb.tooltip, /cluster-wide listing forbidden/);
+    const arn = 'arn:aws:sts::111122223333:assumed-role/EvalsEngineer/alice';
+    const me = statusText({ phase: 'ready', context: 'evals', namespace: 'n' }, { known: true, identity: { username: arn, groups: [], creator: 'x' } });
+    assert.equal(me.text, '$(server-environment) evals / n · alice');
+    assert.match(me.tooltip, new RegExp(`You: ${arn.replace(/[/.]/g, '\\$&')}`));
+    const unknown = statusText({ phase: 'ready', context: 'evals', namespace: 'n' }, { known: false, reason: 'the API server refused SelfSubjectReview (403 Forbidden)' });
+    assert.equal(unknown.text, '$(server-environment) evals / n · ?');
+    assert.match(unknown.tooltip, /You: identity unknown \(the API server refused/);
     const none = statusText({ phase: 'noConfig', message: 'No kubeconfig found at /x' });
     assert.ok(none.warning);
     assert.match(none.tooltip, /\/x/);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ClusterAccess } from '../../../src/core/kube/clusterAccess';
 import { KubeconfigError } from '../../../src/core/kube/errors';
-import { identityFromName, isLabelValue } from '../../../src/core/kube/identity';
+import { creatorIdOf, isLabelValue } from '../../../src/core/kube/identity';
 import { readKubeconfig, resolveContext, resolveKubeconfigPaths } from '../../../src/core/kube/kubeconfig';
 
 const cfg = (o: { clusters?: string; users?: string; contexts?: string; current?: string }): string => `apiVersion: v1
@@ -51,7 +51,7 @@ describe('kubeconfig loading', () => {
     assert.deepEqual(resolveKubeconfigPaths({ env: {}, home }), { paths: [join(home, '.kube', 'config')], origin: 'default' });
   });
 
-  it('loads ~/.kube/config and resolves context, namespace, user and identity', () => {
+  it('loads ~/.kube/config and resolves context, namespace and user', () => {
     const home = join(dir, 'home');
     mkdirSync(join(home, '.kube'), { recursive: true });
     writeFileSync(join(home, '.kube', 'config'), cfg({}));
@@ -60,7 +60,6 @@ describe('kubeconfig loading', () => {
     assert.equal(cur.context, 'ctx1');
     assert.equal(cur.namespace, 'team-a');
     assert.equal(cur.user, 'alice');
-    assert.equal(cur.identity, 'alice');
     assert.equal(cur.kubeConfig.getCurrentContext(), 'ctx1');
     assert.deepEqual(cur.paths, [join(home, '.kube', 'config')]);
   });
@@ -147,17 +146,20 @@ describe('kubeconfig loading', () => {
   });
 });
 
-describe('identity', () => {
-  it('keeps label-safe user names and makes others label-safe and distinct', () => {
-    assert.equal(identityFromName('alice'), 'alice');
-    const arn = identityFromName('arn:aws:iam::123456789012:user/alice');
+describe('creator id', () => {
+  it('is label-safe, stable and distinct for distinct user names', () => {
+    const arn = creatorIdOf('arn:aws:iam::123456789012:user/alice');
     assert.ok(isLabelValue(arn), arn);
     assert.match(arn, /^arn-aws-iam-123456789012-user-alice-[0-9a-f]{8}$/);
-    assert.notEqual(identityFromName('a@b.c'), identityFromName('a/b.c'));
-    const long = identityFromName('x'.repeat(100));
+    assert.match(creatorIdOf('alice@example.com'), /^alice-example.com-[0-9a-f]{8}$/);
+    // Names that sanitise alike still differ (the hash is of the original name), label-safe or not.
+    const alike = ['a-b', 'a@b', 'a/b', 'a b', 'A-b'].map(creatorIdOf);
+    assert.equal(new Set(alike).size, alike.length, alike.join());
+    const long = creatorIdOf('x'.repeat(100));
     assert.ok(isLabelValue(long) && long.length <= 63, long);
-    assert.equal(identityFromName('x'.repeat(100)), long, 'stable');
-    assert.ok(isLabelValue(identityFromName('@@@')));
-    assert.equal(identityFromName(''), 'unknown');
+    assert.equal(creatorIdOf('x'.repeat(100)), long, 'stable');
+    assert.notEqual(creatorIdOf('x'.repeat(100)), creatorIdOf('x'.repeat(101)));
+    assert.match(creatorIdOf('@@@'), /^u-[0-9a-f]{8}$/);
+    assert.ok(isLabelValue(creatorIdOf('system:serviceaccount:evals:runner')));
   });
 });

@@ -14,7 +14,7 @@ function seed(env: SimEnv, name: string, namespace = 'default'): void {
   if (!store.get(resources.namespaces, undefined, namespace)) {
     store.create(resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   }
-  store.create(resources.secrets, releaseSecret({ name, namespace }) as unknown as KubeObject);
+  store.create(resources.secrets, releaseSecret({ name, namespace, labels: { inspectSandbox: 'true' } }) as unknown as KubeObject);
   const labels = { 'app.kubernetes.io/instance': name, 'inspect/service': 'default' };
   store.create(resources.statefulsets, {
     apiVersion: 'apps/v1',

@@ -9,6 +9,7 @@ import { ClusterAccess } from '../../../src/core/kube/clusterAccess';
 import { WatchHub } from '../../../src/core/kube/watchHub';
 import { watchSpecs } from '../../../src/core/sandbox/watchSpecs';
 import { SandboxModel, type ModelChange } from '../../../src/core/sandbox/liveModel';
+import { ReleaseRecords } from '../../../src/core/sandbox/releaseRecords';
 import { startCluster, type SimCluster, type StartOptions } from '../../sim/cluster';
 import { helmBinary, type HelmVersion } from '../../support/tools';
 
@@ -27,7 +28,7 @@ export interface Stack {
 export function openStack(kubeconfig: string): Stack {
   const access = new ClusterAccess({ source: () => ({ setting: kubeconfig }) });
   const hub = new WatchHub({ specs: watchSpecs, access, backoff: { initialMs: 100, maxMs: 1000, jitter: 0.2 } });
-  const model = new SandboxModel({ hub, debounceMs: 50 });
+  const model = new SandboxModel({ hub, debounceMs: 50, records: new ReleaseRecords(() => access.current?.kubeConfig) });
   const changes: ModelChange[] = [];
   const sub = model.onDidChange((c) => changes.push(c));
   return {

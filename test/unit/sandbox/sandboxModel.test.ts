@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { Emitter } from '../../../src/core/kube/emitter';
-import type { ConnectionState } from '../../../src/core/kube/watchHub';
+import type { ConnectionState, ObjectsChange } from '../../../src/core/kube/watchHub';
 import type { WatchKind } from '../../../src/core/kube/watchKinds';
 import { nodeId, type TreeNode } from '../../../src/core/sandbox/nodes';
 import { SandboxModel, type HubPort, type ModelChange } from '../../../src/core/sandbox/liveModel';
@@ -14,7 +14,7 @@ class MemoryHub implements HubPort {
   state: ConnectionState = { phase: 'ready', context: 'c', namespace: 'default' };
   readonly objects: Record<WatchKind, KubernetesObject[]> = { secrets: [], pods: [], statefulsets: [], events: [], podevents: [], runtimeclasses: [] };
   private readonly stateE = new Emitter<ConnectionState>();
-  private readonly objE = new Emitter<WatchKind>();
+  private readonly objE = new Emitter<ObjectsChange>();
   readonly onDidChangeState = this.stateE.event;
   readonly onDidChangeObjects = this.objE.event;
   list<T extends KubernetesObject>(kind: WatchKind): readonly T[] {
@@ -27,7 +27,16 @@ class MemoryHub implements HubPort {
   retry(): void {}
   refresh(): void {}
   changed(kind: WatchKind): void {
-    this.objE.fire(kind);
+    this.objE.fire({ kind });
+  }
+  /** One object replaced (or removed) in its cache, as the hub reports an informer event. */
+  replaced(kind: WatchKind, object: KubernetesObject, deleted = false): void {
+    const list = this.objects[kind];
+    const at = list.findIndex((o) => o.metadata?.name === object.metadata?.name && o.metadata?.namespace === object.metadata?.namespace);
+    if (deleted) list.splice(at, 1);
+    else if (at >= 0) list[at] = object;
+    else list.push(object);
+    this.objE.fire({ kind, object, deleted });
   }
   setState(s: ConnectionState): void {
     this.state = s;
@@ -121,5 +130,93 @@ describe('sandbox model refreshes', () => {
     hub.setState({ phase: 'loading', context: 'c', namespace: 'default' });
     await change;
     assert.deepEqual(model.children().map((n) => n.kind === 'message' && n.id), ['loading']);
+  });
+});
+
+describe('sandbox model: one object changed, one release rebuilt', () => {
+  type PodObj = KubernetesObject & { status: { containerStatuses: Array<{ restartCount: number; state: unknown }> } };
+  const hub = new MemoryHub();
+  let model: SandboxModel;
+  let rv = 1000;
+  /** A copy of a cached pod with `edit` applied and a new resourceVersion (as an informer hands it over). */
+  const edited = (name: string, edit: (p: PodObj) => void): PodObj => {
+    const p = structuredClone(hub.objects.pods.find((o) => o.metadata?.name === name)) as PodObj;
+    edit(p);
+    p.metadata!.resourceVersion = String(++rv);
+    return p;
+  };
+  /** What a model built from scratch over the same caches shows. */
+  const fresh = (): SandboxModel => new SandboxModel({ hub, debounceMs: 20 });
+
+  before(() => {
+    for (let i = 0; i < 200; i++) {
+      const name = `r${String(i).padStart(4, '0')}`;
+      hub.objects.secrets.push(releaseSecret({ name }) as unknown as KubernetesObject);
+      for (const svc of ['default', 'web', 'db']) hub.objects.pods.push(pod({ name: `${name}-${svc}-0`, release: name, service: svc }) as unknown as KubernetesObject);
+    }
+    model = new SandboxModel({ hub, debounceMs: 20 });
+  });
+  after(() => model.dispose());
+
+  it('names only the changed pod for a container state change, keeping node identity', async () => {
+    const node = model.release('default', 'r0050')!.pods.find((p) => p.name === 'r0050-web-0')!.node;
+    const change = nextChange(model);
+    hub.replaced('pods', edited('r0050-web-0', (p) => (p.status.containerStatuses[1].state = { running: { startedAt: '2025-01-01T11:00:00Z' } })));
+    const c = await change;
+    assert.deepEqual(c.nodes?.map(nodeId), [nodeId(node)]);
+    assert.equal(c.nodes?.[0], node);
+    assert.deepEqual(model.lookup(node), fresh().lookup(node));
+  });
+
+  it('coalesces events on several releases into one change naming each', async () => {
+    const events: ModelChange[] = [];
+    const sub = model.onDidChange((c) => events.push(c));
+    const first = nextChange(model);
+    for (const r of ['r0001', 'r0100', 'r0199']) hub.replaced('pods', edited(`${r}-db-0`, (p) => (p.status.containerStatuses[0].restartCount += 2)));
+    const c = await first;
+    await new Promise((r) => setTimeout(r, 60));
+    sub.dispose();
+    assert.equal(events.length, 1);
+    assert.deepEqual(c.nodes?.map(nodeId), ['rel/default/r0001', 'rel/default/r0100', 'rel/default/r0199']);
+    assert.equal(model.release('default', 'r0100')?.restarts, fresh().release('default', 'r0100')?.restarts);
+    assert.ok((model.release('default', 'r0100')?.restarts ?? 0) >= 2);
+  });
+
+  it('drops a deleted pod from its release and from lookups', async () => {
+    const gone = model.release('default', 'r0007')!.pods.find((p) => p.name === 'r0007-web-0')!.node;
+    const change = nextChange(model);
+    const obj = hub.objects.pods.find((o) => o.metadata?.name === 'r0007-web-0')!;
+    hub.replaced('pods', obj, true);
+    assert.deepEqual((await change).nodes?.map(nodeId), ['rel/default/r0007']);
+    assert.deepEqual(model.children(model.release('default', 'r0007')!.node).map(nodeId), ['pod/default/r0007/r0007-db-0', 'pod/default/r0007/r0007-default-0']);
+    assert.equal(model.lookup(gone), undefined);
+  });
+
+  it('ignores pods of releases that are not sandboxes, and refreshes the root for a new release', async () => {
+    const events: ModelChange[] = [];
+    const sub = model.onDidChange((c) => events.push(c));
+    hub.replaced('pods', pod({ name: 'other-0', release: 'not-a-sandbox', service: 'x' }) as unknown as KubernetesObject);
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(events.length, 0, 'no change for a pod outside every sandbox');
+    const change = nextChange(model);
+    hub.replaced('secrets', releaseSecret({ name: 'zz-new' }) as unknown as KubernetesObject);
+    assert.equal((await change).nodes, undefined, 'full refresh for a new release');
+    sub.dispose();
+    assert.equal(model.releases.length, 201);
+  });
+
+  it('ends equal to a model built from scratch after a run of changes', async () => {
+    for (let i = 0; i < 50; i++) {
+      const r = `r${String((i * 37) % 200).padStart(4, '0')}`;
+      const name = `${r}-${['default', 'web', 'db'][i % 3]}-0`;
+      if (!hub.objects.pods.some((o) => o.metadata?.name === name)) continue;
+      hub.replaced('pods', edited(name, (p) => (p.status.containerStatuses[0].restartCount += 1)));
+      if (i % 7 === 0) await new Promise((res) => setTimeout(res, 25));
+    }
+    await new Promise((r) => setTimeout(r, 80));
+    const scratch = fresh();
+    assert.deepEqual(model.releases, scratch.releases);
+    assert.deepEqual(model.children().map(nodeId), scratch.children().map(nodeId));
+    scratch.dispose();
   });
 });

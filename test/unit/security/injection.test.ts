@@ -74,7 +74,7 @@ describe('security: injection is refused before any process starts', function ()
   afterEach(() => spy.stop());
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const base = () => ({ helm, kc, release: 'okname', namespace: 'default', chart: CHART, valuesFiles: [values], identity: 'alice', timeoutSeconds: 60 });
+  const base = () => ({ helm, kc, release: 'okname', namespace: 'default', chart: CHART, valuesFiles: [values], creator: 'alice', timeoutSeconds: 60 });
 
   it('install: hostile release names, namespaces, value overrides, values paths, identities and timeouts', async () => {
     const attempts: Array<[string, Partial<ReturnType<typeof base>> & { sets?: Record<string, string> }]> = [
@@ -88,8 +88,8 @@ describe('security: injection is refused before any process starts', function ()
       ['values path that is an option', { valuesFiles: ['-f'] }],
       ['values path with an option', { valuesFiles: ['--post-renderer=/bin/sh'] }],
       ['relative chart', { chart: 'chart' }],
-      ['identity with selector syntax', { identity: 'alice,inspectSandbox!=true' }],
-      ['identity with a shell', { identity: '$(id)' }],
+      ['creator with selector syntax', { creator: 'alice,inspectSandbox!=true' }],
+      ['creator with a shell', { creator: '$(id)' }],
       ['timeout that is not a number', { timeoutSeconds: Number.NaN }],
       ['negative timeout', { timeoutSeconds: -5 }],
     ];
@@ -107,7 +107,7 @@ describe('security: injection is refused before any process starts', function ()
       await assert.rejects(tearDown([{ namespace: n, release: 'okname' }], { helm, timeoutSeconds: 10 }), rejected, `namespace ${JSON.stringify(n)}`);
     }
     for (const id of ['a,b', 'a=b', 'x!=y', '$(id)', ' ', 'a b']) {
-      await assert.rejects(listMine(id, { helm, fallbackNamespace: 'default' }), rejected, `identity ${JSON.stringify(id)}`);
+      await assert.rejects(listMine({ known: true, identity: { username: id, groups: [], creator: id } }, { helm, fallbackNamespace: 'default' }), rejected, `identity ${JSON.stringify(id)}`);
     }
     assert.deepEqual(spy.calls, []);
   });

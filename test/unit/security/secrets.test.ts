@@ -80,7 +80,8 @@ describe('security: no token or client key in any output during a full workflow'
       const stackLike = { hub: services.watches, model: services.sandboxes, messages: () => services.sandboxes.children().filter((n) => n.kind === 'message') };
       await converged(c, stackLike as never, 'the view is ready');
       const snapshot = services.cluster.require();
-      h = await helmSetup(c, '3.18.0', snapshot.identity);
+      const who = await services.cluster.whoAmI();
+      h = await helmSetup(c, '3.18.0', who.known ? who.identity.creator : undefined);
       const target = { ...h.helm, kubeconfig, kubeContext: snapshot.context };
 
       // Install (helm runs with --debug) and show it in the tree.

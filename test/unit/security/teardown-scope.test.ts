@@ -7,6 +7,7 @@ import { installSandbox } from '../../../src/core/helm/install';
 import { runHelm } from '../../../src/core/helm/runner';
 import { statusCommand } from '../../../src/core/helm/commands';
 import { ClusterAccess } from '../../../src/core/kube/clusterAccess';
+import { creatorIdOf } from '../../../src/core/kube/identity';
 import { helmBinary } from '../../support/tools';
 import { MemoryState } from '../../support/memoryState';
 import { ValuesFileRecords } from '../../../src/valuesFiles';
@@ -38,8 +39,10 @@ describe('security: Tear Down All Mine stays within its identity; nothing delete
   it('removes exactly the current identity\'s sandboxes, in every namespace, and leaves look-alikes and others untouched', async () => {
     const c = env.cluster;
     const access = new ClusterAccess({ source: () => ({ setting: h.kubeconfig }) });
-    const me = access.require().identity; // from the kubeconfig user
-    assert.equal(me, 'sim-admin');
+    const who = await access.whoAmI(); // from the API server (SelfSubjectReview)
+    assert.ok(who.known);
+    const me = who.identity.creator;
+    assert.equal(me, creatorIdOf('sim-admin'));
     const values = fixture('05-allow-domains-ports-scoped-values.yaml');
     // [release, namespace, creator identity]; same names in different namespaces on purpose.
     const plan: Array<[string, string, string]> = [
@@ -50,13 +53,15 @@ describe('security: Tear Down All Mine stays within its identity; nothing delete
       ['bob-a', 'default', 'bob'],
       ['prefix', 'default', `${me}-2`],
       ['upper', 'team-a', 'Sim-Admin'],
+      ['guess', 'default', 'sim-admin'], // what a kubeconfig-user guess would have labelled
     ];
     for (const ns of ['team-a']) c.store.create(c.resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    await Promise.all(plan.map(([release, namespace, identity]) => installSandbox({ ...h.request(release, values), namespace, identity })));
-    // A release installed by plain helm: no creator label at all.
+    await Promise.all(plan.map(([release, namespace, identity]) => installSandbox({ ...h.request(release, values), namespace, creator: identity })));
+    // Releases installed by plain helm and by inspect_k8s_sandbox (labelled inspectSandbox=true): no creator label.
     await runHelm({ command: h.helm.helm.path, args: ['install', `--kubeconfig=${h.kubeconfig}`, '--namespace=default', '--wait', `--values=${values}`, '--', 'plain', h.request('x', values).chart], parse: (s) => s }, { env: h.env });
+    await runHelm({ command: h.helm.helm.path, args: ['install', `--kubeconfig=${h.kubeconfig}`, '--namespace=default', '--wait', '--labels=inspectSandbox=true', `--values=${values}`, '--', 'inspect', h.request('x', values).chart], parse: (s) => s }, { env: h.env });
     const uidsBefore = (rel: string, ns: string) => podsOf(c, rel, ns).map((p) => p.metadata.uid).sort();
-    const others: Array<[string, string]> = [['shared', 'team-a'], ['bob-a', 'default'], ['prefix', 'default'], ['upper', 'team-a'], ['plain', 'default']];
+    const others: Array<[string, string]> = [['shared', 'team-a'], ['bob-a', 'default'], ['prefix', 'default'], ['upper', 'team-a'], ['guess', 'default'], ['plain', 'default'], ['inspect', 'default']];
     const before = new Map(others.map(([r, ns]) => [`${ns}/${r}`, uidsBefore(r, ns)]));
     const mark = probe.mark;
 

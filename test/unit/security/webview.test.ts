@@ -73,7 +73,13 @@ describe('security: the inspector webview', function () {
     const session = new InspectorSession({
       namespace: 'default',
       release: 'r1',
-      ports: { listPods: async () => [], exec: () => { throw new Error('no exec in this test'); } },
+      ports: {
+        listPods: async () => [],
+        exec: () => { throw new Error('no exec in this test'); },
+        canI: async () => false,
+        forward: () => async () => { throw new Error('no port-forward in this test'); },
+        followLog: async () => { throw new Error('no logs in this test'); },
+      },
       loadTimeouts: async () => { throw new Error('no timeouts in this test'); },
       post: () => undefined,
       log: { info: () => undefined, warn: (m) => void warned.push(m), error: () => undefined },

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { DropModel } from '../../../src/core/cilium/model';
 import { parseFlowLine } from '../../../src/core/cilium/parse';
+import { parseSidecarLine } from '../../../src/core/cilium/dnsLog';
 import { parseHostMessage, parseWebviewMessage, type HostMessage } from '../../../src/protocol/inspector';
 import { buildTimeoutsView, toFlowRow, toStatusView, toSummaryRow } from '../../../src/core/inspector/rows';
 import { HUBBLE_DIR, sampleFiles, sampleLines } from '../cilium/fixtures';
@@ -141,6 +142,71 @@ describe('webview: the inspector bundle in real Chromium', function () {
     assert.deepEqual(sent, [{ type: 'addToValues', suggestionId: 'allowDomains:one.one.one.one' }]);
     for (const m of await posted(page)) assert.ok(parseWebviewMessage(m).ok, JSON.stringify(m));
     assert.ok(model.suggestions().has('allowDomains:one.one.one.one'));
+    await page.close();
+  });
+
+  it('header names the flow source (Hubble Relay with its ServerStatus); DNS refusals of both kinds are rows with the allowDomains edit', async () => {
+    const page = await open();
+    const model = new DropModel();
+    // agent-env on Cilium: the DNS proxy refused the name (an L7 DNS flow, DROPPED).
+    const l7 = JSON.stringify({
+      flow: {
+        time: '2026-12-04T15:00:00.5Z',
+        verdict: 'DROPPED',
+        Type: 'L7',
+        IP: { source: '10.0.0.5', destination: '10.96.0.10' },
+        l4: { UDP: { source_port: 40000, destination_port: 53 } },
+        source: { namespace: 'ns1', pod_name: 'agent-0', labels: ['k8s:inspect/service=agent'] },
+        destination: { namespace: 'kube-system', pod_name: 'coredns-1' },
+        l7: { type: 'REQUEST', dns: { query: 'pypi.org.', qtypes: ['A'], rcode: 5 } },
+        traffic_direction: 'EGRESS',
+      },
+    });
+    const r = parseFlowLine(l7);
+    assert.equal(r.kind, 'flow');
+    if (r.kind === 'flow') model.add(r.flow, l7);
+    // Our chart: the CoreDNS sidecar answered NXDOMAIN (its query log).
+    const side = parseSidecarLine('2026-12-04T15:00:01Z [INFO] 127.0.0.1:5353 - 7 "A IN api.openai.com. udp 32 false 512" NXDOMAIN qr,aa,rd 107 0.0001s', { namespace: 'ns1', pod: 'sbx-default-0', service: 'default' });
+    assert.ok(side);
+    model.add(side);
+    await play(page, { type: 'init', namespace: 'ns1', release: 'sbx' });
+    await play(
+      page,
+      checked({
+        type: 'network/snapshot',
+        rows: model.groups().map(toFlowRow),
+        summary: model.summary().map(toSummaryRow),
+        counters: { total: model.size, evicted: 0, capacity: model.capacity, skipped: 0 },
+        status: toStatusView({ kind: 'streaming', message: 'Watching drops and refused DNS lookups of sbx through Hubble Relay.', source: { kind: 'relay', detail: 'Hubble Relay kube-system/hubble-relay-7d9f 1.18.3: 2 nodes connected, 0 unavailable, 5120 flows seen' } }),
+      }),
+    );
+    await settle(page);
+    assert.match(await page.locator('#net-source').innerText(), /^Source: Hubble Relay kube-system\/hubble-relay-7d9f 1\.18\.3: 2 nodes connected, 0 unavailable, 5120 flows seen$/);
+    assert.equal(await rowCount(page), 2);
+    const rows = await page.locator('#rows').innerText();
+    for (const t of ['ns1/agent-0 → pypi.org', 'DNS_REFUSED', "Cilium's DNS proxy answered REFUSED", 'ns1/sbx-default-0 → api.openai.com', 'DNS_NXDOMAIN', 'DNS sidecar answered NXDOMAIN']) assert.ok(rows.includes(t), `rows show ${t}`);
+    assert.equal(await page.locator('.drop-row.kind-dns-refused').count(), 2);
+    const summary = await page.locator('#summary').innerText();
+    assert.match(summary, /allowDomains:\n\s*- api\.openai\.com/);
+    assert.match(summary, /Service default asked/);
+    await page.locator('.add-values[data-suggestion-id="allowDomains:pypi.org"]').click();
+    assert.deepEqual((await posted(page)).filter((m) => m.type === 'addToValues'), [{ type: 'addToValues', suggestionId: 'allowDomains:pypi.org' }]);
+    await page.screenshot({ path: join(RESULTS, 'inspector-relay-dns.png'), fullPage: true });
+    // No access: the state names the permission and shows the grant commands.
+    await play(
+      page,
+      checked({
+        type: 'network/status',
+        status: toStatusView({
+          kind: 'no-access',
+          message: 'No access to flows: you may not create pods/portforward in kube-system (to read flows from hubble-relay).',
+          source: { kind: 'none', detail: 'no permission to read flows', grant: 'kubectl create role k8s-sandbox-hubble-relay --namespace kube-system --verb=create --resource=pods/portforward && kubectl create rolebinding k8s-sandbox-hubble-relay --namespace kube-system --role=k8s-sandbox-hubble-relay --user=alice' },
+        }),
+      }),
+    );
+    await settle(page);
+    assert.match(await page.locator('#net-status').innerText(), /No access to flows[\s\S]*create pods\/portforward in kube-system/);
+    assert.match(await page.locator('#net-grant').innerText(), /kubectl create role k8s-sandbox-hubble-relay --namespace kube-system --verb=create --resource=pods\/portforward && kubectl create rolebinding/);
     await page.close();
   });
 

@@ -13,13 +13,15 @@ import { buildWebview, play, setFilter, settle, startHarness, type Harness } fro
 
 const N = 10_000;
 
-/** N drops to the world from sample 06: source ports 10000.., one per 10 ms; `dests` destination IPs. */
+/** N drops to the world from sample 06: source ports 10000.., one per 10 ms; `dests` destinations (IP and name). */
 function bigModel(n: number, dests = 1): DropModel {
   const model = new DropModel({ capacity: 10_000 });
   const base = JSON.parse(sampleLines(sampleFiles().find((f) => f.startsWith('06')) as string)[0]);
   for (let i = 0; i < n; i++) {
     base.flow.l4.TCP.source_port = 10_000 + i;
     base.flow.IP.destination = `203.0.113.${i % dests}`;
+    // Summaries group by name: one name per destination IP.
+    base.flow.destination_names = [`d${i % dests}.example.org`];
     base.flow.time = new Date(Date.UTC(2025, 0, 1) + i * 10).toISOString();
     const line = JSON.stringify(base);
     const r = parseFlowLine(line);

@@ -1,4 +1,5 @@
 // The Observer gRPC client over an address (a local port-forward), plain or with relay TLS.
+import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { observerService } from './proto';
 import type { Timestamp } from './decode';
@@ -6,9 +7,19 @@ import type { Timestamp } from './decode';
 export interface RelayTls {
   /** Name on the relay's certificate (Cilium's default is `*.hubble-relay.cilium.io`). */
   readonly serverName: string;
-  readonly ca?: Buffer;
-  readonly cert?: Buffer;
-  readonly key?: Buffer;
+  /** PEM files: the CA that signed the relay's certificate, and an optional client certificate and key (mTLS). */
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+}
+
+function pem(file: string | undefined, what: string): Buffer | null {
+  if (!file) return null;
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new Error(`Cannot read the relay TLS ${what} ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 export const DEFAULT_RELAY_SERVER_NAME = 'instance.hubble-relay.cilium.io';
@@ -68,7 +79,9 @@ export class RelayClient {
 
   constructor(address: string, tls?: RelayTls) {
     const Observer = observerService();
-    const creds = tls ? grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null) : grpc.credentials.createInsecure();
+    const creds = tls
+      ? grpc.credentials.createSsl(pem(tls.caFile, 'CA'), pem(tls.keyFile, 'client key'), pem(tls.certFile, 'client certificate'))
+      : grpc.credentials.createInsecure();
     const options: grpc.ChannelOptions = {
       // A forwarded connection that dies should fail the call, not wait for a reconnect that cannot come.
       'grpc.keepalive_time_ms': 20_000,

@@ -13,11 +13,14 @@ export function kubeForward(kc: KubeConfig, namespace: string, pod: string, port
   const name = validatePodName(pod);
   return async (socket: net.Socket) => {
     let errText = '';
-    // The error channel carries the kubelet's text ("connection refused"): the connection is over.
+    // The error channel's first frame is only the port number (client-node strips it and writes an empty
+    // chunk); any text after it ("connection refused") ends the connection.
     const err = new Writable({
       write(chunk: Buffer, _enc, cb) {
-        if (errText.length < ERR_KEEP) errText += chunk.toString();
-        socket.destroy(new Error(errText.trim() || `port-forward to ${ns}/${name}:${port} failed`));
+        if (chunk.length > 0) {
+          if (errText.length < ERR_KEEP) errText += chunk.toString();
+          socket.destroy(new Error(errText.trim() || `port-forward to ${ns}/${name}:${port} failed`));
+        }
         cb();
       },
     });

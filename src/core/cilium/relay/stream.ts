@@ -126,7 +126,13 @@ export class RelayStream {
       return this.lost('error', `Cannot open a local port for the port-forward: ${message(err)}`);
     }
     if (this.stopped) return this.close();
-    const client = new RelayClient(this.forwarder.address, this.opts.tls);
+    let client: RelayClient;
+    try {
+      client = new RelayClient(this.forwarder.address, this.opts.tls);
+    } catch (err) {
+      this.close();
+      return this.set({ kind: 'error', message: message(err), source: this.source() });
+    }
     this.client = client;
     try {
       this.server = await client.serverStatus();
@@ -140,13 +146,15 @@ export class RelayStream {
   }
 
   private follow(client: RelayClient, pods: string[]): void {
-    const since = this.attempt > 0 ? this.resume.since : undefined;
+    // Resume from the last flow seen; a first connect from its own start (less a clock-skew margin), so flows
+    // recorded while the port-forward and the call were being set up are not lost. Replays are dropped by key.
+    this.connectedAt = Date.now();
+    this.resume.seed(this.connectedAt);
+    const since = this.resume.since;
     const sinceTs = since ? timestampOf(since) : undefined;
     const call = client.getFlows({ follow: true, whitelist: dropFilters(this.opts.namespace, pods), ...(sinceTs ? { since: sinceTs } : {}) });
     this.calls++;
     this.call = call;
-    this.connectedAt = Date.now();
-    this.resume.seed(this.connectedAt);
     this.publishStreaming();
     this.statusTimer = setInterval(() => void this.refreshStatus(client), STATUS_EVERY_MS);
     call.on('data', (resp: Record<string, unknown>) => {

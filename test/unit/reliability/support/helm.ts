@@ -26,7 +26,7 @@ export interface HelmSetup {
   request(release: string, values: string, extra?: Partial<InstallRequest>): InstallRequest;
 }
 
-export async function helmSetup(c: SimCluster, version: HelmVersion, identity = 'alice', user: 'admin' | 'restricted' = 'admin'): Promise<HelmSetup> {
+export async function helmSetup(c: SimCluster, version: HelmVersion, creator: string | undefined = 'alice', user: 'admin' | 'restricted' = 'admin'): Promise<HelmSetup> {
   const home = new ToolHome();
   const kubeconfig = c.writeKubeconfig(home.path(`kubeconfig-${user}`), { user });
   const kc = new KubeConfig();
@@ -47,7 +47,7 @@ export async function helmSetup(c: SimCluster, version: HelmVersion, identity = 
       namespace: 'default',
       chart: CHART,
       valuesFiles: [values],
-      identity,
+      creator,
       timeoutSeconds: 60,
       cleanupTimeoutSeconds: 60,
       ...extra,

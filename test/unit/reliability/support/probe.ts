@@ -13,6 +13,9 @@ export interface SeenRequest {
   /** ms since the probe started. */
   at: number;
   watch: boolean;
+  accept?: string;
+  /** Response body bytes written so far (grows while a watch streams). */
+  bytes: number;
   /** The response's HTTP status, once it was sent. */
   status?: number;
 }
@@ -42,9 +45,16 @@ export class ServerProbe {
     this.server = m.server;
     const url = new URL(m.request.url ?? '/', 'http://sim');
     const watch = isWatch(url.searchParams) || url.pathname.includes('/watch/');
-    const seen: SeenRequest = { method: m.request.method ?? 'GET', path: url.pathname, query: url.searchParams, at: Date.now() - this.t0, watch };
+    const seen: SeenRequest = { method: m.request.method ?? 'GET', path: url.pathname, query: url.searchParams, at: Date.now() - this.t0, watch, accept: m.request.headers.accept, bytes: 0 };
     this.requests.push(seen);
     m.response.once('finish', () => (seen.status = m.response.statusCode));
+    // Count body bytes as the server writes them.
+    const res = m.response as unknown as { write: (...a: unknown[]) => boolean; end: (...a: unknown[]) => unknown };
+    const size = (c: unknown): number => (typeof c === 'string' ? Buffer.byteLength(c) : c instanceof Uint8Array ? c.length : 0);
+    const write = res.write.bind(res);
+    const end = res.end.bind(res);
+    res.write = (...a: unknown[]) => ((seen.bytes += size(a[0])), write(...a));
+    res.end = (...a: unknown[]) => ((seen.bytes += typeof a[0] === 'function' ? 0 : size(a[0])), end(...a));
     if (watch) {
       this.open.add(m.response);
       m.response.once('close', () => this.open.delete(m.response));

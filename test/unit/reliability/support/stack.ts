@@ -12,6 +12,7 @@ import type { WatchKind } from '../../../../src/core/kube/watchKinds';
 import type { MessageNode } from '../../../../src/core/sandbox/nodes';
 import { stateMessages } from '../../../../src/core/sandbox/view';
 import { SandboxModel } from '../../../../src/core/sandbox/liveModel';
+import { ReleaseRecords } from '../../../../src/core/sandbox/releaseRecords';
 import { startCluster, type SimCluster, type StartOptions } from '../../../sim/cluster';
 import type { KubeObject } from '../../../sim/store';
 import { expectedReleases, shownReleases } from './oracle';
@@ -58,7 +59,7 @@ export function openStack(kubeconfig: string, o: StackOptions = {}): Stack {
     clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
   };
   const hub = new WatchHub({ specs: watchSpecs, access, backoff: o.backoff ?? TEST_BACKOFF, timers, answerTimeoutMs: o.answerTimeoutMs, log });
-  const model = new SandboxModel({ hub, debounceMs: 30 });
+  const model = new SandboxModel({ hub, debounceMs: 30, records: new ReleaseRecords(() => access.current?.kubeConfig) });
   return {
     access,
     hub,

@@ -1,0 +1,111 @@
+// Release records the watch does not bring: the view watches only records labelled inspectSandbox=true (ours and
+// inspect_k8s_sandbox's), so a cluster's other Helm releases (monitoring stacks, 1 MB each) are never downloaded.
+// A sandbox installed without that label (plain `helm install` of our chart or agent-env) still shows through its
+// pods (app.kubernetes.io/instance + inspect/service): for those releases only, a metadata-only list says which
+// record revisions exist, and the payload is fetched only for new or changed ones.
+import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { Emitter, type Event } from '../kube/emitter';
+import { requestJson } from '../kube/rawRequest';
+import { validateNamespace, validateReleaseName } from '../names/validate';
+import { compactReleaseSecret, type SecretLike } from './helmRelease';
+
+export const PARTIAL_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+
+export interface WantedRelease {
+  namespace: string;
+  release: string;
+  /** Changes when the release's pods change: the cue to look at its records again (metadata only). */
+  version: string;
+}
+
+interface Entry {
+  version: string;
+  /** uid → resourceVersion of the records held. */
+  rvs: Map<string, string>;
+  secrets: Array<SecretLike & KubernetesObject>;
+}
+
+interface PartialList {
+  items?: Array<{ metadata?: { uid?: string; resourceVersion?: string } }>;
+}
+
+export class ReleaseRecords {
+  private readonly entries = new Map<string, Entry>();
+  /** Key → version being fetched; a newer version asked meanwhile waits in `again`. */
+  private readonly busy = new Map<string, string>();
+  private readonly again = new Map<string, WantedRelease>();
+  private readonly changed = new Emitter<void>();
+  /** Fires when records were fetched or dropped (the model rebuilds). */
+  readonly onDidChange: Event<void> = this.changed.event;
+
+  constructor(private readonly kubeConfig: () => KubeConfig | undefined) {}
+
+  /** Record Secrets (compact) of the wanted releases fetched so far. */
+  secrets(): Array<SecretLike & KubernetesObject> {
+    return [...this.entries.values()].flatMap((e) => e.secrets);
+  }
+
+  /** The releases to follow now; others are forgotten. Fetches run in the background. */
+  want(list: readonly WantedRelease[]): void {
+    const keys = new Set<string>();
+    for (const w of list) {
+      const key = `${w.namespace}/${w.release}`;
+      keys.add(key);
+      const cur = this.entries.get(key);
+      if (cur?.version === w.version || this.busy.get(key) === w.version) continue;
+      void this.fetch(key, w);
+    }
+    let dropped = false;
+    for (const k of [...this.entries.keys()]) {
+      if (!keys.has(k)) dropped = this.entries.delete(k) || dropped;
+    }
+    if (dropped) this.changed.fire();
+  }
+
+  /** Forget everything (context change). */
+  clear(): void {
+    this.entries.clear();
+    this.again.clear();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  private async fetch(key: string, w: WantedRelease): Promise<void> {
+    if (this.busy.has(key)) {
+      this.again.set(key, w);
+      return;
+    }
+    const kc = this.kubeConfig();
+    if (!kc) return;
+    this.busy.set(key, w.version);
+    try {
+      const namespace = validateNamespace(w.namespace);
+      const selector = `owner=helm,name=${validateReleaseName(w.release)}`;
+      const meta = await requestJson<PartialList>(kc, {
+        method: 'GET',
+        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets?labelSelector=${encodeURIComponent(selector)}`,
+        accept: PARTIAL_LIST_ACCEPT,
+      });
+      const rvs = new Map((meta.items ?? []).map((i) => [i.metadata?.uid ?? '', i.metadata?.resourceVersion ?? '']));
+      const cur = this.entries.get(key);
+      const same = cur && cur.rvs.size === rvs.size && [...rvs].every(([uid, rv]) => cur.rvs.get(uid) === rv);
+      if (same) {
+        cur.version = w.version;
+        return;
+      }
+      const full = rvs.size ? (await kc.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace, labelSelector: selector })).items : [];
+      const secrets = full.map((s) => compactReleaseSecret(s as SecretLike & KubernetesObject));
+      this.entries.set(key, { version: w.version, rvs: new Map(secrets.map((s) => [s.metadata?.uid ?? '', s.metadata?.resourceVersion ?? ''])), secrets });
+      this.changed.fire();
+    } catch {
+      // Unreachable or forbidden: the watches report the cluster state; the next pod change tries again.
+    } finally {
+      this.busy.delete(key);
+      const next = this.again.get(key);
+      this.again.delete(key);
+      if (next) void this.fetch(key, next);
+    }
+  }
+}
