@@ -8,6 +8,9 @@ import { ClusterAccess } from '../../src/core/kube/clusterAccess';
 import { WatchHub } from '../../src/core/kube/watchHub';
 import { watchSpecs } from '../../src/core/sandbox/watchSpecs';
 import { SandboxModel } from '../../src/core/sandbox/liveModel';
+import { serviceDescription } from '../../src/core/sandbox/evalDisplay';
+import { nodeId } from '../../src/core/sandbox/nodes';
+import type { PodVM, ReleaseVM } from '../../src/core/sandbox/viewModels';
 import { ReleaseRecords } from '../../src/core/sandbox/releaseRecords';
 import { serve } from '../lib/rpc';
 
@@ -24,6 +27,14 @@ function podRestarts(pod: string): number | undefined {
   for (const r of model?.releases ?? []) {
     const p = r.pods.find((x) => x.name === pod);
     if (p) return p.restarts;
+  }
+  return undefined;
+}
+
+function podVMOf(pod: string): { pod: PodVM; release: ReleaseVM } | undefined {
+  for (const r of model?.releases ?? []) {
+    const p = r.pods.find((x) => x.name === pod);
+    if (p) return { pod: p, release: r };
   }
   return undefined;
 }
@@ -74,13 +85,25 @@ serve({
     return podRestarts(a.pod);
   },
 
-  /** Arms a watch for `pod` reaching `restarts`; `fired` then resolves with the wall time the model showed it. */
+  /**
+   * Arms a watch for `pod` reaching `restarts`; `fired` then resolves with the wall time the tree saw it: the
+   * change event (what the TreeDataProvider forwards as onDidChangeTreeData) names the pod's row or an ancestor,
+   * and that row, rendered as the tree renders it, shows the restart.
+   */
   arm(a: { pod: string; restarts: number }): void {
     let resolve!: (t: number) => void;
     const done = new Promise<number>((r) => (resolve = r));
     armed = { pod: a.pod, restarts: a.restarts, resolve, done };
-    const sub = model!.onDidChange(() => {
-      if (!armed || (podRestarts(armed.pod) ?? -1) < armed.restarts) return;
+    const sub = model!.onDidChange((c) => {
+      if (!armed) return;
+      const vm = podVMOf(armed.pod);
+      if (!vm || vm.pod.restarts < armed.restarts) return;
+      const ids = new Set([nodeId(vm.pod.node), nodeId(vm.release.node)]);
+      const task = model!.parent(vm.release.node);
+      if (task) ids.add(nodeId(task));
+      // undefined: the whole tree refreshes (also shows it, but is not the targeted refresh measured here).
+      if (c.nodes && !c.nodes.some((n) => ids.has(nodeId(n)))) return;
+      if (!serviceDescription(vm.pod, vm.release.runtimeClass, Date.now()).startsWith(`↻${armed.restarts}`)) return;
       armed.resolve(wall());
       sub.dispose();
     });

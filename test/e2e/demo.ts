@@ -44,7 +44,7 @@ async function main(): Promise<void> {
 
   try {
     process.stdout.write(`demo: starting the simulated cluster and installing ${seedReleases.length} sandboxes with helm…\n`);
-    cluster = await startSeededCluster(scratch, { timers: true, team: true });
+    cluster = await startSeededCluster(scratch, { timers: true, team: true, evals: true });
     // The workbench starts as the team user (no exec into the Cilium agents): the Inspector reads hubble-relay.
     const seeded: SeededCluster = { ...cluster, kubeconfig: cluster.teamKubeconfig ?? cluster.kubeconfig };
     const adminKubeconfig = cluster.kubeconfig;
@@ -66,6 +66,8 @@ async function main(): Promise<void> {
         '',
         '  Sandboxes:',
         ...[...seedReleases, teamRelease].map((r) => `    ${r.release.padEnd(14)} ${r.role.padEnd(15)} ${(r.namespace ?? seedNamespace).padEnd(15)} values: ${r.values}`),
+        `  Evals: ${seeded.evals?.length ?? 0} inspect-style samples of tasks ${[...new Set(seeded.evals?.map((e) => e.task))].join(', ')}`,
+        `         (failing on purpose: ${seeded.evals?.filter((e) => e.fault).map((e) => `${e.release} ${e.fault}`).join(', ')})`,
         `  The agents in agent-egress and team-egress look up ${deniedDomains.join(', ')} (NXDOMAIN from the CoreDNS sidecar)`,
         `  and connect to ${droppedTarget.domain}:${droppedTarget.port} (allowed name, port not allowed: SYNs dropped);`,
         '  oom-loop gets OOMKilled regularly.',

@@ -13,6 +13,7 @@ import { helmBinary } from '../support/tools';
 import { startControl } from './harness/control';
 import { fixturesDir, repoRoot } from './harness/paths';
 import type { ClusterHandle } from './harness/session';
+import { evalRuntimeClasses, seedEvalSamples, type EvalSample } from './seedEvals';
 
 export const seedNamespace = 'sandboxes';
 export const seedCreator = 'demo-user';
@@ -48,6 +49,8 @@ export interface SeededCluster extends ClusterHandle {
   kubelet: Kubelet;
   /** Pods of a seeded release, from the store. */
   podsOf(release: string): string[];
+  /** The inspect-style eval samples (seedEvals.ts), when seeded. */
+  evals?: EvalSample[];
   /** With `team`: a kubeconfig whose current context is the relay user in teamNamespace (admin as a second context). */
   teamKubeconfig?: string;
 }
@@ -59,6 +62,8 @@ export interface SeedOptions {
   port?: number;
   /** Open the loopback control endpoint the in-host suites use to inject faults and traffic. */
   control?: boolean;
+  /** Also install two tasks of inspect-style samples, some failing (seedEvals.ts). */
+  evals?: boolean;
   /** Also install teamRelease in teamNamespace, for the relay-only user. */
   team?: boolean;
 }
@@ -86,7 +91,7 @@ export function helmInstallArgs(kubeconfig: string, r: SeedRelease): string[] {
 }
 
 export async function startSeededCluster(scratch: string, opts: SeedOptions = {}): Promise<SeededCluster> {
-  const sim = await startCluster({ ...(opts.port ? { port: opts.port } : {}), relayUserNamespace: teamNamespace });
+  const sim = await startCluster({ ...(opts.port ? { port: opts.port } : {}), relayUserNamespace: teamNamespace, ...(opts.evals ? { runtimeClasses: evalRuntimeClasses } : {}) });
   const kubelet = sim.kubelet as unknown as Kubelet;
   const timers: NodeJS.Timeout[] = [];
   const closers: (() => Promise<void>)[] = [];
@@ -103,6 +108,7 @@ export async function startSeededCluster(scratch: string, opts: SeedOptions = {}
     const helm = helmBinary('3.18.0');
     // Independent releases: install them side by side (each helm --wait's its own pods).
     await Promise.all(releases.map((r) => run(helm, helmInstallArgs(kubeconfig, r))));
+    const evals = opts.evals ? await seedEvalSamples(sim, kubeconfig, seedNamespace, scratch) : undefined;
     // The `default` service's pod first (the one the agent runs in), then the rest by name.
     const podsOf = (release: string) =>
       sim.store
@@ -112,7 +118,7 @@ export async function startSeededCluster(scratch: string, opts: SeedOptions = {}
         .sort((a, b) => Number(b === `${release}-default-0`) - Number(a === `${release}-default-0`) || a.localeCompare(b));
     if (opts.timers) startTimers(kubelet, releases, podsOf, timers);
     const seeded = releases.map((r) => ({ namespace: r.namespace ?? seedNamespace, release: r.release, pods: podsOf(r.release) }));
-    const handle: SeededCluster = { sim, kubelet, kubeconfig, seeded, podsOf, stop };
+    const handle: SeededCluster = { sim, kubelet, kubeconfig, seeded, podsOf, stop, evals };
     if (opts.team) handle.teamKubeconfig = sim.writeKubeconfig(join(scratch, 'kubeconfig-team.yaml'), { user: 'relay', namespace: teamNamespace, also: [{ user: 'admin', namespace: seedNamespace }] });
     if (opts.control) {
       const control = await startControl(handle);

@@ -15,7 +15,12 @@ import { lintProblemsScenario } from './scenarios/lintProblems';
 import { sandboxesViewScenario } from './scenarios/sandboxesView';
 import { terminalScenario } from './scenarios/terminal';
 import { unreachableScenario } from './scenarios/unreachable';
+import { evalTreeScenario } from './scenarios/evalTree';
 import { startSeededCluster, type SeededCluster } from './seed';
+
+/** K8S_SANDBOX_E2E_ONLY=evalTree,terminal runs only those parts (names below; `layer1` for the in-host suites). */
+const only = process.env.K8S_SANDBOX_E2E_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+const want = (name: string): boolean => !only?.length || only.includes(name);
 
 describe('real VS Code (code-server + Chromium)', function () {
   this.timeout(300_000);
@@ -33,7 +38,7 @@ describe('real VS Code (code-server + Chromium)', function () {
   before(async function () {
     if (process.env.K8S_SANDBOX_E2E === '0') this.skip();
     session = await startSession({
-      cluster: async (scratch) => (cluster = await startSeededCluster(scratch, { control: true })),
+      cluster: async (scratch) => (cluster = await startSeededCluster(scratch, { control: true, evals: true })),
     });
   });
 
@@ -49,7 +54,7 @@ describe('real VS Code (code-server + Chromium)', function () {
     await session?.close();
   });
 
-  it('layer 1: the in-extension-host suites pass', async () => {
+  (want('layer1') ? it : it.skip)('layer 1: the in-extension-host suites pass', async () => {
     assert.ok(session?.browser);
     const result = await runInHostSuites(session.server, session.browser, compileSuites());
     const text = result.output.join('\n');
@@ -65,7 +70,6 @@ describe('real VS Code (code-server + Chromium)', function () {
     before(async () => {
       page = await newPage(must(env.session().browser, 'browser'));
       await openWorkbench(page, env.session().server);
-      await widenSidebar(page, 560);
     });
     after(async () => {
       await page?.context().close();
@@ -75,13 +79,20 @@ describe('real VS Code (code-server + Chromium)', function () {
       for (let i = 0; i < 3; i++) await env.page().keyboard.press('Escape');
     });
 
-    sandboxesViewScenario(env);
-    terminalScenario(env);
-    lintProblemsScenario(env);
-    installTearDownScenario(env);
-    inspectorScenario(env);
-    // Last: it stops and restarts the API server under every watch.
-    unreachableScenario(env);
+    // First, at VS Code's default side bar width: what a new user sees.
+    if (want('evalTree')) evalTreeScenario(env);
+    describe('with a wide side bar', () => {
+      before(async () => {
+        await widenSidebar(env.page(), 560);
+      });
+      if (want('sandboxesView')) sandboxesViewScenario(env);
+      if (want('terminal')) terminalScenario(env);
+      if (want('lintProblems')) lintProblemsScenario(env);
+      if (want('installTearDown')) installTearDownScenario(env);
+      if (want('inspector')) inspectorScenario(env);
+      // Last: it stops and restarts the API server under every watch.
+      if (want('unreachable')) unreachableScenario(env);
+    });
   });
 });
 

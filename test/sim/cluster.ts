@@ -24,6 +24,8 @@ export interface StartOptions {
   /** Extra labels per node name (to pair with RuntimeClass nodeSelectors). */
   nodeLabels?: Record<string, Record<string, string>>;
   runtimeClasses?: RuntimeClassSpec[];
+  /** Runtime handlers the nodes' container runtime has (default runc and runsc): others fail FailedCreatePodSandBox. */
+  runtimeHandlers?: readonly string[];
   /** Working directory for the kubelet's containers (default: a temp dir removed on stop). */
   workDir?: string;
   /** The namespace the `restricted` user may use (default `default`). */
@@ -91,7 +93,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
   const relayUserNamespace = opts.relayUserNamespace ?? restrictedNamespace;
   const auth = new Authenticator(restrictedNamespace, { namespace: relayUserNamespace, ciliumNamespace });
   const certs = tls ? generateCerts() : undefined;
-  const kubelet = new Kubelet({ store, resources, workDir, nodes, ciliumNamespace });
+  const kubelet = new Kubelet({ store, resources, workDir, nodes, ciliumNamespace, runtimeHandlers: opts.runtimeHandlers });
   const controllers = new ControllerManager({ store, admission, owners, nodes: () => nodes });
   const server = new ApiServer({ ctx: { store, admission, owners, watches }, auth, certs, kubelet: () => kubelet });
   controllers.start();

@@ -15,7 +15,8 @@ export async function collectDiagnostics(kc: KubeConfig, namespace: string, rele
   for (const p of pods) lines.push(...describePod(p));
   try {
     const names = new Set([...objectNames, ...pods.map((p) => p.metadata?.name ?? '')]);
-    const events = (await api.listNamespacedEvent({ namespace })).items;
+    // Only Warnings, selected by the server (a busy namespace has thousands of Normal events).
+    const events = (await api.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' })).items;
     lines.push(...describeEvents(events, (name) => names.has(name) || name.startsWith(`${release}-`) || name === release));
   } catch {
     // events are optional
@@ -49,10 +50,14 @@ export function describePod(p: V1Pod): string[] {
   return out;
 }
 
-export function describeEvents(events: CoreV1Event[], concerns: (name: string) => boolean): string[] {
+const when = (e: CoreV1Event): number => new Date(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? 0).getTime() || 0;
+
+/** The recent Warning events of the release's objects, newest first (at most `max`). */
+export function describeEvents(events: CoreV1Event[], concerns: (name: string) => boolean, max = 10): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const e of events) {
+  for (const e of [...events].sort((a, b) => when(b) - when(a))) {
+    if (out.length >= max) break;
     if (e.type !== 'Warning' || !concerns(e.involvedObject?.name ?? '')) continue;
     const line = `Warning ${e.reason ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}: ${e.message ?? ''}`;
     if (seen.has(line)) continue;

@@ -1,7 +1,7 @@
 // The shape of one watched kind (list, path, selectors, compaction); what is watched is core/sandbox/watchSpecs.ts.
 import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 
-export type WatchKind = 'secrets' | 'pods' | 'statefulsets' | 'events' | 'runtimeclasses';
+export type WatchKind = 'secrets' | 'pods' | 'statefulsets' | 'events' | 'podevents' | 'runtimeclasses';
 
 export interface ListQuery {
   namespace?: string;

@@ -13,7 +13,9 @@ import { INSTANCE_LABEL } from '../names/labels';
 const SERVICE_LABEL = 'inspect/service';
 import { ReleaseDecoder, type HelmRelease, type SecretLike } from './helmRelease';
 import { buildReleases, type ContainerVM, type PodVM, type ReleaseVM } from './viewModels';
-import { nodeId, type MessageNode, type NamespaceNode, type TreeNode } from './nodes';
+import { nodeId, type MessageNode, type NamespaceNode, type TaskNode, type TreeNode } from './nodes';
+import { countsText, groupCounts } from './evalDisplay';
+import { groupByTask, type TaskGroup } from './taskGroups';
 import type { EventLike, PodLike, RuntimeClassLike, StatefulSetLike } from '../kube/objects';
 import { ReleaseIndex, releaseKey, type ReleaseGroup } from './releaseIndex';
 import { groupingNamespaces, stateMessages } from './view';
@@ -35,6 +37,8 @@ export interface ModelChange {
   nodes: TreeNode[] | undefined;
 }
 
+/** Task → Sample → Service (default), or the flat list grouped by namespace. */
+export type Grouping = 'tasks' | 'namespaces';
 /** Records of sandbox releases the watch does not bring (unlabelled; see releaseRecords.ts). */
 export interface RecordsPort {
   want(list: ReadonlyArray<{ namespace: string; release: string; version: string }>): void;
@@ -98,6 +102,11 @@ export class SandboxModel {
   private readonly index = new ReleaseIndex();
   private fullPending = true;
   private runtimeKey: string | undefined;
+  private groupingValue: Grouping = 'tasks';
+  private tasks = new Map<string, TaskGroup>();
+  private taskOrder: TaskNode[] = [];
+  /** Release node id → its task node. */
+  private taskOf = new Map<string, TaskNode>();
   /** Releases whose records come from opts.records (not the watch). */
   private unlabelled = new Set<string>();
   private readonly changed = new Emitter<ModelChange>();
@@ -123,6 +132,29 @@ export class SandboxModel {
 
   get releases(): readonly ReleaseVM[] {
     return this.releasesValue;
+  }
+
+  get grouping(): Grouping {
+    return this.groupingValue;
+  }
+
+  /** Switch between tasks and the flat list by namespace (the whole tree refreshes). */
+  setGrouping(g: Grouping): void {
+    if (g === this.groupingValue) return;
+    this.groupingValue = g;
+    this.rootKey = '';
+    this.rebuild(false);
+    this.changed.fire({ nodes: undefined });
+  }
+
+  /** The releases of a task group (empty when it is gone). */
+  taskReleases(node: TaskNode): readonly ReleaseVM[] {
+    return this.tasks.get(nodeId(node))?.releases ?? [];
+  }
+
+  /** Task groups in display order. */
+  get taskGroups(): readonly TaskGroup[] {
+    return this.taskOrder.map((n) => this.tasks.get(nodeId(n))!).filter(Boolean);
   }
 
   /** Start watching (the view became visible). */
@@ -153,12 +185,15 @@ export class SandboxModel {
       const top: TreeNode[] = [...this.messagesValue];
       // Until every cache has listed, a release could show "0/4 ready" for pods not listed yet.
       if (this.loading) return top;
+      if (this.groupingValue === 'tasks') return [...top, ...this.taskOrder];
       if (this.groups) return [...top, ...this.groups.map((namespace) => this.intern<NamespaceNode>({ kind: 'namespace', namespace }))];
       return [...top, ...this.releasesValue.map((r) => r.node)];
     }
     switch (node.kind) {
       case 'namespace':
         return this.releasesValue.filter((r) => r.namespace === node.namespace).map((r) => r.node);
+      case 'task':
+        return this.taskReleases(node).map((r) => r.node);
       case 'release':
         return this.release(node.namespace, node.release)?.pods.map((p) => p.node) ?? [];
       case 'pod': {
@@ -179,6 +214,7 @@ export class SandboxModel {
       case 'pod':
         return find({ kind: 'release', namespace: node.namespace, release: node.release });
       case 'release':
+        if (this.groupingValue === 'tasks') return this.taskOf.get(nodeId(node));
         return this.groups ? find({ kind: 'namespace', namespace: node.namespace }) : undefined;
       default:
         return undefined;
@@ -245,8 +281,8 @@ export class SandboxModel {
     if (runtimeKey !== this.runtimeKey) this.entries.clear();
     this.runtimeKey = runtimeKey;
     this.index.rebuild(this.opts.hub);
-    const groups = new Map<string, { releases: HelmRelease[]; pods: PodLike[]; sets: StatefulSetLike[]; events: EventLike[] }>();
-    const group = (k: string) => groups.get(k) ?? groups.set(k, { releases: [], pods: [], sets: [], events: [] }).get(k)!;
+    const groups = new Map<string, { releases: HelmRelease[]; pods: PodLike[]; sets: StatefulSetLike[]; events: EventLike[]; podEvents: EventLike[] }>();
+    const group = (k: string) => groups.get(k) ?? groups.set(k, { releases: [], pods: [], sets: [], events: [], podEvents: [] }).get(k)!;
     for (const r of this.snapshotReleases()) group(keyOf(r.namespace, r.name)).releases.push(r);
     this.wantUnlabelled(groups);
     for (const p of hub.list('pods') as readonly PodLike[]) {
@@ -261,6 +297,14 @@ export class SandboxModel {
       stsRelease.set(keyOf(x.metadata?.namespace, x.metadata?.name ?? ''), k);
       if (groups.has(k)) group(k).sets.push(x);
     }
+    const podRelease = new Map<string, string>();
+    for (const [k, g] of groups) for (const p of g.pods) podRelease.set(keyOf(p.metadata?.namespace, p.metadata?.name ?? ''), k);
+    if (hub.isReady('podevents')) {
+      for (const e of hub.list('podevents') as readonly EventLike[]) {
+        const k = podRelease.get(keyOf(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''));
+        if (k) group(k).podEvents.push(e);
+      }
+    }
     if (hub.isReady('events')) {
       for (const e of hub.list('events') as readonly EventLike[]) {
         if (e.type !== 'Warning' || e.reason !== 'FailedCreate') continue;
@@ -274,14 +318,14 @@ export class SandboxModel {
     const entries = new Map<string, ReleaseEntry>();
     const out: ReleaseVM[] = [];
     for (const [k, g] of groups) {
-      const objects: object[] = [...g.releases, ...g.pods, ...g.sets, ...g.events];
+      const objects: object[] = [...g.releases, ...g.pods, ...g.sets, ...g.events, ...g.podEvents];
       // Decoded releases are cached per Secret resourceVersion, so their identity is their version.
       const inputs: ReleaseInputs = { objects, versions: objects.map((o, i) => (i < g.releases.length ? '' : rvOf(o))) };
       const old = this.entries.get(k);
       let entry: ReleaseEntry;
       if (old && sameInputs(old.inputs, inputs)) entry = old;
       else {
-        const [vm] = buildReleases({ releases: g.releases, pods: g.pods, statefulSets: g.sets, events: g.events, runtimeClasses });
+        const [vm] = buildReleases({ releases: g.releases, pods: g.pods, statefulSets: g.sets, events: g.events, podEvents: g.podEvents, runtimeClasses });
         entry = { inputs, vm, fingerprints: [] };
       }
       entries.set(k, entry);
@@ -424,12 +468,30 @@ export class SandboxModel {
       this.nodes.set(nodeId(m), m);
       return m;
     });
-    const groups = groupingNamespaces(releases);
+    const tasksMode = this.groupingValue === 'tasks';
+    const groups = tasksMode ? undefined : groupingNamespaces(releases);
+    const now = Date.now();
+    const tasks = new Map<string, TaskGroup>();
+    const taskOf = new Map<string, TaskNode>();
+    const taskFingerprints = new Map<string, string>();
+    if (tasksMode) {
+      for (const g of groupByTask(releases)) {
+        g.node = this.intern(g.node);
+        const id = nodeId(g.node);
+        tasks.set(id, g);
+        live.add(id);
+        for (const r of g.releases) taskOf.set(nodeId(r.node), g.node);
+        const c = groupCounts(g.releases, now);
+        taskFingerprints.set(id, `${countsText(c)}|${c.worst}|${g.releases.map((r) => r.name).join(',')}`);
+      }
+    }
     for (const m of messages) live.add(nodeId(m));
     for (const ns of groups ?? []) live.add(nodeId({ kind: 'namespace', namespace: ns }));
     for (const id of this.nodes.keys()) if (!live.has(id)) this.nodes.delete(id);
 
-    const rootKey = JSON.stringify([messages, groups, groups ? [] : releases.map((r) => nodeId(r.node))]);
+    const rootKey = tasksMode
+      ? JSON.stringify([messages, [...tasks.keys()]])
+      : JSON.stringify([messages, groups, groups ? [] : releases.map((r) => nodeId(r.node))]);
     const groupKeys = groups?.map((ns) => releases.filter((r) => r.namespace === ns).map((r) => r.name).join(',')).join('|') ?? '';
     const fingerprints = new Map<string, string>();
     for (const entry of this.entries.values()) {
@@ -441,12 +503,16 @@ export class SandboxModel {
       }
       for (const [id, f] of entry.fingerprints) fingerprints.set(id, f);
     }
+    for (const [id, f] of taskFingerprints) fingerprints.set(id, f);
     const previous = this.fingerprints;
     const fullRefresh = rootKey + groupKeys !== this.rootKey;
     this.releasesValue = releases;
     this.messagesValue = messages;
     this.loading = hub.state.phase === 'loading' || hub.state.phase === 'idle';
     this.groups = groups;
+    this.tasks = tasks;
+    this.taskOrder = [...tasks.values()].map((g) => g.node);
+    this.taskOf = taskOf;
     this.rootKey = rootKey + groupKeys;
     this.fingerprints = fingerprints;
     if (!emit) return;
@@ -454,9 +520,13 @@ export class SandboxModel {
       this.changed.fire({ nodes: undefined });
       return;
     }
+    // Only the changed nodes and their ancestors: a task whose counts changed, the release, the pod.
     const nodes: TreeNode[] = [];
+    for (const id of taskFingerprints.keys()) if (previous.get(id) !== taskFingerprints.get(id)) nodes.push(tasks.get(id)!.node);
     for (const r of releases) {
       const id = nodeId(r.node);
+      // A new release is shown by its parent's refresh (its task group's membership changed).
+      if (!previous.has(id)) continue;
       if (previous.get(id) !== fingerprints.get(id)) {
         nodes.push(r.node); // refreshes its pods too
         continue;

@@ -28,6 +28,14 @@ export interface NamespaceNode {
   namespace: string;
 }
 
+/** A task of inspect evals (releases with `inspectTaskName`), or releases installed otherwise, by chart. */
+export interface TaskNode {
+  kind: 'task';
+  /** The task name; undefined for the "Installed here" group of a chart. */
+  task?: string;
+  chart?: string;
+}
+
 /** What a state item offers to do about it. */
 export type MessageAction = 'retry' | 'selectContext' | 'selectNamespace' | 'installSandbox' | 'openSettings';
 
@@ -42,13 +50,15 @@ export interface MessageNode {
 }
 
 export type SandboxNode = ReleaseNode | PodNode | ContainerNode;
-export type TreeNode = SandboxNode | NamespaceNode | MessageNode;
+export type TreeNode = SandboxNode | NamespaceNode | TaskNode | MessageNode;
 
 /** A stable id per node, so the tree reuses node objects and refreshes only what changed. */
 export function nodeId(n: TreeNode): string {
   switch (n.kind) {
     case 'namespace':
       return `ns/${n.namespace}`;
+    case 'task':
+      return n.task !== undefined ? `task/${n.task}` : `here/${n.chart ?? ''}`;
     case 'release':
       return `rel/${n.namespace}/${n.release}`;
     case 'pod':

@@ -5,9 +5,12 @@ import { APP_TIMEOUT_ANNOTATION, DEADLINE_ANNOTATION, RISK_LEVEL_ANNOTATION } fr
 import { isSandboxRelease, latestRevisions, type HelmRelease } from './helmRelease';
 import type { ContainerNode, PodNode, ReleaseNode } from './nodes';
 import { timeMs, type ContainerStatusLike, type EventLike, type PodLike, type StatefulSetLike } from '../kube/objects';
+import { latestWarning, type WarningVM } from './warnings';
 
 export const SERVICE_LABEL = 'inspect/service';
-/** Path of the values file an install used, when the installer recorded it on the release Secret. */
+/** What inspect_k8s_sandbox sets on every release (`--set annotations.inspectTaskName`, `--set labels.inspectSampleUUID`). */
+export const TASK_ANNOTATION = 'inspectTaskName';
+export const SAMPLE_LABEL = 'inspectSampleUUID';
 
 export interface Termination {
   container: string;
@@ -68,6 +71,10 @@ export interface PodVM {
   restarts: number;
   lastRestart?: Termination;
   timeouts: Timeouts;
+  task?: string;
+  sampleUuid?: string;
+  /** The latest Warning event of this pod (FailedScheduling, BackOff, FailedCreatePodSandBox, ...). */
+  warning?: WarningVM;
 }
 
 export interface Timeouts {
@@ -88,6 +95,13 @@ export interface ReleaseVM {
   firstDeployedAt?: number;
   lastDeployedAt?: number;
   creator?: string;
+  /** Labels of the Helm release record (helm --labels): who and what installed it. */
+  recordLabels: Record<string, string>;
+  /** inspect's task name and sample UUID (undefined when the release was not installed by inspect). */
+  task?: string;
+  sampleUuid?: string;
+  /** The runtime class most of its pods use: a pod on another one is worth a mention. */
+  runtimeClass?: string;
   /** The values file it was installed from: the editor's records fill it in (the cluster does not know it). */
   valuesFile?: string;
   pods: PodVM[];
@@ -146,6 +160,8 @@ export interface SandboxSnapshot {
   events: readonly EventLike[];
   /** Names of the cluster's RuntimeClasses; undefined when they cannot be read. */
   runtimeClasses?: readonly string[];
+  /** Warning events of pods (any order; those of other pods are ignored). */
+  podEvents?: readonly EventLike[];
 }
 
 const num = (v: unknown): number | undefined => {
@@ -188,7 +204,7 @@ function timeoutsOf(annotations: Record<string, string>, grace?: number): Timeou
   };
 }
 
-export function podVM(p: PodLike, release: string): PodVM {
+export function podVM(p: PodLike, release: string, events?: readonly EventLike[]): PodVM {
   const meta = p.metadata ?? {};
   const node: PodNode = { kind: 'pod', namespace: meta.namespace ?? 'default', release, pod: meta.name ?? '' };
   const st = p.status ?? {};
@@ -214,6 +230,8 @@ export function podVM(p: PodLike, release: string): PodVM {
     name: node.pod,
     uid: meta.uid,
     service: meta.labels?.[SERVICE_LABEL],
+    task: meta.annotations?.[TASK_ANNOTATION],
+    sampleUuid: meta.labels?.[SAMPLE_LABEL],
     phase: st.phase ?? 'Unknown',
     reason: st.reason,
     ready,
@@ -235,7 +253,23 @@ export function podVM(p: PodLike, release: string): PodVM {
     restarts: containers.reduce((n, c) => n + c.restarts, 0),
     lastRestart,
     timeouts: timeoutsOf(meta.annotations ?? {}, grace),
+    warning: events ? latestWarning(events, { uid: meta.uid, name: node.pod }) : undefined,
   };
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
+
+/** The most frequent value (ties: the first seen), ignoring undefined. */
+function mostCommon(values: ReadonlyArray<string | undefined>): string | undefined {
+  const counts = new Map<string, number>();
+  let best: string | undefined;
+  for (const v of values) {
+    if (v === undefined) continue;
+    const n = (counts.get(v) ?? 0) + 1;
+    counts.set(v, n);
+    if (best === undefined || n > (counts.get(best) ?? 0)) best = v;
+  }
+  return best;
 }
 
 /** The API server sets status.qosClass; compute it by the same rules if a server did not. */
@@ -276,11 +310,22 @@ export function buildReleases(s: SandboxSnapshot, cache?: PodVMCache): ReleaseVM
     if (k) (eventsBy.get(k) ?? eventsBy.set(k, []).get(k)!).push(e);
   }
   const known = s.runtimeClasses ? new Set(s.runtimeClasses) : undefined;
+  const warningsBy = new Map<string, EventLike[]>();
+  for (const e of s.podEvents ?? []) {
+    if (e.type !== 'Warning' || e.involvedObject?.kind !== 'Pod' || !e.involvedObject.name) continue;
+    const k = key(e.involvedObject.namespace ?? e.metadata?.namespace, e.involvedObject.name);
+    (warningsBy.get(k) ?? warningsBy.set(k, []).get(k)!).push(e);
+  }
+  const podOf = (p: PodLike, release: string): PodVM => {
+    const events = warningsBy.get(key(p.metadata?.namespace, p.metadata?.name ?? ''));
+    // Cached view-models know nothing of events: a pod with warnings is built fresh (few pods have any).
+    return events ? podVM(p, release, events) : cache ? cache.get(p, release) : podVM(p, release);
+  };
 
   const out: ReleaseVM[] = [];
   for (const r of latestRevisions(s.releases.filter(isSandboxRelease))) {
     const k = key(r.namespace, r.name);
-    const pods = (podsBy.get(k) ?? []).map((p) => (cache ? cache.get(p, r.name) : podVM(p, r.name))).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const pods = (podsBy.get(k) ?? []).map((p) => podOf(p, r.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const sets = stsBy.get(k) ?? [];
     const expected = sets.length ? sets.reduce((n, x) => n + (x.spec?.replicas ?? 1), 0) : pods.length;
     const readyPods = pods.filter((p) => p.ready).length;
@@ -303,6 +348,7 @@ export function buildReleases(s: SandboxSnapshot, cache?: PodVMCache): ReleaseVM
     }
     const firstPod = pods[0];
     const valuesTimeouts = (r.values.timeouts ?? {}) as Record<string, unknown>;
+    const valueMap = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
     out.push({
       node: { kind: 'release', namespace: r.namespace, release: r.name },
       name: r.name,
@@ -314,6 +360,11 @@ export function buildReleases(s: SandboxSnapshot, cache?: PodVMCache): ReleaseVM
       firstDeployedAt: timeMs(r.firstDeployed),
       lastDeployedAt: timeMs(r.lastDeployed),
       creator: r.labels[CREATOR_LABEL],
+      recordLabels: r.labels,
+      // The values say what inspect asked for; the pods carry it too (e.g. when values are not readable).
+      task: text(valueMap(r.values.annotations)[TASK_ANNOTATION]) ?? text(firstPod?.task),
+      sampleUuid: text(valueMap(r.values.labels)[SAMPLE_LABEL]) ?? text(firstPod?.sampleUuid),
+      runtimeClass: mostCommon(pods.map((p) => p.runtimeClass)),
       pods,
       expectedPods: Math.max(expected, pods.length),
       readyPods,

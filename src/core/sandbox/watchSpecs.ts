@@ -72,6 +72,21 @@ export const watchSpecs: readonly WatchSpec[] = [
     },
   },
   {
+    kind: 'podevents',
+    namespaced: true,
+    required: false,
+    // "Why not ready": what the scheduler and kubelet said about pods (FailedScheduling, image pull back-off,
+    // FailedCreatePodSandBox). Field-selected on the server, so Normal events never reach us.
+    fieldSelector: 'involvedObject.kind=Pod,type=Warning',
+    pageSize: 500,
+    path: nsPath('/api/v1', 'events'),
+    list: (kc, q) => {
+      const api = kc.makeApiClient(CoreV1Api);
+      const page = { fieldSelector: q.fieldSelector, limit: q.limit, _continue: q.continue };
+      return q.namespace ? api.listNamespacedEvent({ namespace: q.namespace, ...page }) : api.listEventForAllNamespaces(page);
+    },
+  },
+  {
     kind: 'runtimeclasses',
     namespaced: false,
     required: false,

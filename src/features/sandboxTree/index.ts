@@ -6,7 +6,8 @@ import type { TreeNode } from '../../core/sandbox/nodes';
 import type { SandboxModel } from '../../core/sandbox/liveModel';
 import type { ReleaseVM } from '../../core/sandbox/viewModels';
 import type { Services } from '../../services';
-import { treeItem } from './treeItems';
+import { treeItem, type RowContext } from './treeItems';
+import { registerTreeCommands } from './commands';
 
 export const SANDBOX_VIEW_ID = 'k8sSandbox.sandboxes';
 /** Ages in descriptions ("5m") drift; re-render them this often while the view is visible (no API calls). */
@@ -27,11 +28,16 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   getTreeItem(node: TreeNode): vscode.TreeItem {
     const vm = this.model.lookup(node);
     const context = this.services.cluster.current?.context;
+    const row: RowContext = {
+      samples: this.model.grouping === 'tasks',
+      taskReleases: node.kind === 'task' ? this.model.taskReleases(node) : undefined,
+      release: node.kind === 'pod' ? this.model.release(node.namespace, node.release) : undefined,
+    };
     if (node.kind === 'release' && vm && context !== undefined) {
       const file = this.services.valuesFiles.get({ context, namespace: node.namespace, release: node.release });
-      if (file) return treeItem(node, { ...(vm as ReleaseVM), valuesFile: file }, Date.now());
+      if (file) return treeItem(node, { ...(vm as ReleaseVM), valuesFile: file }, Date.now(), row);
     }
-    return treeItem(node, vm, Date.now());
+    return treeItem(node, vm, Date.now(), row);
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
@@ -53,7 +59,7 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 }
 
-export function registerSandboxTree(context: vscode.ExtensionContext, services: Pick<Services, 'sandboxes' | 'cluster' | 'valuesFiles'>): vscode.Disposable {
+export function registerSandboxTree(context: vscode.ExtensionContext, services: Pick<Services, 'sandboxes' | 'cluster' | 'valuesFiles' | 'log'>): vscode.Disposable {
   const provider = new SandboxTreeProvider(services);
   const view = vscode.window.createTreeView(SANDBOX_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
   let ageTimer: NodeJS.Timeout | undefined;
@@ -76,6 +82,7 @@ export function registerSandboxTree(context: vscode.ExtensionContext, services: 
   const disposable = vscode.Disposable.from(
     provider,
     view,
+    registerTreeCommands(context, services, view),
     view.onDidChangeVisibility((e) => onVisible(e.visible)),
     services.cluster.onDidChange(describe),
     services.cluster.onDidChangeIdentity(describe),

@@ -4,14 +4,28 @@ import {
   containerDescription,
   containerIcon,
   containerTooltip,
-  podDescription,
-  podIcon,
-  podTooltip,
   releaseDescription,
   releaseIcon,
   releaseTooltip,
   type IconSpec,
 } from '../../core/sandbox/display';
+import {
+  countsText,
+  groupCounts,
+  sampleDescription,
+  sampleLabel,
+  sampleState,
+  sampleTooltip,
+  serviceDescription,
+  serviceLabel,
+  serviceState,
+  serviceTooltip,
+  stateIcon,
+  taskTooltip,
+  fit,
+  LABEL_BUDGET,
+} from '../../core/sandbox/evalDisplay';
+import { taskLabel } from '../../core/sandbox/taskGroups';
 import type { ContainerVM, PodVM, ReleaseVM } from '../../core/sandbox/viewModels';
 import { nodeId, type MessageAction, type MessageNode, type TreeNode } from '../../core/sandbox/nodes';
 import { COMMAND } from '../../platform/commandIds';
@@ -49,8 +63,29 @@ function messageItem(m: MessageNode): vscode.TreeItem {
   return item;
 }
 
-export function treeItem(node: TreeNode, vm: ReleaseVM | PodVM | ContainerVM | undefined, now: number): vscode.TreeItem {
+/** What a row needs besides its own view-model. */
+export interface RowContext {
+  /** Sample rows (task grouping) or release rows (flat list). */
+  samples: boolean;
+  /** The releases of a task group. */
+  taskReleases?: readonly ReleaseVM[];
+  /** The release a pod belongs to (its expected runtime class). */
+  release?: ReleaseVM;
+}
+
+export function treeItem(node: TreeNode, vm: ReleaseVM | PodVM | ContainerVM | undefined, now: number, ctx: RowContext = { samples: false }): vscode.TreeItem {
   switch (node.kind) {
+    case 'task': {
+      const releases = ctx.taskReleases ?? [];
+      const item = new vscode.TreeItem(fit(taskLabel(node), LABEL_BUDGET), vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = nodeId(node);
+      item.contextValue = node.task !== undefined ? 'task' : 'installedHere';
+      const c = groupCounts(releases, now);
+      item.description = countsText(c);
+      item.iconPath = icon(c.worst === 'ready' ? { id: 'beaker', color: 'testing.iconPassed' } : stateIcon(c.worst));
+      item.tooltip = tooltip(taskTooltip(node.task ?? taskLabel(node), c, releases.length));
+      return item;
+    }
     case 'message':
       return messageItem(node);
     case 'namespace': {
@@ -62,10 +97,16 @@ export function treeItem(node: TreeNode, vm: ReleaseVM | PodVM | ContainerVM | u
     }
     case 'release': {
       const r = vm as ReleaseVM | undefined;
-      const item = new vscode.TreeItem(node.release, vscode.TreeItemCollapsibleState.Collapsed);
+      // inspect's samples read as samples; other releases keep their release row.
+      const sample = ctx.samples && !!r?.sampleUuid?.trim();
+      const item = new vscode.TreeItem(sample && r ? sampleLabel(r) : node.release, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = nodeId(node);
       item.contextValue = 'release';
-      if (r) {
+      if (r && sample) {
+        item.description = sampleDescription(r);
+        item.tooltip = tooltip(sampleTooltip(r, now));
+        item.iconPath = icon(stateIcon(sampleState(r, now)));
+      } else if (r) {
         item.description = releaseDescription(r, now);
         item.tooltip = tooltip(releaseTooltip(r, now));
         item.iconPath = icon(releaseIcon(r));
@@ -74,13 +115,14 @@ export function treeItem(node: TreeNode, vm: ReleaseVM | PodVM | ContainerVM | u
     }
     case 'pod': {
       const p = vm as PodVM | undefined;
-      const item = new vscode.TreeItem(node.pod, vscode.TreeItemCollapsibleState.Collapsed);
+      // Named by its inspect/service: the pod name repeats the release and would push the facts out of sight.
+      const item = new vscode.TreeItem(p ? serviceLabel(p) : node.pod, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = nodeId(node);
       item.contextValue = 'pod';
       if (p) {
-        item.description = podDescription(p, now);
-        item.tooltip = tooltip(podTooltip(p, now));
-        item.iconPath = icon(podIcon(p));
+        item.description = serviceDescription(p, ctx.release?.runtimeClass, now);
+        item.tooltip = tooltip(serviceTooltip(p, now));
+        item.iconPath = icon(stateIcon(serviceState(p, now)));
       }
       return item;
     }

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
 import { Shots } from '../harness/browser';
-import { activityBarItem, expandRow, treeRow, treeTexts, until } from '../harness/workbench';
+import { activityBarItem, expandRow, tree, treeRow, treeTexts, until } from '../harness/workbench';
 import { seedNamespace } from '../seed';
 import { sandboxesContainer, sandboxesTree, type ScenarioEnv } from './env';
 
@@ -15,11 +15,29 @@ export async function showRelease(page: Page, release: string, timeoutMs = 30_00
     if (!(await tree.isVisible())) await item.click();
   }
   await until(`release ${release} in the Sandboxes view (rows: ${(await treeTexts(page, sandboxesTree)).join(' | ')})`, async () => {
-    const ns = treeRow(page, sandboxesTree, new RegExp(`^${seedNamespace}$`));
-    if (await ns.isVisible()) await expandRow(ns);
+    // Releases not installed by inspect sit under "Installed here (<chart>)"; the flat list groups by namespace.
+    for (const group of [new RegExp(`^${seedNamespace}$`), /^Installed here/]) {
+      const row = treeRow(page, sandboxesTree, group);
+      if (await row.isVisible()) await expandRow(row);
+    }
     return treeRow(page, sandboxesTree, new RegExp(`^${release}$`)).isVisible();
   }, timeoutMs);
 }
+
+/** Collapses the whole tree (the view's Collapse All), so rows of one release are the only ones with its labels. */
+export async function collapseTree(page: Page): Promise<void> {
+  // list.collapseAll (Ctrl+Left) on the focused tree; the title bar's Collapse All shows only while hovered.
+  await tree(page, sandboxesTree).focus();
+  await page.keyboard.press('Control+ArrowLeft');
+  await until('the tree collapsed', async () => (await page.locator(`.monaco-list[role="tree"][aria-label="${sandboxesTree}"] .monaco-list-row[aria-expanded="true"]`).count()) === 0, 5_000).catch(async () => {
+    await page.locator('.pane-header', { hasText: sandboxesTree }).first().hover().catch(() => undefined);
+    const button = page.locator('.pane-header .action-label[aria-label^="Collapse All"]').first();
+    if (await button.isVisible().catch(() => false)) await button.click();
+  });
+}
+
+/** The inspect/service of a pod of our chart: `<release>-<service>-<ordinal>`. */
+export const serviceOf = (release: string, pod: string): string => pod.slice(release.length + 1).replace(/-\d+$/, '');
 
 /** The description text of the row labelled exactly `label`. */
 export async function rowDescription(page: Page, label: string): Promise<string> {
@@ -46,35 +64,37 @@ export function sandboxesViewScenario(env: ScenarioEnv): void {
 
     it('expands releases to pods showing QoS, runtime class and restarts', async () => {
       const page = env.page();
-      for (const release of ['compose-burst', 'oom-loop']) {
-        await showRelease(page, release);
-        await expandRow(treeRow(page, sandboxesTree, new RegExp(`^${release}$`)));
+      // One release open at a time: service rows are labelled by inspect/service, which repeats across releases.
+      await collapseTree(page);
+      await showRelease(page, 'compose-burst');
+      await expandRow(treeRow(page, sandboxesTree, /^compose-burst$/));
+      for (const pod of env.cluster().podsOf('compose-burst')) {
+        const service = serviceOf('compose-burst', pod);
+        const d = await until(`${service} row`, async () => (await treeRow(page, sandboxesTree, new RegExp(`^${service}$`)).isVisible()) && rowDescription(page, service));
+        assert.match(d, /Burstable/, `${service}: ${d}`);
       }
-      const pods = env.cluster().podsOf('compose-burst');
-      for (const pod of pods) {
-        const d = await until(`${pod} row`, async () => (await treeRow(page, sandboxesTree, pod).isVisible()) && rowDescription(page, pod));
-        assert.match(d, /Running/);
-        assert.match(d, /Burstable/, `${pod}: ${d}`);
-        assert.match(d, /gvisor/, `${pod}: ${d}`);
-      }
-      const runc = await rowDescription(page, 'oom-loop-runc-specified-0');
-      assert.match(runc, /Guaranteed · runc/);
+      await collapseTree(page);
+      await showRelease(page, 'oom-loop');
+      await expandRow(treeRow(page, sandboxesTree, /^oom-loop$/));
+      const runc = await until('runc-specified row', async () => (await treeRow(page, sandboxesTree, /^runc-specified$/).isVisible()) && rowDescription(page, 'runc-specified'));
+      assert.match(runc, /runc/, 'the runtime class that deviates from the release\'s');
       await shots.publish(page, 'sandboxes-tree');
     });
 
     it('shows a crash injected in the simulator as an OOMKilled restart, without a refresh', async () => {
       const page = env.page();
       const pod = 'swe-multi-default-0';
+      await collapseTree(page);
       await showRelease(page, 'swe-multi');
       await expandRow(treeRow(page, sandboxesTree, /^swe-multi$/));
-      await until(`${pod} listed`, () => treeRow(page, sandboxesTree, pod).isVisible());
-      assert.doesNotMatch(await rowDescription(page, pod), /restart/);
+      await until(`${pod} listed`, () => treeRow(page, sandboxesTree, /^default$/).isVisible());
+      assert.doesNotMatch(await rowDescription(page, 'default'), /↻/);
       env.cluster().kubelet.faults.crash(seedNamespace, pod, undefined, { reason: 'OOMKilled' });
       const d = await until(`${pod} to show the restart`, async () => {
-        const text = await rowDescription(page, pod);
-        return /1 restart \(OOMKilled/.test(text) ? text : undefined;
+        const text = await rowDescription(page, 'default');
+        return /↻1 OOMKilled/.test(text) ? text : undefined;
       });
-      assert.match(d, /1 restart \(OOMKilled/);
+      assert.match(d, /↻1 OOMKilled/);
       assert.match(await rowDescription(page, 'swe-multi'), /1 restart/);
       await shots.take(page, 'crash-restart');
     });

@@ -2,9 +2,9 @@
 // echoed back, and the exit code reported when the shell ends.
 import { strict as assert } from 'node:assert';
 import { Shots } from '../harness/browser';
-import { expandRow, notification, terminalText, treeRow, until, waitForTerminalText } from '../harness/workbench';
+import { expandRow, notification, terminalText, treeRow, treeRows, until, waitForTerminalText } from '../harness/workbench';
 import { sandboxesTree, type ScenarioEnv } from './env';
-import { showRelease } from './sandboxesView';
+import { collapseTree, serviceOf, showRelease } from './sandboxesView';
 
 export function terminalScenario(env: ScenarioEnv): void {
   describe('Open Terminal', () => {
@@ -14,13 +14,16 @@ export function terminalScenario(env: ScenarioEnv): void {
       const page = env.page();
       const release = 'agent-egress';
       const pod = env.cluster().podsOf(release)[0];
+      await collapseTree(page);
       await showRelease(page, release);
       await expandRow(treeRow(page, sandboxesTree, new RegExp(`^${release}$`)));
-      const podRow = treeRow(page, sandboxesTree, pod);
+      // The pod's row is labelled by its inspect/service; its container has the same name, one level down.
+      const named = treeRows(page, sandboxesTree).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${serviceOf(release, pod)}$`) }) });
+      const podRow = named.first();
       await podRow.waitFor({ state: 'visible' });
       await expandRow(podRow);
       // The service container is listed first (the chart puts it before the CoreDNS sidecar).
-      const container = treeRow(page, sandboxesTree, /^default$/);
+      const container = named.nth(1);
       await container.waitFor({ state: 'visible' });
       await container.click();
       await until('the shell prompt', async () => (await terminalText(page)).trim().length > 0);

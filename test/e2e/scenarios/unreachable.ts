@@ -5,7 +5,7 @@ import { Shots } from '../harness/browser';
 import { expandRow, treeRow, treeTexts, until } from '../harness/workbench';
 import { seedNamespace } from '../seed';
 import { sandboxesTree, type ScenarioEnv } from './env';
-import { rowDescription, showRelease } from './sandboxesView';
+import { collapseTree, rowDescription, showRelease } from './sandboxesView';
 
 export function unreachableScenario(env: ScenarioEnv): void {
   describe('cluster unreachable and back', () => {
@@ -38,14 +38,16 @@ export function unreachableScenario(env: ScenarioEnv): void {
       for (const r of env.cluster().seeded) await showRelease(page, r.release);
       // Live again, not a stale picture: a crash now still shows up without a refresh.
       const pod = 'compose-burst-victim-0';
+      await collapseTree(page);
+      await showRelease(page, 'compose-burst');
       await expandRow(treeRow(page, sandboxesTree, /^compose-burst$/));
-      await until(`${pod} listed`, () => treeRow(page, sandboxesTree, pod).isVisible());
+      await until(`${pod} listed`, () => treeRow(page, sandboxesTree, /^victim$/).isVisible());
       env.cluster().kubelet.faults.crash(seedNamespace, pod, undefined, { reason: 'Error', exitCode: 2 });
       const d = await until(`${pod} to show the restart`, async () => {
-        const text = await rowDescription(page, pod);
-        return /1 restart \(Error/.test(text) ? text : undefined;
+        const text = await rowDescription(page, 'victim');
+        return /↻1 Error/.test(text) ? text : undefined;
       });
-      assert.match(d, /1 restart/);
+      assert.match(d, /↻1 Error/);
       await shots.take(page, 'recovered');
     });
   });

@@ -26,6 +26,8 @@ export interface KubeletFaults {
   setHubbleEnabled(on: boolean): void;
   /** Undo crashLoop and neverReady for a pod. */
   clear(namespace: string, pod: string): void;
+  /** An image the registry does not have: its pulls fail (ErrImagePull, ImagePullBackOff) until `false`. */
+  missingImage(image: string, on?: boolean): void;
   /** Append a line to a container's current log (what the app would print). */
   log(namespace: string, pod: string, container: string, line: string): void;
 }
@@ -76,6 +78,10 @@ export function createFaults(life: Lifecycle, hubble: Hubble, podLabels: (p: Pod
       const p = pod(ns, name);
       for (const c of [...p.init, ...p.containers]) c.crashLoop = undefined;
       if (p.neverReady) life.setNeverReady(p, false);
+    },
+    missingImage(image, on = true) {
+      if (on) life.missingImages.add(image);
+      else life.missingImages.delete(image);
     },
     log(ns, name, cname, line) {
       container(pod(ns, name), cname).log.append(line);

@@ -68,6 +68,7 @@ export class Kubelet {
       graceCapMs: opts.graceCapMs ?? 500,
       deadlineScale: opts.deadlineScale ?? 1,
       crashLoopRunMs: opts.crashLoopRunMs ?? 600,
+      runtimeHandlers: opts.runtimeHandlers,
     });
     // A Cilium agent pod whose agent was stopped stays unready.
     this.life.readyOverride = (p) => !(this.isAgent(p) && this.hubble.isAgentDown(p.node));

@@ -31,7 +31,13 @@ export interface LifecycleOptions {
   deadlineScale: number;
   /** How long a crash-looping container runs before it crashes again (ms). */
   crashLoopRunMs: number;
+  /** Runtime handlers the nodes' container runtime has configured (a RuntimeClass naming another fails). */
+  runtimeHandlers?: readonly string[];
 }
+
+/** What containerd on a typical gVisor-enabled node has configured. */
+export const DEFAULT_RUNTIME_HANDLERS: readonly string[] = ['runc', 'runsc'];
+const NOT_STARTED = new Set(['ContainerCreating', 'PodInitializing', 'ErrImagePull', 'ImagePullBackOff']);
 
 export type CrashReason = 'OOMKilled' | 'Error' | 'Completed';
 
@@ -173,8 +179,16 @@ export class Lifecycle extends PodIO {
   }
 
   private sandboxReady(p: PodRuntime): void {
-    p.sandboxReady = true;
     const pod = this.store.get(this.res.pods, p.namespace, p.name);
+    const rcName = (pod?.spec as { runtimeClassName?: string } | undefined)?.runtimeClassName;
+    const handler = rcName ? (this.store.get(this.res.runtimeclasses, undefined, rcName) as { handler?: string } | undefined)?.handler : undefined;
+    if (handler && !(this.opts.runtimeHandlers ?? DEFAULT_RUNTIME_HANDLERS).includes(handler)) {
+      // containerd has no such runtime: the sandbox is never created, the pod stays ContainerCreating.
+      this.event(p, 'FailedCreatePodSandBox', `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for "${handler}" is configured`, 'Warning');
+      this.after(p, this.opts.backoffMs * 4, () => this.sandboxReady(p));
+      return;
+    }
+    p.sandboxReady = true;
     // hostNetwork pods (the Cilium agent) share the node's address.
     p.podIP = (pod?.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork ? p.hostIP : this.ips.allocate(p.node);
     this.runInit(p, 0);
@@ -185,17 +199,37 @@ export class Lifecycle extends PodIO {
     if (p.terminating) return;
     if (i >= p.init.length) {
       for (const c of p.containers) this.startContainer(p, c);
-      p.phase = 'Running';
+      this.settleStarted(p);
       this.write(p);
       return;
     }
     const c = p.init[i];
-    this.startContainer(p, c);
+    if (!this.startContainer(p, c)) return; // its pull is retried (onPullRetry)
     this.write(p);
+    this.initStarted(p, c, i);
+  }
+
+  private initStarted(p: PodRuntime, c: ContainerRuntime, i: number): void {
     this.after(p, this.opts.startDelayMs, () => {
       if (!c.sidecar) this.finish(c, 0, 'Completed');
       this.runInit(p, i + 1);
     });
+  }
+
+  /** Running once every container has started; Pending while one still waits for its image. */
+  private settleStarted(p: PodRuntime): void {
+    p.phase = p.containers.some((c) => 'waiting' in c.state && NOT_STARTED.has(c.state.waiting.reason)) ? 'Pending' : 'Running';
+  }
+
+  protected override onPullRetry(p: PodRuntime, c: ContainerRuntime): void {
+    if (!this.startContainer(p, c)) return;
+    if (c.kind === 'init') {
+      this.write(p);
+      this.initStarted(p, c, p.init.indexOf(c));
+      return;
+    }
+    this.settleStarted(p);
+    this.write(p);
   }
 
   /** Crash a running container: restartCount+1, lastState terminated, CrashLoopBackOff, then running again. */

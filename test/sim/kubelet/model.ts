@@ -43,6 +43,8 @@ export interface ContainerRuntime {
   execs: Set<ExecHandle>;
   /** Set by the crashLoop fault: crash again after each restart. */
   crashLoop?: { reason: 'OOMKilled' | 'Error'; exitCode: number };
+  /** Failed pulls since the last successful start (drives the image pull back-off). */
+  pullAttempts?: number;
 }
 
 export interface PodCondition {

@@ -3,6 +3,7 @@
 // dropped watches and expired resourceVersions. Counts releases, watches, sockets, listeners, terminals and
 // processes before and after (all back where they were), and the heap after GC. Prints its counts.
 import { strict as assert } from 'node:assert';
+import { watchSpecs } from '../../../src/core/sandbox/watchSpecs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { listCommand } from '../../../src/core/helm/commands';
 import { installSandbox } from '../../../src/core/helm/install';
@@ -24,7 +25,8 @@ import { tally } from './support/tally';
 const CYCLES = Number(process.env.SOAK_CYCLES ?? 100);
 const PARALLEL = 10;
 const EVENTS = Number(process.env.SOAK_EVENTS ?? 100_000);
-const WATCHED_KINDS = 5;
+/** One watch per watched kind (core/sandbox/watchSpecs.ts). */
+const WATCHED_KINDS = watchSpecs.length;
 /** Heap growth allowed over the soak (MiB, after GC). A leak of one pod copy per event would be ~100x that. */
 const HEAP_BOUND_MB = 64;
 

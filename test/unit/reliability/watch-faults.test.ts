@@ -2,6 +2,7 @@
 // keeps changing, then the tree's model must equal a fresh list from the server, and the tree's state items
 // must say plainly what is going on (or nothing, once recovered).
 import { strict as assert } from 'node:assert';
+import { watchSpecs } from '../../../src/core/sandbox/watchSpecs';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -14,7 +15,8 @@ import { tally } from './support/tally';
 const SEED = Number(process.env.RELIABILITY_SEED ?? 0x5eed);
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 /** The kinds the hub watches (secrets, pods, statefulsets required; events, runtimeclasses optional). */
-const WATCHED_KINDS = 5;
+/** One watch per watched kind (core/sandbox/watchSpecs.ts). */
+const WATCHED_KINDS = watchSpecs.length;
 
 describe('reliability: watch faults on the simulated cluster', function () {
   this.timeout(60_000);

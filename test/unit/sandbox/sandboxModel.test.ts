@@ -12,7 +12,7 @@ import { pod, releaseSecret } from './fixtures';
 /** An in-memory stand-in for the WatchHub's port: the caches as arrays, events fired by the test. */
 class MemoryHub implements HubPort {
   state: ConnectionState = { phase: 'ready', context: 'c', namespace: 'default' };
-  readonly objects: Record<WatchKind, KubernetesObject[]> = { secrets: [], pods: [], statefulsets: [], events: [], runtimeclasses: [] };
+  readonly objects: Record<WatchKind, KubernetesObject[]> = { secrets: [], pods: [], statefulsets: [], events: [], podevents: [], runtimeclasses: [] };
   private readonly stateE = new Emitter<ConnectionState>();
   private readonly objE = new Emitter<ObjectsChange>();
   readonly onDidChangeState = this.stateE.event;
@@ -69,7 +69,13 @@ describe('sandbox model refreshes', () => {
   it('builds 1,000 releases with 3,000 pods', () => {
     assert.equal(model.releases.length, 1000);
     assert.equal(model.releases.reduce((n, r) => n + r.pods.length, 0), 3000);
-    assert.equal(model.children().length, 1000);
+    const [group] = model.children();
+    assert.equal(model.children().length, 1, 'one "Installed here" group (no inspect task names)');
+    assert.equal(group.kind === 'task' && group.chart, 'k8s-sandbox');
+    assert.equal(model.children(group).length, 1000, 'its samples, listed when it is expanded');
+    model.setGrouping('namespaces');
+    assert.equal(model.children().length, 1000, 'the flat list');
+    model.setGrouping('tasks');
   });
 
   it('names only the changed pod, keeps node identity, and coalesces a burst into one event', async () => {
@@ -94,7 +100,7 @@ describe('sandbox model refreshes', () => {
     assert.ok(rootAfter.every((n, i) => n === rootBefore[i]), 'root nodes keep their identity');
   });
 
-  it('refreshes the release when its counts change, and the root when releases come or go', async () => {
+  it('refreshes the release when its counts change, and its group when releases come or go', async () => {
     const target = hub.objects.pods[3] as unknown as { metadata: { name: string; resourceVersion: string }; status: { containerStatuses: Array<{ restartCount: number }> } };
     target.status.containerStatuses[0].restartCount = 4;
     target.metadata.resourceVersion = '2';
@@ -105,7 +111,7 @@ describe('sandbox model refreshes', () => {
     hub.objects.secrets.push(releaseSecret({ name: 'zz-new' }) as unknown as KubernetesObject);
     change = nextChange(model);
     hub.changed('secrets');
-    assert.equal((await change).nodes, undefined, 'full refresh for a new release');
+    assert.deepEqual((await change).nodes?.map(nodeId), ['here/k8s-sandbox'], 'only the group that gained a sample');
     assert.equal(model.releases.length, 1001);
   });
 
@@ -116,7 +122,7 @@ describe('sandbox model refreshes', () => {
     const [first] = model.children();
     assert.equal(first.kind, 'message');
     assert.equal(first.kind === 'message' && first.action, 'retry');
-    assert.equal(model.children().length, 1002, 'cached releases stay listed under the message');
+    assert.equal(model.children().length, 2, 'cached releases stay listed under the message');
   });
 
   it('shows only the loading item until every cache has listed', async () => {
@@ -194,7 +200,7 @@ describe('sandbox model: one object changed, one release rebuilt', () => {
     assert.equal(events.length, 0, 'no change for a pod outside every sandbox');
     const change = nextChange(model);
     hub.replaced('secrets', releaseSecret({ name: 'zz-new' }) as unknown as KubernetesObject);
-    assert.equal((await change).nodes, undefined, 'full refresh for a new release');
+    assert.deepEqual((await change).nodes?.map(nodeId), ['here/k8s-sandbox'], 'a new release refreshes only the group that gained it');
     sub.dispose();
     assert.equal(model.releases.length, 201);
   });

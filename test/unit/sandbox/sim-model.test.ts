@@ -73,8 +73,8 @@ describe('sandbox model on the simulated cluster (real helm)', function () {
     assert.equal(seen.containers.find((c) => c.name === 'victim')?.restarts, 1);
     assert.match(podDescription(seen, Date.now()), /1 restart \(OOMKilled \d+s ago\)/);
     assert.ok(stack.changes.length > 0 && stack.changes.every((c) => c.nodes !== undefined), 'targeted refreshes, no full refresh');
-    const ids = new Set(stack.changes.flatMap((c) => c.nodes ?? []).map((n) => (n.kind === 'pod' ? n.pod : n.kind === 'release' ? n.release : '?')));
-    assert.ok([...ids].every((id) => id === pod.name || id === 'dns3'), `only the crashed pod or its release: ${[...ids].join(', ')}`);
+    const ids = new Set(stack.changes.flatMap((c) => c.nodes ?? []).map((n) => (n.kind === 'pod' ? n.pod : n.kind === 'release' ? n.release : n.kind === 'task' ? 'group' : '?')));
+    assert.ok([...ids].every((id) => id === pod.name || id === 'dns3' || id === 'group'), `only the crashed pod or its ancestors: ${[...ids].join(', ')}`);
     assert.equal(rel('dns3')!.restarts, 1);
   });
 
