@@ -143,6 +143,8 @@ export class SandboxModel {
     if (g === this.groupingValue) return;
     this.groupingValue = g;
     this.rootKey = '';
+    // Groups are built by the full path only; the in-place path would keep the old grouping.
+    this.fullPending = true;
     this.rebuild(false);
     this.changed.fire({ nodes: undefined });
   }
@@ -370,17 +372,27 @@ export class SandboxModel {
       if (sameInputs(old.inputs, inputs)) continue;
       const [vm] = buildReleases({ releases, pods: [...(g?.pods.values() ?? [])], statefulSets: [...(g?.sets.values() ?? [])], events: g?.events ?? [], runtimeClasses });
       if (!vm || vm.namespace !== old.vm.namespace || vm.name !== old.vm.name) return false; // a release went
+      // A changed task, sample or chart moves the release to another group or place: the full path regroups.
+      if (vm.task !== old.vm.task || vm.sampleUuid !== old.vm.sampleUuid || vm.chart.name !== old.vm.chart.name) return false;
       const at = this.position(old.vm);
       if (at < 0) return false;
       updates.push({ at, entry: { inputs, vm, fingerprints: [] }, key });
     }
     this.index.dirty.clear();
     const nodes: TreeNode[] = [];
+    const touchedTasks = new Set<TaskGroup>();
     for (const { at, entry, key } of updates) {
       const r = entry.vm as ReleaseVM;
       const oldVm = this.releasesValue[at];
       this.entries.set(key, entry);
       this.releasesValue[at] = r;
+      const task = this.taskOf.get(nodeId(oldVm.node));
+      const group = task && this.tasks.get(nodeId(task));
+      if (group) {
+        const i = group.releases.indexOf(oldVm);
+        if (i >= 0) group.releases[i] = r;
+        touchedTasks.add(group);
+      }
       const live = new Set<string>();
       r.node = this.intern(r.node);
       this.indexNode(r.node, r, live);
@@ -406,6 +418,15 @@ export class SandboxModel {
       if (this.fingerprints.get(rid) !== rf) nodes.push(r.node); // refreshes its pods too
       else for (const [pid, pf] of pods) if (this.fingerprints.get(pid) !== pf) nodes.push(this.nodes.get(pid) as TreeNode);
       for (const [id, f] of entry.fingerprints) this.fingerprints.set(id, f);
+    }
+    // A task row's counts and worst-state icon follow its releases.
+    const now = Date.now();
+    for (const g of touchedTasks) {
+      const id = nodeId(g.node);
+      const f = taskFingerprint(g, now);
+      if (this.fingerprints.get(id) === f) continue;
+      this.fingerprints.set(id, f);
+      nodes.unshift(g.node);
     }
     if (emit && nodes.length) this.changed.fire({ nodes });
     return true;
@@ -481,8 +502,7 @@ export class SandboxModel {
         tasks.set(id, g);
         live.add(id);
         for (const r of g.releases) taskOf.set(nodeId(r.node), g.node);
-        const c = groupCounts(g.releases, now);
-        taskFingerprints.set(id, `${countsText(c)}|${c.worst}|${g.releases.map((r) => r.name).join(',')}`);
+        taskFingerprints.set(id, taskFingerprint(g, now));
       }
     }
     for (const m of messages) live.add(nodeId(m));
@@ -544,4 +564,10 @@ export class SandboxModel {
     this.byId.set(id, vm);
     live.add(id);
   }
+}
+
+/** What a task row shows: its counts, worst state and members. */
+function taskFingerprint(g: TaskGroup, now: number): string {
+  const c = groupCounts(g.releases, now);
+  return `${countsText(c)}|${c.worst}|${g.releases.map((r) => r.name).join(',')}`;
 }

@@ -5,7 +5,8 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { Emitter } from '../../../src/core/kube/emitter';
 import type { ConnectionState, ObjectsChange } from '../../../src/core/kube/watchHub';
 import type { WatchKind } from '../../../src/core/kube/watchKinds';
-import { nodeId, type TreeNode } from '../../../src/core/sandbox/nodes';
+import { nodeId, type TaskNode, type TreeNode } from '../../../src/core/sandbox/nodes';
+import { groupCounts } from '../../../src/core/sandbox/evalDisplay';
 import { SandboxModel, type HubPort, type ModelChange } from '../../../src/core/sandbox/liveModel';
 import { pod, releaseSecret } from './fixtures';
 
@@ -166,6 +167,31 @@ describe('sandbox model: one object changed, one release rebuilt', () => {
     assert.deepEqual(c.nodes?.map(nodeId), [nodeId(node)]);
     assert.equal(c.nodes?.[0], node);
     assert.deepEqual(model.lookup(node), fresh().lookup(node));
+  });
+
+  it('a crash loop refreshes the task row (counts and worst icon) with the release, and ends equal to a fresh model', async () => {
+    const [group] = model.children();
+    const before = groupCounts(model.taskReleases(group as TaskNode), Date.now());
+    const change = nextChange(model);
+    hub.replaced('pods', edited('r0060-web-0', (p) => {
+      p.status.containerStatuses[0].state = { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s' } };
+    }));
+    const c = await change;
+    assert.ok(c.nodes?.some((n) => n === group), `the task row refreshes: ${JSON.stringify(c.nodes?.map(nodeId))}`);
+    const after = groupCounts(model.taskReleases(group as TaskNode), Date.now());
+    assert.equal(after.failing, before.failing + 1);
+    assert.equal(after.worst, 'failing');
+    const scratch = fresh();
+    assert.deepEqual(groupCounts(scratch.taskReleases(scratch.children()[0] as TaskNode), Date.now()), after);
+  });
+
+  it('after switching to the flat list and back, a pod change still names only that pod', async () => {
+    model.setGrouping('namespaces');
+    model.setGrouping('tasks');
+    const node = model.release('default', 'r0070')!.pods.find((p) => p.name === 'r0070-web-0')!.node;
+    const change = nextChange(model);
+    hub.replaced('pods', edited('r0070-web-0', (p) => (p.status.containerStatuses[1].state = { running: { startedAt: '2025-01-01T12:00:00Z' } })));
+    assert.deepEqual((await change).nodes?.map(nodeId), [nodeId(node)]);
   });
 
   it('coalesces events on several releases into one change naming each', async () => {
