@@ -11,7 +11,11 @@ interface ProfileNode {
 }
 
 const [file, n = '15', bucketMs] = process.argv.slice(2);
-const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+const prof = JSON.parse(readFileSync(file, 'utf8')) as {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+};
 const byId = new Map(prof.nodes.map((x) => [x.id, x]));
 const self = new Map<string, number>();
 const buckets = new Map<number, Map<string, number>>();
@@ -32,9 +36,17 @@ prof.samples.forEach((id, i) => {
 });
 for (const [b, m] of [...buckets].sort((x, y) => x[0] - y[0])) {
   const busy = [...m.values()].reduce((a, v) => a + v, 0);
-  const top = [...m].sort((x, y) => y[1] - x[1]).slice(0, 3).map(([k, v]) => `${k} ${(v / 1000).toFixed(0)} ms`);
-  process.stdout.write(`${((b * Number(bucketMs)) / 1000).toFixed(0).padStart(5)} s  busy ${(busy / 1000).toFixed(0).padStart(5)} ms  ${top.join('; ')}\n`);
+  const top = [...m]
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 3)
+    .map(([k, v]) => `${k} ${(v / 1000).toFixed(0)} ms`);
+  process.stdout.write(
+    `${((b * Number(bucketMs)) / 1000).toFixed(0).padStart(5)} s  busy ${(busy / 1000).toFixed(0).padStart(5)} ms  ${top.join('; ')}\n`,
+  );
 }
 const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(n));
 process.stdout.write(`total ${(total / 1000).toFixed(0)} ms\n`);
-for (const [k, us] of rows) process.stdout.write(`${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${k}\n`);
+for (const [k, us] of rows)
+  process.stdout.write(
+    `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${k}\n`,
+  );

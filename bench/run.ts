@@ -25,19 +25,65 @@ interface Suite {
 }
 
 const suites: Suite[] = [
-  { id: 'sim', needsSim: true, run: simListBench, onError: { benchmark: 0, name: 'Sim: full pod list', unit: 'ms', target: '< 200 ms' } },
-  { id: 'exec', needsSim: true, run: execThroughputBench, onError: { benchmark: 1, name: 'Exec throughput', unit: 'MB/s', target: 'ratio ≥ 1.0' } },
-  { id: 'interactive', needsSim: true, run: execInteractivityBench, onError: { benchmark: 2, name: 'Keystroke → echo', unit: 'ms', target: 'p99 < 20 ms' } },
+  {
+    id: 'sim',
+    needsSim: true,
+    run: simListBench,
+    onError: { benchmark: 0, name: 'Sim: full pod list', unit: 'ms', target: '< 200 ms' },
+  },
+  {
+    id: 'exec',
+    needsSim: true,
+    run: execThroughputBench,
+    onError: { benchmark: 1, name: 'Exec throughput', unit: 'MB/s', target: 'ratio ≥ 1.0' },
+  },
+  {
+    id: 'interactive',
+    needsSim: true,
+    run: execInteractivityBench,
+    onError: { benchmark: 2, name: 'Keystroke → echo', unit: 'ms', target: 'p99 < 20 ms' },
+  },
   // Adds 200 unrelated releases and removes them again, before the tree suite (so no peer reads them there).
-  { id: 'unrelated', needsSim: true, run: unrelatedBench, onError: { benchmark: 4, name: 'Initial load with unrelated 1 MB releases', unit: '×', target: '≤ 1.10' } },
-  { id: 'drops', needsSim: false, run: dropsBench, onError: { benchmark: 6, name: 'Drop stream', unit: 'flows/s', target: '≥ 10,000/s; longest task < 50 ms' } },
-  { id: 'footprint', needsSim: true, run: footprintBench, onError: { benchmark: 7, name: 'Footprint', unit: 'MB', target: '≤ 2 MB' } },
+  {
+    id: 'unrelated',
+    needsSim: true,
+    run: unrelatedBench,
+    onError: { benchmark: 4, name: 'Initial load with unrelated 1 MB releases', unit: '×', target: '≤ 1.10' },
+  },
+  {
+    id: 'drops',
+    needsSim: false,
+    run: dropsBench,
+    onError: { benchmark: 6, name: 'Drop stream', unit: 'flows/s', target: '≥ 10,000/s; longest task < 50 ms' },
+  },
+  {
+    id: 'footprint',
+    needsSim: true,
+    run: footprintBench,
+    onError: { benchmark: 7, name: 'Footprint', unit: 'MB', target: '≤ 2 MB' },
+  },
   // Last of the suites on the cluster: it grows the cluster through the sizes.
-  { id: 'tree', needsSim: true, run: treeBench, onError: { benchmark: 3, name: 'Tree: load, freshness, idle, memory', unit: 'ms', target: 'p95 ≤ kubectl p95' } },
-  { id: 'lint', needsSim: false, run: lintBench, onError: { benchmark: 5, name: 'Lint 1,000-service values file', unit: 'ms', target: '< 50 ms and ≥ 20×' } },
+  {
+    id: 'tree',
+    needsSim: true,
+    run: treeBench,
+    onError: { benchmark: 3, name: 'Tree: load, freshness, idle, memory', unit: 'ms', target: 'p95 ≤ kubectl p95' },
+  },
+  {
+    id: 'lint',
+    needsSim: false,
+    run: lintBench,
+    onError: { benchmark: 5, name: 'Lint 1,000-service values file', unit: 'ms', target: '< 50 ms and ≥ 20×' },
+  },
 ];
 
-function parseArgs(argv: string[]): { quick: boolean; only?: Set<string>; out: string; releases?: number; cpuProf?: string } {
+function parseArgs(argv: string[]): {
+  quick: boolean;
+  only?: Set<string>;
+  out: string;
+  releases?: number;
+  cpuProf?: string;
+} {
   const quick = argv.includes('--quick');
   const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   // Quick runs go to the git-ignored bench/out/, so a smoke run never replaces the committed full results.
@@ -59,7 +105,8 @@ async function main(): Promise<void> {
   const podsPerRelease = 3;
   const load0 = loadavg();
   const t0 = Date.now();
-  const log = (m: string): void => void process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${m}\n`);
+  const log = (m: string): void =>
+    void process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${m}\n`);
   const dir = mkdtempSync(join(tmpdir(), 'k8s-sandbox-bench-'));
   let sim: Worker | undefined;
   const results: Result[] = [];
@@ -69,10 +116,25 @@ async function main(): Promise<void> {
       sim = new Worker('bench/sim/host.ts');
       started = await sim.call<Started>('start', { dir });
       await sim.call('installTemplate');
-      const seed = await sim.call<{ seedMs: number; pods: number; releaseSecretBytes: number }>('seed', { releases: sizes[0], podsPerRelease });
-      log(`seeded ${sizes[0]} releases / ${seed.pods} pods in ${(seed.seedMs / 1000).toFixed(1)} s (release Secrets ${(seed.releaseSecretBytes / 1024).toFixed(0)} KB each)`);
+      const seed = await sim.call<{ seedMs: number; pods: number; releaseSecretBytes: number }>('seed', {
+        releases: sizes[0],
+        podsPerRelease,
+      });
+      log(
+        `seeded ${sizes[0]} releases / ${seed.pods} pods in ${(seed.seedMs / 1000).toFixed(1)} s (release Secrets ${(seed.releaseSecretBytes / 1024).toFixed(0)} KB each)`,
+      );
     }
-    const ctx: Context = { quick: args.quick, dir, sim: sim as Worker, started: started as Started, releases, sizes, podsPerRelease, log, cpuProf: args.cpuProf };
+    const ctx: Context = {
+      quick: args.quick,
+      dir,
+      sim: sim as Worker,
+      started: started as Started,
+      releases,
+      sizes,
+      podsPerRelease,
+      log,
+      cpuProf: args.cpuProf,
+    };
     for (const s of selected) {
       log(`${s.id}…`);
       try {
@@ -91,18 +153,38 @@ async function main(): Promise<void> {
   const mode = args.quick ? 'quick (smoke: smaller sizes, fewer samples)' : 'full';
   const took = Math.round((Date.now() - t0) / 1000);
   const load1 = loadavg();
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGB: Math.round((totalmem() / 1024 ** 3) * 10) / 10, node: process.version, platform: `${process.platform} ${process.arch}` };
-  const load = { atStart: load0.map((v) => Math.round(v * 100) / 100), atEnd: load1.map((v) => Math.round(v * 100) / 100) };
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+  const load = {
+    atStart: load0.map((v) => Math.round(v * 100) / 100),
+    atEnd: load1.map((v) => Math.round(v * 100) / 100),
+  };
   const product = results.filter((r) => r.benchmark !== 0);
   const tool = results.filter((r) => r.benchmark === 0);
   process.stdout.write(
     `\nK8s Sandbox benchmarks, ${mode}, ${new Date().toISOString()}, ${took} s\n` +
       `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGB} GB, node ${machine.node}; load average (1/5/15 min) ${load.atStart.join(' ')} at start, ${load.atEnd.join(' ')} at end\n\n${table(product)}\n\n`,
   );
-  process.stdout.write('Ours vs peer: how many times better ours is (throughput ours/peer, times and costs peer/ours).\n');
-  if (tool.length) process.stdout.write(`\nTest tool (the simulated cluster itself, not the product):\n\n${table(tool)}\n`);
+  process.stdout.write(
+    'Ours vs peer: how many times better ours is (throughput ours/peer, times and costs peer/ours).\n',
+  );
+  if (tool.length)
+    process.stdout.write(`\nTest tool (the simulated cluster itself, not the product):\n\n${table(tool)}\n`);
   mkdirSync(dirname(args.out), { recursive: true });
-  const doc = { mode: args.quick ? 'quick' : 'full', date: new Date().toISOString(), seconds: took, machine, loadAverage: load, results: product, testTool: tool };
+  const doc = {
+    mode: args.quick ? 'quick' : 'full',
+    date: new Date().toISOString(),
+    seconds: took,
+    machine,
+    loadAverage: load,
+    results: product,
+    testTool: tool,
+  };
   writeFileSync(args.out, `${JSON.stringify(doc, null, 2)}\n`);
   log(`wrote ${args.out}`);
 }

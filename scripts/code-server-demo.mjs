@@ -17,15 +17,23 @@ function step(what, args, quiet = false) {
   }
 }
 
-const prep = spawnSync(process.execPath, [join(root, 'scripts', 'prepare.mjs'), '--demo'], { cwd: root, stdio: 'inherit', env });
-if (prep.status !== 0) process.exit(1);
-step('building and packaging the extension', ['run', 'package', '--silent'], true);
-
-// The demo handles SIGINT itself (stops the cluster and code-server); this wrapper only waits for it.
-const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'test', 'e2e', 'demo.ts'), ...process.argv.slice(2)], {
+const prep = spawnSync(process.execPath, [join(root, 'scripts', 'prepare.mjs'), '--demo'], {
   cwd: root,
   stdio: 'inherit',
   env,
 });
+if (prep.status !== 0) process.exit(1);
+step('building and packaging the extension', ['run', 'package', '--silent'], true);
+
+// The demo handles SIGINT itself (stops the cluster and code-server); this wrapper only waits for it.
+const child = spawn(
+  join(root, 'node_modules', '.bin', 'tsx'),
+  [join(root, 'test', 'e2e', 'demo.ts'), ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  },
+);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 130 : 1)));

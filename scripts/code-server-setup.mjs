@@ -5,7 +5,16 @@
 // prepare.mjs imports codeServerReady() as its quick check.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,7 +44,11 @@ function run(cmd, args, opts) {
   if (r.status !== 0) fail(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
 }
 
-const lockHash = () => createHash('sha256').update(readFileSync(join(pinned, 'package.json'))).update(readFileSync(join(pinned, 'package-lock.json'))).digest('hex');
+const lockHash = () =>
+  createHash('sha256')
+    .update(readFileSync(join(pinned, 'package.json')))
+    .update(readFileSync(join(pinned, 'package-lock.json')))
+    .digest('hex');
 
 /** Installed from the current pins: the stamp holds the hash of the pinned package.json and lockfile. */
 export function codeServerReady() {
@@ -47,7 +60,8 @@ function main() {
     console.log(`e2e:setup: code-server already installed in ${target}`);
     return;
   }
-  if (process.versions.node.split('.')[0] !== '20') fail(`code-server 4.100.3 needs Node 20 (this is ${process.version})`);
+  if (process.versions.node.split('.')[0] !== '20')
+    fail(`code-server 4.100.3 needs Node 20 (this is ${process.version})`);
   if (process.platform !== 'linux' || process.arch !== 'x64') fail('the pinned setup supports linux-x64 only');
 
   const rg = which('rg');
@@ -66,10 +80,27 @@ function main() {
   writeFileSync(join(target, 'package-lock.json'), readFileSync(join(pinned, 'package-lock.json')));
   run('npm', ['ci', '--no-audit', '--no-fund', '--unsafe-perm'], {
     cwd: target,
-    env: { ...process.env, TMPDIR: tmp, npm_config_yes: 'true', npm_config_unsafe_perm: 'true', npm_config_update_notifier: 'false' },
+    env: {
+      ...process.env,
+      TMPDIR: tmp,
+      npm_config_yes: 'true',
+      npm_config_unsafe_perm: 'true',
+      npm_config_update_notifier: 'false',
+    },
   });
   if (!existsSync(bin)) fail(`install finished but ${bin} is missing`);
-  const pty = join(target, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules', 'node-pty', 'build', 'Release', 'pty.node');
+  const pty = join(
+    target,
+    'node_modules',
+    'code-server',
+    'lib',
+    'vscode',
+    'node_modules',
+    'node-pty',
+    'build',
+    'Release',
+    'pty.node',
+  );
   if (!existsSync(pty)) fail('node-pty did not build (terminals would not work); see the npm output above');
   writeFileSync(stamp, lockHash());
   console.log(`e2e:setup: code-server installed in ${Math.round((Date.now() - started) / 1000)} s`);

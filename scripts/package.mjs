@@ -4,5 +4,9 @@ import { mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 mkdirSync('dist-vsix', { recursive: true });
-const r = spawnSync(process.execPath, ['node_modules/@vscode/vsce/vsce', 'package', '--out', 'dist-vsix/k8s-sandbox.vsix'], { stdio: 'inherit' });
+const r = spawnSync(
+  process.execPath,
+  ['node_modules/@vscode/vsce/vsce', 'package', '--out', 'dist-vsix/k8s-sandbox.vsix'],
+  { stdio: 'inherit' },
+);
 process.exit(r.status ?? 1);

@@ -14,7 +14,12 @@ import { missingTools } from './tools.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sysroot = process.env.K8S_SANDBOX_PREPARE_SYSROOT || '/';
 const uid = process.env.K8S_SANDBOX_PREPARE_UID ? Number(process.env.K8S_SANDBOX_PREPARE_UID) : process.getuid?.();
-const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', npm_config_yes: 'true', npm_config_update_notifier: 'false' };
+const env = {
+  ...process.env,
+  DEBIAN_FRONTEND: 'noninteractive',
+  npm_config_yes: 'true',
+  npm_config_update_notifier: 'false',
+};
 
 /** Debian package → who needs it. */
 const systemPackages = {
@@ -45,7 +50,8 @@ function run(cmd, args) {
   worked = true;
   console.log(`prepare: ${cmd} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
-  if (r.status !== 0) fail(`\`${cmd} ${args.join(' ')}\` failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
+  if (r.status !== 0)
+    fail(`\`${cmd} ${args.join(' ')}\` failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
 }
 
 function readOr(file, fallback) {
@@ -72,12 +78,17 @@ function systemStep() {
   const dpkgStatus = readOr(join(sysroot, 'var', 'lib', 'dpkg', 'status'), undefined);
   const debian = /^ID(_LIKE)?=.*\b(debian|ubuntu)\b/m.test(osRelease) && dpkgStatus !== undefined;
   if (!debian) {
-    console.log(`prepare: not Debian/Ubuntu, so not checking system packages: install ${wanted.join(' ')} (Debian names) yourself`);
+    console.log(
+      `prepare: not Debian/Ubuntu, so not checking system packages: install ${wanted.join(' ')} (Debian names) yourself`,
+    );
     return;
   }
   const missing = notInstalled(wanted, dpkgStatus);
   if (missing.length === 0) return;
-  if (uid !== 0) fail(`missing system packages ${missing.join(', ')}: run \`sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}\``);
+  if (uid !== 0)
+    fail(
+      `missing system packages ${missing.join(', ')}: run \`sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}\``,
+    );
   console.log(`prepare: installing system packages: ${missing.join(' ')}`);
   run('apt-get', ['update', '-qq']);
   run('apt-get', ['install', '-y', '-qq', ...missing]);
@@ -99,7 +110,8 @@ function npmStep() {
   if (nodeModulesCurrent()) return;
   const nm = join(root, 'node_modules');
   // A linked node_modules is someone else's install (worktrees share one): never wipe it from here.
-  if (existsSync(nm) && lstatSync(nm).isSymbolicLink()) fail(`${nm} is a link to an install that does not match package-lock.json: run \`npm ci\` where it points`);
+  if (existsSync(nm) && lstatSync(nm).isSymbolicLink())
+    fail(`${nm} is a link to an install that does not match package-lock.json: run \`npm ci\` where it points`);
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
@@ -121,4 +133,7 @@ npmStep();
 if (missingTools().length > 0) run('npm', ['run', 'tools', '--silent']);
 if (!codeServerReady()) run('npm', ['run', 'e2e:setup', '--silent']);
 if (forTests) buildStep();
-if (worked) console.log(`prepare: ready in ${Math.round((Date.now() - started) / 1000)} s (node_modules, .tools, .e2e${forTests ? ', dist' : ''})`);
+if (worked)
+  console.log(
+    `prepare: ready in ${Math.round((Date.now() - started) / 1000)} s (node_modules, .tools, .e2e${forTests ? ', dist' : ''})`,
+  );

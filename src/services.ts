@@ -35,7 +35,8 @@ export function createServices(log: Log, state: StateStore): Services & vscode.D
   });
   const onCluster = cluster.onDidChange(() => {
     const cur = cluster.current;
-    if (cur) log.info(`Cluster: context ${cur.context}, namespace ${cur.namespace} (kubeconfig ${cur.paths.join(', ')})`);
+    if (cur)
+      log.info(`Cluster: context ${cur.context}, namespace ${cur.namespace} (kubeconfig ${cur.paths.join(', ')})`);
     else log.warn(cluster.error?.message ?? 'No usable kubeconfig');
   });
   if (cluster.error) log.warn(cluster.error.message);

@@ -1,5 +1,11 @@
 // The webview's only channel to the extension host, and its persisted state.
-import { parseHostMessage, webviewStateSchema, type HostMessage, type WebviewMessage, type WebviewState } from '../src/protocol/inspector';
+import {
+  parseHostMessage,
+  webviewStateSchema,
+  type HostMessage,
+  type WebviewMessage,
+  type WebviewState,
+} from '../src/protocol/inspector';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

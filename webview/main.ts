@@ -20,7 +20,10 @@ const store = new NetworkStore();
 const persist = () => saveState({ ...state, filter: filterValue(), paused: store.isPaused });
 const network = new NetworkView(store, persist);
 const timeouts = new TimeoutsPanel();
-const title = h('h1', { id: 'title', text: state.release ? `Sandbox Inspector: ${state.release}` : 'Sandbox Inspector' });
+const title = h('h1', {
+  id: 'title',
+  text: state.release ? `Sandbox Inspector: ${state.release}` : 'Sandbox Inspector',
+});
 const notice = h('div', { class: 'notice', id: 'notice', attrs: { role: 'alert' } });
 
 function filterValue(): string {

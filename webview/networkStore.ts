@@ -104,13 +104,28 @@ export class NetworkStore {
 
   /** Summary rows that match the filter (the same array until something changes). */
   visibleSummary(): SummaryRow[] {
-    if (!this.summaryView) this.summaryView = this.filterText ? this.summary.filter((s) => summaryText(s).includes(this.filterText)) : this.summary;
+    if (!this.summaryView)
+      this.summaryView = this.filterText
+        ? this.summary.filter((s) => summaryText(s).includes(this.filterText))
+        : this.summary;
     return this.summaryView;
   }
 }
 
 export function rowText(r: FlowRow): string {
-  return [r.direction, r.source, r.destination, r.protocol, r.flags, r.reasonName, r.reasonText, r.nodes.join(' '), r.firstTime].join(' ').toLowerCase();
+  return [
+    r.direction,
+    r.source,
+    r.destination,
+    r.protocol,
+    r.flags,
+    r.reasonName,
+    r.reasonText,
+    r.nodes.join(' '),
+    r.firstTime,
+  ]
+    .join(' ')
+    .toLowerCase();
 }
 
 function summaryText(s: SummaryRow): string {

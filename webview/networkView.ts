@@ -43,8 +43,15 @@ export class NetworkView {
     private readonly store: NetworkStore,
     private readonly onStateChange: () => void,
   ) {
-    this.pauseBtn = h('vscode-button', { id: 'pause', attrs: { secondary: '' }, on: { click: () => this.togglePause() } });
-    this.filterEl = h('vscode-textfield', { id: 'filter', attrs: { placeholder: 'Filter (source, destination, reason, node…)', 'aria-label': 'Filter drops' } }) as HTMLElement & { value: string };
+    this.pauseBtn = h('vscode-button', {
+      id: 'pause',
+      attrs: { secondary: '' },
+      on: { click: () => this.togglePause() },
+    });
+    this.filterEl = h('vscode-textfield', {
+      id: 'filter',
+      attrs: { placeholder: 'Filter (source, destination, reason, node…)', 'aria-label': 'Filter drops' },
+    }) as HTMLElement & { value: string };
     this.filterEl.addEventListener('input', () => {
       this.store.setFilter(this.filterEl.value ?? '');
       this.list.viewport.scrollTop = 0;
@@ -56,14 +63,39 @@ export class NetworkView {
       { class: 'toolbar' },
       this.pauseBtn,
       this.filterEl,
-      h('vscode-button', { id: 'export', attrs: { secondary: '' }, text: 'Export JSONL', on: { click: () => post({ type: 'export' }) } }),
-      h('vscode-button', { id: 'clear', attrs: { secondary: '' }, text: 'Clear', on: { click: () => post({ type: 'clear' }) } }),
-      h('vscode-button', { id: 'reconnect', attrs: { secondary: '' }, text: 'Reconnect', on: { click: () => post({ type: 'reconnect' }) } }),
+      h('vscode-button', {
+        id: 'export',
+        attrs: { secondary: '' },
+        text: 'Export JSONL',
+        on: { click: () => post({ type: 'export' }) },
+      }),
+      h('vscode-button', {
+        id: 'clear',
+        attrs: { secondary: '' },
+        text: 'Clear',
+        on: { click: () => post({ type: 'clear' }) },
+      }),
+      h('vscode-button', {
+        id: 'reconnect',
+        attrs: { secondary: '' },
+        text: 'Reconnect',
+        on: { click: () => post({ type: 'reconnect' }) },
+      }),
       this.countsEl,
     );
     this.summary = new SummaryCards(() => this.schedule());
     this.list = new RowList(() => this.schedule());
-    this.root = h('div', { class: 'network' }, this.statusEl, toolbar, h('h2', { text: 'By destination' }), this.summary.root, h('h2', { text: 'Drops' }), this.emptyEl, this.list.root);
+    this.root = h(
+      'div',
+      { class: 'network' },
+      this.statusEl,
+      toolbar,
+      h('h2', { text: 'By destination' }),
+      this.summary.root,
+      h('h2', { text: 'Drops' }),
+      this.emptyEl,
+      this.list.root,
+    );
   }
 
   restore(filter: string, paused: boolean): void {
@@ -94,7 +126,12 @@ export class NetworkView {
     this.renderStatus(this.store.status);
     this.renderCounts();
     const rows = this.store.visible();
-    this.emptyEl.textContent = rows.length > 0 ? '' : this.store.size === 0 ? 'No drops yet: dropped packets of this release appear here as they happen.' : 'No drops match the filter.';
+    this.emptyEl.textContent =
+      rows.length > 0
+        ? ''
+        : this.store.size === 0
+          ? 'No drops yet: dropped packets of this release appear here as they happen.'
+          : 'No drops match the filter.';
     // A frame that built row elements leaves new summary cards to the next one (each costs its first layout).
     const built = this.list.update(rows);
     if (!this.summary.update(this.store.visibleSummary(), built > 0 ? 0 : deadline)) this.schedule();
@@ -124,16 +161,34 @@ export class NetworkView {
     clear(this.statusEl);
     this.statusEl.dataset.kind = s.kind;
     const attempt = Math.max(0, ...s.agents.map((a) => (a.state === 'reconnecting' ? (a.attempt ?? 0) : 0)));
-    this.statusEl.append(h('strong', { text: s.kind === 'reconnecting' && attempt > 0 ? `Reconnecting (attempt ${attempt})…` : STATE_TITLES[s.kind] }));
+    this.statusEl.append(
+      h('strong', {
+        text: s.kind === 'reconnecting' && attempt > 0 ? `Reconnecting (attempt ${attempt})…` : STATE_TITLES[s.kind],
+      }),
+    );
     if (s.source) {
-      const label = s.source.kind === 'relay' ? 'Source: ' : s.source.kind === 'exec' ? 'Source (exec into agents): ' : 'Source: none · ';
-      this.statusEl.append(h('p', { class: 'source', id: 'net-source', attrs: { 'data-source': s.source.kind }, text: `${label}${s.source.detail}` }));
+      const label =
+        s.source.kind === 'relay'
+          ? 'Source: '
+          : s.source.kind === 'exec'
+            ? 'Source (exec into agents): '
+            : 'Source: none · ';
+      this.statusEl.append(
+        h('p', {
+          class: 'source',
+          id: 'net-source',
+          attrs: { 'data-source': s.source.kind },
+          text: `${label}${s.source.detail}`,
+        }),
+      );
     }
     if (s.message) this.statusEl.append(h('p', { text: s.message }));
     if (s.source?.grant) this.statusEl.append(h('pre', { class: 'grant', id: 'net-grant', text: s.source.grant }));
     const problems = s.agents.filter((a) => a.state !== 'streaming');
     if (s.kind === 'streaming' && problems.length > 0) {
-      this.statusEl.append(h('ul', {}, ...problems.map((a) => h('li', { text: `${a.node}: ${a.message ?? a.state}` }))));
+      this.statusEl.append(
+        h('ul', {}, ...problems.map((a) => h('li', { text: `${a.node}: ${a.message ?? a.state}` }))),
+      );
     }
   }
 }

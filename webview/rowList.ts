@@ -49,8 +49,26 @@ export class RowList {
   constructor(onScroll: () => void) {
     const cells = COLUMNS.map(([cls, t]) => h('span', { class: cls, text: t, attrs: { role: 'columnheader' } }));
     const head = h('div', { class: 'drop-row head', attrs: { role: 'row', 'aria-rowindex': '1' } }, ...cells);
-    this.viewport = h('div', { class: 'rows-viewport', id: 'rows', attrs: { role: 'rowgroup', tabindex: '0', 'aria-label': 'Dropped flows, newest first' } }, this.spacer, this.windowEl);
-    this.root = h('div', { class: 'drops-table', id: 'drops-table', attrs: { role: 'table', 'aria-label': 'Dropped flows', 'aria-rowcount': '1' } }, h('div', { attrs: { role: 'rowgroup' } }, head), this.viewport);
+    this.viewport = h(
+      'div',
+      {
+        class: 'rows-viewport',
+        id: 'rows',
+        attrs: { role: 'rowgroup', tabindex: '0', 'aria-label': 'Dropped flows, newest first' },
+      },
+      this.spacer,
+      this.windowEl,
+    );
+    this.root = h(
+      'div',
+      {
+        class: 'drops-table',
+        id: 'drops-table',
+        attrs: { role: 'table', 'aria-label': 'Dropped flows', 'aria-rowcount': '1' },
+      },
+      h('div', { attrs: { role: 'rowgroup' } }, head),
+      this.viewport,
+    );
     this.viewport.addEventListener('scroll', onScroll, { passive: true });
     // The viewport's height is read from the observer, not from layout in every frame.
     new ResizeObserver((entries) => {
@@ -97,7 +115,19 @@ export class RowList {
     const code = h('code');
     const reasonText = document.createTextNode('');
     const reason = h('span', { class: 'reason', attrs: { role: 'cell' } }, code, reasonText);
-    const s: Slot = { el: h('div', { attrs: { role: 'row' } }), time: span('time'), dir: span('dir'), path: span('path'), proto: span('proto'), reason, code, reasonText, node: span('node'), count: span('count'), index: -1 };
+    const s: Slot = {
+      el: h('div', { attrs: { role: 'row' } }),
+      time: span('time'),
+      dir: span('dir'),
+      path: span('path'),
+      proto: span('proto'),
+      reason,
+      code,
+      reasonText,
+      node: span('node'),
+      count: span('count'),
+      index: -1,
+    };
     s.el.append(s.time, s.dir, s.path, s.proto, s.reason, s.node, s.count);
     this.slots.push(s);
     return s;

@@ -105,7 +105,14 @@ function card(s: SummaryRow): Card {
     metaEl,
     explanation,
     warning,
-    id ? h('vscode-button', { class: 'add-values', attrs: { 'data-suggestion-id': id }, text: 'Add to values…', on: { click: () => post({ type: 'addToValues', suggestionId: id }) } }) : undefined,
+    id
+      ? h('vscode-button', {
+          class: 'add-values',
+          attrs: { 'data-suggestion-id': id },
+          text: 'Add to values…',
+          on: { click: () => post({ type: 'addToValues', suggestionId: id }) },
+        })
+      : undefined,
   );
   return { el, badge, meta: metaEl, explanation, warning, suggestionId: id, row: s };
 }

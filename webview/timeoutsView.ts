@@ -6,7 +6,12 @@ import { post } from './host';
 const LEVELS: RiskLevelName[] = ['low', 'medium', 'high', 'critical'];
 
 function seconds(v: { value?: number; source: string }): HTMLElement {
-  return h('span', {}, v.value === undefined ? '—' : `${v.value} s`, h('small', { class: 'source', text: ` (${v.source})` }));
+  return h(
+    'span',
+    {},
+    v.value === undefined ? '—' : `${v.value} s`,
+    h('small', { class: 'source', text: ` (${v.source})` }),
+  );
 }
 
 export class TimeoutsPanel {
@@ -24,8 +29,24 @@ export class TimeoutsPanel {
       h(
         'section',
         { class: 'risk' },
-        h('p', {}, 'Risk level ', h('strong', { id: 'risk-level', text: v.riskLevel }), ` (from ${v.riskSource}). Expected: app ${e.appTimeoutSeconds} s, deadline ${e.deadlineSeconds} s, grace ${grace}.`),
-        h('p', { class: 'meta' }, `Values file: ${v.valuesFile ?? 'unknown'} `, h('vscode-button', { id: 'pick-values', attrs: { secondary: '' }, text: 'Choose values file…', on: { click: () => post({ type: 'pickValuesFile' }) } })),
+        h(
+          'p',
+          {},
+          'Risk level ',
+          h('strong', { id: 'risk-level', text: v.riskLevel }),
+          ` (from ${v.riskSource}). Expected: app ${e.appTimeoutSeconds} s, deadline ${e.deadlineSeconds} s, grace ${grace}.`,
+        ),
+        h(
+          'p',
+          { class: 'meta' },
+          `Values file: ${v.valuesFile ?? 'unknown'} `,
+          h('vscode-button', {
+            id: 'pick-values',
+            attrs: { secondary: '' },
+            text: 'Choose values file…',
+            on: { click: () => post({ type: 'pickValuesFile' }) },
+          }),
+        ),
         this.levelPicker(v.riskLevel),
       ),
     );
@@ -34,12 +55,26 @@ export class TimeoutsPanel {
       this.root.append(h('p', { class: 'empty', text: 'No pods in this release.' }));
       return;
     }
-    const head = h('tr', {}, ...['Pod', 'Containers', 'Grace', 'activeDeadline', 'App timeout', 'Deadline', 'Findings', ''].map((t) => h('th', { text: t })));
-    this.root.append(h('table', { class: 'pods' }, h('thead', {}, head), h('tbody', {}, ...v.pods.map((p) => this.podRow(p)))));
+    const head = h(
+      'tr',
+      {},
+      ...['Pod', 'Containers', 'Grace', 'activeDeadline', 'App timeout', 'Deadline', 'Findings', ''].map((t) =>
+        h('th', { text: t }),
+      ),
+    );
+    this.root.append(
+      h('table', { class: 'pods' }, h('thead', {}, head), h('tbody', {}, ...v.pods.map((p) => this.podRow(p)))),
+    );
   }
 
   private levelPicker(current: RiskLevelName): HTMLElement {
-    const select = h('vscode-single-select', { id: 'risk-select', attrs: { 'aria-label': 'New risk level' } }, ...LEVELS.map((l) => h('vscode-option', { text: l, attrs: l === current ? { value: l, selected: '' } : { value: l } }))) as HTMLElement & { value: string };
+    const select = h(
+      'vscode-single-select',
+      { id: 'risk-select', attrs: { 'aria-label': 'New risk level' } },
+      ...LEVELS.map((l) =>
+        h('vscode-option', { text: l, attrs: l === current ? { value: l, selected: '' } : { value: l } }),
+      ),
+    ) as HTMLElement & { value: string };
     const level = (): RiskLevelName | undefined => LEVELS.find((l) => l === select.value);
     const send = (via: 'values' | 'helm') => {
       const l = level();
@@ -51,13 +86,29 @@ export class TimeoutsPanel {
       h('span', { text: 'Change to ' }),
       select,
       h('vscode-button', { id: 'risk-values', text: 'Write to values file…', on: { click: () => send('values') } }),
-      h('vscode-button', { id: 'risk-helm', attrs: { secondary: '' }, text: 'helm upgrade --reuse-values…', on: { click: () => send('helm') } }),
+      h('vscode-button', {
+        id: 'risk-helm',
+        attrs: { secondary: '' },
+        text: 'helm upgrade --reuse-values…',
+        on: { click: () => send('helm') },
+      }),
     );
   }
 
   private podRow(p: PodTimeoutsView): HTMLElement {
     const findings = p.findings.length
-      ? h('ul', { class: 'findings' }, ...p.findings.map((f) => h('li', { class: `sev-${f.severity}`, attrs: { 'data-direction': f.direction } }, h('strong', { text: `${f.direction.replace('-', ' ')}: ` }), f.message)))
+      ? h(
+          'ul',
+          { class: 'findings' },
+          ...p.findings.map((f) =>
+            h(
+              'li',
+              { class: `sev-${f.severity}`, attrs: { 'data-direction': f.direction } },
+              h('strong', { text: `${f.direction.replace('-', ' ')}: ` }),
+              f.message,
+            ),
+          ),
+        )
       : h('span', { class: 'ok', text: 'as the risk table says' });
     return h(
       'tr',
@@ -69,7 +120,16 @@ export class TimeoutsPanel {
       h('td', {}, seconds(p.appTimeout)),
       h('td', {}, seconds(p.deadline)),
       h('td', {}, findings),
-      h('td', {}, h('vscode-button', { class: 'force-kill', attrs: { secondary: '', 'data-pod': p.pod }, text: 'Force kill…', on: { click: () => post({ type: 'forceKill', pod: p.pod }) } })),
+      h(
+        'td',
+        {},
+        h('vscode-button', {
+          class: 'force-kill',
+          attrs: { secondary: '', 'data-pod': p.pod },
+          text: 'Force kill…',
+          on: { click: () => post({ type: 'forceKill', pod: p.pod }) },
+        }),
+      ),
     );
   }
 }

@@ -28,7 +28,10 @@ interface Provider {
 }
 
 const want = { releases: Number(process.env.BENCH_RELEASES), pods: Number(process.env.BENCH_PODS) };
-const { capture } = installVscodeShim({ 'k8sSandbox.kubeconfig': process.env.BENCH_KUBECONFIG }, vscodeNames(process.env.BENCH_VSCODE_DTS as string));
+const { capture } = installVscodeShim(
+  { 'k8sSandbox.kubeconfig': process.env.BENCH_KUBECONFIG },
+  vscodeNames(process.env.BENCH_VSCODE_DTS as string),
+);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ext = require(process.env.BENCH_EXTENSION as string) as { activate(ctx: unknown): void };
 const moduleLoaded = wall();
@@ -61,7 +64,9 @@ let podEvents = 0;
 function affects(e: Node | Node[] | undefined, pod: Node): boolean {
   if (e === undefined) return true;
   const hit = (n: Node): boolean =>
-    (n.kind === 'pod' && n.pod === pod.pod && n.release === pod.release) || (n.kind === 'release' && n.release === pod.release && n.namespace === pod.namespace) || (n.kind === 'namespace' && n.namespace === pod.namespace);
+    (n.kind === 'pod' && n.pod === pod.pod && n.release === pod.release) ||
+    (n.kind === 'release' && n.release === pod.release && n.namespace === pod.namespace) ||
+    (n.kind === 'namespace' && n.namespace === pod.namespace);
   return Array.isArray(e) ? e.some(hit) : hit(e);
 }
 
@@ -98,14 +103,26 @@ function gcNow(): void {
 
 serve({
   /** Resolves when the view shows every release and pod: wall times from this process's start. */
-  loaded(a: { timeoutMs: number }): Promise<{ processStart: number; moduleLoaded: number; activated: number; firstRows: number; complete: number }> {
-    const answer = () => ({ processStart: performance.timeOrigin, moduleLoaded, activated, firstRows: firstRows as number, complete: complete as number });
+  loaded(a: {
+    timeoutMs: number;
+  }): Promise<{ processStart: number; moduleLoaded: number; activated: number; firstRows: number; complete: number }> {
+    const answer = () => ({
+      processStart: performance.timeOrigin,
+      moduleLoaded,
+      activated,
+      firstRows: firstRows as number,
+      complete: complete as number,
+    });
     if (complete !== undefined) return Promise.resolve(answer());
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         const w = walk();
         const top = provider.getChildren().map((n) => (n.kind === 'message' ? JSON.stringify(n) : n.kind));
-        reject(new Error(`view not complete after ${a.timeoutMs} ms: ${w.releases.length}/${want.releases} releases, ${w.pods}/${want.pods} pods; state ${JSON.stringify(provider.model.state)}; top rows ${top.slice(0, 5).join(', ')}`));
+        reject(
+          new Error(
+            `view not complete after ${a.timeoutMs} ms: ${w.releases.length}/${want.releases} releases, ${w.pods}/${want.pods} pods; state ${JSON.stringify(provider.model.state)}; top rows ${top.slice(0, 5).join(', ')}`,
+          ),
+        );
       }, a.timeoutMs);
       onComplete = () => {
         clearTimeout(timer);
@@ -149,11 +166,27 @@ serve({
   },
 
   /** Memory after a full collection, and what the view holds. */
-  memory(): { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number; releases: number; pods: number } {
+  memory(): {
+    rss: number;
+    heapTotal: number;
+    heapUsed: number;
+    external: number;
+    arrayBuffers: number;
+    releases: number;
+    pods: number;
+  } {
     gcNow();
     const m = process.memoryUsage();
     const w = walk();
-    return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, releases: w.releases.length, pods: w.pods };
+    return {
+      rss: m.rss,
+      heapTotal: m.heapTotal,
+      heapUsed: m.heapUsed,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+      releases: w.releases.length,
+      pods: w.pods,
+    };
   },
 
   stop(): void {

@@ -80,14 +80,23 @@ export interface ShimCapture {
 /** Top-level names of the vscode API (a bundle's CommonJS interop copies only the module's own properties). */
 export function vscodeNames(dts: string): string[] {
   const text = readFileSync(dts, 'utf8');
-  return [...new Set([...text.matchAll(/^\s{1,4}export (?:declare )?(?:class|enum|namespace|function|const|let) (\w+)/gm)].map((m) => m[1]))];
+  return [
+    ...new Set(
+      [...text.matchAll(/^\s{1,4}export (?:declare )?(?:class|enum|namespace|function|const|let) (\w+)/gm)].map(
+        (m) => m[1],
+      ),
+    ),
+  ];
 }
 
 /**
  * Makes `require('vscode')` return the stand-in; settings come from `settings` (k8sSandbox.* keys); `names`:
  * the API's top-level names (every one present, so interop helpers see them).
  */
-export function installVscodeShim(settings: Record<string, unknown>, names: readonly string[]): { api: Record<string, unknown>; capture: ShimCapture } {
+export function installVscodeShim(
+  settings: Record<string, unknown>,
+  names: readonly string[],
+): { api: Record<string, unknown>; capture: ShimCapture } {
   const capture: ShimCapture = {};
   const known: Record<string, unknown> = {
     EventEmitter,
@@ -110,7 +119,12 @@ export function installVscodeShim(settings: Record<string, unknown>, names: read
       {
         createTreeView: (_id: string, o: { treeDataProvider: ShimCapture['provider'] }) => {
           capture.provider = o.treeDataProvider;
-          return { visible: true, onDidChangeVisibility: () => new Disposable(() => undefined), dispose: () => undefined, description: undefined };
+          return {
+            visible: true,
+            onDidChangeVisibility: () => new Disposable(() => undefined),
+            dispose: () => undefined,
+            description: undefined,
+          };
         },
         visibleTextEditors: [],
         activeTextEditor: undefined,
@@ -119,7 +133,9 @@ export function installVscodeShim(settings: Record<string, unknown>, names: read
     ),
   };
   for (const n of names) if (!(n in known)) known[n] = stub();
-  const api = new Proxy(known, { get: (t, k) => (k in t ? t[k as string] : typeof k === 'symbol' ? undefined : stub()) });
+  const api = new Proxy(known, {
+    get: (t, k) => (k in t ? t[k as string] : typeof k === 'symbol' ? undefined : stub()),
+  });
   const m = Module as unknown as { _resolveFilename(req: string, ...rest: unknown[]): string };
   const resolve = m._resolveFilename;
   m._resolveFilename = function (req: string, ...rest: unknown[]) {
@@ -131,9 +147,22 @@ export function installVscodeShim(settings: Record<string, unknown>, names: read
 
 /** The ExtensionContext activate() gets: subscriptions, empty mementos, paths in a scratch dir. */
 export function fakeContext(dir: string): Record<string, unknown> {
-  const memento = { get: (_k: string, d?: unknown) => d, update: () => Promise.resolve(), keys: () => [], setKeysForSync: () => undefined };
+  const memento = {
+    get: (_k: string, d?: unknown) => d,
+    update: () => Promise.resolve(),
+    keys: () => [],
+    setKeysForSync: () => undefined,
+  };
   return new Proxy(
-    { subscriptions: [] as unknown[], globalState: memento, workspaceState: memento, extensionPath: dir, globalStorageUri: { fsPath: dir }, storageUri: { fsPath: dir }, extensionUri: { fsPath: dir } } as Record<string | symbol, unknown>,
+    {
+      subscriptions: [] as unknown[],
+      globalState: memento,
+      workspaceState: memento,
+      extensionPath: dir,
+      globalStorageUri: { fsPath: dir },
+      storageUri: { fsPath: dir },
+      extensionUri: { fsPath: dir },
+    } as Record<string | symbol, unknown>,
     { get: (t, k) => (k in t ? t[k] : stub()) },
   );
 }

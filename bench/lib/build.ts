@@ -22,16 +22,30 @@ let built: Promise<Built> | undefined;
 async function build(runDir: string, readable: boolean): Promise<Built> {
   const dir = join(runDir, 'build');
   mkdirSync(join(dir, 'dist'), { recursive: true });
-  for (const name of ['src', 'webview', 'scripts', 'node_modules', 'package.json', 'tsconfig.json']) symlinkSync(join(ROOT, name), join(dir, name));
+  for (const name of ['src', 'webview', 'scripts', 'node_modules', 'package.json', 'tsconfig.json'])
+    symlinkSync(join(ROOT, name), join(dir, name));
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['scripts/build.mjs', ...(readable ? [] : ['--production'])], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['scripts/build.mjs', ...(readable ? [] : ['--production'])], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`production build failed (${code}): ${err.slice(-2000)}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`production build failed (${code}): ${err.slice(-2000)}`)),
+    );
   });
   const host = join(dir, 'bench-host.js');
-  await esbuild.build({ entryPoints: [join(ROOT, 'bench', 'ext', 'host.ts')], outfile: host, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  await esbuild.build({
+    entryPoints: [join(ROOT, 'bench', 'ext', 'host.ts')],
+    outfile: host,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
   return { dir, extension: join(dir, 'dist', 'extension.js'), host };
 }
 

@@ -49,7 +49,15 @@ export class KubectlWatch {
   /** The wall time the row of `pod` with at least `restarts` restarts is printed. */
   waitFor(pod: string, restarts: number, timeoutMs: number): Promise<number> {
     const p = new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`kubectl get pods -A -w printed no row for ${pod} with ${restarts} restarts within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `kubectl get pods -A -w printed no row for ${pod} with ${restarts} restarts within ${timeoutMs} ms`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.waiter = { pod, restarts, resolve: (t) => (clearTimeout(timer), resolve(t)) };
     });
     p.catch(() => undefined); // awaited by the caller; never an unhandled rejection if ours fails first

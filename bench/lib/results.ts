@@ -65,7 +65,17 @@ export function result(f: Figure): Result {
 /** A benchmark that could not run: recorded, never silently missing from the table. */
 export function failed(benchmark: number, name: string, unit: string, target: string, error: unknown): Result {
   const message = error instanceof Error ? error.message : String(error);
-  return { benchmark, name, unit, ours: null, peer: null, ratio: null, target, met: target ? false : null, detail: { error: message } };
+  return {
+    benchmark,
+    name,
+    unit,
+    ours: null,
+    peer: null,
+    ratio: null,
+    target,
+    met: target ? false : null,
+    detail: { error: message },
+  };
 }
 
 const num = (v: number | null): string => {

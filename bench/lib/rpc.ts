@@ -70,7 +70,8 @@ export class Worker {
     });
     this.exited = new Promise((resolve) => {
       this.child.on('exit', (code, signal) => {
-        for (const p of this.pending.values()) p.reject(new Error(`${file} exited (${signal ?? code}): ${this.stderr.trim().slice(-2000)}`));
+        for (const p of this.pending.values())
+          p.reject(new Error(`${file} exited (${signal ?? code}): ${this.stderr.trim().slice(-2000)}`));
         this.pending.clear();
         resolve();
       });

@@ -20,7 +20,8 @@ export class BenchTerminal {
   constructor(kc: KubeConfig, t: Target) {
     this.shell = new ShellSession(
       {
-        start: (cols, rows) => startExec(kc, { ...t, command: [...SHELL_COMMAND] }, { stdin: true, tty: true, cols, rows }),
+        start: (cols, rows) =>
+          startExec(kc, { ...t, command: [...SHELL_COMMAND] }, { stdin: true, tty: true, cols, rows }),
         containerState: () => readContainerState(kc, t.namespace, t.pod, t.container),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       },
@@ -53,7 +54,11 @@ export class BenchTerminal {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = undefined;
-        reject(new Error(`terminal: no ${what} within ${timeoutMs} ms; screen tail ${JSON.stringify(this.screen.slice(-200))}`));
+        reject(
+          new Error(
+            `terminal: no ${what} within ${timeoutMs} ms; screen tail ${JSON.stringify(this.screen.slice(-200))}`,
+          ),
+        );
       }, timeoutMs);
       this.waiter = {
         test,

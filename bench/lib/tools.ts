@@ -31,7 +31,12 @@ export interface RunResult {
 }
 
 /** Spawns and waits; stdout is counted (and kept when `keep`), stderr kept for error messages. */
-export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, opts: { keep?: boolean; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { keep?: boolean; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const t0 = nowMs();
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -47,12 +52,23 @@ export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, opts: {
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, ms: nowMs() - t0, stdoutBytes: bytes, stdout: opts.keep ? Buffer.concat(out).toString() : '', stderr });
+      resolve({
+        code,
+        ms: nowMs() - t0,
+        stdoutBytes: bytes,
+        stdout: opts.keep ? Buffer.concat(out).toString() : '',
+        stderr,
+      });
     });
   });
 }
 
-export async function mustRun(cmd: string, args: string[], env: NodeJS.ProcessEnv, opts: { keep?: boolean; timeoutMs?: number } = {}): Promise<RunResult> {
+export async function mustRun(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { keep?: boolean; timeoutMs?: number } = {},
+): Promise<RunResult> {
   const r = await run(cmd, args, env, opts);
   if (r.code !== 0) throw new Error(`${cmd.split('/').pop()} ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
   return r;

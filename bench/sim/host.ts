@@ -40,7 +40,9 @@ serve({
     kubeconfig = cluster.writeKubeconfig(join(dir, 'kubeconfig-direct.yaml'));
     const proxiedKubeconfig = join(dir, 'kubeconfig-proxied.yaml');
     // The same user and CA, through the byte-counting proxy (the certificate names 127.0.0.1, not a port).
-    const cfg = parse(readFileSync(cluster.writeKubeconfig(proxiedKubeconfig), 'utf8')) as { clusters: Array<{ cluster: { server: string } }> };
+    const cfg = parse(readFileSync(cluster.writeKubeconfig(proxiedKubeconfig), 'utf8')) as {
+      clusters: Array<{ cluster: { server: string } }>;
+    };
     cfg.clusters[0].cluster.server = `https://127.0.0.1:${proxyPort}`;
     writeFileSync(proxiedKubeconfig, stringify(cfg), { mode: 0o600 });
     return { url: cluster.url, kubeconfig, proxiedKubeconfig };
@@ -51,7 +53,17 @@ serve({
     const t0 = Date.now();
     const values = join(ROOT, 'bench', 'fixtures', 'template-values.yaml');
     // Labelled as Install Sandbox and inspect_k8s_sandbox label their release records.
-    const args = ['install', releaseName(0), join(ROOT, 'chart'), '-f', values, '--namespace', NAMESPACE, '--create-namespace', '--labels=inspectSandbox=true'];
+    const args = [
+      'install',
+      releaseName(0),
+      join(ROOT, 'chart'),
+      '-f',
+      values,
+      '--namespace',
+      NAMESPACE,
+      '--create-namespace',
+      '--labels=inspectSandbox=true',
+    ];
     await promisify(execFile)(helm(), args, { env: toolEnv(dir, kubeconfig), timeout: 120_000 });
     return { ms: Date.now() - t0 };
   },
@@ -73,7 +85,8 @@ serve({
   },
 
   removeUnrelated(): void {
-    for (const s of c().store.scan(c().resources.secrets, UNRELATED_NAMESPACE)) c().store.delete(c().resources.secrets, UNRELATED_NAMESPACE, s.metadata.name);
+    for (const s of c().store.scan(c().resources.secrets, UNRELATED_NAMESPACE))
+      c().store.delete(c().resources.secrets, UNRELATED_NAMESPACE, s.metadata.name);
   },
 
   /** Seeded pods: name, release and the main container. */
@@ -86,7 +99,9 @@ serve({
         name: p.metadata.name,
         release: p.metadata.labels?.[INSTANCE] as string,
         container: ((p.spec as { containers: Array<{ name: string }> }).containers[0] ?? { name: '' }).name,
-        restarts: ((p.status as { containerStatuses?: Array<{ restartCount: number }> }).containerStatuses ?? [])[0]?.restartCount ?? 0,
+        restarts:
+          ((p.status as { containerStatuses?: Array<{ restartCount: number }> }).containerStatuses ?? [])[0]
+            ?.restartCount ?? 0,
       }));
   },
 
@@ -96,10 +111,20 @@ serve({
    */
   crash(a: { pod: string; container: string; restarts: number }): Promise<number> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => (off(), reject(new Error(`the kubelet did not restart ${a.pod} within 10 s`))), 10_000);
+      const timer = setTimeout(
+        () => (off(), reject(new Error(`the kubelet did not restart ${a.pod} within 10 s`))),
+        10_000,
+      );
       const off = c().store.subscribe((e) => {
-        if (e.resource.resource !== 'pods' || e.object.metadata.name !== a.pod || e.object.metadata.namespace !== NAMESPACE) return;
-        const st = (e.object.status as { containerStatuses?: Array<{ name: string; restartCount: number }> }).containerStatuses ?? [];
+        if (
+          e.resource.resource !== 'pods' ||
+          e.object.metadata.name !== a.pod ||
+          e.object.metadata.namespace !== NAMESPACE
+        )
+          return;
+        const st =
+          (e.object.status as { containerStatuses?: Array<{ name: string; restartCount: number }> })
+            .containerStatuses ?? [];
         if ((st.find((x) => x.name === a.container)?.restartCount ?? 0) < a.restarts) return;
         clearTimeout(timer);
         off();
@@ -125,7 +150,13 @@ serve({
 
   meter(): Meter {
     const seen = meter?.seen ?? [];
-    return { requests: seen.length, watchRequests: seen.filter((s) => s.watch).length, bytesUp: proxy?.bytesUp ?? 0, bytesDown: proxy?.bytesDown ?? 0, connections: proxy?.connections ?? 0 };
+    return {
+      requests: seen.length,
+      watchRequests: seen.filter((s) => s.watch).length,
+      bytesUp: proxy?.bytesUp ?? 0,
+      bytesDown: proxy?.bytesDown ?? 0,
+      connections: proxy?.connections ?? 0,
+    };
   },
 
   requestsSince(a: { from: number }) {

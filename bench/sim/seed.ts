@@ -22,7 +22,8 @@ function encodeRelease(json: string): string {
 function fresh(o: KubeObject): KubeObject {
   const copy = structuredClone(o);
   const m = copy.metadata;
-  for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'ownerReferences']) delete m[k];
+  for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'ownerReferences'])
+    delete m[k];
   delete copy.status;
   return copy;
 }
@@ -40,11 +41,23 @@ export interface SeedResult {
  * ones below `from` exist already: the bench grows the cluster between sizes) and waits until
  * `podsPerRelease * count` of their pods are Running and Ready.
  */
-export async function cloneReleases(c: SimCluster, namespace: string, from: number, count: number, podsPerRelease: number, timeoutMs = 900_000): Promise<SeedResult> {
+export async function cloneReleases(
+  c: SimCluster,
+  namespace: string,
+  from: number,
+  count: number,
+  podsPerRelease: number,
+  timeoutMs = 900_000,
+): Promise<SeedResult> {
   const t0 = Date.now();
   const template = releaseName(0);
   const admission = new Admission(c.store);
-  const owned = c.store.all().filter((e) => e.object.metadata.namespace === namespace && e.object.metadata.annotations?.[RELEASE_ANNOTATION] === template);
+  const owned = c.store
+    .all()
+    .filter(
+      (e) =>
+        e.object.metadata.namespace === namespace && e.object.metadata.annotations?.[RELEASE_ANNOTATION] === template,
+    );
   if (owned.length === 0) throw new Error(`no objects of the template release ${template} in ${namespace}`);
   const secret = c.store.get(c.resources.secrets, namespace, `sh.helm.release.v1.${template}.v1`);
   if (!secret) throw new Error(`no release Secret for ${template}`);
@@ -65,7 +78,9 @@ export async function cloneReleases(c: SimCluster, namespace: string, from: numb
   }
   const want = count * podsPerRelease;
   for (;;) {
-    const ready = c.store.scan(c.resources.pods, namespace).filter((p) => p.metadata.labels?.[INSTANCE]?.startsWith('sbx-r') && isReady(p)).length;
+    const ready = c.store
+      .scan(c.resources.pods, namespace)
+      .filter((p) => p.metadata.labels?.[INSTANCE]?.startsWith('sbx-r') && isReady(p)).length;
     if (ready >= want) break;
     if (Date.now() - t0 > timeoutMs) throw new Error(`only ${ready}/${want} pods ready after ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 500));
@@ -91,18 +106,35 @@ export const UNRELATED_NAMESPACE = 'monitoring';
  * each record is about `bytes` on the wire. Returns the bytes of all of them.
  */
 export function seedUnrelated(c: SimCluster, count: number, bytes: number): number {
-  if (!c.store.get(c.resources.namespaces, undefined, UNRELATED_NAMESPACE)) c.store.create(c.resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: UNRELATED_NAMESPACE } });
+  if (!c.store.get(c.resources.namespaces, undefined, UNRELATED_NAMESPACE))
+    c.store.create(c.resources.namespaces, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: UNRELATED_NAMESPACE },
+    });
   let total = 0;
   for (let i = 0; i < count; i++) {
     const name = `mon${String(i).padStart(3, '0')}`;
-    const rel = { name, namespace: UNRELATED_NAMESPACE, version: 1, info: { status: 'deployed' }, chart: { metadata: { name: 'kube-prometheus-stack', version: '1.0.0' } }, config: { blob: randomBytes(Math.floor(bytes * 0.55)).toString('base64') }, manifest: '' };
+    const rel = {
+      name,
+      namespace: UNRELATED_NAMESPACE,
+      version: 1,
+      info: { status: 'deployed' },
+      chart: { metadata: { name: 'kube-prometheus-stack', version: '1.0.0' } },
+      config: { blob: randomBytes(Math.floor(bytes * 0.55)).toString('base64') },
+      manifest: '',
+    };
     const data = Buffer.from(gzipSync(Buffer.from(JSON.stringify(rel))).toString('base64')).toString('base64');
     total += data.length;
     c.store.create(c.resources.secrets, {
       apiVersion: 'v1',
       kind: 'Secret',
       type: 'helm.sh/release.v1',
-      metadata: { name: `sh.helm.release.v1.${name}.v1`, namespace: UNRELATED_NAMESPACE, labels: { owner: 'helm', name, status: 'deployed', version: '1' } },
+      metadata: {
+        name: `sh.helm.release.v1.${name}.v1`,
+        namespace: UNRELATED_NAMESPACE,
+        labels: { owner: 'helm', name, status: 'deployed', version: '1' },
+      },
       data: { release: data },
     });
   }

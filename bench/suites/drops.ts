@@ -28,7 +28,14 @@ const NS = 'bench';
 const RELEASE = 'sbx-r0001';
 const OTHER = 'sbx-r0002';
 const NODE = 'sim-node-1';
-const SAMPLE = join(ROOT, 'test', 'unit', 'cilium', 'samples', '06-cilium-pr40519-policy-verdict-DROPPED-to-world.jsonpb.json');
+const SAMPLE = join(
+  ROOT,
+  'test',
+  'unit',
+  'cilium',
+  'samples',
+  '06-cilium-pr40519-policy-verdict-DROPPED-to-world.jsonpb.json',
+);
 
 const podIp = (release: string, i: number): string => `10.244.${release === RELEASE ? 1 : 2}.${10 + i}`;
 
@@ -80,7 +87,11 @@ export function flowLines(mix: FlowMix): { text: string; lines: number; expected
       f.l4.TCP.source_port = 10_000 + (c % 50_000);
       f.source.namespace = NS;
       f.source.pod_name = `${release}-svc${p}-0`;
-      f.source.labels = [`k8s:io.kubernetes.pod.namespace=${NS}`, `k8s:app.kubernetes.io/instance=${release}`, `k8s:inspect/service=svc${p}`];
+      f.source.labels = [
+        `k8s:io.kubernetes.pod.namespace=${NS}`,
+        `k8s:app.kubernetes.io/instance=${release}`,
+        `k8s:inspect/service=svc${p}`,
+      ];
       f.node_name = NODE;
       if (release === RELEASE && !forwarded) expectedDrops++;
       lines.push(JSON.stringify({ flow: f, node_name: NODE, time: f.time }));
@@ -112,7 +123,8 @@ async function hostRun(text: string, keepMessages: boolean): Promise<HostRun> {
   let opened!: () => void;
   const execOpened = new Promise<void>((r) => (opened = r));
   const ports: NetworkSourcePorts = {
-    listPods: async (namespace, selector) => (namespace === 'kube-system' ? (selector === 'k8s-app=cilium' ? [agent] : []) : pods()),
+    listPods: async (namespace, selector) =>
+      namespace === 'kube-system' ? (selector === 'k8s-app=cilium' ? [agent] : []) : pods(),
     canI: async () => true,
     forward: () => async () => Promise.reject(new Error('no relay in the exec bench')),
     followLog: async () => Promise.reject(new Error('no DNS sidecar in the bench')),
@@ -136,7 +148,13 @@ async function hostRun(text: string, keepMessages: boolean): Promise<HostRun> {
       if (keepMessages) messages.push(m);
     },
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    actions: { addToValues: unused, exportJsonl: unused, pickValuesFile: unused, setRiskLevel: unused, forceKill: unused },
+    actions: {
+      addToValues: unused,
+      exportJsonl: unused,
+      pickValuesFile: unused,
+      setRiskLevel: unused,
+      forceKill: unused,
+    },
   });
   await s.start();
   await execOpened;
@@ -177,18 +195,28 @@ async function relayRun(text: string, expected: number): Promise<{ ms: number; f
   const encoded = lines.map((l) => svc.GetFlows.responseSerialize(protoResponse(l)));
   const server = new grpc.Server();
   let t0 = 0;
-  server.addService({ ...svc, GetFlows: { ...svc.GetFlows, responseSerialize: (b: Buffer) => b } }, {
-    async GetFlows(call: grpc.ServerWritableStream<Obj, Buffer>) {
-      t0 = nowMs();
-      for (const b of encoded) if (!call.write(b)) await new Promise((r) => call.once('drain', r));
+  server.addService(
+    { ...svc, GetFlows: { ...svc.GetFlows, responseSerialize: (b: Buffer) => b } },
+    {
+      async GetFlows(call: grpc.ServerWritableStream<Obj, Buffer>) {
+        t0 = nowMs();
+        for (const b of encoded) if (!call.write(b)) await new Promise((r) => call.once('drain', r));
+      },
+      ServerStatus: (_c: unknown, cb: grpc.sendUnaryData<Obj>) =>
+        cb(null, { num_connected_nodes: { value: 1 }, seen_flows: lines.length, version: 'bench' }),
+      GetNodes: (_c: unknown, cb: grpc.sendUnaryData<Obj>) => cb(null, { nodes: [] }),
     },
-    ServerStatus: (_c: unknown, cb: grpc.sendUnaryData<Obj>) => cb(null, { num_connected_nodes: { value: 1 }, seen_flows: lines.length, version: 'bench' }),
-    GetNodes: (_c: unknown, cb: grpc.sendUnaryData<Obj>) => cb(null, { nodes: [] }),
-  });
-  const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
-  const relayPod: PodLike = { ...agent, metadata: { name: 'hubble-relay-bench', namespace: 'kube-system', labels: { 'k8s-app': 'hubble-relay' } } };
+  );
+  const port = await new Promise<number>((res, rej) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
+  );
+  const relayPod: PodLike = {
+    ...agent,
+    metadata: { name: 'hubble-relay-bench', namespace: 'kube-system', labels: { 'k8s-app': 'hubble-relay' } },
+  };
   const ports: NetworkSourcePorts = {
-    listPods: async (namespace, selector) => (namespace === 'kube-system' ? (selector === 'k8s-app=hubble-relay' ? [relayPod] : []) : pods()),
+    listPods: async (namespace, selector) =>
+      namespace === 'kube-system' ? (selector === 'k8s-app=hubble-relay' ? [relayPod] : []) : pods(),
     canI: async () => true,
     forward: () => async (socket) => {
       const up = net.connect(port, '127.0.0.1');
@@ -209,7 +237,13 @@ async function relayRun(text: string, expected: number): Promise<{ ms: number; f
     loadTimeouts: unused,
     post: (m) => void JSON.stringify(m),
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    actions: { addToValues: unused, exportJsonl: unused, pickValuesFile: unused, setRiskLevel: unused, forceKill: unused },
+    actions: {
+      addToValues: unused,
+      exportJsonl: unused,
+      pickValuesFile: unused,
+      setRiskLevel: unused,
+      forceKill: unused,
+    },
   });
   await s.start();
   const accepted = () => s.model.size + s.model.evicted;
@@ -228,10 +262,13 @@ export async function dropsBench(ctx: Context): Promise<Result[]> {
   const { text, lines: n, expectedDrops } = flowLines(mix);
   const runs: HostRun[] = [];
   for (let i = 0; i < (ctx.quick ? 1 : 3); i++) runs.push(await hostRun(text, false));
-  for (const r of runs) if (r.accepted !== expectedDrops) throw new Error(`host kept ${r.accepted} drops, expected ${expectedDrops}`);
+  for (const r of runs)
+    if (r.accepted !== expectedDrops) throw new Error(`host kept ${r.accepted} drops, expected ${expectedDrops}`);
   const rates = runs.map((r) => r.flows / (r.ms / 1000));
   const best = [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)];
-  ctx.log(`drop stream host: ${rates.map((r) => r.toFixed(0)).join(', ')} flows/s (${n} lines, ${(text.length / n).toFixed(0)} B each)`);
+  ctx.log(
+    `drop stream host: ${rates.map((r) => r.toFixed(0)).join(', ')} flows/s (${n} lines, ${(text.length / n).toFixed(0)} B each)`,
+  );
   const out: Result[] = [
     result({
       benchmark: 6,
@@ -241,12 +278,20 @@ export async function dropsBench(ctx: Context): Promise<Result[]> {
       ours: best,
       target: '≥ 10,000/s',
       meets: (v) => v >= 10_000,
-      detail: { ...mix, lines: n, bytes: text.length, expectedDrops, runsMs: runs.map((r) => r.ms), postedBytes: runs[0].postedBytes },
+      detail: {
+        ...mix,
+        lines: n,
+        bytes: text.length,
+        expectedDrops,
+        runsMs: runs.map((r) => r.ms),
+        postedBytes: runs[0].postedBytes,
+      },
     }),
   ];
   const relayRuns = [];
   for (let i = 0; i < (ctx.quick ? 1 : 3); i++) relayRuns.push(await relayRun(text, expectedDrops));
-  for (const r of relayRuns) if (r.accepted !== expectedDrops) throw new Error(`relay path kept ${r.accepted} drops, expected ${expectedDrops}`);
+  for (const r of relayRuns)
+    if (r.accepted !== expectedDrops) throw new Error(`relay path kept ${r.accepted} drops, expected ${expectedDrops}`);
   const relayRates = relayRuns.map((r) => r.flows / (r.ms / 1000)).sort((a, b) => a - b);
   ctx.log(`drop stream relay: ${relayRates.map((r) => r.toFixed(0)).join(', ')} flows/s (${n} protobuf messages)`);
   out.push(
@@ -258,7 +303,13 @@ export async function dropsBench(ctx: Context): Promise<Result[]> {
       ours: relayRates[Math.floor(relayRates.length / 2)],
       target: '≥ 10,000/s',
       meets: (v) => v >= 10_000,
-      detail: { ...mix, messages: n, expectedDrops, runsMs: relayRuns.map((r) => r.ms), note: 'in-process grpc-js server over loopback TCP, pre-encoded messages; the relay sends every flow (no server-side filtering), so the host filters all' },
+      detail: {
+        ...mix,
+        messages: n,
+        expectedDrops,
+        runsMs: relayRuns.map((r) => r.ms),
+        note: 'in-process grpc-js server over loopback TCP, pre-encoded messages; the relay sends every flow (no server-side filtering), so the host filters all',
+      },
     }),
   );
   out.push(...(await webviewBench(ctx)));
@@ -295,11 +346,17 @@ interface TraceEvent {
  */
 function longestRendererTask(trace: Buffer): { wallMs: number; cpuMs: number } {
   const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
-  const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const main = new Set(
+    events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
+  );
   let wallMs = 0;
   let cpuMs = 0;
   for (const e of events) {
-    if ((e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && e.ph === 'X' && main.has(`${e.pid}:${e.tid}`)) {
+    if (
+      (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') &&
+      e.ph === 'X' &&
+      main.has(`${e.pid}:${e.tid}`)
+    ) {
       wallMs = Math.max(wallMs, (e.dur ?? 0) / 1000);
       cpuMs = Math.max(cpuMs, (e.tdur ?? 0) / 1000);
     }
@@ -319,17 +376,30 @@ async function webviewBench(ctx: Context): Promise<Result[]> {
     const r = parseFlowLine(line);
     if (r.kind === 'flow') model.add(r.flow, line);
   }
-  if (model.groups().length !== rows.expectedRows) throw new Error(`snapshot model has ${model.groups().length} rows, expected ${rows.expectedRows}`);
-  const snapshot = snapshotMessages(model, { kind: 'streaming', agents: [] }, { total: model.size, evicted: model.evicted, capacity: model.capacity, skipped: 0 });
+  if (model.groups().length !== rows.expectedRows)
+    throw new Error(`snapshot model has ${model.groups().length} rows, expected ${rows.expectedRows}`);
+  const snapshot = snapshotMessages(
+    model,
+    { kind: 'streaming', agents: [] },
+    { total: model.size, evicted: model.evicted, capacity: model.capacity, skipped: 0 },
+  );
 
   await buildWebview();
   const h = await startHarness();
-  const scenarios: Record<string, { longtasks: number[]; traceMaxMs: number; traceMaxCpuMs: number; renderMs: number; rows: number; load1: number }> = {};
+  const scenarios: Record<
+    string,
+    { longtasks: number[]; traceMaxMs: number; traceMaxCpuMs: number; renderMs: number; rows: number; load1: number }
+  > = {};
   try {
-    for (const [name, messages] of [['snapshot', snapshot], ['live', live]] as const) {
+    for (const [name, messages] of [
+      ['snapshot', snapshot],
+      ['live', live],
+    ] as const) {
       const page = await h.browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(`${h.url}?theme=dark`);
-      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+      await page.waitForFunction(() =>
+        (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+      );
       await play(page, { type: 'init', namespace: NS, release: RELEASE });
       await settle(page);
       await page.evaluate(() => {
@@ -341,7 +411,10 @@ async function webviewBench(ctx: Context): Promise<Result[]> {
       });
       // The messages go into the page before measuring; then the page delivers them itself, one task each, as
       // VS Code's webview host does (no DevTools protocol work inside the measured window).
-      await page.evaluate((texts) => void ((window as unknown as { __queue: string[] }).__queue = texts), messages.map((m) => JSON.stringify(m)));
+      await page.evaluate(
+        (texts) => void ((window as unknown as { __queue: string[] }).__queue = texts),
+        messages.map((m) => JSON.stringify(m)),
+      );
       await h.browser.startTracing(page, { categories: ['devtools.timeline', 'toplevel'] });
       const t0 = nowMs();
       await page.evaluate(DELIVER);
@@ -354,7 +427,14 @@ async function webviewBench(ctx: Context): Promise<Result[]> {
       const longtasks = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
       const counts = await page.locator('#counts').innerText();
       const longest = longestRendererTask(trace);
-      scenarios[name] = { longtasks, traceMaxMs: longest.wallMs, traceMaxCpuMs: longest.cpuMs, renderMs, rows: Number(/^(\d+)/.exec(counts)?.[1] ?? NaN), load1: loadavg()[0] };
+      scenarios[name] = {
+        longtasks,
+        traceMaxMs: longest.wallMs,
+        traceMaxCpuMs: longest.cpuMs,
+        renderMs,
+        rows: Number(/^(\d+)/.exec(counts)?.[1] ?? NaN),
+        load1: loadavg()[0],
+      };
       await page.close();
     }
   } finally {
@@ -363,7 +443,10 @@ async function webviewBench(ctx: Context): Promise<Result[]> {
   const worst = Math.max(...Object.values(scenarios).map((s) => Math.max(s.traceMaxMs, ...s.longtasks)));
   ctx.log(
     `webview 10,000 rows: ${Object.entries(scenarios)
-      .map(([k, s]) => `${k}: ${s.longtasks.length} long tasks (max ${Math.max(0, ...s.longtasks).toFixed(0)} ms), trace max ${s.traceMaxMs.toFixed(0)} ms (max task CPU ${s.traceMaxCpuMs.toFixed(0)} ms), ${s.rows} flows shown, ${s.renderMs.toFixed(0)} ms, load ${s.load1.toFixed(1)}`)
+      .map(
+        ([k, s]) =>
+          `${k}: ${s.longtasks.length} long tasks (max ${Math.max(0, ...s.longtasks).toFixed(0)} ms), trace max ${s.traceMaxMs.toFixed(0)} ms (max task CPU ${s.traceMaxCpuMs.toFixed(0)} ms), ${s.rows} flows shown, ${s.renderMs.toFixed(0)} ms, load ${s.load1.toFixed(1)}`,
+      )
       .join('; ')}`,
   );
   return [
@@ -375,7 +458,13 @@ async function webviewBench(ctx: Context): Promise<Result[]> {
       ours: worst,
       target: '< 50 ms',
       meets: (v) => v < 50,
-      detail: { scenarios, liveMessages: live.length, liveRows, snapshotMessages: snapshot.length, note: 'max over the longtask observer and the renderer trace (RunTask on CrRendererMain, wall time); traceMaxCpuMs is the most CPU time one task used; load1 is the 1-min load average (the machine is shared: wall minus CPU is waiting for a core); messages delivered by the page itself, one task each' },
+      detail: {
+        scenarios,
+        liveMessages: live.length,
+        liveRows,
+        snapshotMessages: snapshot.length,
+        note: 'max over the longtask observer and the renderer trace (RunTask on CrRendererMain, wall time); traceMaxCpuMs is the most CPU time one task used; load1 is the 1-min load average (the machine is shared: wall minus CPU is waiting for a core); messages delivered by the page itself, one task each',
+      },
     }),
   ];
 }

@@ -29,7 +29,10 @@ class Screen {
   waitFor(text: string, from: number, timeoutMs = 10_000): Promise<void> {
     if (this.text.indexOf(text, from) >= 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no echo of ${JSON.stringify(text)} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no echo of ${JSON.stringify(text)} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.waiter = { text, from, resolve: () => (clearTimeout(timer), resolve()) };
     });
   }
@@ -75,7 +78,8 @@ async function oursThroughput(kc: KubeConfig, t: Target, bytes: number): Promise
   s.stderr.resume();
   const r = await s.done;
   const end = nowMs();
-  if (r.reason !== 'Success' || got !== bytes) throw new Error(`our exec: ${r.reason} ${r.message ?? ''}, ${got}/${bytes} bytes`);
+  if (r.reason !== 'Success' || got !== bytes)
+    throw new Error(`our exec: ${r.reason} ${r.message ?? ''}, ${got}/${bytes} bytes`);
   return transfer(t0, first, end, firstChunk, bytes);
 }
 
@@ -87,23 +91,27 @@ function kubectlArgs(t: Target, stdin: boolean, command: string[]): string[] {
 function peerThroughput(env: NodeJS.ProcessEnv, t: Target, bytes: number): Promise<Transfer> {
   return new Promise((resolve, reject) => {
     const t0 = nowMs();
-    const child = spawn(kubectl(), kubectlArgs(t, false, ['head', '-c', String(bytes), '/dev/zero']), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(kubectl(), kubectlArgs(t, false, ['head', '-c', String(bytes), '/dev/zero']), {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let got = 0;
     let first = 0;
     let firstChunk = 0;
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
       if (got === 0) {
-      first = nowMs();
-      firstChunk = d.length;
-    }
+        first = nowMs();
+        firstChunk = d.length;
+      }
       got += d.length;
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       const end = nowMs();
-      if (code !== 0 || got !== bytes) reject(new Error(`kubectl exec: exit ${code}, ${got}/${bytes} bytes: ${err.trim()}`));
+      if (code !== 0 || got !== bytes)
+        reject(new Error(`kubectl exec: exit ${code}, ${got}/${bytes} bytes: ${err.trim()}`));
       else resolve(transfer(t0, first, end, firstChunk, bytes));
     });
   });
@@ -149,7 +157,16 @@ export async function execThroughputBench(ctx: Context): Promise<Result[]> {
       meets: (_v, r) => r !== null && r >= 1,
       detail: { bytes, rounds, ours, peer, oursWinsRounds: wins, command: ['head', '-c', String(bytes), '/dev/zero'] },
     }),
-    result({ ...common, name: 'Exec steady throughput, p25 (the slower quarter)', unit: 'MB/s', better: 'higher', ours: percentile(rate.ours, 25), peer: percentile(rate.peer, 25), target: '≥ 1.0×', meets: (_v, r) => r !== null && r >= 1 }),
+    result({
+      ...common,
+      name: 'Exec steady throughput, p25 (the slower quarter)',
+      unit: 'MB/s',
+      better: 'higher',
+      ours: percentile(rate.ours, 25),
+      peer: percentile(rate.peer, 25),
+      target: '≥ 1.0×',
+      meets: (_v, r) => r !== null && r >= 1,
+    }),
     result({
       ...common,
       name: 'Exec time to first byte (ours from the call in the running extension; kubectl from process start), median',
@@ -159,7 +176,11 @@ export async function execThroughputBench(ctx: Context): Promise<Result[]> {
       spread: summarize(ttfb.ours),
       peer: median(ttfb.peer),
       target: 'report',
-      detail: { ours: summarize(ttfb.ours), peer: summarize(ttfb.peer), p25: { ours: percentile(ttfb.ours, 25), peer: percentile(ttfb.peer, 25) } },
+      detail: {
+        ours: summarize(ttfb.ours),
+        peer: summarize(ttfb.peer),
+        p25: { ours: percentile(ttfb.ours, 25), peer: percentile(ttfb.peer, 25) },
+      },
     }),
   ];
 }
@@ -167,7 +188,12 @@ export async function execThroughputBench(ctx: Context): Promise<Result[]> {
 const KEYS = 'abcdefghijklmnopqrstuvwxyz';
 
 /** Round trips of single keys: send, wait for the echo, next (with a short typing gap). */
-async function roundTrips(n: number, send: (k: string) => void, screen: { length: number; waitFor(t: string, from: number): Promise<void> }, every?: (i: number) => Promise<void>): Promise<number[]> {
+async function roundTrips(
+  n: number,
+  send: (k: string) => void,
+  screen: { length: number; waitFor(t: string, from: number): Promise<void> },
+  every?: (i: number) => Promise<void>,
+): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const k = KEYS[i % KEYS.length];
@@ -191,7 +217,12 @@ async function peerRoundTrips(env: NodeJS.ProcessEnv, t: Target, n: number): Pro
     // Connected once the first key comes back.
     child.stdin.write('.');
     await screen.waitFor('.', 0, 15_000);
-    const view = { get length() { return screen.text.length; }, waitFor: (s: string, f: number) => screen.waitFor(s, f) };
+    const view = {
+      get length() {
+        return screen.text.length;
+      },
+      waitFor: (s: string, f: number) => screen.waitFor(s, f),
+    };
     return await roundTrips(n, (k) => child.stdin.write(k), view);
   } finally {
     child.stdin.end();
@@ -207,7 +238,12 @@ async function oursCatRoundTrips(kc: KubeConfig, t: Target, n: number): Promise<
   try {
     s.write('.');
     await screen.waitFor('.', 0, 15_000);
-    const view = { get length() { return screen.text.length; }, waitFor: (x: string, f: number) => screen.waitFor(x, f) };
+    const view = {
+      get length() {
+        return screen.text.length;
+      },
+      waitFor: (x: string, f: number) => screen.waitFor(x, f),
+    };
     return await roundTrips(n, (k) => s.write(k), view);
   } finally {
     s.endInput();
@@ -220,13 +256,18 @@ async function oursTerminalRoundTrips(kc: KubeConfig, t: Target, n: number): Pro
   try {
     await term.open();
     await sleep(300); // the prompt is complete
-    return await roundTrips(n, (k) => term.shell.input(k), term, async (i) => {
-      // Clear the line now and then (Ctrl-U), so the shell never wraps.
-      if (i % 40 === 39) {
-        term.shell.input('\x15');
-        await sleep(50);
-      }
-    });
+    return await roundTrips(
+      n,
+      (k) => term.shell.input(k),
+      term,
+      async (i) => {
+        // Clear the line now and then (Ctrl-U), so the shell never wraps.
+        if (i % 40 === 39) {
+          term.shell.input('\x15');
+          await sleep(50);
+        }
+      },
+    );
   } finally {
     term.shell.dispose();
   }
@@ -240,13 +281,44 @@ export async function execInteractivityBench(ctx: Context): Promise<Result[]> {
   const term = summarize(await oursTerminalRoundTrips(kc, t, n));
   const cat = summarize(await oursCatRoundTrips(kc, t, n));
   const peer = summarize(await peerRoundTrips(env, t, n));
-  ctx.log(`keystroke echo p50/p99: terminal ${term.median.toFixed(2)}/${term.p99.toFixed(2)} ms, exec+cat ${cat.median.toFixed(2)}/${cat.p99.toFixed(2)} ms, kubectl -i cat ${peer.median.toFixed(2)}/${peer.p99.toFixed(2)} ms`);
+  ctx.log(
+    `keystroke echo p50/p99: terminal ${term.median.toFixed(2)}/${term.p99.toFixed(2)} ms, exec+cat ${cat.median.toFixed(2)}/${cat.p99.toFixed(2)} ms, kubectl -i cat ${peer.median.toFixed(2)}/${peer.p99.toFixed(2)} ms`,
+  );
   const peerName = `${PEER} exec -i … cat`;
   const common = { benchmark: 2, unit: 'ms', better: 'lower' as const, peerName };
   return [
-    result({ ...common, name: 'Keystroke → echo, terminal (tty, bash), p50', ours: term.median, spread: term, peer: peer.median, target: 'report', detail: { terminal: term, peer } }),
-    result({ ...common, name: 'Keystroke → echo, terminal (tty, bash), p99', ours: term.p99, peer: peer.p99, target: 'p99 < 20 ms', meets: (v) => v < 20 }),
-    result({ ...common, name: 'Keystroke → echo, exec layer (no tty, cat), p50', ours: cat.median, spread: cat, peer: peer.median, target: 'report', detail: { cat } }),
-    result({ ...common, name: 'Keystroke → echo, exec layer (no tty, cat), p99', ours: cat.p99, peer: peer.p99, target: 'report' }),
+    result({
+      ...common,
+      name: 'Keystroke → echo, terminal (tty, bash), p50',
+      ours: term.median,
+      spread: term,
+      peer: peer.median,
+      target: 'report',
+      detail: { terminal: term, peer },
+    }),
+    result({
+      ...common,
+      name: 'Keystroke → echo, terminal (tty, bash), p99',
+      ours: term.p99,
+      peer: peer.p99,
+      target: 'p99 < 20 ms',
+      meets: (v) => v < 20,
+    }),
+    result({
+      ...common,
+      name: 'Keystroke → echo, exec layer (no tty, cat), p50',
+      ours: cat.median,
+      spread: cat,
+      peer: peer.median,
+      target: 'report',
+      detail: { cat },
+    }),
+    result({
+      ...common,
+      name: 'Keystroke → echo, exec layer (no tty, cat), p99',
+      ours: cat.p99,
+      peer: peer.p99,
+      target: 'report',
+    }),
   ];
 }

@@ -32,13 +32,19 @@ const vscodeNamesOfTypes = (): string[] => vscodeNames(join(ROOT, 'node_modules'
 
 function loadOnce(bundle: string): Promise<{ ms: number; rss: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', LOAD_SCRIPT, bundle, JSON.stringify(vscodeNamesOfTypes())], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', LOAD_SCRIPT, bundle, JSON.stringify(vscodeNamesOfTypes())], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as { ms: number; rss: number }) : reject(new Error(`loading the bundle failed: ${err.slice(-1500)}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as { ms: number; rss: number })
+        : reject(new Error(`loading the bundle failed: ${err.slice(-1500)}`)),
+    );
   });
 }
 
@@ -47,14 +53,40 @@ export async function footprintBench(ctx: Context): Promise<Result[]> {
   const scratch = (await productionBuild(ctx)).dir;
   const bundle = join(scratch, 'dist', 'extension.js');
   const size = statSync(bundle).size;
-  const others = { 'lint-cli.js': statSync(join(scratch, 'dist', 'lint-cli.js')).size, 'webview.js': statSync(join(scratch, 'dist', 'webview.js')).size };
-  ctx.log(`bundle: extension.js ${(size / MB).toFixed(2)} MB (lint-cli.js ${(others['lint-cli.js'] / MB).toFixed(2)} MB, webview.js ${(others['webview.js'] / MB).toFixed(2)} MB)`);
-  out.push(result({ benchmark: 7, name: 'Bundle size, dist/extension.js (production)', unit: 'MB', better: 'lower', ours: size / MB, target: '≤ 2 MB', meets: (v) => v <= 2, detail: { bytes: size, others } }));
+  const others = {
+    'lint-cli.js': statSync(join(scratch, 'dist', 'lint-cli.js')).size,
+    'webview.js': statSync(join(scratch, 'dist', 'webview.js')).size,
+  };
+  ctx.log(
+    `bundle: extension.js ${(size / MB).toFixed(2)} MB (lint-cli.js ${(others['lint-cli.js'] / MB).toFixed(2)} MB, webview.js ${(others['webview.js'] / MB).toFixed(2)} MB)`,
+  );
+  out.push(
+    result({
+      benchmark: 7,
+      name: 'Bundle size, dist/extension.js (production)',
+      unit: 'MB',
+      better: 'lower',
+      ours: size / MB,
+      target: '≤ 2 MB',
+      meets: (v) => v <= 2,
+      detail: { bytes: size, others },
+    }),
+  );
   const loads: Array<{ ms: number; rss: number }> = [];
   for (let i = 0; i < (ctx.quick ? 3 : 7); i++) loads.push(await loadOnce(bundle));
   const ms = median(loads.map((l) => l.ms));
   ctx.log(`module load: ${loads.map((l) => l.ms.toFixed(0)).join(', ')} ms`);
-  out.push(result({ benchmark: 7, name: 'Module load time (require of the bundle, fresh node), median', unit: 'ms', better: 'lower', ours: ms, target: 'report', detail: { runs: loads } }));
+  out.push(
+    result({
+      benchmark: 7,
+      name: 'Module load time (require of the bundle, fresh node), median',
+      unit: 'ms',
+      better: 'lower',
+      ours: ms,
+      target: 'report',
+      detail: { runs: loads },
+    }),
+  );
   out.push(...(await terminalCycles(ctx)));
   return out;
 }
@@ -80,8 +112,13 @@ async function terminalCycles(ctx: Context): Promise<Result[]> {
   const growth = (last.rss - first.rss) / MB;
   const lateRss = (last.rss - mid.rss) / MB;
   const lateHeap = (last.heapUsed - mid.heapUsed) / MB;
-  const heapSlope = slope(r.samples.filter((s) => s.cycle >= every).map((s) => s.cycle), r.samples.filter((s) => s.cycle >= every).map((s) => s.heapUsed));
-  ctx.log(`terminal cycles: ${n} in ${r.ms} ms; RSS ${r.samples.map((s) => (s.rss / MB).toFixed(1)).join(' ')} MB; heap ${r.samples.map((s) => (s.heapUsed / MB).toFixed(2)).join(' ')} MB; live execs after: ${live}`);
+  const heapSlope = slope(
+    r.samples.filter((s) => s.cycle >= every).map((s) => s.cycle),
+    r.samples.filter((s) => s.cycle >= every).map((s) => s.heapUsed),
+  );
+  ctx.log(
+    `terminal cycles: ${n} in ${r.ms} ms; RSS ${r.samples.map((s) => (s.rss / MB).toFixed(1)).join(' ')} MB; heap ${r.samples.map((s) => (s.heapUsed / MB).toFixed(2)).join(' ')} MB; live execs after: ${live}`,
+  );
   return [
     result({
       benchmark: 7,
@@ -91,7 +128,14 @@ async function terminalCycles(ctx: Context): Promise<Result[]> {
       ours: growth,
       target: `no growth trend: cycles ${mid.cycle}→${last.cycle} < 1 MB RSS, < 0.5 MB heap`,
       meets: () => lateRss < 1 && lateHeap < 0.5 && live === 0,
-      detail: { samples: r.samples, lateRssMB: lateRss, lateHeapMB: lateHeap, heapKBPerCycle: heapSlope / 1024, liveExecsAfter: live, ms: r.ms },
+      detail: {
+        samples: r.samples,
+        lateRssMB: lateRss,
+        lateHeapMB: lateHeap,
+        heapKBPerCycle: heapSlope / 1024,
+        liveExecsAfter: live,
+        ms: r.ms,
+      },
     }),
   ];
 }

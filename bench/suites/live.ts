@@ -35,7 +35,11 @@ export async function freshness(ctx: Context, w: Worker, releases: number): Prom
       if (before === undefined) throw new Error(`pod ${p.name} is not in the view`);
       await w.call('arm', { node, restarts: before + 1, timeoutMs: 15_000 });
       const peerSeen = watch.waitFor(p.name, before + 1, 15_000);
-      const committed = await ctx.sim.call<number>('crash', { pod: p.name, container: p.container, restarts: before + 1 });
+      const committed = await ctx.sim.call<number>('crash', {
+        pod: p.name,
+        container: p.container,
+        restarts: before + 1,
+      });
       lat.push((await w.call<number>('fired')) - committed);
       peerLat.push((await peerSeen) - committed);
       // Let the kubelet finish the restart (back to Running) before the next change.
@@ -46,7 +50,9 @@ export async function freshness(ctx: Context, w: Worker, releases: number): Prom
   }
   const s = summarize(lat);
   const p = summarize(peerLat);
-  ctx.log(`freshness at ${size} pods: ours median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)}; kubectl -w median ${p.median.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms, max ${p.max.toFixed(1)}`);
+  ctx.log(
+    `freshness at ${size} pods: ours median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)}; kubectl -w median ${p.median.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms, max ${p.max.toFixed(1)}`,
+  );
   const peerName = `${WATCH_PEER} (row printed)`;
   return [
     result({
@@ -59,9 +65,25 @@ export async function freshness(ctx: Context, w: Worker, releases: number): Prom
       peerName,
       target: 'p95 ≤ kubectl p95',
       meets: (v) => v <= p.p95,
-      detail: { ours: s, peer: p, samples: lat.map((v) => Math.round(v * 10) / 10), peerSamples: peerLat.map((v) => Math.round(v * 10) / 10), change: 'container crash (restartCount+1); timed from the API server committing the pod' },
+      detail: {
+        ours: s,
+        peer: p,
+        samples: lat.map((v) => Math.round(v * 10) / 10),
+        peerSamples: peerLat.map((v) => Math.round(v * 10) / 10),
+        change: 'container crash (restartCount+1); timed from the API server committing the pod',
+      },
     }),
-    result({ benchmark: 3, name: `Freshness at ${size} pods, median`, unit: 'ms', better: 'lower', ours: s.median, spread: s, peer: p.median, peerName, target: 'report' }),
+    result({
+      benchmark: 3,
+      name: `Freshness at ${size} pods, median`,
+      unit: 'ms',
+      better: 'lower',
+      ours: s.median,
+      spread: s,
+      peer: p.median,
+      peerName,
+      target: 'report',
+    }),
   ];
 }
 
@@ -81,25 +103,67 @@ export async function idle(ctx: Context, w: Worker): Promise<Result[]> {
   const watch = new KubectlWatch(toolEnv(ctx.dir, ctx.started.proxiedKubeconfig));
   let peer: { requests: number; bytes: number; cpuMs: number };
   try {
-    await until('kubectl to print the pod list', () => watch.printed >= ctx.releases * ctx.podsPerRelease, 120_000, 100);
+    await until(
+      'kubectl to print the pod list',
+      () => watch.printed >= ctx.releases * ctx.podsPerRelease,
+      120_000,
+      100,
+    );
     await sleep(3000);
     const c0 = watch.cpuMs();
     const p0 = await ctx.sim.call<Meter>('meter');
     await sleep(windowMs);
     const p1 = await ctx.sim.call<Meter>('meter');
-    peer = { requests: p1.requests - p0.requests, bytes: p1.bytesUp + p1.bytesDown - p0.bytesUp - p0.bytesDown, cpuMs: watch.cpuMs() - c0 };
+    peer = {
+      requests: p1.requests - p0.requests,
+      bytes: p1.bytesUp + p1.bytesDown - p0.bytesUp - p0.bytesDown,
+      cpuMs: watch.cpuMs() - c0,
+    };
   } finally {
     watch.stop();
   }
-  const ours = { requests: m2.requests - m1.requests, bytes: m2.bytesUp + m2.bytesDown - m1.bytesUp - m1.bytesDown, cpuMs: second.cpuMs, podEvents: second.podEvents, treeChangeEvents: second.changeEvents };
-  const firstWindow = { requests: m1.requests - m0.requests, bytes: m1.bytesUp + m1.bytesDown - m0.bytesUp - m0.bytesDown, cpuMs: first.cpuMs };
-  ctx.log(`idle ${windowMs / 1000} s: ours ${ours.requests} requests, ${ours.bytes} B, CPU ${ours.cpuMs.toFixed(0)} ms, ${ours.podEvents} pod events, ${ours.treeChangeEvents} tree change events (window before: ${firstWindow.requests} requests, ${firstWindow.bytes} B, ${firstWindow.cpuMs.toFixed(0)} ms); kubectl -w ${peer.requests} requests, ${peer.bytes} B, CPU ${peer.cpuMs.toFixed(0)} ms`);
-  const note = 'client CPU only (ours: the extension process; peer: the kubectl process); bytes both ways through the counting proxy';
+  const ours = {
+    requests: m2.requests - m1.requests,
+    bytes: m2.bytesUp + m2.bytesDown - m1.bytesUp - m1.bytesDown,
+    cpuMs: second.cpuMs,
+    podEvents: second.podEvents,
+    treeChangeEvents: second.changeEvents,
+  };
+  const firstWindow = {
+    requests: m1.requests - m0.requests,
+    bytes: m1.bytesUp + m1.bytesDown - m0.bytesUp - m0.bytesDown,
+    cpuMs: first.cpuMs,
+  };
+  ctx.log(
+    `idle ${windowMs / 1000} s: ours ${ours.requests} requests, ${ours.bytes} B, CPU ${ours.cpuMs.toFixed(0)} ms, ${ours.podEvents} pod events, ${ours.treeChangeEvents} tree change events (window before: ${firstWindow.requests} requests, ${firstWindow.bytes} B, ${firstWindow.cpuMs.toFixed(0)} ms); kubectl -w ${peer.requests} requests, ${peer.bytes} B, CPU ${peer.cpuMs.toFixed(0)} ms`,
+  );
+  const note =
+    'client CPU only (ours: the extension process; peer: the kubectl process); bytes both ways through the counting proxy';
   const common = { benchmark: 3, better: 'lower' as const, peerName: WATCH_PEER, target: 'report' };
   return [
-    result({ ...common, name: 'Idle: API requests per minute', unit: 'requests', ours: ours.requests * perMin, peer: peer.requests * perMin, detail: { windowMs, ours, peer, firstWindow } }),
-    result({ ...common, name: 'Idle: bytes per minute', unit: 'KB', ours: (ours.bytes * perMin) / 1024, peer: (peer.bytes * perMin) / 1024 }),
-    result({ ...common, name: 'Idle: CPU per minute (steady)', unit: 'ms', ours: ours.cpuMs * perMin, peer: peer.cpuMs * perMin, detail: { note, firstWindowCpuMs: first.cpuMs * perMin } }),
+    result({
+      ...common,
+      name: 'Idle: API requests per minute',
+      unit: 'requests',
+      ours: ours.requests * perMin,
+      peer: peer.requests * perMin,
+      detail: { windowMs, ours, peer, firstWindow },
+    }),
+    result({
+      ...common,
+      name: 'Idle: bytes per minute',
+      unit: 'KB',
+      ours: (ours.bytes * perMin) / 1024,
+      peer: (peer.bytes * perMin) / 1024,
+    }),
+    result({
+      ...common,
+      name: 'Idle: CPU per minute (steady)',
+      unit: 'ms',
+      ours: ours.cpuMs * perMin,
+      peer: peer.cpuMs * perMin,
+      detail: { note, firstWindowCpuMs: first.cpuMs * perMin },
+    }),
   ];
 }
 
@@ -113,7 +177,12 @@ export async function memory(ctx: Context, w: Worker): Promise<Result[]> {
   const t0 = Date.now();
   for (let sent = 0; sent < total; sent += batch) {
     await ctx.sim.call('flood', { count: batch, offset: sent });
-    await until('the extension to receive the events', async () => (await w.call<number>('podEvents')) - ev0 >= sent + batch, 120_000, 20);
+    await until(
+      'the extension to receive the events',
+      async () => (await w.call<number>('podEvents')) - ev0 >= sent + batch,
+      120_000,
+      20,
+    );
   }
   const floodMs = Date.now() - t0;
   await sleep(500); // the view's last coalesced rebuild
@@ -121,12 +190,33 @@ export async function memory(ctx: Context, w: Worker): Promise<Result[]> {
   const mb = (v: number): string => (v / MB).toFixed(1);
   const events = total.toLocaleString('en-US');
   const scale = `${loaded.releases.toLocaleString('en-US')} releases / ${loaded.pods.toLocaleString('en-US')} pods`;
-  ctx.log(`memory (${scale}, after a full GC): after load heap ${mb(loaded.heapUsed)} MB, RSS ${mb(loaded.rss)} MB; after ${events} events (${floodMs} ms) heap ${mb(after.heapUsed)} MB, RSS ${mb(after.rss)} MB`);
+  ctx.log(
+    `memory (${scale}, after a full GC): after load heap ${mb(loaded.heapUsed)} MB, RSS ${mb(loaded.rss)} MB; after ${events} events (${floodMs} ms) heap ${mb(after.heapUsed)} MB, RSS ${mb(after.rss)} MB`,
+  );
   const common = { benchmark: 7, unit: 'MB', better: 'lower' as const };
   return [
-    result({ ...common, name: `Extension heap used after load, ${scale}`, ours: loaded.heapUsed / MB, target: '≤ 60 MB', meets: (v) => v <= 60, detail: { loaded } }),
+    result({
+      ...common,
+      name: `Extension heap used after load, ${scale}`,
+      ours: loaded.heapUsed / MB,
+      target: '≤ 60 MB',
+      meets: (v) => v <= 60,
+      detail: { loaded },
+    }),
     result({ ...common, name: `Extension RSS after load, ${scale}`, ours: loaded.rss / MB, target: 'report' }),
-    result({ ...common, name: `Extension heap used after ${events} pod watch events`, ours: after.heapUsed / MB, target: '≤ 60 MB', meets: (v) => v <= 60, detail: { after, floodMs, eventsPerSecond: Math.round(total / (floodMs / 1000)) } }),
-    result({ ...common, name: `Extension RSS after ${events} pod watch events`, ours: after.rss / MB, target: 'report' }),
+    result({
+      ...common,
+      name: `Extension heap used after ${events} pod watch events`,
+      ours: after.heapUsed / MB,
+      target: '≤ 60 MB',
+      meets: (v) => v <= 60,
+      detail: { after, floodMs, eventsPerSecond: Math.round(total / (floodMs / 1000)) },
+    }),
+    result({
+      ...common,
+      name: `Extension RSS after ${events} pod watch events`,
+      ours: after.rss / MB,
+      target: 'report',
+    }),
   ];
 }

@@ -47,7 +47,15 @@ export async function simListBench(ctx: Context): Promise<Result[]> {
 }
 
 /** One extension process, started now; resolves when its view shows every release and pod. */
-export async function startExtension(ctx: Context, built: Built, releases: number, profile = false): Promise<{ w: Worker; times: { firstRows: number; complete: number; moduleLoaded: number; activated: number; processStart: number } }> {
+export async function startExtension(
+  ctx: Context,
+  built: Built,
+  releases: number,
+  profile = false,
+): Promise<{
+  w: Worker;
+  times: { firstRows: number; complete: number; moduleLoaded: number; activated: number; processStart: number };
+}> {
   const env = {
     BENCH_EXTENSION: built.extension,
     BENCH_KUBECONFIG: ctx.started.proxiedKubeconfig,
@@ -59,9 +67,24 @@ export async function startExtension(ctx: Context, built: Built, releases: numbe
   const nodeArgs = profile && ctx.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', ctx.cpuProf] : [];
   const w = new Worker(built.host, { plain: true, env, nodeArgs });
   try {
-    const l = await w.call<{ processStart: number; moduleLoaded: number; activated: number; firstRows: number; complete: number }>('loaded', { timeoutMs: ctx.quick ? 120_000 : 300_000 });
+    const l = await w.call<{
+      processStart: number;
+      moduleLoaded: number;
+      activated: number;
+      firstRows: number;
+      complete: number;
+    }>('loaded', { timeoutMs: ctx.quick ? 120_000 : 300_000 });
     const rel = (t: number): number => t - w.spawnedAt;
-    return { w, times: { processStart: rel(l.processStart), moduleLoaded: rel(l.moduleLoaded), activated: rel(l.activated), firstRows: rel(l.firstRows), complete: rel(l.complete) } };
+    return {
+      w,
+      times: {
+        processStart: rel(l.processStart),
+        moduleLoaded: rel(l.moduleLoaded),
+        activated: rel(l.activated),
+        firstRows: rel(l.firstRows),
+        complete: rel(l.complete),
+      },
+    };
   } catch (e) {
     await w.stop();
     throw e;
@@ -69,7 +92,10 @@ export async function startExtension(ctx: Context, built: Built, releases: numbe
 }
 
 const grow = async (ctx: Context, releases: number): Promise<void> => {
-  const s = await ctx.sim.call<{ seedMs: number; pods: number }>('seed', { releases, podsPerRelease: ctx.podsPerRelease });
+  const s = await ctx.sim.call<{ seedMs: number; pods: number }>('seed', {
+    releases,
+    podsPerRelease: ctx.podsPerRelease,
+  });
   ctx.log(`cluster grown to ${releases} releases / ${s.pods} pods in ${(s.seedMs / 1000).toFixed(1)} s`);
   await sleep(2000); // the controllers' and kubelet's last status writes settle
 };
@@ -100,7 +126,15 @@ export async function treeBench(ctx: Context): Promise<Result[]> {
       }
     } catch (e) {
       ctx.log(`tree at ${releases} releases failed: ${e instanceof Error ? e.message : String(e)}`);
-      out.push(failed(3, `Tree at ${(releases * ctx.podsPerRelease).toLocaleString('en-US')} pods (load, freshness${releases === ctx.releases ? ', idle, memory' : ''})`, 'ms', 'p95 ≤ kubectl p95', e));
+      out.push(
+        failed(
+          3,
+          `Tree at ${(releases * ctx.podsPerRelease).toLocaleString('en-US')} pods (load, freshness${releases === ctx.releases ? ', idle, memory' : ''})`,
+          'ms',
+          'p95 ≤ kubectl p95',
+          e,
+        ),
+      );
     }
   }
   return out;
@@ -115,7 +149,13 @@ async function initialLoad(ctx: Context, built: Built, out: Result[]): Promise<W
   await mustRun(kubectl(), GET_PODS, env); // discovery cache warm, as a kubectl user's is
   await mustRun(helm(), HELM_LIST, env);
   const runs = ctx.quick ? 2 : 5;
-  const ours: Array<{ complete: number; firstRows: number; moduleLoaded: number; activated: number; processStart: number }> = [];
+  const ours: Array<{
+    complete: number;
+    firstRows: number;
+    moduleLoaded: number;
+    activated: number;
+    processStart: number;
+  }> = [];
   const peer: Array<{ kubectl: number; helm: number; total: number }> = [];
   const bytes = { ours: 0, kubectl: 0, helm: 0, oursRequests: 0 };
   let releasesListed = 0;

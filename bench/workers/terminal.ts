@@ -24,14 +24,22 @@ async function cycle(kc: KubeConfig, t: Target): Promise<void> {
   const ended = new Promise<void>((r) => term.shell.onEnd(() => r()));
   await term.open();
   term.shell.input('exit 0\r');
-  await Promise.race([ended, new Promise((_, rej) => setTimeout(() => rej(new Error('shell did not end within 10 s')), 10_000))]);
+  await Promise.race([
+    ended,
+    new Promise((_, rej) => setTimeout(() => rej(new Error('shell did not end within 10 s')), 10_000)),
+  ]);
   // Any key after the end closes the terminal (as a user would).
   term.shell.input('q');
   if (!term.closed) throw new Error('terminal did not close');
 }
 
 serve({
-  async cycles(a: { kubeconfig: string; target: Target; n: number; every: number }): Promise<{ samples: Sample[]; ms: number }> {
+  async cycles(a: {
+    kubeconfig: string;
+    target: Target;
+    n: number;
+    every: number;
+  }): Promise<{ samples: Sample[]; ms: number }> {
     const kc = new KubeConfig();
     kc.loadFromFile(a.kubeconfig);
     const samples: Sample[] = [memory(0)];

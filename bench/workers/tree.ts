@@ -54,7 +54,12 @@ function gcNow(): void {
 
 serve({
   /** Builds the stack and resolves when the model holds every release and pod. */
-  load(a: { kubeconfig: string; releases: number; pods: number; timeoutMs?: number }): Promise<{ ms: number; releases: number; pods: number; state: string }> {
+  load(a: {
+    kubeconfig: string;
+    releases: number;
+    pods: number;
+    timeoutMs?: number;
+  }): Promise<{ ms: number; releases: number; pods: number; state: string }> {
     const t0 = performance.now();
     access = new ClusterAccess({ source: () => ({ setting: a.kubeconfig }) });
     hub = new WatchHub({ specs: watchSpecs, access });
@@ -74,7 +79,11 @@ serve({
       };
       const timer = setTimeout(() => {
         sub.dispose();
-        reject(new Error(`model not populated after ${a.timeoutMs ?? 300_000} ms: ${m.state.phase} ${m.state.message ?? ''}, ${m.releases.length} releases, ${countPods()} pods`));
+        reject(
+          new Error(
+            `model not populated after ${a.timeoutMs ?? 300_000} ms: ${m.state.phase} ${m.state.message ?? ''}, ${m.releases.length} releases, ${countPods()} pods`,
+          ),
+        );
       }, a.timeoutMs ?? 300_000);
       const sub = m.onDidChange(() => check());
       m.start();
@@ -112,7 +121,12 @@ serve({
   fired(a: { timeoutMs: number }): Promise<number> {
     const cur = armed;
     if (!cur) throw new Error('nothing armed');
-    return Promise.race([cur.done, new Promise<number>((_, rej) => setTimeout(() => rej(new Error(`no model change for ${cur.pod} within ${a.timeoutMs} ms`)), a.timeoutMs))]);
+    return Promise.race([
+      cur.done,
+      new Promise<number>((_, rej) =>
+        setTimeout(() => rej(new Error(`no model change for ${cur.pod} within ${a.timeoutMs} ms`)), a.timeoutMs),
+      ),
+    ]);
   },
 
   /** CPU used (ms) while doing nothing for `ms`. */
@@ -144,7 +158,14 @@ serve({
   memory(): { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number; pods: number } {
     gcNow();
     const m = process.memoryUsage();
-    return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, pods: countPods() };
+    return {
+      rss: m.rss,
+      heapTotal: m.heapTotal,
+      heapUsed: m.heapUsed,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+      pods: countPods(),
+    };
   },
 
   /** Diagnosis: where the RSS is (after a full GC): V8 spaces (committed/used), the kernel's anon/file split. */

@@ -58,7 +58,10 @@ function parseArgs(argv: readonly string[]): Args | string {
 }
 
 /** The whole CLI as a function of its arguments and a file reader. */
-export async function runCli(argv: readonly string[], read: (file: string) => string = (f) => readFileSync(f, 'utf8')): Promise<CliResult> {
+export async function runCli(
+  argv: readonly string[],
+  read: (file: string) => string = (f) => readFileSync(f, 'utf8'),
+): Promise<CliResult> {
   if (argv.includes('--help') || argv.includes('-h')) return { code: 0, stdout: usage, stderr: '' };
   if (argv.includes('--version')) return { code: 0, stdout: `${version}\n`, stderr: '' };
   const args = parseArgs(argv);
@@ -80,7 +83,12 @@ export async function runCli(argv: readonly string[], read: (file: string) => st
     const deep: LintDiagnostic[] = [];
     if (args.helm && file !== '-') {
       const chartDir = findChartDir();
-      if (!chartDir) return { code: 2, stdout: '', stderr: `${stderr}k8s-sandbox-lint: --deep needs the chart folder next to the linter\n` };
+      if (!chartDir)
+        return {
+          code: 2,
+          stdout: '',
+          stderr: `${stderr}k8s-sandbox-lint: --deep needs the chart folder next to the linter\n`,
+        };
       // The chart's messages repeat what the engine found; keep those on lines the engine did not flag.
       const flagged = new Set(found.filter((d) => d.severity === 'error').map((d) => d.line));
       deep.push(...(await helmCheck({ helm: args.helm, chartDir, file, text })).filter((d) => !flagged.has(d.line)));
@@ -99,12 +107,14 @@ export async function runCli(argv: readonly string[], read: (file: string) => st
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2)).then((r) => {
-    process.stdout.write(r.stdout);
-    process.stderr.write(r.stderr);
-    process.exitCode = r.code;
-  }).catch((e: unknown) => {
-    process.stderr.write(`k8s-sandbox-lint: ${errorMessage(e)}\n`);
-    process.exitCode = 2;
-  });
+  runCli(process.argv.slice(2))
+    .then((r) => {
+      process.stdout.write(r.stdout);
+      process.stderr.write(r.stderr);
+      process.exitCode = r.code;
+    })
+    .catch((e: unknown) => {
+      process.stderr.write(`k8s-sandbox-lint: ${errorMessage(e)}\n`);
+      process.exitCode = 2;
+    });
 }

@@ -33,7 +33,9 @@ export function chartDir(extensionPath: string): string {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const dir = isAbsolute(setting) ? setting : root ? resolve(root, setting) : undefined;
   if (!dir || !existsSync(join(dir, 'Chart.yaml')) || !statSync(dir).isDirectory()) {
-    throw new SandboxError('InvalidInput', `k8sSandbox.chart "${setting}" is not a chart directory (no Chart.yaml)`, { hint: 'Set it to "built-in" or to a chart folder.' });
+    throw new SandboxError('InvalidInput', `k8sSandbox.chart "${setting}" is not a chart directory (no Chart.yaml)`, {
+      hint: 'Set it to "built-in" or to a chart folder.',
+    });
   }
   return dir;
 }

@@ -15,7 +15,12 @@ export async function pickReleases(services: { cluster: ClusterAccess }, canPick
     void vscode.window.showInformationMessage(`No Helm releases in namespace ${snapshot.namespace}.`);
     throw cancelled();
   }
-  const items = releases.map((r) => ({ label: r.name, description: `${r.status} · rev ${r.revision}`, detail: r.chart, ref: { namespace: r.namespace, release: r.name } }));
+  const items = releases.map((r) => ({
+    label: r.name,
+    description: `${r.status} · rev ${r.revision}`,
+    detail: r.chart,
+    ref: { namespace: r.namespace, release: r.name },
+  }));
   const picked = canPickMany
     ? await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Sandboxes to tear down' })
     : await vscode.window.showQuickPick(items, { title: 'Sandbox' }).then((p) => (p ? [p] : undefined));

@@ -7,7 +7,10 @@ const RULES: Array<[RegExp, string]> = [
   // JWTs (service-account and OIDC tokens) anywhere.
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, '***'],
   // kubeconfig / YAML / JSON secret fields and --flag=value forms.
-  [/((?:client-key-data|client-certificate-data|token|id-token|refresh-token|access-token|password|secret|api-key|apikey)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1***'],
+  [
+    /((?:client-key-data|client-certificate-data|token|id-token|refresh-token|access-token|password|secret|api-key|apikey)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
+    '$1***',
+  ],
   [/(--(?:token|password|client-key|client-secret)[= ])\S+/gi, '$1***'],
   // PEM blocks.
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '-----PRIVATE KEY ***-----'],

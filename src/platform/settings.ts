@@ -17,7 +17,8 @@ export const settings = {
   /** Unchecked: the caller validates the globs. */
   lintInclude: (): unknown => vscode.workspace.getConfiguration(SECTION).get<unknown>('lint.include'),
   /** True when the change touches one of `keys` (e.g. 'kubeconfig'). */
-  affects: (e: vscode.ConfigurationChangeEvent, ...keys: string[]): boolean => keys.some((k) => e.affectsConfiguration(`${SECTION}.${k}`)),
+  affects: (e: vscode.ConfigurationChangeEvent, ...keys: string[]): boolean =>
+    keys.some((k) => e.affectsConfiguration(`${SECTION}.${k}`)),
 };
 
 function read<T>(key: string, fallback: T): T {

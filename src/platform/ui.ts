@@ -13,15 +13,18 @@ export async function withProgress<T>(
   task: (signal: AbortSignal, report: (message: string) => void) => Promise<T>,
   cancellable = true,
 ): Promise<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable }, async (progress, token) => {
-    const ac = new AbortController();
-    const sub = token.onCancellationRequested(() => ac.abort());
-    try {
-      return await task(ac.signal, (message) => progress.report({ message }));
-    } finally {
-      sub.dispose();
-    }
-  });
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable },
+    async (progress, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      try {
+        return await task(ac.signal, (message) => progress.report({ message }));
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
 }
 
 /** An input box's validateInput from a validator that throws: its message, or undefined when valid. */

@@ -28,7 +28,10 @@ export function str(opts: { max?: number; pattern?: RegExp } = {}): Schema<strin
 
 export function int(min = 0, max = Number.MAX_SAFE_INTEGER): Schema<number> {
   return {
-    check: (v, p) => (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? undefined : `${p}: expected an integer in ${min}..${max}`),
+    check: (v, p) =>
+      typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+        ? undefined
+        : `${p}: expected an integer in ${min}..${max}`,
   };
 }
 
@@ -37,7 +40,12 @@ export function bool(): Schema<boolean> {
 }
 
 export function literal<const L extends string>(...values: L[]): Schema<L> {
-  return { check: (v, p) => (typeof v === 'string' && (values as string[]).includes(v) ? undefined : `${p}: expected one of ${values.join(', ')}`) };
+  return {
+    check: (v, p) =>
+      typeof v === 'string' && (values as string[]).includes(v)
+        ? undefined
+        : `${p}: expected one of ${values.join(', ')}`,
+  };
 }
 
 export function arr<T>(item: Schema<T>, max = MAX_ITEMS): Schema<T[]> {
@@ -68,7 +76,8 @@ export function obj<S extends Shape>(shape: S): Schema<ObjOf<S>> {
   return {
     check: (v, p) => {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${p}: expected an object`;
-      for (const k of Object.keys(v)) if (!Object.prototype.hasOwnProperty.call(shape, k)) return `${p}.${k}: unknown field`;
+      for (const k of Object.keys(v))
+        if (!Object.prototype.hasOwnProperty.call(shape, k)) return `${p}.${k}: unknown field`;
       for (const k of keys) {
         const e = shape[k].check((v as Record<string, unknown>)[k], `${p}.${k}`);
         if (e) return e;
@@ -84,7 +93,8 @@ export function union<V extends Record<string, Schema<{ type: string }>>>(varian
     check: (v, p) => {
       if (typeof v !== 'object' || v === null) return `${p}: expected a message object`;
       const t = (v as { type?: unknown }).type;
-      if (typeof t !== 'string' || !Object.prototype.hasOwnProperty.call(variants, t)) return `${p}.type: unknown message type ${JSON.stringify(t)}`;
+      if (typeof t !== 'string' || !Object.prototype.hasOwnProperty.call(variants, t))
+        return `${p}.type: unknown message type ${JSON.stringify(t)}`;
       return variants[t].check(v, p);
     },
   };

@@ -68,9 +68,17 @@ const agentRow = obj({
 });
 
 const flowSource = obj({ kind: literal('relay', 'exec', 'none'), detail: text, grant: optional(text) });
-const streamStatus = obj({ kind: statusKindSchema, message: optional(text), agents: arr(agentRow, 1024), source: optional(flowSource) });
+const streamStatus = obj({
+  kind: statusKindSchema,
+  message: optional(text),
+  agents: arr(agentRow, 1024),
+  source: optional(flowSource),
+});
 
-const valued = obj({ value: optional(int()), source: literal('pod', 'annotation', 'values', 'risk table', 'API default') });
+const valued = obj({
+  value: optional(int()),
+  source: literal('pod', 'annotation', 'values', 'risk table', 'API default'),
+});
 const finding = obj({
   field: literal('grace', 'appTimeout', 'deadline', 'activeDeadline'),
   severity: literal('error', 'warning', 'info'),
@@ -102,9 +110,21 @@ const counters = obj({ total: int(), evicted: int(), capacity: int(1), skipped: 
 /** Host → webview. */
 export const hostMessageSchema = union({
   init: obj({ type: literal('init'), namespace: name, release: name, context: optional(str({ max: 512 })) }),
-  'network/snapshot': obj({ type: literal('network/snapshot'), rows: arr(flowRow), summary: arr(summaryRow), counters, status: streamStatus }),
+  'network/snapshot': obj({
+    type: literal('network/snapshot'),
+    rows: arr(flowRow),
+    summary: arr(summaryRow),
+    counters,
+    status: streamStatus,
+  }),
   // A batch of updates goes in chunks; only its first chunk carries the summary (it describes the whole batch).
-  'network/update': obj({ type: literal('network/update'), rows: arr(flowRow), removed: arr(id), summary: optional(arr(summaryRow)), counters }),
+  'network/update': obj({
+    type: literal('network/update'),
+    rows: arr(flowRow),
+    removed: arr(id),
+    summary: optional(arr(summaryRow)),
+    counters,
+  }),
   'network/status': obj({ type: literal('network/status'), status: streamStatus }),
   timeouts: obj({ type: literal('timeouts'), view: timeoutsView }),
   notice: obj({ type: literal('notice'), level: literal('info', 'warning', 'error'), text }),

@@ -7,7 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './harness/codeServer';
 import { startSession, type Session } from './harness/session';
-import { deniedDomains, droppedTarget, seedNamespace, seedReleases, startSeededCluster, teamNamespace, teamRelease, type SeededCluster } from './seed';
+import {
+  deniedDomains,
+  droppedTarget,
+  seedNamespace,
+  seedReleases,
+  startSeededCluster,
+  teamNamespace,
+  teamRelease,
+  type SeededCluster,
+} from './seed';
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -43,7 +52,9 @@ async function main(): Promise<void> {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => shutdown(0));
 
   try {
-    process.stdout.write(`demo: starting the simulated cluster and installing ${seedReleases.length} sandboxes with helm…\n`);
+    process.stdout.write(
+      `demo: starting the simulated cluster and installing ${seedReleases.length} sandboxes with helm…\n`,
+    );
     cluster = await startSeededCluster(scratch, { timers: true, team: true, evals: true });
     // The workbench starts as the team user (no exec into the Cilium agents): the Inspector reads hubble-relay.
     const seeded: SeededCluster = { ...cluster, kubeconfig: cluster.teamKubeconfig ?? cluster.kubeconfig };
@@ -65,9 +76,15 @@ async function main(): Promise<void> {
         `  Desktop:     KUBECONFIG=${seeded.kubeconfig} code --extensionDevelopmentPath=.`,
         '',
         '  Sandboxes:',
-        ...[...seedReleases, teamRelease].map((r) => `    ${r.release.padEnd(14)} ${r.role.padEnd(15)} ${(r.namespace ?? seedNamespace).padEnd(15)} values: ${r.values}`),
+        ...[...seedReleases, teamRelease].map(
+          (r) =>
+            `    ${r.release.padEnd(14)} ${r.role.padEnd(15)} ${(r.namespace ?? seedNamespace).padEnd(15)} values: ${r.values}`,
+        ),
         `  Evals: ${seeded.evals?.length ?? 0} inspect-style samples of tasks ${[...new Set(seeded.evals?.map((e) => e.task))].join(', ')}`,
-        `         (failing on purpose: ${seeded.evals?.filter((e) => e.fault).map((e) => `${e.release} ${e.fault}`).join(', ')})`,
+        `         (failing on purpose: ${seeded.evals
+          ?.filter((e) => e.fault)
+          .map((e) => `${e.release} ${e.fault}`)
+          .join(', ')})`,
         `  The agents in agent-egress and team-egress look up ${deniedDomains.join(', ')} (NXDOMAIN from the CoreDNS sidecar)`,
         `  and connect to ${droppedTarget.domain}:${droppedTarget.port} (allowed name, port not allowed: SYNs dropped);`,
         '  oom-loop gets OOMKilled regularly.',

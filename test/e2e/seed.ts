@@ -41,7 +41,12 @@ export const droppedTarget = { domain: 'pypi.org', port: 22 } as const;
 
 /** The second demo namespace: its user (the sim's `relay` user) reads flows through hubble-relay only. */
 export const teamNamespace = 'team-sandboxes';
-export const teamRelease: SeedRelease = { release: 'team-egress', values: '05-allow-domains-ports-scoped-values.yaml', role: 'denied-traffic', namespace: teamNamespace };
+export const teamRelease: SeedRelease = {
+  release: 'team-egress',
+  values: '05-allow-domains-ports-scoped-values.yaml',
+  role: 'denied-traffic',
+  namespace: teamNamespace,
+};
 
 export interface SeededCluster extends ClusterHandle {
   sim: SimCluster;
@@ -75,23 +80,37 @@ function run(cmd: string, args: string[]): Promise<void> {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out}`)),
+    );
   });
 }
 
 export function helmInstallArgs(kubeconfig: string, r: SeedRelease): string[] {
   return [
-    'install', r.release, join(repoRoot, 'chart'),
-    '--namespace', r.namespace ?? seedNamespace, '--create-namespace',
-    '--values', join(fixturesDir, r.values),
+    'install',
+    r.release,
+    join(repoRoot, 'chart'),
+    '--namespace',
+    r.namespace ?? seedNamespace,
+    '--create-namespace',
+    '--values',
+    join(fixturesDir, r.values),
     `--labels=${SANDBOX_LABEL}=true,${CREATOR_LABEL}=${seedCreator}`,
-    '--wait', '--timeout', '120s',
-    '--kubeconfig', kubeconfig,
+    '--wait',
+    '--timeout',
+    '120s',
+    '--kubeconfig',
+    kubeconfig,
   ];
 }
 
 export async function startSeededCluster(scratch: string, opts: SeedOptions = {}): Promise<SeededCluster> {
-  const sim = await startCluster({ ...(opts.port ? { port: opts.port } : {}), relayUserNamespace: teamNamespace, ...(opts.evals ? { runtimeClasses: evalRuntimeClasses } : {}) });
+  const sim = await startCluster({
+    ...(opts.port ? { port: opts.port } : {}),
+    relayUserNamespace: teamNamespace,
+    ...(opts.evals ? { runtimeClasses: evalRuntimeClasses } : {}),
+  });
   const kubelet = sim.kubelet as unknown as Kubelet;
   const timers: NodeJS.Timeout[] = [];
   const closers: (() => Promise<void>)[] = [];
@@ -115,11 +134,22 @@ export async function startSeededCluster(scratch: string, opts: SeedOptions = {}
         .list(sim.resources.pods, nsOf(release))
         .filter((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === release)
         .map((p) => p.metadata.name)
-        .sort((a, b) => Number(b === `${release}-default-0`) - Number(a === `${release}-default-0`) || a.localeCompare(b));
+        .sort(
+          (a, b) => Number(b === `${release}-default-0`) - Number(a === `${release}-default-0`) || a.localeCompare(b),
+        );
     if (opts.timers) startTimers(kubelet, releases, podsOf, timers);
-    const seeded = releases.map((r) => ({ namespace: r.namespace ?? seedNamespace, release: r.release, pods: podsOf(r.release) }));
+    const seeded = releases.map((r) => ({
+      namespace: r.namespace ?? seedNamespace,
+      release: r.release,
+      pods: podsOf(r.release),
+    }));
     const handle: SeededCluster = { sim, kubelet, kubeconfig, seeded, podsOf, stop, evals };
-    if (opts.team) handle.teamKubeconfig = sim.writeKubeconfig(join(scratch, 'kubeconfig-team.yaml'), { user: 'relay', namespace: teamNamespace, also: [{ user: 'admin', namespace: seedNamespace }] });
+    if (opts.team)
+      handle.teamKubeconfig = sim.writeKubeconfig(join(scratch, 'kubeconfig-team.yaml'), {
+        user: 'relay',
+        namespace: teamNamespace,
+        also: [{ user: 'admin', namespace: seedNamespace }],
+      });
     if (opts.control) {
       const control = await startControl(handle);
       closers.push(control.close);
@@ -132,7 +162,12 @@ export async function startSeededCluster(scratch: string, opts: SeedOptions = {}
   }
 }
 
-function startTimers(kubelet: Kubelet, releases: SeedRelease[], podsOf: (r: string) => string[], timers: NodeJS.Timeout[]): void {
+function startTimers(
+  kubelet: Kubelet,
+  releases: SeedRelease[],
+  podsOf: (r: string) => string[],
+  timers: NodeJS.Timeout[],
+): void {
   const crash = releases.find((r) => r.role === 'crashloop');
   if (crash) {
     const tick = () => {
@@ -152,8 +187,13 @@ function startTimers(kubelet: Kubelet, releases: SeedRelease[], podsOf: (r: stri
         for (const r of egress) {
           const pod = podsOf(r.release)[0];
           if (!pod) continue;
-          const destination = n % 2 === 0 ? { domain: deniedDomains[(n / 2) % deniedDomains.length], port: 443, protocol: 'TCP' as const } : { ...droppedTarget, protocol: 'TCP' as const };
-          void kubelet.traffic.request({ namespace: r.namespace ?? seedNamespace, pod, destination }).catch(() => undefined);
+          const destination =
+            n % 2 === 0
+              ? { domain: deniedDomains[(n / 2) % deniedDomains.length], port: 443, protocol: 'TCP' as const }
+              : { ...droppedTarget, protocol: 'TCP' as const };
+          void kubelet.traffic
+            .request({ namespace: r.namespace ?? seedNamespace, pod, destination })
+            .catch(() => undefined);
         }
       }, 3_000),
     );

@@ -49,20 +49,30 @@ function sampleUuid(): string {
 /** Healthy samples per task, then one sample per fault (spread over the two tasks). */
 export function planEvalSamples(perTask = 3): EvalSample[] {
   const out: EvalSample[] = [];
-  for (const task of evalTasks) for (let i = 0; i < perTask; i++) out.push({ task, release: releaseName(), sampleUuid: sampleUuid() });
+  for (const task of evalTasks)
+    for (let i = 0; i < perTask; i++) out.push({ task, release: releaseName(), sampleUuid: sampleUuid() });
   const faults: EvalFault[] = ['unschedulable', 'bad-image', 'oom-loop', 'no-runtime-handler'];
-  faults.forEach((fault, i) => out.push({ task: evalTasks[i % evalTasks.length], release: releaseName(), sampleUuid: sampleUuid(), fault }));
+  faults.forEach((fault, i) =>
+    out.push({ task: evalTasks[i % evalTasks.length], release: releaseName(), sampleUuid: sampleUuid(), fault }),
+  );
   return out;
 }
 
 const guaranteed = { limits: { memory: '128Mi', cpu: '100m' }, requests: { memory: '128Mi', cpu: '100m' } };
 
 function valuesFor(s: EvalSample): Record<string, unknown> {
-  const agent: Record<string, unknown> = { image: 'python:3.12-bookworm', command: ['tail', '-f', '/dev/null'], runtimeClassName: 'gvisor', resources: guaranteed };
+  const agent: Record<string, unknown> = {
+    image: 'python:3.12-bookworm',
+    command: ['tail', '-f', '/dev/null'],
+    runtimeClassName: 'gvisor',
+    resources: guaranteed,
+  };
   if (s.fault === 'unschedulable') agent.runtimeClassName = 'gvisor-gpu';
   if (s.fault === 'no-runtime-handler') agent.runtimeClassName = 'kata';
   if (s.fault === 'bad-image') agent.image = 'registry.invalid/evals/agent:latest';
-  return { services: { default: agent, victim: { image: 'nginx:1.27', runtimeClassName: 'gvisor', resources: guaranteed } } };
+  return {
+    services: { default: agent, victim: { image: 'nginx:1.27', runtimeClassName: 'gvisor', resources: guaranteed } },
+  };
 }
 
 function run(cmd: string, args: string[]): Promise<{ code: number | null; out: string }> {
@@ -77,16 +87,27 @@ function run(cmd: string, args: string[]): Promise<{ code: number | null; out: s
 }
 
 /** The flags inspect_k8s_sandbox passes (see ../shared/docs/agent-env-facts.md). */
-export function inspectInstallArgs(kubeconfig: string, namespace: string, s: EvalSample, valuesFile: string, timeoutSeconds: number): string[] {
+export function inspectInstallArgs(
+  kubeconfig: string,
+  namespace: string,
+  s: EvalSample,
+  valuesFile: string,
+  timeoutSeconds: number,
+): string[] {
   return [
-    'install', s.release, join(repoRoot, 'chart'),
+    'install',
+    s.release,
+    join(repoRoot, 'chart'),
     `--namespace=${namespace}`,
-    '--wait', `--timeout=${timeoutSeconds}s`,
+    '--wait',
+    `--timeout=${timeoutSeconds}s`,
     `--set=annotations.inspectTaskName=${s.task}`,
     `--labels=${SANDBOX_LABEL}=true`,
     `--set=labels.inspectSampleUUID=${s.sampleUuid}`,
-    '--values', valuesFile,
-    '--kubeconfig', kubeconfig,
+    '--values',
+    valuesFile,
+    '--kubeconfig',
+    kubeconfig,
   ];
 }
 
@@ -94,7 +115,13 @@ export function inspectInstallArgs(kubeconfig: string, namespace: string, s: Eva
  * Installs the samples side by side with the real helm. Failing samples never get ready, so their install times out
  * (quickly here) and Helm records them failed, as inspect's would be. The OOM loop starts once its pod runs.
  */
-export async function seedEvalSamples(sim: SimCluster, kubeconfig: string, namespace: string, scratch: string, samples = planEvalSamples()): Promise<EvalSample[]> {
+export async function seedEvalSamples(
+  sim: SimCluster,
+  kubeconfig: string,
+  namespace: string,
+  scratch: string,
+  samples = planEvalSamples(),
+): Promise<EvalSample[]> {
   const helm = helmBinary('3.18.0');
   await Promise.all(
     samples.map(async (s) => {

@@ -19,7 +19,9 @@ import { evalTreeScenario } from './scenarios/evalTree';
 import { startSeededCluster, type SeededCluster } from './seed';
 
 /** K8S_SANDBOX_E2E_ONLY=evalTree,terminal runs only those parts (names below; `layer1` for the in-host suites). */
-const only = process.env.K8S_SANDBOX_E2E_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = process.env.K8S_SANDBOX_E2E_ONLY?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const want = (name: string): boolean => !only?.length || only.includes(name);
 
 describe('real VS Code (code-server + Chromium)', function () {

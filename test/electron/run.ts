@@ -23,7 +23,15 @@ async function main(): Promise<number> {
   try {
     const workspace = makeWorkspace(join(scratch, 'workspace'));
     const helmPath = helmBinary('3.18.0');
-    const context: E2EContext = { host: 'electron', kubeconfig: cluster.kubeconfig, fixturesDir, workspace, helmPath, seeded: cluster.seeded, control: cluster.control };
+    const context: E2EContext = {
+      host: 'electron',
+      kubeconfig: cluster.kubeconfig,
+      fixturesDir,
+      workspace,
+      helmPath,
+      seeded: cluster.seeded,
+      control: cluster.control,
+    };
     const contextFile = join(scratch, 'e2e-context.json');
     writeFileSync(contextFile, JSON.stringify(context));
     const userData = join(scratch, 'user-data');
@@ -35,7 +43,15 @@ async function main(): Promise<number> {
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: suiteIndex,
       extensionTestsEnv: { K8S_SANDBOX_E2E_CONTEXT: contextFile, KUBECONFIG: cluster.kubeconfig },
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', join(scratch, 'extensions')],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--user-data-dir',
+        userData,
+        '--extensions-dir',
+        join(scratch, 'extensions'),
+      ],
     });
   } finally {
     await cluster.stop();
@@ -48,7 +64,9 @@ main().then(
   (e: Error) => {
     console.error(`test:electron failed: ${e.message}`);
     if (/download|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|getaddrinfo|fetch/i.test(String(e.message))) {
-      console.error('VS Code could not be downloaded (offline?). The CI path is `npm test`, which runs these suites in code-server.');
+      console.error(
+        'VS Code could not be downloaded (offline?). The CI path is `npm test`, which runs these suites in code-server.',
+      );
     }
     process.exit(1);
   },

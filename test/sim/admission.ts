@@ -22,12 +22,23 @@ export class Admission {
     const nsObj = this.store.get(resources.namespaces, undefined, ns);
     if (!nsObj) throw new ApiError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
     if (nsObj.metadata.deletionTimestamp) {
-      throw new ApiError(403, 'Forbidden', `${type.resource}${type.group ? '.' + type.group : ''} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, {
-        name,
-        kind: type.resource,
-        group: type.group,
-        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }],
-      });
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `${type.resource}${type.group ? '.' + type.group : ''} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+        {
+          name,
+          kind: type.resource,
+          group: type.group,
+          causes: [
+            {
+              reason: 'NamespaceTerminating',
+              message: `namespace ${ns} is being terminated`,
+              field: 'metadata.namespace',
+            },
+          ],
+        },
+      );
     }
   }
 
@@ -85,7 +96,8 @@ export class Admission {
       o.spec = { ...p.spec, ...(o.spec ?? {}) };
       o.status ??= p.status;
     }
-    if (o.status === undefined && p.status !== undefined && type !== resources.secrets && type !== resources.configmaps) o.status = p.status;
+    if (o.status === undefined && p.status !== undefined && type !== resources.secrets && type !== resources.configmaps)
+      o.status = p.status;
     this.workload(type, o);
   }
 
@@ -95,16 +107,25 @@ export class Admission {
     if (rcName) {
       const rc = this.store.get(resources.runtimeclasses, undefined, rcName) as any;
       if (!rc) {
-        throw new ApiError(403, 'Forbidden', `pods "${o.metadata.name || o.metadata.generateName || ''}" is forbidden: pod rejected: RuntimeClass "${rcName}" not found`, {
-          name: o.metadata.name,
-          kind: 'pods',
-        });
+        throw new ApiError(
+          403,
+          'Forbidden',
+          `pods "${o.metadata.name || o.metadata.generateName || ''}" is forbidden: pod rejected: RuntimeClass "${rcName}" not found`,
+          {
+            name: o.metadata.name,
+            kind: 'pods',
+          },
+        );
       }
       const sel = rc.scheduling?.nodeSelector;
       if (sel) {
         for (const [k, v] of Object.entries(sel)) {
           if (spec.nodeSelector?.[k] !== undefined && spec.nodeSelector[k] !== v) {
-            throw new ApiError(403, 'Forbidden', `pods "${o.metadata.name}" is forbidden: conflict: runtimeClass.scheduling.nodeSelector[${k}] = ${String(v)}; pod.spec.nodeSelector[${k}] = ${spec.nodeSelector[k]}`);
+            throw new ApiError(
+              403,
+              'Forbidden',
+              `pods "${o.metadata.name}" is forbidden: conflict: runtimeClass.scheduling.nodeSelector[${k}] = ${String(v)}; pod.spec.nodeSelector[${k}] = ${spec.nodeSelector[k]}`,
+            );
           }
         }
         spec.nodeSelector = { ...(spec.nodeSelector ?? {}), ...sel };
@@ -197,7 +218,9 @@ export function podSpecDefaults(spec: any): void {
 
 /** Stable short hash of a pod template (controller-revision-hash / pod-template-hash). */
 export function templateHash(template: unknown): string {
-  const h = createHash('sha256').update(JSON.stringify(template ?? {})).digest();
+  const h = createHash('sha256')
+    .update(JSON.stringify(template ?? {}))
+    .digest();
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   let out = '';
   for (let i = 0; i < 10; i++) out += alphabet[h[i] % alphabet.length];

@@ -35,17 +35,32 @@ export class Authenticator {
 
   constructor(
     readonly restrictedNamespace: string,
-    readonly relay: { namespace: string; ciliumNamespace: string } = { namespace: restrictedNamespace, ciliumNamespace: 'kube-system' },
+    readonly relay: { namespace: string; ciliumNamespace: string } = {
+      namespace: restrictedNamespace,
+      ciliumNamespace: 'kube-system',
+    },
   ) {
-    this.tokens = { admin: randomBytes(24).toString('hex'), restricted: randomBytes(24).toString('hex'), relay: randomBytes(24).toString('hex') };
+    this.tokens = {
+      admin: randomBytes(24).toString('hex'),
+      restricted: randomBytes(24).toString('hex'),
+      relay: randomBytes(24).toString('hex'),
+    };
     this.users.set(this.tokens.admin, { name: 'sim-admin', groups: ['system:masters', 'system:authenticated'] });
-    this.users.set(this.tokens.restricted, { name: 'sim-restricted', groups: ['system:authenticated'], namespace: restrictedNamespace });
+    this.users.set(this.tokens.restricted, {
+      name: 'sim-restricted',
+      groups: ['system:authenticated'],
+      namespace: restrictedNamespace,
+    });
     this.users.set(this.tokens.relay, {
       name: 'sim-relay-viewer',
       groups: ['system:authenticated'],
       namespace: relay.namespace,
       grants: [
-        { namespace: relay.ciliumNamespace, resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+        {
+          namespace: relay.ciliumNamespace,
+          resources: ['pods', 'services', 'endpoints'],
+          verbs: ['get', 'list', 'watch'],
+        },
         { namespace: relay.ciliumNamespace, resources: ['pods/portforward'], verbs: ['create'] },
       ],
     });
@@ -63,7 +78,10 @@ export class Authenticator {
    * (where kubectl sends no token) the admin, as a local insecure port would be.
    */
   authenticate(header: string | undefined, tls: boolean): User {
-    if (!header) return tls ? { name: 'system:anonymous', groups: ['system:unauthenticated'], namespace: '\0none' } : { name: 'sim-admin', groups: ['system:masters', 'system:authenticated'] };
+    if (!header)
+      return tls
+        ? { name: 'system:anonymous', groups: ['system:unauthenticated'], namespace: '\0none' }
+        : { name: 'sim-admin', groups: ['system:masters', 'system:authenticated'] };
     const m = /^Bearer\s+(.+)$/i.exec(header.trim());
     const user = m ? this.users.get(m[1]) : undefined;
     if (!user) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
@@ -82,7 +100,9 @@ export function allowed(user: User, a: Attributes): boolean {
   if (!a.type.namespaced) return false;
   if (a.namespace === user.namespace) return true;
   const res = a.subresource ? `${a.type.resource}/${a.subresource}` : a.type.resource;
-  return (user.grants ?? []).some((g) => g.namespace === a.namespace && g.resources.includes(res) && g.verbs.includes(a.verb));
+  return (user.grants ?? []).some(
+    (g) => g.namespace === a.namespace && g.resources.includes(res) && g.verbs.includes(a.verb),
+  );
 }
 
 export function authorize(user: User, a: Attributes): void {
@@ -90,9 +110,14 @@ export function authorize(user: User, a: Attributes): void {
   const res = a.subresource ? `${a.type.resource}/${a.subresource}` : a.type.resource;
   const what = a.name ? `${qualified(a.type)} "${a.name}"` : qualified(a.type);
   const scope = a.namespace ? `in the namespace "${a.namespace}"` : 'at the cluster scope';
-  throw new ApiError(403, 'Forbidden', `${what} is forbidden: User "${user.name}" cannot ${a.verb} resource "${res}" in API group "${a.type.group}" ${scope}`, {
-    ...(a.name ? { name: a.name } : {}),
-    group: a.type.group,
-    kind: a.type.resource,
-  });
+  throw new ApiError(
+    403,
+    'Forbidden',
+    `${what} is forbidden: User "${user.name}" cannot ${a.verb} resource "${res}" in API group "${a.type.group}" ${scope}`,
+    {
+      ...(a.name ? { name: a.name } : {}),
+      group: a.type.group,
+      kind: a.type.resource,
+    },
+  );
 }

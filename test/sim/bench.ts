@@ -26,18 +26,45 @@ function seed(c: SimCluster, releases: number, perRelease: number): void {
     const sts = {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
-      metadata: { name: `${rel}-default`, namespace: 'bench', labels, annotations: { 'meta.helm.sh/release-name': rel, 'meta.helm.sh/release-namespace': 'bench' } },
+      metadata: {
+        name: `${rel}-default`,
+        namespace: 'bench',
+        labels,
+        annotations: { 'meta.helm.sh/release-name': rel, 'meta.helm.sh/release-namespace': 'bench' },
+      },
       spec: {
         replicas: perRelease,
         podManagementPolicy: 'Parallel',
         serviceName: `${rel}-default`,
         selector: { matchLabels: { 'app.kubernetes.io/instance': rel } },
-        template: { metadata: { labels }, spec: { containers: [{ name: 'default', image: 'ubuntu:24.04', command: ['tail', '-f', '/dev/null'], resources: { limits: { cpu: '100m', memory: '128Mi' } } }] } },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              {
+                name: 'default',
+                image: 'ubuntu:24.04',
+                command: ['tail', '-f', '/dev/null'],
+                resources: { limits: { cpu: '100m', memory: '128Mi' } },
+              },
+            ],
+          },
+        },
       },
     };
     admission.onCreate(resources.statefulsets, sts);
     c.store.create(resources.statefulsets, sts);
-    c.store.create(resources.secrets, { apiVersion: 'v1', kind: 'Secret', metadata: { name: `sh.helm.release.v1.${rel}.v1`, namespace: 'bench', labels: { owner: 'helm', name: rel, status: 'deployed', version: '1' } }, type: 'helm.sh/release.v1', data: { release: 'H4sIAAAAAAAA' } });
+    c.store.create(resources.secrets, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: `sh.helm.release.v1.${rel}.v1`,
+        namespace: 'bench',
+        labels: { owner: 'helm', name: rel, status: 'deployed', version: '1' },
+      },
+      type: 'helm.sh/release.v1',
+      data: { release: 'H4sIAAAAAAAA' },
+    });
   }
 }
 
@@ -48,7 +75,9 @@ export async function benchSimList(releases = 1000, perRelease = 3, rounds = 5):
     seed(c, releases, perRelease);
     const want = releases * perRelease;
     for (;;) {
-      const running = c.store.scan(resources.pods, 'bench').filter((p) => (p.status as { phase?: string }).phase === 'Running').length;
+      const running = c.store
+        .scan(resources.pods, 'bench')
+        .filter((p) => (p.status as { phase?: string }).phase === 'Running').length;
       if (running >= want) break;
       if (Date.now() - t0 > 300_000) throw new Error(`only ${running}/${want} pods running after 5 minutes`);
       await new Promise((r) => setTimeout(r, 200));

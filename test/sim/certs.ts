@@ -72,7 +72,11 @@ function certificate(opts: {
   ];
   if (!opts.ca) {
     exts.push(extension('2.5.29.37', false, seq(oid('1.3.6.1.5.5.7.3.1'))));
-    const san = seq(ctx(2, Buffer.from('localhost'), false), ctx(7, Buffer.from([127, 0, 0, 1]), false), ctx(7, Buffer.from([...Array(15).fill(0), 1]), false));
+    const san = seq(
+      ctx(2, Buffer.from('localhost'), false),
+      ctx(7, Buffer.from([127, 0, 0, 1]), false),
+      ctx(7, Buffer.from([...Array(15).fill(0), 1]), false),
+    );
     exts.push(extension('2.5.29.17', false, san));
   }
   const serial = randomBytes(16);
@@ -92,14 +96,32 @@ function certificate(opts: {
 }
 
 const pem = (label: string, der: Buffer): string =>
-  `-----BEGIN ${label}-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${label}-----\n`;
+  `-----BEGIN ${label}-----\n${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')}\n-----END ${label}-----\n`;
 
 /** A fresh CA plus a server certificate for 127.0.0.1, ::1 and localhost. */
 export function generateCerts(): SimCerts {
   const ca = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const server = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const caDer = certificate({ subject: 'k8s-sandbox-sim-ca', issuer: 'k8s-sandbox-sim-ca', publicKey: ca.publicKey, signer: ca.privateKey, ca: true });
-  const certDer = certificate({ subject: 'kube-apiserver', issuer: 'k8s-sandbox-sim-ca', publicKey: server.publicKey, signer: ca.privateKey, ca: false });
-  const keyPem = createPrivateKey(server.privateKey.export({ type: 'pkcs8', format: 'pem' })).export({ type: 'pkcs8', format: 'pem' }) as string;
+  const caDer = certificate({
+    subject: 'k8s-sandbox-sim-ca',
+    issuer: 'k8s-sandbox-sim-ca',
+    publicKey: ca.publicKey,
+    signer: ca.privateKey,
+    ca: true,
+  });
+  const certDer = certificate({
+    subject: 'kube-apiserver',
+    issuer: 'k8s-sandbox-sim-ca',
+    publicKey: server.publicKey,
+    signer: ca.privateKey,
+    ca: false,
+  });
+  const keyPem = createPrivateKey(server.privateKey.export({ type: 'pkcs8', format: 'pem' })).export({
+    type: 'pkcs8',
+    format: 'pem',
+  }) as string;
   return { caPem: pem('CERTIFICATE', caDer), certPem: pem('CERTIFICATE', certDer), keyPem };
 }

@@ -35,30 +35,53 @@ describe('sim: client-node', function () {
   });
 
   it('creates and lists pods with label and field selectors, paging with limit/continue', async () => {
-    for (const n of ['a', 'b', 'c']) await core.createNamespacedPod({ namespace: ns, body: pod(`list-${n}`, { app: 'list', tier: n }) });
+    for (const n of ['a', 'b', 'c'])
+      await core.createNamespacedPod({ namespace: ns, body: pod(`list-${n}`, { app: 'list', tier: n }) });
     const sel = await core.listNamespacedPod({ namespace: ns, labelSelector: 'app=list,tier in (a,c)' });
-    assert.deepEqual(sel.items.map((p) => p.metadata!.name), ['list-a', 'list-c']);
+    assert.deepEqual(
+      sel.items.map((p) => p.metadata!.name),
+      ['list-a', 'list-c'],
+    );
     const notB = await core.listNamespacedPod({ namespace: ns, labelSelector: 'app=list,tier notin (b),!missing' });
     assert.equal(notB.items.length, 2);
     const byName = await core.listPodForAllNamespaces({ fieldSelector: 'metadata.name=list-b' });
-    assert.deepEqual(byName.items.map((p) => p.metadata!.namespace), [ns]);
+    assert.deepEqual(
+      byName.items.map((p) => p.metadata!.namespace),
+      [ns],
+    );
     const page1 = await core.listNamespacedPod({ namespace: ns, labelSelector: 'app=list', limit: 2 });
     assert.equal(page1.items.length, 2);
     assert.ok(page1.metadata!._continue);
-    const page2 = await core.listNamespacedPod({ namespace: ns, labelSelector: 'app=list', limit: 2, _continue: page1.metadata!._continue });
-    assert.deepEqual(page2.items.map((p) => p.metadata!.name), ['list-c']);
-    await assert.rejects(core.createNamespacedPod({ namespace: ns, body: pod('list-a') }), (e: k8s.ApiException<string>) => {
-      assert.equal(e.code, 409);
-      assert.equal(JSON.parse(e.body).reason, 'AlreadyExists');
-      return true;
+    const page2 = await core.listNamespacedPod({
+      namespace: ns,
+      labelSelector: 'app=list',
+      limit: 2,
+      _continue: page1.metadata!._continue,
     });
+    assert.deepEqual(
+      page2.items.map((p) => p.metadata!.name),
+      ['list-c'],
+    );
+    await assert.rejects(
+      core.createNamespacedPod({ namespace: ns, body: pod('list-a') }),
+      (e: k8s.ApiException<string>) => {
+        assert.equal(e.code, 409);
+        assert.equal(JSON.parse(e.body).reason, 'AlreadyExists');
+        return true;
+      },
+    );
   });
 
   it('watch streams ADDED and MODIFIED events in order', async () => {
     const seen: string[] = [];
     const w = new k8s.Watch(kc);
     const rv = (await core.listNamespacedPod({ namespace: ns })).metadata!.resourceVersion;
-    const req = await w.watch(`/api/v1/namespaces/${ns}/pods`, { resourceVersion: rv }, (type, obj: k8s.V1Pod) => seen.push(`${type} ${obj.metadata!.name} ${obj.status?.phase ?? ''}`), () => undefined);
+    const req = await w.watch(
+      `/api/v1/namespaces/${ns}/pods`,
+      { resourceVersion: rv },
+      (type, obj: k8s.V1Pod) => seen.push(`${type} ${obj.metadata!.name} ${obj.status?.phase ?? ''}`),
+      () => undefined,
+    );
     stops.push(() => req.abort());
     await core.createNamespacedPod({ namespace: ns, body: pod('watched') });
     await eventually(() => seen.some((s) => s === 'MODIFIED watched Running'), `Running event (${seen.join('; ')})`);
@@ -68,7 +91,12 @@ describe('sim: client-node', function () {
 
   it('an informer recovers after dropped watches and after 410 Expired', async () => {
     let lists = 0;
-    const informer = k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/pods`, () => (lists++, core.listNamespacedPod({ namespace: ns, labelSelector: 'app=inf' })), 'app=inf');
+    const informer = k8s.makeInformer(
+      kc,
+      `/api/v1/namespaces/${ns}/pods`,
+      () => (lists++, core.listNamespacedPod({ namespace: ns, labelSelector: 'app=inf' })),
+      'app=inf',
+    );
     const added = new Set<string>();
     const errors: unknown[] = [];
     informer.on('add', (p) => added.add(p.metadata!.name!));
@@ -86,12 +114,22 @@ describe('sim: client-node', function () {
     // The watch drops, a change the client has not seen lands, then history is compacted, all in one tick (the
     // client cannot reconnect in between, and its resourceVersion is not the current one): 410, and it re-lists.
     cluster.faults.dropWatches();
-    cluster.store.create(cluster.resources.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unseen', namespace: ns } });
+    cluster.store.create(cluster.resources.configmaps, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'unseen', namespace: ns },
+    });
     cluster.faults.expireResourceVersions();
     await core.createNamespacedPod({ namespace: ns, body: pod('inf-3', { app: 'inf' }) });
     await eventually(() => added.has('inf-3'), 'inf-3 after 410');
     assert.ok(lists >= 2, 'the 410 made the informer re-list');
-    assert.deepEqual(informer.list().map((p) => p.metadata!.name).sort(), ['inf-1', 'inf-2', 'inf-3']);
+    assert.deepEqual(
+      informer
+        .list()
+        .map((p) => p.metadata!.name)
+        .sort(),
+      ['inf-1', 'inf-2', 'inf-3'],
+    );
     assert.deepEqual(errors, []);
     await informer.stop();
   });

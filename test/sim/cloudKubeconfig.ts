@@ -17,13 +17,23 @@ export const CLOUD_USER_NAMES: Record<CloudShape, string> = {
 
 /** How each cloud's API server names a person (what SelfSubjectReview returns). */
 export function cloudUser(shape: CloudShape, person: string): User {
-  if (shape === 'gke') return { name: `${person}@example.com`, groups: ['system:authenticated'], extra: { 'iam.gke.io/user-assertion': ['x'] } };
+  if (shape === 'gke')
+    return {
+      name: `${person}@example.com`,
+      groups: ['system:authenticated'],
+      extra: { 'iam.gke.io/user-assertion': ['x'] },
+    };
   const arn = `arn:aws:sts::111122223333:assumed-role/EvalsEngineer/${person}`;
   return {
     name: arn,
     uid: `aws-iam-authenticator:111122223333:AROAEXAMPLE${person.toUpperCase()}`,
     groups: ['system:authenticated'],
-    extra: { arn: [arn], canonicalArn: ['arn:aws:iam::111122223333:role/EvalsEngineer'], sessionName: [person], principalId: [`AROAEXAMPLE${person.toUpperCase()}`] },
+    extra: {
+      arn: [arn],
+      canonicalArn: ['arn:aws:iam::111122223333:role/EvalsEngineer'],
+      sessionName: [person],
+      principalId: [`AROAEXAMPLE${person.toUpperCase()}`],
+    },
   };
 }
 
@@ -39,7 +49,13 @@ printf '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1be
  * Registers `person` with the cluster and writes their kubeconfig in `dir`: same cluster, context and user names
  * for every person of a shape; only the credentials file the plugin reads differs. Returns the kubeconfig path.
  */
-export function writeCloudKubeconfig(c: SimCluster, dir: string, shape: CloudShape, person: string, o: { user?: Partial<User> } = {}): string {
+export function writeCloudKubeconfig(
+  c: SimCluster,
+  dir: string,
+  shape: CloudShape,
+  person: string,
+  o: { user?: Partial<User> } = {},
+): string {
   const home = join(dir, `${shape}-${person}`);
   mkdirSync(home, { recursive: true });
   const credentials = join(home, 'credentials');
@@ -50,16 +66,25 @@ export function writeCloudKubeconfig(c: SimCluster, dir: string, shape: CloudSha
   const name = CLOUD_USER_NAMES[shape];
   const exec =
     shape === 'eks'
-      ? { apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin, args: ['--region', 'us-west-2', 'eks', 'get-token', '--cluster-name', 'evals', '--output', 'json'], env: [{ name: 'SIM_CREDENTIALS', value: credentials }], interactiveMode: 'IfAvailable' }
+      ? {
+          apiVersion: 'client.authentication.k8s.io/v1beta1',
+          command: plugin,
+          args: ['--region', 'us-west-2', 'eks', 'get-token', '--cluster-name', 'evals', '--output', 'json'],
+          env: [{ name: 'SIM_CREDENTIALS', value: credentials }],
+          interactiveMode: 'IfAvailable',
+        }
       : {
           apiVersion: 'client.authentication.k8s.io/v1beta1',
           command: plugin,
           env: [{ name: 'SIM_CREDENTIALS', value: credentials }],
-          installHint: 'Install gke-gcloud-auth-plugin for use with kubectl by following https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin',
+          installHint:
+            'Install gke-gcloud-auth-plugin for use with kubectl by following https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin',
           provideClusterInfo: true,
           interactiveMode: 'IfAvailable',
         };
-  const caData = c.caPath ? { 'certificate-authority-data': readFileSync(c.caPath).toString('base64') } : { 'insecure-skip-tls-verify': true };
+  const caData = c.caPath
+    ? { 'certificate-authority-data': readFileSync(c.caPath).toString('base64') }
+    : { 'insecure-skip-tls-verify': true };
   const config = {
     apiVersion: 'v1',
     kind: 'Config',

@@ -62,7 +62,10 @@ export interface SimCluster {
    * Writes a kubeconfig for a user and returns its path; `also` adds contexts for other users (the first user's
    * context stays current).
    */
-  writeKubeconfig(file: string, opts?: { user?: SimUser; namespace?: string; also?: Array<{ user: SimUser; namespace?: string }> }): string;
+  writeKubeconfig(
+    file: string,
+    opts?: { user?: SimUser; namespace?: string; also?: Array<{ user: SimUser; namespace?: string }> },
+  ): string;
   stop(): Promise<void>;
 }
 
@@ -83,7 +86,12 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
   const store = new Store();
   const admission = new Admission(store);
   const ciliumNamespace = opts.ciliumNamespace ?? 'kube-system';
-  seedCluster(store, admission, { nodes, runtimeClasses: opts.runtimeClasses ?? DEFAULT_RUNTIME_CLASSES, nodeLabels: opts.nodeLabels, ciliumNamespace });
+  seedCluster(store, admission, {
+    nodes,
+    runtimeClasses: opts.runtimeClasses ?? DEFAULT_RUNTIME_CLASSES,
+    nodeLabels: opts.nodeLabels,
+    ciliumNamespace,
+  });
   const owners = new OwnerIndex(store);
   const timeScale = opts.timeScale ?? Number(process.env.SIM_TIME_SCALE ?? 1);
   if (!(timeScale > 0)) throw new Error(`timeScale must be a positive number, got ${timeScale}`);
@@ -93,7 +101,14 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
   const relayUserNamespace = opts.relayUserNamespace ?? restrictedNamespace;
   const auth = new Authenticator(restrictedNamespace, { namespace: relayUserNamespace, ciliumNamespace });
   const certs = tls ? generateCerts() : undefined;
-  const kubelet = new Kubelet({ store, resources, workDir, nodes, ciliumNamespace, runtimeHandlers: opts.runtimeHandlers });
+  const kubelet = new Kubelet({
+    store,
+    resources,
+    workDir,
+    nodes,
+    ciliumNamespace,
+    runtimeHandlers: opts.runtimeHandlers,
+  });
   const controllers = new ControllerManager({ store, admission, owners, nodes: () => nodes });
   const server = new ApiServer({ ctx: { store, admission, owners, watches }, auth, certs, kubelet: () => kubelet });
   controllers.start();
@@ -130,14 +145,28 @@ export async function startCluster(opts: StartOptions = {}): Promise<SimCluster>
     workDir,
     writeKubeconfig(file, o = {}) {
       const user = o.user ?? 'admin';
-      const home: Record<SimUser, string> = { admin: 'default', restricted: restrictedNamespace, relay: relayUserNamespace };
+      const home: Record<SimUser, string> = {
+        admin: 'default',
+        restricted: restrictedNamespace,
+        relay: relayUserNamespace,
+      };
       const entries = [{ user, namespace: o.namespace }, ...(o.also ?? []).filter((x) => x.user !== user)];
       const config = {
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: 'k8s-sandbox-sim', cluster: certs ? { server: url, 'certificate-authority-data': Buffer.from(certs.caPem).toString('base64') } : { server: url, 'insecure-skip-tls-verify': true } }],
+        clusters: [
+          {
+            name: 'k8s-sandbox-sim',
+            cluster: certs
+              ? { server: url, 'certificate-authority-data': Buffer.from(certs.caPem).toString('base64') }
+              : { server: url, 'insecure-skip-tls-verify': true },
+          },
+        ],
         users: entries.map((e) => ({ name: `sim-${e.user}`, user: { token: auth.tokens[e.user] } })),
-        contexts: entries.map((e) => ({ name: `sim-${e.user}`, context: { cluster: 'k8s-sandbox-sim', user: `sim-${e.user}`, namespace: e.namespace ?? home[e.user] } })),
+        contexts: entries.map((e) => ({
+          name: `sim-${e.user}`,
+          context: { cluster: 'k8s-sandbox-sim', user: `sim-${e.user}`, namespace: e.namespace ?? home[e.user] },
+        })),
         'current-context': `sim-${user}`,
         preferences: {},
       };

@@ -27,14 +27,23 @@ export class OwnerIndex {
 
   constructor(store: Store) {
     for (const { type, object } of store.all()) this.add(type, object);
-    store.subscribe((e) => (e.type === 'DELETED' ? this.remove(e.resource, e.object) : (this.remove(e.resource, e.object), this.add(e.resource, e.object))));
+    store.subscribe((e) =>
+      e.type === 'DELETED'
+        ? this.remove(e.resource, e.object)
+        : (this.remove(e.resource, e.object), this.add(e.resource, e.object)),
+    );
   }
 
-  private key = (t: ResourceType, o: KubeObject): string => `${t.group}/${t.resource}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  private key = (t: ResourceType, o: KubeObject): string =>
+    `${t.group}/${t.resource}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
   private add(type: ResourceType, o: KubeObject): void {
     const refs = o.metadata.ownerReferences ?? [];
-    if (refs.length) this.ownersOf.set(this.key(type, o), refs.map((r) => r.uid));
+    if (refs.length)
+      this.ownersOf.set(
+        this.key(type, o),
+        refs.map((r) => r.uid),
+      );
     for (const ref of refs) {
       let m = this.byOwner.get(ref.uid);
       if (!m) this.byOwner.set(ref.uid, (m = new Map()));
@@ -56,14 +65,31 @@ export class OwnerIndex {
   }
 }
 
-export function deleteObject(store: Store, owners: OwnerIndex, type: ResourceType, ns: string | undefined, name: string, opts: DeleteOptions = {}): DeleteResult {
+export function deleteObject(
+  store: Store,
+  owners: OwnerIndex,
+  type: ResourceType,
+  ns: string | undefined,
+  name: string,
+  opts: DeleteOptions = {},
+): DeleteResult {
   const obj = store.mustGet(type, ns, name);
   const pre = opts.preconditions;
   if (pre?.uid && pre.uid !== obj.metadata.uid) {
-    throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`, { name, kind: type.resource, group: type.group });
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`,
+      { name, kind: type.resource, group: type.group },
+    );
   }
   if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
-    throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`, { name, kind: type.resource, group: type.group });
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`,
+      { name, kind: type.resource, group: type.group },
+    );
   }
   if (opts.dryRun?.length) return { object: obj, gone: false };
   const policy = opts.propagationPolicy ?? (opts.orphanDependents ? 'Orphan' : undefined);

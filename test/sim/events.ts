@@ -4,7 +4,13 @@ import { resources } from './resources';
 import type { KubeObject, Store } from './store';
 
 export interface EventInput {
-  involvedObject: KubeObject | { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string } };
+  involvedObject:
+    | KubeObject
+    | {
+        apiVersion: string;
+        kind: string;
+        metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string };
+      };
   reason: string;
   message: string;
   type: 'Normal' | 'Warning';

@@ -14,7 +14,19 @@ const deployment = (ns: string, replicas: number, image = 'nginx:1.27'): string 
     spec: {
       replicas,
       selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image, command: ['sleep', 'infinity'], resources: { limits: { cpu: '100m', memory: '64Mi' } } }] } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          containers: [
+            {
+              name: 'app',
+              image,
+              command: ['sleep', 'infinity'],
+              resources: { limits: { cpu: '100m', memory: '64Mi' } },
+            },
+          ],
+        },
+      },
     },
   });
 
@@ -46,11 +58,19 @@ describe('sim: real kubectl', function () {
         assert.equal((await k(['create', 'namespace', ns])).code, 0);
         const cm = await k(['create', 'configmap', 'cfg', '-n', ns, '--from-literal=a=1', '--from-literal=b=two']);
         assert.equal(cm.code, 0, cm.stderr);
-        const got = JSON.parse((await k(['get', 'configmap', 'cfg', '-n', ns, '-o', 'json'])).stdout) as { data: Record<string, string> };
+        const got = JSON.parse((await k(['get', 'configmap', 'cfg', '-n', ns, '-o', 'json'])).stdout) as {
+          data: Record<string, string>;
+        };
         assert.deepEqual(got.data, { a: '1', b: 'two' });
         const sec = await k(['create', 'secret', 'generic', 's', '-n', ns, '--from-literal=token=xyz']);
         assert.equal(sec.code, 0, sec.stderr);
-        assert.equal(Buffer.from((cluster.store.get(cluster.resources.secrets, ns, 's')!.data as Record<string, string>).token, 'base64').toString(), 'xyz');
+        assert.equal(
+          Buffer.from(
+            (cluster.store.get(cluster.resources.secrets, ns, 's')!.data as Record<string, string>).token,
+            'base64',
+          ).toString(),
+          'xyz',
+        );
       });
 
       it('applies a Deployment; pods become Ready; get prints READY/STATUS/RESTARTS', async () => {
@@ -62,10 +82,20 @@ describe('sim: real kubectl', function () {
         assert.equal(w.code, 0, w.stderr);
         const table = await k(['get', 'pods', '-n', ns]);
         assert.match(table.stdout, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
-        assert.equal(table.stdout.split('\n').filter((l) => /^web-\w+-\w+\s+1\/1\s+Running\s+0\s+/.test(l)).length, 2, table.stdout);
+        assert.equal(
+          table.stdout.split('\n').filter((l) => /^web-\w+-\w+\s+1\/1\s+Running\s+0\s+/.test(l)).length,
+          2,
+          table.stdout,
+        );
         const rs = await k(['get', 'deploy', 'web', '-n', ns]);
         assert.match(rs.stdout, /web\s+2\/2\s+2\s+2/);
-        const json = JSON.parse((await k(['get', 'pods', '-n', ns, '-o', 'json'])).stdout) as { kind: string; items: Array<{ metadata: { ownerReferences: Array<{ kind: string }> }; status: { qosClass: string; podIP: string } }> };
+        const json = JSON.parse((await k(['get', 'pods', '-n', ns, '-o', 'json'])).stdout) as {
+          kind: string;
+          items: Array<{
+            metadata: { ownerReferences: Array<{ kind: string }> };
+            status: { qosClass: string; podIP: string };
+          }>;
+        };
         assert.equal(json.kind, 'List');
         assert.equal(json.items.length, 2);
         assert.equal(json.items[0].metadata.ownerReferences[0].kind, 'ReplicaSet');
@@ -79,11 +109,19 @@ describe('sim: real kubectl', function () {
         const ap = await k(['apply', '-f', file]);
         assert.equal(ap.code, 0, ap.stderr);
         assert.match(ap.stdout, /deployment.apps\/web configured/);
-        const d = cluster.store.get(cluster.resources.deployments, ns, 'web') as unknown as { spec: { template: { spec: { containers: Array<{ image: string; name: string }> } } } };
-        assert.deepEqual(d.spec.template.spec.containers.map((c) => [c.name, c.image]), [['app', 'nginx:1.28']]);
+        const d = cluster.store.get(cluster.resources.deployments, ns, 'web') as unknown as {
+          spec: { template: { spec: { containers: Array<{ image: string; name: string }> } } };
+        };
+        assert.deepEqual(
+          d.spec.template.spec.containers.map((c) => [c.name, c.image]),
+          [['app', 'nginx:1.28']],
+        );
         const sc = await k(['scale', 'deployment/web', '-n', ns, '--replicas=1']);
         assert.equal(sc.code, 0, sc.stderr);
-        await eventually(async () => /web\s+1\/1\s+1\s+1/.test((await k(['get', 'deploy', 'web', '-n', ns])).stdout), 'scaled to 1');
+        await eventually(
+          async () => /web\s+1\/1\s+1\s+1/.test((await k(['get', 'deploy', 'web', '-n', ns])).stdout),
+          'scaled to 1',
+        );
         const lbl = await k(['label', 'deployment', 'web', '-n', ns, 'tier=front']);
         assert.equal(lbl.code, 0, lbl.stderr);
         assert.equal(cluster.store.get(cluster.resources.deployments, ns, 'web')!.metadata.labels!.tier, 'front');
@@ -121,9 +159,15 @@ describe('sim: real kubectl', function () {
       it('the restricted user gets 403 outside its namespace and works inside it', async () => {
         const all = await k(['get', 'pods', '-A'], restricted);
         assert.equal(all.code, 1);
-        assert.match(all.stderr, /Error from server \(Forbidden\): pods is forbidden: User "sim-restricted" cannot list resource "pods" in API group "" at the cluster scope/);
+        assert.match(
+          all.stderr,
+          /Error from server \(Forbidden\): pods is forbidden: User "sim-restricted" cannot list resource "pods" in API group "" at the cluster scope/,
+        );
         const other = await k(['get', 'statefulsets', '-n', 'kube-system'], restricted);
-        assert.match(other.stderr, /statefulsets.apps is forbidden: User "sim-restricted" cannot list resource "statefulsets" in API group "apps" in the namespace "kube-system"/);
+        assert.match(
+          other.stderr,
+          /statefulsets.apps is forbidden: User "sim-restricted" cannot list resource "statefulsets" in API group "apps" in the namespace "kube-system"/,
+        );
         const own = await k(['get', 'pods', '-n', 'team'], restricted);
         assert.equal(own.code, 0, own.stderr);
         const can = await k(['auth', 'can-i', 'list', 'pods', '-A'], restricted);
@@ -133,12 +177,17 @@ describe('sim: real kubectl', function () {
       });
 
       it('routes exec and logs to the kubelet after validating the pod and container', async () => {
-        const agent = cluster.store.list(cluster.resources.pods, 'kube-system').find((p) => p.metadata.labels?.['k8s-app'] === 'cilium')!.metadata.name;
+        const agent = cluster.store
+          .list(cluster.resources.pods, 'kube-system')
+          .find((p) => p.metadata.labels?.['k8s-app'] === 'cilium')!.metadata.name;
         const ex = await k(['exec', '-n', 'kube-system', agent, '--', 'sh', '-c', 'echo routed; exit 3']);
         assert.equal(ex.code, 3, ex.stderr);
         assert.equal(ex.stdout, 'routed\n');
         const badContainer = await k(['exec', '-n', 'kube-system', agent, '-c', 'nope', '--', 'true']);
-        assert.match(badContainer.stderr, new RegExp(`Error from server \\(BadRequest\\): container nope is not valid for pod ${agent}`));
+        assert.match(
+          badContainer.stderr,
+          new RegExp(`Error from server \\(BadRequest\\): container nope is not valid for pod ${agent}`),
+        );
         const missing = await k(['exec', '-n', 'kube-system', 'no-such-pod', '--', 'true']);
         assert.match(missing.stderr, /Error from server \(NotFound\): pods "no-such-pod" not found/);
         const logs = await k(['logs', '-n', 'kube-system', agent]);
@@ -150,7 +199,10 @@ describe('sim: real kubectl', function () {
       it('a wrong token is 401', async () => {
         const bad = home.path(`bad-${ns}`);
         cluster.writeKubeconfig(bad);
-        writeFileSync(bad, (await import('node:fs')).readFileSync(bad, 'utf8').replace(cluster.tokens.admin, 'not-a-token'));
+        writeFileSync(
+          bad,
+          (await import('node:fs')).readFileSync(bad, 'utf8').replace(cluster.tokens.admin, 'not-a-token'),
+        );
         const r = await k(['get', 'pods'], home.env(bad));
         assert.equal(r.code, 1);
         assert.match(r.stderr, /You must be logged in to the server \(Unauthorized\)/);

@@ -16,12 +16,15 @@ export async function main(args = process.argv.slice(2), seed?: Seeder): Promise
   const port = flag(args, '--port');
   if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new Error(`--port needs a number, got "${port}"`);
   const ciliumNamespace = flag(args, '--cilium-namespace');
-  if (ciliumNamespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ciliumNamespace)) throw new Error(`--cilium-namespace needs a namespace name, got "${ciliumNamespace}"`);
+  if (ciliumNamespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ciliumNamespace))
+    throw new Error(`--cilium-namespace needs a namespace name, got "${ciliumNamespace}"`);
   const cluster = await startCluster({
     ...(ciliumNamespace ? { ciliumNamespace } : {}),
     tls: !args.includes('--http'),
     port: port ? Number(port) : undefined,
-    runtimeClasses: args.includes('--no-gvisor') ? DEFAULT_RUNTIME_CLASSES.filter((r) => r.name !== 'gvisor') : undefined,
+    runtimeClasses: args.includes('--no-gvisor')
+      ? DEFAULT_RUNTIME_CLASSES.filter((r) => r.name !== 'gvisor')
+      : undefined,
   });
   const kubeconfig = cluster.writeKubeconfig(flag(args, '--kubeconfig') ?? join(cluster.workDir, 'kubeconfig'));
   const restricted = cluster.writeKubeconfig(join(cluster.workDir, 'kubeconfig-restricted'), { user: 'restricted' });

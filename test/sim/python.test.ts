@@ -17,9 +17,17 @@ describe('sim: the official Python client', function () {
   let env: TestEnv;
   let python: string;
   const peer = async (args: string[], input?: string): Promise<unknown[]> => {
-    const r = await run(python, [SCRIPT, env.kubeconfig, ...args], { PATH: process.env.PATH, HOME: env.dir }, { input, timeoutMs: 60_000 });
+    const r = await run(
+      python,
+      [SCRIPT, env.kubeconfig, ...args],
+      { PATH: process.env.PATH, HOME: env.dir },
+      { input, timeoutMs: 60_000 },
+    );
     assert.equal(r.code, 0, `kube_peer.py ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    return r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
   };
 
   before(async () => {
@@ -37,7 +45,10 @@ describe('sim: the official Python client', function () {
   });
 
   it('watches (watch=True): the existing pods, then a new pod until it runs', async () => {
-    const child = spawn(python, [SCRIPT, env.kubeconfig, 'watch', NS, 'app=py', 'py-w'], { env: { PATH: process.env.PATH, HOME: env.dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(python, [SCRIPT, env.kubeconfig, 'watch', NS, 'app=py', 'py-w'], {
+      env: { PATH: process.env.PATH, HOME: env.dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -50,17 +61,37 @@ describe('sim: the official Python client', function () {
     } finally {
       child.kill('SIGKILL');
     }
-    const events = out.trim().split('\n').map((l) => JSON.parse(l) as { type?: string; name?: string; phase?: string; done?: boolean });
-    assert.deepEqual(events.slice(0, 2).map((e) => `${e.type} ${e.name}`), ['ADDED py-a', 'ADDED py-b']);
+    const events = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type?: string; name?: string; phase?: string; done?: boolean });
+    assert.deepEqual(
+      events.slice(0, 2).map((e) => `${e.type} ${e.name}`),
+      ['ADDED py-a', 'ADDED py-b'],
+    );
     const w = events.filter((e) => e.name === 'py-w');
     assert.equal(w[0].type, 'ADDED');
-    assert.ok(w.some((e) => e.type === 'MODIFIED' && e.phase === 'Running'), JSON.stringify(w));
-    assert.ok(events.every((e) => e.done || e.name !== 'other'), 'the selector applies to the watch');
+    assert.ok(
+      w.some((e) => e.type === 'MODIFIED' && e.phase === 'Running'),
+      JSON.stringify(w),
+    );
+    assert.ok(
+      events.every((e) => e.done || e.name !== 'other'),
+      'the selector applies to the watch',
+    );
     assert.deepEqual(events.at(-1), { done: true });
   });
 
   it('execs with the exit code and stdout and stderr apart', async () => {
-    const [r] = await peer(['exec', NS, 'py-a', '--', 'sh', '-c', 'echo to-out; echo to-err >&2; echo more-out; exit 7']);
+    const [r] = await peer([
+      'exec',
+      NS,
+      'py-a',
+      '--',
+      'sh',
+      '-c',
+      'echo to-out; echo to-err >&2; echo more-out; exit 7',
+    ]);
     assert.deepEqual(r, { stdout: 'to-out\nmore-out\n', stderr: 'to-err\n', returncode: 7 });
     const [ok] = await peer(['exec', NS, 'py-a', '--', 'sh', '-c', 'printf "%s" "$((6*7))"']);
     assert.deepEqual(ok, { stdout: '42', stderr: '', returncode: 0 });

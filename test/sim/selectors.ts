@@ -34,7 +34,15 @@ function parseLabel(sel: string): Requirement[] {
     let m = /^!\s*([\w./-]+)$/.exec(term);
     if (m) return { key: m[1], op: 'notexists', values: [] };
     m = /^([\w./-]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
-    if (m) return { key: m[1], op: m[2] as 'in' | 'notin', values: m[3].split(',').map((v) => v.trim()).filter((v) => v !== '') };
+    if (m)
+      return {
+        key: m[1],
+        op: m[2] as 'in' | 'notin',
+        values: m[3]
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v !== ''),
+      };
     m = /^([\w./-]+)\s*(==|=|!=)\s*([\w./-]*)$/.exec(term);
     if (m) return { key: m[1], op: m[2] === '!=' ? 'neq' : 'eq', values: [m[3]] };
     m = /^([\w./-]+)$/.exec(term);
@@ -89,7 +97,10 @@ export interface LabelSelector {
 }
 
 /** A metav1.LabelSelector as a matcher on a label map; an empty selector matches everything, null nothing. */
-export function selectorMatches(sel: LabelSelector | undefined | null, labels: Record<string, string> | undefined): boolean {
+export function selectorMatches(
+  sel: LabelSelector | undefined | null,
+  labels: Record<string, string> | undefined,
+): boolean {
   if (!sel) return false;
   const l = labels ?? {};
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;

@@ -14,7 +14,14 @@ export interface ObjectMeta {
   deletionGracePeriodSeconds?: number;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }>;
+  ownerReferences?: Array<{
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+    blockOwnerDeletion?: boolean;
+  }>;
   finalizers?: string[];
   generateName?: string;
   [key: string]: unknown;
@@ -60,7 +67,7 @@ export class ApiError extends Error {
 
 export const gvr = (t: ResourceType): string => `${t.group || 'core'}/${t.version}/${t.resource}`;
 const keyOf = (t: ResourceType, namespace: string | undefined, name: string): string =>
-  `${t.namespaced ? namespace ?? '' : ''}/${name}`;
+  `${t.namespaced ? (namespace ?? '') : ''}/${name}`;
 
 // generateName suffixes use apimachinery's alphabet (no vowels, no confusable digits).
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -157,14 +164,17 @@ export class Store {
     const prefix = type.namespaced && namespace !== undefined ? `${namespace}/` : '';
     const out: KubeObject[] = [];
     for (const [k, e] of this.bucket(type)) if (!prefix || k.startsWith(prefix)) out.push(e.object);
-    out.sort((a, b) => cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name));
+    out.sort(
+      (a, b) => cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name),
+    );
     return out;
   }
 
   /** Every stored object of every type (for garbage collection and dumps). */
   all(): Array<{ type: ResourceType; object: KubeObject }> {
     const out: Array<{ type: ResourceType; object: KubeObject }> = [];
-    for (const b of this.objects.values()) for (const e of b.values()) out.push({ type: e.type, object: clone(e.object) });
+    for (const b of this.objects.values())
+      for (const e of b.values()) out.push({ type: e.type, object: clone(e.object) });
     return out;
   }
 
@@ -173,11 +183,22 @@ export class Store {
     const meta = obj.metadata ?? ({} as ObjectMeta);
     obj.metadata = meta;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + suffix();
-    if (!meta.name) throw new ApiError(422, 'Invalid', `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, { kind: type.kind });
+    if (!meta.name)
+      throw new ApiError(
+        422,
+        'Invalid',
+        `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+        { kind: type.kind },
+      );
     if (!type.namespaced) delete meta.namespace;
     const key = keyOf(type, meta.namespace, meta.name);
     if (this.bucket(type).has(key)) {
-      throw new ApiError(409, 'AlreadyExists', `${type.resource}${type.group ? '.' + type.group : ''} "${meta.name}" already exists`, { name: meta.name, kind: type.resource, group: type.group });
+      throw new ApiError(
+        409,
+        'AlreadyExists',
+        `${type.resource}${type.group ? '.' + type.group : ''} "${meta.name}" already exists`,
+        { name: meta.name, kind: type.resource, group: type.group },
+      );
     }
     obj.apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
     obj.kind = type.kind;
@@ -199,13 +220,27 @@ export class Store {
     const current = this.bucket(type).get(key);
     if (!current) throw notFound(type, input.metadata.name);
     const prev = current.object;
-    if (opts.checkResourceVersion !== false && input.metadata.resourceVersion && input.metadata.resourceVersion !== prev.metadata.resourceVersion) {
-      throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${type.resource}${type.group ? '.' + type.group : ''} "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: input.metadata.name, kind: type.resource, group: type.group });
+    if (
+      opts.checkResourceVersion !== false &&
+      input.metadata.resourceVersion &&
+      input.metadata.resourceVersion !== prev.metadata.resourceVersion
+    ) {
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${type.resource}${type.group ? '.' + type.group : ''} "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+        { name: input.metadata.name, kind: type.resource, group: type.group },
+      );
     }
     const obj = clone(input);
     obj.apiVersion = prev.apiVersion;
     obj.kind = prev.kind;
-    obj.metadata = { ...obj.metadata, uid: prev.metadata.uid, creationTimestamp: prev.metadata.creationTimestamp, namespace: prev.metadata.namespace };
+    obj.metadata = {
+      ...obj.metadata,
+      uid: prev.metadata.uid,
+      creationTimestamp: prev.metadata.creationTimestamp,
+      namespace: prev.metadata.namespace,
+    };
     if (prev.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = prev.metadata.deletionTimestamp;
     const specChanged = JSON.stringify(obj.spec) !== JSON.stringify(prev.spec);
     obj.metadata.generation = (prev.metadata.generation ?? 1) + (specChanged ? 1 : 0);

@@ -23,7 +23,11 @@ describe('sim: watch protocol and query parsing', function () {
   it('reads booleans as the API server does: absent, 0 or any case of false is false, anything else true', async () => {
     for (const v of ['true', 'True', 'TRUE', '1', 't', 'f', 'yes']) {
       const events = await watchEvents(c, `${base}?watch=${v}`, (e) => e.length >= 1);
-      assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED seen'], `watch=${v} is a watch`);
+      assert.deepEqual(
+        events.map((e) => `${e.type} ${e.object.metadata.name}`),
+        ['ADDED seen'],
+        `watch=${v} is a watch`,
+      );
     }
     for (const v of ['false', 'False', 'FALSE', '0']) {
       const r = await request(c, 'GET', `${base}?watch=${v}`);
@@ -34,7 +38,15 @@ describe('sim: watch protocol and query parsing', function () {
   it('answers a malformed integer with 400 and Go strconv message', async () => {
     const r = await request(c, 'GET', `${base}?watch=true&timeoutSeconds=abc`);
     assert.equal(r.status, 400);
-    assert.deepEqual(r.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'strconv.ParseInt: parsing "abc": invalid syntax', reason: 'BadRequest', code: 400 });
+    assert.deepEqual(r.json(), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'strconv.ParseInt: parsing "abc": invalid syntax',
+      reason: 'BadRequest',
+      code: 400,
+    });
     const l = await request(c, 'GET', `${base}?limit=ten`);
     assert.equal(l.status, 400);
     assert.equal(l.json().message, 'strconv.ParseInt: parsing "ten": invalid syntax');
@@ -48,7 +60,11 @@ describe('sim: watch protocol and query parsing', function () {
     ]);
     // Both promises resolved: the server ended both streams.
     assert.ok(withBookmarks.length >= 2, `bookmarks arrived: ${withBookmarks.length}`);
-    assert.ok(withBookmarks.every((e) => e.type === 'BOOKMARK' && e.object.kind === 'ConfigMap' && e.object.apiVersion === 'v1'));
+    assert.ok(
+      withBookmarks.every(
+        (e) => e.type === 'BOOKMARK' && e.object.kind === 'ConfigMap' && e.object.apiVersion === 'v1',
+      ),
+    );
     assert.equal(withBookmarks.at(-1)!.object.metadata.resourceVersion, String(c.store.resourceVersion));
     assert.deepEqual(without, [], 'no bookmark without allowWatchBookmarks');
   });
@@ -60,11 +76,22 @@ describe('sim: watch protocol and query parsing', function () {
     const [err] = await watchEvents(c, `${base}?watch=true&resourceVersion=${old}`, (e) => e.length >= 1);
     assert.equal(err.type, 'ERROR');
     const { message, ...status } = err.object;
-    assert.deepEqual(status, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'Expired', code: 410 });
+    assert.deepEqual(status, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      reason: 'Expired',
+      code: 410,
+    });
     assert.match(message, new RegExp(`^too old resource version: ${old} \\(\\d+\\)$`));
     // The current resourceVersion (what a list returns) stays watchable.
     const list = (await request(c, 'GET', base)).json();
-    const fresh = await watchEvents(c, `${base}?watch=true&resourceVersion=${list.metadata.resourceVersion}&allowWatchBookmarks=true`, (e) => e.length >= 1);
+    const fresh = await watchEvents(
+      c,
+      `${base}?watch=true&resourceVersion=${list.metadata.resourceVersion}&allowWatchBookmarks=true`,
+      (e) => e.length >= 1,
+    );
     assert.equal(fresh[0].type, 'BOOKMARK');
   });
 });

@@ -36,7 +36,9 @@ describe('sim: SelfSubjectReview (kubectl auth whoami)', function () {
       };
 
       it('prints the admin and the restricted user with their groups', async () => {
-        const admin = JSON.parse(await whoami(cluster.writeKubeconfig(home.path(`admin-${v}`)), '-o', 'json')) as Review;
+        const admin = JSON.parse(
+          await whoami(cluster.writeKubeconfig(home.path(`admin-${v}`)), '-o', 'json'),
+        ) as Review;
         assert.equal(admin.kind, 'SelfSubjectReview');
         assert.equal(admin.apiVersion, 'authentication.k8s.io/v1');
         assert.equal(admin.status.userInfo.username, 'sim-admin');
@@ -50,12 +52,30 @@ describe('sim: SelfSubjectReview (kubectl auth whoami)', function () {
         it(`${shape}: two people with the same kubeconfig user name are two users to the server`, async () => {
           const alice = writeCloudKubeconfig(cluster, home.path(`cloud-${v}`), shape, 'alice');
           const bob = writeCloudKubeconfig(cluster, home.path(`cloud-${v}`), shape, 'bob');
-          const users = await Promise.all([alice, bob].map(async (k) => (JSON.parse(await whoami(k, '-o', 'json')) as Review).status.userInfo));
-          const expected = shape === 'eks' ? (p: string) => `arn:aws:sts::111122223333:assumed-role/EvalsEngineer/${p}` : (p: string) => `${p}@example.com`;
-          assert.deepEqual(users.map((u) => u.username), [expected('alice'), expected('bob')]);
+          const users = await Promise.all(
+            [alice, bob].map(async (k) => (JSON.parse(await whoami(k, '-o', 'json')) as Review).status.userInfo),
+          );
+          const expected =
+            shape === 'eks'
+              ? (p: string) => `arn:aws:sts::111122223333:assumed-role/EvalsEngineer/${p}`
+              : (p: string) => `${p}@example.com`;
+          assert.deepEqual(
+            users.map((u) => u.username),
+            [expected('alice'), expected('bob')],
+          );
           if (shape === 'eks') assert.deepEqual(users[0].extra?.sessionName, ['alice']);
-          const names = await Promise.all([alice, bob].map(async (k) => (await run(kubectlBinary(v), ['config', 'view', '-o', 'jsonpath={.users[0].name}'], home.env(k))).stdout));
-          assert.deepEqual(names, [CLOUD_USER_NAMES[shape], CLOUD_USER_NAMES[shape]], 'one kubeconfig user name for both');
+          const names = await Promise.all(
+            [alice, bob].map(
+              async (k) =>
+                (await run(kubectlBinary(v), ['config', 'view', '-o', 'jsonpath={.users[0].name}'], home.env(k)))
+                  .stdout,
+            ),
+          );
+          assert.deepEqual(
+            names,
+            [CLOUD_USER_NAMES[shape], CLOUD_USER_NAMES[shape]],
+            'one kubeconfig user name for both',
+          );
         });
       }
 

@@ -25,7 +25,15 @@ export async function startFakeRelay(): Promise<FakeRelay> {
     port: 0,
     requests: [],
     calls: [],
-    status: { num_flows: 10, max_flows: 4095, seen_flows: 1234, uptime_ns: 1, num_connected_nodes: { value: 2 }, num_unavailable_nodes: { value: 0 }, version: '1.18.3' },
+    status: {
+      num_flows: 10,
+      max_flows: 4095,
+      seen_flows: 1234,
+      uptime_ns: 1,
+      num_connected_nodes: { value: 2 },
+      num_unavailable_nodes: { value: 0 },
+      version: '1.18.3',
+    },
     whenCalls(n) {
       return new Promise((resolve) => {
         const check = () => (relay.requests.length >= n ? (resolve(), true) : false);
@@ -52,7 +60,9 @@ export async function startFakeRelay(): Promise<FakeRelay> {
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
   );
   (relay as { port: number }).port = port;
   return relay;
@@ -74,7 +84,10 @@ export interface RelayFlowSpec {
 
 /** A GetFlowsResponse as the relay sends it (proto field names; enums by name). */
 export function relayFlow(s: RelayFlowSpec): Obj {
-  const labels = [`k8s:io.kubernetes.pod.namespace=${s.namespace}`, ...(s.release ? [`k8s:app.kubernetes.io/instance=${s.release}`, 'k8s:inspect/service=default'] : [])];
+  const labels = [
+    `k8s:io.kubernetes.pod.namespace=${s.namespace}`,
+    ...(s.release ? [`k8s:app.kubernetes.io/instance=${s.release}`, 'k8s:inspect/service=default'] : []),
+  ];
   const time = { seconds: String(s.seconds), nanos: s.nanos ?? 0 };
   const flow: Obj = s.dnsQuery
     ? {
@@ -83,7 +96,12 @@ export function relayFlow(s: RelayFlowSpec): Obj {
         IP: { source: '10.0.0.5', destination: '10.0.0.10', ipVersion: 'IPv4' },
         l4: { UDP: { source_port: 40000, destination_port: 53 } },
         source: { namespace: s.namespace, pod_name: s.pod, labels, identity: 1000 },
-        destination: { namespace: 'kube-system', pod_name: 'coredns-1', labels: ['k8s:k8s-app=kube-dns'], identity: 1001 },
+        destination: {
+          namespace: 'kube-system',
+          pod_name: 'coredns-1',
+          labels: ['k8s:k8s-app=kube-dns'],
+          identity: 1001,
+        },
         Type: 'L7',
         l7: { type: 'REQUEST', dns: { query: `${s.dnsQuery}.`, qtypes: ['A'] } },
         traffic_direction: 'EGRESS',

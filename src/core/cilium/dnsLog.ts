@@ -11,7 +11,8 @@ export const DNS_SIDECAR = 'coredns';
 /** rcodes that mean the sidecar would not resolve the name (the chart answers NXDOMAIN outside allowDomains). */
 const REFUSALS = new Set(['NXDOMAIN', 'REFUSED']);
 
-const LINE = /^(?:(\d{4}-\d\d-\d\dT\S+Z)\s+)?\[INFO\]\s+(\[?[0-9a-fA-F.:]+\]?):(\d+)\s+-\s+\d+\s+"(\S+)\s+\S+\s+(\S+)\s+\S+\s+\d+\s+\S+\s+\d+"\s+([A-Z]+)\s/;
+const LINE =
+  /^(?:(\d{4}-\d\d-\d\dT\S+Z)\s+)?\[INFO\]\s+(\[?[0-9a-fA-F.:]+\]?):(\d+)\s+-\s+\d+\s+"(\S+)\s+\S+\s+(\S+)\s+\S+\s+\d+\s+\S+\s+\d+"\s+([A-Z]+)\s/;
 
 export interface SidecarPod {
   readonly namespace: string;

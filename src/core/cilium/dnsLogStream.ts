@@ -83,7 +83,10 @@ export class DnsLogStream {
     try {
       follow = await this.ports.followLog(f.pod.namespace, f.pod.pod, DNS_SIDECAR, f.since);
     } catch (err) {
-      return this.lost(f, `Cannot read the DNS sidecar log of ${f.pod.pod}: ${err instanceof Error ? err.message : String(err)}`);
+      return this.lost(
+        f,
+        `Cannot read the DNS sidecar log of ${f.pod.pod}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     if (this.stopped) return follow.close();
     f.follow = follow;
@@ -112,7 +115,8 @@ export class DnsLogStream {
     if (stamp) f.since = stamp;
     f.attempt = 0;
     const flow = parseSidecarLine(text, f.pod);
-    if (flow && this.seen.add(`${f.pod.pod}|${text}`)) this.opts.onFlow(flow, JSON.stringify({ coredns: text, pod: `${f.pod.namespace}/${f.pod.pod}` }));
+    if (flow && this.seen.add(`${f.pod.pod}|${text}`))
+      this.opts.onFlow(flow, JSON.stringify({ coredns: text, pod: `${f.pod.namespace}/${f.pod.pod}` }));
   }
 
   private lost(f: Follower, message: string): void {
@@ -120,10 +124,13 @@ export class DnsLogStream {
     if (this.stopped) return;
     if (!p || f.attempt >= p.attempts) return this.opts.onProblem?.(message);
     f.attempt++;
-    f.timer = setTimeout(() => {
-      f.timer = undefined;
-      void this.follow(f);
-    }, backoffDelay(f.attempt, p));
+    f.timer = setTimeout(
+      () => {
+        f.timer = undefined;
+        void this.follow(f);
+      },
+      backoffDelay(f.attempt, p),
+    );
   }
 
   stop(): void {

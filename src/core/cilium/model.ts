@@ -52,7 +52,8 @@ interface Entry {
 }
 
 export function groupKey(f: Flow): string {
-  if (f.dns) return ['DNS', f.dns.via, f.dns.query, f.source.namespace ?? '', f.source.pod ?? f.source.ip ?? ''].join('|');
+  if (f.dns)
+    return ['DNS', f.dns.via, f.dns.query, f.source.namespace ?? '', f.source.pod ?? f.source.ip ?? ''].join('|');
   const end = (e: Flow['source']) => (e.ip ? `${e.ip}:${e.port ?? ''}` : describeEndpoint(e));
   const reason = resolveDropReason(f.dropReasonNum, f.dropReasonName)?.name ?? '';
   return [f.direction, f.protocol, f.icmpType ?? '', end(f.source), end(f.destination), reason].join('|');

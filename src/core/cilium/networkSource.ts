@@ -64,20 +64,46 @@ export class NetworkSource {
   async start(): Promise<void> {
     const { namespace, release } = this.o;
     const s = this.o.settings ?? { preferred: 'auto' };
-    this.dns = new DnsLogStream(this.ports, { namespace, release, onFlow: this.o.onFlow, onProblem: this.o.onProblem, reconnect: this.o.reconnect });
-    const dnsStarted = this.dns.start().catch((err: unknown) => this.o.onProblem?.(`Cannot follow the DNS sidecar logs: ${err instanceof Error ? err.message : String(err)}`));
+    this.dns = new DnsLogStream(this.ports, {
+      namespace,
+      release,
+      onFlow: this.o.onFlow,
+      onProblem: this.o.onProblem,
+      reconnect: this.o.reconnect,
+    });
+    const dnsStarted = this.dns
+      .start()
+      .catch((err: unknown) =>
+        this.o.onProblem?.(`Cannot follow the DNS sidecar logs: ${err instanceof Error ? err.message : String(err)}`),
+      );
     let choice;
     try {
-      choice = await chooseSource(this.ports, { preferred: s.preferred, ciliumNamespace: s.ciliumNamespace || undefined, user: s.user });
+      choice = await chooseSource(this.ports, {
+        preferred: s.preferred,
+        ciliumNamespace: s.ciliumNamespace || undefined,
+        user: s.user,
+      });
     } catch (err) {
-      this.set({ kind: 'error', message: `Cannot choose a flow source: ${err instanceof Error ? err.message : String(err)}` });
+      this.set({
+        kind: 'error',
+        message: `Cannot choose a flow source: ${err instanceof Error ? err.message : String(err)}`,
+      });
       await dnsStarted;
       return;
     }
     if (this.stopped) return;
-    const common = { namespace, release, onFlow: this.o.onFlow, onScope: this.o.onScope, reconnect: this.o.reconnect, random: this.o.random, onStatus: (st: StreamStatus) => this.set(st) };
+    const common = {
+      namespace,
+      release,
+      onFlow: this.o.onFlow,
+      onScope: this.o.onScope,
+      reconnect: this.o.reconnect,
+      random: this.o.random,
+      onStatus: (st: StreamStatus) => this.set(st),
+    };
     if (choice.kind === 'none') this.set(choice.status);
-    else if (choice.kind === 'relay') this.inner = new RelayStream(this.ports, { ...common, ciliumNamespace: choice.ciliumNamespace, tls: s.tls });
+    else if (choice.kind === 'relay')
+      this.inner = new RelayStream(this.ports, { ...common, ciliumNamespace: choice.ciliumNamespace, tls: s.tls });
     else this.inner = new DropStream(this.ports, { ...common, ciliumNamespace: choice.ciliumNamespace });
     await Promise.all([this.inner?.start(), dnsStarted]);
   }

@@ -105,7 +105,12 @@ function dnsRefusal(f: Obj, verdict: string | undefined): DnsRefusal | undefined
   const query = dns ? str(dns.query) : undefined;
   if (!dns || !query || verdict !== 'DROPPED') return undefined;
   const rcode = num(dns.rcode);
-  return { query: query.replace(/\.$/, ''), qtypes: strList(dns.qtypes), rcode: rcode ? (RCODES[rcode] ?? String(rcode)) : 'REFUSED', via: 'cilium' };
+  return {
+    query: query.replace(/\.$/, ''),
+    qtypes: strList(dns.qtypes),
+    rcode: rcode ? (RCODES[rcode] ?? String(rcode)) : 'REFUSED',
+    via: 'cilium',
+  };
 }
 
 /** Builds a Flow from a Flow object; undefined when it does not look like one. */

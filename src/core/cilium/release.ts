@@ -17,7 +17,11 @@ export interface ReleaseScope {
 
 /** Pods of the release as the chart labels them, from plain pod objects. */
 export function releasePods(
-  pods: readonly { metadata?: { name?: string; namespace?: string; labels?: Record<string, string> }; spec?: { nodeName?: string }; status?: { podIP?: string } }[],
+  pods: readonly {
+    metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+    spec?: { nodeName?: string };
+    status?: { podIP?: string };
+  }[],
   namespace: string,
   release: string,
 ): ReleasePod[] {

@@ -44,13 +44,20 @@ interface Found {
 }
 
 /** The first namespace that runs hubble-relay or Cilium agents; `forbidden` lists those we may not list. */
-async function detect(ports: SourcePorts, candidates: readonly string[]): Promise<{ found?: Found; forbidden: string[] }> {
+async function detect(
+  ports: SourcePorts,
+  candidates: readonly string[],
+): Promise<{ found?: Found; forbidden: string[] }> {
   const forbidden: string[] = [];
   for (const namespace of candidates) {
     try {
-      const [relays, agents] = await Promise.all([ports.listPods(namespace, RELAY_SELECTOR), ports.listPods(namespace, CILIUM_SELECTOR)]);
+      const [relays, agents] = await Promise.all([
+        ports.listPods(namespace, RELAY_SELECTOR),
+        ports.listPods(namespace, CILIUM_SELECTOR),
+      ]);
       const live = (ps: PodLike[]) => ps.filter((p) => !p.metadata?.deletionTimestamp).length;
-      if (relays.length + agents.length > 0) return { found: { namespace, relays: live(relays), agents: live(agents) }, forbidden };
+      if (relays.length + agents.length > 0)
+        return { found: { namespace, relays: live(relays), agents: live(agents) }, forbidden };
     } catch (err) {
       if (!isForbidden(err)) throw err;
       forbidden.push(namespace);
@@ -60,7 +67,11 @@ async function detect(ports: SourcePorts, candidates: readonly string[]): Promis
 }
 
 /** The commands an admin runs to let `user` do `verb` on `resource` in `namespace` (a Role and its binding). */
-export function grantCommands(namespace: string, user: string, rules: readonly { verb: string; resource: string; name: string }[]): string {
+export function grantCommands(
+  namespace: string,
+  user: string,
+  rules: readonly { verb: string; resource: string; name: string }[],
+): string {
   return rules
     .map(
       (r) =>
@@ -86,19 +97,28 @@ export async function chooseSource(ports: SourcePorts, o: SourceOptions): Promis
         grantCommands(ns, user, [LIST_PODS, PORT_FORWARD]),
       );
     }
-    return none('no-cilium', `Neither hubble-relay (${RELAY_SELECTOR}) nor Cilium agents (${CILIUM_SELECTOR}) run in ${candidates.join(', ')}: this cluster does not run Cilium here, so there are no drop events to show. Set the Cilium namespace if it runs elsewhere.`);
+    return none(
+      'no-cilium',
+      `Neither hubble-relay (${RELAY_SELECTOR}) nor Cilium agents (${CILIUM_SELECTOR}) run in ${candidates.join(', ')}: this cluster does not run Cilium here, so there are no drop events to show. Set the Cilium namespace if it runs elsewhere.`,
+    );
   }
   const ns = found.namespace;
-  const canForward = found.relays > 0 && (await ports.canI({ namespace: ns, verb: 'create', resource: 'pods', subresource: 'portforward' }));
+  const canForward =
+    found.relays > 0 &&
+    (await ports.canI({ namespace: ns, verb: 'create', resource: 'pods', subresource: 'portforward' }));
   if (canForward && o.preferred !== 'exec') return { kind: 'relay', ciliumNamespace: ns };
-  const canExec = found.agents > 0 && (await ports.canI({ namespace: ns, verb: 'create', resource: 'pods', subresource: 'exec' }));
+  const canExec =
+    found.agents > 0 && (await ports.canI({ namespace: ns, verb: 'create', resource: 'pods', subresource: 'exec' }));
   if (canExec && o.preferred !== 'relay') return { kind: 'exec', ciliumNamespace: ns };
   if (canForward) return { kind: 'relay', ciliumNamespace: ns };
   if (canExec) return { kind: 'exec', ciliumNamespace: ns };
   const missing: string[] = [];
   if (found.relays > 0) missing.push(`create pods/portforward in ${ns} (to read flows from hubble-relay)`);
   if (found.agents > 0) missing.push(`create pods/exec in ${ns} (to run hubble observe in the Cilium agents)`);
-  const relayHint = found.relays > 0 ? ' Port-forward to the relay is the smaller grant: no exec into privileged pods.' : ' Hubble Relay is not deployed; exec into the agents is the only way.';
+  const relayHint =
+    found.relays > 0
+      ? ' Port-forward to the relay is the smaller grant: no exec into privileged pods.'
+      : ' Hubble Relay is not deployed; exec into the agents is the only way.';
   return none(
     'no-access',
     `No access to flows: you may not ${missing.join(', nor ')}.${relayHint}`,
@@ -109,5 +129,16 @@ export async function chooseSource(ports: SourcePorts, o: SourceOptions): Promis
 }
 
 function none(kind: StreamStatus['kind'], message: string, grant?: string): SourceChoice {
-  return { kind: 'none', status: { kind, message, source: { kind: 'none', detail: kind === 'no-access' ? 'no permission to read flows' : 'Cilium not found', ...(grant ? { grant } : {}) } } };
+  return {
+    kind: 'none',
+    status: {
+      kind,
+      message,
+      source: {
+        kind: 'none',
+        detail: kind === 'no-access' ? 'no permission to read flows' : 'Cilium not found',
+        ...(grant ? { grant } : {}),
+      },
+    },
+  };
 }

@@ -128,7 +128,10 @@ export class DropStream {
     try {
       pods = await this.releasePods();
     } catch (err) {
-      return this.set({ kind: 'error', message: `Cannot list the pods of ${release} in ${namespace}: ${message(err)}` });
+      return this.set({
+        kind: 'error',
+        message: `Cannot list the pods of ${release} in ${namespace}: ${message(err)}`,
+      });
     }
     if (this.stopped) return;
     const nodes = podsByNode(pods);
@@ -181,10 +184,17 @@ export class DropStream {
     const node = ns.node;
     const pod = agent.metadata?.name as string;
     const containers = agent.spec?.containers ?? [];
-    const container = containers.some((c) => c.name === CILIUM_CONTAINER) ? CILIUM_CONTAINER : (containers[0]?.name ?? CILIUM_CONTAINER);
+    const container = containers.some((c) => c.name === CILIUM_CONTAINER)
+      ? CILIUM_CONTAINER
+      : (containers[0]?.name ?? CILIUM_CONTAINER);
     // After a loss, ask for what happened since the last flow we saw; replays of it are dropped below.
     const since = ns.attempt > 0 ? ns.resume.since : undefined;
-    const target = { namespace: this.ciliumNs, pod, container, command: hubbleCommand(this.opts.namespace, ns.pods, since) };
+    const target = {
+      namespace: this.ciliumNs,
+      pod,
+      container,
+      command: hubbleCommand(this.opts.namespace, ns.pods, since),
+    };
     let session: ExecSessionLike;
     try {
       session = this.ports.exec(target);
@@ -223,7 +233,9 @@ export class DropStream {
    */
   private lost(ns: NodeStream, end: AgentStatus): void {
     const p = this.policy;
-    const permanent = end.state === 'forbidden' || (end.state === 'hubble-disabled' && (ns.attempt === 0 || /no hubble CLI/.test(end.message ?? '')));
+    const permanent =
+      end.state === 'forbidden' ||
+      (end.state === 'hubble-disabled' && (ns.attempt === 0 || /no hubble CLI/.test(end.message ?? '')));
     if (!p || permanent) {
       this.agents.set(ns.node, end);
       return this.publish();
@@ -231,7 +243,11 @@ export class DropStream {
     if (ns.connectedAt > 0 && Date.now() - ns.connectedAt >= p.stableMs) ns.attempt = 0;
     ns.connectedAt = 0;
     if (ns.attempt >= p.attempts) {
-      this.agents.set(ns.node, { ...end, message: `${end.message ?? ''} Gave up after ${p.attempts} attempts to reconnect: use Reconnect to try again.`.trim() });
+      this.agents.set(ns.node, {
+        ...end,
+        message:
+          `${end.message ?? ''} Gave up after ${p.attempts} attempts to reconnect: use Reconnect to try again.`.trim(),
+      });
       return this.publish();
     }
     ns.attempt++;
@@ -314,11 +330,22 @@ function pickAgent(node: string, agentPods: readonly PodLike[]): AgentPick {
   const onNode = agentPods.filter((a) => a.spec?.nodeName === node && a.metadata?.name);
   const live = onNode.filter((a) => !a.metadata?.deletionTimestamp);
   const agent = live.find(isReady) ?? live[0] ?? onNode[0];
-  if (!agent?.metadata?.name) return { problem: { node, state: 'missing', message: `No Cilium agent runs on node ${node}.` } };
+  if (!agent?.metadata?.name)
+    return { problem: { node, state: 'missing', message: `No Cilium agent runs on node ${node}.` } };
   const pod = agent.metadata.name;
-  if (agent.metadata.deletionTimestamp) return { problem: { node, pod, state: 'not-ready', message: `The Cilium agent ${pod} on node ${node} is terminating.` } };
+  if (agent.metadata.deletionTimestamp)
+    return {
+      problem: { node, pod, state: 'not-ready', message: `The Cilium agent ${pod} on node ${node} is terminating.` },
+    };
   if (!isReady(agent)) {
-    return { problem: { node, pod, state: 'not-ready', message: `The Cilium agent ${pod} on node ${node} is not ready (${agent.status?.phase ?? 'unknown phase'}).` } };
+    return {
+      problem: {
+        node,
+        pod,
+        state: 'not-ready',
+        message: `The Cilium agent ${pod} on node ${node} is not ready (${agent.status?.phase ?? 'unknown phase'}).`,
+      },
+    };
   }
   return { agent };
 }

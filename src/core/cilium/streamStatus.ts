@@ -1,6 +1,7 @@
 // States of the drop stream, per agent and overall, with the words shown to the user.
 
-export type AgentState = 'streaming' | 'reconnecting' | 'missing' | 'not-ready' | 'hubble-disabled' | 'forbidden' | 'ended' | 'error';
+export type AgentState =
+  'streaming' | 'reconnecting' | 'missing' | 'not-ready' | 'hubble-disabled' | 'forbidden' | 'ended' | 'error';
 
 export interface AgentStatus {
   readonly node: string;
@@ -60,7 +61,8 @@ function forbiddenText(s: string): boolean {
 const HUBBLE_DOWN = /hubble\.sock|failed to connect to|hubble.*(disabled|not enabled)|Unavailable desc/i;
 const HUBBLE_MISSING = /executable file not found|hubble: not found|hubble: command not found/i;
 // A running `hubble observe` whose server went away (agent restarting): gRPC's Unavailable on a read, not a dial.
-const STREAM_LOST = /error reading from server|transport is closing|connection reset by peer|stream terminated by RST_STREAM/i;
+const STREAM_LOST =
+  /error reading from server|transport is closing|connection reset by peer|stream terminated by RST_STREAM/i;
 
 export function classifyExecEnd(
   node: string,
@@ -80,7 +82,10 @@ export function classifyExecEnd(
     return { state: 'hubble-disabled', message: `The Cilium agent ${pod} on ${node} has no hubble CLI (${detail}).` };
   }
   if (STREAM_LOST.test(stderr)) {
-    return { state: 'ended', message: `The Hubble stream from ${pod} on ${node} was lost (${detail}); the agent may be restarting.` };
+    return {
+      state: 'ended',
+      message: `The Hubble stream from ${pod} on ${node} was lost (${detail}); the agent may be restarting.`,
+    };
   }
   if (HUBBLE_DOWN.test(stderr)) {
     return {
@@ -89,7 +94,10 @@ export function classifyExecEnd(
     };
   }
   if (result.reason === 'ConnectionLost') {
-    return { state: 'ended', message: `The connection to ${pod} on ${node} was lost${result.message ? `: ${result.message}` : ''}.` };
+    return {
+      state: 'ended',
+      message: `The connection to ${pod} on ${node} was lost${result.message ? `: ${result.message}` : ''}.`,
+    };
   }
   if (result.reason === 'Error') return { state: 'error', message: `Exec into ${pod} failed: ${detail}` };
   return { state: 'ended', message: `hubble observe on ${pod} (node ${node}) ended: ${detail}.` };
@@ -101,13 +109,19 @@ export function summarizeAgents(agents: readonly AgentStatus[]): StreamStatus {
   const streaming = agents.filter((a) => a.state === 'streaming');
   if (streaming.length > 0) {
     const nodes = streaming.map((a) => a.node).join(', ');
-    const problems = agents.filter((a) => a.state !== 'streaming').map((a) => a.message).filter(Boolean);
+    const problems = agents
+      .filter((a) => a.state !== 'streaming')
+      .map((a) => a.message)
+      .filter(Boolean);
     const note = problems.length > 0 ? ` Not covered: ${problems.join(' ')}` : '';
     return { kind: 'streaming', message: `Watching drops on ${nodes}.${note}`, agents };
   }
   const reconnecting = agents.filter((a) => a.state === 'reconnecting');
   if (reconnecting.length > 0) {
-    const others = agents.filter((a) => a.state !== 'reconnecting').map((a) => a.message).filter(Boolean);
+    const others = agents
+      .filter((a) => a.state !== 'reconnecting')
+      .map((a) => a.message)
+      .filter(Boolean);
     return { kind: 'reconnecting', message: [...reconnecting.map((a) => a.message), ...others].join(' '), agents };
   }
   const order: [AgentState, StreamStatusKind][] = [

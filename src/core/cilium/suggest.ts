@@ -5,7 +5,12 @@ import { POLICY_DENIED, POLICY_DENY, resolveDropReason } from './reasons';
 export type ValuesEntry =
   | { readonly key: 'allowDomains'; readonly domain: string }
   /** The chart requires the domain to be in allowDomains too; the edit adds both. */
-  | { readonly key: 'allowDomainsPorts'; readonly domain: string; readonly port: number; readonly protocol: 'TCP' | 'UDP' }
+  | {
+      readonly key: 'allowDomainsPorts';
+      readonly domain: string;
+      readonly port: number;
+      readonly protocol: 'TCP' | 'UDP';
+    }
   | { readonly key: 'allowCIDR'; readonly cidr: string }
   | { readonly key: 'allowEntities'; readonly entity: string };
 
@@ -76,7 +81,8 @@ function egressEntry(flow: Flow): { entry?: ValuesEntry; warning?: string } {
   const entity = reservedEntity(d);
   if (name && isDomain(name)) {
     const port = d.port;
-    if (flow.protocol === 'TCP' && (port === 80 || port === 443)) return { entry: { key: 'allowDomains', domain: name } };
+    if (flow.protocol === 'TCP' && (port === 80 || port === 443))
+      return { entry: { key: 'allowDomains', domain: name } };
     if (port !== undefined && (flow.protocol === 'TCP' || flow.protocol === 'UDP')) {
       return { entry: { key: 'allowDomainsPorts', domain: name, port, protocol: flow.protocol } };
     }
@@ -110,7 +116,9 @@ function explainDns(flow: Flow, dns: NonNullable<Flow['dns']>): DropExplanation 
       : `The sandbox's DNS sidecar answered ${dns.rcode ?? 'NXDOMAIN'} for ${dns.query}: the name is not in allowDomains`;
   const domain = dns.query.toLowerCase();
   const entry: ValuesEntry | undefined = isDomain(domain) ? { key: 'allowDomains', domain } : undefined;
-  const suggestion = entry ? ` To allow it, add to the values:\n${entryYaml(entry)}` : ' The name is not a valid domain, so no values entry can allow it.';
+  const suggestion = entry
+    ? ` To allow it, add to the values:\n${entryYaml(entry)}`
+    : ' The name is not a valid domain, so no values entry can allow it.';
   return {
     kind: 'dns-refused',
     text: `${who}. Service ${asker} asked; the name never resolved, so no connection was tried and the client saw a lookup failure at once.${suggestion}`,
@@ -137,8 +145,7 @@ export function explainDrop(flow: Flow, opts: ExplainOptions = {}): DropExplanat
       text: `Cilium's datapath dropped ${src} → ${dst}: ${what}. This is not a policy decision, so values cannot change it.`,
     };
   }
-  const ingress =
-    flow.direction === 'INGRESS' || (flow.direction === 'UNKNOWN' && opts.releaseSide === 'destination');
+  const ingress = flow.direction === 'INGRESS' || (flow.direction === 'UNKNOWN' && opts.releaseSide === 'destination');
   if (ingress) {
     return {
       kind: 'policy-ingress',
@@ -146,7 +153,9 @@ export function explainDrop(flow: Flow, opts: ExplainOptions = {}): DropExplanat
     };
   }
   const { entry, warning } = egressEntry(flow);
-  const suggestion = entry ? ` To allow it, add to the values:\n${entryYaml(entry)}` : ' No values entry can name this destination.';
+  const suggestion = entry
+    ? ` To allow it, add to the values:\n${entryYaml(entry)}`
+    : ' No values entry can name this destination.';
   return {
     kind: 'policy-egress',
     text: `The sandbox's egress policy denied ${src} → ${dst}. ${hangText(flow, opts.appTimeoutSeconds)}${suggestion}`,

@@ -16,7 +16,11 @@ const portCovered =
     if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
     const js = v as Record<string, unknown>;
     const protocol = typeof js.protocol === 'string' ? js.protocol.toUpperCase() : 'ANY';
-    return Number(js.port) === item.port && (protocol === 'ANY' || protocol === item.protocol.toUpperCase()) && (js.domain === undefined || js.domain === item.domain);
+    return (
+      Number(js.port) === item.port &&
+      (protocol === 'ANY' || protocol === item.protocol.toUpperCase()) &&
+      (js.domain === undefined || js.domain === item.domain)
+    );
   };
 
 function changesFor(entry: ValuesEntry): Change[] {
@@ -30,7 +34,10 @@ function changesFor(entry: ValuesEntry): Change[] {
     case 'allowDomainsPorts': {
       // Both charts require a scoped port's domain in allowDomains.
       const item = { domain: entry.domain, port: entry.port, protocol: entry.protocol };
-      return [appendToList('allowDomains', entry.domain, sameScalar(entry.domain)), appendToList('allowDomainsPorts', item, portCovered(item))];
+      return [
+        appendToList('allowDomains', entry.domain, sameScalar(entry.domain)),
+        appendToList('allowDomainsPorts', item, portCovered(item)),
+      ];
     }
   }
 }

@@ -7,11 +7,15 @@ import { SandboxError } from '../errors';
 import { validateContainerName, validateNamespace, validatePodName } from '../names/validate';
 
 // An image reference: registry/path[:tag][@digest]; no whitespace or shell characters.
-const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._/-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+const IMAGE =
+  /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._/-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
 export function validateImage(image: unknown): string {
   if (typeof image !== 'string' || !IMAGE.test(image) || image.length > 512) {
-    throw new SandboxError('InvalidInput', `Invalid image reference ${JSON.stringify(String(image ?? '').slice(0, 80))}`);
+    throw new SandboxError(
+      'InvalidInput',
+      `Invalid image reference ${JSON.stringify(String(image ?? '').slice(0, 80))}`,
+    );
   }
   return image;
 }
@@ -57,10 +61,17 @@ export async function addEphemeralContainer(kc: KubeConfig, o: AddEphemeralOptio
     const p = await api.readNamespacedPod({ namespace, name: o.pod });
     const s = p.status?.ephemeralContainerStatuses?.find((c) => c.name === name);
     if (s?.state?.running) return name;
-    if (s?.state?.terminated) throw new SandboxError('ExecFailed', `Ephemeral container ${name} exited (${s.state.terminated.reason ?? ''} exit code ${s.state.terminated.exitCode})`);
+    if (s?.state?.terminated)
+      throw new SandboxError(
+        'ExecFailed',
+        `Ephemeral container ${name} exited (${s.state.terminated.reason ?? ''} exit code ${s.state.terminated.exitCode})`,
+      );
     const w = s?.state?.waiting;
     if (w?.reason && /ErrImagePull|ImagePullBackOff|InvalidImageName|CreateContainerError/.test(w.reason)) {
-      throw new SandboxError('ExecFailed', `Ephemeral container ${name}: ${w.reason}${w.message ? ` (${w.message})` : ''}`);
+      throw new SandboxError(
+        'ExecFailed',
+        `Ephemeral container ${name}: ${w.reason}${w.message ? ` (${w.message})` : ''}`,
+      );
     }
     last = w?.reason ?? 'Pending';
     await sleep(500);

@@ -12,7 +12,9 @@ export interface ContainerState {
 }
 
 export function containerStateOf(pod: V1Pod, container: string): ContainerState | undefined {
-  const s = pod.status?.containerStatuses?.find((c) => c.name === container) ?? pod.status?.ephemeralContainerStatuses?.find((c) => c.name === container);
+  const s =
+    pod.status?.containerStatuses?.find((c) => c.name === container) ??
+    pod.status?.ephemeralContainerStatuses?.find((c) => c.name === container);
   const podUid = pod.metadata?.uid ?? '';
   if (!s) return { podUid, restartCount: 0, running: false };
   const term = s.state?.terminated;
@@ -27,7 +29,12 @@ export function containerStateOf(pod: V1Pod, container: string): ContainerState 
 }
 
 /** undefined when the pod is gone (404); other errors propagate. */
-export async function readContainerState(kc: KubeConfig, namespace: string, pod: string, container: string): Promise<ContainerState | undefined> {
+export async function readContainerState(
+  kc: KubeConfig,
+  namespace: string,
+  pod: string,
+  container: string,
+): Promise<ContainerState | undefined> {
   try {
     const p = await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace, name: pod });
     return containerStateOf(p, container);
@@ -55,7 +62,11 @@ export function compareStates(before: ContainerState | undefined, after: Contain
   const podGone = !!before && !after;
   const podReplaced = !!before && !!after && before.podUid !== after.podUid;
   const restartsAfter = after?.restartCount ?? 0;
-  const restarted = podReplaced || podGone || (!!after && restartsAfter > restartsBefore) || (!!after?.terminated && !after.running && !!before?.running);
+  const restarted =
+    podReplaced ||
+    podGone ||
+    (!!after && restartsAfter > restartsBefore) ||
+    (!!after?.terminated && !after.running && !!before?.running);
   const end = after?.terminated ?? (restarted ? after?.lastTerminated : undefined);
   return {
     restarted,

@@ -49,7 +49,8 @@ export async function runCommand(
     throw new SandboxError('InvalidInput', 'No command to run');
   }
   const t = opts.timeoutSeconds;
-  if (!Number.isInteger(t) || t <= 0 || t > 86400) throw new SandboxError('InvalidInput', `Invalid timeout ${t}: whole seconds, 1..86400`);
+  if (!Number.isInteger(t) || t <= 0 || t > 86400)
+    throw new SandboxError('InvalidInput', `Invalid timeout ${t}: whole seconds, 1..86400`);
 
   const before = await readContainerState(kc, target.namespace, target.pod, target.container);
   if (!before) throw new SandboxError('NotFound', `Pod ${target.pod} not found in ${target.namespace}`);
@@ -77,10 +78,20 @@ export async function runCommand(
  * exec failed: exec failed: unable to start container process: exec: "timeout": executable file not found in
  * $PATH: unknown`; runtimes that go through a shell exit 127 with "not found" on stderr.
  */
-export function missingExecutable(r: { exitCode: number | null; reason: ExecReason; message?: string; stdout: string; stderr: string }, name: string): boolean {
+export function missingExecutable(
+  r: { exitCode: number | null; reason: ExecReason; message?: string; stdout: string; stderr: string },
+  name: string,
+): boolean {
   const q = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  if (r.reason === 'Error' && new RegExp(`exec: "${q}": (executable file not found|stat ${q}: no such file)`).test(r.message ?? '')) return true;
-  return r.exitCode === 127 && new RegExp(`${q}.*(not found|no such file)|can't execute '${q}'`, 'i').test(r.stdout + r.stderr);
+  if (
+    r.reason === 'Error' &&
+    new RegExp(`exec: "${q}": (executable file not found|stat ${q}: no such file)`).test(r.message ?? '')
+  )
+    return true;
+  return (
+    r.exitCode === 127 &&
+    new RegExp(`${q}.*(not found|no such file)|can't execute '${q}'`, 'i').test(r.stdout + r.stderr)
+  );
 }
 
 /**
@@ -88,7 +99,8 @@ export function missingExecutable(r: { exitCode: number | null; reason: ExecReas
  * the timer fired (its subshell exits 9), as GNU timeout does, else with the command's status. The timer's output
  * goes to /dev/null so its `sleep` cannot hold the exec's streams open; it is killed when the command ends first.
  */
-const SHELL_TIMER = 't=$1; shift; "$@" & p=$!; (trap \'kill "$s" 2>/dev/null; exit 0\' TERM; sleep "$t" & s=$!; wait "$s"; trap "" TERM; kill -TERM "$p"; exit 9) >/dev/null 2>&1 & w=$!; wait "$p"; rc=$?; kill "$w" 2>/dev/null; wait "$w"; [ $? = 9 ] && exit 124; exit "$rc"';
+const SHELL_TIMER =
+  't=$1; shift; "$@" & p=$!; (trap \'kill "$s" 2>/dev/null; exit 0\' TERM; sleep "$t" & s=$!; wait "$s"; trap "" TERM; kill -TERM "$p"; exit 9) >/dev/null 2>&1 & w=$!; wait "$p"; rc=$?; kill "$w" 2>/dev/null; wait "$w"; [ $? = 9 ] && exit 124; exit "$rc"';
 
 async function once(
   kc: KubeConfig,
@@ -97,7 +109,12 @@ async function once(
   limitSeconds: number,
   opts: RunCommandOptions,
 ): Promise<Omit<RunCommandResult, 'restart'>> {
-  const session = startExec(kc, { ...target, command }, { stdin: false, tty: false, keepaliveSeconds: opts.keepaliveSeconds }, opts.port);
+  const session = startExec(
+    kc,
+    { ...target, command },
+    { stdin: false, tty: false, keepaliveSeconds: opts.keepaliveSeconds },
+    opts.port,
+  );
   let stdout = '';
   let stderr = '';
   const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
@@ -131,9 +148,14 @@ async function once(
 }
 
 /** One-paragraph summary for the output channel. */
-export function describeRunResult(r: RunCommandResult, t: { pod: string; container: string }, timeoutSeconds: number): string {
+export function describeRunResult(
+  r: RunCommandResult,
+  t: { pod: string; container: string },
+  timeoutSeconds: number,
+): string {
   const parts: string[] = [];
-  if (r.timedOut) parts.push(`timed out after ${timeoutSeconds}s${r.exitCode !== null ? ` (exit code ${r.exitCode})` : ''}`);
+  if (r.timedOut)
+    parts.push(`timed out after ${timeoutSeconds}s${r.exitCode !== null ? ` (exit code ${r.exitCode})` : ''}`);
   else if (r.reason === 'Success') parts.push('exit code 0');
   else if (r.reason === 'NonZeroExitCode') parts.push(`exit code ${r.exitCode}`);
   else if (r.reason === 'ConnectionLost') parts.push(`connection lost${r.message ? `: ${r.message}` : ''}`);
@@ -142,7 +164,9 @@ export function describeRunResult(r: RunCommandResult, t: { pod: string; contain
   if (rs.podGone) parts.push(`pod ${t.pod} was deleted during the run`);
   else if (rs.podReplaced) parts.push(`pod ${t.pod} was replaced during the run`);
   else if (rs.restarted) {
-    parts.push(`container ${t.container} restarted during the run (${rs.oomKilled ? 'OOMKilled' : rs.reason ?? 'unknown reason'}${rs.exitCode !== undefined ? `, exit code ${rs.exitCode}` : ''}; restarts ${rs.restartsBefore} → ${rs.restartsAfter})`);
+    parts.push(
+      `container ${t.container} restarted during the run (${rs.oomKilled ? 'OOMKilled' : (rs.reason ?? 'unknown reason')}${rs.exitCode !== undefined ? `, exit code ${rs.exitCode}` : ''}; restarts ${rs.restartsBefore} → ${rs.restartsAfter})`,
+    );
   } else parts.push('no restart');
   return parts.join('; ');
 }

@@ -160,7 +160,8 @@ export function endMessage(result: ExecResult, restart: string | undefined): str
   switch (result.reason) {
     case 'Success':
     case 'NonZeroExitCode':
-      if (result.exitCode === NO_SWITCH_USER_EXIT) return `Could not switch user (exit code ${NO_SWITCH_USER_EXIT}). Press Enter to retry, any other key to close.`;
+      if (result.exitCode === NO_SWITCH_USER_EXIT)
+        return `Could not switch user (exit code ${NO_SWITCH_USER_EXIT}). Press Enter to retry, any other key to close.`;
       return `Shell ended with exit code ${result.exitCode}. Press Enter to start a new shell, any other key to close.`;
     case 'ConnectionLost':
       return `Connection lost (${result.message ?? 'no exit status'}). Press Enter to reconnect, any other key to close.`;

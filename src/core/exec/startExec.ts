@@ -69,15 +69,31 @@ export function startExec(kc: KubeConfig, target: ExecTarget, opts: ExecOptions 
 
   // With a tty the server merges stderr into stdout (kubectl drops stderr too).
   exec
-    .exec(target.namespace, target.pod, target.container, target.command, stdout, tty ? null : stderr, stdin, tty, (s) => {
-      status = resultFromStatus(s);
-    })
+    .exec(
+      target.namespace,
+      target.pod,
+      target.container,
+      target.command,
+      stdout,
+      tty ? null : stderr,
+      stdin,
+      tty,
+      (s) => {
+        status = resultFromStatus(s);
+      },
+    )
     .then(
       (ws) => {
         socket = ws;
         const onClose = () => {
           clearInterval(pinger);
-          settle(status ?? { exitCode: null, reason: 'ConnectionLost', message: keepaliveLost ?? (closedByUs ? 'closed' : 'connection closed without an exit status') });
+          settle(
+            status ?? {
+              exitCode: null,
+              reason: 'ConnectionLost',
+              message: keepaliveLost ?? (closedByUs ? 'closed' : 'connection closed without an exit status'),
+            },
+          );
         };
         if (ws.on) ws.on('close', onClose);
         else ws.addEventListener?.('close', onClose);
@@ -138,4 +154,3 @@ function connectMessage(e: unknown): string {
   }
   return String(e);
 }
-

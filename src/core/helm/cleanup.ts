@@ -24,7 +24,8 @@ export function kindsInManifest(manifest: string): KindRef[] {
   const kinds = new Map<string, KindRef>();
   for (const doc of parseAllDocuments(manifest)) {
     const o = doc.toJS() as { apiVersion?: unknown; kind?: unknown } | null;
-    if (o && typeof o.apiVersion === 'string' && typeof o.kind === 'string') kinds.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
+    if (o && typeof o.apiVersion === 'string' && typeof o.kind === 'string')
+      kinds.set(`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
   }
   for (const k of ALWAYS) kinds.set(`${k.apiVersion}/${k.kind}`, k);
   return [...kinds.values()];
@@ -51,7 +52,10 @@ export async function removeRelease(o: RemoveOptions): Promise<void> {
   const timeout = o.timeoutSeconds ?? 120;
   const sleep = o.sleep ?? defaultSleep;
   try {
-    await runHelm(uninstallCommand(o.helm, { release: o.release, namespace: o.namespace, timeoutSeconds: timeout }), { sink: o.sink, env: o.env });
+    await runHelm(uninstallCommand(o.helm, { release: o.release, namespace: o.namespace, timeoutSeconds: timeout }), {
+      sink: o.sink,
+      env: o.env,
+    });
   } catch (e) {
     say(`helm uninstall ${o.release}: ${errorMessage(e)}; removing the objects directly`);
   }
@@ -63,9 +67,13 @@ export async function removeRelease(o: RemoveOptions): Promise<void> {
     if (Date.now() > deadline) break;
     await sleep(500);
   }
-  throw new SandboxError('CleanupIncomplete', `Could not remove everything of release ${o.release} in ${o.namespace}: ${left.slice(0, 5).join(', ')}${left.length > 5 ? ` and ${left.length - 5} more` : ''}`, {
-    hint: `Delete them by hand, e.g. kubectl delete -n ${o.namespace} ${left.slice(0, 3).join(' ')}`,
-  });
+  throw new SandboxError(
+    'CleanupIncomplete',
+    `Could not remove everything of release ${o.release} in ${o.namespace}: ${left.slice(0, 5).join(', ')}${left.length > 5 ? ` and ${left.length - 5} more` : ''}`,
+    {
+      hint: `Delete them by hand, e.g. kubectl delete -n ${o.namespace} ${left.slice(0, 3).join(' ')}`,
+    },
+  );
 }
 
 /** One pass: deletes what belongs to the release (when `del`) and returns what still exists. */
@@ -73,7 +81,9 @@ async function sweep(o: RemoveOptions, del: boolean): Promise<string[]> {
   const core = o.kc.makeApiClient(CoreV1Api);
   const objects = KubernetesObjectApi.makeApiClient(o.kc);
   const left: string[] = [];
-  const secrets = (await core.listNamespacedSecret({ namespace: o.namespace, labelSelector: `owner=helm,name=${o.release}` })).items;
+  const secrets = (
+    await core.listNamespacedSecret({ namespace: o.namespace, labelSelector: `owner=helm,name=${o.release}` })
+  ).items;
   for (const s of secrets) {
     left.push(`secret/${s.metadata?.name}`);
     if (del) await ignore404(core.deleteNamespacedSecret({ name: s.metadata?.name ?? '', namespace: o.namespace }));
@@ -81,7 +91,18 @@ async function sweep(o: RemoveOptions, del: boolean): Promise<string[]> {
   for (const k of o.kinds) {
     let items: KubernetesObject[];
     try {
-      items = (await objects.list(k.apiVersion, k.kind, o.namespace, undefined, undefined, undefined, undefined, `${INSTANCE_LABEL}=${o.release}`)).items;
+      items = (
+        await objects.list(
+          k.apiVersion,
+          k.kind,
+          o.namespace,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          `${INSTANCE_LABEL}=${o.release}`,
+        )
+      ).items;
     } catch (e) {
       if (httpCode(e) === 404 || httpCode(e) === 403 || isUnknownKind(e)) continue;
       throw e;
@@ -90,7 +111,11 @@ async function sweep(o: RemoveOptions, del: boolean): Promise<string[]> {
       if (!belongsTo(item, o.release, o.namespace)) continue;
       left.push(`${k.kind.toLowerCase()}/${item.metadata?.name}`);
       if (del && !item.metadata?.deletionTimestamp) {
-        const spec = { apiVersion: k.apiVersion, kind: k.kind, metadata: { name: item.metadata?.name, namespace: o.namespace } };
+        const spec = {
+          apiVersion: k.apiVersion,
+          kind: k.kind,
+          metadata: { name: item.metadata?.name, namespace: o.namespace },
+        };
         await ignore404(objects.delete(spec, undefined, undefined, undefined, undefined, 'Background'));
       }
     }
@@ -115,5 +140,9 @@ async function ignore404(p: Promise<unknown>): Promise<void> {
 
 function isUnknownKind(e: unknown): boolean {
   // KubernetesObjectApi throws a plain Error when discovery does not know the kind (e.g. a CRD not installed).
-  return e instanceof Error && httpCode(e) === undefined && /Unrecognized API version and kind|Failed to fetch resource metadata/.test(e.message);
+  return (
+    e instanceof Error &&
+    httpCode(e) === undefined &&
+    /Unrecognized API version and kind|Failed to fetch resource metadata/.test(e.message)
+  );
 }

@@ -56,11 +56,13 @@ function globalFlags(t: HelmTarget, namespace?: string): string[] {
 export const waitFlag = (h: HelmBinary): string => (h.major >= 4 ? '--wait=legacy' : '--wait');
 
 const seconds = (s: number): string => {
-  if (!Number.isInteger(s) || s <= 0) throw new SandboxError('InvalidInput', `Invalid timeout ${s}: a positive number of seconds`);
+  if (!Number.isInteger(s) || s <= 0)
+    throw new SandboxError('InvalidInput', `Invalid timeout ${s}: a positive number of seconds`);
   return `${s}s`;
 };
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 /** `--set` paths and values we build ourselves; anything else (commas, '=', backslashes) would change meaning. */
 const SET_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -68,7 +70,8 @@ const SET_VALUE = /^[A-Za-z0-9_.-]*$/;
 
 function labelsFlag(labels: Record<string, string>): string[] {
   const parts = Object.entries(labels).map(([k, v]) => {
-    if (!LABEL_KEY.test(k) || !LABEL_VALUE.test(v)) throw new SandboxError('InvalidInput', `Invalid release label ${k}=${v}`);
+    if (!LABEL_KEY.test(k) || !LABEL_VALUE.test(v))
+      throw new SandboxError('InvalidInput', `Invalid release label ${k}=${v}`);
     return `${k}=${v}`;
   });
   return parts.length ? [`--labels=${parts.join(',')}`] : [];
@@ -76,7 +79,8 @@ function labelsFlag(labels: Record<string, string>): string[] {
 
 function setFlags(sets: Record<string, string>): string[] {
   return Object.entries(sets).map(([k, v]) => {
-    if (!SET_PATH.test(k) || !SET_VALUE.test(v)) throw new SandboxError('InvalidInput', `Invalid value override ${k}=${v}`);
+    if (!SET_PATH.test(k) || !SET_VALUE.test(v))
+      throw new SandboxError('InvalidInput', `Invalid value override ${k}=${v}`);
     return `--set=${k}=${v}`;
   });
 }
@@ -106,19 +110,31 @@ export function installCommand(t: HelmTarget, o: InstallOptions): ProcessCommand
   return { command: t.helm.path, args, parse: parseStatus };
 }
 
-export function uninstallCommand(t: HelmTarget, o: { release: string; namespace: string; timeoutSeconds: number }): ProcessCommand<void> {
-  const args = ['uninstall', ...globalFlags(t, o.namespace), waitFlag(t.helm), `--timeout=${seconds(o.timeoutSeconds)}`];
+export function uninstallCommand(
+  t: HelmTarget,
+  o: { release: string; namespace: string; timeoutSeconds: number },
+): ProcessCommand<void> {
+  const args = [
+    'uninstall',
+    ...globalFlags(t, o.namespace),
+    waitFlag(t.helm),
+    `--timeout=${seconds(o.timeoutSeconds)}`,
+  ];
   args.push('--ignore-not-found', '--', validateReleaseName(o.release));
   return { command: t.helm.path, args, parse: () => undefined };
 }
 
 /** All states (helm 3 needs `--all`; helm 4 lists everything and dropped the flag). */
-export function listCommand(t: HelmTarget, o: { namespace?: string; selector?: Record<string, string> }): ProcessCommand<HelmRelease[]> {
+export function listCommand(
+  t: HelmTarget,
+  o: { namespace?: string; selector?: Record<string, string> },
+): ProcessCommand<HelmRelease[]> {
   const args = ['list', ...globalFlags(t, o.namespace), '--output=json', '--max=0'];
   if (o.namespace === undefined) args.push('--all-namespaces');
   if (t.helm.major < 4) args.push('--all');
   const sel = Object.entries(o.selector ?? {}).map(([k, v]) => {
-    if (!LABEL_KEY.test(k) || !LABEL_VALUE.test(v)) throw new SandboxError('InvalidInput', `Invalid label selector ${k}=${v}`);
+    if (!LABEL_KEY.test(k) || !LABEL_VALUE.test(v))
+      throw new SandboxError('InvalidInput', `Invalid label selector ${k}=${v}`);
     return `${k}=${v}`;
   });
   if (sel.length) args.push(`--selector=${sel.join(',')}`);
@@ -136,7 +152,14 @@ export function upgradeRiskLevelCommand(
 ): ProcessCommand<HelmStatus> {
   if (!isRiskLevel(o.riskLevel)) throw new SandboxError('InvalidInput', `Invalid risk level ${String(o.riskLevel)}`);
   const args = ['upgrade', ...globalFlags(t, o.namespace), '--reuse-values', `--set=timeouts.riskLevel=${o.riskLevel}`];
-  args.push(waitFlag(t.helm), `--timeout=${seconds(o.timeoutSeconds)}`, '--output=json', '--', validateReleaseName(o.release), absolute(o.chart));
+  args.push(
+    waitFlag(t.helm),
+    `--timeout=${seconds(o.timeoutSeconds)}`,
+    '--output=json',
+    '--',
+    validateReleaseName(o.release),
+    absolute(o.chart),
+  );
   return { command: t.helm.path, args, parse: parseStatus };
 }
 
@@ -158,7 +181,8 @@ export const versionCommand = (path: string): ProcessCommand<{ version: string; 
 
 function absolute(p: string): string {
   // Both POSIX and Windows absolute forms; a relative path could start with '-' and read as an option.
-  if (!(p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p))) throw new SandboxError('InvalidInput', `Expected an absolute path: ${p}`);
+  if (!(p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)))
+    throw new SandboxError('InvalidInput', `Expected an absolute path: ${p}`);
   return p;
 }
 

@@ -3,7 +3,12 @@ import { CoreV1Api, type CoreV1Event, type KubeConfig, type V1Pod } from '@kuber
 import { INSTANCE_LABEL } from '../names/labels';
 
 /** Short lines, most telling first. Never throws: diagnostics are best effort. */
-export async function collectDiagnostics(kc: KubeConfig, namespace: string, release: string, objectNames: string[] = []): Promise<string[]> {
+export async function collectDiagnostics(
+  kc: KubeConfig,
+  namespace: string,
+  release: string,
+  objectNames: string[] = [],
+): Promise<string[]> {
   const api = kc.makeApiClient(CoreV1Api);
   const lines: string[] = [];
   let pods: V1Pod[] = [];
@@ -17,7 +22,9 @@ export async function collectDiagnostics(kc: KubeConfig, namespace: string, rele
     const names = new Set([...objectNames, ...pods.map((p) => p.metadata?.name ?? '')]);
     // Only Warnings, selected by the server (a busy namespace has thousands of Normal events).
     const events = (await api.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' })).items;
-    lines.push(...describeEvents(events, (name) => names.has(name) || name.startsWith(`${release}-`) || name === release));
+    lines.push(
+      ...describeEvents(events, (name) => names.has(name) || name.startsWith(`${release}-`) || name === release),
+    );
   } catch {
     // events are optional
   }
@@ -28,7 +35,8 @@ export function describePod(p: V1Pod): string[] {
   const name = p.metadata?.name ?? '?';
   const out: string[] = [];
   for (const c of p.status?.conditions ?? []) {
-    if (c.type === 'PodScheduled' && c.status === 'False') out.push(`Pod ${name}: not scheduled (${c.reason ?? ''}${c.message ? `: ${c.message}` : ''})`);
+    if (c.type === 'PodScheduled' && c.status === 'False')
+      out.push(`Pod ${name}: not scheduled (${c.reason ?? ''}${c.message ? `: ${c.message}` : ''})`);
   }
   const statuses = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
   for (const s of statuses) {
@@ -37,11 +45,15 @@ export function describePod(p: V1Pod): string[] {
     const last = s.lastState?.terminated;
     const restarts = s.restartCount ? `, ${s.restartCount} restart${s.restartCount === 1 ? '' : 's'}` : '';
     if (w && w.reason && w.reason !== 'ContainerCreating' && w.reason !== 'PodInitializing') {
-      out.push(`Pod ${name} container ${s.name}: ${w.reason}${w.message ? ` (${w.message})` : ''}${restarts}${last ? `, last exit ${last.exitCode} ${last.reason ?? ''}`.trimEnd() : ''}`);
+      out.push(
+        `Pod ${name} container ${s.name}: ${w.reason}${w.message ? ` (${w.message})` : ''}${restarts}${last ? `, last exit ${last.exitCode} ${last.reason ?? ''}`.trimEnd() : ''}`,
+      );
     } else if (t && t.exitCode !== 0) {
       out.push(`Pod ${name} container ${s.name}: terminated ${t.reason ?? ''} exit code ${t.exitCode}${restarts}`);
     } else if (!s.ready && last) {
-      out.push(`Pod ${name} container ${s.name}: not ready${restarts}, last exit ${last.exitCode} ${last.reason ?? ''}`.trimEnd());
+      out.push(
+        `Pod ${name} container ${s.name}: not ready${restarts}, last exit ${last.exitCode} ${last.reason ?? ''}`.trimEnd(),
+      );
     } else if (!s.ready && s.state?.running) {
       out.push(`Pod ${name} container ${s.name}: running but not ready`);
     }
@@ -50,7 +62,8 @@ export function describePod(p: V1Pod): string[] {
   return out;
 }
 
-const when = (e: CoreV1Event): number => new Date(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? 0).getTime() || 0;
+const when = (e: CoreV1Event): number =>
+  new Date(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? 0).getTime() || 0;
 
 /** The recent Warning events of the release's objects, newest first (at most `max`). */
 export function describeEvents(events: CoreV1Event[], concerns: (name: string) => boolean, max = 10): string[] {

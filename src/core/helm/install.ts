@@ -58,14 +58,26 @@ export async function installSandbox(req: InstallRequest): Promise<HelmStatus> {
   const labels = { [SANDBOX_LABEL]: 'true', ...(req.creator ? { [CREATOR_LABEL]: req.creator } : {}) };
   const sets = { ...req.sets, ...(req.creator ? { creator: req.creator } : {}) };
   // Built first: it validates every argument (labels, overrides, paths, timeout) before any process runs.
-  const install = installCommand(req.helm, { release, namespace, chart: req.chart, valuesFiles: req.valuesFiles, sets, labels, timeoutSeconds: req.timeoutSeconds, debug: true });
+  const install = installCommand(req.helm, {
+    release,
+    namespace,
+    chart: req.chart,
+    valuesFiles: req.valuesFiles,
+    sets,
+    labels,
+    timeoutSeconds: req.timeoutSeconds,
+    debug: true,
+  });
 
   // Rendering first catches schema errors and tells us the runtime classes and kinds, before any cluster write.
   say(`Rendering ${req.chart} for ${release}…`);
-  const manifest = await runHelm(templateCommand(req.helm, { release, namespace, chart: req.chart, valuesFiles: req.valuesFiles, sets }), {
-    env: req.env,
-    signal: req.signal,
-  });
+  const manifest = await runHelm(
+    templateCommand(req.helm, { release, namespace, chart: req.chart, valuesFiles: req.valuesFiles, sets }),
+    {
+      env: req.env,
+      signal: req.signal,
+    },
+  );
   const kinds = kindsInManifest(manifest);
   if (!req.skipRuntimeClassCheck) await checkRuntimeClasses(req.kc, runtimeClassesInManifest(manifest), say);
   await ensureNameFree(req.kc, namespace, release);
@@ -84,14 +96,33 @@ export async function installSandbox(req: InstallRequest): Promise<HelmStatus> {
     for (const d of diagnostics) say(d);
     say(`Removing the partial release ${release}…`);
     try {
-      await removeRelease({ helm: req.helm, env: req.env, kc: req.kc, namespace, release, kinds, sink: req.sink, timeoutSeconds: req.cleanupTimeoutSeconds });
+      await removeRelease({
+        helm: req.helm,
+        env: req.env,
+        kc: req.kc,
+        namespace,
+        release,
+        kinds,
+        sink: req.sink,
+        timeoutSeconds: req.cleanupTimeoutSeconds,
+      });
     } catch (cleanupError) {
       const msg = errorMessage(cleanupError);
       say(msg);
-      throw new InstallError(`${headline(release, cause, cancelled)} ${summary(diagnostics)}Cleanup incomplete: ${msg}`, cause, diagnostics, false);
+      throw new InstallError(
+        `${headline(release, cause, cancelled)} ${summary(diagnostics)}Cleanup incomplete: ${msg}`,
+        cause,
+        diagnostics,
+        false,
+      );
     }
     say(`Partial release ${release} removed.`);
-    throw new InstallError(`${headline(release, cause, cancelled)} ${summary(diagnostics)}The partial release was removed.`, cause, diagnostics, true);
+    throw new InstallError(
+      `${headline(release, cause, cancelled)} ${summary(diagnostics)}The partial release was removed.`,
+      cause,
+      diagnostics,
+      true,
+    );
   }
 }
 
@@ -101,7 +132,8 @@ function headline(release: string, cause: SandboxError, cancelled: boolean): str
   return `Install of ${release} ${what}: ${cause.message.replace(/^helm install failed: /, '')}.`;
 }
 
-const summary = (d: string[]): string => (d.length ? `${d.slice(0, 3).join('; ')}${d.length > 3 ? ` (+${d.length - 3} more in the log)` : ''}. ` : '');
+const summary = (d: string[]): string =>
+  d.length ? `${d.slice(0, 3).join('; ')}${d.length > 3 ? ` (+${d.length - 3} more in the log)` : ''}. ` : '';
 
 function objectNames(manifest: string): string[] {
   return parseAllDocuments(manifest)
@@ -114,6 +146,8 @@ async function ensureNameFree(kc: KubeConfig, namespace: string, release: string
   const api = kc.makeApiClient(CoreV1Api);
   const found = (await api.listNamespacedSecret({ namespace, labelSelector: `owner=helm,name=${release}` })).items;
   if (found.length) {
-    throw new SandboxError('InvalidInput', `A release named "${release}" already exists in namespace ${namespace}`, { hint: 'Choose another release name.' });
+    throw new SandboxError('InvalidInput', `A release named "${release}" already exists in namespace ${namespace}`, {
+      hint: 'Choose another release name.',
+    });
   }
 }

@@ -5,14 +5,22 @@ import { SandboxError } from '../errors';
 import { versionCommand, type HelmBinary } from './commands';
 import { HELM_INSTALL_HINT, runProcess } from './runner';
 
-export function findHelm(configuredPath: string | undefined, envPath: string | undefined, platform = process.platform): string {
+export function findHelm(
+  configuredPath: string | undefined,
+  envPath: string | undefined,
+  platform = process.platform,
+): string {
   const configured = configuredPath?.trim();
   if (configured) {
     if (!isAbsolute(configured)) {
-      throw new SandboxError('HelmNotFound', `k8sSandbox.helmPath must be an absolute path (got "${configured}")`, { hint: HELM_INSTALL_HINT });
+      throw new SandboxError('HelmNotFound', `k8sSandbox.helmPath must be an absolute path (got "${configured}")`, {
+        hint: HELM_INSTALL_HINT,
+      });
     }
     if (!isExecutable(configured)) {
-      throw new SandboxError('HelmNotFound', `k8sSandbox.helmPath "${configured}" is not an executable file`, { hint: HELM_INSTALL_HINT });
+      throw new SandboxError('HelmNotFound', `k8sSandbox.helmPath "${configured}" is not an executable file`, {
+        hint: HELM_INSTALL_HINT,
+      });
     }
     return configured;
   }
@@ -46,10 +54,17 @@ export function detectHelm(path: string): Promise<HelmBinary> {
     p = (async () => {
       const cmd = versionCommand(path);
       const out = await runProcess(cmd);
-      if (out.code !== 0) throw new SandboxError('HelmNotFound', `${path} version failed: ${out.stderr.trim()}`, { hint: HELM_INSTALL_HINT });
+      if (out.code !== 0)
+        throw new SandboxError('HelmNotFound', `${path} version failed: ${out.stderr.trim()}`, {
+          hint: HELM_INSTALL_HINT,
+        });
       const v = cmd.parse(out.stdout);
       if (v.major < 3 || (v.major === 3 && v.minor < 13)) {
-        throw new SandboxError('HelmNotFound', `helm ${v.version} is too old (3.13 or newer needed for release labels)`, { hint: HELM_INSTALL_HINT });
+        throw new SandboxError(
+          'HelmNotFound',
+          `helm ${v.version} is too old (3.13 or newer needed for release labels)`,
+          { hint: HELM_INSTALL_HINT },
+        );
       }
       return { path, ...v };
     })();

@@ -27,7 +27,11 @@ export interface ProcessOutcome {
 export function runProcess(cmd: { command: string; args: string[] }, opts: RunOptions = {}): Promise<ProcessOutcome> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(cancelled());
-    const child = spawn(cmd.command, cmd.args, { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+    const child = spawn(cmd.command, cmd.args, {
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      shell: false,
+    });
     let stdout = '';
     let stderr = '';
     let killTimer: NodeJS.Timeout | undefined;
@@ -55,7 +59,13 @@ export function runProcess(cmd: { command: string; args: string[] }, opts: RunOp
       opts.signal?.removeEventListener('abort', onAbort);
       clearTimeout(killTimer);
       if (e.code === 'ENOENT' || e.code === 'EACCES') {
-        reject(new SandboxError('HelmNotFound', `Cannot run ${cmd.command}: ${e.code === 'ENOENT' ? 'not found' : 'permission denied'}`, { hint: HELM_INSTALL_HINT, cause: e }));
+        reject(
+          new SandboxError(
+            'HelmNotFound',
+            `Cannot run ${cmd.command}: ${e.code === 'ENOENT' ? 'not found' : 'permission denied'}`,
+            { hint: HELM_INSTALL_HINT, cause: e },
+          ),
+        );
       } else reject(e);
     });
     child.on('close', (code, signal) => {
@@ -77,7 +87,10 @@ export async function runHelm<T>(cmd: ProcessCommand<T>, opts: RunOptions = {}):
 export function helmError(verb: string, out: ProcessOutcome): SandboxError {
   const err = out.stderr.trim();
   // helm prints "Error: <message>" last; other lines are warnings or --debug progress.
-  const line = err.split('\n').reverse().find((l) => l.startsWith('Error: '));
+  const line = err
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('Error: '));
   let message: string;
   if (line) message = line.replace(/^Error:\s*/, '');
   else if (out.signal) message = `helm ${verb} was killed by ${out.signal}`;

@@ -27,11 +27,21 @@ export class RuntimeClassError extends SandboxError {
     const missing = problems.filter((p) => p.problem === 'missing');
     const unsched = problems.filter((p) => p.problem === 'unschedulable');
     const parts: string[] = [];
-    if (missing.length) parts.push(`RuntimeClass ${unique(missing.map((p) => `"${p.runtimeClass}"`)).join(', ')} not found in the cluster (used by ${missing.map(who).join(', ')})`);
-    if (unsched.length) parts.push(`RuntimeClass ${unique(unsched.map((p) => `"${p.runtimeClass}"`)).join(', ')} matches no node (nodeSelector ${unique(unsched.map((p) => JSON.stringify(p.nodeSelector ?? {}))).join(', ')})`);
-    super(missing.length ? 'RuntimeClassMissing' : 'RuntimeClassUnschedulable', `${parts.join('; ')}. Available: ${available.length ? available.join(', ') : 'none'}`, {
-      hint: 'Install with a fallback runtime class, or ask the cluster admin to add the class.',
-    });
+    if (missing.length)
+      parts.push(
+        `RuntimeClass ${unique(missing.map((p) => `"${p.runtimeClass}"`)).join(', ')} not found in the cluster (used by ${missing.map(who).join(', ')})`,
+      );
+    if (unsched.length)
+      parts.push(
+        `RuntimeClass ${unique(unsched.map((p) => `"${p.runtimeClass}"`)).join(', ')} matches no node (nodeSelector ${unique(unsched.map((p) => JSON.stringify(p.nodeSelector ?? {}))).join(', ')})`,
+      );
+    super(
+      missing.length ? 'RuntimeClassMissing' : 'RuntimeClassUnschedulable',
+      `${parts.join('; ')}. Available: ${available.length ? available.join(', ') : 'none'}`,
+      {
+        hint: 'Install with a fallback runtime class, or ask the cluster admin to add the class.',
+      },
+    );
   }
 }
 
@@ -56,7 +66,11 @@ export function runtimeClassesInManifest(manifest: string): RuntimeClassUse[] {
 }
 
 /** Checks each use against the cluster. Returns nothing when fine; throws RuntimeClassError otherwise. */
-export async function checkRuntimeClasses(kc: KubeConfig, uses: RuntimeClassUse[], log?: (line: string) => void): Promise<void> {
+export async function checkRuntimeClasses(
+  kc: KubeConfig,
+  uses: RuntimeClassUse[],
+  log?: (line: string) => void,
+): Promise<void> {
   if (uses.length === 0) return;
   let classes: V1RuntimeClass[];
   try {
@@ -101,7 +115,10 @@ export function fallbackSets(problems: RuntimeClassProblem[], fallback: string):
   const sets: Record<string, string> = {};
   for (const p of problems) {
     if (!p.service) {
-      throw new SandboxError('InvalidInput', `Cannot override the runtime class of ${p.object}: it does not name its service`);
+      throw new SandboxError(
+        'InvalidInput',
+        `Cannot override the runtime class of ${p.object}: it does not name its service`,
+      );
     }
     sets[`services.${p.service}.runtimeClassName`] = fallback;
   }

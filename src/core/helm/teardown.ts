@@ -44,7 +44,11 @@ export async function tearDown(refs: ReleaseRef[], o: TearDownOptions): Promise<
       if (o.signal?.aborted) throw cancelled('Tear down');
       try {
         o.sink?.(`helm uninstall ${r.release} in ${r.namespace}…`, 'stderr');
-        await runHelm(uninstallCommand(o.helm, { ...r, timeoutSeconds: o.timeoutSeconds }), { env: o.env, signal: o.signal, sink: o.sink });
+        await runHelm(uninstallCommand(o.helm, { ...r, timeoutSeconds: o.timeoutSeconds }), {
+          env: o.env,
+          signal: o.signal,
+          sink: o.sink,
+        });
         if (o.kc) await podsGone(o.kc, r, o.timeoutSeconds, o.signal);
         result.removed.push(r);
         o.onDone?.(r);
@@ -78,11 +82,17 @@ export async function listMine(
 ): Promise<{ releases: HelmRelease[]; scope: 'all' | string }> {
   const selector = { [CREATOR_LABEL]: requireCreator(who), [SANDBOX_LABEL]: 'true' };
   try {
-    return { releases: await runHelm(listCommand(o.helm, { selector }), { env: o.env, signal: o.signal }), scope: 'all' };
+    return {
+      releases: await runHelm(listCommand(o.helm, { selector }), { env: o.env, signal: o.signal }),
+      scope: 'all',
+    };
   } catch (e) {
     if (!SandboxError.is(e, 'HelmFailed') || !/forbidden/i.test(e.detail ?? '')) throw e;
   }
-  const releases = await runHelm(listCommand(o.helm, { namespace: o.fallbackNamespace, selector }), { env: o.env, signal: o.signal });
+  const releases = await runHelm(listCommand(o.helm, { namespace: o.fallbackNamespace, selector }), {
+    env: o.env,
+    signal: o.signal,
+  });
   return { releases, scope: o.fallbackNamespace };
 }
 
@@ -91,11 +101,16 @@ async function podsGone(kc: KubeConfig, r: ReleaseRef, timeoutSeconds: number, s
   const api = kc.makeApiClient(CoreV1Api);
   const deadline = Date.now() + timeoutSeconds * 1000;
   for (;;) {
-    const pods = (await api.listNamespacedPod({ namespace: r.namespace, labelSelector: `${INSTANCE_LABEL}=${r.release}` })).items;
+    const pods = (
+      await api.listNamespacedPod({ namespace: r.namespace, labelSelector: `${INSTANCE_LABEL}=${r.release}` })
+    ).items;
     if (pods.length === 0) return;
     if (signal?.aborted) throw cancelled('Tear down');
     if (Date.now() > deadline) {
-      throw new SandboxError('CleanupIncomplete', `${r.release}: ${pods.length} pod(s) still terminating after ${timeoutSeconds}s (${pods.map((p) => p.metadata?.name).join(', ')})`);
+      throw new SandboxError(
+        'CleanupIncomplete',
+        `${r.release}: ${pods.length} pod(s) still terminating after ${timeoutSeconds}s (${pods.map((p) => p.metadata?.name).join(', ')})`,
+      );
     }
     await new Promise((res) => setTimeout(res, 500));
   }

@@ -7,7 +7,13 @@ import { NetworkSource, type NetworkSourcePorts, type NetworkSourceSettings } fr
 import type { StreamStatus } from '../cilium/streamStatus';
 import type { ValuesEntry } from '../cilium/suggest';
 import type { RiskLevel } from '../timeouts/riskTable';
-import { parseWebviewMessage, type Counters, type HostMessage, type TimeoutsView, type WebviewMessage } from '../../protocol/inspector';
+import {
+  parseWebviewMessage,
+  type Counters,
+  type HostMessage,
+  type TimeoutsView,
+  type WebviewMessage,
+} from '../../protocol/inspector';
 import { toFlowRow, toStatusView, toSummaryRow } from './rows';
 import { errorMessage } from '../errors';
 
@@ -50,11 +56,19 @@ export const SNAPSHOT_CHUNK = 500;
 export const SUMMARY_MAX = 500;
 
 /** A snapshot of the model as a `network/snapshot` with the first chunk and `network/update`s for the rest. */
-export function snapshotMessages(model: DropModel, status: StreamStatus, counters: Counters, chunk = SNAPSHOT_CHUNK): HostMessage[] {
+export function snapshotMessages(
+  model: DropModel,
+  status: StreamStatus,
+  counters: Counters,
+  chunk = SNAPSHOT_CHUNK,
+): HostMessage[] {
   const rows = model.groups().map(toFlowRow);
   const summary = model.summary().slice(0, SUMMARY_MAX).map(toSummaryRow);
-  const out: HostMessage[] = [{ type: 'network/snapshot', rows: rows.slice(0, chunk), summary, counters, status: toStatusView(status) }];
-  for (let i = chunk; i < rows.length; i += chunk) out.push({ type: 'network/update', rows: rows.slice(i, i + chunk), removed: [], counters });
+  const out: HostMessage[] = [
+    { type: 'network/snapshot', rows: rows.slice(0, chunk), summary, counters, status: toStatusView(status) },
+  ];
+  for (let i = chunk; i < rows.length; i += chunk)
+    out.push({ type: 'network/update', rows: rows.slice(i, i + chunk), removed: [], counters });
   return out;
 }
 
@@ -111,7 +125,9 @@ export class InspectorSession {
       onStatus: (s) => {
         if (stream !== this.stream || this.disposed) return;
         this.status = s;
-        this.o.log.info(`Inspector ${this.o.namespace}/${this.o.release}: drops ${s.kind}${s.message ? `: ${s.message}` : ''}`);
+        this.o.log.info(
+          `Inspector ${this.o.namespace}/${this.o.release}: drops ${s.kind}${s.message ? `: ${s.message}` : ''}`,
+        );
         this.post({ type: 'network/status', status: toStatusView(s) });
         for (const l of [...this.statusListeners]) l(s);
       },
@@ -127,20 +143,36 @@ export class InspectorSession {
     const rows = changes.upserted.map(toFlowRow);
     const summary = this.model.summary().slice(0, SUMMARY_MAX).map(toSummaryRow);
     const counters = this.counters();
-    this.post({ type: 'network/update', rows: rows.slice(0, SNAPSHOT_CHUNK), removed: [...changes.removed], summary, counters });
+    this.post({
+      type: 'network/update',
+      rows: rows.slice(0, SNAPSHOT_CHUNK),
+      removed: [...changes.removed],
+      summary,
+      counters,
+    });
     for (let i = SNAPSHOT_CHUNK; i < rows.length; i += SNAPSHOT_CHUNK) {
       this.post({ type: 'network/update', rows: rows.slice(i, i + SNAPSHOT_CHUNK), removed: [], counters });
     }
   }
 
   private counters(): Counters {
-    return { total: this.model.size, evicted: this.model.evicted, capacity: this.model.capacity, skipped: this.stream?.skippedLines ?? 0 };
+    return {
+      total: this.model.size,
+      evicted: this.model.evicted,
+      capacity: this.model.capacity,
+      skipped: this.stream?.skippedLines ?? 0,
+    };
   }
 
   /** Everything the webview needs after it (re)loads. */
   async sendAll(): Promise<void> {
     this.model.takeChanges();
-    this.post({ type: 'init', namespace: this.o.namespace, release: this.o.release, ...(this.o.context ? { context: this.o.context } : {}) });
+    this.post({
+      type: 'init',
+      namespace: this.o.namespace,
+      release: this.o.release,
+      ...(this.o.context ? { context: this.o.context } : {}),
+    });
     for (const m of snapshotMessages(this.model, this.status, this.counters())) this.post(m);
     await this.sendTimeouts();
   }

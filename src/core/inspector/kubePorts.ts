@@ -26,13 +26,26 @@ export function kubePorts(kc: KubeConfig, opts: { keepaliveSeconds?: number } = 
     forward: (namespace, pod, port) => kubeForward(kc, namespace, pod, port),
     async canI({ namespace, verb, resource, subresource }) {
       const review = await authz.createSelfSubjectAccessReview({
-        body: { spec: { resourceAttributes: { namespace: validateNamespace(namespace), verb, resource, ...(subresource ? { subresource } : {}) } } },
+        body: {
+          spec: {
+            resourceAttributes: {
+              namespace: validateNamespace(namespace),
+              verb,
+              resource,
+              ...(subresource ? { subresource } : {}),
+            },
+          },
+        },
       });
       return review.status?.allowed === true;
     },
     async followLog(namespace, pod, container, sinceTime) {
       const out = new PassThrough();
-      const ctl = await new Log(kc).log(validateNamespace(namespace), validatePodName(pod), container, out, { follow: true, timestamps: true, ...(sinceTime ? { sinceTime } : {}) });
+      const ctl = await new Log(kc).log(validateNamespace(namespace), validatePodName(pod), container, out, {
+        follow: true,
+        timestamps: true,
+        ...(sinceTime ? { sinceTime } : {}),
+      });
       return { stream: out, close: () => (ctl.abort(), out.destroy()) };
     },
     async listPods(namespace, labelSelector) {
@@ -44,11 +57,17 @@ export function kubePorts(kc: KubeConfig, opts: { keepaliveSeconds?: number } = 
       return startExec(kc, { ...target, command: [...target.command] }, { keepaliveSeconds: opts.keepaliveSeconds });
     },
     async releasePods(namespace, release) {
-      const list = await api.listNamespacedPod({ namespace: validateNamespace(namespace), labelSelector: `${INSTANCE_LABEL}=${validateReleaseName(release)}` });
+      const list = await api.listNamespacedPod({
+        namespace: validateNamespace(namespace),
+        labelSelector: `${INSTANCE_LABEL}=${validateReleaseName(release)}`,
+      });
       return list.items as TimeoutPodLike[];
     },
     async helmRelease(namespace, release) {
-      const list = await api.listNamespacedSecret({ namespace: validateNamespace(namespace), labelSelector: `owner=helm,name=${validateReleaseName(release)}` });
+      const list = await api.listNamespacedSecret({
+        namespace: validateNamespace(namespace),
+        labelSelector: `owner=helm,name=${validateReleaseName(release)}`,
+      });
       const decoded = list.items.map((s) => decodeReleaseSecret(s)).filter((r): r is HelmRelease => !!r);
       return latestRevisions(decoded)[0];
     },

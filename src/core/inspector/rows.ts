@@ -6,7 +6,13 @@ import { entryYaml } from '../cilium/suggest';
 import { StreamStatus } from '../cilium/streamStatus';
 import { inspectPodTimeouts, timeoutValues, type TimeoutPodLike } from '../timeouts/inspect';
 import { riskTable } from '../timeouts/riskTable';
-import { SUGGESTION_ID, type FlowRow, type StreamStatusView, type SummaryRow, type TimeoutsView } from '../../protocol/inspector';
+import {
+  SUGGESTION_ID,
+  type FlowRow,
+  type StreamStatusView,
+  type SummaryRow,
+  type TimeoutsView,
+} from '../../protocol/inspector';
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
@@ -14,7 +20,10 @@ export function toFlowRow(g: FlowGroup): FlowRow {
   const f = g.flow;
   if (f.dns) return dnsRow(g, f.dns);
   const reason = resolveDropReason(f.dropReasonNum, f.dropReasonName);
-  const proto = f.protocol === 'ICMPv4' || f.protocol === 'ICMPv6' ? `${f.protocol}${f.icmpType !== undefined ? ` type ${f.icmpType}` : ''}` : f.protocol;
+  const proto =
+    f.protocol === 'ICMPv4' || f.protocol === 'ICMPv6'
+      ? `${f.protocol}${f.icmpType !== undefined ? ` type ${f.icmpType}` : ''}`
+      : f.protocol;
   const entry = g.explanation.entry;
   return {
     id: g.id,
@@ -68,7 +77,9 @@ export function toSummaryRow(s: DestinationSummary): SummaryRow {
     sources: s.sources.slice(0, 256).map((r) => clip(r, 8192)),
     kind: s.explanation.kind,
     explanation: clip(s.explanation.text, 8192),
-    ...(entry && SUGGESTION_ID.test(entryId(entry)) ? { suggestionId: entryId(entry), suggestionYaml: entryYaml(entry) } : {}),
+    ...(entry && SUGGESTION_ID.test(entryId(entry))
+      ? { suggestionId: entryId(entry), suggestionYaml: entryYaml(entry) }
+      : {}),
     ...(s.explanation.warning ? { warning: s.explanation.warning } : {}),
   };
 }
@@ -85,7 +96,13 @@ export function toStatusView(s: StreamStatus): StreamStatusView {
       ...(a.attempt ? { attempt: Math.min(a.attempt, 1000) } : {}),
     })),
     ...(s.source
-      ? { source: { kind: s.source.kind, detail: clip(s.source.detail, 8192), ...(s.source.grant ? { grant: clip(s.source.grant, 8192) } : {}) } }
+      ? {
+          source: {
+            kind: s.source.kind,
+            detail: clip(s.source.detail, 8192),
+            ...(s.source.grant ? { grant: clip(s.source.grant, 8192) } : {}),
+          },
+        }
       : {}),
   };
 }
@@ -100,7 +117,12 @@ export function buildTimeoutsView(pods: readonly TimeoutPodLike[], values: unkno
   return {
     riskLevel: first.riskLevel,
     riskSource: first.riskSource,
-    expected: { appTimeoutSeconds: p.appTimeoutSeconds, deadlineSeconds: p.deadlineSeconds, graceMin: p.grace.min, graceMax: p.grace.max },
+    expected: {
+      appTimeoutSeconds: p.appTimeoutSeconds,
+      deadlineSeconds: p.deadlineSeconds,
+      graceMin: p.grace.min,
+      graceMax: p.grace.max,
+    },
     ...(valuesFile ? { valuesFile } : {}),
     pods: rows.map((r) => ({
       pod: r.pod,

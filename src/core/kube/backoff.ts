@@ -12,7 +12,11 @@ export interface BackoffPolicy {
 export const defaultBackoff: BackoffPolicy = { initialMs: 500, maxMs: 30_000, jitter: 0.2 };
 
 /** Delay before retry number `attempt` (0-based). `random` returns [0, 1) (injectable for tests). */
-export function backoffDelay(attempt: number, policy: BackoffPolicy = defaultBackoff, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: BackoffPolicy = defaultBackoff,
+  random: () => number = Math.random,
+): number {
   const exp = policy.initialMs * 2 ** Math.min(Math.max(attempt, 0), 30);
   const capped = Math.min(exp, policy.maxMs);
   const spread = capped * policy.jitter * (random() * 2 - 1);

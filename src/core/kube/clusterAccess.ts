@@ -4,7 +4,13 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Emitter, type Event } from './emitter';
 import { KubeconfigError } from './errors';
 import { whoAmI, type WhoAmI } from './identity';
-import { readKubeconfig, resolveContext, type KubeconfigSource, type LoadedKubeconfig, type ResolvedContext } from './kubeconfig';
+import {
+  readKubeconfig,
+  resolveContext,
+  type KubeconfigSource,
+  type LoadedKubeconfig,
+  type ResolvedContext,
+} from './kubeconfig';
 
 export type ClusterSnapshot = ResolvedContext;
 

@@ -36,12 +36,15 @@ export class CredentialError extends Error {
   constructor(user: string, cause: unknown) {
     const why = errorMessage(cause);
     // First line only: plugins print usage and hints on stderr; tokens never go to stderr.
-    super(`Getting credentials for user "${user}" failed: ${why.trim().split('\n')[0] || 'the credential plugin exited with an error'}`);
+    super(
+      `Getting credentials for user "${user}" failed: ${why.trim().split('\n')[0] || 'the credential plugin exited with an error'}`,
+    );
   }
 }
 
 /** How an API failure should be shown: drives the tree's state item and its action. */
-export type ApiFailureKind = 'unreachable' | 'forbidden' | 'unauthorized' | 'gone' | 'notFound' | 'badRequest' | 'server';
+export type ApiFailureKind =
+  'unreachable' | 'forbidden' | 'unauthorized' | 'gone' | 'notFound' | 'badRequest' | 'server';
 
 export interface ApiFailure {
   kind: ApiFailureKind;

@@ -46,11 +46,22 @@ interface Review {
  */
 export async function whoAmI(kc: KubeConfig): Promise<WhoAmI> {
   const attempts: Array<{ version: string; ask: () => Promise<Review> }> = [
-    { version: 'v1', ask: () => kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } }) },
+    {
+      version: 'v1',
+      ask: () =>
+        kc
+          .makeApiClient(AuthenticationV1Api)
+          .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } }),
+    },
     // client-node has no typed v1beta1 client any more.
     {
       version: 'v1beta1',
-      ask: () => requestJson<Review>(kc, { method: 'POST', path: '/apis/authentication.k8s.io/v1beta1/selfsubjectreviews', body: { apiVersion: 'authentication.k8s.io/v1beta1', kind: 'SelfSubjectReview' } }),
+      ask: () =>
+        requestJson<Review>(kc, {
+          method: 'POST',
+          path: '/apis/authentication.k8s.io/v1beta1/selfsubjectreviews',
+          body: { apiVersion: 'authentication.k8s.io/v1beta1', kind: 'SelfSubjectReview' },
+        }),
     },
   ];
   for (const a of attempts) {
@@ -65,9 +76,15 @@ export async function whoAmI(kc: KubeConfig): Promise<WhoAmI> {
     }
     const username = review.status?.userInfo?.username;
     if (!username) return { known: false, reason: `SelfSubjectReview (${a.version}) returned no user name` };
-    return { known: true, identity: { username, groups: review.status?.userInfo?.groups ?? [], creator: creatorIdOf(username) } };
+    return {
+      known: true,
+      identity: { username, groups: review.status?.userInfo?.groups ?? [], creator: creatorIdOf(username) },
+    };
   }
-  return { known: false, reason: 'the API server does not serve SelfSubjectReview (authentication.k8s.io v1 or v1beta1; Kubernetes < 1.26)' };
+  return {
+    known: false,
+    reason: 'the API server does not serve SelfSubjectReview (authentication.k8s.io v1 or v1beta1; Kubernetes < 1.26)',
+  };
 }
 
 /** One line for status bar, tree and messages. */

@@ -87,7 +87,12 @@ function merge(configs: KubeConfig[]): KubeConfig {
     if (!current && kc.currentContext) current = kc.currentContext;
   }
   const out = new KubeConfig();
-  out.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext: current });
+  out.loadFromOptions({
+    clusters: [...clusters.values()],
+    users: [...users.values()],
+    contexts: [...contexts.values()],
+    currentContext: current,
+  });
   return out;
 }
 
@@ -115,7 +120,11 @@ export function readKubeconfig(src: KubeconfigSource = {}): LoadedKubeconfig {
 
 function checkFile(kind: string, owner: string, file: string | undefined, paths: readonly string[]): void {
   if (file && !existsSync(file)) {
-    throw new KubeconfigError('missingFile', `The ${kind} file ${file} of ${owner} does not exist (kubeconfig ${paths.join(', ')}).`, paths);
+    throw new KubeconfigError(
+      'missingFile',
+      `The ${kind} file ${file} of ${owner} does not exist (kubeconfig ${paths.join(', ')}).`,
+      paths,
+    );
   }
 }
 
@@ -156,9 +165,19 @@ export function resolveContext(loaded: LoadedKubeconfig, sel: Selection = {}): R
     );
   }
   const cluster = merged.getCluster(ctx.cluster);
-  if (!cluster) throw new KubeconfigError('unknownCluster', `Context "${name}" names cluster "${ctx.cluster}", which is not defined in kubeconfig ${where}.`, paths);
+  if (!cluster)
+    throw new KubeconfigError(
+      'unknownCluster',
+      `Context "${name}" names cluster "${ctx.cluster}", which is not defined in kubeconfig ${where}.`,
+      paths,
+    );
   const user = ctx.user ? merged.getUser(ctx.user) : null;
-  if (ctx.user && !user) throw new KubeconfigError('unknownUser', `Context "${name}" names user "${ctx.user}", which is not defined in kubeconfig ${where}.`, paths);
+  if (ctx.user && !user)
+    throw new KubeconfigError(
+      'unknownUser',
+      `Context "${name}" names user "${ctx.user}", which is not defined in kubeconfig ${where}.`,
+      paths,
+    );
   const provider = user?.authProvider?.name;
   if (provider === 'gcp' || provider === 'azure') {
     throw new KubeconfigError(
@@ -185,6 +204,13 @@ export function resolveContext(loaded: LoadedKubeconfig, sel: Selection = {}): R
     contexts: merged.contexts.map((c) => (c.name === name ? { ...c, namespace } : c)),
     currentContext: name,
   });
-  return { kubeConfig, context: name, cluster: cluster.name, server: cluster.server, user: ctx.user ?? '', namespace, paths };
+  return {
+    kubeConfig,
+    context: name,
+    cluster: cluster.name,
+    server: cluster.server,
+    user: ctx.user ?? '',
+    namespace,
+    paths,
+  };
 }
-

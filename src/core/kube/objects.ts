@@ -19,7 +19,14 @@ export interface Meta {
 export interface ContainerStateLike {
   running?: { startedAt?: Time };
   waiting?: { reason?: string; message?: string };
-  terminated?: { exitCode?: number; signal?: number; reason?: string; message?: string; startedAt?: Time; finishedAt?: Time };
+  terminated?: {
+    exitCode?: number;
+    signal?: number;
+    reason?: string;
+    message?: string;
+    startedAt?: Time;
+    finishedAt?: Time;
+  };
 }
 
 export interface ContainerStatusLike {

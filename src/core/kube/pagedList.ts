@@ -8,7 +8,11 @@ import type { ListQuery, WatchSpec } from './watchKinds';
  * resourceVersion (the snapshot every page belongs to on a real API server; a watch from it replays whatever
  * changed while later pages were read). An expired continue token (410) starts over once.
  */
-export async function listAllPages(spec: WatchSpec, kc: KubeConfig, q: ListQuery): Promise<KubernetesListObject<KubernetesObject>> {
+export async function listAllPages(
+  spec: WatchSpec,
+  kc: KubeConfig,
+  q: ListQuery,
+): Promise<KubernetesListObject<KubernetesObject>> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await listOnce(spec, kc, q);
@@ -18,7 +22,11 @@ export async function listAllPages(spec: WatchSpec, kc: KubeConfig, q: ListQuery
   }
 }
 
-async function listOnce(spec: WatchSpec, kc: KubeConfig, q: ListQuery): Promise<KubernetesListObject<KubernetesObject>> {
+async function listOnce(
+  spec: WatchSpec,
+  kc: KubeConfig,
+  q: ListQuery,
+): Promise<KubernetesListObject<KubernetesObject>> {
   const items: KubernetesObject[] = [];
   let first: KubernetesListObject<KubernetesObject> | undefined;
   let token: string | undefined;
@@ -28,5 +36,10 @@ async function listOnce(spec: WatchSpec, kc: KubeConfig, q: ListQuery): Promise<
     for (const o of page.items) items.push(spec.compact ? spec.compact(o) : o);
     token = page.metadata?._continue || undefined;
   } while (token);
-  return { apiVersion: first.apiVersion, kind: first.kind, metadata: { resourceVersion: first.metadata?.resourceVersion }, items };
+  return {
+    apiVersion: first.apiVersion,
+    kind: first.kind,
+    metadata: { resourceVersion: first.metadata?.resourceVersion },
+    items,
+  };
 }

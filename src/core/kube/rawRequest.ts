@@ -19,7 +19,11 @@ export class RawRequestError extends Error {
     readonly statusCode: number,
     readonly body: unknown,
   ) {
-    super(typeof (body as { message?: unknown })?.message === 'string' ? (body as { message: string }).message : `HTTP ${statusCode}`);
+    super(
+      typeof (body as { message?: unknown })?.message === 'string'
+        ? (body as { message: string }).message
+        : `HTTP ${statusCode}`,
+    );
   }
 }
 
@@ -30,7 +34,10 @@ export async function requestJson<T>(kc: KubeConfig, r: RawRequest): Promise<T> 
   const payload = r.body === undefined ? undefined : Buffer.from(JSON.stringify(r.body));
   const opts: https.RequestOptions = {
     method: r.method,
-    headers: { Accept: r.accept ?? 'application/json', ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) },
+    headers: {
+      Accept: r.accept ?? 'application/json',
+      ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}),
+    },
     signal: r.signal,
   };
   await kc.applyToHTTPSOptions(opts);

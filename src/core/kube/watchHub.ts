@@ -13,7 +13,16 @@ import type { WatchKind, WatchSpec } from './watchKinds';
 
 /** What the hub needs from ClusterAccess (a port, so tests can hand in their own). */
 export interface AccessPort {
-  readonly current: { kubeConfig: KubeConfig; context: string; namespace: string; server: string; user: string; paths: readonly string[] } | undefined;
+  readonly current:
+    | {
+        kubeConfig: KubeConfig;
+        context: string;
+        namespace: string;
+        server: string;
+        user: string;
+        paths: readonly string[];
+      }
+    | undefined;
   readonly error: KubeconfigError | undefined;
   readonly onDidChange: Event<unknown>;
   reload(): void;
@@ -82,7 +91,10 @@ class StoppedError extends Error {}
 /** A watch that ends sooner than this without delivering anything counts as a flap. */
 const FLAP_MS = 1000;
 
-const nodeTimers: Timers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+const nodeTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
 
 export class WatchHub {
   private slots = new Map<WatchKind, Slot>();
@@ -166,7 +178,8 @@ export class WatchHub {
 
   private onAccessChange(): void {
     const key = this.keyOf();
-    const namespaceMatters = this.fallback !== undefined && this.fallback.namespace !== this.opts.access.current?.namespace;
+    const namespaceMatters =
+      this.fallback !== undefined && this.fallback.namespace !== this.opts.access.current?.namespace;
     if (key === this.accessKey && !namespaceMatters) {
       this.updateState(); // context/namespace labels only
       return;
@@ -180,7 +193,14 @@ export class WatchHub {
     const cur = this.opts.access.current;
     if (!cur) return '';
     const kc = cur.kubeConfig;
-    const material = JSON.stringify([cur.context, cur.server, cur.user, cur.paths, kc.getCurrentCluster(), kc.getCurrentUser()]);
+    const material = JSON.stringify([
+      cur.context,
+      cur.server,
+      cur.user,
+      cur.paths,
+      kc.getCurrentCluster(),
+      kc.getCurrentUser(),
+    ]);
     return createHash('sha256').update(material).digest('hex');
   }
 
@@ -228,7 +248,11 @@ export class WatchHub {
     };
     const listFn = async () => {
       await credentials();
-      const list = await listAllPages(spec, kc, { namespace, labelSelector: spec.labelSelector, fieldSelector: spec.fieldSelector });
+      const list = await listAllPages(spec, kc, {
+        namespace,
+        labelSelector: spec.labelSelector,
+        fieldSelector: spec.fieldSelector,
+      });
       if (!slot.alive) throw new StoppedError('stopped'); // keeps a stopped ListWatch from opening a watch
       opened();
       return list;
@@ -241,7 +265,12 @@ export class WatchHub {
     const pause = (ms: number): Promise<void> => new Promise((r) => this.timers.setTimeout(r, ms));
     // ListWatch gives no signal when a re-watch (no re-list) succeeds; this wrapper does, so "ready" comes back.
     const signalling = {
-      watch: async (path: string, query: Record<string, string | number | boolean | undefined>, cb: (...a: never[]) => void, done: (err: unknown) => void) => {
+      watch: async (
+        path: string,
+        query: Record<string, string | number | boolean | undefined>,
+        cb: (...a: never[]) => void,
+        done: (err: unknown) => void,
+      ) => {
         if (lastOpen && lastOpen.events === 0 && Date.now() - lastOpen.at < FLAP_MS) {
           await pause(backoffDelay(flaps++, this.opts.backoff ?? defaultBackoff, this.opts.random));
           if (!slot.alive) return new AbortController();
@@ -256,10 +285,15 @@ export class WatchHub {
             const kept = spec.compact && (phase === 'ADDED' || phase === 'MODIFIED') ? spec.compact(obj) : obj;
             (cb as (...x: unknown[]) => void)(phase, kept, raw);
           };
-          const controller = await inner.watch(path, { ...query, allowWatchBookmarks: true }, counted as never, (err: unknown) => {
-            if (err) failed = true;
-            done(err);
-          });
+          const controller = await inner.watch(
+            path,
+            { ...query, allowWatchBookmarks: true },
+            counted as never,
+            (err: unknown) => {
+              if (err) failed = true;
+              done(err);
+            },
+          );
           if (!slot.alive) controller.abort(); // stopped while connecting: ListWatch.stop() could not abort it
           if (!failed) lastOpen = life;
           if (!failed && slot.alive) opened();
@@ -271,7 +305,14 @@ export class WatchHub {
         }
       },
     };
-    return new ListWatch(spec.path(namespace), signalling as unknown as Watch, listFn, false, spec.labelSelector, spec.fieldSelector);
+    return new ListWatch(
+      spec.path(namespace),
+      signalling as unknown as Watch,
+      listFn,
+      false,
+      spec.labelSelector,
+      spec.fieldSelector,
+    );
   }
 
   private startSlot(slot: Slot): void {
@@ -310,14 +351,19 @@ export class WatchHub {
   private onSlotError(slot: Slot, err: unknown): void {
     if (!slot.alive || err instanceof StoppedError) return;
     const failure = classifyApiError(err);
-    this.opts.log?.(`watch ${slot.spec.kind}${slot.namespace ? ` in ${slot.namespace}` : ''}: ${failure.kind}: ${failure.message}`);
+    this.opts.log?.(
+      `watch ${slot.spec.kind}${slot.namespace ? ` in ${slot.namespace}` : ''}: ${failure.kind}: ${failure.message}`,
+    );
     const cur = this.opts.access.current;
     if (failure.kind === 'forbidden' && slot.spec.namespaced && slot.namespace === undefined && cur) {
       this.fallBackToNamespace(cur.kubeConfig, cur.namespace, failure);
       return;
     }
     slot.failure = failure;
-    if (!slot.spec.required && (failure.kind === 'forbidden' || failure.kind === 'badRequest' || failure.kind === 'notFound')) {
+    if (
+      !slot.spec.required &&
+      (failure.kind === 'forbidden' || failure.kind === 'badRequest' || failure.kind === 'notFound')
+    ) {
       // Optional detail the user may not read, or a server without that field selector: do without it.
       slot.status = 'unavailable';
       this.updateState();
@@ -389,8 +435,17 @@ export class WatchHub {
   private computeState(): ConnectionState {
     const access = this.opts.access;
     const cur = access.current;
-    if (!cur) return { phase: 'noConfig', message: access.error?.message ?? 'No kubeconfig loaded.', configReason: access.error?.reason ?? 'noContext' };
-    const base = { context: cur.context, namespace: cur.namespace, ...(this.fallback ? { fallback: this.fallback } : {}) };
+    if (!cur)
+      return {
+        phase: 'noConfig',
+        message: access.error?.message ?? 'No kubeconfig loaded.',
+        configReason: access.error?.reason ?? 'noContext',
+      };
+    const base = {
+      context: cur.context,
+      namespace: cur.namespace,
+      ...(this.fallback ? { fallback: this.fallback } : {}),
+    };
     if (!this.started) return { phase: 'idle', ...base };
     const slots = [...this.slots.values()];
     const unavailable = slots.filter((s) => s.status === 'unavailable').map((s) => s.spec.kind);
@@ -406,7 +461,12 @@ export class WatchHub {
     if (required.some((s) => s.status === 'loading')) {
       if (this.slow) {
         const secs = Math.round((this.opts.answerTimeoutMs ?? 20_000) / 1000);
-        return { phase: 'unreachable', message: `The server has not answered for ${secs} s (still waiting).`, ...base, ...extra };
+        return {
+          phase: 'unreachable',
+          message: `The server has not answered for ${secs} s (still waiting).`,
+          ...base,
+          ...extra,
+        };
       }
       return { phase: 'loading', ...base, ...extra };
     }

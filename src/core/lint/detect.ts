@@ -20,7 +20,9 @@ export function looksLikeSandboxValues(text: string, fileName = ''): boolean {
     const services = root.items.find((p) => isPair(p) && keyText(p) === 'services');
     const svcMap = services && isPair(services) ? services.value : undefined;
     if (!isMap(svcMap)) return false;
-    return svcMap.items.some((p) => isPair(p) && isMap(p.value) && p.value.items.some((q) => isPair(q) && keyText(q) === 'image'));
+    return svcMap.items.some(
+      (p) => isPair(p) && isMap(p.value) && p.value.items.some((q) => isPair(q) && keyText(q) === 'image'),
+    );
   } catch {
     return false;
   }

@@ -95,9 +95,12 @@ export function flowDepth(text: string): { depth: number; at: number; clean: boo
 
 /** Why a text is not even parsed (too large, brackets too deep: the yaml parser takes seconds on those), or undefined. */
 export function inputProblem(text: string): string | undefined {
-  if (text.length > limits.maxBytes) return `the values file is too large (${text.length} characters, limit ${limits.maxBytes})`;
+  if (text.length > limits.maxBytes)
+    return `the values file is too large (${text.length} characters, limit ${limits.maxBytes})`;
   const fd = flowDepth(text);
-  return fd.depth > limits.maxFlowDepth ? `the values file nests brackets ${fd.depth} deep (limit ${limits.maxFlowDepth})` : undefined;
+  return fd.depth > limits.maxFlowDepth
+    ? `the values file nests brackets ${fd.depth} deep (limit ${limits.maxFlowDepth})`
+    : undefined;
 }
 
 /**
@@ -105,7 +108,8 @@ export function inputProblem(text: string): string | undefined {
  * (YAML 1.1, merge keys, aliases bounded). Undefined when it does not load. For checking edits.
  */
 export function loadedValues(text: string): Record<string, unknown> | undefined {
-  if (inputProblem(text) !== undefined || parseDocument(text, { logLevel: 'error' }).errors.length > 0) return undefined;
+  if (inputProblem(text) !== undefined || parseDocument(text, { logLevel: 'error' }).errors.length > 0)
+    return undefined;
   try {
     const vd = new ValuesDoc(text);
     const v = vd.doc.errors.length > 0 || !aliasesResolve(vd.doc) ? undefined : (toPlain(vd) ?? {});
@@ -214,7 +218,7 @@ export class ValuesDoc {
   deref(node: unknown): YNode | undefined {
     let n = node;
     for (let i = 0; i < 16 && isAlias(n); i++) n = n.resolve(this.doc);
-    return isAlias(n) ? undefined : (n as YNode | undefined) ?? undefined;
+    return isAlias(n) ? undefined : ((n as YNode | undefined) ?? undefined);
   }
 
   map(node: unknown): YAMLMap | undefined {
@@ -336,7 +340,8 @@ export function rangeOf(n: unknown): [number, number] | undefined {
  */
 export function toPlain(vd: ValuesDoc): unknown {
   const max = ownSize(vd.doc.contents) + limits.maxValues;
-  if (expandedSize(vd, vd.doc.contents, new Map(), 0, max) > max) throw new InputRejected('aliases expand to too many values');
+  if (expandedSize(vd, vd.doc.contents, new Map(), 0, max) > max)
+    throw new InputRejected('aliases expand to too many values');
   let budget = max;
   const walk = (raw: unknown, depth: number): unknown => {
     if (--budget < 0) throw new InputRejected('aliases expand to too many values');
@@ -362,16 +367,22 @@ export function toPlain(vd: ValuesDoc): unknown {
           merges.push(p.value);
           continue;
         }
-        Object.defineProperty(out, k, { value: walk(p.value, depth + 1), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, k, {
+          value: walk(p.value, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       for (const m of merges) {
         const targets = isSeq(vd.deref(m)) ? (vd.deref(m) as YAMLSeq).items : [m];
         for (const t of targets) {
           const v = walk(t, depth + 1);
           if (v && typeof v === 'object' && !Array.isArray(v)) {
-            for (const [mk, mv] of Object.entries(v)) if (!Object.prototype.hasOwnProperty.call(out, mk)) {
-              Object.defineProperty(out, mk, { value: mv, enumerable: true, writable: true, configurable: true });
-            }
+            for (const [mk, mv] of Object.entries(v))
+              if (!Object.prototype.hasOwnProperty.call(out, mk)) {
+                Object.defineProperty(out, mk, { value: mv, enumerable: true, writable: true, configurable: true });
+              }
           }
         }
       }

@@ -10,7 +10,11 @@ export function formatText(ds: readonly LintDiagnostic[]): string {
   const lines = ds.map((d) => `${d.file ?? '<input>'}:${d.line}:${d.column}: ${d.severity} ${d.message} [${d.rule}]`);
   const count = (s: Severity): number => ds.filter((d) => d.severity === s).length;
   const n = (k: number, w: string): string => `${k} ${w}${k === 1 ? '' : 's'}`;
-  lines.push(ds.length ? `${n(count('error'), 'error')}, ${n(count('warning'), 'warning')}, ${count('info')} info` : 'no problems');
+  lines.push(
+    ds.length
+      ? `${n(count('error'), 'error')}, ${n(count('warning'), 'warning')}, ${count('info')} info`
+      : 'no problems',
+  );
   return lines.join('\n') + '\n';
 }
 

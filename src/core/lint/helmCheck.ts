@@ -17,10 +17,16 @@ export function helmTemplateCommand(helm: string, chartDir: string, valuesFile: 
 
 /** `services.web.volumes[1]`, `/services/web` or `allowDomainsPorts[0]` as a path. */
 export function parseHelmPath(p: string): Path {
-  if (p.startsWith('/')) return p.slice(1).split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+  if (p.startsWith('/'))
+    return p
+      .slice(1)
+      .split('/')
+      .filter(Boolean)
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
   const out: (string | number)[] = [];
   // Helm 3's schema errors write list indexes as dotted segments (`ports.0.protocol`).
-  for (const m of p.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : /^\d+$/.test(m[1]) ? Number(m[1]) : m[1]);
+  for (const m of p.matchAll(/([^.[\]]+)|\[(\d+)\]/g))
+    out.push(m[2] !== undefined ? Number(m[2]) : /^\d+$/.test(m[1]) ? Number(m[1]) : m[1]);
   return out;
 }
 
@@ -37,7 +43,11 @@ interface Entry {
 export function parseHelmErrors(stderr: string): Entry[] {
   const text = stderr.replace(/\r\n/g, '\n');
   const entries: Entry[] = [];
-  const items = (body: string): string[] => body.split(/\n(?=\s*- )/).map((s) => s.replace(/^\s*- /, '').trim()).filter(Boolean);
+  const items = (body: string): string[] =>
+    body
+      .split(/\n(?=\s*- )/)
+      .map((s) => s.replace(/^\s*- /, '').trim())
+      .filter(Boolean);
   const fail = /execution error at \([^)]*\): invalid values:\n([\s\S]*?)(?:\n\n|\nUse --debug|$)/.exec(text);
   if (fail) {
     for (const item of items(fail[1])) {
@@ -54,7 +64,9 @@ export function parseHelmErrors(stderr: string): Entry[] {
       const path = h4 ? parseHelmPath(h4[1]) : h3 && h3[1] !== '(root)' ? parseHelmPath(h3[1]) : [];
       const message = (h4 ?? h3)?.[2] ?? item;
       const added = /additional propert(?:y|ies) '?([^'\s]+)'? (?:is )?not allowed/i.exec(message)?.[1];
-      const named = /Property name of "([\s\S]*?)" does not match/.exec(message)?.[1] ?? /invalid propertyName '([^']*)'/.exec(message)?.[1]?.replace(/\\n/g, '\n');
+      const named =
+        /Property name of "([\s\S]*?)" does not match/.exec(message)?.[1] ??
+        /invalid propertyName '([^']*)'/.exec(message)?.[1]?.replace(/\\n/g, '\n');
       const key = added ?? named;
       if (entries.some((e) => e.key === key && e.path.join('/') === path.join('/'))) continue;
       entries.push({ rule: 'helm/schema', path, key, message: message.replace(/\s*\n\s*/g, ' ') });
@@ -62,7 +74,9 @@ export function parseHelmErrors(stderr: string): Entry[] {
     return entries;
   }
   const first = text.split('\n').find((l) => l.trim()) ?? 'helm failed';
-  const tpl = /error during tpl function execution for ("(?:[^"\\]|\\.)*"): template: gotpl:(\d+):\d+: (.*)$/.exec(first);
+  const tpl = /error during tpl function execution for ("(?:[^"\\]|\\.)*"): template: gotpl:(\d+):\d+: (.*)$/.exec(
+    first,
+  );
   if (tpl) {
     let body: string | undefined;
     try {
@@ -71,7 +85,15 @@ export function parseHelmErrors(stderr: string): Entry[] {
       body = undefined;
     }
     const why = tpl[3].replace(/^executing "gotpl" at <[^>]*>: /, '');
-    if (body !== undefined) return [{ rule: 'helm/error', path: ['additionalResources'], message: `additionalResources: ${why}`, tpl: { text: body, line: Number(tpl[2]) } }];
+    if (body !== undefined)
+      return [
+        {
+          rule: 'helm/error',
+          path: ['additionalResources'],
+          message: `additionalResources: ${why}`,
+          tpl: { text: body, line: Number(tpl[2]) },
+        },
+      ];
   }
   return [{ rule: 'helm/error', path: [], message: first.replace(/^Error: /, '') }];
 }
@@ -100,7 +122,15 @@ export function mapHelmErrors(stderr: string, text: string, file?: string): Lint
     const r = range ?? [0, 0];
     const a = vd ? vd.pos(r[0]) : { line: 1, col: 1 };
     const b = vd ? vd.pos(r[1]) : { line: 1, col: 1 };
-    const d: LintDiagnostic = { line: a.line, column: a.col, endLine: b.line, endColumn: b.col, severity: 'error', rule: e.rule, message: `helm: ${e.message}` };
+    const d: LintDiagnostic = {
+      line: a.line,
+      column: a.col,
+      endLine: b.line,
+      endColumn: b.col,
+      severity: 'error',
+      rule: e.rule,
+      message: `helm: ${e.message}`,
+    };
     if (file !== undefined) d.file = file;
     return d;
   });
@@ -141,12 +171,35 @@ export function helmCheck(o: HelmCheckOptions): Promise<LintDiagnostic[]> {
     });
     child.on('error', (e) => {
       clearTimeout(timer);
-      resolve([{ file: o.file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', rule: 'helm/error', message: `cannot run helm (${o.helm}): ${e.message}` }]);
+      resolve([
+        {
+          file: o.file,
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 1,
+          severity: 'error',
+          rule: 'helm/error',
+          message: `cannot run helm (${o.helm}): ${e.message}`,
+        },
+      ]);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve([]);
-      else if (signal) resolve([{ file: o.file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', rule: 'helm/error', message: `helm template stopped (${signal})` }]);
+      else if (signal)
+        resolve([
+          {
+            file: o.file,
+            line: 1,
+            column: 1,
+            endLine: 1,
+            endColumn: 1,
+            severity: 'error',
+            rule: 'helm/error',
+            message: `helm template stopped (${signal})`,
+          },
+        ]);
       else resolve(mapHelmErrors(stderr, o.text, o.file));
     });
   });

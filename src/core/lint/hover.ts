@@ -62,7 +62,14 @@ export function hoverAt(text: string, offset: number): HoverInfo | undefined {
   const type = s.type;
   const types = (Array.isArray(type) ? type : type ? [type] : []).filter((t) => t !== 'null');
   if (types.length) lines.push('', `Type: ${types.map((t) => `\`${String(t)}\``).join(' or ')}`);
-  if (Array.isArray(s.enum)) lines.push('', `One of: ${s.enum.filter((v) => v !== null).map((v) => `\`${String(v)}\``).join(', ')}`);
+  if (Array.isArray(s.enum))
+    lines.push(
+      '',
+      `One of: ${s.enum
+        .filter((v) => v !== null)
+        .map((v) => `\`${String(v)}\``)
+        .join(', ')}`,
+    );
   else if (Array.isArray(s.examples)) lines.push('', `Values: ${s.examples.map((v) => `\`${String(v)}\``).join(', ')}`);
   return { range: hit.range, path: hit.path, markdown: lines.join('\n') };
 }

@@ -11,7 +11,15 @@ import { entryOnly, headSource, movable, moveFinding, type Frame, type Stored } 
 import { isObj, type Finding, type Rule } from './rule';
 import { rules as allRules } from './rules/registry';
 import { namedServices, serviceEntryValidator } from './schema';
-import { assemble, movePiece, parsePiece, splitServices, type Assembled, type Piece, type ServicesSplit } from './split';
+import {
+  assemble,
+  movePiece,
+  parsePiece,
+  splitServices,
+  type Assembled,
+  type Piece,
+  type ServicesSplit,
+} from './split';
 import type { LintDiagnostic } from './types';
 
 export interface IncrementalOptions {
@@ -37,8 +45,16 @@ interface Priming {
   readonly used: readonly Entry[];
   readonly frames: readonly Frame[];
   readonly gen: number;
-  readonly rules: readonly { readonly index: number; readonly perService: NonNullable<Rule['perService']>; readonly headKey?: string }[];
-  readonly schema?: { readonly check: ValidateFunction; readonly named: Set<string>; readonly services: Record<string, unknown> };
+  readonly rules: readonly {
+    readonly index: number;
+    readonly perService: NonNullable<Rule['perService']>;
+    readonly headKey?: string;
+  }[];
+  readonly schema?: {
+    readonly check: ValidateFunction;
+    readonly named: Set<string>;
+    readonly services: Record<string, unknown>;
+  };
   next: number;
 }
 
@@ -222,13 +238,15 @@ export class IncrementalLinter {
     }
     const rules: Priming['rules'][number][] = [];
     (this.opts.rules ?? allRules).forEach((rule, index) => {
-      if (rule.perService) rules.push({ index, perService: rule.perService, headKey: rule.headKeys && headSource(doc.vd, rule.headKeys) });
+      if (rule.perService)
+        rules.push({ index, perService: rule.perService, headKey: rule.headKeys && headSource(doc.vd, rule.headKeys) });
     });
     let schema: Priming['schema'];
     const check = this.opts.schema === false ? undefined : serviceEntryValidator();
     if (check) {
       const merged = coalesce(this.opts.defaults ?? chartDefaults(), doc.values);
-      if (isObj(merged) && isObj(merged.services)) schema = { check, named: namedServices(), services: merged.services };
+      if (isObj(merged) && isObj(merged.services))
+        schema = { check, named: namedServices(), services: merged.services };
     }
     return { doc, used, frames, gen: this.headGen, rules, schema, next: 0 };
   }
@@ -245,7 +263,9 @@ export class IncrementalLinter {
       } catch {
         continue; // the lint runs it again and reports the failure as the full lint does
       }
-      entry.findings[r.index] = movable(found, frame) ? { frame, findings: found.length ? found : none, gen: p.gen, headKey: r.headKey } : undefined;
+      entry.findings[r.index] = movable(found, frame)
+        ? { frame, findings: found.length ? found : none, gen: p.gen, headKey: r.headKey }
+        : undefined;
     }
     const sc = p.schema;
     if (sc && !sc.named.has(s.name) && Object.prototype.hasOwnProperty.call(sc.services, s.name)) {
@@ -256,7 +276,8 @@ export class IncrementalLinter {
 
   private tryIncremental(text: string): LintDiagnostic[] | string {
     if (text.length > limits.maxBytes) return 'too large';
-    for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text[i + 1] !== '\n') return 'a lone carriage return';
+    for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1))
+      if (text[i + 1] !== '\n') return 'a lone carriage return';
     const split = splitServices(text);
     if (typeof split === 'string') return split;
     if (split.starts.length < this.minServices) return `fewer than ${this.minServices} services`;
@@ -355,7 +376,13 @@ export class IncrementalLinter {
         const stored = entry.findings[ri];
         // Same head: findings move with the entry (and offsets before or after the block stay put). Another
         // head with the same values of the keys the rule reads: only findings inside the entry can move.
-        const from = !stored ? undefined : stored.gen === gen ? stored.frame : headKey !== undefined && stored.headKey === headKey ? entryOnly(stored.frame) : undefined;
+        const from = !stored
+          ? undefined
+          : stored.gen === gen
+            ? stored.frame
+            : headKey !== undefined && stored.headKey === headKey
+              ? entryOnly(stored.frame)
+              : undefined;
         if (stored && from) {
           if (stored.findings.length === 0) continue;
           const reused = stored.findings.map((f) => moveFinding(f, from, frame));
@@ -368,7 +395,9 @@ export class IncrementalLinter {
         const found: Finding[] = [];
         this.lastRuleRuns++;
         perService({ ...ctx, report: (f) => (found.push(f), ctx.report(f)) }, s);
-        entry.findings[ri] = movable(found, frame) ? { frame, findings: found.length ? found : none, gen, headKey } : undefined;
+        entry.findings[ri] = movable(found, frame)
+          ? { frame, findings: found.length ? found : none, gen, headKey }
+          : undefined;
       }
     };
     // The schema checks each service on its own: it needs to see only those that fail alone (and the ones it names).

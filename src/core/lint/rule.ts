@@ -42,7 +42,11 @@ export function defineRule(meta: RuleMeta, check: (ctx: RuleContext) => void): R
 }
 
 /** A rule that looks at one service at a time (see Rule.perService). */
-export function defineServiceRule(meta: RuleMeta, perService: (ctx: RuleContext, service: ServiceEntry) => void, headKeys?: readonly string[]): Rule {
+export function defineServiceRule(
+  meta: RuleMeta,
+  perService: (ctx: RuleContext, service: ServiceEntry) => void,
+  headKeys?: readonly string[],
+): Rule {
   return {
     ...meta,
     perService,
@@ -54,7 +58,8 @@ export function defineServiceRule(meta: RuleMeta, perService: (ctx: RuleContext,
 }
 
 /** Narrowing helpers for plain values. */
-export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 export const asArr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export const asObj = (v: unknown): Record<string, unknown> => (isObj(v) ? v : {});
 

@@ -16,13 +16,33 @@ function validate(): ValidateFunction {
 }
 
 // Per-service schema checks (incremental linter): only when the schema checks each key of `services` on its own.
-const rootKeywords = new Set(['$schema', 'title', 'description', 'type', 'additionalProperties', 'required', 'properties', 'definitions']);
-const servicesKeywords = new Set(['title', 'description', 'type', 'required', 'properties', 'propertyNames', 'additionalProperties']);
+const rootKeywords = new Set([
+  '$schema',
+  'title',
+  'description',
+  'type',
+  'additionalProperties',
+  'required',
+  'properties',
+  'definitions',
+]);
+const servicesKeywords = new Set([
+  'title',
+  'description',
+  'type',
+  'required',
+  'properties',
+  'propertyNames',
+  'additionalProperties',
+]);
 let entryValidator: ValidateFunction | null | undefined;
 
 function servicesSchema(): Record<string, unknown> | undefined {
   const s = (valuesSchema.properties as Record<string, Record<string, unknown>> | undefined)?.services;
-  const independent = s && Object.keys(valuesSchema).every((k) => rootKeywords.has(k)) && Object.keys(s).every((k) => servicesKeywords.has(k));
+  const independent =
+    s &&
+    Object.keys(valuesSchema).every((k) => rootKeywords.has(k)) &&
+    Object.keys(s).every((k) => servicesKeywords.has(k));
   return independent ? s : undefined;
 }
 
@@ -49,7 +69,10 @@ export function serviceEntryValidator(): ValidateFunction | undefined {
 /** Keys of `services` the schema names itself (required or listed): always validated in place. */
 export function namedServices(): Set<string> {
   const s = servicesSchema();
-  return new Set([...(Array.isArray(s?.required) ? (s.required as string[]) : []), ...Object.keys((s?.properties as object | undefined) ?? {})]);
+  return new Set([
+    ...(Array.isArray(s?.required) ? (s.required as string[]) : []),
+    ...Object.keys((s?.properties as object | undefined) ?? {}),
+  ]);
 }
 
 export interface SchemaFinding extends Finding {
@@ -150,14 +173,23 @@ function describe(e: ErrorObject, where: string, key?: string): string {
       return `${where} must be ${types.map((t: string) => typeWords[t] ?? t).join(' or ')}, not ${typeName(value)}`;
     }
     case 'enum':
-      return `${where} must be one of ${(p.allowedValues as unknown[]).filter((v) => v !== null).map((v) => JSON.stringify(v)).join(', ')}, not ${JSON.stringify(value)}`;
+      return `${where} must be one of ${(p.allowedValues as unknown[])
+        .filter((v) => v !== null)
+        .map((v) => JSON.stringify(v))
+        .join(', ')}, not ${JSON.stringify(value)}`;
     case 'const':
       return `${where} must be ${JSON.stringify(p.allowedValue)}`;
     case 'pattern':
     case 'format': {
       // Prefer the schema's words when they describe the form; the raw pattern only when they do not.
       const words = desc && /letters|digits|characters|e\.g\.|quantity|address|DNS|domain|form/i.test(desc);
-      const form = words ? `: ${desc}` : typeof p.pattern === 'string' ? ` (must match ${p.pattern})` : typeof p.format === 'string' ? ` (must be a ${p.format})` : '';
+      const form = words
+        ? `: ${desc}`
+        : typeof p.pattern === 'string'
+          ? ` (must match ${p.pattern})`
+          : typeof p.format === 'string'
+            ? ` (must be a ${p.format})`
+            : '';
       if (key !== undefined) return `key ${JSON.stringify(key)} in ${where} is not valid${form}`;
       return `${where} ${JSON.stringify(value)} is not valid${form}`;
     }
@@ -169,7 +201,9 @@ function describe(e: ErrorObject, where: string, key?: string): string {
     case 'minLength':
       return p.limit === 1 ? `${where} must not be empty` : `${where} must have at least ${String(p.limit)} characters`;
     case 'maxLength':
-      return key !== undefined ? `key ${JSON.stringify(key)} in ${where} is longer than ${String(p.limit)} characters` : `${where} must have at most ${String(p.limit)} characters`;
+      return key !== undefined
+        ? `key ${JSON.stringify(key)} in ${where} is longer than ${String(p.limit)} characters`
+        : `${where} must have at most ${String(p.limit)} characters`;
     default:
       return `${where} ${e.message ?? 'is not valid'}${desc ? ` (${desc})` : ''}`;
   }
@@ -180,20 +214,32 @@ function prune(errors: ErrorObject[]): ErrorObject[] {
   let out = errors.filter((e) => e.keyword !== 'if');
   for (const alt of out.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')) {
     const branchPrefix = alt.schemaPath + '/';
-    const inside = out.filter((e) => e.schemaPath.startsWith(branchPrefix) && e.instancePath.startsWith(alt.instancePath));
+    const inside = out.filter(
+      (e) => e.schemaPath.startsWith(branchPrefix) && e.instancePath.startsWith(alt.instancePath),
+    );
     // Prefer the branch whose type matched: its errors say what is wrong; otherwise keep the summary.
     const branches = new Map<string, ErrorObject[]>();
     for (const e of inside) {
       const b = e.schemaPath.slice(branchPrefix.length).split('/')[0];
       branches.set(b, [...(branches.get(b) ?? []), e]);
     }
-    const typed = [...branches.values()].filter((es) => !es.some((e) => e.keyword === 'type' && e.instancePath === alt.instancePath));
+    const typed = [...branches.values()].filter(
+      (es) => !es.some((e) => e.keyword === 'type' && e.instancePath === alt.instancePath),
+    );
     const keep = typed.length === 1 ? typed[0] : [];
     out = out.filter((e) => (e === alt ? keep.length === 0 : !inside.includes(e) || keep.includes(e)));
   }
   // propertyNames reports the inner failure (with the name) and a summary: keep the inner one.
-  const named = new Set(out.filter((e) => e.propertyName !== undefined).map((e) => `${e.instancePath}\0${e.propertyName}`));
-  return out.filter((e) => !(e.keyword === 'propertyNames' && named.has(`${e.instancePath}\0${String((e.params as { propertyName?: string }).propertyName)}`)));
+  const named = new Set(
+    out.filter((e) => e.propertyName !== undefined).map((e) => `${e.instancePath}\0${e.propertyName}`),
+  );
+  return out.filter(
+    (e) =>
+      !(
+        e.keyword === 'propertyNames' &&
+        named.has(`${e.instancePath}\0${String((e.params as { propertyName?: string }).propertyName)}`)
+      ),
+  );
 }
 
 /**
@@ -206,7 +252,12 @@ function locate(vd: ValuesDoc, base: Path, key: string | undefined, preferKey: b
     const r = rangeOf(vd.pair(vd.map(node), key)?.key);
     if (r) return r;
   }
-  const here = base.length === 0 ? undefined : preferKey ? (rangeOf(pair?.key) ?? rangeOf(node)) : (rangeOf(node) ?? rangeOf(pair?.key));
+  const here =
+    base.length === 0
+      ? undefined
+      : preferKey
+        ? (rangeOf(pair?.key) ?? rangeOf(node))
+        : (rangeOf(node) ?? rangeOf(pair?.key));
   if (here && here[1] > here[0]) return here;
   const k = rangeOf(pair?.key); // an empty value (`key:`): point at the key
   if (k) return k;
@@ -246,7 +297,11 @@ export function schemaFindings(vd: ValuesDoc, merged: unknown): SchemaFinding[] 
     if (e.keyword === 'additionalProperties' && key) {
       const guess = /did you mean "([^"]+)"/.exec(message)?.[1];
       const taken = guess !== undefined && vd.pair(vd.map(vd.at(base).node), guess) !== undefined;
-      if (guess && !taken) fix = { title: `Rename to "${guess}"`, edits: [{ start: range[0], end: range[1], newText: scalarText(guess) }] };
+      if (guess && !taken)
+        fix = {
+          title: `Rename to "${guess}"`,
+          edits: [{ start: range[0], end: range[1], newText: scalarText(guess) }],
+        };
     }
     out.push({ rule: ruleOf(e.keyword), range, message, path, fix });
   }

@@ -2,7 +2,16 @@
 // and one chunk per service, for the incremental linter. Line-based; whatever it cannot place safely is a reason
 // to lint the whole file instead.
 import { Document, LineCounter, YAMLMap, isAlias, isMap, isPair, isScalar, isSeq, type Pair } from 'yaml';
-import { InputRejected, ValuesDoc, flowDepth, keyText, limits, serviceEntry, toPlain, type ServiceEntry } from './document';
+import {
+  InputRejected,
+  ValuesDoc,
+  flowDepth,
+  keyText,
+  limits,
+  serviceEntry,
+  toPlain,
+  type ServiceEntry,
+} from './document';
 
 export interface ServicesSplit {
   /** Offset of the `services:` line. */
@@ -33,7 +42,7 @@ export function splitServices(text: string): ServicesSplit | string {
   const starts: number[] = [];
   let indent = -1;
   let blockEnd = n;
-  for (let pos = nl + 1; pos < n; ) {
+  for (let pos = nl + 1; pos < n;) {
     const next = text.indexOf('\n', pos);
     const end = next < 0 ? n : next + 1;
     let i = pos;
@@ -145,7 +154,8 @@ export function parsePiece(text: string, tail = 0): Piece | string {
   const name = keyText(pair);
   const kr = (pair.key as { range?: number[] } | null)?.range;
   // The key must be written where the entry starts (an empty or explicit `?` key is placed by what precedes it).
-  if (name === undefined || !kr || kr[1] <= kr[0] || kr[0] !== text.length - text.trimStart().length) return 'a service key that is not plain text at the entry start';
+  if (name === undefined || !kr || kr[1] <= kr[0] || kr[0] !== text.length - text.trimStart().length)
+    return 'a service key that is not plain text at the entry start';
   let plain: unknown;
   try {
     plain = (toPlain(vd) as Record<string, unknown>)[name];
@@ -153,7 +163,18 @@ export function parsePiece(text: string, tail = 0): Piece | string {
     if (e instanceof InputRejected) return e.message;
     throw e;
   }
-  return { text, name, pair, map, plain, service: serviceEntry(vd, name, pair), newlines: newlines(text, 0, text.length), ranges: w.ranges, base: 0, tail };
+  return {
+    text,
+    name,
+    pair,
+    map,
+    plain,
+    service: serviceEntry(vd, name, pair),
+    newlines: newlines(text, 0, text.length),
+    ranges: w.ranges,
+    base: 0,
+    tail,
+  };
 }
 
 function newlines(text: string, from: number, to: number): number {
@@ -183,7 +204,12 @@ export interface Assembled {
  * Parses the head (the text without the entries), moves its nodes after the block to their place in the full
  * text, and hangs the entries' pairs under its `services:` key. A string says why not.
  */
-export function assemble(text: string, split: ServicesSplit, pieces: readonly Piece[], head: string): Assembled | string {
+export function assemble(
+  text: string,
+  split: ServicesSplit,
+  pieces: readonly Piece[],
+  head: string,
+): Assembled | string {
   const { cut, blockEnd } = split;
   const before = flowDepth(text.slice(0, cut));
   if (!before.clean) return 'brackets or quotes open before services:';
@@ -206,7 +232,8 @@ export function assemble(text: string, split: ServicesSplit, pieces: readonly Pi
   if (hvd.duplicateKeys().length) return 'a repeated key outside the services';
   const idx = root.items.findIndex((p) => isScalar(p.key) && p.key.range?.[0] === split.servicesLine);
   const svcPair = root.items[idx];
-  if (!svcPair || keyText(svcPair) !== 'services' || !isScalar(svcPair.value) || svcPair.value.value !== null) return 'services: is not an empty key in the head';
+  if (!svcPair || keyText(svcPair) !== 'services' || !isScalar(svcPair.value) || svcPair.value.value !== null)
+    return 'services: is not an empty key in the head';
   let values: Record<string, unknown>;
   try {
     values = toPlain(hvd) as Record<string, unknown>;
@@ -234,7 +261,8 @@ export function assemble(text: string, split: ServicesSplit, pieces: readonly Pi
   else root.range = [root.range[0], root.range[1] + shift, root.range[2] + shift];
 
   const plain: Record<string, unknown> = {};
-  for (const p of pieces) Object.defineProperty(plain, p.name, { value: p.plain, enumerable: true, writable: true, configurable: true });
+  for (const p of pieces)
+    Object.defineProperty(plain, p.name, { value: p.plain, enumerable: true, writable: true, configurable: true });
   values.services = plain;
 
   // Line starts as the parser records them (one per "\n"), in an array sized once (the file may have 20,000 lines).

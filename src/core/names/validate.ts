@@ -24,7 +24,13 @@ const LABEL_RULE = 'lower-case letters, digits and "-", starting and ending with
 
 /** Helm release: helm allows 53 characters; a leading letter because the chart names Services after it. */
 export const validateReleaseName = (v: unknown): string =>
-  check('release name', v, DNS1035_LABEL, 53, 'lower-case letters, digits and "-", starting with a letter and ending with a letter or digit');
+  check(
+    'release name',
+    v,
+    DNS1035_LABEL,
+    53,
+    'lower-case letters, digits and "-", starting with a letter and ending with a letter or digit',
+  );
 
 export const validateNamespace = (v: unknown): string => check('namespace', v, DNS1123_LABEL, 63, LABEL_RULE);
 export const validateServiceName = (v: unknown): string => check('service name', v, DNS1123_LABEL, 63, LABEL_RULE);
@@ -36,7 +42,13 @@ export const validateRuntimeClassName = (v: unknown): string =>
 
 /** A user name for runuser/su inside a container (POSIX portable names; no numeric ids: su needs a name). */
 export function validateUserName(v: unknown): string {
-  const name = check('user name', v, POSIX_USER, 32, 'letters, digits, "_", "." and "-", not starting with "-" or a digit');
+  const name = check(
+    'user name',
+    v,
+    POSIX_USER,
+    32,
+    'letters, digits, "_", "." and "-", not starting with "-" or a digit',
+  );
   return name;
 }
 

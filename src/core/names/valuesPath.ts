@@ -18,7 +18,8 @@ export function resolveValuesPath(path: string, workspaceRoot?: string): string 
     }
     const root = resolve(workspaceRoot);
     abs = resolve(root, path);
-    if (!within(root, abs)) throw new SandboxError('InvalidInput', `Values path "${path}" points outside the workspace`);
+    if (!within(root, abs))
+      throw new SandboxError('InvalidInput', `Values path "${path}" points outside the workspace`);
     // Symlinks may also lead out of the workspace.
     try {
       if (!within(realpathSync(root), realpathSync(abs))) {

@@ -14,7 +14,13 @@ function pick(o: Loose, keys: readonly string[]): Loose {
 }
 
 const CONTAINER_KEYS = ['name', 'image', 'restartPolicy', 'resources'] as const;
-const SPEC_KEYS = ['nodeName', 'runtimeClassName', 'terminationGracePeriodSeconds', 'activeDeadlineSeconds', 'resources'] as const;
+const SPEC_KEYS = [
+  'nodeName',
+  'runtimeClassName',
+  'terminationGracePeriodSeconds',
+  'activeDeadlineSeconds',
+  'resources',
+] as const;
 
 export function compactPod(o: KubernetesObject): KubernetesObject {
   const pod = o as KubernetesObject & PodLike & Loose;

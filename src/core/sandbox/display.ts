@@ -53,7 +53,20 @@ export function podStatus(p: PodVM): string {
   return p.phase;
 }
 
-const BAD_STATES = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', 'OOMKilled', 'Error', 'Failed', 'Evicted', 'DeadlineExceeded', 'InvalidImageName']);
+const BAD_STATES = new Set([
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'OOMKilled',
+  'Error',
+  'Failed',
+  'Evicted',
+  'DeadlineExceeded',
+  'InvalidImageName',
+]);
 
 export function podDescription(p: PodVM, now: number): string {
   const parts = [podStatus(p)];
@@ -126,7 +139,8 @@ export function md(text: string): string {
 const row = (label: string, value: string | number | undefined): string | undefined =>
   value === undefined || value === '' ? undefined : `**${label}:** ${md(String(value))}`;
 const join = (rows: Array<string | undefined>): string => rows.filter(Boolean).join('  \n');
-const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z'));
+const iso = (ms: number | undefined): string | undefined =>
+  ms === undefined ? undefined : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const seconds = (v: number | undefined): string | undefined => (v === undefined ? undefined : `${v} s`);
 
 export function releaseTooltip(r: ReleaseVM, now: number): string {
@@ -144,11 +158,21 @@ export function releaseTooltip(r: ReleaseVM, now: number): string {
     row('Chart', chart),
     row('Namespace', r.namespace),
     row('Values file', r.valuesFile),
-    row('Deployed', r.lastDeployedAt !== undefined ? `${iso(r.lastDeployedAt)} (${formatAge(now - r.lastDeployedAt)} ago)` : undefined),
+    row(
+      'Deployed',
+      r.lastDeployedAt !== undefined
+        ? `${iso(r.lastDeployedAt)} (${formatAge(now - r.lastDeployedAt)} ago)`
+        : undefined,
+    ),
     row('Created by', r.creator),
     row('Pods', `${r.readyPods}/${r.expectedPods} ready`),
     row('Timeouts', timeouts.join(', ')),
-    row('Restarts', restartText(r.restarts, r.lastRestart, now)?.concat(r.lastRestart ? ` in ${r.lastRestart.pod}/${r.lastRestart.container}` : '')),
+    row(
+      'Restarts',
+      restartText(r.restarts, r.lastRestart, now)?.concat(
+        r.lastRestart ? ` in ${r.lastRestart.pod}/${r.lastRestart.container}` : '',
+      ),
+    ),
     ...r.nonGuaranteed.map((x) => row('QoS', `${x.pod} is ${x.qos} (not Guaranteed)`)),
     ...r.missingRuntimeClasses.map((rc) => row('Missing RuntimeClass', `${rc}: its pods are rejected until it exists`)),
     ...r.failedCreates.map((m) => row('FailedCreate', m)),
@@ -163,10 +187,24 @@ export function podTooltip(p: PodVM, now: number): string {
     row('Node', p.nodeName),
     row('IP', p.podIP),
     row('Started', p.startTime !== undefined ? `${iso(p.startTime)} (${formatAge(now - p.startTime)} ago)` : undefined),
-    row('Startup latency', p.startupMs !== undefined ? `${formatLatency(p.startupMs)} (created → Ready${p.runtimeClass ? `, ${p.runtimeClass}` : ''})` : undefined),
+    row(
+      'Startup latency',
+      p.startupMs !== undefined
+        ? `${formatLatency(p.startupMs)} (created → Ready${p.runtimeClass ? `, ${p.runtimeClass}` : ''})`
+        : undefined,
+    ),
     row('Grace period', seconds(p.graceSeconds)),
     row('Active deadline', seconds(p.activeDeadlineSeconds)),
-    row('Timeouts', [p.timeouts.riskLevel && `risk ${p.timeouts.riskLevel}`, p.timeouts.appTimeoutSeconds !== undefined && `app ${p.timeouts.appTimeoutSeconds} s`, p.timeouts.deadlineSeconds !== undefined && `deadline ${p.timeouts.deadlineSeconds} s`].filter(Boolean).join(', ')),
+    row(
+      'Timeouts',
+      [
+        p.timeouts.riskLevel && `risk ${p.timeouts.riskLevel}`,
+        p.timeouts.appTimeoutSeconds !== undefined && `app ${p.timeouts.appTimeoutSeconds} s`,
+        p.timeouts.deadlineSeconds !== undefined && `deadline ${p.timeouts.deadlineSeconds} s`,
+      ]
+        .filter(Boolean)
+        .join(', '),
+    ),
     row('Images', p.images.join(', ')),
     row('Conditions', p.conditions.map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`).join(', ')),
   ]);
@@ -176,11 +214,19 @@ export function containerTooltip(c: ContainerVM, now: number): string {
   const last = c.last;
   return join([
     `**${md(c.name)}**${c.kind !== 'regular' ? ` (${c.kind})` : ''}`,
-    row('State', `${c.state}${c.reason ? `: ${c.reason}` : ''}${c.exitCode !== undefined ? ` (exit ${c.exitCode})` : ''}`),
+    row(
+      'State',
+      `${c.state}${c.reason ? `: ${c.reason}` : ''}${c.exitCode !== undefined ? ` (exit ${c.exitCode})` : ''}`,
+    ),
     row('Message', c.message),
     row('Ready', c.ready ? 'yes' : 'no'),
     row('Restarts', c.restarts),
-    row('Last termination', last ? `${last.reason ?? 'terminated'}${last.exitCode !== undefined ? ` (exit ${last.exitCode})` : ''}${last.at !== undefined ? `, ${formatAge(now - last.at)} ago` : ''}` : undefined),
+    row(
+      'Last termination',
+      last
+        ? `${last.reason ?? 'terminated'}${last.exitCode !== undefined ? ` (exit ${last.exitCode})` : ''}${last.at !== undefined ? `, ${formatAge(now - last.at)} ago` : ''}`
+        : undefined,
+    ),
     row('Started', c.startedAt !== undefined ? iso(c.startedAt) : undefined),
     row('Image', c.image),
     c.kind === 'ephemeral' ? undefined : 'Click to open a terminal.',

@@ -24,7 +24,20 @@ export function fit(text: string, n: number): string {
   return chars.length <= n ? text : `${chars.slice(0, n - 1).join('')}…`;
 }
 
-const FAILING_STATES = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', 'Error', 'Failed', 'Evicted', 'DeadlineExceeded', 'OOMKilled']);
+const FAILING_STATES = new Set([
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'Error',
+  'Failed',
+  'Evicted',
+  'DeadlineExceeded',
+  'OOMKilled',
+]);
 
 export type RowState = 'failing' | 'warning' | 'starting' | 'ready';
 
@@ -34,12 +47,18 @@ export function serviceState(p: PodVM, now: number): RowState {
   if (p.phase === 'Failed' || FAILING_STATES.has(status)) return 'failing';
   if (p.warning?.reason === 'FailedCreatePodSandBox' && !p.ready) return 'failing';
   // Crash-looping even while momentarily up: restarts keep coming.
-  if (p.restarts >= CRASH_LOOP_RESTARTS && p.lastRestart?.at !== undefined && now - p.lastRestart.at < RECENT_RESTART_MS) return 'failing';
+  if (
+    p.restarts >= CRASH_LOOP_RESTARTS &&
+    p.lastRestart?.at !== undefined &&
+    now - p.lastRestart.at < RECENT_RESTART_MS
+  )
+    return 'failing';
   const pendingFor = p.createdAt !== undefined ? now - p.createdAt : 0;
   if (!p.ready && p.phase === 'Pending' && pendingFor > SLOW_PENDING_MS) return 'warning';
   if (p.lastRestart?.at !== undefined && now - p.lastRestart.at < RECENT_RESTART_MS) return 'warning';
   if (p.qos && p.qos !== 'Guaranteed') return 'warning';
-  if (!p.ready && p.phase !== 'Succeeded') return p.phase === 'Running' && pendingFor > SLOW_PENDING_MS ? 'warning' : 'starting';
+  if (!p.ready && p.phase !== 'Succeeded')
+    return p.phase === 'Running' && pendingFor > SLOW_PENDING_MS ? 'warning' : 'starting';
   return 'ready';
 }
 
@@ -68,18 +87,25 @@ export function serviceDescription(p: PodVM, expectedRuntime: string | undefined
   if (p.restarts > 0) {
     const last = p.lastRestart;
     const why = last?.reason ?? (last?.exitCode !== undefined ? `exit ${last.exitCode}` : '');
-    parts.push([`↻${p.restarts}`, why, last?.at !== undefined ? formatAge(now - last.at) : ''].filter(Boolean).join(' '));
+    parts.push(
+      [`↻${p.restarts}`, why, last?.at !== undefined ? formatAge(now - last.at) : ''].filter(Boolean).join(' '),
+    );
   }
   if (!p.deleting && !p.ready) {
     if (p.warning && (p.phase === 'Pending' || !parts.length)) {
       const w = warningSummary(p.warning, p.runtimeClass);
       // The container's own waiting reason is exact (ErrImagePull vs ImagePullBackOff); prefer it.
-      parts.push(status !== 'Pending' && status !== 'Running' && status !== 'ContainerCreating' && !w.startsWith('Pending') ? status : w);
+      parts.push(
+        status !== 'Pending' && status !== 'Running' && status !== 'ContainerCreating' && !w.startsWith('Pending')
+          ? status
+          : w,
+      );
     } else if (status === 'Running') parts.push('Not ready');
     else if (!parts.some((x) => x.includes(status))) parts.push(status);
   }
   if (p.qos && p.qos !== 'Guaranteed') parts.push(p.qos);
-  if (p.runtimeClass !== expectedRuntime && (p.runtimeClass || expectedRuntime)) parts.push(p.runtimeClass ?? 'default runtime');
+  if (p.runtimeClass !== expectedRuntime && (p.runtimeClass || expectedRuntime))
+    parts.push(p.runtimeClass ?? 'default runtime');
   if (!parts.length) parts.push(p.phase === 'Running' ? 'Ready' : status);
   return fit(parts.join(' · '), DESCRIPTION_BUDGET);
 }
@@ -127,7 +153,11 @@ export function groupCounts(releases: readonly ReleaseVM[], now: number): GroupC
 
 /** `12 ready · 2 failing · 1 pending` (zero counts left out, except a lone "0 ready"). */
 export function countsText(c: GroupCounts): string {
-  const parts = [c.ready || (!c.failing && !c.pending) ? `${c.ready} ready` : '', c.failing ? `${c.failing} failing` : '', c.pending ? `${c.pending} pending` : ''];
+  const parts = [
+    c.ready || (!c.failing && !c.pending) ? `${c.ready} ready` : '',
+    c.failing ? `${c.failing} failing` : '',
+    c.pending ? `${c.pending} pending` : '',
+  ];
   return parts.filter(Boolean).join(' · ');
 }
 
@@ -138,7 +168,16 @@ export function table(rows: Array<[string, string | number | undefined]>): strin
 }
 
 export function taskTooltip(task: string | undefined, c: GroupCounts, count: number): string {
-  return [`**${md(task ?? 'Installed here')}**`, '', table([['Samples', count], ['Ready', c.ready], ['Failing', c.failing], ['Pending', c.pending]])].join('\n');
+  return [
+    `**${md(task ?? 'Installed here')}**`,
+    '',
+    table([
+      ['Samples', count],
+      ['Ready', c.ready],
+      ['Failing', c.failing],
+      ['Pending', c.pending],
+    ]),
+  ].join('\n');
 }
 
 export function sampleTooltip(r: ReleaseVM, now: number): string {
@@ -173,15 +212,27 @@ export function serviceTooltip(p: PodVM, now: number): string {
       ['Status', podStatus(p)],
       ['Ready', p.ready ? 'yes' : 'no'],
       ['Restarts', p.restarts || undefined],
-      ['Last restart', p.lastRestart ? `${p.lastRestart.reason ?? ''} exit ${p.lastRestart.exitCode ?? '?'}${p.lastRestart.at !== undefined ? `, ${formatAge(now - p.lastRestart.at)} ago` : ''}` : undefined],
+      [
+        'Last restart',
+        p.lastRestart
+          ? `${p.lastRestart.reason ?? ''} exit ${p.lastRestart.exitCode ?? '?'}${p.lastRestart.at !== undefined ? `, ${formatAge(now - p.lastRestart.at)} ago` : ''}`
+          : undefined,
+      ],
       ['QoS', p.qos],
       ['Runtime class', p.runtimeClass],
       ['Node', p.nodeName],
       ['IP', p.podIP],
       ['Images', p.images.join(', ')],
-      ['Warning', w ? `${w.reason}${w.count > 1 ? ` (x${w.count})` : ''}${w.at !== undefined ? `, ${formatAge(now - w.at)} ago` : ''}` : undefined],
+      [
+        'Warning',
+        w
+          ? `${w.reason}${w.count > 1 ? ` (x${w.count})` : ''}${w.at !== undefined ? `, ${formatAge(now - w.at)} ago` : ''}`
+          : undefined,
+      ],
       ['Message', w?.message],
-      ...p.containers.filter((c) => c.reason).map((c): [string, string] => [`Container ${c.name}`, `${c.reason}${c.message ? `: ${c.message}` : ''}`]),
+      ...p.containers
+        .filter((c) => c.reason)
+        .map((c): [string, string] => [`Container ${c.name}`, `${c.reason}${c.message ? `: ${c.message}` : ''}`]),
     ]),
   ].join('\n');
 }

@@ -15,10 +15,26 @@ export function findEntries(groups: readonly TaskGroup[]): FindEntry[] {
   const out: FindEntry[] = [];
   for (const g of groups) {
     const task = taskLabel(g.node);
-    out.push({ label: task, description: `task · ${g.releases.length} sample${g.releases.length === 1 ? '' : 's'}`, kind: 'task', node: g.node });
+    out.push({
+      label: task,
+      description: `task · ${g.releases.length} sample${g.releases.length === 1 ? '' : 's'}`,
+      kind: 'task',
+      node: g.node,
+    });
     for (const r of g.releases) {
-      out.push({ label: r.sampleUuid || r.name, description: `${r.sampleUuid ? `release ${r.name} · ` : ''}${task}`, kind: 'sample', node: r.node });
-      for (const p of r.pods) out.push({ label: p.service || p.name, description: `service of ${r.name} · ${r.sampleUuid || task}`, kind: 'service', node: p.node });
+      out.push({
+        label: r.sampleUuid || r.name,
+        description: `${r.sampleUuid ? `release ${r.name} · ` : ''}${task}`,
+        kind: 'sample',
+        node: r.node,
+      });
+      for (const p of r.pods)
+        out.push({
+          label: p.service || p.name,
+          description: `service of ${r.name} · ${r.sampleUuid || task}`,
+          kind: 'service',
+          node: p.node,
+        });
     }
   }
   return out;

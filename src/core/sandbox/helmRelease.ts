@@ -9,7 +9,14 @@ export const SANDBOX_CHARTS: readonly string[] = ['k8s-sandbox', 'agent-env'];
 
 export interface SecretLike {
   type?: string;
-  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   data?: Record<string, string>;
 }
 
@@ -35,12 +42,15 @@ const GZIP_MAGIC = [0x1f, 0x8b, 0x08];
 export function decodeReleasePayload(wire: string): unknown {
   const inner = Buffer.from(wire, 'base64').toString('utf8'); // the wire layer
   const bytes = Buffer.from(inner, 'base64'); // helm's own base64 layer
-  const json = GZIP_MAGIC.every((b, i) => bytes[i] === b) ? gunzipSync(bytes, { maxOutputLength: 64 * 1024 * 1024 }) /* a Secret is at most 1 MiB: refuse gzip bombs */ : bytes;
+  const json = GZIP_MAGIC.every((b, i) => bytes[i] === b)
+    ? gunzipSync(bytes, { maxOutputLength: 64 * 1024 * 1024 }) /* a Secret is at most 1 MiB: refuse gzip bombs */
+    : bytes;
   return JSON.parse(json.toString('utf8'));
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
-const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /** Releases decoded when a Secret entered a watch cache, by the compact object that replaced it there. */
 const decodedAtIngest = new WeakMap<object, HelmRelease | undefined>();
@@ -89,14 +99,23 @@ export function decodeReleaseSecret(secret: SecretLike): HelmRelease | undefined
 export function compactReleaseSecret<T extends SecretLike & { apiVersion?: string; kind?: string }>(secret: T): T {
   if (!secret.data || decodedAtIngest.has(secret)) return secret;
   const release = decodeReleaseSecret(secret);
-  const compact = { apiVersion: secret.apiVersion, kind: secret.kind, type: secret.type, metadata: secret.metadata } as T;
+  const compact = {
+    apiVersion: secret.apiVersion,
+    kind: secret.kind,
+    type: secret.type,
+    metadata: secret.metadata,
+  } as T;
   decodedAtIngest.set(compact, release);
   return compact;
 }
 
 /** Ours or agent-env by chart name, or marked for inspect's cleanup by the label. */
 export function isSandboxRelease(r: HelmRelease): boolean {
-  return SANDBOX_CHARTS.includes(r.chart.name) || r.labels[SANDBOX_LABEL] === 'true' || r.annotations[SANDBOX_LABEL] === 'true';
+  return (
+    SANDBOX_CHARTS.includes(r.chart.name) ||
+    r.labels[SANDBOX_LABEL] === 'true' ||
+    r.annotations[SANDBOX_LABEL] === 'true'
+  );
 }
 
 /** Keeps the highest revision of each release (per namespace). */

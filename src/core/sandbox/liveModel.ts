@@ -71,8 +71,8 @@ interface ReleaseEntry {
 const keyOf = releaseKey;
 
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const cmpRelease = (a: { namespace: string; name: string }, b: { namespace: string; name: string }): number => cmpStr(a.namespace, b.namespace) || cmpStr(a.name, b.name);
-
+const cmpRelease = (a: { namespace: string; name: string }, b: { namespace: string; name: string }): number =>
+  cmpStr(a.namespace, b.namespace) || cmpStr(a.name, b.name);
 
 const rvOf = (o: object): string | undefined => (o as KubernetesObject).metadata?.resourceVersion;
 
@@ -84,7 +84,10 @@ function sameInputs(a: ReleaseInputs, b: ReleaseInputs): boolean {
   return true;
 }
 
-const nodeTimers: Timers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+const nodeTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
 
 export class SandboxModel {
   private releasesValue: ReleaseVM[] = [];
@@ -188,7 +191,11 @@ export class SandboxModel {
       // Until every cache has listed, a release could show "0/4 ready" for pods not listed yet.
       if (this.loading) return top;
       if (this.groupingValue === 'tasks') return [...top, ...this.taskOrder];
-      if (this.groups) return [...top, ...this.groups.map((namespace) => this.intern<NamespaceNode>({ kind: 'namespace', namespace }))];
+      if (this.groups)
+        return [
+          ...top,
+          ...this.groups.map((namespace) => this.intern<NamespaceNode>({ kind: 'namespace', namespace })),
+        ];
       return [...top, ...this.releasesValue.map((r) => r.node)];
     }
     switch (node.kind) {
@@ -262,7 +269,10 @@ export class SandboxModel {
   }
 
   private snapshotReleases(): HelmRelease[] {
-    const secrets = [...this.opts.hub.list<SecretLike & KubernetesObject>('secrets'), ...(this.opts.records?.secrets() ?? [])];
+    const secrets = [
+      ...this.opts.hub.list<SecretLike & KubernetesObject>('secrets'),
+      ...(this.opts.records?.secrets() ?? []),
+    ];
     const uids = new Set<string>();
     const out: HelmRelease[] = [];
     for (const s of secrets) {
@@ -277,14 +287,20 @@ export class SandboxModel {
   /** View-models of every release, rebuilding only those whose inputs changed since the last call. */
   private buildChanged(): ReleaseVM[] {
     const hub = this.opts.hub;
-    const runtimeClasses = hub.isReady('runtimeclasses') ? (hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? '') : undefined;
+    const runtimeClasses = hub.isReady('runtimeclasses')
+      ? (hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? '')
+      : undefined;
     const runtimeKey = runtimeClasses ? JSON.stringify(runtimeClasses) : undefined;
     // Every release depends on the RuntimeClass list: a change there rebuilds all of them.
     if (runtimeKey !== this.runtimeKey) this.entries.clear();
     this.runtimeKey = runtimeKey;
     this.index.rebuild(this.opts.hub);
-    const groups = new Map<string, { releases: HelmRelease[]; pods: PodLike[]; sets: StatefulSetLike[]; events: EventLike[]; podEvents: EventLike[] }>();
-    const group = (k: string) => groups.get(k) ?? groups.set(k, { releases: [], pods: [], sets: [], events: [], podEvents: [] }).get(k)!;
+    const groups = new Map<
+      string,
+      { releases: HelmRelease[]; pods: PodLike[]; sets: StatefulSetLike[]; events: EventLike[]; podEvents: EventLike[] }
+    >();
+    const group = (k: string) =>
+      groups.get(k) ?? groups.set(k, { releases: [], pods: [], sets: [], events: [], podEvents: [] }).get(k)!;
     for (const r of this.snapshotReleases()) group(keyOf(r.namespace, r.name)).releases.push(r);
     this.wantUnlabelled(groups);
     for (const p of hub.list('pods') as readonly PodLike[]) {
@@ -300,17 +316,22 @@ export class SandboxModel {
       if (groups.has(k)) group(k).sets.push(x);
     }
     const podRelease = new Map<string, string>();
-    for (const [k, g] of groups) for (const p of g.pods) podRelease.set(keyOf(p.metadata?.namespace, p.metadata?.name ?? ''), k);
+    for (const [k, g] of groups)
+      for (const p of g.pods) podRelease.set(keyOf(p.metadata?.namespace, p.metadata?.name ?? ''), k);
     if (hub.isReady('podevents')) {
       for (const e of hub.list('podevents') as readonly EventLike[]) {
-        const k = podRelease.get(keyOf(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''));
+        const k = podRelease.get(
+          keyOf(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''),
+        );
         if (k) group(k).podEvents.push(e);
       }
     }
     if (hub.isReady('events')) {
       for (const e of hub.list('events') as readonly EventLike[]) {
         if (e.type !== 'Warning' || e.reason !== 'FailedCreate') continue;
-        const k = stsRelease.get(keyOf(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''));
+        const k = stsRelease.get(
+          keyOf(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''),
+        );
         if (k && groups.has(k)) {
           group(k).events.push(e);
           this.index.get(k)?.events.push(e);
@@ -322,12 +343,22 @@ export class SandboxModel {
     for (const [k, g] of groups) {
       const objects: object[] = [...g.releases, ...g.pods, ...g.sets, ...g.events, ...g.podEvents];
       // Decoded releases are cached per Secret resourceVersion, so their identity is their version.
-      const inputs: ReleaseInputs = { objects, versions: objects.map((o, i) => (i < g.releases.length ? '' : rvOf(o))) };
+      const inputs: ReleaseInputs = {
+        objects,
+        versions: objects.map((o, i) => (i < g.releases.length ? '' : rvOf(o))),
+      };
       const old = this.entries.get(k);
       let entry: ReleaseEntry;
       if (old && sameInputs(old.inputs, inputs)) entry = old;
       else {
-        const [vm] = buildReleases({ releases: g.releases, pods: g.pods, statefulSets: g.sets, events: g.events, podEvents: g.podEvents, runtimeClasses });
+        const [vm] = buildReleases({
+          releases: g.releases,
+          pods: g.pods,
+          statefulSets: g.sets,
+          events: g.events,
+          podEvents: g.podEvents,
+          runtimeClasses,
+        });
         entry = { inputs, vm, fingerprints: [] };
       }
       entries.set(k, entry);
@@ -338,7 +369,11 @@ export class SandboxModel {
   }
 
   /** One release's inputs from the index, in the order a full rebuild reads them (decoded releases by version). */
-  private inputsOf(g: ReleaseGroup): { releases: HelmRelease[]; objects: object[]; versions: Array<string | undefined> } {
+  private inputsOf(g: ReleaseGroup): {
+    releases: HelmRelease[];
+    objects: object[];
+    versions: Array<string | undefined>;
+  } {
     const releases: HelmRelease[] = [];
     for (const s of g.secrets.values()) {
       const r = this.decoder.decode(s);
@@ -355,7 +390,9 @@ export class SandboxModel {
   private rebuildDirty(emit: boolean): boolean {
     if (this.loading) return false;
     const hub = this.opts.hub;
-    const runtimeClasses = hub.isReady('runtimeclasses') ? (hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? '') : undefined;
+    const runtimeClasses = hub.isReady('runtimeclasses')
+      ? (hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? '')
+      : undefined;
     const updates: Array<{ at: number; entry: ReleaseEntry; key: string }> = [];
     for (const key of this.index.dirty) {
       // Releases whose records come from opts.records (not the watch) are rebuilt fully, as they are fetched.
@@ -365,15 +402,26 @@ export class SandboxModel {
       const { releases, objects, versions } = g ? this.inputsOf(g) : { releases: [], objects: [], versions: [] };
       if (!old?.vm) {
         // Pods of another chart: nothing to show. A sandbox pod without a record: the full path asks for it.
-        if (releases.length === 0 && ![...(g?.pods.values() ?? [])].some((p) => p.metadata?.labels?.[SERVICE_LABEL] !== undefined)) continue;
+        if (
+          releases.length === 0 &&
+          ![...(g?.pods.values() ?? [])].some((p) => p.metadata?.labels?.[SERVICE_LABEL] !== undefined)
+        )
+          continue;
         return false; // a release appeared
       }
       const inputs = { objects, versions };
       if (sameInputs(old.inputs, inputs)) continue;
-      const [vm] = buildReleases({ releases, pods: [...(g?.pods.values() ?? [])], statefulSets: [...(g?.sets.values() ?? [])], events: g?.events ?? [], runtimeClasses });
+      const [vm] = buildReleases({
+        releases,
+        pods: [...(g?.pods.values() ?? [])],
+        statefulSets: [...(g?.sets.values() ?? [])],
+        events: g?.events ?? [],
+        runtimeClasses,
+      });
       if (!vm || vm.namespace !== old.vm.namespace || vm.name !== old.vm.name) return false; // a release went
       // A changed task, sample or chart moves the release to another group or place: the full path regroups.
-      if (vm.task !== old.vm.task || vm.sampleUuid !== old.vm.sampleUuid || vm.chart.name !== old.vm.chart.name) return false;
+      if (vm.task !== old.vm.task || vm.sampleUuid !== old.vm.sampleUuid || vm.chart.name !== old.vm.chart.name)
+        return false;
       const at = this.position(old.vm);
       if (at < 0) return false;
       updates.push({ at, entry: { inputs, vm, fingerprints: [] }, key });
@@ -415,8 +463,11 @@ export class SandboxModel {
       entry.fingerprints.push([nodeId(r.node), JSON.stringify({ ...r, pods: r.pods.map((p) => p.name) })]);
       for (const p of r.pods) entry.fingerprints.push([nodeId(p.node), JSON.stringify(p)]);
       const [[rid, rf], ...pods] = entry.fingerprints;
-      if (this.fingerprints.get(rid) !== rf) nodes.push(r.node); // refreshes its pods too
-      else for (const [pid, pf] of pods) if (this.fingerprints.get(pid) !== pf) nodes.push(this.nodes.get(pid) as TreeNode);
+      if (this.fingerprints.get(rid) !== rf)
+        nodes.push(r.node); // refreshes its pods too
+      else
+        for (const [pid, pf] of pods)
+          if (this.fingerprints.get(pid) !== pf) nodes.push(this.nodes.get(pid) as TreeNode);
       for (const [id, f] of entry.fingerprints) this.fingerprints.set(id, f);
     }
     // A task row's counts and worst-state icon follow its releases.
@@ -512,7 +563,15 @@ export class SandboxModel {
     const rootKey = tasksMode
       ? JSON.stringify([messages, [...tasks.keys()]])
       : JSON.stringify([messages, groups, groups ? [] : releases.map((r) => nodeId(r.node))]);
-    const groupKeys = groups?.map((ns) => releases.filter((r) => r.namespace === ns).map((r) => r.name).join(',')).join('|') ?? '';
+    const groupKeys =
+      groups
+        ?.map((ns) =>
+          releases
+            .filter((r) => r.namespace === ns)
+            .map((r) => r.name)
+            .join(','),
+        )
+        .join('|') ?? '';
     const fingerprints = new Map<string, string>();
     for (const entry of this.entries.values()) {
       const r = entry.vm;
@@ -542,7 +601,8 @@ export class SandboxModel {
     }
     // Only the changed nodes and their ancestors: a task whose counts changed, the release, the pod.
     const nodes: TreeNode[] = [];
-    for (const id of taskFingerprints.keys()) if (previous.get(id) !== taskFingerprints.get(id)) nodes.push(tasks.get(id)!.node);
+    for (const id of taskFingerprints.keys())
+      if (previous.get(id) !== taskFingerprints.get(id)) nodes.push(tasks.get(id)!.node);
     for (const r of releases) {
       const id = nodeId(r.node);
       // A new release is shown by its parent's refresh (its task group's membership changed).

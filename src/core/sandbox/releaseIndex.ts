@@ -41,7 +41,8 @@ export class ReleaseIndex {
   rebuild(hub: { list(kind: WatchKind): readonly KubernetesObject[] }): void {
     this.groups = new Map();
     this.objectRelease = new Map();
-    for (const kind of ['secrets', 'pods', 'statefulsets'] as const) for (const o of hub.list(kind)) this.track(kind, o, false);
+    for (const kind of ['secrets', 'pods', 'statefulsets'] as const)
+      for (const o of hub.list(kind)) this.track(kind, o, false);
     this.dirty.clear();
   }
 

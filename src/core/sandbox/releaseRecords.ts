@@ -95,9 +95,15 @@ export class ReleaseRecords {
         cur.version = w.version;
         return;
       }
-      const full = rvs.size ? (await kc.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace, labelSelector: selector })).items : [];
+      const full = rvs.size
+        ? (await kc.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace, labelSelector: selector })).items
+        : [];
       const secrets = full.map((s) => compactReleaseSecret(s as SecretLike & KubernetesObject));
-      this.entries.set(key, { version: w.version, rvs: new Map(secrets.map((s) => [s.metadata?.uid ?? '', s.metadata?.resourceVersion ?? ''])), secrets });
+      this.entries.set(key, {
+        version: w.version,
+        rvs: new Map(secrets.map((s) => [s.metadata?.uid ?? '', s.metadata?.resourceVersion ?? ''])),
+        secrets,
+      });
       this.changed.fire();
     } catch {
       // Unreachable or forbidden: the watches report the cluster state; the next pod change tries again.

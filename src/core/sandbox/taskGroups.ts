@@ -19,15 +19,26 @@ export function groupByTask(releases: readonly ReleaseVM[]): TaskGroup[] {
     const map = task !== undefined ? tasks : here;
     const key = task ?? r.chart.name;
     let g = map.get(key);
-    if (!g) map.set(key, (g = { node: task !== undefined ? { kind: 'task', task } : { kind: 'task', chart: r.chart.name }, releases: [] }));
+    if (!g)
+      map.set(
+        key,
+        (g = {
+          node: task !== undefined ? { kind: 'task', task } : { kind: 'task', chart: r.chart.name },
+          releases: [],
+        }),
+      );
     g.releases.push(r);
   }
   const sampleKey = (r: ReleaseVM): string => r.sampleUuid || `\uffff${r.name}`;
   const sorted = (m: Map<string, TaskGroup>): TaskGroup[] =>
-    [...m.entries()].sort(([a], [b]) => cmp(a, b)).map(([, g]) => {
-      g.releases.sort((a, b) => cmp(sampleKey(a), sampleKey(b)) || cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
-      return g;
-    });
+    [...m.entries()]
+      .sort(([a], [b]) => cmp(a, b))
+      .map(([, g]) => {
+        g.releases.sort(
+          (a, b) => cmp(sampleKey(a), sampleKey(b)) || cmp(a.namespace, b.namespace) || cmp(a.name, b.name),
+        );
+        return g;
+      });
   return [...sorted(tasks), ...sorted(here)];
 }
 

@@ -10,7 +10,13 @@ export function stateMessages(state: ConnectionState, releases: readonly Release
   switch (state.phase) {
     case 'noConfig': {
       const pick = state.configReason === 'unknownContext' || state.configReason === 'noContext';
-      out.push({ kind: 'message', id: 'noConfig', severity: 'error', message: state.message ?? 'No usable kubeconfig.', action: pick ? 'selectContext' : 'retry' });
+      out.push({
+        kind: 'message',
+        id: 'noConfig',
+        severity: 'error',
+        message: state.message ?? 'No usable kubeconfig.',
+        action: pick ? 'selectContext' : 'retry',
+      });
       return out;
     }
     case 'idle':
@@ -18,7 +24,14 @@ export function stateMessages(state: ConnectionState, releases: readonly Release
       out.push({ kind: 'message', id: 'loading', severity: 'loading', message: `Loading sandboxes${ctx}…` });
       return out;
     case 'unreachable':
-      out.push({ kind: 'message', id: 'unreachable', severity: 'error', message: `Cannot reach the cluster${ctx}.`, detail: state.message, action: 'retry' });
+      out.push({
+        kind: 'message',
+        id: 'unreachable',
+        severity: 'error',
+        message: `Cannot reach the cluster${ctx}.`,
+        detail: state.message,
+        action: 'retry',
+      });
       break;
     case 'unauthorized':
       out.push({
@@ -55,7 +68,13 @@ export function stateMessages(state: ConnectionState, releases: readonly Release
   }
   if (state.phase === 'ready' && releases.length === 0) {
     const where = state.fallback ? `namespace ${state.fallback.namespace}` : 'any namespace';
-    out.push({ kind: 'message', id: 'empty', severity: 'info', message: `No sandboxes in ${where}. Install one from a values file.`, action: 'installSandbox' });
+    out.push({
+      kind: 'message',
+      id: 'empty',
+      severity: 'info',
+      message: `No sandboxes in ${where}. Install one from a values file.`,
+      action: 'installSandbox',
+    });
   }
   return out;
 }

@@ -175,10 +175,21 @@ function terminationOf(container: string, s: ContainerStatusLike['lastState']): 
   return { container, reason: t.reason, exitCode: t.exitCode, at: timeMs(t.finishedAt) };
 }
 
-function containerVM(pod: PodNode, kind: ContainerVM['kind'], spec: { name: string; image?: string }, st: ContainerStatusLike | undefined): ContainerVM {
+function containerVM(
+  pod: PodNode,
+  kind: ContainerVM['kind'],
+  spec: { name: string; image?: string },
+  st: ContainerStatusLike | undefined,
+): ContainerVM {
   const state = st?.state;
   const base = {
-    node: { kind: 'container' as const, namespace: pod.namespace, release: pod.release, pod: pod.pod, container: spec.name },
+    node: {
+      kind: 'container' as const,
+      namespace: pod.namespace,
+      release: pod.release,
+      pod: pod.pod,
+      container: spec.name,
+    },
     name: spec.name,
     kind,
     image: st?.image ?? spec.image,
@@ -187,7 +198,8 @@ function containerVM(pod: PodNode, kind: ContainerVM['kind'], spec: { name: stri
     last: terminationOf(spec.name, st?.lastState),
   };
   if (state?.running) return { ...base, state: 'running', startedAt: timeMs(state.running.startedAt) };
-  if (state?.waiting) return { ...base, state: 'waiting', reason: state.waiting.reason, message: state.waiting.message };
+  if (state?.waiting)
+    return { ...base, state: 'waiting', reason: state.waiting.reason, message: state.waiting.message };
   if (state?.terminated) {
     const t = state.terminated;
     return { ...base, state: 'terminated', reason: t.reason, message: t.message, exitCode: t.exitCode };
@@ -215,7 +227,13 @@ export function podVM(p: PodLike, release: string, events?: readonly EventLike[]
     ...(p.spec?.initContainers ?? []).map((c) => containerVM(node, 'init', c, initStatuses.get(c.name))),
     ...(st.ephemeralContainerStatuses ?? []).map((c) => containerVM(node, 'ephemeral', c, c)),
   ];
-  const conditions = (st.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message, at: timeMs(c.lastTransitionTime) }));
+  const conditions = (st.conditions ?? []).map((c) => ({
+    type: c.type,
+    status: c.status,
+    reason: c.reason,
+    message: c.message,
+    at: timeMs(c.lastTransitionTime),
+  }));
   const readyCond = conditions.find((c) => c.type === 'Ready');
   const ready = readyCond?.status === 'True';
   const createdAt = timeMs(meta.creationTimestamp);
@@ -244,10 +262,23 @@ export function podVM(p: PodLike, release: string, events?: readonly EventLike[]
     startTime: timeMs(st.startTime),
     readyAt,
     // Ready's transition time moves on every restart; only before the first one does it time the startup.
-    startupMs: createdAt !== undefined && readyAt !== undefined && readyAt >= createdAt && !containers.some((c) => c.restarts > 0) ? readyAt - createdAt : undefined,
+    startupMs:
+      createdAt !== undefined &&
+      readyAt !== undefined &&
+      readyAt >= createdAt &&
+      !containers.some((c) => c.restarts > 0)
+        ? readyAt - createdAt
+        : undefined,
     graceSeconds: grace,
     activeDeadlineSeconds: p.spec?.activeDeadlineSeconds,
-    images: [...new Set(containers.filter((c) => c.kind !== 'ephemeral').map((c) => c.image).filter((i): i is string => !!i))],
+    images: [
+      ...new Set(
+        containers
+          .filter((c) => c.kind !== 'ephemeral')
+          .map((c) => c.image)
+          .filter((i): i is string => !!i),
+      ),
+    ],
     conditions,
     containers,
     restarts: containers.reduce((n, c) => n + c.restarts, 0),
@@ -325,7 +356,9 @@ export function buildReleases(s: SandboxSnapshot, cache?: PodVMCache): ReleaseVM
   const out: ReleaseVM[] = [];
   for (const r of latestRevisions(s.releases.filter(isSandboxRelease))) {
     const k = key(r.namespace, r.name);
-    const pods = (podsBy.get(k) ?? []).map((p) => podOf(p, r.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const pods = (podsBy.get(k) ?? [])
+      .map((p) => podOf(p, r.name))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const sets = stsBy.get(k) ?? [];
     const expected = sets.length ? sets.reduce((n, x) => n + (x.spec?.replicas ?? 1), 0) : pods.length;
     const readyPods = pods.filter((p) => p.ready).length;
@@ -337,18 +370,22 @@ export function buildReleases(s: SandboxSnapshot, cache?: PodVMCache): ReleaseVM
       }
     }
     // Old FailedCreate events outlive the problem; they matter only while pods are still missing.
-    const failedCreates = pods.length < expected ? [...new Set((eventsBy.get(k) ?? []).map((e) => e.message ?? '').filter(Boolean))] : [];
-    if (!known) for (const m of failedCreates) {
-      const rc = RUNTIME_CLASS_NOT_FOUND.exec(m)?.[1];
-      if (rc) missing.add(rc);
-    }
+    const failedCreates =
+      pods.length < expected ? [...new Set((eventsBy.get(k) ?? []).map((e) => e.message ?? '').filter(Boolean))] : [];
+    if (!known)
+      for (const m of failedCreates) {
+        const rc = RUNTIME_CLASS_NOT_FOUND.exec(m)?.[1];
+        if (rc) missing.add(rc);
+      }
     let lastRestart: ReleaseVM['lastRestart'];
     for (const p of pods) {
-      if (p.lastRestart && (!lastRestart || (p.lastRestart.at ?? 0) > (lastRestart.at ?? 0))) lastRestart = { ...p.lastRestart, pod: p.name };
+      if (p.lastRestart && (!lastRestart || (p.lastRestart.at ?? 0) > (lastRestart.at ?? 0)))
+        lastRestart = { ...p.lastRestart, pod: p.name };
     }
     const firstPod = pods[0];
     const valuesTimeouts = (r.values.timeouts ?? {}) as Record<string, unknown>;
-    const valueMap = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+    const valueMap = (v: unknown): Record<string, unknown> =>
+      v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
     out.push({
       node: { kind: 'release', namespace: r.namespace, release: r.name },
       name: r.name,
@@ -370,7 +407,9 @@ export function buildReleases(s: SandboxSnapshot, cache?: PodVMCache): ReleaseVM
       readyPods,
       restarts: pods.reduce((n, p) => n + p.restarts, 0),
       lastRestart,
-      nonGuaranteed: pods.filter((p) => p.qos && p.qos !== 'Guaranteed').map((p) => ({ pod: p.name, qos: p.qos as string })),
+      nonGuaranteed: pods
+        .filter((p) => p.qos && p.qos !== 'Guaranteed')
+        .map((p) => ({ pod: p.name, qos: p.qos as string })),
       missingRuntimeClasses: [...missing].sort(),
       failedCreates,
       timeouts: firstPod

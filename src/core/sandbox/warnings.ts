@@ -10,13 +10,17 @@ export interface WarningVM {
   at?: number;
 }
 
-const eventTime = (e: EventLike): number => timeMs(e.lastTimestamp) ?? timeMs(e.eventTime) ?? timeMs(e.firstTimestamp) ?? 0;
+const eventTime = (e: EventLike): number =>
+  timeMs(e.lastTimestamp) ?? timeMs(e.eventTime) ?? timeMs(e.firstTimestamp) ?? 0;
 
 /**
  * The latest Warning event about this pod. Events of an earlier pod with the same name (a StatefulSet recreates
  * pods under the same name) carry another uid and are skipped.
  */
-export function latestWarning(events: readonly EventLike[], pod: { uid?: string; name: string }): WarningVM | undefined {
+export function latestWarning(
+  events: readonly EventLike[],
+  pod: { uid?: string; name: string },
+): WarningVM | undefined {
   let best: EventLike | undefined;
   let bestAt = -1;
   for (const e of events) {
@@ -30,13 +34,19 @@ export function latestWarning(events: readonly EventLike[], pod: { uid?: string;
     }
   }
   if (!best) return undefined;
-  return { reason: best.reason ?? 'Warning', message: best.message ?? '', count: best.count ?? 1, at: bestAt > 0 ? bestAt : undefined };
+  return {
+    reason: best.reason ?? 'Warning',
+    message: best.message ?? '',
+    count: best.count ?? 1,
+    at: bestAt > 0 ? bestAt : undefined,
+  };
 }
 
 /** Short text for a row: what the scheduler/kubelet said, in a few words. */
 export function warningSummary(w: WarningVM, runtimeClass?: string): string {
   if (w.reason === 'FailedScheduling') {
-    if (/didn't match Pod's node affinity\/selector/.test(w.message)) return runtimeClass ? `Pending: no ${runtimeClass} node` : 'Pending: no matching node';
+    if (/didn't match Pod's node affinity\/selector/.test(w.message))
+      return runtimeClass ? `Pending: no ${runtimeClass} node` : 'Pending: no matching node';
     const insufficient = /Insufficient (\w+)/.exec(w.message);
     if (insufficient) return `Pending: no ${insufficient[1]}`;
     if (/were unschedulable/.test(w.message)) return 'Pending: nodes cordoned';

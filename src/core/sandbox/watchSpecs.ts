@@ -6,8 +6,10 @@ import { INSTANCE_LABEL } from '../names/labels';
 import { compactPod } from './compact';
 import { compactReleaseSecret } from './helmRelease';
 
-const nsPath = (prefix: string, resource: string) => (namespace?: string): string =>
-  namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${resource}` : `${prefix}/${resource}`;
+const nsPath =
+  (prefix: string, resource: string) =>
+  (namespace?: string): string =>
+    namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${resource}` : `${prefix}/${resource}`;
 
 export const watchSpecs: readonly WatchSpec[] = [
   {
@@ -25,7 +27,9 @@ export const watchSpecs: readonly WatchSpec[] = [
     list: (kc, q) => {
       const api = kc.makeApiClient(CoreV1Api);
       const page = { labelSelector: q.labelSelector, limit: q.limit, _continue: q.continue };
-      return q.namespace ? api.listNamespacedSecret({ namespace: q.namespace, ...page }) : api.listSecretForAllNamespaces(page);
+      return q.namespace
+        ? api.listNamespacedSecret({ namespace: q.namespace, ...page })
+        : api.listSecretForAllNamespaces(page);
     },
     compact: (o) => compactReleaseSecret(o),
   },
@@ -40,7 +44,9 @@ export const watchSpecs: readonly WatchSpec[] = [
     list: (kc, q) => {
       const api = kc.makeApiClient(CoreV1Api);
       const page = { labelSelector: q.labelSelector, limit: q.limit, _continue: q.continue };
-      return q.namespace ? api.listNamespacedPod({ namespace: q.namespace, ...page }) : api.listPodForAllNamespaces(page);
+      return q.namespace
+        ? api.listNamespacedPod({ namespace: q.namespace, ...page })
+        : api.listPodForAllNamespaces(page);
     },
     compact: compactPod,
   },
@@ -54,7 +60,9 @@ export const watchSpecs: readonly WatchSpec[] = [
     list: (kc, q) => {
       const api = kc.makeApiClient(AppsV1Api);
       const page = { labelSelector: q.labelSelector, limit: q.limit, _continue: q.continue };
-      return q.namespace ? api.listNamespacedStatefulSet({ namespace: q.namespace, ...page }) : api.listStatefulSetForAllNamespaces(page);
+      return q.namespace
+        ? api.listNamespacedStatefulSet({ namespace: q.namespace, ...page })
+        : api.listStatefulSetForAllNamespaces(page);
     },
   },
   {
@@ -68,7 +76,9 @@ export const watchSpecs: readonly WatchSpec[] = [
     list: (kc, q) => {
       const api = kc.makeApiClient(CoreV1Api);
       const page = { fieldSelector: q.fieldSelector, limit: q.limit, _continue: q.continue };
-      return q.namespace ? api.listNamespacedEvent({ namespace: q.namespace, ...page }) : api.listEventForAllNamespaces(page);
+      return q.namespace
+        ? api.listNamespacedEvent({ namespace: q.namespace, ...page })
+        : api.listEventForAllNamespaces(page);
     },
   },
   {
@@ -83,7 +93,9 @@ export const watchSpecs: readonly WatchSpec[] = [
     list: (kc, q) => {
       const api = kc.makeApiClient(CoreV1Api);
       const page = { fieldSelector: q.fieldSelector, limit: q.limit, _continue: q.continue };
-      return q.namespace ? api.listNamespacedEvent({ namespace: q.namespace, ...page }) : api.listEventForAllNamespaces(page);
+      return q.namespace
+        ? api.listNamespacedEvent({ namespace: q.namespace, ...page })
+        : api.listEventForAllNamespaces(page);
     },
   },
   {

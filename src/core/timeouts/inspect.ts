@@ -84,7 +84,8 @@ export function inspectPodTimeouts(pod: TimeoutPodLike, values: TimeoutValues = 
   }
   const expected = riskTable[riskLevel];
   const specGrace = positiveInt(pod.spec?.terminationGracePeriodSeconds);
-  const grace: Valued = specGrace !== undefined ? { value: specGrace, source: 'pod' } : { value: API_DEFAULT_GRACE, source: 'API default' };
+  const grace: Valued =
+    specGrace !== undefined ? { value: specGrace, source: 'pod' } : { value: API_DEFAULT_GRACE, source: 'API default' };
   const active = positiveInt(pod.spec?.activeDeadlineSeconds);
   const activeDeadline: Valued = active !== undefined ? { value: active, source: 'pod' } : { source: 'pod' };
   const appTimeout = pick(ann[APP_TIMEOUT_ANNOTATION], values.appTimeoutSeconds, expected.appTimeoutSeconds);
@@ -101,7 +102,13 @@ export function inspectPodTimeouts(pod: TimeoutPodLike, values: TimeoutValues = 
     appTimeout,
     deadline,
     expected,
-    findings: compareTimeouts({ riskLevel, grace: grace.value, appTimeout: appTimeout.value, deadline: deadline.value, activeDeadline: active }),
+    findings: compareTimeouts({
+      riskLevel,
+      grace: grace.value,
+      appTimeout: appTimeout.value,
+      deadline: deadline.value,
+      activeDeadline: active,
+    }),
   };
 }
 
@@ -117,7 +124,12 @@ export interface TimeoutFigures {
 export function compareTimeouts(t: TimeoutFigures): Finding[] {
   const p = riskTable[t.riskLevel];
   const out: Finding[] = [];
-  for (const f of checkTimeouts({ riskLevel: t.riskLevel, graceSeconds: t.grace, appTimeoutSeconds: t.appTimeout, deadlineSeconds: t.deadline })) {
+  for (const f of checkTimeouts({
+    riskLevel: t.riskLevel,
+    graceSeconds: t.grace,
+    appTimeoutSeconds: t.appTimeout,
+    deadlineSeconds: t.deadline,
+  })) {
     switch (f.kind) {
       case 'grace-zero':
         out.push({ field: 'grace', severity: 'error', direction: 'too-short', message: f.message });

@@ -16,7 +16,8 @@ export function setRiskLevel(text: string, level: RiskLevel, releaseChart?: stri
   if (chart.name === 'agent-env') {
     return {
       ok: false,
-      error: 'this release uses the agent-env chart, which has no timeouts key (its grace period is always 0), so no values edit can set a risk level; only releases of the k8s-sandbox chart have timeouts.riskLevel',
+      error:
+        'this release uses the agent-env chart, which has no timeouts key (its grace period is always 0), so no values edit can set a risk level; only releases of the k8s-sandbox chart have timeouts.riskLevel',
     };
   }
   return applyChange(text, setInBlock('timeouts', 'riskLevel', level), chart);

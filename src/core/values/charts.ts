@@ -12,8 +12,49 @@ export interface ValuesChart {
 
 export const agentEnvChart: ValuesChart = {
   name: 'agent-env',
-  topKeys: ['additionalResources', 'allowCIDR', 'allowDomains', 'allowDomainsPorts', 'allowEntities', 'annotations', 'automountServiceAccountToken', 'corednsCommand', 'corednsImage', 'corednsSecurityContext', 'global', 'imagePullSecrets', 'labels', 'networks', 'serviceAccountCreate', 'serviceAccountName', 'services', 'volumes'],
-  serviceKeys: ['additionalDnsRecords', 'args', 'command', 'dnsRecord', 'env', 'image', 'imagePullPolicy', 'initContainers', 'livenessProbe', 'networkIsolated', 'networks', 'nodeSelector', 'ports', 'readinessProbe', 'resources', 'runtimeClassName', 'securityContext', 'tolerations', 'volumeMounts', 'volumes', 'workingDir'],
+  topKeys: [
+    'additionalResources',
+    'allowCIDR',
+    'allowDomains',
+    'allowDomainsPorts',
+    'allowEntities',
+    'annotations',
+    'automountServiceAccountToken',
+    'corednsCommand',
+    'corednsImage',
+    'corednsSecurityContext',
+    'global',
+    'imagePullSecrets',
+    'labels',
+    'networks',
+    'serviceAccountCreate',
+    'serviceAccountName',
+    'services',
+    'volumes',
+  ],
+  serviceKeys: [
+    'additionalDnsRecords',
+    'args',
+    'command',
+    'dnsRecord',
+    'env',
+    'image',
+    'imagePullPolicy',
+    'initContainers',
+    'livenessProbe',
+    'networkIsolated',
+    'networks',
+    'nodeSelector',
+    'ports',
+    'readinessProbe',
+    'resources',
+    'runtimeClassName',
+    'securityContext',
+    'tolerations',
+    'volumeMounts',
+    'volumes',
+    'workingDir',
+  ],
 };
 
 interface SchemaShape {
@@ -37,14 +78,20 @@ export function chartForRelease(chartName: string | undefined): ValuesChart {
 }
 
 /** Keys of `after` that `before` did not have and the chart does not accept, as dotted paths. */
-export function addedRejectedKeys(chart: ValuesChart, before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+export function addedRejectedKeys(
+  chart: ValuesChart,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): string[] {
   const out: string[] = [];
   for (const k of Object.keys(after)) if (!(k in before) && !chart.topKeys.includes(k)) out.push(k);
-  const services = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const services = (v: unknown): Record<string, unknown> =>
+    v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
   const was = services(before.services);
   for (const [name, svc] of Object.entries(services(after.services))) {
     const old = services(was[name]);
-    for (const k of Object.keys(services(svc))) if (!(k in old) && !chart.serviceKeys.includes(k)) out.push(`services.${name}.${k}`);
+    for (const k of Object.keys(services(svc)))
+      if (!(k in old) && !chart.serviceKeys.includes(k)) out.push(`services.${name}.${k}`);
   }
   return out;
 }

@@ -10,7 +10,9 @@ import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap, typ
 import { inputProblem, loadedValues } from '../lint/document';
 import { addedRejectedKeys, ourChart, type ValuesChart } from './charts';
 
-export type EditResult = { readonly ok: true; readonly text: string; readonly changed: boolean } | { readonly ok: false; readonly error: string };
+export type EditResult =
+  | { readonly ok: true; readonly text: string; readonly changed: boolean }
+  | { readonly ok: false; readonly error: string };
 
 type Values = Record<string, unknown>;
 
@@ -46,12 +48,15 @@ export function applyChange(text: string, change: Change, chart: ValuesChart = o
     if (!r.ok) return r;
     const want = change.expected(before);
     const rejected = addedRejectedKeys(chart, before, want);
-    if (rejected.length) return { ok: false, error: `the release's chart (${chart.name}) has no ${rejected.join(', ')} key` };
+    if (rejected.length)
+      return { ok: false, error: `the release's chart (${chart.name}) has no ${rejected.join(', ')} key` };
     if (!r.changed) return r;
     if (isDeepStrictEqual(want, loadedValues(r.text))) return r;
     const again = parse(text);
     const viaDoc = typeof again === 'string' ? undefined : change.document(again);
-    return viaDoc !== undefined && isDeepStrictEqual(want, loadedValues(viaDoc)) ? { ok: true, text: viaDoc, changed: true } : { ok: false, error: cannot };
+    return viaDoc !== undefined && isDeepStrictEqual(want, loadedValues(viaDoc))
+      ? { ok: true, text: viaDoc, changed: true }
+      : { ok: false, error: cannot };
   } catch (e) {
     return { ok: false, error: `${cannot} (${firstLine(e)})` };
   }
@@ -80,7 +85,8 @@ export function setInBlock(block: string, key: string, value: string): Change {
         const sep = text === '' || text.endsWith('\n') ? '' : '\n';
         return { ok: true, text: `${text}${sep}${block}:\n  ${key}: ${value}\n`, changed: true };
       }
-      if (!isMap(node) && !(isScalar(node) && node.value === null)) return { ok: false, error: `${block} in the values file is not a mapping` };
+      if (!isMap(node) && !(isScalar(node) && node.value === null))
+        return { ok: false, error: `${block} in the values file is not a mapping` };
       const current = doc.getIn([block, key], true);
       if (isScalar(current) && current.range) {
         if (current.value === value) return { ok: true, text, changed: false };
@@ -117,7 +123,8 @@ export function appendToList(key: string, item: ListItem, covers: (existing: unk
         return { ok: true, text: `${text}${sep}${key}:\n${blockItem(item, '  ')}\n`, changed: true };
       }
       // `key:` or `key: null`: the pair's value becomes a flow list, written just after the colon.
-      if (isScalar(value) && value.value === null) return fillNull(text, doc, key, item) ?? { ok: true, text: this.document(doc) ?? text, changed: true };
+      if (isScalar(value) && value.value === null)
+        return fillNull(text, doc, key, item) ?? { ok: true, text: this.document(doc) ?? text, changed: true };
       if (!isSeq(value)) return { ok: false, error: `${key} in the values file is not a list` };
       const seq = value as YAMLSeq;
       if (seq.items.some((n) => covers(plain(n)))) return { ok: true, text, changed: false };
@@ -146,7 +153,11 @@ function fillNull(text: string, doc: Document.Parsed, key: string, item: ListIte
   const colon = text.indexOf(':', keyRange[1]);
   if (colon < 0) return undefined;
   const list = `[${flowItem(item)}]`;
-  if (valueRange && valueRange[1] > valueRange[0] && /^(null|Null|NULL|~)$/.test(text.slice(valueRange[0], valueRange[1]))) {
+  if (
+    valueRange &&
+    valueRange[1] > valueRange[0] &&
+    /^(null|Null|NULL|~)$/.test(text.slice(valueRange[0], valueRange[1]))
+  ) {
     return { ok: true, text: text.slice(0, valueRange[0]) + list + text.slice(valueRange[1]), changed: true };
   }
   return { ok: true, text: `${text.slice(0, colon + 1)} ${list}${text.slice(colon + 1)}`, changed: true };
@@ -191,7 +202,10 @@ function insertIntoSeq(text: string, seq: YAMLSeq, item: ListItem): EditResult |
   if (!range) return undefined;
   if (seq.flow || seq.items.length === 0) {
     const src = text.slice(range[0], range[1]);
-    const inner = src.replace(/^\s*\[/, '').replace(/\]\s*$/, '').trim();
+    const inner = src
+      .replace(/^\s*\[/, '')
+      .replace(/\]\s*$/, '')
+      .trim();
     const next = `[${inner === '' ? '' : `${inner}, `}${flowItem(item)}]`;
     return { ok: true, text: text.slice(0, range[0]) + next + text.slice(range[1]), changed: true };
   }

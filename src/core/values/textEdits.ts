@@ -122,6 +122,8 @@ export function appendMapEntry(vd: ValuesDoc, map: YNode, key: string, value: un
   const indent = ' '.repeat(firstKey[0] - lineStart(vd.text, firstKey[0]));
   const at = afterLineEnd(vd.text, lastR[1]);
   const nl = at > 0 && vd.text[at - 1] !== '\n' ? '\n' : '';
-  const block = stringify({ [key]: value }, { lineWidth: 0, indent: 2 }).trimEnd().split('\n');
+  const block = stringify({ [key]: value }, { lineWidth: 0, indent: 2 })
+    .trimEnd()
+    .split('\n');
   return { start: at, end: at, newText: `${nl}${block.map((l) => indent + l).join('\n')}\n` };
 }

@@ -19,7 +19,9 @@ export function registerCluster(context: vscode.ExtensionContext, services: Serv
     'k8sSandbox.selectContext': () => selectContext(services, context.globalState),
     'k8sSandbox.selectNamespace': () => selectNamespace(services),
   };
-  const commands = clusterCommandIds.map((id) => vscode.commands.registerCommand(id, gate(clusterCommandTitles[id], services.log, handlers[id])));
+  const commands = clusterCommandIds.map((id) =>
+    vscode.commands.registerCommand(id, gate(clusterCommandTitles[id], services.log, handlers[id])),
+  );
 
   const item = vscode.window.createStatusBarItem('k8sSandbox.cluster', vscode.StatusBarAlignment.Left, 50);
   item.name = 'K8s Sandbox: cluster';
@@ -32,7 +34,12 @@ export function registerCluster(context: vscode.ExtensionContext, services: Serv
   };
   // Ask the server who we are once per context (cached); the answer fires onDidChange, which re-renders.
   const ask = (): void => {
-    if (services.cluster.current && !services.cluster.knownIdentity) services.cluster.whoAmI().catch((e: unknown) => services.log.warn(`Could not ask the API server who you are: ${e instanceof Error ? e.message : String(e)}`));
+    if (services.cluster.current && !services.cluster.knownIdentity)
+      services.cluster
+        .whoAmI()
+        .catch((e: unknown) =>
+          services.log.warn(`Could not ask the API server who you are: ${e instanceof Error ? e.message : String(e)}`),
+        );
   };
   render();
   ask();

@@ -11,7 +11,11 @@ export async function selectContext(services: Pick<Services, 'cluster'>, memento
   if (names.length === 0) throw access.error ?? new Error('The kubeconfig defines no contexts.');
   const current = access.current?.context;
   const picked = await vscode.window.showQuickPick(
-    names.map((name) => ({ label: name, description: name === current ? 'current' : undefined, picked: name === current })),
+    names.map((name) => ({
+      label: name,
+      description: name === current ? 'current' : undefined,
+      picked: name === current,
+    })),
     { title: 'Select Context', placeHolder: 'Kubernetes context for the Sandboxes view and commands' },
   );
   if (!picked || picked.label === current) return;

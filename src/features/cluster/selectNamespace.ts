@@ -11,10 +11,15 @@ const DEFAULT_ITEM = '$(discard) Use the context / setting default';
 async function listNamespaces(services: Pick<Services, 'cluster' | 'log'>): Promise<string[] | undefined> {
   try {
     const list = await services.cluster.kubeConfig.makeApiClient(CoreV1Api).listNamespace();
-    return list.items.map((n) => n.metadata?.name ?? '').filter(Boolean).sort();
+    return list.items
+      .map((n) => n.metadata?.name ?? '')
+      .filter(Boolean)
+      .sort();
   } catch (e) {
     // Restricted users often cannot list namespaces: fall back to typing one.
-    services.log.info(`Select Namespace: cannot list namespaces (${(e as { code?: unknown }).code ?? 'error'}); asking instead`);
+    services.log.info(
+      `Select Namespace: cannot list namespaces (${(e as { code?: unknown }).code ?? 'error'}); asking instead`,
+    );
     return undefined;
   }
 }
@@ -25,7 +30,11 @@ export async function selectNamespace(services: Pick<Services, 'cluster' | 'log'
   let chosen: string | undefined;
   if (names) {
     const picked = await vscode.window.showQuickPick(
-      [...names.map((n) => ({ label: n, description: n === current ? 'current' : undefined })), { label: TYPE_ITEM }, { label: DEFAULT_ITEM }],
+      [
+        ...names.map((n) => ({ label: n, description: n === current ? 'current' : undefined })),
+        { label: TYPE_ITEM },
+        { label: DEFAULT_ITEM },
+      ],
       { title: 'Select Namespace', placeHolder: `Namespace for the Sandboxes view and installs (now: ${current})` },
     );
     if (!picked) return;

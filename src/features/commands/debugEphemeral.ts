@@ -15,7 +15,7 @@ export async function debugEphemeral(ctx: CommandContext, node?: unknown): Promi
     `Add an ephemeral debug container to pod ${t.pod}?`,
     [
       'Ephemeral containers:',
-      '• have no resource limits (they can use the node beyond the pod\'s limits);',
+      "• have no resource limits (they can use the node beyond the pod's limits);",
       '• cannot be removed: the container stays in the pod spec until the pod is deleted;',
       `• share the pod's network and IPC namespaces, and the process namespace of "${t.container}".`,
     ].join('\n'),
@@ -29,9 +29,13 @@ export async function debugEphemeral(ctx: CommandContext, node?: unknown): Promi
   });
   if (image === undefined) throw cancelled();
   const kc = ctx.services.cluster.kubeConfig;
-  const name = await withProgress(`Starting debug container in ${t.pod}`, () =>
-    addEphemeralContainer(kc, { namespace: t.namespace, pod: t.pod, targetContainer: t.container, image }),
-  false);
-  ctx.services.log.info(`Ephemeral container ${name} (${image}) added to ${t.namespace}/${t.pod}, targeting ${t.container}`);
+  const name = await withProgress(
+    `Starting debug container in ${t.pod}`,
+    () => addEphemeralContainer(kc, { namespace: t.namespace, pod: t.pod, targetContainer: t.container, image }),
+    false,
+  );
+  ctx.services.log.info(
+    `Ephemeral container ${name} (${image}) added to ${t.namespace}/${t.pod}, targeting ${t.container}`,
+  );
   openPodTerminal(kc, { namespace: t.namespace, pod: t.pod, container: name }, { name: `${t.pod}/${name} (debug)` });
 }

@@ -32,7 +32,10 @@ const handlers: Record<CommandId, Handler> = {
 export function registerCommands(context: vscode.ExtensionContext, services: CommandServices): vscode.Disposable {
   const ctx: CommandContext = { services, extensionPath: context.extensionPath };
   const disposables = commandIds.map((id) =>
-    vscode.commands.registerCommand(id, gate(commandTitles[id], services.log, (...args: unknown[]) => handlers[id](ctx, ...args))),
+    vscode.commands.registerCommand(
+      id,
+      gate(commandTitles[id], services.log, (...args: unknown[]) => handlers[id](ctx, ...args)),
+    ),
   );
   const all = vscode.Disposable.from(...disposables);
   context.subscriptions.push(all);

@@ -20,7 +20,8 @@ export async function installSandbox(ctx: CommandContext, uri?: unknown): Promis
   const chart = chartDir(ctx.extensionPath);
   const setup = await helmSetup(ctx.services);
   const who = await ctx.services.cluster.whoAmI();
-  if (!who.known) log.warn(`Installing without a creator label (${who.reason}): Tear Down All Mine will not list this sandbox.`);
+  if (!who.known)
+    log.warn(`Installing without a creator label (${who.reason}): Tear Down All Mine will not list this sandbox.`);
   const namespace = await vscode.window.showInputBox({
     title: 'Install Sandbox: namespace',
     value: setup.snapshot.namespace,
@@ -59,9 +60,14 @@ export async function installSandbox(ctx: CommandContext, uri?: unknown): Promis
           },
         }),
       );
-      log.info(`Sandbox ${status.name} installed in ${status.namespace} (revision ${status.version}, ${status.status})`);
+      log.info(
+        `Sandbox ${status.name} installed in ${status.namespace} (revision ${status.version}, ${status.status})`,
+      );
       await ctx.services.valuesFiles.set({ context: setup.snapshot.context, namespace, release }, valuesFile);
-      const open = await vscode.window.showInformationMessage(`Sandbox ${release} is ready in ${namespace}.`, 'Open Terminal');
+      const open = await vscode.window.showInformationMessage(
+        `Sandbox ${release} is ready in ${namespace}.`,
+        'Open Terminal',
+      );
       if (open) await vscode.commands.executeCommand(COMMAND.openTerminal, { kind: 'release', namespace, release });
       return;
     } catch (e) {
@@ -71,17 +77,32 @@ export async function installSandbox(ctx: CommandContext, uri?: unknown): Promis
       }
       const fallback = await offerFallback(e);
       sets = { ...sets, ...fallbackSets(e.problems, fallback) };
-      log.info(`Retrying with ${Object.entries(sets).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+      log.info(
+        `Retrying with ${Object.entries(sets)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}`,
+      );
     }
   }
 }
 
 async function offerFallback(e: RuntimeClassError): Promise<string> {
   const choices = ['CLUSTER_DEFAULT', ...e.available.filter((c) => !e.problems.some((p) => p.runtimeClass === c))];
-  const items = choices.map((c) => ({ label: c === 'CLUSTER_DEFAULT' ? 'Cluster default runtime' : c, description: c === 'CLUSTER_DEFAULT' ? 'no runtimeClassName' : 'RuntimeClass', value: c }));
-  const go = await vscode.window.showErrorMessage(e.message, { modal: true, detail: 'Install with a fallback runtime class for the affected services?' }, 'Choose Fallback…');
+  const items = choices.map((c) => ({
+    label: c === 'CLUSTER_DEFAULT' ? 'Cluster default runtime' : c,
+    description: c === 'CLUSTER_DEFAULT' ? 'no runtimeClassName' : 'RuntimeClass',
+    value: c,
+  }));
+  const go = await vscode.window.showErrorMessage(
+    e.message,
+    { modal: true, detail: 'Install with a fallback runtime class for the affected services?' },
+    'Choose Fallback…',
+  );
   if (!go) throw cancelled('Install');
-  const picked = await vscode.window.showQuickPick(items, { title: 'Fallback runtime class', placeHolder: 'Less isolation than the values ask for' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Fallback runtime class',
+    placeHolder: 'Less isolation than the values ask for',
+  });
   if (!picked) throw cancelled('Install');
   return picked.value;
 }
@@ -97,11 +118,16 @@ async function pickValuesFile(arg: unknown): Promise<string> {
     }
   }
   if (!uri) {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Values files': ['yaml', 'yml'] }, title: 'Values file for the sandbox' });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      filters: { 'Values files': ['yaml', 'yml'] },
+      title: 'Values file for the sandbox',
+    });
     if (!picked?.[0]) throw cancelled();
     uri = picked[0];
   }
-  if (uri.scheme !== 'file') throw new SandboxError('InvalidInput', `Values file must be a local file (got ${uri.scheme}:)`);
+  if (uri.scheme !== 'file')
+    throw new SandboxError('InvalidInput', `Values file must be a local file (got ${uri.scheme}:)`);
   const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
   return resolveValuesPath(uri.fsPath, root);
 }

@@ -10,12 +10,16 @@ import { settings } from '../../platform/settings';
 
 export async function runCommand(ctx: CommandContext, node?: unknown): Promise<void> {
   const t = await resolveContainer(ctx, node);
-  const line = await vscode.window.showInputBox({ title: `Run Command in ${t.pod}/${t.container}`, prompt: 'Command line (run with sh -c in the container)' });
+  const line = await vscode.window.showInputBox({
+    title: `Run Command in ${t.pod}/${t.container}`,
+    prompt: 'Command line (run with sh -c in the container)',
+  });
   if (!line?.trim()) throw cancelled();
   const timeout = await vscode.window.showInputBox({
     title: 'Timeout (seconds)',
     value: '60',
-    validateInput: (v) => (/^\d+$/.test(v) && Number(v) > 0 && Number(v) <= 86400 ? undefined : 'Whole seconds, 1 to 86400'),
+    validateInput: (v) =>
+      /^\d+$/.test(v) && Number(v) > 0 && Number(v) <= 86400 ? undefined : 'Whole seconds, 1 to 86400',
   });
   if (timeout === undefined) throw cancelled();
   const seconds = Number(timeout);
@@ -38,7 +42,10 @@ export async function runCommand(ctx: CommandContext, node?: unknown): Promise<v
   if (partial) log.line(partial);
   const summary = describeRunResult(result, t, seconds);
   log.info(`Result: ${summary}`);
-  const show = result.reason === 'Success' && !result.restart.restarted ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  const show =
+    result.reason === 'Success' && !result.restart.restarted
+      ? vscode.window.showInformationMessage
+      : vscode.window.showWarningMessage;
   const pick = await show(`${t.pod}/${t.container}: ${summary}`, 'Show Output');
   if (pick) log.show();
 }

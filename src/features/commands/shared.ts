@@ -1,12 +1,15 @@
-// What the command handlers share: the services they need, node → target (pod and container pickers), teardown.
+// What the command handlers share: the services they need, node → target (pod and container pickers).
 import * as vscode from 'vscode';
-import { tearDown as uninstall, type ReleaseRef } from '../../core/helm/teardown';
+import type { ReleaseRef } from '../../core/helm/teardown';
 import { listSandboxPods, readPodChoice, type PodChoice } from '../../core/exec/targets';
 import { isSandboxNode, type SandboxNode } from '../../core/sandbox/nodes';
-import { validateContainerName, validateNamespace, validatePodName, validateReleaseName } from '../../core/names/validate';
-import { SandboxError, cancelled } from '../../core/errors';
-import { helmSetup } from '../../platform/helmEnvironment';
-import { withProgress } from '../../platform/ui';
+import {
+  validateContainerName,
+  validateNamespace,
+  validatePodName,
+  validateReleaseName,
+} from '../../core/names/validate';
+import { cancelled } from '../../core/errors';
 import type { Services } from '../../services';
 
 /** The part of the extension's services object (src/services.ts) the commands use. */
@@ -25,7 +28,11 @@ export function nodesOf(node: unknown, selected: unknown): SandboxNode[] {
 /** Releases named by the selection (pods and containers count as their release), deduplicated. */
 export function releasesOf(nodes: SandboxNode[]): ReleaseRef[] {
   const seen = new Map<string, ReleaseRef>();
-  for (const n of nodes) seen.set(`${n.namespace}/${n.release}`, { namespace: validateNamespace(n.namespace), release: validateReleaseName(n.release) });
+  for (const n of nodes)
+    seen.set(`${n.namespace}/${n.release}`, {
+      namespace: validateNamespace(n.namespace),
+      release: validateReleaseName(n.release),
+    });
   return [...seen.values()];
 }
 
@@ -41,9 +48,17 @@ export async function resolveContainer(ctx: CommandContext, node: unknown): Prom
   const kc = ctx.services.cluster.kubeConfig;
   const n = isSandboxNode(node) ? node : undefined;
   if (n?.kind === 'container') {
-    return { namespace: validateNamespace(n.namespace), release: n.release, pod: validatePodName(n.pod), container: validateContainerName(n.container) };
+    return {
+      namespace: validateNamespace(n.namespace),
+      release: n.release,
+      pod: validatePodName(n.pod),
+      container: validateContainerName(n.container),
+    };
   }
-  const pod = n?.kind === 'pod' ? await readPodChoice(kc, validateNamespace(n.namespace), validatePodName(n.pod)) : await pickPod(ctx, n?.release);
+  const pod =
+    n?.kind === 'pod'
+      ? await readPodChoice(kc, validateNamespace(n.namespace), validatePodName(n.pod))
+      : await pickPod(ctx, n?.release);
   const container = await pickContainer(pod);
   return { namespace: pod.namespace, release: pod.release, pod: pod.pod, container };
 }
@@ -59,7 +74,9 @@ async function pickPod(ctx: CommandContext, release?: string): Promise<PodChoice
   const snapshot = ctx.services.cluster.require();
   const pods = await listSandboxPods(snapshot.kubeConfig, snapshot.namespace, release);
   if (pods.length === 0) {
-    void vscode.window.showInformationMessage(`No sandbox pods${release ? ` of ${release}` : ''} in namespace ${snapshot.namespace}.`);
+    void vscode.window.showInformationMessage(
+      `No sandbox pods${release ? ` of ${release}` : ''} in namespace ${snapshot.namespace}.`,
+    );
     throw cancelled();
   }
   if (pods.length === 1) return pods[0];
@@ -79,36 +96,4 @@ export async function pickContainer(pod: PodChoice): Promise<string> {
   );
   if (!picked) throw cancelled();
   return validateContainerName(picked.label);
-}
-
-const UNINSTALL_TIMEOUT_SECONDS = 300;
-
-/** `helm uninstall --wait` of each release with progress; forgets their values files. */
-export async function runTearDown(ctx: CommandContext, refs: ReleaseRef[]): Promise<void> {
-  const { log } = ctx.services;
-  const setup = await helmSetup(ctx.services);
-  let done = 0;
-  const result = await withProgress(`Tearing down ${refs.length === 1 ? refs[0].release : `${refs.length} sandboxes`}`, (signal, report) =>
-    uninstall(refs, {
-      helm: setup.target,
-      env: setup.env,
-      kc: setup.snapshot.kubeConfig,
-      timeoutSeconds: UNINSTALL_TIMEOUT_SECONDS,
-      signal,
-      sink: (l) => log.line(l),
-      onDone: (r, error) => {
-        done++;
-        report(`${done}/${refs.length} ${r.release}${error ? ' failed' : ' removed'}`);
-      },
-    }),
-  );
-  for (const r of result.removed) {
-    log.info(`Removed ${r.release} from ${r.namespace}`);
-    await ctx.services.valuesFiles.delete({ context: setup.snapshot.context, ...r });
-  }
-  if (result.failed.length) {
-    for (const f of result.failed) log.error(`Could not remove ${f.release} from ${f.namespace}: ${f.error}`);
-    throw new SandboxError('HelmFailed', `Could not tear down ${result.failed.map((f) => f.release).join(', ')}: ${result.failed[0].error}`);
-  }
-  void vscode.window.showInformationMessage(`Removed ${result.removed.map((r) => r.release).join(', ')}.`);
 }

@@ -10,10 +10,19 @@ export async function showLogs(ctx: CommandContext, node?: unknown): Promise<voi
     [
       { label: 'Follow', description: 'stream new lines', follow: true, previous: false },
       { label: 'Current', description: 'the log so far', follow: false, previous: false },
-      { label: 'Previous container', description: 'the instance before the last restart', follow: false, previous: true },
+      {
+        label: 'Previous container',
+        description: 'the instance before the last restart',
+        follow: false,
+        previous: true,
+      },
     ],
     { title: `Logs of ${t.pod}/${t.container}` },
   );
   if (!picked) throw cancelled();
-  openLogTerminal(ctx.services.cluster.kubeConfig, t, { follow: picked.follow, previous: picked.previous, tailLines: picked.follow ? 1000 : undefined });
+  openLogTerminal(ctx.services.cluster.kubeConfig, t, {
+    follow: picked.follow,
+    previous: picked.previous,
+    tailLines: picked.follow ? 1000 : undefined,
+  });
 }

@@ -2,7 +2,8 @@
 import { cancelled } from '../../core/errors';
 import { pickReleases } from '../../platform/pickers';
 import { confirm } from '../../platform/ui';
-import { nodesOf, releasesOf, runTearDown, type CommandContext } from './shared';
+import { nodesOf, releasesOf, type CommandContext } from './shared';
+import { runTearDown } from '../tearDown';
 
 export async function tearDown(ctx: CommandContext, node?: unknown, selected?: unknown): Promise<void> {
   const fromTree = releasesOf(nodesOf(node, selected));
@@ -14,5 +15,5 @@ export async function tearDown(ctx: CommandContext, node?: unknown, selected?: u
     'Tear Down',
   );
   if (!ok) throw cancelled();
-  await runTearDown(ctx, refs);
+  await runTearDown(ctx.services, refs);
 }

@@ -27,7 +27,9 @@ export class PanelActions implements InspectorActions {
   ) {}
 
   private release(): ReleaseVM | undefined {
-    return this.services.sandboxes?.releases.find((r) => r.namespace === this.target.namespace && r.name === this.target.release);
+    return this.services.sandboxes?.releases.find(
+      (r) => r.namespace === this.target.namespace && r.name === this.target.release,
+    );
   }
 
   private get ref(): ReleaseKey {
@@ -68,7 +70,8 @@ export class PanelActions implements InspectorActions {
     const range = new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length));
     const we = new vscode.WorkspaceEdit();
     we.replace(doc.uri, range, e.text, { label, needsConfirmation: false });
-    if (!(await vscode.workspace.applyEdit(we))) throw new SandboxError('InvalidInput', `Could not edit ${doc.uri.fsPath}`);
+    if (!(await vscode.workspace.applyEdit(we)))
+      throw new SandboxError('InvalidInput', `Could not edit ${doc.uri.fsPath}`);
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
     const start = doc.positionAt(e.offset);
     const end = doc.positionAt(e.offset + e.text.length);
@@ -80,7 +83,8 @@ export class PanelActions implements InspectorActions {
     const doc = await this.valuesDocument();
     const r = addValuesEntry(doc.getText(), entry, this.release()?.chart.name);
     if (!r.ok) throw new SandboxError('InvalidInput', `Cannot add to ${doc.uri.fsPath}: ${r.error}`);
-    if (!r.changed) return `${doc.uri.fsPath} already allows this (${entry.key}). If drops continue, the release may not have been upgraded with it yet.`;
+    if (!r.changed)
+      return `${doc.uri.fsPath} already allows this (${entry.key}). If drops continue, the release may not have been upgraded with it yet.`;
     await this.edit(doc, r.text, `Allow in ${this.target.release}`);
     this.services.log.info(`Inspector: added to ${doc.uri.fsPath}:\n${entryYaml(entry)}`);
     return `Added to ${doc.uri.fsPath} (not saved yet). Save it and upgrade the release to apply.`;
@@ -90,7 +94,11 @@ export class PanelActions implements InspectorActions {
     if (count === 0) return 'Nothing to export yet.';
     const base = vscode.workspace.workspaceFolders?.[0]?.uri;
     const name = `${this.target.release}-drops-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
-    const uri = await vscode.window.showSaveDialog({ title: 'Export drops as JSONL', filters: { 'JSON Lines': ['jsonl'] }, defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined });
+    const uri = await vscode.window.showSaveDialog({
+      title: 'Export drops as JSONL',
+      filters: { 'JSON Lines': ['jsonl'] },
+      defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
+    });
     if (!uri) return undefined;
     await vscode.workspace.fs.writeFile(uri, Buffer.from(jsonl, 'utf8'));
     return `Exported ${count} flows to ${uri.fsPath}.`;
@@ -116,15 +124,24 @@ export class PanelActions implements InspectorActions {
     );
     if (!ok) throw cancelled();
     const { target, env } = await helmSetup(this.services);
-    const cmd = upgradeRiskLevelCommand(target, { release: this.target.release, namespace: this.target.namespace, chart: chartDir(this.ext.extensionPath), riskLevel: level, timeoutSeconds: 300 });
-    const status = await withProgress(`Upgrading ${this.target.release} to risk level ${level}`, (signal) => runHelm(cmd, { env, signal, sink: (l, stream) => this.services.log.line(l, stream) }));
+    const cmd = upgradeRiskLevelCommand(target, {
+      release: this.target.release,
+      namespace: this.target.namespace,
+      chart: chartDir(this.ext.extensionPath),
+      riskLevel: level,
+      timeoutSeconds: 300,
+    });
+    const status = await withProgress(`Upgrading ${this.target.release} to risk level ${level}`, (signal) =>
+      runHelm(cmd, { env, signal, sink: (l, stream) => this.services.log.line(l, stream) }),
+    );
     return `${this.target.release} is at revision ${status.version} (${status.status}) with risk level ${level}.`;
   }
 
   async forceKill(pod: string): Promise<string | undefined> {
     // Only pods of this release, whatever the webview asks.
     const pods = await this.ports().releasePods(this.target.namespace, this.target.release);
-    if (!pods.some((p) => p.metadata?.name === pod)) throw new SandboxError('InvalidInput', `${pod} is not a pod of ${this.target.release}`);
+    if (!pods.some((p) => p.metadata?.name === pod))
+      throw new SandboxError('InvalidInput', `${pod} is not a pod of ${this.target.release}`);
     const ok = await confirm(
       `Force kill pod ${pod} in ${this.target.namespace}?`,
       'Grace period 0: its processes are killed at once, with no cleanup and no final audit logs. Its StatefulSet creates a new pod.',
@@ -136,4 +153,3 @@ export class PanelActions implements InspectorActions {
     return `Force killed ${pod}.`;
   }
 }
-

@@ -17,8 +17,13 @@ export function registerInspector(context: vscode.ExtensionContext, services: In
   const open = vscode.commands.registerCommand(
     OPEN_INSPECTOR,
     gate('Open Sandbox Inspector', services.log, async (node?: unknown) => {
-      const target = isSandboxNode(node) ? { namespace: node.namespace, release: node.release } : await pickRelease(context, services);
-      InspectorPanel.createOrShow(context, services, { namespace: validateNamespace(target.namespace), release: validateReleaseName(target.release) });
+      const target = isSandboxNode(node)
+        ? { namespace: node.namespace, release: node.release }
+        : await pickRelease(context, services);
+      InspectorPanel.createOrShow(context, services, {
+        namespace: validateNamespace(target.namespace),
+        release: validateReleaseName(target.release),
+      });
     }),
   );
   const serializer = vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
@@ -46,7 +51,11 @@ async function pickRelease(context: vscode.ExtensionContext, services: Inspector
     return ref;
   }
   const picked = await vscode.window.showQuickPick(
-    known.map((r) => ({ label: r.name, description: `${r.namespace} · ${r.status} · ${r.readyPods}/${r.expectedPods} ready`, target: { namespace: r.namespace, release: r.name } })),
+    known.map((r) => ({
+      label: r.name,
+      description: `${r.namespace} · ${r.status} · ${r.readyPods}/${r.expectedPods} ready`,
+      target: { namespace: r.namespace, release: r.name },
+    })),
     { title: 'Open Sandbox Inspector for' },
   );
   if (!picked) throw cancelled();

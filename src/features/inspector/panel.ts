@@ -23,19 +23,33 @@ export class InspectorPanel {
   private readonly session: InspectorSession;
   private disposed = false;
 
-  static createOrShow(ext: vscode.ExtensionContext, services: InspectorServices, target: ReleaseTarget): InspectorPanel {
+  static createOrShow(
+    ext: vscode.ExtensionContext,
+    services: InspectorServices,
+    target: ReleaseTarget,
+  ): InspectorPanel {
     const key = `${target.namespace}/${target.release}`;
     const existing = InspectorPanel.panels.get(key);
     if (existing) {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, title(target), vscode.ViewColumn.Active, webviewOptions(ext));
+    const panel = vscode.window.createWebviewPanel(
+      INSPECTOR_VIEW_TYPE,
+      title(target),
+      vscode.ViewColumn.Active,
+      webviewOptions(ext),
+    );
     return new InspectorPanel(panel, ext, services, target);
   }
 
   /** After a restart VS Code hands back the panel with the webview's saved state (already validated). */
-  static revive(panel: vscode.WebviewPanel, ext: vscode.ExtensionContext, services: InspectorServices, target: ReleaseTarget): InspectorPanel {
+  static revive(
+    panel: vscode.WebviewPanel,
+    ext: vscode.ExtensionContext,
+    services: InspectorServices,
+    target: ReleaseTarget,
+  ): InspectorPanel {
     const key = `${target.namespace}/${target.release}`;
     InspectorPanel.panels.get(key)?.panel.dispose();
     return new InspectorPanel(panel, ext, services, target);
@@ -59,7 +73,8 @@ export class InspectorPanel {
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewOptions(ext).localResourceRoots };
     panel.webview.html = this.html(ext);
     let ports: InspectorPorts | undefined;
-    const getPorts = () => (ports ??= kubePorts(services.cluster.kubeConfig, { keepaliveSeconds: settings.keepaliveSeconds() }));
+    const getPorts = () =>
+      (ports ??= kubePorts(services.cluster.kubeConfig, { keepaliveSeconds: settings.keepaliveSeconds() }));
     const actions = new PanelActions(ext, services, target, getPorts);
     this.session = new InspectorSession({
       namespace: target.namespace,
@@ -75,7 +90,10 @@ export class InspectorPanel {
       source: flowSourceSettings(services.cluster.current?.kubeConfig.getCurrentUser()?.name),
       loadTimeouts: async () => {
         const p = getPorts();
-        const [pods, helm] = await Promise.all([p.releasePods(target.namespace, target.release), p.helmRelease(target.namespace, target.release).catch(() => undefined)]);
+        const [pods, helm] = await Promise.all([
+          p.releasePods(target.namespace, target.release),
+          p.helmRelease(target.namespace, target.release).catch(() => undefined),
+        ]);
         const file = actions.valuesFile();
         // The values file the user edits wins over helm's stored values only when helm's are unreadable.
         const values = helm?.values ?? (file ? parse(await readFile(file, 'utf8').catch(() => '')) : undefined);
@@ -93,7 +111,9 @@ export class InspectorPanel {
         void this.session.handle({ type: 'reconnect' });
       }),
     );
-    this.session.start().catch((err: unknown) => services.log.error(`Inspector ${this.key}: cannot start the drop stream`, err));
+    this.session
+      .start()
+      .catch((err: unknown) => services.log.error(`Inspector ${this.key}: cannot start the drop stream`, err));
   }
 
   private get key(): string {
@@ -141,7 +161,9 @@ function flowSourceSettings(user: string | undefined): NetworkSourceSettings {
   const preferred = c.get<string>('flowSource', 'auto');
   const tls = c.get<boolean>('relayTls.enabled', false);
   return {
-    preferred: (['auto', 'relay', 'exec'] as const).includes(preferred as SourcePreference) ? (preferred as SourcePreference) : 'auto',
+    preferred: (['auto', 'relay', 'exec'] as const).includes(preferred as SourcePreference)
+      ? (preferred as SourcePreference)
+      : 'auto',
     ciliumNamespace: c.get<string>('ciliumNamespace', '').trim() || undefined,
     ...(tls
       ? {

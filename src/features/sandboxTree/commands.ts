@@ -10,7 +10,7 @@ import { taskLabel } from '../../core/sandbox/taskGroups';
 import { validateNamespace, validateReleaseName } from '../../core/names/validate';
 import { gate } from '../../platform/errorGate';
 import { confirm } from '../../platform/ui';
-import { runTearDown } from '../commands/shared';
+import { runTearDown } from '../tearDown';
 import type { Services } from '../../services';
 
 export const treeCommandTitles = {
@@ -27,7 +27,11 @@ const GROUPING_CONTEXT = 'k8sSandbox.grouping';
 
 type TreeServices = Pick<Services, 'sandboxes' | 'cluster' | 'valuesFiles' | 'log'>;
 
-export function registerTreeCommands(context: vscode.ExtensionContext, services: TreeServices, view: vscode.TreeView<TreeNode>): vscode.Disposable {
+export function registerTreeCommands(
+  context: vscode.ExtensionContext,
+  services: TreeServices,
+  view: vscode.TreeView<TreeNode>,
+): vscode.Disposable {
   const model = services.sandboxes;
   const setGrouping = async (g: Grouping): Promise<void> => {
     model.setGrouping(g);
@@ -35,7 +39,8 @@ export function registerTreeCommands(context: vscode.ExtensionContext, services:
   };
   void vscode.commands.executeCommand('setContext', GROUPING_CONTEXT, model.grouping);
   const releaseOf = (node: unknown): ReleaseVM => {
-    if (!isSandboxNode(node)) throw new SandboxError('InvalidInput', 'Select a sample (release) in the Sandboxes view first.');
+    if (!isSandboxNode(node))
+      throw new SandboxError('InvalidInput', 'Select a sample (release) in the Sandboxes view first.');
     const r = model.release(node.namespace, node.release);
     if (!r) throw new SandboxError('InvalidInput', `Release ${node.release} is no longer listed.`);
     return r;
@@ -49,14 +54,22 @@ export function registerTreeCommands(context: vscode.ExtensionContext, services:
     'k8sSandbox.groupByTask': () => setGrouping('tasks'),
     'k8sSandbox.findSandbox': async () => {
       if (model.grouping !== 'tasks') await setGrouping('tasks');
-      const items = findEntries(model.taskGroups).map((e) => ({ label: e.label, description: e.description, entry: e }));
-      const picked = await vscode.window.showQuickPick(items, { title: 'Find sandbox: task, sample UUID, release or service', matchOnDescription: true });
+      const items = findEntries(model.taskGroups).map((e) => ({
+        label: e.label,
+        description: e.description,
+        entry: e,
+      }));
+      const picked = await vscode.window.showQuickPick(items, {
+        title: 'Find sandbox: task, sample UUID, release or service',
+        matchOnDescription: true,
+      });
       if (!picked) throw cancelled();
       await reveal(picked.entry.node);
     },
     'k8sSandbox.copySampleUuid': async (node) => {
       const r = releaseOf(node);
-      if (!r.sampleUuid) throw new SandboxError('InvalidInput', `${r.name} has no sample UUID (it was not installed by inspect).`);
+      if (!r.sampleUuid)
+        throw new SandboxError('InvalidInput', `${r.name} has no sample UUID (it was not installed by inspect).`);
       await vscode.env.clipboard.writeText(r.sampleUuid);
       vscode.window.setStatusBarMessage(`Copied ${r.sampleUuid}`, 3000);
     },
@@ -66,23 +79,44 @@ export function registerTreeCommands(context: vscode.ExtensionContext, services:
       vscode.window.setStatusBarMessage(`Copied ${r.name}`, 3000);
     },
     'k8sSandbox.tearDownTask': async (node) => {
-      const task = await pickTask(model.taskGroups.map((g) => g.node), node);
+      const task = await pickTask(
+        model.taskGroups.map((g) => g.node),
+        node,
+      );
       const releases = model.taskReleases(task);
       if (!releases.length) throw new SandboxError('InvalidInput', `Task ${taskLabel(task)} has no sandboxes left.`);
-      const lines = releases.map((r) => `${r.name} (${r.namespace}${r.sampleUuid ? `, sample ${r.sampleUuid}` : ''}) — ${ownerText(r)}`);
+      const lines = releases.map(
+        (r) => `${r.name} (${r.namespace}${r.sampleUuid ? `, sample ${r.sampleUuid}` : ''}) — ${ownerText(r)}`,
+      );
       const shown = lines.length > 30 ? [...lines.slice(0, 30), `… and ${lines.length - 30} more`] : lines;
-      const ok = await confirm(`Tear down all ${releases.length} sandboxes of task ${taskLabel(task)}?`, `helm uninstall --wait removes:\n${shown.join('\n')}`, 'Tear Down Task');
+      const ok = await confirm(
+        `Tear down all ${releases.length} sandboxes of task ${taskLabel(task)}?`,
+        `helm uninstall --wait removes:\n${shown.join('\n')}`,
+        'Tear Down Task',
+      );
       if (!ok) throw cancelled();
-      await runTearDown({ services, extensionPath: context.extensionPath }, releases.map((r) => ({ namespace: validateNamespace(r.namespace), release: validateReleaseName(r.name) })));
+      await runTearDown(
+        services,
+        releases.map((r) => ({ namespace: validateNamespace(r.namespace), release: validateReleaseName(r.name) })),
+      );
     },
     'k8sSandbox.revealInSandboxes': async (arg) => {
       const node = findFor(services, arg);
-      if (!node) throw new SandboxError('InvalidInput', 'No sandbox of this values file or terminal is listed in the Sandboxes view.');
+      if (!node)
+        throw new SandboxError(
+          'InvalidInput',
+          'No sandbox of this values file or terminal is listed in the Sandboxes view.',
+        );
       await reveal(node);
     },
   };
   const all = vscode.Disposable.from(
-    ...(Object.keys(handlers) as TreeCommandId[]).map((id) => vscode.commands.registerCommand(id, gate(treeCommandTitles[id], services.log, (...a: unknown[]) => handlers[id](...a)))),
+    ...(Object.keys(handlers) as TreeCommandId[]).map((id) =>
+      vscode.commands.registerCommand(
+        id,
+        gate(treeCommandTitles[id], services.log, (...a: unknown[]) => handlers[id](...a)),
+      ),
+    ),
   );
   context.subscriptions.push(all);
   return all;
@@ -93,7 +127,10 @@ async function pickTask(tasks: readonly TaskNode[], node: unknown): Promise<Task
   if (n?.kind === 'task') return n;
   const inspectTasks = tasks.filter((t) => t.task !== undefined);
   if (!inspectTasks.length) throw new SandboxError('InvalidInput', 'No inspect task is listed in the Sandboxes view.');
-  const picked = await vscode.window.showQuickPick(inspectTasks.map((t) => ({ label: taskLabel(t), task: t })), { title: 'Tear down which task?' });
+  const picked = await vscode.window.showQuickPick(
+    inspectTasks.map((t) => ({ label: taskLabel(t), task: t })),
+    { title: 'Tear down which task?' },
+  );
   if (!picked) throw cancelled();
   return picked.task;
 }
@@ -103,15 +140,20 @@ function findFor(services: TreeServices, arg: unknown): TreeNode | undefined {
   const model = services.sandboxes;
   const uri = arg instanceof vscode.Uri ? arg : undefined;
   const terminal = vscode.window.activeTerminal;
-  const file = uri?.fsPath ?? (!terminal || vscode.window.activeTextEditor ? vscode.window.activeTextEditor?.document.uri.fsPath : undefined);
+  const file =
+    uri?.fsPath ??
+    (!terminal || vscode.window.activeTextEditor ? vscode.window.activeTextEditor?.document.uri.fsPath : undefined);
   const context = services.cluster.current?.context;
   if (file && context !== undefined) {
-    const r = model.releases.find((x) => services.valuesFiles.get({ context, namespace: x.namespace, release: x.name }) === file);
+    const r = model.releases.find(
+      (x) => services.valuesFiles.get({ context, namespace: x.namespace, release: x.name }) === file,
+    );
     if (r) return r.node;
   }
   const name = terminal?.name ?? '';
   let best: TreeNode | undefined;
   let len = 0;
-  for (const r of model.releases) for (const p of r.pods) if (name.includes(p.name) && p.name.length > len) [best, len] = [p.node, p.name.length];
+  for (const r of model.releases)
+    for (const p of r.pods) if (name.includes(p.name) && p.name.length > len) [best, len] = [p.node, p.name.length];
   return best;
 }

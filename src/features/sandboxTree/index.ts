@@ -22,7 +22,10 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 
   constructor(private readonly services: Pick<Services, 'sandboxes' | 'cluster' | 'valuesFiles'>) {
     this.model = services.sandboxes;
-    this.subs = [this.model.onDidChange((c) => this.emitter.fire(c.nodes)), services.valuesFiles.onDidChange(() => this.rerender())];
+    this.subs = [
+      this.model.onDidChange((c) => this.emitter.fire(c.nodes)),
+      services.valuesFiles.onDidChange(() => this.rerender()),
+    ];
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -59,9 +62,16 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 }
 
-export function registerSandboxTree(context: vscode.ExtensionContext, services: Pick<Services, 'sandboxes' | 'cluster' | 'valuesFiles' | 'log'>): vscode.Disposable {
+export function registerSandboxTree(
+  context: vscode.ExtensionContext,
+  services: Pick<Services, 'sandboxes' | 'cluster' | 'valuesFiles' | 'log'>,
+): vscode.Disposable {
   const provider = new SandboxTreeProvider(services);
-  const view = vscode.window.createTreeView(SANDBOX_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
+  const view = vscode.window.createTreeView(SANDBOX_VIEW_ID, {
+    treeDataProvider: provider,
+    showCollapseAll: true,
+    canSelectMany: true,
+  });
   let ageTimer: NodeJS.Timeout | undefined;
   const onVisible = (visible: boolean): void => {
     if (visible) services.sandboxes.start(); // lazy: no watches until the view is first shown

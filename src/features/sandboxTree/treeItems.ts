@@ -30,7 +30,8 @@ import type { ContainerVM, PodVM, ReleaseVM } from '../../core/sandbox/viewModel
 import { nodeId, type MessageAction, type MessageNode, type TreeNode } from '../../core/sandbox/nodes';
 import { COMMAND } from '../../platform/commandIds';
 
-const icon = (i: IconSpec): vscode.ThemeIcon => new vscode.ThemeIcon(i.id, i.color ? new vscode.ThemeColor(i.color) : undefined);
+const icon = (i: IconSpec): vscode.ThemeIcon =>
+  new vscode.ThemeIcon(i.id, i.color ? new vscode.ThemeColor(i.color) : undefined);
 const tooltip = (text: string): vscode.MarkdownString => new vscode.MarkdownString(text);
 
 const ACTIONS: Record<MessageAction, { command: string; title: string; args?: unknown[] }> = {
@@ -58,7 +59,9 @@ function messageItem(m: MessageNode): vscode.TreeItem {
     item.command = { command: a.command, title: a.title, arguments: a.args };
     item.description = a.title;
   }
-  const tip = [m.message, m.detail, m.action ? `Click: ${ACTIONS[m.action].title}` : undefined].filter(Boolean).join('\n\n');
+  const tip = [m.message, m.detail, m.action ? `Click: ${ACTIONS[m.action].title}` : undefined]
+    .filter(Boolean)
+    .join('\n\n');
   item.tooltip = tip;
   return item;
 }
@@ -73,7 +76,12 @@ export interface RowContext {
   release?: ReleaseVM;
 }
 
-export function treeItem(node: TreeNode, vm: ReleaseVM | PodVM | ContainerVM | undefined, now: number, ctx: RowContext = { samples: false }): vscode.TreeItem {
+export function treeItem(
+  node: TreeNode,
+  vm: ReleaseVM | PodVM | ContainerVM | undefined,
+  now: number,
+  ctx: RowContext = { samples: false },
+): vscode.TreeItem {
   switch (node.kind) {
     case 'task': {
       const releases = ctx.taskReleases ?? [];
@@ -99,7 +107,10 @@ export function treeItem(node: TreeNode, vm: ReleaseVM | PodVM | ContainerVM | u
       const r = vm as ReleaseVM | undefined;
       // inspect's samples read as samples; other releases keep their release row.
       const sample = ctx.samples && !!r?.sampleUuid?.trim();
-      const item = new vscode.TreeItem(sample && r ? sampleLabel(r) : node.release, vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(
+        sample && r ? sampleLabel(r) : node.release,
+        vscode.TreeItemCollapsibleState.Collapsed,
+      );
       item.id = nodeId(node);
       item.contextValue = 'release';
       if (r && sample) {

@@ -45,7 +45,12 @@ export function openLogTerminal(kc: KubeConfig, t: TerminalTarget, o: LogTermina
           },
           (e: unknown) => {
             const code = (e as { code?: unknown }).code;
-            const why = o.previous && code === 400 ? 'there is no previous instance of this container' : e instanceof Error ? e.message.split('\n')[0] : String(e);
+            const why =
+              o.previous && code === 400
+                ? 'there is no previous instance of this container'
+                : e instanceof Error
+                  ? e.message.split('\n')[0]
+                  : String(e);
             say(`\x1b[31mCould not read the log: ${why}\x1b[0m\n`);
           },
         );
@@ -58,7 +63,11 @@ export function openLogTerminal(kc: KubeConfig, t: TerminalTarget, o: LogTermina
     },
   };
   const suffix = [o.previous ? 'previous' : '', o.follow ? 'follow' : ''].filter(Boolean).join(', ');
-  const term = vscode.window.createTerminal({ name: `Logs ${t.pod}/${t.container}${suffix ? ` (${suffix})` : ''}`, pty, iconPath: new vscode.ThemeIcon('output') });
+  const term = vscode.window.createTerminal({
+    name: `Logs ${t.pod}/${t.container}${suffix ? ` (${suffix})` : ''}`,
+    pty,
+    iconPath: new vscode.ThemeIcon('output'),
+  });
   term.show();
   return term;
 }

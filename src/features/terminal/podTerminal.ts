@@ -43,7 +43,12 @@ class PodPty implements vscode.Pseudoterminal {
   constructor(kc: KubeConfig, target: TerminalTarget, command: string[]) {
     this.shell = new ShellSession(
       {
-        start: (cols, rows) => startExec(kc, { ...target, command }, { stdin: true, tty: true, cols, rows, keepaliveSeconds: settings.keepaliveSeconds() }),
+        start: (cols, rows) =>
+          startExec(
+            kc,
+            { ...target, command },
+            { stdin: true, tty: true, cols, rows, keepaliveSeconds: settings.keepaliveSeconds() },
+          ),
         containerState: () => readContainerState(kc, target.namespace, target.pod, target.container),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       },

@@ -22,14 +22,19 @@ export interface ValuesLintOptions {
   warn?: (message: string) => void;
 }
 
-export function registerValuesLint(context: vscode.ExtensionContext, options: ValuesLintOptions = {}): vscode.Disposable {
+export function registerValuesLint(
+  context: vscode.ExtensionContext,
+  options: ValuesLintOptions = {},
+): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('k8s-sandbox-values');
   const linted = new Map<string, Linted>();
   // One incremental linter per open document: a re-lint after an edit parses only the services that changed.
   // The first lint of a file is whole; its per-service caches fill in short idle slices afterwards.
   const linters = new Map<string, IncrementalLinter>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  const warmups = new WarmUps({ onFailure: (key, message) => options.warn?.(`values lint: warm-up stopped (${key}): ${message}`) });
+  const warmups = new WarmUps({
+    onFailure: (key, message) => options.warn?.(`values lint: warm-up stopped (${key}): ${message}`),
+  });
 
   const includes = (): string[] => {
     const v = settings.lintInclude();
@@ -62,10 +67,14 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
     const results = linter.lint(doc.getText());
     warmups.start(key, linter);
     // Results are right either way (it linted the whole file); a failure of the fast path is still a bug to report.
-    if (linter.lastPath.startsWith('internal')) options.warn?.(`values lint: incremental path failed, linted the whole file: ${linter.lastPath}`);
+    if (linter.lastPath.startsWith('internal'))
+      options.warn?.(`values lint: incremental path failed, linted the whole file: ${linter.lastPath}`);
     const entry = { version: doc.version, results };
     linted.set(key, entry);
-    collection.set(doc.uri, results.map((d) => toVsDiagnostic(d, DIAGNOSTIC_SOURCE)));
+    collection.set(
+      doc.uri,
+      results.map((d) => toVsDiagnostic(d, DIAGNOSTIC_SOURCE)),
+    );
     const internal = results.find((d) => d.rule === 'lint/internal');
     if (internal) options.warn?.(`values lint: ${internal.message} (${doc.uri.fsPath})`);
     return entry;
@@ -107,7 +116,12 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
         for (const diag of ctx.diagnostics) {
           if (diag.source !== DIAGNOSTIC_SOURCE) continue;
           const match = entry.results.find(
-            (r) => r.fix && r.rule === diag.code && r.message === diag.message && r.line - 1 === diag.range.start.line && r.column - 1 === diag.range.start.character,
+            (r) =>
+              r.fix &&
+              r.rule === diag.code &&
+              r.message === diag.message &&
+              r.line - 1 === diag.range.start.line &&
+              r.column - 1 === diag.range.start.character,
           );
           if (!match?.fix) continue;
           const action = new vscode.CodeAction(match.fix.title, vscode.CodeActionKind.QuickFix);
@@ -133,7 +147,10 @@ export function registerValuesLint(context: vscode.ExtensionContext, options: Va
         return undefined;
       }
       if (!info) return undefined;
-      return new vscode.Hover(new vscode.MarkdownString(info.markdown), new vscode.Range(doc.positionAt(info.range[0]), doc.positionAt(info.range[1])));
+      return new vscode.Hover(
+        new vscode.MarkdownString(info.markdown),
+        new vscode.Range(doc.positionAt(info.range[0]), doc.positionAt(info.range[1])),
+      );
     },
   });
 

@@ -20,7 +20,9 @@ export const chromiumArgs = [
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
-    throw new Error(`${chromiumPath} is missing: run \`sudo apt-get update && sudo apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
+    throw new Error(
+      `${chromiumPath} is missing: run \`sudo apt-get update && sudo apt-get install -y chromium\` (or set CHROMIUM_PATH)`,
+    );
   }
   return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
 }

@@ -1,6 +1,15 @@
 // A real VS Code (code-server) with a fresh profile: scratch HOME/XDG, the vsix installed, settings seeded.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +62,8 @@ export const baseSettings: Record<string, unknown> = {
 export function ensureCodeServer(): void {
   if (existsSync(codeServerEntry)) return;
   const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'code-server-setup.mjs')], { stdio: 'inherit' });
-  if (r.status !== 0 || !existsSync(codeServerEntry)) throw new Error('code-server setup failed: run `npm run e2e:setup`');
+  if (r.status !== 0 || !existsSync(codeServerEntry))
+    throw new Error('code-server setup failed: run `npm run e2e:setup`');
 }
 
 export function freePort(): Promise<number> {
@@ -135,7 +145,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const serverLog = join(profileDir, 'server.log');
   const args = [
     codeServerEntry,
-    '--config', config,
+    '--config',
+    config,
     ...common,
     '--disable-telemetry',
     '--disable-update-check',
@@ -170,7 +181,11 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
       const parts = [`===== code-server log (${serverLog})\n${readSafe(serverLog)}`];
       for (const f of listFiles(join(dirs.userData, 'logs'))) {
         const base = f.slice(f.lastIndexOf('/') + 1);
-        if (!/^(remote)?exthost\.log$|^remoteagent\.log$|^ptyhost\.log$|K8s Sandbox/i.test(base) || statSync(f).size === 0) continue;
+        if (
+          !/^(remote)?exthost\.log$|^remoteagent\.log$|^ptyhost\.log$|K8s Sandbox/i.test(base) ||
+          statSync(f).size === 0
+        )
+          continue;
         parts.push(`===== ${f.slice(profileDir.length + 1)}\n${readSafe(f)}`);
       }
       return parts.join('\n');

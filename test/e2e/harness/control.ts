@@ -24,9 +24,16 @@ function parse(body: unknown): ControlRequest {
   };
   if (b.op === 'crash') {
     const reason = b.reason === 'Error' ? 'Error' : 'OOMKilled';
-    return { op: 'crash', namespace: name('namespace'), pod: name('pod'), container: b.container === undefined ? undefined : name('container'), reason };
+    return {
+      op: 'crash',
+      namespace: name('namespace'),
+      pod: name('pod'),
+      container: b.container === undefined ? undefined : name('container'),
+      reason,
+    };
   }
-  if (b.op === 'traffic' && typeof b.port === 'number') return { op: 'traffic', namespace: name('namespace'), pod: name('pod'), domain: name('domain'), port: b.port };
+  if (b.op === 'traffic' && typeof b.port === 'number')
+    return { op: 'traffic', namespace: name('namespace'), pod: name('pod'), domain: name('domain'), port: b.port };
   throw new Error('unknown op');
 }
 
@@ -62,7 +69,11 @@ export async function startControl(cluster: SeededCluster): Promise<ControlEndpo
           cluster.kubelet.faults.crash(r.namespace, r.pod, r.container, { reason: r.reason });
           return {};
         }
-        return cluster.kubelet.traffic.request({ namespace: r.namespace, pod: r.pod, destination: { domain: r.domain, port: r.port, protocol: 'TCP' } });
+        return cluster.kubelet.traffic.request({
+          namespace: r.namespace,
+          pod: r.pod,
+          destination: { domain: r.domain, port: r.port, protocol: 'TCP' },
+        });
       })
       .then(
         (result) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result)),

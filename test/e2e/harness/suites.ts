@@ -8,7 +8,9 @@ import { repoRoot, suiteOutDir } from './paths';
 /** Builds into .e2e/suite-out/<pid>/ (inside the repo so `mocha` resolves; per process so runs can overlap). */
 export function compileSuites(): string {
   const src = join(repoRoot, 'test', 'e2e', 'suite');
-  const entries = readdirSync(src).filter((f) => f.endsWith('.ts')).map((f) => join(src, f));
+  const entries = readdirSync(src)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(src, f));
   const out = join(suiteOutDir, String(process.pid));
   rmSync(out, { recursive: true, force: true });
   process.once('exit', () => rmSync(out, { recursive: true, force: true }));

@@ -47,7 +47,9 @@ export async function answerInput(page: Page, value: string): Promise<void> {
 }
 
 export function activityBarItem(page: Page, title: string): Locator {
-  return page.locator(`.activitybar .action-item a[aria-label^="${title}"], .activitybar .action-item[aria-label^="${title}"]`).first();
+  return page
+    .locator(`.activitybar .action-item a[aria-label^="${title}"], .activitybar .action-item[aria-label^="${title}"]`)
+    .first();
 }
 
 /** A view's tree: custom views render a `.monaco-list[role=tree]` labelled with the view's name. */
@@ -61,7 +63,9 @@ export function treeRows(page: Page, viewName: string): Locator {
 
 /** The tree row whose label matches; `.label-name` holds the label, `.label-description` the description. */
 export function treeRow(page: Page, viewName: string, label: string | RegExp): Locator {
-  return treeRows(page, viewName).filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+  return treeRows(page, viewName)
+    .filter({ has: page.locator('.label-name', { hasText: label }) })
+    .first();
 }
 
 /** "label — description" of every visible row, for assertions and failure messages. */
@@ -94,7 +98,11 @@ export async function terminalText(page: Page): Promise<string> {
 }
 
 /** Polls a probe until it returns a truthy value (UI updates are asynchronous). */
-export async function until<T>(what: string, probe: () => Promise<T | undefined | false | null>, timeoutMs = 20_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false | null>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -110,10 +118,14 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
 }
 
 export async function waitForTerminalText(page: Page, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  return until(`terminal text ${pattern}`, async () => {
-    const t = await terminalText(page);
-    return pattern.test(t) ? t : undefined;
-  }, timeoutMs);
+  return until(
+    `terminal text ${pattern}`,
+    async () => {
+      const t = await terminalText(page);
+      return pattern.test(t) ? t : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** Opens a workspace file through Quick Open (Ctrl+P), as a person would. */
@@ -145,7 +157,10 @@ export async function contextMenu(page: Page, target: Locator, item: string | Re
   await entry.waitFor({ state: 'visible' });
   await until(`context menu entry ${item} to run`, async () => {
     if (!(await entry.isVisible())) return true;
-    await entry.locator('.action-menu-item').click({ timeout: 2_000 }).catch(() => undefined);
+    await entry
+      .locator('.action-menu-item')
+      .click({ timeout: 2_000 })
+      .catch(() => undefined);
     return !(await entry.isVisible());
   });
 }

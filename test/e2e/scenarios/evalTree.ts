@@ -20,13 +20,26 @@ const REASON: Record<EvalFault, RegExp> = {
 };
 
 function helmList(env: ScenarioEnv): Promise<string[]> {
-  const args = ['list', '--all', '--namespace', seedNamespace, '--output', 'json', '--kubeconfig', env.cluster().kubeconfig];
+  const args = [
+    'list',
+    '--all',
+    '--namespace',
+    seedNamespace,
+    '--output',
+    'json',
+    '--kubeconfig',
+    env.cluster().kubeconfig,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(env.session().helmPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve((JSON.parse(out) as { name: string }[]).map((x) => x.name)) : reject(new Error(`helm list exited ${code}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve((JSON.parse(out) as { name: string }[]).map((x) => x.name))
+        : reject(new Error(`helm list exited ${code}`)),
+    );
   });
 }
 
@@ -51,12 +64,16 @@ export function evalTreeScenario(env: ScenarioEnv): void {
       const width = (await page.locator('.part.sidebar').boundingBox())?.width ?? 0;
       assert.ok(width > 0 && width < 400, `default side bar width (${width}px)`);
       for (const task of new Set(evals().map((e) => e.task))) {
-        const desc = await until(`task ${task} with counts (rows: ${await rows(page)})`, async () => {
-          const row = treeRow(page, sandboxesTree, exact(task));
-          if (!(await row.isVisible())) return undefined;
-          const d = (await row.locator('.label-description').textContent()) ?? '';
-          return /\d+ ready/.test(d) && /failing/.test(d) ? d : undefined;
-        }, 60_000);
+        const desc = await until(
+          `task ${task} with counts (rows: ${await rows(page)})`,
+          async () => {
+            const row = treeRow(page, sandboxesTree, exact(task));
+            if (!(await row.isVisible())) return undefined;
+            const d = (await row.locator('.label-description').textContent()) ?? '';
+            return /\d+ ready/.test(d) && /failing/.test(d) ? d : undefined;
+          },
+          60_000,
+        );
         assert.match(desc, /^\d+ ready · \d+ failing/);
       }
       for (const s of evals().filter((e) => e.fault)) {
@@ -74,27 +91,39 @@ export function evalTreeScenario(env: ScenarioEnv): void {
           const i = all.findIndex((t) => t.startsWith(`${short} — `));
           return i < 0 ? [] : all.slice(i + 1, i + 3);
         };
-        const text = await until(`${s.fault} reason on the default service row (rows: ${await rows(page)})`, async () => {
-          const d = (await services()).find((t) => t.startsWith('default — '))?.slice('default — '.length);
-          return d && reason.test(d) ? d : undefined;
-        }, 60_000);
+        const text = await until(
+          `${s.fault} reason on the default service row (rows: ${await rows(page)})`,
+          async () => {
+            const d = (await services()).find((t) => t.startsWith('default — '))?.slice('default — '.length);
+            return d && reason.test(d) ? d : undefined;
+          },
+          60_000,
+        );
         assert.ok([...text].length <= 30, `fits the budget: ${text}`);
-        assert.ok((await services()).some((t) => t === 'victim' || t.startsWith('victim — ')), 'the other service row, by inspect/service');
+        assert.ok(
+          (await services()).some((t) => t === 'victim' || t.startsWith('victim — ')),
+          'the other service row, by inspect/service',
+        );
       }
       // The picture for README: one task expanded, its failing samples open, at the default width.
       await collapseTree(page);
       const task = evals().find((e) => e.fault === 'unschedulable')!.task;
       await expandRow(treeRow(page, sandboxesTree, exact(task)));
-      for (const s of evals().filter((e) => e.fault && e.task === task)) await expandRow(treeRow(page, sandboxesTree, exact(s.sampleUuid.slice(0, 8))));
+      for (const s of evals().filter((e) => e.fault && e.task === task))
+        await expandRow(treeRow(page, sandboxesTree, exact(s.sampleUuid.slice(0, 8))));
       await page.waitForTimeout(500);
       await shots.publish(page, 'sandboxes-evals');
     });
 
-    it('Tear Down Task removes exactly that task\'s releases', async () => {
+    it("Tear Down Task removes exactly that task's releases", async () => {
       const page = env.page();
       const task = evals()[evals().length - 1].task;
-      const mine = evals().filter((e) => e.task === task).map((e) => e.release);
-      const others = evals().filter((e) => e.task !== task).map((e) => e.release);
+      const mine = evals()
+        .filter((e) => e.task === task)
+        .map((e) => e.release);
+      const others = evals()
+        .filter((e) => e.task !== task)
+        .map((e) => e.release);
       await collapseTree(page);
       await contextMenu(page, treeRow(page, sandboxesTree, exact(task)), /^Tear Down Task$/);
       const dialog = page.locator('.monaco-dialog-box');
@@ -104,13 +133,18 @@ export function evalTreeScenario(env: ScenarioEnv): void {
       for (const r of mine) assert.match(text, new RegExp(r), `confirmation lists ${r}`);
       assert.match(text, /inspectSandbox=true/, 'owners: the release record labels (no creator label)');
       await dialog.locator('.monaco-button', { hasText: /^Tear Down Task$/ }).click();
-      await until(`task ${task} gone (rows: ${await rows(page)})`, async () => !(await treeRow(page, sandboxesTree, exact(task)).isVisible()), 120_000);
+      await until(
+        `task ${task} gone (rows: ${await rows(page)})`,
+        async () => !(await treeRow(page, sandboxesTree, exact(task)).isVisible()),
+        120_000,
+      );
       const listed = await helmList(env);
       for (const r of mine) assert.ok(!listed.includes(r), `${r} uninstalled`);
       for (const r of others) assert.ok(listed.includes(r), `${r} of the other task kept`);
       const c = env.cluster().sim;
       const secrets = c.store.list(c.resources.secrets, seedNamespace).map((s) => s.metadata.name);
-      for (const r of mine) assert.ok(!secrets.some((n) => n.startsWith(`sh.helm.release.v1.${r}.`)), `no release Secret of ${r}`);
+      for (const r of mine)
+        assert.ok(!secrets.some((n) => n.startsWith(`sh.helm.release.v1.${r}.`)), `no release Secret of ${r}`);
     });
   });
 }

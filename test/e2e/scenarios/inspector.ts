@@ -28,15 +28,24 @@ export function inspectorScenario(env: ScenarioEnv): void {
       // An allowed name on a port it may not use: the SYNs are dropped (names outside allowDomains fail at DNS).
       const { domain, port } = droppedTarget;
       // Keep the agent calling until the panel shows the drop (the stream attaches asynchronously).
-      const row = await until(`a drop row for ${domain}`, async () => {
-        await env.cluster().kubelet.traffic.request({ namespace: seedNamespace, pod, destination: { domain, port, protocol: 'TCP' } });
-        const r = view.locator('.drop-row:not(.head)', { hasText: domain }).first();
-        return (await r.isVisible()) ? r : undefined;
-      }, 30_000);
+      const row = await until(
+        `a drop row for ${domain}`,
+        async () => {
+          await env
+            .cluster()
+            .kubelet.traffic.request({ namespace: seedNamespace, pod, destination: { domain, port, protocol: 'TCP' } });
+          const r = view.locator('.drop-row:not(.head)', { hasText: domain }).first();
+          return (await r.isVisible()) ? r : undefined;
+        },
+        30_000,
+      );
       const text = await row.innerText();
       assert.match(text, /POLICY_DENIED/);
       assert.match(text, new RegExp(pod));
-      assert.ok(await view.locator('.dest', { hasText: domain }).first().isVisible(), 'summary by destination lists the domain');
+      assert.ok(
+        await view.locator('.dest', { hasText: domain }).first().isVisible(),
+        'summary by destination lists the domain',
+      );
       await runCommand(page, 'View: Hide Panel');
       await shots.publish(page, 'workbench-inspector-drops');
     });

@@ -12,7 +12,16 @@ const release = 'e2e-install';
 
 /** `helm list` through the real binary. Async: the simulated API server runs in this very process. */
 function helmList(env: ScenarioEnv): Promise<string[]> {
-  const args = ['list', '--all', '--namespace', seedNamespace, '--output', 'json', '--kubeconfig', env.cluster().kubeconfig];
+  const args = [
+    'list',
+    '--all',
+    '--namespace',
+    seedNamespace,
+    '--output',
+    'json',
+    '--kubeconfig',
+    env.cluster().kubeconfig,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(env.session().helmPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -68,10 +77,20 @@ export function installTearDownScenario(env: ScenarioEnv): void {
       await shots.take(page, 'confirm');
       await dialog.locator('.monaco-button', { hasText: /^Tear Down$/ }).click();
       await notification(page, `Removed ${release}`).waitFor({ state: 'visible', timeout: 120_000 });
-      await until(`${release} gone from the tree`, async () => !(await treeRow(page, sandboxesTree, new RegExp(`^${release}$`)).isVisible()));
+      await until(
+        `${release} gone from the tree`,
+        async () => !(await treeRow(page, sandboxesTree, new RegExp(`^${release}$`)).isVisible()),
+      );
       assert.ok(!(await helmList(env)).includes(release), 'helm has no record of the release');
-      const secrets = env.cluster().sim.store.list(env.cluster().sim.resources.secrets, seedNamespace).filter((s) => s.metadata.labels?.name === release);
-      assert.deepEqual(secrets.map((s) => s.metadata.name), [], 'no Helm release secrets left');
+      const secrets = env
+        .cluster()
+        .sim.store.list(env.cluster().sim.resources.secrets, seedNamespace)
+        .filter((s) => s.metadata.labels?.name === release);
+      assert.deepEqual(
+        secrets.map((s) => s.metadata.name),
+        [],
+        'no Helm release secrets left',
+      );
       await shots.take(page, 'torn-down');
     });
   });

@@ -16,7 +16,10 @@ export function lintProblemsScenario(env: ScenarioEnv): void {
       // A copy, so the shared fixture in the workspace stays as it is for other scenarios.
       const dir = join(env.session().workspace, 'e2e-ui');
       mkdirSync(dir, { recursive: true });
-      copyFileSync(join(env.session().workspace, 'invalid', 'invalid-service-name-values.yaml'), join(dir, 'values.yaml'));
+      copyFileSync(
+        join(env.session().workspace, 'invalid', 'invalid-service-name-values.yaml'),
+        join(dir, 'values.yaml'),
+      );
       await openFile(page, 'e2e-ui/values.yaml');
       const rows = await problems(page);
       const row = rows.filter({ hasText: /service name/i }).first();
@@ -35,13 +38,20 @@ export function lintProblemsScenario(env: ScenarioEnv): void {
       await shots.take(page, 'quick-fix-menu');
       // The menu takes keys (a pointer block covers it while it opens): move to the fix, Enter applies it.
       await until('the rename fix to be focused', async () => {
-        const focused = await menu.and(page.locator('.focused')).first().innerText().catch(() => '');
+        const focused = await menu
+          .and(page.locator('.focused'))
+          .first()
+          .innerText()
+          .catch(() => '');
         if (/Rename the service/i.test(focused)) return true;
         await page.keyboard.press('ArrowDown');
         return false;
       });
       await page.keyboard.press('Enter');
-      await until('the service-name problem to disappear', async () => (await rows.filter({ hasText: /service name/i }).count()) === 0);
+      await until(
+        'the service-name problem to disappear',
+        async () => (await rows.filter({ hasText: /service name/i }).count()) === 0,
+      );
       const line2 = await page.locator('.monaco-editor .view-line').nth(1).innerText();
       assert.doesNotMatch(line2, /unsafe\\nname/);
       await shots.take(page, 'fixed');

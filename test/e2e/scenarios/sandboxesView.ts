@@ -14,14 +14,18 @@ export async function showRelease(page: Page, release: string, timeoutMs = 30_00
     const tree = page.locator(`.monaco-list[role="tree"][aria-label="${sandboxesTree}"]`);
     if (!(await tree.isVisible())) await item.click();
   }
-  await until(`release ${release} in the Sandboxes view (rows: ${(await treeTexts(page, sandboxesTree)).join(' | ')})`, async () => {
-    // Releases not installed by inspect sit under "Installed here (<chart>)"; the flat list groups by namespace.
-    for (const group of [new RegExp(`^${seedNamespace}$`), /^Installed here/]) {
-      const row = treeRow(page, sandboxesTree, group);
-      if (await row.isVisible()) await expandRow(row);
-    }
-    return treeRow(page, sandboxesTree, new RegExp(`^${release}$`)).isVisible();
-  }, timeoutMs);
+  await until(
+    `release ${release} in the Sandboxes view (rows: ${(await treeTexts(page, sandboxesTree)).join(' | ')})`,
+    async () => {
+      // Releases not installed by inspect sit under "Installed here (<chart>)"; the flat list groups by namespace.
+      for (const group of [new RegExp(`^${seedNamespace}$`), /^Installed here/]) {
+        const row = treeRow(page, sandboxesTree, group);
+        if (await row.isVisible()) await expandRow(row);
+      }
+      return treeRow(page, sandboxesTree, new RegExp(`^${release}$`)).isVisible();
+    },
+    timeoutMs,
+  );
 }
 
 /** Collapses the whole tree (the view's Collapse All), so rows of one release are the only ones with its labels. */
@@ -29,8 +33,19 @@ export async function collapseTree(page: Page): Promise<void> {
   // list.collapseAll (Ctrl+Left) on the focused tree; the title bar's Collapse All shows only while hovered.
   await tree(page, sandboxesTree).focus();
   await page.keyboard.press('Control+ArrowLeft');
-  await until('the tree collapsed', async () => (await page.locator(`.monaco-list[role="tree"][aria-label="${sandboxesTree}"] .monaco-list-row[aria-expanded="true"]`).count()) === 0, 5_000).catch(async () => {
-    await page.locator('.pane-header', { hasText: sandboxesTree }).first().hover().catch(() => undefined);
+  await until(
+    'the tree collapsed',
+    async () =>
+      (await page
+        .locator(`.monaco-list[role="tree"][aria-label="${sandboxesTree}"] .monaco-list-row[aria-expanded="true"]`)
+        .count()) === 0,
+    5_000,
+  ).catch(async () => {
+    await page
+      .locator('.pane-header', { hasText: sandboxesTree })
+      .first()
+      .hover()
+      .catch(() => undefined);
     const button = page.locator('.pane-header .action-label[aria-label^="Collapse All"]').first();
     if (await button.isVisible().catch(() => false)) await button.click();
   });
@@ -70,14 +85,24 @@ export function sandboxesViewScenario(env: ScenarioEnv): void {
       await expandRow(treeRow(page, sandboxesTree, /^compose-burst$/));
       for (const pod of env.cluster().podsOf('compose-burst')) {
         const service = serviceOf('compose-burst', pod);
-        const d = await until(`${service} row`, async () => (await treeRow(page, sandboxesTree, new RegExp(`^${service}$`)).isVisible()) && rowDescription(page, service));
+        const d = await until(
+          `${service} row`,
+          async () =>
+            (await treeRow(page, sandboxesTree, new RegExp(`^${service}$`)).isVisible()) &&
+            rowDescription(page, service),
+        );
         assert.match(d, /Burstable/, `${service}: ${d}`);
       }
       await collapseTree(page);
       await showRelease(page, 'oom-loop');
       await expandRow(treeRow(page, sandboxesTree, /^oom-loop$/));
-      const runc = await until('runc-specified row', async () => (await treeRow(page, sandboxesTree, /^runc-specified$/).isVisible()) && rowDescription(page, 'runc-specified'));
-      assert.match(runc, /runc/, 'the runtime class that deviates from the release\'s');
+      const runc = await until(
+        'runc-specified row',
+        async () =>
+          (await treeRow(page, sandboxesTree, /^runc-specified$/).isVisible()) &&
+          rowDescription(page, 'runc-specified'),
+      );
+      assert.match(runc, /runc/, "the runtime class that deviates from the release's");
       await shots.publish(page, 'sandboxes-tree');
     });
 

@@ -2,7 +2,15 @@
 // echoed back, and the exit code reported when the shell ends.
 import { strict as assert } from 'node:assert';
 import { Shots } from '../harness/browser';
-import { expandRow, notification, terminalText, treeRow, treeRows, until, waitForTerminalText } from '../harness/workbench';
+import {
+  expandRow,
+  notification,
+  terminalText,
+  treeRow,
+  treeRows,
+  until,
+  waitForTerminalText,
+} from '../harness/workbench';
 import { sandboxesTree, type ScenarioEnv } from './env';
 import { collapseTree, serviceOf, showRelease } from './sandboxesView';
 
@@ -18,7 +26,9 @@ export function terminalScenario(env: ScenarioEnv): void {
       await showRelease(page, release);
       await expandRow(treeRow(page, sandboxesTree, new RegExp(`^${release}$`)));
       // The pod's row is labelled by its inspect/service; its container has the same name, one level down.
-      const named = treeRows(page, sandboxesTree).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${serviceOf(release, pod)}$`) }) });
+      const named = treeRows(page, sandboxesTree).filter({
+        has: page.locator('.label-name', { hasText: new RegExp(`^${serviceOf(release, pod)}$`) }),
+      });
       const podRow = named.first();
       await podRow.waitFor({ state: 'visible' });
       await expandRow(podRow);
@@ -27,7 +37,10 @@ export function terminalScenario(env: ScenarioEnv): void {
       await container.waitFor({ state: 'visible' });
       await container.click();
       await until('the shell prompt', async () => (await terminalText(page)).trim().length > 0);
-      await page.locator('.terminal-wrapper.active .xterm-helper-textarea, .terminal .xterm-helper-textarea').last().focus();
+      await page
+        .locator('.terminal-wrapper.active .xterm-helper-textarea, .terminal .xterm-helper-textarea')
+        .last()
+        .focus();
       await page.keyboard.type('echo $((6*7))\n');
       const text = await waitForTerminalText(page, /^42\s*$/m);
       assert.match(text, /^42\s*$/m);
@@ -40,7 +53,11 @@ export function terminalScenario(env: ScenarioEnv): void {
       await page.keyboard.press('q');
       const toast = notification(page, /terminated with exit code: 3/);
       await toast.waitFor({ state: 'visible' });
-      await toast.locator('.codicon-notifications-clear, .codicon-close').first().click().catch(() => undefined);
+      await toast
+        .locator('.codicon-notifications-clear, .codicon-close')
+        .first()
+        .click()
+        .catch(() => undefined);
     });
   });
 }

@@ -22,7 +22,11 @@ export function unreachableScenario(env: ScenarioEnv): void {
       await env.cluster().sim.faults.stopListening();
       stopped = true;
       const row = treeRow(page, sandboxesTree, /Cannot reach the cluster/);
-      await until(`the unreachable state (rows: ${(await treeTexts(page, sandboxesTree)).join(' | ')})`, () => row.isVisible(), 60_000);
+      await until(
+        `the unreachable state (rows: ${(await treeTexts(page, sandboxesTree)).join(' | ')})`,
+        () => row.isVisible(),
+        60_000,
+      );
       assert.equal((await row.locator('.label-description').textContent())?.trim(), 'Retry');
       await shots.publish(page, 'unreachable');
     });

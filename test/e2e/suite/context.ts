@@ -22,7 +22,11 @@ export type ControlRequest =
 export async function control(req: ControlRequest): Promise<unknown> {
   const c = e2eContext().control;
   if (!c) throw new Error('the harness opened no control endpoint');
-  const res = await fetch(c.url, { method: 'POST', headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' }, body: JSON.stringify(req) });
+  const res = await fetch(c.url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(req),
+  });
   if (!res.ok) throw new Error(`control ${req.op} failed: ${res.status} ${await res.text()}`);
   return res.json();
 }

@@ -26,7 +26,12 @@ const invalid: Record<string, number> = {
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
 const errors = (uri: vscode.Uri) => ours(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
 
-function waitForDiagnostics(uri: vscode.Uri, pred: (d: vscode.Diagnostic[]) => boolean, what: string, ms = 15_000): Promise<vscode.Diagnostic[]> {
+function waitForDiagnostics(
+  uri: vscode.Uri,
+  pred: (d: vscode.Diagnostic[]) => boolean,
+  what: string,
+  ms = 15_000,
+): Promise<vscode.Diagnostic[]> {
   return new Promise((resolve, reject) => {
     const check = () => {
       const d = ours(uri);
@@ -39,7 +44,11 @@ function waitForDiagnostics(uri: vscode.Uri, pred: (d: vscode.Diagnostic[]) => b
     const sub = vscode.languages.onDidChangeDiagnostics(() => void check());
     const timer = setTimeout(() => {
       sub.dispose();
-      reject(new Error(`timed out waiting for ${what}; have: ${JSON.stringify(ours(uri).map((d) => [d.range.start.line + 1, d.message]))}`));
+      reject(
+        new Error(
+          `timed out waiting for ${what}; have: ${JSON.stringify(ours(uri).map((d) => [d.range.start.line + 1, d.message]))}`,
+        ),
+      );
     }, ms);
     check();
   });
@@ -52,7 +61,11 @@ describe('values lint diagnostics (in the extension host)', () => {
   it('reports each invalid fixture as an error at the offending line', async () => {
     for (const [file, line] of Object.entries(invalid)) {
       await vscode.workspace.openTextDocument(uri(file));
-      const d = await waitForDiagnostics(uri(file), (ds) => ds.some((x) => x.severity === vscode.DiagnosticSeverity.Error), `an error in ${file}`);
+      const d = await waitForDiagnostics(
+        uri(file),
+        (ds) => ds.some((x) => x.severity === vscode.DiagnosticSeverity.Error),
+        `an error in ${file}`,
+      );
       const lines = d.filter((x) => x.severity === vscode.DiagnosticSeverity.Error).map((x) => x.range.start.line + 1);
       assert.ok(lines.includes(line), `${file}: errors at lines ${lines.join(', ')}, expected one at ${line}`);
     }
@@ -62,10 +75,21 @@ describe('values lint diagnostics (in the extension host)', () => {
     for (const file of valid) await vscode.workspace.openTextDocument(uri(file));
     // Lint runs on open, in order: once fixture 04 (opened among them) has its warnings, all were linted.
     await waitForDiagnostics(uri('04-compose-converted-helm-values.yaml'), (d) => d.length > 0, 'fixture 04 warnings');
-    for (const file of valid) assert.deepEqual(errors(uri(file)).map((d) => d.message), [], file);
+    for (const file of valid)
+      assert.deepEqual(
+        errors(uri(file)).map((d) => d.message),
+        [],
+        file,
+      );
     const qos = ours(uri('04-compose-converted-helm-values.yaml'));
-    assert.ok(qos.every((d) => d.severity === vscode.DiagnosticSeverity.Warning), 'fixture 04: warnings only');
-    assert.ok(qos.some((d) => /Guaranteed|Burstable|requests/i.test(d.message)), 'fixture 04: a QoS warning');
+    assert.ok(
+      qos.every((d) => d.severity === vscode.DiagnosticSeverity.Warning),
+      'fixture 04: warnings only',
+    );
+    assert.ok(
+      qos.some((d) => /Guaranteed|Burstable|requests/i.test(d.message)),
+      'fixture 04: a QoS warning',
+    );
   });
 
   it('applies the quick fix for an invalid service name and the error goes away', async () => {
@@ -75,12 +99,25 @@ describe('values lint diagnostics (in the extension host)', () => {
     copyFileSync(join(ws, 'invalid', 'invalid-service-name-values.yaml'), file);
     try {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-      const [diag] = await waitForDiagnostics(doc.uri, (d) => d.some((x) => x.range.start.line === 1), 'the service-name error');
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+      const [diag] = await waitForDiagnostics(
+        doc.uri,
+        (d) => d.some((x) => x.range.start.line === 1),
+        'the service-name error',
+      );
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        doc.uri,
+        diag.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       const fix = actions.find((a) => a.edit && /service/i.test(a.title));
       assert.ok(fix?.edit, `no quick fix offered (got: ${actions.map((a) => a.title).join(', ')})`);
       assert.ok(await vscode.workspace.applyEdit(fix.edit));
-      await waitForDiagnostics(doc.uri, (d) => !d.some((x) => x.severity === vscode.DiagnosticSeverity.Error), 'the error to clear after the fix');
+      await waitForDiagnostics(
+        doc.uri,
+        (d) => !d.some((x) => x.severity === vscode.DiagnosticSeverity.Error),
+        'the error to clear after the fix',
+      );
       assert.doesNotMatch(doc.getText(), /unsafe\\nname/);
       await doc.save();
     } finally {

@@ -9,7 +9,13 @@ import { createServices } from '../../../src/services';
 import { control, e2eContext } from './context';
 import { MemoryState } from '../../support/memoryState';
 
-const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined, line: () => undefined, show: () => undefined };
+const quietLog = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  line: () => undefined,
+  show: () => undefined,
+};
 
 describe('Sandboxes tree data (in the extension host)', () => {
   const ctx = e2eContext();
@@ -32,7 +38,10 @@ describe('Sandboxes tree data (in the extension host)', () => {
   const description = (n: TreeNode) => String(provider.getTreeItem(n).description ?? '');
   /** Release nodes (through the task / "Installed here" or namespace group that holds them). */
   const releases = () =>
-    provider.getChildren().flatMap((n) => (n.kind === 'namespace' || n.kind === 'task' ? provider.getChildren(n) : [n])).filter((n) => n.kind === 'release');
+    provider
+      .getChildren()
+      .flatMap((n) => (n.kind === 'namespace' || n.kind === 'task' ? provider.getChildren(n) : [n]))
+      .filter((n) => n.kind === 'release');
   /** The inspect/service of a pod of our chart: `<release>-<service>-<ordinal>`. */
   const serviceOf = (release: string, pod: string) => pod.slice(release.length + 1).replace(/-\d+$/, '');
   const podNamed = (release: string, pod: string) =>
@@ -53,7 +62,13 @@ describe('Sandboxes tree data (in the extension host)', () => {
       });
       const t = setTimeout(() => {
         l.dispose();
-        reject(new Error(`timed out waiting for ${what}; tree: ${releases().map((n) => `${label(n)} — ${description(n)}`).join(' | ')}`));
+        reject(
+          new Error(
+            `timed out waiting for ${what}; tree: ${releases()
+              .map((n) => `${label(n)} — ${description(n)}`)
+              .join(' | ')}`,
+          ),
+        );
       }, ms);
       const now = probe();
       if (now !== undefined) done(now);

@@ -38,6 +38,10 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
         throw new ApiError(400, 'BadRequest', `error decoding YAML: ${(e as Error).message}`);
       }
     }
-    throw new ApiError(400, 'BadRequest', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`,
+    );
   }
 }

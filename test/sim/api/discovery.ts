@@ -43,7 +43,10 @@ function legacyEntries(rs: SimResourceType[]): unknown[] {
       verbs: verbsOf(r),
       ...(r.shortNames ? { shortNames: r.shortNames } : {}),
       ...(r.categories ? { categories: r.categories } : {}),
-      storageVersionHash: createHash('sha256').update(`${apiVersionOf(r)}/${r.kind}`).digest('base64').slice(0, 11),
+      storageVersionHash: createHash('sha256')
+        .update(`${apiVersionOf(r)}/${r.kind}`)
+        .digest('base64')
+        .slice(0, 11),
     });
     // Main entry first: client-node picks the first entry whose kind matches.
     for (const s of r.subresources ?? []) out.push(subEntry(r, s));
@@ -70,11 +73,22 @@ function subVerbs(sub: string): string[] {
 
 function subEntry(r: SimResourceType, sub: string): unknown {
   const k = subKind(r, sub);
-  return { name: `${r.resource}/${sub}`, singularName: '', namespaced: r.namespaced, ...(k.group !== r.group ? { group: k.group, version: k.version } : {}), kind: k.kind, verbs: subVerbs(sub) };
+  return {
+    name: `${r.resource}/${sub}`,
+    singularName: '',
+    namespaced: r.namespaced,
+    ...(k.group !== r.group ? { group: k.group, version: k.version } : {}),
+    kind: k.kind,
+    verbs: subVerbs(sub),
+  };
 }
 
 export function apiVersions(host: string): unknown {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: host }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: host }],
+  };
 }
 
 export function apiGroupList(): unknown {
@@ -92,7 +106,12 @@ export function apiGroupList(): unknown {
 export function resourceList(group: string, version: string): unknown | undefined {
   const gv = groupVersions().find((g) => g.group === group && g.version === version);
   if (!gv) return undefined;
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources: legacyEntries(gv.resources) };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources: legacyEntries(gv.resources),
+  };
 }
 
 function aggregatedResource(r: SimResourceType): unknown {
@@ -105,7 +124,13 @@ function aggregatedResource(r: SimResourceType): unknown {
     ...(r.shortNames ? { shortNames: r.shortNames } : {}),
     ...(r.categories ? { categories: r.categories } : {}),
     ...(r.subresources
-      ? { subresources: r.subresources.map((s) => ({ subresource: s, responseKind: subKind(r, s), verbs: subVerbs(s) })) }
+      ? {
+          subresources: r.subresources.map((s) => ({
+            subresource: s,
+            responseKind: subKind(r, s),
+            verbs: subVerbs(s),
+          })),
+        }
       : {}),
   };
 }
@@ -133,7 +158,9 @@ function openapiDoc(group: string, version: string): unknown | undefined {
   const paths: Record<string, unknown> = {};
   for (const r of gv.resources) {
     if (!verbsOf(r).includes('patch')) continue;
-    const path = r.namespaced ? `${prefix}/namespaces/{namespace}/${r.resource}/{name}` : `${prefix}/${r.resource}/{name}`;
+    const path = r.namespaced
+      ? `${prefix}/namespaces/{namespace}/${r.resource}/{name}`
+      : `${prefix}/${r.resource}/{name}`;
     paths[path] = {
       patch: {
         operationId: `patch${r.kind}`,
@@ -149,7 +176,12 @@ function openapiDoc(group: string, version: string): unknown | undefined {
       },
     };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: VERSION_INFO.gitVersion }, paths, components: { schemas: {} } };
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: VERSION_INFO.gitVersion },
+    paths,
+    components: { schemas: {} },
+  };
 }
 
 const docCache = new Map<string, { body: string; hash: string }>();
@@ -159,7 +191,12 @@ export function openapiDocFor(path: string): { body: string; hash: string } | un
   const cached = docCache.get(path);
   if (cached) return cached;
   const parts = path.split('/');
-  const doc = parts[0] === 'api' && parts.length === 2 ? openapiDoc('', parts[1]) : parts[0] === 'apis' && parts.length === 3 ? openapiDoc(parts[1], parts[2]) : undefined;
+  const doc =
+    parts[0] === 'api' && parts.length === 2
+      ? openapiDoc('', parts[1])
+      : parts[0] === 'apis' && parts.length === 3
+        ? openapiDoc(parts[1], parts[2])
+        : undefined;
   if (!doc) return undefined;
   const body = JSON.stringify(doc);
   const entry = { body, hash: createHash('sha512').update(body).digest('hex').slice(0, 64).toUpperCase() };

@@ -54,7 +54,8 @@ export class Handlers {
   async handle(req: IncomingMessage, res: ServerResponse, t: Target, q: URLSearchParams, body: Buffer): Promise<void> {
     const m = req.method ?? 'GET';
     if (t.subresource === 'scale') return this.scale(req, res, t, body);
-    if (t.subresource && !['status', 'finalize', 'ephemeralcontainers'].includes(t.subresource)) throw methodNotAllowed();
+    if (t.subresource && !['status', 'finalize', 'ephemeralcontainers'].includes(t.subresource))
+      throw methodNotAllowed();
     if (m === 'GET' && !t.name) return isWatch(q) ? this.watch(req, res, t, q) : this.list(req, res, t, q);
     if (m === 'GET') return this.get(req, res, t, q);
     if (m === 'POST' && !t.name) return this.create(req, res, t, q, body);
@@ -91,18 +92,35 @@ export class Handlers {
     const limit = queryInt(q, 'limit') ?? 0;
     if (limit > 0 && items.length > limit) {
       const last = items[limit - 1];
-      meta.continue = Buffer.from(JSON.stringify({ start: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64url');
+      meta.continue = Buffer.from(
+        JSON.stringify({ start: `${last.metadata.namespace ?? ''}/${last.metadata.name}` }),
+      ).toString('base64url');
       meta.remainingItemCount = items.length - limit;
       items = items.slice(0, limit);
     }
     if (wantsTable(req.headers.accept)) {
-      sendJson(res, 200, toTable(t.type, items, meta, q.get('includeObject')), 'application/json;as=Table;v=v1;g=meta.k8s.io');
+      sendJson(
+        res,
+        200,
+        toTable(t.type, items, meta, q.get('includeObject')),
+        'application/json;as=Table;v=v1;g=meta.k8s.io',
+      );
       return;
     }
     const partial = wantsPartial(req.headers.accept);
     if (partial) {
       checkPartial(partial, true, t.type.kind);
-      sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: items.map(partialOf) }, PARTIAL_CONTENT_TYPE(partial));
+      sendJson(
+        res,
+        200,
+        {
+          kind: 'PartialObjectMetadataList',
+          apiVersion: 'meta.k8s.io/v1',
+          metadata: meta,
+          items: items.map(partialOf),
+        },
+        PARTIAL_CONTENT_TYPE(partial),
+      );
       return;
     }
     const head = JSON.stringify({ kind: `${t.type.kind}List`, apiVersion: apiVersionOf(t.type), metadata: meta });
@@ -122,12 +140,14 @@ export class Handlers {
     const table = partial
       ? (o: KubeObject): unknown => partialOf(o)
       : wantsTable(req.headers.accept)
-      ? (o: KubeObject, first: boolean): unknown => {
-          const tbl = toTable(t.type, [o], { resourceVersion: o.metadata.resourceVersion }, include) as { columnDefinitions?: unknown[] };
-          if (!first) tbl.columnDefinitions = [];
-          return tbl;
-        }
-      : undefined;
+        ? (o: KubeObject, first: boolean): unknown => {
+            const tbl = toTable(t.type, [o], { resourceVersion: o.metadata.resourceVersion }, include) as {
+              columnDefinitions?: unknown[];
+            };
+            if (!first) tbl.columnDefinitions = [];
+            return tbl;
+          }
+        : undefined;
     this.ctx.watches.serve(res, {
       table,
       type: t.type,
@@ -144,7 +164,12 @@ export class Handlers {
     const o = this.ctx.store.get(t.type, t.namespace, t.name!);
     if (!o) throw notFound(t.type, t.name!);
     if (wantsTable(req.headers.accept) && !t.subresource) {
-      sendJson(res, 200, toTable(t.type, [o], { resourceVersion: o.metadata.resourceVersion }, q.get('includeObject')), 'application/json;as=Table;v=v1;g=meta.k8s.io');
+      sendJson(
+        res,
+        200,
+        toTable(t.type, [o], { resourceVersion: o.metadata.resourceVersion }, q.get('includeObject')),
+        'application/json;as=Table;v=v1;g=meta.k8s.io',
+      );
       return;
     }
     const partial = wantsPartial(req.headers.accept);
@@ -157,18 +182,23 @@ export class Handlers {
 
   /** Checks a body's kind/namespace/name against the URL and fills them in. */
   private accept(t: Target, raw: unknown, name?: string): KubeObject {
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw badRequest('the request body must be a JSON object');
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+      throw badRequest('the request body must be a JSON object');
     const o = raw as KubeObject;
     const av = apiVersionOf(t.type);
-    if (o.kind && o.kind !== t.type.kind) throw badRequest(`the API version in the data (${o.apiVersion}) does not match the expected API version (${av})`);
-    if (o.apiVersion && o.apiVersion !== av) throw badRequest(`the API version in the data (${o.apiVersion}) does not match the expected API version (${av})`);
+    if (o.kind && o.kind !== t.type.kind)
+      throw badRequest(`the API version in the data (${o.apiVersion}) does not match the expected API version (${av})`);
+    if (o.apiVersion && o.apiVersion !== av)
+      throw badRequest(`the API version in the data (${o.apiVersion}) does not match the expected API version (${av})`);
     o.metadata ??= { name: '' };
     if (t.type.namespaced) {
-      if (o.metadata.namespace && o.metadata.namespace !== t.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      if (o.metadata.namespace && o.metadata.namespace !== t.namespace)
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       o.metadata.namespace = t.namespace;
     }
     if (name !== undefined) {
-      if (o.metadata.name && o.metadata.name !== name) throw badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${name})`);
+      if (o.metadata.name && o.metadata.name !== name)
+        throw badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${name})`);
       o.metadata.name = name;
     }
     delete o.metadata.managedFields;
@@ -184,12 +214,21 @@ export class Handlers {
     delete o.metadata.deletionTimestamp;
     if (t.type.subresources?.includes('status') && t.type !== resources.namespaces) delete o.status;
     this.ctx.admission.onCreate(t.type, o);
-    if (dryRun) return { ...o, metadata: { ...o.metadata, uid: '00000000-0000-0000-0000-000000000000', creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } };
+    if (dryRun)
+      return {
+        ...o,
+        metadata: {
+          ...o.metadata,
+          uid: '00000000-0000-0000-0000-000000000000',
+          creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        },
+      };
     return this.ctx.store.create(t.type, o);
   }
 
   private create(req: IncomingMessage, res: ServerResponse, t: Target, q: URLSearchParams, body: Buffer): void {
-    if (['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'selfsubjectreviews'].includes(t.type.resource)) throw methodNotAllowed();
+    if (['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'selfsubjectreviews'].includes(t.type.resource))
+      throw methodNotAllowed();
     const o = this.accept(t, decodeBody(body, req.headers['content-type']));
     const created = this.doCreate(t, o, q.has('dryRun'));
     sendJson(res, 201, created);
@@ -199,10 +238,19 @@ export class Handlers {
   private write(t: Target, prev: KubeObject, next: KubeObject, dryRun: boolean, checkRv: boolean): KubeObject {
     const hasStatus = t.type.subresources?.includes('status');
     let out: KubeObject;
-    if (t.subresource === 'status') out = { ...prev, status: next.status, metadata: { ...prev.metadata, resourceVersion: next.metadata.resourceVersion } };
+    if (t.subresource === 'status')
+      out = {
+        ...prev,
+        status: next.status,
+        metadata: { ...prev.metadata, resourceVersion: next.metadata.resourceVersion },
+      };
     else if (t.subresource === 'ephemeralcontainers') {
-      out = { ...prev, spec: { ...(prev.spec as object), ephemeralContainers: (next.spec as any)?.ephemeralContainers ?? [] } };
-    } else if (t.subresource === 'finalize') out = { ...prev, spec: { ...(prev.spec as object), finalizers: (next.spec as any)?.finalizers ?? [] } };
+      out = {
+        ...prev,
+        spec: { ...(prev.spec as object), ephemeralContainers: (next.spec as any)?.ephemeralContainers ?? [] },
+      };
+    } else if (t.subresource === 'finalize')
+      out = { ...prev, spec: { ...(prev.spec as object), finalizers: (next.spec as any)?.finalizers ?? [] } };
     else {
       out = next;
       if (hasStatus && t.type !== resources.namespaces) out.status = prev.status;
@@ -228,9 +276,18 @@ export class Handlers {
 
   private patch(req: IncomingMessage, res: ServerResponse, t: Target, q: URLSearchParams, body: Buffer): void {
     const kind = patchTypeOf(req.headers['content-type']);
-    if (!kind) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+    if (!kind)
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+      );
     if (kind === 'strategic' && CUSTOM_GROUPS.has(t.type.group)) {
-      throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+      );
     }
     const patch = decodeBody(body, kind === 'apply' ? 'application/yaml' : 'application/json');
     const dryRun = q.has('dryRun');
@@ -255,9 +312,15 @@ export class Handlers {
     }
     if (!prev) throw notFound(t.type, t.name!);
     const base = structuredClone(prev) as any;
-    const next = (kind === 'merge' ? mergePatch(base, patch as any) : kind === 'strategic' ? strategicMerge(base, patch as any) : jsonPatch(base, patch)) as unknown as KubeObject;
-    if (!next || typeof next !== 'object' || !next.metadata) throw new ApiError(422, 'Invalid', 'the patch removed the object metadata');
-    if (next.metadata.name !== prev.metadata.name) throw badRequest('the name of the object cannot be changed by a patch');
+    const next = (kind === 'merge'
+      ? mergePatch(base, patch as any)
+      : kind === 'strategic'
+        ? strategicMerge(base, patch as any)
+        : jsonPatch(base, patch)) as unknown as KubeObject;
+    if (!next || typeof next !== 'object' || !next.metadata)
+      throw new ApiError(422, 'Invalid', 'the patch removed the object metadata');
+    if (next.metadata.name !== prev.metadata.name)
+      throw badRequest('the name of the object cannot be changed by a patch');
     sendJson(res, 200, this.write(t, prev, next, dryRun, true));
   }
 
@@ -265,7 +328,8 @@ export class Handlers {
     const b = (decodeBody(body, req.headers['content-type']) ?? {}) as DeleteOptions & { kind?: string };
     const opts: DeleteOptions = { ...b };
     if (q.has('gracePeriodSeconds')) opts.gracePeriodSeconds = queryInt(q, 'gracePeriodSeconds');
-    if (q.has('propagationPolicy')) opts.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
+    if (q.has('propagationPolicy'))
+      opts.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
     if (q.has('orphanDependents')) opts.orphanDependents = queryBool(q, 'orphanDependents');
     if (q.has('dryRun')) opts.dryRun = q.getAll('dryRun');
     return opts;
@@ -273,24 +337,44 @@ export class Handlers {
 
   private delete(req: IncomingMessage, res: ServerResponse, t: Target, q: URLSearchParams, body: Buffer): void {
     if (t.subresource) throw methodNotAllowed();
-    const r = deleteObject(this.ctx.store, this.ctx.owners, t.type, t.namespace, t.name!, this.deleteOptions(req, q, body));
+    const r = deleteObject(
+      this.ctx.store,
+      this.ctx.owners,
+      t.type,
+      t.namespace,
+      t.name!,
+      this.deleteOptions(req, q, body),
+    );
     // Pods (and objects still being finalized) come back as the object; the rest as a Success Status.
     if (!r.gone || t.type === resources.pods) sendJson(res, 200, r.object);
     else sendJson(res, 200, successStatus(t.type, t.name!, r.object.metadata.uid));
   }
 
-  private deleteCollection(req: IncomingMessage, res: ServerResponse, t: Target, q: URLSearchParams, body: Buffer): void {
+  private deleteCollection(
+    req: IncomingMessage,
+    res: ServerResponse,
+    t: Target,
+    q: URLSearchParams,
+    body: Buffer,
+  ): void {
     const match = this.matchers(t, q);
     const opts = this.deleteOptions(req, q, body);
     const out: KubeObject[] = [];
     for (const o of this.ctx.store.scan(t.type, t.namespace).filter((x) => match.every((m) => m(x)))) {
       try {
-        out.push(deleteObject(this.ctx.store, this.ctx.owners, t.type, o.metadata.namespace, o.metadata.name, opts).object);
+        out.push(
+          deleteObject(this.ctx.store, this.ctx.owners, t.type, o.metadata.namespace, o.metadata.name, opts).object,
+        );
       } catch (e) {
         if (!(e instanceof ApiError && e.code === 404)) throw e;
       }
     }
-    sendJson(res, 200, { kind: `${t.type.kind}List`, apiVersion: apiVersionOf(t.type), metadata: { resourceVersion: String(this.ctx.store.resourceVersion) }, items: out });
+    sendJson(res, 200, {
+      kind: `${t.type.kind}List`,
+      apiVersion: apiVersionOf(t.type),
+      metadata: { resourceVersion: String(this.ctx.store.resourceVersion) },
+      items: out,
+    });
   }
 
   /** autoscaling/v1 Scale for deployments, statefulsets, replicasets. */
@@ -301,9 +385,20 @@ export class Handlers {
     const toScale = (o: any): unknown => ({
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
-      metadata: { name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
+      metadata: {
+        name: o.metadata.name,
+        namespace: o.metadata.namespace,
+        uid: o.metadata.uid,
+        resourceVersion: o.metadata.resourceVersion,
+        creationTimestamp: o.metadata.creationTimestamp,
+      },
       spec: { replicas: o.spec?.replicas ?? 1 },
-      status: { replicas: o.status?.replicas ?? 0, selector: Object.entries(o.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') },
+      status: {
+        replicas: o.status?.replicas ?? 0,
+        selector: Object.entries(o.spec?.selector?.matchLabels ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+      },
     });
     const m = req.method ?? 'GET';
     if (m === 'GET') return sendJson(res, 200, toScale(p));
@@ -313,11 +408,21 @@ export class Handlers {
       const kind = patchTypeOf(req.headers['content-type']);
       const patch = decodeBody(body, 'application/json') as any;
       const cur = toScale(p) as any;
-      next = kind === 'json' ? jsonPatch(cur, patch) : kind === 'merge' || kind === 'strategic' || kind === 'apply' ? mergePatch(cur, patch) : undefined;
+      next =
+        kind === 'json'
+          ? jsonPatch(cur, patch)
+          : kind === 'merge' || kind === 'strategic' || kind === 'apply'
+            ? mergePatch(cur, patch)
+            : undefined;
       if (!next) throw new ApiError(415, 'UnsupportedMediaType', 'unsupported patch type');
     } else throw methodNotAllowed();
     const replicas = Number(next?.spec?.replicas);
-    if (!Number.isInteger(replicas) || replicas < 0) throw new ApiError(422, 'Invalid', `Scale.autoscaling "${t.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`);
+    if (!Number.isInteger(replicas) || replicas < 0)
+      throw new ApiError(
+        422,
+        'Invalid',
+        `Scale.autoscaling "${t.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`,
+      );
     p.spec.replicas = replicas;
     sendJson(res, 200, toScale(this.ctx.store.update(t.type, p, { checkResourceVersion: false })));
   }

@@ -18,7 +18,12 @@ export function wantsPartial(accept: string | undefined): PartialKind | undefine
     );
     const as = params.get('as');
     if (!as) return undefined; // a plain clause first: the full object
-    if ((as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') && params.get('g') === 'meta.k8s.io' && ['v1', 'v1beta1'].includes(params.get('v') ?? '')) return as;
+    if (
+      (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') &&
+      params.get('g') === 'meta.k8s.io' &&
+      ['v1', 'v1beta1'].includes(params.get('v') ?? '')
+    )
+      return as;
   }
   return undefined;
 }
@@ -33,5 +38,9 @@ export function partialOf(o: KubeObject): unknown {
 export function checkPartial(kind: PartialKind, isList: boolean, objectKind: string): void {
   if ((kind === 'PartialObjectMetadataList') === isList) return;
   const what = isList ? `a list (*v1.${objectKind}List)` : `a single object (*v1.${objectKind})`;
-  throw new ApiError(406, 'NotAcceptable', `only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf (you requested ${kind}, but the requested object is ${what})`);
+  throw new ApiError(
+    406,
+    'NotAcceptable',
+    `only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf (you requested ${kind}, but the requested object is ${what})`,
+  );
 }

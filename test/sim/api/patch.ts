@@ -82,7 +82,8 @@ function mergeList(field: string, target: Json | undefined, patch: Json[]): Json
   if (SET_LISTS.has(field)) return [...cur, ...patch.filter((x) => !cur.includes(x))];
   const key = mergeKeyOf(field, [...cur, ...patch]);
   if (!key) return patch.filter((i) => !(isObj(i) && i.$patch)).map(stripDirectives);
-  if (patch.some((i) => isObj(i) && i.$patch === 'replace')) return patch.filter((i) => !(isObj(i) && i.$patch)).map(stripDirectives);
+  if (patch.some((i) => isObj(i) && i.$patch === 'replace'))
+    return patch.filter((i) => !(isObj(i) && i.$patch)).map(stripDirectives);
   const out = [...cur];
   for (const item of patch) {
     if (!isObj(item)) continue;
@@ -113,14 +114,18 @@ interface Op {
 function pointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw new ApiError(422, 'Invalid', `invalid JSON pointer: ${path}`);
-  return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function parentOf(doc: Json, parts: string[], path: string): { parent: Obj | Json[]; key: string } {
   let cur: Json = doc;
   for (const p of parts.slice(0, -1)) {
     const next: Json | undefined = Array.isArray(cur) ? cur[Number(p)] : isObj(cur) ? cur[p] : undefined;
-    if (next === undefined || next === null || typeof next !== 'object') throw new ApiError(422, 'Invalid', `jsonpatch: missing path ${path}`);
+    if (next === undefined || next === null || typeof next !== 'object')
+      throw new ApiError(422, 'Invalid', `jsonpatch: missing path ${path}`);
     cur = next;
   }
   if (!cur || typeof cur !== 'object') throw new ApiError(422, 'Invalid', `jsonpatch: missing path ${path}`);
@@ -143,14 +148,16 @@ export function jsonPatch(doc: Json, ops: unknown): Json {
   for (const o of ops as Op[]) {
     const parts = pointer(o.path);
     if (o.op === 'test') {
-      if (JSON.stringify(getAt(out, o.path)) !== JSON.stringify(o.value)) throw new ApiError(422, 'Invalid', `jsonpatch test operation does not apply: ${o.path}`);
+      if (JSON.stringify(getAt(out, o.path)) !== JSON.stringify(o.value))
+        throw new ApiError(422, 'Invalid', `jsonpatch test operation does not apply: ${o.path}`);
       continue;
     }
     if (parts.length === 0) {
       if (o.op === 'add' || o.op === 'replace') out = structuredClone(o.value ?? null);
       continue;
     }
-    const value = o.op === 'move' || o.op === 'copy' ? structuredClone(getAt(out, o.from ?? '')) : structuredClone(o.value ?? null);
+    const value =
+      o.op === 'move' || o.op === 'copy' ? structuredClone(getAt(out, o.from ?? '')) : structuredClone(o.value ?? null);
     if (o.op === 'move') remove(out, pointer(o.from ?? ''), o.from ?? '');
     const { parent, key } = parentOf(out, parts, o.path);
     if (o.op === 'remove') remove(out, parts, o.path);
@@ -187,7 +194,15 @@ export function applyMerge(live: Json, applied: Json, lastApplied: Json | undefi
       if (!isObj(item)) continue;
       const mine = applied.find((a) => isObj(a) && a[key] === item[key]);
       const wasMine = prev.some((a) => isObj(a) && a[key] === item[key]);
-      if (mine) out.push(applyMerge(item, mine, prev.find((a) => isObj(a) && a[key] === item[key]), ''));
+      if (mine)
+        out.push(
+          applyMerge(
+            item,
+            mine,
+            prev.find((a) => isObj(a) && a[key] === item[key]),
+            '',
+          ),
+        );
       else if (!wasMine) out.push(item);
     }
     for (const a of applied) if (isObj(a) && !live.some((i) => isObj(i) && i[key] === a[key])) out.push(a);

@@ -13,17 +13,27 @@ import { badRequest, sendJson } from './status';
 /* eslint-disable @typescript-eslint/no-explicit-any -- pod specs are loosely typed JSON */
 
 function containerOf(pod: any, requested: string | null, verb: 'exec' | 'log'): string {
-  const names: string[] = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].map((c: any) => c.name);
+  const names: string[] = [
+    ...(pod.spec?.containers ?? []),
+    ...(pod.spec?.initContainers ?? []),
+    ...(pod.spec?.ephemeralContainers ?? []),
+  ].map((c: any) => c.name);
   if (requested) {
-    if (!names.includes(requested)) throw badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`);
+    if (!names.includes(requested))
+      throw badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`);
     return requested;
   }
   const main: string[] = (pod.spec?.containers ?? []).map((c: any) => c.name);
   if (main.length === 1) return main[0];
   const dflt = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
   if (dflt && main.includes(dflt)) return dflt;
-  if (verb === 'log') throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${main.join(' ')}]`);
-  throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${main.join(' ')}]`);
+  if (verb === 'log')
+    throw badRequest(
+      `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${main.join(' ')}]`,
+    );
+  throw badRequest(
+    `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${main.join(' ')}]`,
+  );
 }
 
 export function execTarget(store: Store, ns: string, name: string, q: URLSearchParams): ExecTarget {
@@ -31,11 +41,21 @@ export function execTarget(store: Store, ns: string, name: string, q: URLSearchP
   if (!pod) throw notFound(resources.pods, name);
   const container = containerOf(pod, q.get('container'), 'exec');
   const phase = pod.status?.phase;
-  if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+  if (phase === 'Succeeded' || phase === 'Failed')
+    throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
   if (!pod.spec?.nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
   const command = q.getAll('command');
   if (command.length === 0) throw badRequest('you must specify at least 1 command');
-  return { namespace: ns, pod: name, container, command, stdin: bool(q, 'stdin'), stdout: bool(q, 'stdout'), stderr: bool(q, 'stderr'), tty: bool(q, 'tty') };
+  return {
+    namespace: ns,
+    pod: name,
+    container,
+    command,
+    stdin: bool(q, 'stdin'),
+    stdout: bool(q, 'stdout'),
+    stderr: bool(q, 'stderr'),
+    tty: bool(q, 'tty'),
+  };
 }
 
 /** PodPortForwardOptions: `ports` repeated or comma-separated, each 1-65535. */
@@ -45,7 +65,8 @@ export function portForwardTarget(store: Store, ns: string, name: string, q: URL
   const ports: number[] = [];
   for (const v of q.getAll('ports').flatMap((s) => s.split(','))) {
     const n = Number(v);
-    if (!/^\d+$/.test(v) || n < 1 || n > 65535) throw badRequest(`PodPortForwardOptions.ports: Invalid value: "${v}": must be between 1 and 65535, inclusive`);
+    if (!/^\d+$/.test(v) || n < 1 || n > 65535)
+      throw badRequest(`PodPortForwardOptions.ports: Invalid value: "${v}": must be between 1 and 65535, inclusive`);
     ports.push(n);
   }
   return { namespace: ns, pod: name, ports };
@@ -56,8 +77,16 @@ export function logsTarget(store: Store, ns: string, name: string, q: URLSearchP
   if (!pod) throw notFound(resources.pods, name);
   const container = containerOf(pod, q.get('container'), 'log');
   const tail = q.get('tailLines');
-  if (tail !== null && !/^\d+$/.test(tail)) throw badRequest(`tailLines: Invalid value: "${tail}": must be a non-negative integer`);
-  return { namespace: ns, pod: name, container, follow: bool(q, 'follow'), previous: bool(q, 'previous'), ...(tail !== null ? { tailLines: Number(tail) } : {}) };
+  if (tail !== null && !/^\d+$/.test(tail))
+    throw badRequest(`tailLines: Invalid value: "${tail}": must be a non-negative integer`);
+  return {
+    namespace: ns,
+    pod: name,
+    container,
+    follow: bool(q, 'follow'),
+    previous: bool(q, 'previous'),
+    ...(tail !== null ? { tailLines: Number(tail) } : {}),
+  };
 }
 
 /** The kubelet that would serve exec/log, or the apiserver's error when there is none. */
@@ -66,7 +95,13 @@ export function requireKubelet(k: KubeletLike | undefined): KubeletLike {
   return k;
 }
 
-export function serveExecUpgrade(kubelet: KubeletLike | undefined, req: IncomingMessage, socket: Duplex, head: Buffer, target: ExecTarget): void {
+export function serveExecUpgrade(
+  kubelet: KubeletLike | undefined,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  target: ExecTarget,
+): void {
   requireKubelet(kubelet).handleExec(req, socket, head, target);
 }
 
@@ -75,19 +110,41 @@ export function serveLogs(kubelet: KubeletLike | undefined, target: LogsTarget, 
 }
 
 /** POST pods/eviction: a graceful delete (no PodDisruptionBudgets in the sim). */
-export function evict(store: Store, owners: OwnerIndex, ns: string, name: string, req: IncomingMessage, body: Buffer, res: ServerResponse): void {
-  const ev = (decodeBody(body, req.headers['content-type']) ?? {}) as { deleteOptions?: { gracePeriodSeconds?: number } };
+export function evict(
+  store: Store,
+  owners: OwnerIndex,
+  ns: string,
+  name: string,
+  req: IncomingMessage,
+  body: Buffer,
+  res: ServerResponse,
+): void {
+  const ev = (decodeBody(body, req.headers['content-type']) ?? {}) as {
+    deleteOptions?: { gracePeriodSeconds?: number };
+  };
   deleteObject(store, owners, resources.pods, ns, name, ev.deleteOptions ?? {});
   sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 }
 
 /** POST pods/binding: what a scheduler does. */
-export function bind(store: Store, ns: string, name: string, req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+export function bind(
+  store: Store,
+  ns: string,
+  name: string,
+  req: IncomingMessage,
+  body: Buffer,
+  res: ServerResponse,
+): void {
   const b = decodeBody(body, req.headers['content-type']) as { target?: { name?: string } } | undefined;
   const node = b?.target?.name;
   if (!node) throw badRequest('binding target name is required');
   const pod = store.mustGet(resources.pods, ns, name) as KubeObject & { spec: any };
-  if (pod.spec.nodeName) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+  if (pod.spec.nodeName)
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`,
+    );
   pod.spec.nodeName = node;
   store.update(resources.pods, pod, { checkResourceVersion: false });
   sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });

@@ -52,7 +52,14 @@ interface Schema {
   [n: number]: [string, Kind, 'repeated'?];
 }
 
-const ownerRef: Schema = { 1: ['kind', 'string'], 3: ['name', 'string'], 4: ['uid', 'string'], 5: ['apiVersion', 'string'], 6: ['controller', 'bool'], 7: ['blockOwnerDeletion', 'bool'] };
+const ownerRef: Schema = {
+  1: ['kind', 'string'],
+  3: ['name', 'string'],
+  4: ['uid', 'string'],
+  5: ['apiVersion', 'string'],
+  6: ['controller', 'bool'],
+  7: ['blockOwnerDeletion', 'bool'],
+};
 const objectMeta: Schema = {
   1: ['name', 'string'],
   2: ['generateName', 'string'],
@@ -69,12 +76,33 @@ const objectMeta: Schema = {
   14: ['finalizers', 'string', 'repeated'],
 };
 const localRef: Schema = { 1: ['name', 'string'] };
-const objectRef: Schema = { 1: ['kind', 'string'], 2: ['namespace', 'string'], 3: ['name', 'string'], 4: ['uid', 'string'], 5: ['apiVersion', 'string'] };
+const objectRef: Schema = {
+  1: ['kind', 'string'],
+  2: ['namespace', 'string'],
+  3: ['name', 'string'],
+  4: ['uid', 'string'],
+  5: ['apiVersion', 'string'],
+};
 
 const schemas: Record<string, Schema> = {
-  Secret: { 1: ['metadata', objectMeta], 2: ['data', 'mapBytes'], 3: ['type', 'string'], 4: ['stringData', 'map'], 5: ['immutable', 'bool'] },
-  ConfigMap: { 1: ['metadata', objectMeta], 2: ['data', 'map'], 3: ['binaryData', 'mapBytes'], 4: ['immutable', 'bool'] },
-  Namespace: { 1: ['metadata', objectMeta], 2: ['spec', { 1: ['finalizers', 'string', 'repeated'] }], 3: ['status', { 1: ['phase', 'string'] }] },
+  Secret: {
+    1: ['metadata', objectMeta],
+    2: ['data', 'mapBytes'],
+    3: ['type', 'string'],
+    4: ['stringData', 'map'],
+    5: ['immutable', 'bool'],
+  },
+  ConfigMap: {
+    1: ['metadata', objectMeta],
+    2: ['data', 'map'],
+    3: ['binaryData', 'mapBytes'],
+    4: ['immutable', 'bool'],
+  },
+  Namespace: {
+    1: ['metadata', objectMeta],
+    2: ['spec', { 1: ['finalizers', 'string', 'repeated'] }],
+    3: ['status', { 1: ['phase', 'string'] }],
+  },
   ServiceAccount: {
     1: ['metadata', objectMeta],
     2: ['secrets', objectRef, 'repeated'],
@@ -86,7 +114,18 @@ const schemas: Record<string, Schema> = {
     2: [
       'spec',
       {
-        1: ['resourceAttributes', { 1: ['namespace', 'string'], 2: ['verb', 'string'], 3: ['group', 'string'], 4: ['version', 'string'], 5: ['resource', 'string'], 6: ['subresource', 'string'], 7: ['name', 'string'] }],
+        1: [
+          'resourceAttributes',
+          {
+            1: ['namespace', 'string'],
+            2: ['verb', 'string'],
+            3: ['group', 'string'],
+            4: ['version', 'string'],
+            5: ['resource', 'string'],
+            6: ['subresource', 'string'],
+            7: ['name', 'string'],
+          },
+        ],
         2: ['nonResourceAttributes', { 1: ['path', 'string'], 2: ['verb', 'string'] }],
       },
     ],
@@ -154,10 +193,18 @@ export function decodeProtobuf(body: Buffer): Record<string, unknown> {
     throw new ApiError(400, 'BadRequest', 'provided protobuf body does not start with the k8s magic prefix');
   }
   try {
-    const unknown = decodeMessage(body.subarray(4), { 1: ['typeMeta', { 1: ['apiVersion', 'string'], 2: ['kind', 'string'] }], 2: ['raw', 'bytes'] });
+    const unknown = decodeMessage(body.subarray(4), {
+      1: ['typeMeta', { 1: ['apiVersion', 'string'], 2: ['kind', 'string'] }],
+      2: ['raw', 'bytes'],
+    });
     const tm = (unknown.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
     const schema = tm.kind ? schemas[tm.kind] : undefined;
-    if (!schema) throw new ApiError(415, 'UnsupportedMediaType', `the body of kind "${tm.kind}" is not supported as protobuf by this server; send JSON`);
+    if (!schema)
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        `the body of kind "${tm.kind}" is not supported as protobuf by this server; send JSON`,
+      );
     const raw = Buffer.from((unknown.raw as string) ?? '', 'base64');
     return { apiVersion: tm.apiVersion, kind: tm.kind, ...decodeMessage(raw, schema) };
   } catch (e) {

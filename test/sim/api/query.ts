@@ -27,6 +27,7 @@ export function queryInt(q: URLSearchParams, name: string): number | undefined {
   if (v === null) return undefined;
   if (!GO_INT.test(v)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
   const n = BigInt(v);
-  if (n > INT64_MAX || n < -INT64_MAX - 1n) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: value out of range`);
+  if (n > INT64_MAX || n < -INT64_MAX - 1n)
+    throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: value out of range`);
   return Number(n);
 }

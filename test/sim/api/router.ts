@@ -7,7 +7,10 @@ const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 /** Parses a resource path; undefined when it is not one (discovery and other endpoints handle those). */
 export function parseResourcePath(pathname: string): { target: Target; legacyWatch: boolean } | undefined {
-  const seg = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const seg = pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   let group: string;
   let version: string;
   let rest: string[];
@@ -26,7 +29,11 @@ export function parseResourcePath(pathname: string): { target: Target; legacyWat
     rest = rest.slice(1);
   }
   let namespace: string | undefined;
-  if (rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && NAMESPACE_SUBRESOURCES.has(rest[2]) && group === '')) {
+  if (
+    rest[0] === 'namespaces' &&
+    rest.length >= 3 &&
+    !(rest.length === 3 && NAMESPACE_SUBRESOURCES.has(rest[2]) && group === '')
+  ) {
     namespace = rest[1];
     rest = rest.slice(2);
   }

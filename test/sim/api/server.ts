@@ -11,8 +11,26 @@ import { resources } from '../resources';
 import type { HandlerContext } from './handlers';
 import { Handlers } from './handlers';
 import { decodeBody, readBody } from './body';
-import { aggregated, aggregatedType, apiGroupList, apiVersions, openapiDocFor, openapiRoot, resourceList, VERSION_INFO } from './discovery';
-import { bind, evict, execTarget, logsTarget, portForwardTarget, requireKubelet, serveExecUpgrade, serveLogs } from './pods';
+import {
+  aggregated,
+  aggregatedType,
+  apiGroupList,
+  apiVersions,
+  openapiDocFor,
+  openapiRoot,
+  resourceList,
+  VERSION_INFO,
+} from './discovery';
+import {
+  bind,
+  evict,
+  execTarget,
+  logsTarget,
+  portForwardTarget,
+  requireKubelet,
+  serveExecUpgrade,
+  serveLogs,
+} from './pods';
 import { isWatch } from './query';
 import { parseResourcePath } from './router';
 import { notFoundPath, rawErrorResponse, sendError, sendJson, toApiError } from './status';
@@ -39,7 +57,13 @@ export interface ApiFaults {
   startListening(): Promise<void>;
 }
 
-const REASONS: Record<number, string> = { 429: 'TooManyRequests', 500: 'InternalError', 502: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout' };
+const REASONS: Record<number, string> = {
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  502: 'InternalError',
+  503: 'ServiceUnavailable',
+  504: 'Timeout',
+};
 
 export interface ApiServerOptions {
   ctx: HandlerContext;
@@ -61,14 +85,18 @@ export class ApiServer {
   constructor(private readonly opts: ApiServerOptions) {
     this.handlers = new Handlers(opts.ctx);
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => void this.onRequest(req, res);
-    this.server = opts.certs ? https.createServer({ cert: opts.certs.certPem, key: opts.certs.keyPem }, onRequest) : http.createServer(onRequest);
+    this.server = opts.certs
+      ? https.createServer({ cert: opts.certs.certPem, key: opts.certs.keyPem }, onRequest)
+      : http.createServer(onRequest);
     this.server.keepAliveTimeout = 30_000;
     // Raw TCP sockets, so close() also ends connections still in their TLS handshake.
     this.server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.onUpgrade(req, socket, head),
+    );
     const watches = opts.ctx.watches;
     this.faults = {
       dropWatches: (o) => watches.dropAll(o?.abrupt),
@@ -116,7 +144,13 @@ export class ApiServer {
     if (this.failures.n > 0) {
       this.failures.n--;
       const code = this.failures.code;
-      throw new ApiError(code, REASONS[code] ?? 'InternalError', code === 429 ? 'Too many requests, please try again later.' : `an error on the server ("injected fault") has prevented the request from succeeding`);
+      throw new ApiError(
+        code,
+        REASONS[code] ?? 'InternalError',
+        code === 429
+          ? 'Too many requests, please try again later.'
+          : `an error on the server ("injected fault") has prevented the request from succeeding`,
+      );
     }
   }
 
@@ -140,11 +174,16 @@ export class ApiServer {
       const q = url.searchParams;
       const verb = verbOf(req.method ?? 'GET', t.name, q, t.subresource);
       authorize(user, { verb, type: t.type, namespace: t.namespace, name: t.name, subresource: t.subresource });
-      if (t.type === resources.pods && t.subresource === 'log') return serveLogs(this.opts.kubelet(), logsTarget(this.opts.ctx.store, t.namespace!, t.name!, q), res);
-      if (t.type === resources.pods && (t.subresource === 'exec' || t.subresource === 'portforward')) throw new ApiError(400, 'BadRequest', 'Upgrade request required');
-      if (t.type === resources.pods && t.subresource === 'eviction' && req.method === 'POST') return evict(this.opts.ctx.store, this.opts.ctx.owners, t.namespace!, t.name!, req, body, res);
-      if (t.type === resources.pods && t.subresource === 'binding' && req.method === 'POST') return bind(this.opts.ctx.store, t.namespace!, t.name!, req, body, res);
-      if (t.type.resource === 'selfsubjectaccessreviews' && req.method === 'POST') return this.review(res, user, decodeBody(body, req.headers['content-type']));
+      if (t.type === resources.pods && t.subresource === 'log')
+        return serveLogs(this.opts.kubelet(), logsTarget(this.opts.ctx.store, t.namespace!, t.name!, q), res);
+      if (t.type === resources.pods && (t.subresource === 'exec' || t.subresource === 'portforward'))
+        throw new ApiError(400, 'BadRequest', 'Upgrade request required');
+      if (t.type === resources.pods && t.subresource === 'eviction' && req.method === 'POST')
+        return evict(this.opts.ctx.store, this.opts.ctx.owners, t.namespace!, t.name!, req, body, res);
+      if (t.type === resources.pods && t.subresource === 'binding' && req.method === 'POST')
+        return bind(this.opts.ctx.store, t.namespace!, t.name!, req, body, res);
+      if (t.type.resource === 'selfsubjectaccessreviews' && req.method === 'POST')
+        return this.review(res, user, decodeBody(body, req.headers['content-type']));
       await this.handlers.handle(req, res, t, q, body);
     } catch (e) {
       sendError(res, e);
@@ -154,7 +193,7 @@ export class ApiServer {
   /** /version, /healthz, discovery, OpenAPI. Returns false when the path is a resource path. */
   private serveNonResource(req: IncomingMessage, res: ServerResponse, url: URL, user: User): boolean {
     const p = url.pathname.replace(/\/+$/, '') || '/';
-    if (p === '/version') return sendJson(res, 200, VERSION_INFO), true;
+    if (p === '/version') return (sendJson(res, 200, VERSION_INFO), true);
     if (['/healthz', '/livez', '/readyz'].includes(p)) {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('ok');
       return true;
@@ -178,7 +217,7 @@ export class ApiServer {
       sendJson(res, 200, list);
       return true;
     }
-    if (p === '/openapi/v3') return sendJson(res, 200, openapiRoot()), true;
+    if (p === '/openapi/v3') return (sendJson(res, 200, openapiRoot()), true);
     if (p.startsWith('/openapi/v3/')) {
       const doc = openapiDocFor(p.slice('/openapi/v3/'.length));
       if (!doc) throw notFoundPath();
@@ -195,18 +234,44 @@ export class ApiServer {
   private whoami(res: ServerResponse, user: User, version: string): void {
     if (version !== this.selfReviewVersion) throw notFoundPath();
     authorize(user, { verb: 'create', type: resources.selfsubjectreviews });
-    const userInfo = { username: user.name, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups ?? [], ...(user.extra ? { extra: user.extra } : {}) };
+    const userInfo = {
+      username: user.name,
+      ...(user.uid ? { uid: user.uid } : {}),
+      groups: user.groups ?? [],
+      ...(user.extra ? { extra: user.extra } : {}),
+    };
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    sendJson(res, 201, { kind: 'SelfSubjectReview', apiVersion: `authentication.k8s.io/${version}`, metadata: { creationTimestamp: now }, status: { userInfo } });
+    sendJson(res, 201, {
+      kind: 'SelfSubjectReview',
+      apiVersion: `authentication.k8s.io/${version}`,
+      metadata: { creationTimestamp: now },
+      status: { userInfo },
+    });
   }
 
   /** SelfSubjectAccessReview (what `kubectl auth can-i` asks). */
   private review(res: ServerResponse, user: User, body: unknown): void {
     const r = (body ?? {}) as any;
     const a = r.spec?.resourceAttributes ?? {};
-    const type = resources.all().find((x) => x.resource === a.resource && (a.group === undefined || x.group === a.group));
-    const ok = type ? allowed(user, { verb: a.verb ?? 'get', type, namespace: a.namespace || undefined, name: a.name, subresource: a.subresource || undefined }) : user.namespace === undefined;
-    sendJson(res, 201, { ...r, apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: { creationTimestamp: null }, status: { allowed: ok, ...(ok ? {} : { reason: '' }) } });
+    const type = resources
+      .all()
+      .find((x) => x.resource === a.resource && (a.group === undefined || x.group === a.group));
+    const ok = type
+      ? allowed(user, {
+          verb: a.verb ?? 'get',
+          type,
+          namespace: a.namespace || undefined,
+          name: a.name,
+          subresource: a.subresource || undefined,
+        })
+      : user.namespace === undefined;
+    sendJson(res, 201, {
+      ...r,
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      metadata: { creationTimestamp: null },
+      status: { allowed: ok, ...(ok ? {} : { reason: '' }) },
+    });
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -217,15 +282,38 @@ export class ApiServer {
         const user = this.authenticate(req);
         const url = new URL(req.url ?? '/', 'http://sim');
         const parsed = parseResourcePath(url.pathname);
-        if (!parsed || parsed.target.type !== resources.pods || !['exec', 'attach', 'portforward'].includes(parsed.target.subresource ?? '')) throw notFoundPath();
+        if (
+          !parsed ||
+          parsed.target.type !== resources.pods ||
+          !['exec', 'attach', 'portforward'].includes(parsed.target.subresource ?? '')
+        )
+          throw notFoundPath();
         const t = parsed.target;
         // `create`, whether the upgrade is a POST (SPDY) or a WebSocket GET (as 1.35 authorizes both).
-        authorize(user, { verb: 'create', type: t.type, namespace: t.namespace, name: t.name, subresource: t.subresource });
+        authorize(user, {
+          verb: 'create',
+          type: t.type,
+          namespace: t.namespace,
+          name: t.name,
+          subresource: t.subresource,
+        });
         if (t.subresource === 'portforward') {
-          return requireKubelet(this.opts.kubelet()).handlePortForward(req, socket, head, portForwardTarget(this.opts.ctx.store, t.namespace!, t.name!, url.searchParams));
+          return requireKubelet(this.opts.kubelet()).handlePortForward(
+            req,
+            socket,
+            head,
+            portForwardTarget(this.opts.ctx.store, t.namespace!, t.name!, url.searchParams),
+          );
         }
-        if (t.subresource !== 'exec') throw new ApiError(400, 'BadRequest', 'attach is not supported by the simulated kubelet');
-        serveExecUpgrade(this.opts.kubelet(), req, socket, head, execTarget(this.opts.ctx.store, t.namespace!, t.name!, url.searchParams));
+        if (t.subresource !== 'exec')
+          throw new ApiError(400, 'BadRequest', 'attach is not supported by the simulated kubelet');
+        serveExecUpgrade(
+          this.opts.kubelet(),
+          req,
+          socket,
+          head,
+          execTarget(this.opts.ctx.store, t.namespace!, t.name!, url.searchParams),
+        );
       } catch (e) {
         socket.end(rawErrorResponse(toApiError(e)));
       }

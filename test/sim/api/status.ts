@@ -14,27 +14,53 @@ export interface StatusBody {
 }
 
 export function statusOf(err: ApiError): StatusBody {
-  const body: StatusBody = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, reason: err.reason, code: err.code };
+  const body: StatusBody = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: err.message,
+    reason: err.reason,
+    code: err.code,
+  };
   if (err.details) body.details = { ...err.details };
   return body;
 }
 
 export function successStatus(type: ResourceType, name: string, uid?: string): StatusBody {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: type.group, kind: type.resource, uid }, code: 200 };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: { name, group: type.group, kind: type.resource, uid },
+    code: 200,
+  };
 }
 
 /** The qualified resource as apiserver messages print it: `pods`, `statefulsets.apps`. */
 export const qualified = (t: ResourceType): string => (t.group ? `${t.resource}.${t.group}` : t.resource);
 
 export const badRequest = (message: string): ApiError => new ApiError(400, 'BadRequest', message);
-export const methodNotAllowed = (): ApiError => new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-export const notFoundPath = (): ApiError => new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
-export const invalid = (type: ResourceType, name: string, causes: Array<{ field: string; message: string; reason?: string }>): ApiError =>
+export const methodNotAllowed = (): ApiError =>
+  new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+export const notFoundPath = (): ApiError =>
+  new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+export const invalid = (
+  type: ResourceType,
+  name: string,
+  causes: Array<{ field: string; message: string; reason?: string }>,
+): ApiError =>
   new ApiError(
     422,
     'Invalid',
     `${type.kind}${type.group ? '.' + type.group : ''} "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}`,
-    { name, group: type.group, kind: type.kind, causes: causes.map((c) => ({ reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field })) },
+    {
+      name,
+      group: type.group,
+      kind: type.kind,
+      causes: causes.map((c) => ({ reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field })),
+    },
   );
 
 export function toApiError(e: unknown): ApiError {
@@ -49,7 +75,11 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, conte
     res.end();
     return;
   }
-  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.writeHead(code, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+  });
   res.end(text);
 }
 
@@ -60,7 +90,12 @@ const STREAM_CHUNK = 256 * 1024;
  * Sends a JSON body given as byte pieces (a list from cached objects), with its Content-Length, in chunks that
  * respect backpressure. The pieces are only read, never kept or changed.
  */
-export function sendJsonParts(res: ServerResponse, code: number, parts: readonly Buffer[], contentType = 'application/json'): void {
+export function sendJsonParts(
+  res: ServerResponse,
+  code: number,
+  parts: readonly Buffer[],
+  contentType = 'application/json',
+): void {
   if (res.headersSent) {
     res.end();
     return;

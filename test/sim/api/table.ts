@@ -26,9 +26,19 @@ export function humanDuration(ms: number): string {
   return `${y}y`;
 }
 
-const age = (o: any, now: number): string => (o.metadata?.creationTimestamp ? humanDuration(now - Date.parse(o.metadata.creationTimestamp)) : '<unknown>');
-const nameCol: Col = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.' };
-const ageCol: Col = { name: 'Age', type: 'string', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.' };
+const age = (o: any, now: number): string =>
+  o.metadata?.creationTimestamp ? humanDuration(now - Date.parse(o.metadata.creationTimestamp)) : '<unknown>';
+const nameCol: Col = {
+  name: 'Name',
+  type: 'string',
+  format: 'name',
+  description: 'Name must be unique within a namespace.',
+};
+const ageCol: Col = {
+  name: 'Age',
+  type: 'string',
+  description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+};
 const str = (name: string, priority = 0): Col => ({ name, type: 'string', description: name, priority });
 const int = (name: string): Col => ({ name, type: 'integer', description: name });
 
@@ -50,8 +60,13 @@ function podCells(p: any, now: number): unknown[] {
     if (t) lastRestart = Math.max(lastRestart, Date.parse(t));
     if (c.state?.terminated?.exitCode === 0) continue;
     if (c.state?.terminated) {
-      reason = c.state.terminated.reason ? `Init:${c.state.terminated.reason}` : c.state.terminated.signal ? `Init:Signal:${c.state.terminated.signal}` : `Init:ExitCode:${c.state.terminated.exitCode}`;
-    } else if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing') reason = `Init:${c.state.waiting.reason}`;
+      reason = c.state.terminated.reason
+        ? `Init:${c.state.terminated.reason}`
+        : c.state.terminated.signal
+          ? `Init:Signal:${c.state.terminated.signal}`
+          : `Init:ExitCode:${c.state.terminated.exitCode}`;
+    } else if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing')
+      reason = `Init:${c.state.waiting.reason}`;
     else reason = `Init:${i}/${(spec.initContainers ?? []).length}`;
     initializing = true;
     break;
@@ -66,7 +81,10 @@ function podCells(p: any, now: number): unknown[] {
       if (t) lastRestart = Math.max(lastRestart, Date.parse(t));
       if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
       else if (c.state?.terminated?.reason) reason = c.state.terminated.reason;
-      else if (c.state?.terminated) reason = c.state.terminated.signal ? `Signal:${c.state.terminated.signal}` : `ExitCode:${c.state.terminated.exitCode}`;
+      else if (c.state?.terminated)
+        reason = c.state.terminated.signal
+          ? `Signal:${c.state.terminated.signal}`
+          : `ExitCode:${c.state.terminated.exitCode}`;
       else if (c.ready && c.state?.running) {
         hasRunning = true;
         ready++;
@@ -82,7 +100,17 @@ function podCells(p: any, now: number): unknown[] {
   const restartsStr = lastRestart ? `${restarts} (${humanDuration(now - lastRestart)} ago)` : String(restarts);
   const ip = st.podIPs?.[0]?.ip ?? st.podIP ?? '<none>';
   const gates = spec.readinessGates?.length ? `0/${spec.readinessGates.length}` : '<none>';
-  return [p.metadata.name, `${ready}/${total}`, reason, restartsStr, age(p, now), ip, spec.nodeName || '<none>', st.nominatedNodeName || '<none>', gates];
+  return [
+    p.metadata.name,
+    `${ready}/${total}`,
+    reason,
+    restartsStr,
+    age(p, now),
+    ip,
+    spec.nodeName || '<none>',
+    st.nominatedNodeName || '<none>',
+    gates,
+  ];
 }
 
 const containersImages = (tmpl: any): [string, string] => {
@@ -94,11 +122,24 @@ const printers = new Map<ResourceType, Printer>([
   [
     resources.pods,
     {
-      columns: [nameCol, str('Ready'), str('Status'), str('Restarts'), ageCol, str('IP', 1), str('Node', 1), str('Nominated Node', 1), str('Readiness Gates', 1)],
+      columns: [
+        nameCol,
+        str('Ready'),
+        str('Status'),
+        str('Restarts'),
+        ageCol,
+        str('IP', 1),
+        str('Node', 1),
+        str('Nominated Node', 1),
+        str('Readiness Gates', 1),
+      ],
       cells: podCells,
     },
   ],
-  [resources.namespaces, { columns: [nameCol, str('Status'), ageCol], cells: (o, n) => [o.metadata.name, o.status?.phase ?? '', age(o, n)] }],
+  [
+    resources.namespaces,
+    { columns: [nameCol, str('Status'), ageCol], cells: (o, n) => [o.metadata.name, o.status?.phase ?? '', age(o, n)] },
+  ],
   [
     resources.nodes,
     {
@@ -115,12 +156,29 @@ const printers = new Map<ResourceType, Printer>([
   [
     resources.services,
     {
-      columns: [nameCol, str('Type'), str('Cluster-IP'), str('External-IP'), str('Port(s)'), ageCol, str('Selector', 1)],
+      columns: [
+        nameCol,
+        str('Type'),
+        str('Cluster-IP'),
+        str('External-IP'),
+        str('Port(s)'),
+        ageCol,
+        str('Selector', 1),
+      ],
       cells: (o, n) => {
         const s = o.spec ?? {};
-        const ports = (s.ports ?? []).map((p: any) => `${p.port}${p.nodePort ? ':' + p.nodePort : ''}/${p.protocol ?? 'TCP'}`).join(',') || '<none>';
-        const ext = s.type === 'ExternalName' ? s.externalName : (s.externalIPs ?? []).join(',') || (s.type === 'LoadBalancer' ? '<pending>' : '<none>');
-        const sel = Object.entries(s.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>';
+        const ports =
+          (s.ports ?? [])
+            .map((p: any) => `${p.port}${p.nodePort ? ':' + p.nodePort : ''}/${p.protocol ?? 'TCP'}`)
+            .join(',') || '<none>';
+        const ext =
+          s.type === 'ExternalName'
+            ? s.externalName
+            : (s.externalIPs ?? []).join(',') || (s.type === 'LoadBalancer' ? '<pending>' : '<none>');
+        const sel =
+          Object.entries(s.selector ?? {})
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',') || '<none>';
         return [o.metadata.name, s.type, s.clusterIP || '<none>', ext, ports, age(o, n), sel];
       },
     },
@@ -129,48 +187,144 @@ const printers = new Map<ResourceType, Printer>([
     resources.statefulsets,
     {
       columns: [nameCol, str('Ready'), ageCol, str('Containers', 1), str('Images', 1)],
-      cells: (o, n) => [o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`, age(o, n), ...containersImages(o.spec?.template)],
+      cells: (o, n) => [
+        o.metadata.name,
+        `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`,
+        age(o, n),
+        ...containersImages(o.spec?.template),
+      ],
     },
   ],
   [
     resources.deployments,
     {
-      columns: [nameCol, str('Ready'), int('Up-to-date'), int('Available'), ageCol, str('Containers', 1), str('Images', 1)],
-      cells: (o, n) => [o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`, o.status?.updatedReplicas ?? 0, o.status?.availableReplicas ?? 0, age(o, n), ...containersImages(o.spec?.template)],
+      columns: [
+        nameCol,
+        str('Ready'),
+        int('Up-to-date'),
+        int('Available'),
+        ageCol,
+        str('Containers', 1),
+        str('Images', 1),
+      ],
+      cells: (o, n) => [
+        o.metadata.name,
+        `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`,
+        o.status?.updatedReplicas ?? 0,
+        o.status?.availableReplicas ?? 0,
+        age(o, n),
+        ...containersImages(o.spec?.template),
+      ],
     },
   ],
   [
     resources.replicasets,
     {
       columns: [nameCol, int('Desired'), int('Current'), int('Ready'), ageCol, str('Containers', 1), str('Images', 1)],
-      cells: (o, n) => [o.metadata.name, o.spec?.replicas ?? 1, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0, age(o, n), ...containersImages(o.spec?.template)],
+      cells: (o, n) => [
+        o.metadata.name,
+        o.spec?.replicas ?? 1,
+        o.status?.replicas ?? 0,
+        o.status?.readyReplicas ?? 0,
+        age(o, n),
+        ...containersImages(o.spec?.template),
+      ],
     },
   ],
   [
     resources.daemonsets,
     {
-      columns: [nameCol, int('Desired'), int('Current'), int('Ready'), int('Up-to-date'), int('Available'), str('Node Selector'), ageCol],
+      columns: [
+        nameCol,
+        int('Desired'),
+        int('Current'),
+        int('Ready'),
+        int('Up-to-date'),
+        int('Available'),
+        str('Node Selector'),
+        ageCol,
+      ],
       cells: (o, n) => {
         const s = o.status ?? {};
-        const sel = Object.entries(o.spec?.template?.spec?.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>';
-        return [o.metadata.name, s.desiredNumberScheduled ?? 0, s.currentNumberScheduled ?? 0, s.numberReady ?? 0, s.updatedNumberScheduled ?? 0, s.numberAvailable ?? 0, sel, age(o, n)];
+        const sel =
+          Object.entries(o.spec?.template?.spec?.nodeSelector ?? {})
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',') || '<none>';
+        return [
+          o.metadata.name,
+          s.desiredNumberScheduled ?? 0,
+          s.currentNumberScheduled ?? 0,
+          s.numberReady ?? 0,
+          s.updatedNumberScheduled ?? 0,
+          s.numberAvailable ?? 0,
+          sel,
+          age(o, n),
+        ];
       },
     },
   ],
   [
     resources.persistentvolumeclaims,
     {
-      columns: [nameCol, str('Status'), str('Volume'), str('Capacity'), str('Access Modes'), str('StorageClass'), str('VolumeAttributesClass'), ageCol],
+      columns: [
+        nameCol,
+        str('Status'),
+        str('Volume'),
+        str('Capacity'),
+        str('Access Modes'),
+        str('StorageClass'),
+        str('VolumeAttributesClass'),
+        ageCol,
+      ],
       cells: (o, n) => {
-        const modes = (o.status?.accessModes ?? []).map((m: string) => ({ ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' })[m] ?? m).join(',');
-        return [o.metadata.name, o.status?.phase ?? '', o.spec?.volumeName ?? '', o.status?.capacity?.storage ?? '', modes, o.spec?.storageClassName ?? '', '<unset>', age(o, n)];
+        const modes = (o.status?.accessModes ?? [])
+          .map(
+            (m: string) =>
+              ({ ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' })[m] ?? m,
+          )
+          .join(',');
+        return [
+          o.metadata.name,
+          o.status?.phase ?? '',
+          o.spec?.volumeName ?? '',
+          o.status?.capacity?.storage ?? '',
+          modes,
+          o.spec?.storageClassName ?? '',
+          '<unset>',
+          age(o, n),
+        ];
       },
     },
   ],
-  [resources.configmaps, { columns: [nameCol, int('Data'), ageCol], cells: (o, n) => [o.metadata.name, Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, age(o, n)] }],
-  [resources.secrets, { columns: [nameCol, str('Type'), int('Data'), ageCol], cells: (o, n) => [o.metadata.name, o.type ?? 'Opaque', Object.keys(o.data ?? {}).length, age(o, n)] }],
-  [resources.serviceaccounts, { columns: [nameCol, int('Secrets'), ageCol], cells: (o, n) => [o.metadata.name, (o.secrets ?? []).length, age(o, n)] }],
-  [resources.runtimeclasses, { columns: [nameCol, str('Handler'), ageCol], cells: (o, n) => [o.metadata.name, o.handler ?? '', age(o, n)] }],
+  [
+    resources.configmaps,
+    {
+      columns: [nameCol, int('Data'), ageCol],
+      cells: (o, n) => [
+        o.metadata.name,
+        Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length,
+        age(o, n),
+      ],
+    },
+  ],
+  [
+    resources.secrets,
+    {
+      columns: [nameCol, str('Type'), int('Data'), ageCol],
+      cells: (o, n) => [o.metadata.name, o.type ?? 'Opaque', Object.keys(o.data ?? {}).length, age(o, n)],
+    },
+  ],
+  [
+    resources.serviceaccounts,
+    {
+      columns: [nameCol, int('Secrets'), ageCol],
+      cells: (o, n) => [o.metadata.name, (o.secrets ?? []).length, age(o, n)],
+    },
+  ],
+  [
+    resources.runtimeclasses,
+    { columns: [nameCol, str('Handler'), ageCol], cells: (o, n) => [o.metadata.name, o.handler ?? '', age(o, n)] },
+  ],
   [
     resources.events,
     {
@@ -178,7 +332,13 @@ const printers = new Map<ResourceType, Printer>([
       cells: (o, n) => {
         const last = o.lastTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp;
         const io = o.involvedObject ?? {};
-        return [humanDuration(n - Date.parse(last)), o.type ?? '', o.reason ?? '', `${String(io.kind ?? '').toLowerCase()}/${io.name ?? ''}`, o.message ?? ''];
+        return [
+          humanDuration(n - Date.parse(last)),
+          o.type ?? '',
+          o.reason ?? '',
+          `${String(io.kind ?? '').toLowerCase()}/${io.name ?? ''}`,
+          o.message ?? '',
+        ];
       },
     },
   ],
@@ -187,16 +347,28 @@ const printers = new Map<ResourceType, Printer>([
 const generic: Printer = { columns: [nameCol, ageCol], cells: (o, n) => [o.metadata.name, age(o, n)] };
 
 /** True when the Accept header asks for a meta.k8s.io Table. */
-export const wantsTable = (accept: string | undefined): boolean => !!accept && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
+export const wantsTable = (accept: string | undefined): boolean =>
+  !!accept && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
 
-export function toTable(type: ResourceType, objects: readonly KubeObject[], meta: Record<string, unknown>, includeObject: string | null): unknown {
+export function toTable(
+  type: ResourceType,
+  objects: readonly KubeObject[],
+  meta: Record<string, unknown>,
+  includeObject: string | null,
+): unknown {
   const p = printers.get(type) ?? generic;
   const now = Date.now();
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: meta,
-    columnDefinitions: p.columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? c.name, priority: c.priority ?? 0 })),
+    columnDefinitions: p.columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      format: c.format ?? '',
+      description: c.description ?? c.name,
+      priority: c.priority ?? 0,
+    })),
     rows: objects.map((o) => ({
       cells: p.cells(o, now),
       object:

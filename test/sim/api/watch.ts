@@ -55,8 +55,13 @@ export class Watches {
 
   serve(res: ServerResponse, w: WatchRequest): void {
     const typeMeta = { apiVersion: apiVersionOf(w.type), kind: w.type.kind };
-    const inScope = (o: KubeObject): boolean => (w.namespace === undefined || o.metadata.namespace === w.namespace) && w.matches.every((m) => m(o));
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    const inScope = (o: KubeObject): boolean =>
+      (w.namespace === undefined || o.metadata.namespace === w.namespace) && w.matches.every((m) => m(o));
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
     res.flushHeaders();
     let first = true;
     const send = (type: string, object: unknown): void => {
@@ -84,7 +89,8 @@ export class Watches {
     const rvParam = w.resourceVersion ?? '';
     const replay: StoreEvent[] = [];
     if (w.sendInitialEvents || rvParam === '' || rvParam === '0') {
-      for (const o of this.store.scan(w.type, w.namespace)) if (inScope(o)) replay.push({ type: 'ADDED', resource: w.type, object: o, rv: 0 });
+      for (const o of this.store.scan(w.type, w.namespace))
+        if (inScope(o)) replay.push({ type: 'ADDED', resource: w.type, object: o, rv: 0 });
     } else {
       const rv = Number(rvParam);
       const since = Number.isFinite(rv) ? this.store.eventsSince(rv) : undefined;
@@ -121,12 +127,18 @@ export class Watches {
       } else deliver(e);
     }
     const bookmark = (annotations?: Record<string, string>): void =>
-      send('BOOKMARK', { ...typeMeta, metadata: { resourceVersion: String(this.store.resourceVersion), ...(annotations ? { annotations } : {}) } });
+      send('BOOKMARK', {
+        ...typeMeta,
+        metadata: { resourceVersion: String(this.store.resourceVersion), ...(annotations ? { annotations } : {}) },
+      });
     if (w.sendInitialEvents && w.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
 
     // get.go: the client's timeoutSeconds, else a random time in [min, 2*min] so watches do not all end at once.
     const scale = this.timing.timeScale;
-    const lifeMs = w.timeoutSeconds && w.timeoutSeconds > 0 ? w.timeoutSeconds * 1000 : this.timing.minRequestTimeoutSeconds * 1000 * (1 + Math.random()) * scale;
+    const lifeMs =
+      w.timeoutSeconds && w.timeoutSeconds > 0
+        ? w.timeoutSeconds * 1000
+        : this.timing.minRequestTimeoutSeconds * 1000 * (1 + Math.random()) * scale;
     const timers: NodeJS.Timeout[] = [setTimeout(() => res.end(), lifeMs)];
     if (w.allowBookmarks) {
       timers.push(setInterval(() => bookmark(), this.timing.bookmarkSeconds * 1000 * scale));

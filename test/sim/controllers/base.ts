@@ -68,12 +68,23 @@ export const splitKey = (k: string): [string, string] => {
   return [k.slice(0, i), k.slice(i + 1)];
 };
 
-export function controllerRef(type: ResourceType, owner: KubeObject): NonNullable<KubeObject['metadata']['ownerReferences']>[number] {
-  return { apiVersion: apiVersionOf(type), kind: type.kind, name: owner.metadata.name, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
+export function controllerRef(
+  type: ResourceType,
+  owner: KubeObject,
+): NonNullable<KubeObject['metadata']['ownerReferences']>[number] {
+  return {
+    apiVersion: apiVersionOf(type),
+    kind: type.kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid!,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 /** The controlling owner of an object, if any. */
-export const controllerOf = (o: KubeObject): { kind: string; name: string; uid: string } | undefined => (o.metadata.ownerReferences ?? []).find((r) => r.controller);
+export const controllerOf = (o: KubeObject): { kind: string; name: string; uid: string } | undefined =>
+  (o.metadata.ownerReferences ?? []).find((r) => r.controller);
 
 /** Writes a new status only when it differs (status churn would flood watches). */
 export function setStatus(store: Store, type: ResourceType, obj: KubeObject, status: unknown): void {
@@ -85,7 +96,11 @@ export function setStatus(store: Store, type: ResourceType, obj: KubeObject, sta
 /** Pod readiness as controllers count it. */
 export function podReady(p: KubeObject): boolean {
   const st = p.status as { phase?: string; conditions?: Array<{ type: string; status: string }> } | undefined;
-  return st?.phase === 'Running' && !!st.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') && !p.metadata.deletionTimestamp;
+  return (
+    st?.phase === 'Running' &&
+    !!st.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') &&
+    !p.metadata.deletionTimestamp
+  );
 }
 
 export const podFinished = (p: KubeObject): boolean => {

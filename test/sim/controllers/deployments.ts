@@ -15,7 +15,14 @@ const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 function condition(prev: any[] | undefined, type: string, status: string, reason: string, message: string): any {
   const old = (prev ?? []).find((c) => c.type === type);
   const ts = old && old.status === status ? old.lastTransitionTime : now();
-  return { type, status, lastUpdateTime: old && old.status === status && old.reason === reason ? old.lastUpdateTime : now(), lastTransitionTime: ts, reason, message };
+  return {
+    type,
+    status,
+    lastUpdateTime: old && old.status === status && old.reason === reason ? old.lastUpdateTime : now(),
+    lastTransitionTime: ts,
+    reason,
+    message,
+  };
 }
 
 export function reconcileDeployment(ctx: ControlPlaneContext, ns: string, name: string): boolean {
@@ -28,11 +35,17 @@ export function reconcileDeployment(ctx: ControlPlaneContext, ns: string, name: 
     .map((x) => ctx.store.get(resources.replicasets, x.ns, x.name) as any)
     .filter((rs) => rs && !rs.metadata.deletionTimestamp);
   let current = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
-  const maxRevision = Math.max(0, ...owned.map((rs) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0)));
-  const replicas: number = d.spec.paused ? current?.spec.replicas ?? 0 : d.spec.replicas ?? 1;
+  const maxRevision = Math.max(
+    0,
+    ...owned.map((rs) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0)),
+  );
+  const replicas: number = d.spec.paused ? (current?.spec.replicas ?? 0) : (d.spec.replicas ?? 1);
   if (!current && !d.spec.paused) {
     const template = structuredClone(d.spec.template);
-    template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), 'pod-template-hash': hash } };
+    template.metadata = {
+      ...(template.metadata ?? {}),
+      labels: { ...(template.metadata?.labels ?? {}), 'pod-template-hash': hash },
+    };
     const rs: any = {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
@@ -40,24 +53,43 @@ export function reconcileDeployment(ctx: ControlPlaneContext, ns: string, name: 
         name: `${name}-${hash}`,
         namespace: ns,
         labels: { ...(d.spec.template?.metadata?.labels ?? {}), 'pod-template-hash': hash },
-        annotations: { 'deployment.kubernetes.io/desired-replicas': String(replicas), 'deployment.kubernetes.io/max-replicas': String(replicas + 1), 'deployment.kubernetes.io/revision': String(maxRevision + 1) },
+        annotations: {
+          'deployment.kubernetes.io/desired-replicas': String(replicas),
+          'deployment.kubernetes.io/max-replicas': String(replicas + 1),
+          'deployment.kubernetes.io/revision': String(maxRevision + 1),
+        },
         ownerReferences: [controllerRef(resources.deployments, d)],
       },
       spec: {
         replicas,
         minReadySeconds: d.spec.minReadySeconds ?? 0,
-        selector: { ...d.spec.selector, matchLabels: { ...(d.spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash } },
+        selector: {
+          ...d.spec.selector,
+          matchLabels: { ...(d.spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash },
+        },
         template,
       },
     };
     ctx.admission.onCreate(resources.replicasets, rs);
     current = ctx.store.create(resources.replicasets, rs);
-    recordEvent(ctx.store, { involvedObject: d, reason: 'ScalingReplicaSet', message: `Scaled up replica set ${rs.metadata.name} from 0 to ${replicas}`, type: 'Normal', source: 'deployment-controller' });
+    recordEvent(ctx.store, {
+      involvedObject: d,
+      reason: 'ScalingReplicaSet',
+      message: `Scaled up replica set ${rs.metadata.name} from 0 to ${replicas}`,
+      type: 'Normal',
+      source: 'deployment-controller',
+    });
   } else if (current && current.spec.replicas !== replicas) {
     const from = current.spec.replicas;
     current.spec.replicas = replicas;
     current = ctx.store.update(resources.replicasets, current, { checkResourceVersion: false });
-    recordEvent(ctx.store, { involvedObject: d, reason: 'ScalingReplicaSet', message: `Scaled ${replicas > from ? 'up' : 'down'} replica set ${current!.metadata.name} from ${from} to ${replicas}`, type: 'Normal', source: 'deployment-controller' });
+    recordEvent(ctx.store, {
+      involvedObject: d,
+      reason: 'ScalingReplicaSet',
+      message: `Scaled ${replicas > from ? 'up' : 'down'} replica set ${current!.metadata.name} from ${from} to ${replicas}`,
+      type: 'Normal',
+      source: 'deployment-controller',
+    });
   }
   // Old sets go to zero once the new one is available (a compressed rolling update).
   const newReady = current?.status?.readyReplicas ?? 0;
@@ -67,7 +99,13 @@ export function reconcileDeployment(ctx: ControlPlaneContext, ns: string, name: 
       const from = rs.spec.replicas;
       rs.spec.replicas = 0;
       ctx.store.update(resources.replicasets, rs, { checkResourceVersion: false });
-      recordEvent(ctx.store, { involvedObject: d, reason: 'ScalingReplicaSet', message: `Scaled down replica set ${rs.metadata.name} from ${from} to 0`, type: 'Normal', source: 'deployment-controller' });
+      recordEvent(ctx.store, {
+        involvedObject: d,
+        reason: 'ScalingReplicaSet',
+        message: `Scaled down replica set ${rs.metadata.name} from ${from} to 0`,
+        type: 'Normal',
+        source: 'deployment-controller',
+      });
     }
   }
   const all = [...owned.filter((rs) => rs.metadata.uid !== current?.metadata.uid), ...(current ? [current] : [])];
@@ -76,11 +114,31 @@ export function reconcileDeployment(ctx: ControlPlaneContext, ns: string, name: 
   const total = sum((rs) => rs.status?.replicas ?? 0);
   const updated = current?.status?.replicas ?? 0;
   const available = sum((rs) => rs.status?.availableReplicas ?? 0);
-  const complete = updated === replicas && total === replicas && available === replicas && (current?.status?.observedGeneration ?? 0) === current?.metadata.generation;
+  const complete =
+    updated === replicas &&
+    total === replicas &&
+    available === replicas &&
+    (current?.status?.observedGeneration ?? 0) === current?.metadata.generation;
   const failure = (current?.status?.conditions ?? []).find((c: any) => c.type === 'ReplicaFailure');
   const conds = [
-    condition(d.status?.conditions, 'Available', available >= replicas - maxUnavailable(d, replicas) ? 'True' : 'False', available >= replicas - maxUnavailable(d, replicas) ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', available >= replicas - maxUnavailable(d, replicas) ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.'),
-    condition(d.status?.conditions, 'Progressing', 'True', complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', complete ? `ReplicaSet "${current?.metadata.name}" has successfully progressed.` : `ReplicaSet "${current?.metadata.name}" is progressing.`),
+    condition(
+      d.status?.conditions,
+      'Available',
+      available >= replicas - maxUnavailable(d, replicas) ? 'True' : 'False',
+      available >= replicas - maxUnavailable(d, replicas) ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+      available >= replicas - maxUnavailable(d, replicas)
+        ? 'Deployment has minimum availability.'
+        : 'Deployment does not have minimum availability.',
+    ),
+    condition(
+      d.status?.conditions,
+      'Progressing',
+      'True',
+      complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
+      complete
+        ? `ReplicaSet "${current?.metadata.name}" has successfully progressed.`
+        : `ReplicaSet "${current?.metadata.name}" is progressing.`,
+    ),
     ...(failure ? [condition(d.status?.conditions, 'ReplicaFailure', 'True', 'FailedCreate', failure.message)] : []),
   ];
   setStatus(ctx.store, resources.deployments, d, {
@@ -107,7 +165,8 @@ export function reconcileReplicaSet(ctx: ControlPlaneContext, ns: string, name: 
   if (!rs || rs.metadata.deletionTimestamp) return false;
   const want: number = rs.spec.replicas ?? 1;
   let pods: KubeObject[] = ownedPods(ctx, rs).filter((p) => !p.metadata.deletionTimestamp);
-  for (const p of pods.filter(podFinished)) deletePod(ctx, rs, p, 'replicaset-controller', `Deleted pod: ${p.metadata.name}`);
+  for (const p of pods.filter(podFinished))
+    deletePod(ctx, rs, p, 'replicaset-controller', `Deleted pod: ${p.metadata.name}`);
   pods = pods.filter((p) => !podFinished(p));
   let failedMsg: string | undefined;
   for (let i = pods.length; i < want; i++) {
@@ -133,7 +192,15 @@ export function reconcileReplicaSet(ctx: ControlPlaneContext, ns: string, name: 
     pods = pods.filter((p) => !extra.includes(p));
   }
   const ready = pods.filter(podReady).length;
-  const failure = failedMsg ? (rs.status?.conditions ?? []).find((c: any) => c.type === 'ReplicaFailure') ?? { type: 'ReplicaFailure', status: 'True', lastTransitionTime: now(), reason: 'FailedCreate', message: lastFailure(ctx, rs) } : undefined;
+  const failure = failedMsg
+    ? ((rs.status?.conditions ?? []).find((c: any) => c.type === 'ReplicaFailure') ?? {
+        type: 'ReplicaFailure',
+        status: 'True',
+        lastTransitionTime: now(),
+        reason: 'FailedCreate',
+        message: lastFailure(ctx, rs),
+      })
+    : undefined;
   setStatus(ctx.store, resources.replicasets, rs, {
     replicas: pods.length,
     fullyLabeledReplicas: pods.filter((p) => selectorMatches(rs.spec.selector, p.metadata.labels)).length,
@@ -147,6 +214,8 @@ export function reconcileReplicaSet(ctx: ControlPlaneContext, ns: string, name: 
 }
 
 function lastFailure(ctx: ControlPlaneContext, rs: any): string {
-  const ev = ctx.store.scan(resources.events, rs.metadata.namespace).find((e: any) => e.involvedObject?.uid === rs.metadata.uid && e.reason === 'FailedCreate') as any;
+  const ev = ctx.store
+    .scan(resources.events, rs.metadata.namespace)
+    .find((e: any) => e.involvedObject?.uid === rs.metadata.uid && e.reason === 'FailedCreate') as any;
   return ev?.message?.replace(/^Error creating: /, '') ?? 'pod creation failed';
 }

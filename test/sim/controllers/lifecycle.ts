@@ -40,7 +40,9 @@ export class GarbageCollector {
         ignoreNotFound(() => this.ctx.store.update(d.type, dep, { checkResourceVersion: false }));
         continue;
       }
-      ignoreNotFound(() => deleteObject(this.ctx.store, this.ctx.owners, d.type, d.ns, d.name, { propagationPolicy: 'Background' }));
+      ignoreNotFound(() =>
+        deleteObject(this.ctx.store, this.ctx.owners, d.type, d.ns, d.name, { propagationPolicy: 'Background' }),
+      );
     }
   }
 
@@ -53,7 +55,8 @@ export class GarbageCollector {
   /** Foreground deletion: once the dependents are gone, drop the finalizer so the owner goes too. */
   finishForeground(type: ResourceType, ns: string | undefined, name: string): boolean {
     const o = this.ctx.store.get(type, ns, name);
-    if (!o || !o.metadata.deletionTimestamp || !(o.metadata.finalizers ?? []).includes('foregroundDeletion')) return false;
+    if (!o || !o.metadata.deletionTimestamp || !(o.metadata.finalizers ?? []).includes('foregroundDeletion'))
+      return false;
     this.collect(o.metadata.uid!);
     if (this.ctx.owners.dependents(o.metadata.uid!).length > 0) return true;
     o.metadata.finalizers = o.metadata.finalizers!.filter((f) => f !== 'foregroundDeletion');
@@ -72,11 +75,13 @@ export function reconcileNamespace(ctx: ControlPlaneContext, name: string): bool
     if (!type.namespaced || type === resources.events) continue;
     for (const o of ctx.store.scan(type, name)) {
       remaining++;
-      if (!o.metadata.deletionTimestamp) ignoreNotFound(() => deleteObject(ctx.store, ctx.owners, type, name, o.metadata.name, {}));
+      if (!o.metadata.deletionTimestamp)
+        ignoreNotFound(() => deleteObject(ctx.store, ctx.owners, type, name, o.metadata.name, {}));
     }
   }
   if (remaining > 0) return true;
-  for (const e of ctx.store.scan(resources.events, name)) ignoreNotFound(() => ctx.store.delete(resources.events, name, e.metadata.name));
+  for (const e of ctx.store.scan(resources.events, name))
+    ignoreNotFound(() => ctx.store.delete(resources.events, name, e.metadata.name));
   ignoreNotFound(() => ctx.store.delete(resources.namespaces, undefined, name));
   return false;
 }
@@ -99,14 +104,31 @@ export function bindClaim(ctx: ControlPlaneContext, ns: string, name: string): v
         storageClassName: pvc.spec?.storageClassName ?? 'standard',
         volumeMode: pvc.spec?.volumeMode ?? 'Filesystem',
         hostPath: { path: `/var/local-path-provisioner/${pvName}_${ns}_${name}`, type: 'DirectoryOrCreate' },
-        claimRef: { kind: 'PersistentVolumeClaim', namespace: ns, name, uid: pvc.metadata.uid, apiVersion: 'v1', resourceVersion: pvc.metadata.resourceVersion },
+        claimRef: {
+          kind: 'PersistentVolumeClaim',
+          namespace: ns,
+          name,
+          uid: pvc.metadata.uid,
+          apiVersion: 'v1',
+          resourceVersion: pvc.metadata.resourceVersion,
+        },
       },
       status: { phase: 'Bound' },
     });
   }
-  recordEvent(ctx.store, { involvedObject: pvc, reason: 'ProvisioningSucceeded', message: `Successfully provisioned volume ${pvName}`, type: 'Normal', source: 'rancher.io/local-path_local-path-provisioner' });
+  recordEvent(ctx.store, {
+    involvedObject: pvc,
+    reason: 'ProvisioningSucceeded',
+    message: `Successfully provisioned volume ${pvName}`,
+    type: 'Normal',
+    source: 'rancher.io/local-path_local-path-provisioner',
+  });
   pvc.spec.volumeName = pvName;
-  pvc.metadata.annotations = { ...(pvc.metadata.annotations ?? {}), 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' };
+  pvc.metadata.annotations = {
+    ...(pvc.metadata.annotations ?? {}),
+    'pv.kubernetes.io/bind-completed': 'yes',
+    'pv.kubernetes.io/bound-by-controller': 'yes',
+  };
   pvc.status = { phase: 'Bound', accessModes: modes, capacity: { storage: size } };
   ctx.store.update(resources.persistentvolumeclaims, pvc, { checkResourceVersion: false });
 }

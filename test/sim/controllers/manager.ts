@@ -54,7 +54,12 @@ export class ControllerManager {
     });
     this.queues.push(foreground);
 
-    const byOwnerKind: Record<string, WorkQueue> = { StatefulSet: sts, ReplicaSet: rs, DaemonSet: ds, Deployment: deploy };
+    const byOwnerKind: Record<string, WorkQueue> = {
+      StatefulSet: sts,
+      ReplicaSet: rs,
+      DaemonSet: ds,
+      Deployment: deploy,
+    };
     const owner = (o: KubeObject): void => {
       const ref = controllerOf(o);
       const q = ref && byOwnerKind[ref.kind];
@@ -74,7 +79,11 @@ export class ControllerManager {
           }
         });
       }
-      if (e.type !== 'DELETED' && o.metadata.deletionTimestamp && (o.metadata.finalizers ?? []).includes('foregroundDeletion')) {
+      if (
+        e.type !== 'DELETED' &&
+        o.metadata.deletionTimestamp &&
+        (o.metadata.finalizers ?? []).includes('foregroundDeletion')
+      ) {
         foreground.add(`${e.resource.group}|${e.resource.resource}|${o.metadata.namespace ?? ''}|${o.metadata.name}`);
       }
       switch (e.resource) {
@@ -93,7 +102,12 @@ export class ControllerManager {
           break;
         case resources.pods:
           owner(o);
-          if (e.type !== 'DELETED' && !(o.spec as { nodeName?: string } | undefined)?.nodeName && !o.metadata.deletionTimestamp) sched.add(nsKey(o));
+          if (
+            e.type !== 'DELETED' &&
+            !(o.spec as { nodeName?: string } | undefined)?.nodeName &&
+            !o.metadata.deletionTimestamp
+          )
+            sched.add(nsKey(o));
           break;
         case resources.nodes:
           for (const k of this.unschedulable) sched.add(k);
@@ -124,7 +138,11 @@ export class ControllerManager {
     setImmediate(() => {
       try {
         if (!this.ctx.store.get(resources.serviceaccounts, ns, 'default')) {
-          this.ctx.store.create(resources.serviceaccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } });
+          this.ctx.store.create(resources.serviceaccounts, {
+            apiVersion: 'v1',
+            kind: 'ServiceAccount',
+            metadata: { name: 'default', namespace: ns },
+          });
         }
       } catch {
         // The namespace went away again.

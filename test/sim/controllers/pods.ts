@@ -41,19 +41,43 @@ export function createPod(p: PodCreate): KubeObject | undefined {
     p.ctx.admission.checkNamespace(resources.pods, pod.metadata.namespace, pod.metadata.name ?? '');
     p.ctx.admission.onCreate(resources.pods, pod);
     const created = p.ctx.store.create(resources.pods, pod);
-    recordEvent(p.ctx.store, { involvedObject: p.owner, reason: 'SuccessfulCreate', message: p.ok(created.metadata.name), type: 'Normal', source: p.component });
+    recordEvent(p.ctx.store, {
+      involvedObject: p.owner,
+      reason: 'SuccessfulCreate',
+      message: p.ok(created.metadata.name),
+      type: 'Normal',
+      source: p.component,
+    });
     return created;
   } catch (e) {
     const msg = e instanceof ApiError ? e.message : String(e);
-    recordEvent(p.ctx.store, { involvedObject: p.owner, reason: 'FailedCreate', message: p.failed(pod.metadata.name ?? pod.metadata.generateName ?? '', msg), type: 'Warning', source: p.component });
+    recordEvent(p.ctx.store, {
+      involvedObject: p.owner,
+      reason: 'FailedCreate',
+      message: p.failed(pod.metadata.name ?? pod.metadata.generateName ?? '', msg),
+      type: 'Warning',
+      source: p.component,
+    });
     return undefined;
   }
 }
 
-export function deletePod(ctx: ControlPlaneContext, owner: KubeObject, pod: KubeObject, component: string, message: string): void {
+export function deletePod(
+  ctx: ControlPlaneContext,
+  owner: KubeObject,
+  pod: KubeObject,
+  component: string,
+  message: string,
+): void {
   try {
     deleteObject(ctx.store, ctx.owners, resources.pods, pod.metadata.namespace, pod.metadata.name);
-    recordEvent(ctx.store, { involvedObject: owner, reason: 'SuccessfulDelete', message, type: 'Normal', source: component });
+    recordEvent(ctx.store, {
+      involvedObject: owner,
+      reason: 'SuccessfulDelete',
+      message,
+      type: 'Normal',
+      source: component,
+    });
   } catch {
     // Already gone.
   }

@@ -23,10 +23,14 @@ export class Scheduler {
       .nodes()
       .map((n) => this.ctx.store.get(resources.nodes, undefined, n) as any)
       .filter((n): n is KubeObject => !!n);
-    const fits = nodes.filter((n: any) => !n.spec?.unschedulable && Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v));
+    const fits = nodes.filter(
+      (n: any) => !n.spec?.unschedulable && Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v),
+    );
     const conds: any[] = (pod.status?.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
     if (fits.length === 0) {
-      const unmatched = nodes.filter((n: any) => !Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v)).length;
+      const unmatched = nodes.filter(
+        (n: any) => !Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v),
+      ).length;
       const cordoned = nodes.length - unmatched;
       const parts = [
         ...(cordoned > 0 ? [`${cordoned} node(s) were unschedulable`] : []),
@@ -35,17 +39,45 @@ export class Scheduler {
       const message = `0/${nodes.length} nodes are available: ${parts.join(', ')}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
       const prev = (pod.status?.conditions ?? []).find((c: any) => c.type === 'PodScheduled');
       if (prev?.message !== message) {
-        pod.status = { ...pod.status, conditions: [...conds, { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: now(), reason: 'Unschedulable', message }] };
+        pod.status = {
+          ...pod.status,
+          conditions: [
+            ...conds,
+            {
+              type: 'PodScheduled',
+              status: 'False',
+              lastProbeTime: null,
+              lastTransitionTime: now(),
+              reason: 'Unschedulable',
+              message,
+            },
+          ],
+        };
         this.ctx.store.update(resources.pods, pod, { checkResourceVersion: false });
-        recordEvent(this.ctx.store, { involvedObject: pod, reason: 'FailedScheduling', message, type: 'Warning', source: 'default-scheduler' });
+        recordEvent(this.ctx.store, {
+          involvedObject: pod,
+          reason: 'FailedScheduling',
+          message,
+          type: 'Warning',
+          source: 'default-scheduler',
+        });
       }
       return true;
     }
     const node = fits[this.next++ % fits.length];
     pod.spec.nodeName = node.metadata.name;
-    pod.status = { ...pod.status, conditions: [...conds, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() }] };
+    pod.status = {
+      ...pod.status,
+      conditions: [...conds, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() }],
+    };
     this.ctx.store.update(resources.pods, pod, { checkResourceVersion: false });
-    recordEvent(this.ctx.store, { involvedObject: pod, reason: 'Scheduled', message: `Successfully assigned ${ns}/${name} to ${node.metadata.name}`, type: 'Normal', source: 'default-scheduler' });
+    recordEvent(this.ctx.store, {
+      involvedObject: pod,
+      reason: 'Scheduled',
+      message: `Successfully assigned ${ns}/${name} to ${node.metadata.name}`,
+      type: 'Normal',
+      source: 'default-scheduler',
+    });
     return false;
   }
 }

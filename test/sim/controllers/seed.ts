@@ -17,7 +17,12 @@ export const RELAY_IMAGE = 'quay.io/cilium/hubble-relay:v1.18.3';
 export function seedCluster(
   store: Store,
   admission: Admission,
-  opts: { nodes: string[]; runtimeClasses: RuntimeClassSpec[]; nodeLabels?: Record<string, Record<string, string>>; ciliumNamespace?: string },
+  opts: {
+    nodes: string[];
+    runtimeClasses: RuntimeClassSpec[];
+    nodeLabels?: Record<string, Record<string, string>>;
+    ciliumNamespace?: string;
+  },
 ): void {
   const cns = opts.ciliumNamespace ?? 'kube-system';
   for (const ns of new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', cns])) {
@@ -61,15 +66,29 @@ export function seedCluster(
     reclaimPolicy: 'Delete',
     volumeBindingMode: 'Immediate',
   });
-  store.create(resources.serviceaccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'cilium', namespace: cns } });
+  store.create(resources.serviceaccounts, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: 'cilium', namespace: cns },
+  });
   const ds = {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: { name: 'cilium', namespace: cns, labels: { 'k8s-app': 'cilium', 'app.kubernetes.io/name': 'cilium-agent', 'app.kubernetes.io/part-of': 'cilium' } },
+    metadata: {
+      name: 'cilium',
+      namespace: cns,
+      labels: { 'k8s-app': 'cilium', 'app.kubernetes.io/name': 'cilium-agent', 'app.kubernetes.io/part-of': 'cilium' },
+    },
     spec: {
       selector: { matchLabels: { 'k8s-app': 'cilium' } },
       template: {
-        metadata: { labels: { 'k8s-app': 'cilium', 'app.kubernetes.io/name': 'cilium-agent', 'app.kubernetes.io/part-of': 'cilium' } },
+        metadata: {
+          labels: {
+            'k8s-app': 'cilium',
+            'app.kubernetes.io/name': 'cilium-agent',
+            'app.kubernetes.io/part-of': 'cilium',
+          },
+        },
         spec: {
           serviceAccountName: 'cilium',
           hostNetwork: true,
@@ -95,8 +114,16 @@ export function seedCluster(
 
 /** hubble-relay as Cilium's chart installs it: Service port 80 → pod port 4245 (`grpc`), pods `k8s-app=hubble-relay`. */
 function seedRelay(store: Store, admission: Admission, ns: string): void {
-  const labels = { 'k8s-app': 'hubble-relay', 'app.kubernetes.io/name': 'hubble-relay', 'app.kubernetes.io/part-of': 'cilium' };
-  store.create(resources.serviceaccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'hubble-relay', namespace: ns } });
+  const labels = {
+    'k8s-app': 'hubble-relay',
+    'app.kubernetes.io/name': 'hubble-relay',
+    'app.kubernetes.io/part-of': 'cilium',
+  };
+  store.create(resources.serviceaccounts, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: 'hubble-relay', namespace: ns },
+  });
   const dep = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -128,7 +155,11 @@ function seedRelay(store: Store, admission: Admission, ns: string): void {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'hubble-relay', namespace: ns, labels },
-    spec: { type: 'ClusterIP', selector: { 'k8s-app': 'hubble-relay' }, ports: [{ name: 'grpc', port: 80, protocol: 'TCP', targetPort: 'grpc' }] },
+    spec: {
+      type: 'ClusterIP',
+      selector: { 'k8s-app': 'hubble-relay' },
+      ports: [{ name: 'grpc', port: 80, protocol: 'TCP', targetPort: 'grpc' }],
+    },
   };
   admission.onCreate(resources.services, svc);
   store.create(resources.services, svc);
@@ -136,7 +167,14 @@ function seedRelay(store: Store, admission: Admission, ns: string): void {
 
 function nodeStatus(name: string, i: number): unknown {
   const t = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const cond = (type: string, status: string, reason: string, message: string): unknown => ({ type, status, lastHeartbeatTime: t, lastTransitionTime: t, reason, message });
+  const cond = (type: string, status: string, reason: string, message: string): unknown => ({
+    type,
+    status,
+    lastHeartbeatTime: t,
+    lastTransitionTime: t,
+    reason,
+    message,
+  });
   const capacity = { cpu: '8', memory: '32Gi', pods: '110', 'ephemeral-storage': '100Gi', 'hugepages-2Mi': '0' };
   return {
     capacity,

@@ -10,7 +10,8 @@ import { createPod, deletePod, ownedPods } from './pods';
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are loosely typed JSON */
 
 const COMPONENT = 'statefulset-controller';
-const ordinalOf = (sts: string, pod: string): number => (pod.startsWith(`${sts}-`) && /^\d+$/.test(pod.slice(sts.length + 1)) ? Number(pod.slice(sts.length + 1)) : -1);
+const ordinalOf = (sts: string, pod: string): number =>
+  pod.startsWith(`${sts}-`) && /^\d+$/.test(pod.slice(sts.length + 1)) ? Number(pod.slice(sts.length + 1)) : -1;
 
 /** Returns true when a pod could not be created (the caller retries later). */
 export function reconcileStatefulSet(ctx: ControlPlaneContext, ns: string, name: string): boolean {
@@ -30,8 +31,10 @@ export function reconcileStatefulSet(ctx: ControlPlaneContext, ns: string, name:
   // Scale down and replace finished pods.
   for (const [i, p] of pods) {
     if (p.metadata.deletionTimestamp) continue;
-    if (i >= replicas || i < 0) deletePod(ctx, sts, p, COMPONENT, `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`);
-    else if (podFinished(p)) deletePod(ctx, sts, p, COMPONENT, `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`);
+    if (i >= replicas || i < 0)
+      deletePod(ctx, sts, p, COMPONENT, `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`);
+    else if (podFinished(p))
+      deletePod(ctx, sts, p, COMPONENT, `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`);
   }
 
   let blocked = false;
@@ -48,13 +51,21 @@ export function reconcileStatefulSet(ctx: ControlPlaneContext, ns: string, name:
       ownerType: resources.statefulsets,
       owner: sts,
       name: podName,
-      labels: { 'controller-revision-hash': revision, 'statefulset.kubernetes.io/pod-name': podName, 'apps.kubernetes.io/pod-index': String(i) },
+      labels: {
+        'controller-revision-hash': revision,
+        'statefulset.kubernetes.io/pod-name': podName,
+        'apps.kubernetes.io/pod-index': String(i),
+      },
       mutate: (pod) => {
         pod.spec.hostname = podName;
         if (spec.serviceName) pod.spec.subdomain = spec.serviceName;
         const vols = (pod.spec.volumes ??= []);
         for (const c of claims) {
-          if (!vols.some((v: any) => v.name === c.metadata?.name)) vols.push({ name: c.metadata?.name, persistentVolumeClaim: { claimName: `${c.metadata?.name}-${podName}` } });
+          if (!vols.some((v: any) => v.name === c.metadata?.name))
+            vols.push({
+              name: c.metadata?.name,
+              persistentVolumeClaim: { claimName: `${c.metadata?.name}-${podName}` },
+            });
         }
       },
       component: COMPONENT,
@@ -67,18 +78,27 @@ export function reconcileStatefulSet(ctx: ControlPlaneContext, ns: string, name:
   }
 
   // Rolling update: once every pod is ready, replace the highest out-of-date ordinal at or above the partition.
-  const partition: number = spec.updateStrategy?.type === 'RollingUpdate' ? spec.updateStrategy.rollingUpdate?.partition ?? 0 : Infinity;
+  const partition: number =
+    spec.updateStrategy?.type === 'RollingUpdate' ? (spec.updateStrategy.rollingUpdate?.partition ?? 0) : Infinity;
   const live = [...pods.entries()].filter(([i]) => i >= 0 && i < replicas);
   if (live.length === replicas && live.every(([, p]) => podReady(p))) {
     const stale = live.filter(([i, p]) => i >= partition && revOf(p) !== revision).sort((a, b) => b[0] - a[0]);
-    if (stale.length) deletePod(ctx, sts, stale[0][1], COMPONENT, `delete Pod ${stale[0][1].metadata.name} in StatefulSet ${name} successful`);
+    if (stale.length)
+      deletePod(
+        ctx,
+        sts,
+        stale[0][1],
+        COMPONENT,
+        `delete Pod ${stale[0][1].metadata.name} in StatefulSet ${name} successful`,
+      );
   }
 
   const current = [...pods.values()].filter((p) => !p.metadata.deletionTimestamp);
   const updated = current.filter((p) => revOf(p) === revision).length;
   const ready = current.filter(podReady).length;
   const prevCurrent: string | undefined = sts.status?.currentRevision;
-  const currentRevision = !prevCurrent || (updated === replicas && current.length === replicas) ? revision : prevCurrent;
+  const currentRevision =
+    !prevCurrent || (updated === replicas && current.length === replicas) ? revision : prevCurrent;
   const status = {
     observedGeneration: sts.metadata.generation,
     replicas: current.length,
@@ -100,13 +120,23 @@ function ensureClaim(ctx: ControlPlaneContext, sts: any, tmpl: any, podName: str
   const pvc: any = {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
-    metadata: { name: claimName, namespace: sts.metadata.namespace, labels: { ...(sts.spec.selector?.matchLabels ?? {}), ...(tmpl.metadata?.labels ?? {}) } },
+    metadata: {
+      name: claimName,
+      namespace: sts.metadata.namespace,
+      labels: { ...(sts.spec.selector?.matchLabels ?? {}), ...(tmpl.metadata?.labels ?? {}) },
+    },
     spec: structuredClone(tmpl.spec ?? {}),
   };
   try {
     ctx.admission.onCreate(resources.persistentvolumeclaims, pvc);
     ctx.store.create(resources.persistentvolumeclaims, pvc);
-    recordEvent(ctx.store, { involvedObject: sts, reason: 'SuccessfulCreate', message: `create Claim ${claimName} Pod ${podName} in StatefulSet ${sts.metadata.name} success`, type: 'Normal', source: COMPONENT });
+    recordEvent(ctx.store, {
+      involvedObject: sts,
+      reason: 'SuccessfulCreate',
+      message: `create Claim ${claimName} Pod ${podName} in StatefulSet ${sts.metadata.name} success`,
+      type: 'Normal',
+      source: COMPONENT,
+    });
   } catch {
     // Exists already (a retained claim from an earlier pod): reuse it.
   }

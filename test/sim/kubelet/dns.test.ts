@@ -26,10 +26,24 @@ function agentEnvEgress(): any {
     kind: 'CiliumNetworkPolicy',
     metadata: { name: `agent-env-${RELEASE}-sandbox-egress`, namespace: NS },
     spec: {
-      endpointSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent-env', 'app.kubernetes.io/instance': RELEASE } },
+      endpointSelector: {
+        matchLabels: { 'app.kubernetes.io/name': 'agent-env', 'app.kubernetes.io/instance': RELEASE },
+      },
       egress: [
-        { toEndpoints: dnsPeers, toPorts: [{ ports: [{ port: '53', protocol: 'ANY' }], rules: { dns: [{ matchPattern: `*.${NS}.svc.cluster.local` }, ...allow.map(pattern)] } }] },
-        { toEndpoints: [{ matchLabels: { 'app.kubernetes.io/name': 'agent-env', 'app.kubernetes.io/instance': RELEASE } }] },
+        {
+          toEndpoints: dnsPeers,
+          toPorts: [
+            {
+              ports: [{ port: '53', protocol: 'ANY' }],
+              rules: { dns: [{ matchPattern: `*.${NS}.svc.cluster.local` }, ...allow.map(pattern)] },
+            },
+          ],
+        },
+        {
+          toEndpoints: [
+            { matchLabels: { 'app.kubernetes.io/name': 'agent-env', 'app.kubernetes.io/instance': RELEASE } },
+          ],
+        },
         { toFQDNs: allow.map(pattern), toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }], serverNames: allow }] },
       ],
     },
@@ -45,11 +59,22 @@ describe('sim kubelet: DNS follows the release', function () {
     env = await startEnv();
     await env.core.createNamespace({ body: { metadata: { name: NS } } });
     env.cluster.store.create(env.cluster.resources.ciliumnetworkpolicies, agentEnvEgress());
-    await runningPod(env, NS, simplePod(pod, { labels: { 'app.kubernetes.io/name': 'agent-env', 'app.kubernetes.io/instance': RELEASE, 'inspect/service': 'default' } }));
+    await runningPod(
+      env,
+      NS,
+      simplePod(pod, {
+        labels: {
+          'app.kubernetes.io/name': 'agent-env',
+          'app.kubernetes.io/instance': RELEASE,
+          'inspect/service': 'default',
+        },
+      }),
+    );
   });
   after(async () => env?.stop());
 
-  const send = (domain: string, port = 443) => env.kubelet.traffic.request({ namespace: NS, pod, destination: { domain, port, protocol: 'TCP' } });
+  const send = (domain: string, port = 443) =>
+    env.kubelet.traffic.request({ namespace: NS, pod, destination: { domain, port, protocol: 'TCP' } });
 
   it('a name outside the DNS rules is REFUSED by the proxy: no SYN, an L7 DNS flow DROPPED', async () => {
     const r = await send('api.openai.com');
@@ -57,12 +82,35 @@ describe('sim kubelet: DNS follows the release', function () {
     assert.equal(r.verdict, 'DROPPED');
     assert.equal(r.flows, 1, 'one L7 DNS record, no L3/L4 flow');
     const node = (env.cluster.store.get(env.cluster.resources.pods, NS, pod)!.spec as any).nodeName;
-    const agent = env.cluster.store.list(env.cluster.resources.pods, 'kube-system').find((p) => p.metadata.labels?.['k8s-app'] === 'cilium' && (p.spec as any).nodeName === node)!;
+    const agent = env.cluster.store
+      .list(env.cluster.resources.pods, 'kube-system')
+      .find((p) => p.metadata.labels?.['k8s-app'] === 'cilium' && (p.spec as any).nodeName === node)!;
     const out = await waitFor('L7 flow', async () => {
-      const res = await env.kubectl(kubectlVersions[1], ['exec', '-n', 'kube-system', agent.metadata.name, '-c', 'cilium-agent', '--', 'hubble', 'observe', '--verdict', 'DROPPED', '--pod', `${NS}/${pod}`, '-o', 'jsonpb', '--last', '20']);
+      const res = await env.kubectl(kubectlVersions[1], [
+        'exec',
+        '-n',
+        'kube-system',
+        agent.metadata.name,
+        '-c',
+        'cilium-agent',
+        '--',
+        'hubble',
+        'observe',
+        '--verdict',
+        'DROPPED',
+        '--pod',
+        `${NS}/${pod}`,
+        '-o',
+        'jsonpb',
+        '--last',
+        '20',
+      ]);
       return res.code === 0 && res.stdout.includes('api.openai.com.') && res.stdout;
     });
-    const flows = out.split('\n').filter(Boolean).map((l) => JSON.parse(l).flow);
+    const flows = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).flow);
     const f = flows.find((x) => x.l7?.dns?.query === 'api.openai.com.');
     assert.ok(f, out);
     assert.equal(f.Type, 'L7');
@@ -97,7 +145,11 @@ describe('sim kubelet: DNS follows the release', function () {
 
   it('without DNS rules (no proxy) and without a sidecar every name resolves', async () => {
     await runningPod(env, 'plain', simplePod('free'));
-    const r = await env.kubelet.traffic.request({ namespace: 'plain', pod: 'free', destination: { domain: 'api.openai.com', port: 443, protocol: 'TCP' } });
+    const r = await env.kubelet.traffic.request({
+      namespace: 'plain',
+      pod: 'free',
+      destination: { domain: 'api.openai.com', port: 443, protocol: 'TCP' },
+    });
     assert.equal(r.dns?.rcode, 'NOERROR');
     assert.equal(r.verdict, 'FORWARDED');
   });
@@ -135,8 +187,20 @@ db.internal:53 {
     assert.deepEqual(corednsAnswer(blocks, 'pypi.org'), { rcode: 'NOERROR', answerFor: 'pypi.org', logged: true });
     assert.equal(corednsAnswer(blocks, 'files.pypi.org').rcode, 'NXDOMAIN');
     assert.equal(corednsAnswer(blocks, 'api.github.com').rcode, 'NOERROR');
-    assert.deepEqual(corednsAnswer(blocks, 'github.com'), { rcode: 'NXDOMAIN', answerFor: 'github.com', logged: false });
-    assert.deepEqual(corednsAnswer(blocks, 'db.internal'), { rcode: 'NOERROR', answerFor: 'r1-db.ns.svc.cluster.local', logged: false });
-    assert.deepEqual(corednsAnswer(blocks, 'evil.example'), { rcode: 'NXDOMAIN', answerFor: 'evil.example', logged: true });
+    assert.deepEqual(corednsAnswer(blocks, 'github.com'), {
+      rcode: 'NXDOMAIN',
+      answerFor: 'github.com',
+      logged: false,
+    });
+    assert.deepEqual(corednsAnswer(blocks, 'db.internal'), {
+      rcode: 'NOERROR',
+      answerFor: 'r1-db.ns.svc.cluster.local',
+      logged: false,
+    });
+    assert.deepEqual(corednsAnswer(blocks, 'evil.example'), {
+      rcode: 'NXDOMAIN',
+      answerFor: 'evil.example',
+      logged: true,
+    });
   });
 });

@@ -48,7 +48,16 @@ describe('sim kubelet: exec', function () {
 
   before(async () => {
     env = await startEnv();
-    await runningPod(env, NS, simplePod('web', { env: [{ name: 'GREETING', value: 'hello' }, { name: 'PHRASE', value: '$(GREETING) world' }] }));
+    await runningPod(
+      env,
+      NS,
+      simplePod('web', {
+        env: [
+          { name: 'GREETING', value: 'hello' },
+          { name: 'PHRASE', value: '$(GREETING) world' },
+        ],
+      }),
+    );
     await runningPod(env, NS, simplePod('static', { image: 'gcr.io/distroless/static-debian12:nonroot' }));
   });
   after(async () => env?.stop());
@@ -62,7 +71,18 @@ describe('sim kubelet: exec', function () {
       });
 
       it('runs the command in the container directory with the container env, stdout and stderr apart', async () => {
-        const r = await env.kubectl(v, ['exec', '-n', NS, 'web', '-c', 'app', '--', 'sh', '-c', 'pwd; echo "$PHRASE"; echo oops >&2']);
+        const r = await env.kubectl(v, [
+          'exec',
+          '-n',
+          NS,
+          'web',
+          '-c',
+          'app',
+          '--',
+          'sh',
+          '-c',
+          'pwd; echo "$PHRASE"; echo oops >&2',
+        ]);
         assert.equal(r.code, 0, r.stderr);
         const [pwd, phrase] = r.stdout.trim().split('\n');
         assert.equal(pwd, `${env.cluster.workDir}/${NS}/web/app`);
@@ -72,7 +92,11 @@ describe('sim kubelet: exec', function () {
 
       it('pipes stdin with -i', async () => {
         const input = 'line one\nline two\n';
-        const r = await env.kubectl(v, ['exec', '-i', '-n', NS, 'web', '--', 'sh', '-c', 'cat > in.txt; wc -l < in.txt; tr a-z A-Z < in.txt'], { input });
+        const r = await env.kubectl(
+          v,
+          ['exec', '-i', '-n', NS, 'web', '--', 'sh', '-c', 'cat > in.txt; wc -l < in.txt; tr a-z A-Z < in.txt'],
+          { input },
+        );
         assert.equal(r.code, 0, r.stderr);
         const [count, ...rest] = r.stdout.trim().split('\n');
         assert.equal(count.trim(), '2');
@@ -82,11 +106,16 @@ describe('sim kubelet: exec', function () {
       it('fails like containerd when the image has no shell', async () => {
         const r = await env.kubectl(v, ['exec', '-n', NS, 'static', '--', 'sh']);
         assert.equal(r.code, 1);
-        assert.match(r.stderr, /error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "sh": executable file not found in \$PATH: unknown/);
+        assert.match(
+          r.stderr,
+          /error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "sh": executable file not found in \$PATH: unknown/,
+        );
       });
 
       it('says why when SPDY is forced', async () => {
-        const r = await env.kubectl(v, ['exec', '-n', NS, 'web', '--', 'true'], { env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' } });
+        const r = await env.kubectl(v, ['exec', '-n', NS, 'web', '--', 'true'], {
+          env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' },
+        });
         assert.equal(r.code, 1);
         assert.match(r.stderr, /SPDY\/3\.1 is not supported/);
       });
@@ -99,7 +128,11 @@ describe('sim kubelet: exec', function () {
       new Promise((resolve, reject) => {
         const out = collect();
         const err = collect();
-        exec.exec(NS, 'web', 'app', cmd, out.stream, err.stream, null, false, (status) => resolve({ out: out.text(), err: err.text(), status })).catch(reject);
+        exec
+          .exec(NS, 'web', 'app', cmd, out.stream, err.stream, null, false, (status) =>
+            resolve({ out: out.text(), err: err.text(), status }),
+          )
+          .catch(reject);
       });
     const ok = await run(['sh', '-c', 'echo out; echo err >&2']);
     assert.equal(ok.out, 'out\n');
@@ -109,7 +142,10 @@ describe('sim kubelet: exec', function () {
     assert.equal(bad.status.status, 'Failure');
     assert.equal(bad.status.reason, 'NonZeroExitCode');
     assert.deepEqual(bad.status.details?.causes, [{ reason: 'ExitCode', message: '42' }]);
-    assert.equal(bad.status.message, 'command terminated with non-zero exit code: error executing command [sh -c exit 42], exit code 42');
+    assert.equal(
+      bad.status.message,
+      'command terminated with non-zero exit code: error executing command [sh -c exit 42], exit code 42',
+    );
   });
 
   it('client-node Exec with a tty: stty size follows resize messages', async () => {
@@ -132,7 +168,9 @@ describe('sim kubelet: exec', function () {
   it('a crash ends running exec sessions with 137 and kills their processes', async () => {
     const out = collect();
     const status = new Promise<V1Status>((resolve, reject) => {
-      new Exec(env.kc).exec(NS, 'web', 'app', ['sh', '-c', 'echo $$; exec sleep 300'], out.stream, null, null, false, resolve).catch(reject);
+      new Exec(env.kc)
+        .exec(NS, 'web', 'app', ['sh', '-c', 'echo $$; exec sleep 300'], out.stream, null, null, false, resolve)
+        .catch(reject);
     });
     const pid = Number(await waitFor('pid', () => out.text().trim()));
     assert.ok(alive(pid));
@@ -148,11 +186,17 @@ describe('sim kubelet: exec', function () {
     pod.spec!.restartPolicy = 'Never';
     await runningPod(env, NS, pod);
     env.kubelet.faults.crash(NS, 'pair', 'side', { reason: 'Error', exitCode: 1 });
-    await waitFor('side terminated', () => 'terminated' in (statusOf(env, NS, 'pair')?.containerStatuses?.[1].state ?? {}));
+    await waitFor(
+      'side terminated',
+      () => 'terminated' in (statusOf(env, NS, 'pair')?.containerStatuses?.[1].state ?? {}),
+    );
     for (const v of kubectlVersions) {
       const r = await env.kubectl(v, ['exec', '-n', NS, 'pair', '-c', 'side', '--', 'true']);
       assert.equal(r.code, 1);
-      assert.match(r.stderr, /error: Internal error occurred: unable to upgrade connection: container not found \("side"\)/);
+      assert.match(
+        r.stderr,
+        /error: Internal error occurred: unable to upgrade connection: container not found \("side"\)/,
+      );
     }
     assert.equal(statusOf(env, NS, 'pair')?.phase, 'Running');
   });
@@ -163,7 +207,10 @@ describe('sim kubelet: exec', function () {
     for (const c of ['sh', '-c', 'read x; echo got:$x; exit 5']) url.searchParams.append('command', c);
     url.searchParams.set('stdin', 'true');
     url.searchParams.set('stdout', 'true');
-    const ws = new WebSocket(url, ['v4.base64.channel.k8s.io'], { headers: { Authorization: `Bearer ${env.cluster.tokens.admin}` }, rejectUnauthorized: false });
+    const ws = new WebSocket(url, ['v4.base64.channel.k8s.io'], {
+      headers: { Authorization: `Bearer ${env.cluster.tokens.admin}` },
+      rejectUnauthorized: false,
+    });
     const frames: string[] = [];
     const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
     ws.on('message', (d: Buffer, isBinary) => {
@@ -175,7 +222,13 @@ describe('sim kubelet: exec', function () {
     ws.send('0' + Buffer.from('abc\n').toString('base64'));
     assert.equal(await closed, 1000);
     const decoded = frames.map((f) => [f[0], Buffer.from(f.slice(1), 'base64').toString()]);
-    assert.deepEqual(decoded.filter(([ch]) => ch === '1').map(([, t]) => t).join(''), 'got:abc\n');
+    assert.deepEqual(
+      decoded
+        .filter(([ch]) => ch === '1')
+        .map(([, t]) => t)
+        .join(''),
+      'got:abc\n',
+    );
     const status = JSON.parse(decoded.find(([ch]) => ch === '3')![1]) as V1Status;
     assert.deepEqual(status.details?.causes, [{ reason: 'ExitCode', message: '5' }]);
   });
@@ -205,14 +258,19 @@ describe('sim kubelet: exec', function () {
       });
     });
     assert.equal(response.status, 400);
-    assert.match(JSON.parse(response.body).message, /requested protocol\(s\) are not supported: \[v3\.channel\.k8s\.io\]/);
+    assert.match(
+      JSON.parse(response.body).message,
+      /requested protocol\(s\) are not supported: \[v3\.channel\.k8s\.io\]/,
+    );
   });
 
   it('deleting the pod kills its exec processes and removes the pod', async () => {
     await runningPod(env, NS, simplePod('doomed'));
     const out = collect();
     const status = new Promise<V1Status>((resolve, reject) => {
-      new Exec(env.kc).exec(NS, 'doomed', 'app', ['sh', '-c', 'echo $$; exec sleep 300'], out.stream, null, null, false, resolve).catch(reject);
+      new Exec(env.kc)
+        .exec(NS, 'doomed', 'app', ['sh', '-c', 'echo $$; exec sleep 300'], out.stream, null, null, false, resolve)
+        .catch(reject);
     });
     const pid = Number(await waitFor('pid', () => out.text().trim()));
     await env.core.deleteNamespacedPod({ namespace: NS, name: 'doomed' });

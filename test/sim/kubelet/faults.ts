@@ -32,8 +32,14 @@ export interface KubeletFaults {
   log(namespace: string, pod: string, container: string, line: string): void;
 }
 
-export function createFaults(life: Lifecycle, hubble: Hubble, podLabels: (p: PodRuntime) => Record<string, string> | undefined, ciliumNamespace = 'kube-system'): KubeletFaults {
-  const isAgentPod = (p: PodRuntime, labels: Record<string, string> | undefined): boolean => p.namespace === ciliumNamespace && labels?.['k8s-app'] === 'cilium';
+export function createFaults(
+  life: Lifecycle,
+  hubble: Hubble,
+  podLabels: (p: PodRuntime) => Record<string, string> | undefined,
+  ciliumNamespace = 'kube-system',
+): KubeletFaults {
+  const isAgentPod = (p: PodRuntime, labels: Record<string, string> | undefined): boolean =>
+    p.namespace === ciliumNamespace && labels?.['k8s-app'] === 'cilium';
   const pod = (ns: string, name: string): PodRuntime => {
     const p = life.get(ns, name);
     if (!p) throw new Error(`pod ${ns}/${name} is not running on this kubelet's nodes`);
@@ -44,7 +50,8 @@ export function createFaults(life: Lifecycle, hubble: Hubble, podLabels: (p: Pod
     if (!c) throw new Error(`pod ${p.namespace}/${p.name} has no container ${name ?? ''}`);
     return c;
   };
-  const agents = (node: string): PodRuntime[] => life.all().filter((p) => p.node === node && isAgentPod(p, podLabels(p)));
+  const agents = (node: string): PodRuntime[] =>
+    life.all().filter((p) => p.node === node && isAgentPod(p, podLabels(p)));
   return {
     crash(ns, name, cname, opts = {}) {
       const p = pod(ns, name);

@@ -32,20 +32,37 @@ describe('sim kubelet: traffic against our chart installed by helm', function ()
     writeFileSync(values, VALUES);
     const chart = join(__dirname, '..', '..', '..', 'chart');
     const code = await new Promise<number | null>((resolve) => {
-      const helm = spawn(helmBinary('3.18.0'), ['install', 'r1', chart, '-n', 'sbx', '--create-namespace', '--wait', '--timeout', '90s', '-f', values], {
-        env: { PATH: process.env.PATH ?? '', HOME: env.dir, KUBECONFIG: env.kubeconfig, HELM_CACHE_HOME: join(env.dir, 'helm-cache'), HELM_CONFIG_HOME: join(env.dir, 'helm-config'), HELM_DATA_HOME: join(env.dir, 'helm-data') },
-      });
+      const helm = spawn(
+        helmBinary('3.18.0'),
+        ['install', 'r1', chart, '-n', 'sbx', '--create-namespace', '--wait', '--timeout', '90s', '-f', values],
+        {
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: env.dir,
+            KUBECONFIG: env.kubeconfig,
+            HELM_CACHE_HOME: join(env.dir, 'helm-cache'),
+            HELM_CONFIG_HOME: join(env.dir, 'helm-config'),
+            HELM_DATA_HOME: join(env.dir, 'helm-data'),
+          },
+        },
+      );
       helm.stderr.on('data', (d: Buffer) => process.stderr.write(d));
       helm.on('close', resolve);
     });
     assert.equal(code, 0);
-    sandbox = env.cluster.store.list(env.cluster.resources.pods, 'sbx').find((p) => p.metadata.labels?.['inspect/service'] === 'default');
+    sandbox = env.cluster.store
+      .list(env.cluster.resources.pods, 'sbx')
+      .find((p) => p.metadata.labels?.['inspect/service'] === 'default');
     assert.ok(sandbox, 'the default service pod');
   });
   after(async () => env?.stop());
 
   const send = (domain: string, port: number) =>
-    env.kubelet.traffic.request({ namespace: 'sbx', pod: sandbox.metadata.name, destination: { domain, port, protocol: 'TCP' } });
+    env.kubelet.traffic.request({
+      namespace: 'sbx',
+      pod: sandbox.metadata.name,
+      destination: { domain, port, protocol: 'TCP' },
+    });
 
   it('allowDomains pass, CoreDNS records reach the release, an allowed name on another port is dropped', async () => {
     assert.equal((await send('pypi.org', 443)).verdict, 'FORWARDED');
@@ -66,22 +83,52 @@ describe('sim kubelet: traffic against our chart installed by helm', function ()
       const res = await env.kubectl(kubectlVersions[1], ['logs', '-n', 'sbx', sandbox.metadata.name, '-c', 'coredns']);
       return res.code === 0 && res.stdout.includes('api.openai.com.') && res.stdout;
     });
-    assert.match(logs, /\[INFO\] 127\.0\.0\.1:\d+ - \d+ "A IN api\.openai\.com\. udp \d+ false 1232" NXDOMAIN qr,aa,rd/);
+    assert.match(
+      logs,
+      /\[INFO\] 127\.0\.0\.1:\d+ - \d+ "A IN api\.openai\.com\. udp \d+ false 1232" NXDOMAIN qr,aa,rd/,
+    );
   });
 
   for (const v of kubectlVersions) {
     it(`kubectl ${v}: the drops show in hubble observe on the sandbox's node`, async () => {
       const node = sandbox.spec.nodeName;
-      const agent = env.cluster.store.list(env.cluster.resources.pods, 'kube-system').find((p) => p.metadata.labels?.['k8s-app'] === 'cilium' && (p.spec as any).nodeName === node)!;
+      const agent = env.cluster.store
+        .list(env.cluster.resources.pods, 'kube-system')
+        .find((p) => p.metadata.labels?.['k8s-app'] === 'cilium' && (p.spec as any).nodeName === node)!;
       const domain = 'pypi.org';
       const port = v === kubectlVersions[0] ? 2201 : 2202;
       await send(domain, port);
       const r = await waitFor('drops listed', async () => {
-        const res = await env.kubectl(v, ['exec', '-n', 'kube-system', agent.metadata.name, '-c', 'cilium-agent', '--', 'hubble', 'observe', '--verdict', 'DROPPED', '--type', 'drop', '--pod', `sbx/${sandbox.metadata.name}`, '-o', 'jsonpb', '--last', '50']);
+        const res = await env.kubectl(v, [
+          'exec',
+          '-n',
+          'kube-system',
+          agent.metadata.name,
+          '-c',
+          'cilium-agent',
+          '--',
+          'hubble',
+          'observe',
+          '--verdict',
+          'DROPPED',
+          '--type',
+          'drop',
+          '--pod',
+          `sbx/${sandbox.metadata.name}`,
+          '-o',
+          'jsonpb',
+          '--last',
+          '50',
+        ]);
         return res.code === 0 && res.stdout.includes(`"destination_port":${port}`) && res;
       });
-      const flows = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l).flow);
-      const blocked = flows.filter((f) => f.destination_names?.includes(domain) && f.l4?.TCP?.destination_port === port);
+      const flows = r.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).flow);
+      const blocked = flows.filter(
+        (f) => f.destination_names?.includes(domain) && f.l4?.TCP?.destination_port === port,
+      );
       assert.equal(blocked.length, 3, 'one drop per SYN attempt');
       for (const f of blocked) {
         assert.equal(f.source.pod_name, sandbox.metadata.name);

@@ -16,9 +16,25 @@ import { hubbleProgram, parseObserve } from './hubble/observe';
 import { evaluate, fqdnMatches } from './hubble/policy';
 
 function pod(ns: string, name: string, labels: Record<string, string>): Endpoint {
-  const sel = { ...labels, 'io.kubernetes.pod.namespace': ns, 'io.cilium.k8s.policy.cluster': 'default', 'io.cilium.k8s.policy.serviceaccount': 'default' };
-  const flowLabels = Object.entries(sel).map(([k, v]) => `k8s:${k}=${v}`).sort();
-  return { kind: 'pod', ip: '10.244.0.9', identity: identityOf(flowLabels), labels: flowLabels, selectorLabels: sel, namespace: ns, podName: name, id: 101 };
+  const sel = {
+    ...labels,
+    'io.kubernetes.pod.namespace': ns,
+    'io.cilium.k8s.policy.cluster': 'default',
+    'io.cilium.k8s.policy.serviceaccount': 'default',
+  };
+  const flowLabels = Object.entries(sel)
+    .map(([k, v]) => `k8s:${k}=${v}`)
+    .sort();
+  return {
+    kind: 'pod',
+    ip: '10.244.0.9',
+    identity: identityOf(flowLabels),
+    labels: flowLabels,
+    selectorLabels: sel,
+    namespace: ns,
+    podName: name,
+    id: 101,
+  };
 }
 
 const cnp = (ns: string, name: string, spec: Record<string, unknown>): KubeObject => ({
@@ -34,14 +50,30 @@ const world = (ip = '52.1.2.3'): Endpoint => worldEndpoint(ip);
 
 describe('sim kubelet: Cilium policy evaluation', () => {
   it('no selecting policy: allowed and not enforced (no policy verdicts)', () => {
-    const v = evaluate([cnp('ns1', 'other', { endpointSelector: { matchLabels: { app: 'x' } }, egress: [{}] })], agent, 'egress', world(), 443, 'TCP', 'example.org');
+    const v = evaluate(
+      [cnp('ns1', 'other', { endpointSelector: { matchLabels: { app: 'x' } }, egress: [{}] })],
+      agent,
+      'egress',
+      world(),
+      443,
+      'TCP',
+      'example.org',
+    );
     assert.deepEqual(v, { allowed: true, enforced: false, by: [] });
   });
 
   it('egress: [{}] is default deny; toFQDNs + toPorts allow exactly the name and port', () => {
     const pols = [
       cnp('ns1', 'deny', { endpointSelector: {}, egress: [{}] }),
-      cnp('ns1', 'fqdn', { endpointSelector: { matchLabels: release }, egress: [{ toFQDNs: [{ matchPattern: '*.pypi.org' }, { matchName: 'pypi.org' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }] }),
+      cnp('ns1', 'fqdn', {
+        endpointSelector: { matchLabels: release },
+        egress: [
+          {
+            toFQDNs: [{ matchPattern: '*.pypi.org' }, { matchName: 'pypi.org' }],
+            toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }],
+          },
+        ],
+      }),
     ];
     assert.equal(evaluate(pols, agent, 'egress', world(), 443, 'TCP', 'pypi.org').allowed, true);
     assert.equal(evaluate(pols, agent, 'egress', world(), 443, 'TCP', 'files.pypi.org').matchType, 2);
@@ -57,7 +89,10 @@ describe('sim kubelet: Cilium policy evaluation', () => {
     const pols = [
       cnp('ns1', 'cidr', {
         endpointSelector: { matchLabels: { 'k8s:app.kubernetes.io/instance': 'r1' } },
-        egress: [{ toCIDR: ['1.1.1.1/32'] }, { toCIDRSet: [{ cidr: '10.0.0.0/8', except: ['10.9.0.0/16'] }], toPorts: [{ ports: [{ port: '5432' }] }] }],
+        egress: [
+          { toCIDR: ['1.1.1.1/32'] },
+          { toCIDRSet: [{ cidr: '10.0.0.0/8', except: ['10.9.0.0/16'] }], toPorts: [{ ports: [{ port: '5432' }] }] },
+        ],
       }),
     ];
     assert.equal(evaluate(pols, agent, 'egress', world('1.1.1.1'), 53, 'UDP').allowed, true);
@@ -74,13 +109,27 @@ describe('sim kubelet: Cilium policy evaluation', () => {
     const pols = [
       cnp('ns1', 'peers', {
         endpointSelector: {},
-        egress: [{ toEndpoints: [{ matchLabels: release }] }, { toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s:k8s-app': 'kube-dns' } }], toPorts: [{ ports: [{ port: '53', protocol: 'ANY' }] }] }],
+        egress: [
+          { toEndpoints: [{ matchLabels: release }] },
+          {
+            toEndpoints: [
+              { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s:k8s-app': 'kube-dns' } },
+            ],
+            toPorts: [{ ports: [{ port: '53', protocol: 'ANY' }] }],
+          },
+        ],
       }),
     ];
     assert.equal(evaluate(pols, agent, 'egress', pod('ns1', 'r1-db-0', release), 5432, 'TCP').matchType, 1);
     assert.equal(evaluate(pols, agent, 'egress', pod('ns2', 'r1-db-0', release), 5432, 'TCP').allowed, false);
-    assert.equal(evaluate(pols, agent, 'egress', pod('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }), 53, 'UDP').allowed, true);
-    assert.equal(evaluate(pols, agent, 'egress', pod('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }), 54, 'UDP').allowed, false);
+    assert.equal(
+      evaluate(pols, agent, 'egress', pod('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }), 53, 'UDP').allowed,
+      true,
+    );
+    assert.equal(
+      evaluate(pols, agent, 'egress', pod('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }), 54, 'UDP').allowed,
+      false,
+    );
   });
 
   it('egressDeny wins over an allow: POLICY_DENY with the policy named', () => {
@@ -98,7 +147,10 @@ describe('sim kubelet: Cilium policy evaluation', () => {
   it('ingress: [{}] denies ingress; fromEndpoints admits the release', () => {
     const pols = [
       cnp('ns1', 'deny-in', { endpointSelector: {}, ingress: [{}] }),
-      cnp('ns1', 'in-release', { endpointSelector: { matchLabels: release }, ingress: [{ fromEndpoints: [{ matchLabels: release }] }] }),
+      cnp('ns1', 'in-release', {
+        endpointSelector: { matchLabels: release },
+        ingress: [{ fromEndpoints: [{ matchLabels: release }] }],
+      }),
     ];
     assert.equal(evaluate(pols, agent, 'ingress', pod('ns1', 'r1-b-0', release), 80, 'TCP').allowed, true);
     assert.equal(evaluate(pols, agent, 'ingress', pod('ns1', 'intruder', { app: 'x' }), 80, 'TCP').allowed, false);
@@ -118,9 +170,14 @@ describe('sim kubelet: Cilium policy evaluation', () => {
     // The values of shared fixture 05 (allowDomains + allowDomainsPorts).
     const dir = mkdtempSync(join(tmpdir(), 'cnp-'));
     const values = join(dir, 'values.yaml');
-    writeFileSync(values, 'services:\n  default:\n    image: python:3.12-bookworm\nallowDomains: [pypi.org, github.com]\nallowDomainsPorts:\n  - port: 8008\n  - port: 22\n    domain: github.com\n');
+    writeFileSync(
+      values,
+      'services:\n  default:\n    image: python:3.12-bookworm\nallowDomains: [pypi.org, github.com]\nallowDomainsPorts:\n  - port: 8008\n  - port: 22\n    domain: github.com\n',
+    );
     const chart = join(__dirname, '..', '..', '..', 'chart');
-    const out = execFileSync(helmBinary('3.18.0'), ['template', 'r1', chart, '-n', 'ns1', '-f', values], { encoding: 'utf8' });
+    const out = execFileSync(helmBinary('3.18.0'), ['template', 'r1', chart, '-n', 'ns1', '-f', values], {
+      encoding: 'utf8',
+    });
     rmSync(dir, { recursive: true, force: true });
     const pols = parseAllDocuments(out)
       .map((d) => d.toJS() as KubeObject)
@@ -129,9 +186,11 @@ describe('sim kubelet: Cilium policy evaluation', () => {
     assert.ok(pols.length > 0);
     const statefulSetPod = parseAllDocuments(out)
       .map((d) => d.toJS() as KubeObject)
-      .find((o) => o?.kind === 'StatefulSet') as { spec: { template: { metadata: { labels: Record<string, string> } } } } | undefined;
+      .find((o) => o?.kind === 'StatefulSet') as
+      { spec: { template: { metadata: { labels: Record<string, string> } } } } | undefined;
     const me = pod('ns1', 'r1-default-0', statefulSetPod!.spec.template.metadata.labels);
-    const allowed = (dest: Endpoint, port: number, proto: 'TCP' | 'UDP', name?: string): boolean => evaluate(pols, me, 'egress', dest, port, proto, name).allowed;
+    const allowed = (dest: Endpoint, port: number, proto: 'TCP' | 'UDP', name?: string): boolean =>
+      evaluate(pols, me, 'egress', dest, port, proto, name).allowed;
     assert.ok(allowed(world(), 443, 'TCP', 'pypi.org'));
     assert.ok(allowed(world(), 80, 'TCP', 'github.com'));
     assert.ok(allowed(world(), 22, 'TCP', 'github.com'));
@@ -149,7 +208,12 @@ describe('sim kubelet: hubble observe filters', () => {
     verdict: 'DROPPED',
     IP: { source: '10.244.0.5', destination: '52.1.2.3', ipVersion: 'IPv4' },
     l4: { TCP: { source_port: 40000, destination_port: 443, flags: { SYN: true } } },
-    source: { namespace: 'sbx', pod_name: 'r1-default-0', labels: ['k8s:app=web', 'k8s:io.kubernetes.pod.namespace=sbx'], identity: 12345 },
+    source: {
+      namespace: 'sbx',
+      pod_name: 'r1-default-0',
+      labels: ['k8s:app=web', 'k8s:io.kubernetes.pod.namespace=sbx'],
+      identity: 12345,
+    },
     destination: { identity: 2, labels: ['reserved:world'] },
     event_type: { type: 1, sub_type: 133 },
     traffic_direction: 'EGRESS',
@@ -166,7 +230,9 @@ describe('sim kubelet: hubble observe filters', () => {
     assert.ok(match(['--namespace', 'sbx', '--verdict', 'DROPPED'], flow({})));
     assert.ok(!match(['--namespace', 'sbx', '--verdict', 'FORWARDED'], flow({})));
     assert.ok(match(['--to-namespace', 'sbx'], flow({ source: {}, destination: { namespace: 'sbx', pod_name: 'x' } })));
-    assert.ok(!match(['--from-namespace', 'sbx'], flow({ source: {}, destination: { namespace: 'sbx', pod_name: 'x' } })));
+    assert.ok(
+      !match(['--from-namespace', 'sbx'], flow({ source: {}, destination: { namespace: 'sbx', pod_name: 'x' } })),
+    );
   });
 
   it('--label with and without a source; reserved:world; --type drop vs policy-verdict; --not', () => {
@@ -178,7 +244,21 @@ describe('sim kubelet: hubble observe filters', () => {
     assert.ok(!match(['-t', 'policy-verdict'], flow({})));
     assert.ok(match(['-t', 'drop:133'], flow({})));
     assert.ok(!match(['--not', '--type', 'drop'], flow({})));
-    assert.ok(match(['--drop-reason-desc', 'POLICY_DENIED', '--traffic-direction', 'egress', '--protocol', 'tcp', '--to-port', '443'], flow({})));
+    assert.ok(
+      match(
+        [
+          '--drop-reason-desc',
+          'POLICY_DENIED',
+          '--traffic-direction',
+          'egress',
+          '--protocol',
+          'tcp',
+          '--to-port',
+          '443',
+        ],
+        flow({}),
+      ),
+    );
   });
 
   it('defaults and flag errors as the CLI has them', () => {
@@ -201,17 +281,49 @@ describe('sim kubelet: hubble observe filters', () => {
     const src = agent;
     for (let i = 0; i < 5; i++) {
       const ns = nowNs();
-      buffer.add(buildFlow({ node: 'n1', nodeLabels: [], src, dst: world(), srcPort: 40000 + i, dstPort: 443, protocol: 'TCP', verdict: 'DROPPED', eventType: 1, subType: 133, direction: 'EGRESS', dropReason: 133 }, ns), ns);
+      buffer.add(
+        buildFlow(
+          {
+            node: 'n1',
+            nodeLabels: [],
+            src,
+            dst: world(),
+            srcPort: 40000 + i,
+            dstPort: 443,
+            protocol: 'TCP',
+            verdict: 'DROPPED',
+            eventType: 1,
+            subType: 133,
+            direction: 'EGRESS',
+            dropReason: 133,
+          },
+          ns,
+        ),
+        ns,
+      );
     }
     const node = { name: 'n1', buffer, unavailable: () => undefined, onDown: () => () => undefined };
     const run = async (args: string[]): Promise<{ code: number; out: string }> => {
       let out = '';
-      const io = { tty: false, signal: new AbortController().signal, stdout: async (t: string) => void (out += t), stderr: async (t: string) => void (out += t) };
+      const io = {
+        tty: false,
+        signal: new AbortController().signal,
+        stdout: async (t: string) => void (out += t),
+        stderr: async (t: string) => void (out += t),
+      };
       const code = await hubbleProgram(['observe', ...args], node)(io);
       return { code, out };
     };
-    const ports = (out: string): number[] => out.split('\n').filter(Boolean).map((l) => JSON.parse(l).flow.l4.TCP.source_port);
-    assert.deepEqual(ports((await run(['-o', 'jsonpb'])).out), [40002, 40003, 40004], 'the ring buffer keeps the newest 3');
+    const ports = (out: string): number[] =>
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).flow.l4.TCP.source_port);
+    assert.deepEqual(
+      ports((await run(['-o', 'jsonpb'])).out),
+      [40002, 40003, 40004],
+      'the ring buffer keeps the newest 3',
+    );
     assert.deepEqual(ports((await run(['-o', 'jsonpb', '--last', '1'])).out), [40004]);
     assert.deepEqual(ports((await run(['-o', 'jsonpb', '--first', '1'])).out), [40002]);
     assert.equal(ports((await run(['-o', 'jsonpb', '--since', '1h'])).out).length, 3);

@@ -23,7 +23,8 @@ function sampleKeys(): Set<string> {
     if (!o || typeof o !== 'object' || Array.isArray(o)) return;
     for (const [k, v] of Object.entries(o)) {
       keys.add(`${path}.${k}`);
-      if (!['labels', 'node_labels', 'workloads', 'egress_denied_by', 'policy_log', 'destination_names'].includes(k)) walk(v, `${path}.${k}`);
+      if (!['labels', 'node_labels', 'workloads', 'egress_denied_by', 'policy_log', 'destination_names'].includes(k))
+        walk(v, `${path}.${k}`);
     }
   };
   for (const f of readdirSync(SAMPLES).filter((n) => /jsonpb|jsonl$/.test(n))) {
@@ -36,11 +37,17 @@ function keyPaths(o: unknown, path = ''): string[] {
   if (!o || typeof o !== 'object' || Array.isArray(o)) return [];
   return Object.entries(o).flatMap(([k, v]) => [
     `${path}.${k}`,
-    ...(['labels', 'node_labels', 'workloads', 'egress_denied_by', 'destination_names'].includes(k) ? [] : keyPaths(v, `${path}.${k}`)),
+    ...(['labels', 'node_labels', 'workloads', 'egress_denied_by', 'destination_names'].includes(k)
+      ? []
+      : keyPaths(v, `${path}.${k}`)),
   ]);
 }
 
-const lines = (s: string): any[] => s.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const lines = (s: string): any[] =>
+  s
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 describe('sim kubelet: hubble observe in the Cilium agent', function () {
   this.timeout(90_000);
@@ -51,11 +58,22 @@ describe('sim kubelet: hubble observe in the Cilium agent', function () {
     env = await startEnv();
     const [n1, n2] = ['sim-node-1', 'sim-node-2'];
     const release = { 'app.kubernetes.io/instance': 'r1', 'app.kubernetes.io/name': 'k8s-sandbox' };
-    await runningPod(env, NS, simplePod('r1-default-0', { nodeName: n1, labels: { ...release, 'inspect/service': 'default' } }));
-    await runningPod(env, NS, simplePod('r1-web-0', { nodeName: n2, labels: { ...release, 'inspect/service': 'web' } }));
+    await runningPod(
+      env,
+      NS,
+      simplePod('r1-default-0', { nodeName: n1, labels: { ...release, 'inspect/service': 'default' } }),
+    );
+    await runningPod(
+      env,
+      NS,
+      simplePod('r1-web-0', { nodeName: n2, labels: { ...release, 'inspect/service': 'web' } }),
+    );
     await env.core.createNamespacedService({
       namespace: NS,
-      body: { metadata: { name: 'r1-web' }, spec: { clusterIP: 'None', selector: { ...release, 'inspect/service': 'web' }, ports: [{ port: 8080 }] } },
+      body: {
+        metadata: { name: 'r1-web' },
+        spec: { clusterIP: 'None', selector: { ...release, 'inspect/service': 'web' }, ports: [{ port: 8080 }] },
+      },
     });
     await env.kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
       group: 'cilium.io',
@@ -80,26 +98,59 @@ describe('sim kubelet: hubble observe in the Cilium agent', function () {
     }
     assert.ok(agents[n1] && agents[n2], 'one agent pod per node');
     await waitFor('agents ready', () =>
-      Object.values(agents).every((a) => (env.cluster.store.get(env.cluster.resources.pods, 'kube-system', a)?.status as any)?.containerStatuses?.every((c: any) => c.ready)),
+      Object.values(agents).every((a) =>
+        (env.cluster.store.get(env.cluster.resources.pods, 'kube-system', a)?.status as any)?.containerStatuses?.every(
+          (c: any) => c.ready,
+        ),
+      ),
     );
   });
   after(async () => env?.stop());
 
   const observe = (v: (typeof kubectlVersions)[number], node: string, args: string[]) =>
-    env.kubectl(v, ['exec', '-n', 'kube-system', agents[node], '-c', 'cilium-agent', '--', 'hubble', 'observe', ...args]);
+    env.kubectl(v, [
+      'exec',
+      '-n',
+      'kube-system',
+      agents[node],
+      '-c',
+      'cilium-agent',
+      '--',
+      'hubble',
+      'observe',
+      ...args,
+    ]);
 
   it('a denied connection: policy-verdict + drop per SYN attempt, in the shape of the real samples', async () => {
-    const result = await env.kubelet.traffic.request({ namespace: NS, pod: 'r1-default-0', destination: { domain: 'evil.example', port: 443, protocol: 'TCP' } });
+    const result = await env.kubelet.traffic.request({
+      namespace: NS,
+      pod: 'r1-default-0',
+      destination: { domain: 'evil.example', port: 443, protocol: 'TCP' },
+    });
     assert.equal(result.verdict, 'DROPPED');
     assert.equal(result.dropReason, 'POLICY_DENIED');
     assert.equal(result.flows, 6);
     const known = sampleKeys();
     for (const v of kubectlVersions) {
-      const r = await observe(v, 'sim-node-1', ['--verdict', 'DROPPED', '--pod', `${NS}/r1-default`, '--to-fqdn', 'evil.example', '-o', 'jsonpb', '--last', '100']);
+      const r = await observe(v, 'sim-node-1', [
+        '--verdict',
+        'DROPPED',
+        '--pod',
+        `${NS}/r1-default`,
+        '--to-fqdn',
+        'evil.example',
+        '-o',
+        'jsonpb',
+        '--last',
+        '100',
+      ]);
       assert.equal(r.code, 0, r.stderr);
       const got = lines(r.stdout);
       assert.equal(got.length, 6);
-      assert.deepEqual(got.map((g) => g.flow.event_type.type), [5, 1, 5, 1, 5, 1]);
+      assert.deepEqual(
+        got.map((g) => g.flow.event_type.type),
+        [5, 1, 5, 1, 5, 1],
+      );
       const ports = new Set(got.map((g) => g.flow.l4.TCP.source_port));
       assert.equal(ports.size, 1, 'SYN retries reuse the source port');
       for (const g of got) {
@@ -121,27 +172,83 @@ describe('sim kubelet: hubble observe in the Cilium agent', function () {
         assert.equal(parsed.kind, 'flow');
       }
       assert.deepEqual(got[1].flow.event_type, { type: 1, sub_type: 133 });
-      const drops = await observe(v, 'sim-node-1', ['--type', 'drop', '--namespace', NS, '--to-fqdn', 'evil.example', '-o', 'jsonpb', '--last', '100']);
+      const drops = await observe(v, 'sim-node-1', [
+        '--type',
+        'drop',
+        '--namespace',
+        NS,
+        '--to-fqdn',
+        'evil.example',
+        '-o',
+        'jsonpb',
+        '--last',
+        '100',
+      ]);
       assert.equal(lines(drops.stdout).length, 3);
-      const elsewhere = await observe(v, 'sim-node-2', ['--verdict', 'DROPPED', '--to-fqdn', 'evil.example', '-o', 'jsonpb', '--last', '100']);
+      const elsewhere = await observe(v, 'sim-node-2', [
+        '--verdict',
+        'DROPPED',
+        '--to-fqdn',
+        'evil.example',
+        '-o',
+        'jsonpb',
+        '--last',
+        '100',
+      ]);
       assert.equal(elsewhere.code, 0, elsewhere.stderr);
       assert.equal(elsewhere.stdout, '', 'the other node did not see it');
       const compact = await observe(v, 'sim-node-1', ['--type', 'drop', '--to-fqdn', 'evil.example', '--last', '1']);
-      assert.match(compact.stdout, new RegExp(`${NS}/r1-default-0:\\d+ \\(ID:\\d+\\) <> evil\\.example:443 \\(world\\) Policy denied DROPPED \\(TCP Flags: SYN\\)`));
+      assert.match(
+        compact.stdout,
+        new RegExp(
+          `${NS}/r1-default-0:\\d+ \\(ID:\\d+\\) <> evil\\.example:443 \\(world\\) Policy denied DROPPED \\(TCP Flags: SYN\\)`,
+        ),
+      );
     }
   });
 
   it('allowed traffic is FORWARDED; in-release traffic shows up on both nodes', async () => {
-    const ok = await env.kubelet.traffic.request({ namespace: NS, pod: 'r1-default-0', destination: { domain: 'pypi.org', port: 443, protocol: 'TCP' } });
+    const ok = await env.kubelet.traffic.request({
+      namespace: NS,
+      pod: 'r1-default-0',
+      destination: { domain: 'pypi.org', port: 443, protocol: 'TCP' },
+    });
     assert.equal(ok.verdict, 'FORWARDED');
-    const other = await env.kubelet.traffic.request({ namespace: NS, pod: 'r1-default-0', destination: { domain: 'pypi.org', port: 22, protocol: 'TCP' } });
+    const other = await env.kubelet.traffic.request({
+      namespace: NS,
+      pod: 'r1-default-0',
+      destination: { domain: 'pypi.org', port: 22, protocol: 'TCP' },
+    });
     assert.equal(other.verdict, 'DROPPED');
-    const peer = await env.kubelet.traffic.request({ namespace: NS, pod: 'r1-default-0', destination: { domain: 'r1-web', port: 8080, protocol: 'TCP' } });
+    const peer = await env.kubelet.traffic.request({
+      namespace: NS,
+      pod: 'r1-default-0',
+      destination: { domain: 'r1-web', port: 8080, protocol: 'TCP' },
+    });
     assert.equal(peer.verdict, 'FORWARDED');
     assert.equal(peer.destination.pod, 'r1-web-0');
-    const fwd = lines((await observe('1.35.2', 'sim-node-1', ['--verdict', 'FORWARDED', '--type', 'policy-verdict', '-o', 'jsonpb', '--last', '10'])).stdout);
-    assert.ok(fwd.some((g) => g.flow.destination_names?.[0] === 'pypi.org' && g.flow.egress_allowed_by?.[0]?.name === 'r1-egress'));
-    const ingress = lines((await observe('1.35.2', 'sim-node-2', ['--to-pod', `${NS}/r1-web-0`, '-o', 'jsonpb', '--last', '10'])).stdout);
+    const fwd = lines(
+      (
+        await observe('1.35.2', 'sim-node-1', [
+          '--verdict',
+          'FORWARDED',
+          '--type',
+          'policy-verdict',
+          '-o',
+          'jsonpb',
+          '--last',
+          '10',
+        ])
+      ).stdout,
+    );
+    assert.ok(
+      fwd.some(
+        (g) => g.flow.destination_names?.[0] === 'pypi.org' && g.flow.egress_allowed_by?.[0]?.name === 'r1-egress',
+      ),
+    );
+    const ingress = lines(
+      (await observe('1.35.2', 'sim-node-2', ['--to-pod', `${NS}/r1-web-0`, '-o', 'jsonpb', '--last', '10'])).stdout,
+    );
     assert.ok(ingress.some((g) => g.flow.traffic_direction === 'INGRESS' && g.flow.source.pod_name === 'r1-default-0'));
   });
 
@@ -149,8 +256,32 @@ describe('sim kubelet: hubble observe in the Cilium agent', function () {
     it(`kubectl ${v}: --follow streams new drops until the client leaves`, async () => {
       const child = spawn(
         kubectlBinary(v),
-        ['exec', '-n', 'kube-system', agents['sim-node-1'], '-c', 'cilium-agent', '--', 'hubble', 'observe', '--follow', '--verdict', 'DROPPED', '--namespace', NS, '-o', 'jsonpb'],
-        { env: { PATH: process.env.PATH ?? '', HOME: env.dir, KUBECONFIG: env.kubeconfig, KUBECACHEDIR: join(env.dir, `cache-${v}`) } },
+        [
+          'exec',
+          '-n',
+          'kube-system',
+          agents['sim-node-1'],
+          '-c',
+          'cilium-agent',
+          '--',
+          'hubble',
+          'observe',
+          '--follow',
+          '--verdict',
+          'DROPPED',
+          '--namespace',
+          NS,
+          '-o',
+          'jsonpb',
+        ],
+        {
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: env.dir,
+            KUBECONFIG: env.kubeconfig,
+            KUBECACHEDIR: join(env.dir, `cache-${v}`),
+          },
+        },
       );
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -158,10 +289,18 @@ describe('sim kubelet: hubble observe in the Cilium agent', function () {
       const domain = `follow-${v.replace(/\./g, '-')}.example`;
       // The stream only carries what happens after it started: keep generating until a drop arrives.
       await waitFor('a streamed drop', async () => {
-        await env.kubelet.traffic.request({ namespace: NS, pod: 'r1-default-0', destination: { domain, port: 443, protocol: 'TCP' } });
+        await env.kubelet.traffic.request({
+          namespace: NS,
+          pod: 'r1-default-0',
+          destination: { domain, port: 443, protocol: 'TCP' },
+        });
         return out.includes(domain);
       });
-      assert.ok(lines(out.slice(0, out.lastIndexOf('\n') + 1)).every((g) => g.flow.verdict === 'DROPPED' && g.flow.source.namespace === NS));
+      assert.ok(
+        lines(out.slice(0, out.lastIndexOf('\n') + 1)).every(
+          (g) => g.flow.verdict === 'DROPPED' && g.flow.source.namespace === NS,
+        ),
+      );
       assert.equal(env.kubelet.liveExecs('kube-system', agents['sim-node-1'], 'cilium-agent'), 1);
       child.kill('SIGTERM');
       await exited;
@@ -186,8 +325,28 @@ describe('sim kubelet: hubble observe in the Cilium agent', function () {
   it("a stopped agent: its pod turns unready, a following stream breaks, hubble can't connect", async () => {
     const child = spawn(
       kubectlBinary('1.35.2'),
-      ['exec', '-n', 'kube-system', agents['sim-node-2'], '-c', 'cilium-agent', '--', 'hubble', 'observe', '--follow', '-o', 'jsonpb'],
-      { env: { PATH: process.env.PATH ?? '', HOME: env.dir, KUBECONFIG: env.kubeconfig, KUBECACHEDIR: join(env.dir, 'cache-1.35.2') } },
+      [
+        'exec',
+        '-n',
+        'kube-system',
+        agents['sim-node-2'],
+        '-c',
+        'cilium-agent',
+        '--',
+        'hubble',
+        'observe',
+        '--follow',
+        '-o',
+        'jsonpb',
+      ],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: env.dir,
+          KUBECONFIG: env.kubeconfig,
+          KUBECACHEDIR: join(env.dir, 'cache-1.35.2'),
+        },
+      },
     );
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -207,12 +366,30 @@ describe('sim kubelet: hubble observe in the Cilium agent', function () {
     } finally {
       env.kubelet.faults.startAgent('sim-node-2');
     }
-    await waitFor('agent ready again', () => (env.cluster.store.get(env.cluster.resources.pods, 'kube-system', agents['sim-node-2'])?.status as any)?.containerStatuses?.[0].ready);
+    await waitFor(
+      'agent ready again',
+      () =>
+        (env.cluster.store.get(env.cluster.resources.pods, 'kube-system', agents['sim-node-2'])?.status as any)
+          ?.containerStatuses?.[0].ready,
+    );
   });
 
   it('hubble status reports the node buffer', async () => {
-    const r = await env.kubectl('1.35.2', ['exec', '-n', 'kube-system', agents['sim-node-1'], '-c', 'cilium-agent', '--', 'hubble', 'status']);
+    const r = await env.kubectl('1.35.2', [
+      'exec',
+      '-n',
+      'kube-system',
+      agents['sim-node-1'],
+      '-c',
+      'cilium-agent',
+      '--',
+      'hubble',
+      'status',
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Healthcheck \(via unix:\/\/\/var\/run\/cilium\/hubble\.sock\): Ok\nCurrent\/Max Flows: [\d,]+\/4,095 /);
+    assert.match(
+      r.stdout,
+      /^Healthcheck \(via unix:\/\/\/var\/run\/cilium\/hubble\.sock\): Ok\nCurrent\/Max Flows: [\d,]+\/4,095 /,
+    );
   });
 });

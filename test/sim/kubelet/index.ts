@@ -95,7 +95,10 @@ export class Kubelet {
       RELAY_PORT,
       () => net.connect({ host: '127.0.0.1', port: this.relayPort || 1 }),
     );
-    this.portForward = new PortForwardServer({ getPod: (ns, name) => this.store.get(this.res.pods, ns, name), ports: this.ports });
+    this.portForward = new PortForwardServer({
+      getPod: (ns, name) => this.store.get(this.res.pods, ns, name),
+      ports: this.ports,
+    });
     this.exec = new ExecServer({
       getPod: (ns, name) => this.store.get(this.res.pods, ns, name),
       runtime: (ns, name) => this.life.get(ns, name),
@@ -110,7 +113,15 @@ export class Kubelet {
           stderr: target.stderr,
           tty: target.tty,
           cwd,
-          env: containerEnv({ store: this.store, resources: this.res, pod, runtime: p, container: c.name, home: cwd, tty: target.tty }),
+          env: containerEnv({
+            store: this.store,
+            resources: this.res,
+            pod,
+            runtime: p,
+            container: c.name,
+            home: cwd,
+            tty: target.tty,
+          }),
           noExecutables: isDistroless(c.image),
           ...(isHubble ? { program: this.hubble.program(p.node, target.command.slice(1)) } : {}),
         };
@@ -130,7 +141,8 @@ export class Kubelet {
     this.life.start();
     void this.relay.listen().then((port) => (this.relayPort = port));
     this.unsubscribe ??= this.store.subscribe((e) => {
-      if (e.type === 'DELETED' && e.resource === this.res.pods) this.ports.podGone(e.object.metadata.namespace ?? '', e.object.metadata.name);
+      if (e.type === 'DELETED' && e.resource === this.res.pods)
+        this.ports.podGone(e.object.metadata.namespace ?? '', e.object.metadata.name);
     });
   }
 
@@ -155,10 +167,17 @@ export class Kubelet {
   liveExecs(namespace: string, pod: string, container?: string): number {
     const p = this.life.get(namespace, pod);
     if (!p) return 0;
-    return [...p.init, ...p.containers, ...p.ephemeral].filter((c) => !container || c.name === container).reduce((n, c) => n + c.execs.size, 0);
+    return [...p.init, ...p.containers, ...p.ephemeral]
+      .filter((c) => !container || c.name === container)
+      .reduce((n, c) => n + c.execs.size, 0);
   }
 
   logs(target: LogTarget, res: http.ServerResponse): void {
-    serveLogs(target, res, this.store.get(this.res.pods, target.namespace, target.pod), this.life.get(target.namespace, target.pod));
+    serveLogs(
+      target,
+      res,
+      this.store.get(this.res.pods, target.namespace, target.pod),
+      this.life.get(target.namespace, target.pod),
+    );
   }
 }

@@ -38,7 +38,17 @@ describe('sim kubelet: pod lifecycle (bare store)', function () {
   beforeEach(() => {
     store = new Store();
     workDir = mkdtempSync(join(tmpdir(), 'kubelet-life-'));
-    kubelet = new Kubelet({ store, resources, workDir, nodes: NODES, startDelayMs: 20, backoffMs: 60, graceCapMs: 100, deadlineScale: 0.01, crashLoopRunMs: 60 });
+    kubelet = new Kubelet({
+      store,
+      resources,
+      workDir,
+      nodes: NODES,
+      startDelayMs: 20,
+      backoffMs: 60,
+      graceCapMs: 100,
+      deadlineScale: 0.01,
+      crashLoopRunMs: 60,
+    });
     kubelet.start();
   });
   afterEach(async () => {
@@ -62,13 +72,16 @@ describe('sim kubelet: pod lifecycle (bare store)', function () {
     assert.equal(c.restartCount, 0);
     assert.ok(c.state.running.startedAt);
     assert.deepEqual(c.lastState, {});
-    assert.deepEqual(s.conditions.map((x: any) => [x.type, x.status]), [
-      ['PodReadyToStartContainers', 'True'],
-      ['Initialized', 'True'],
-      ['Ready', 'True'],
-      ['ContainersReady', 'True'],
-      ['PodScheduled', 'True'],
-    ]);
+    assert.deepEqual(
+      s.conditions.map((x: any) => [x.type, x.status]),
+      [
+        ['PodReadyToStartContainers', 'True'],
+        ['Initialized', 'True'],
+        ['Ready', 'True'],
+        ['ContainersReady', 'True'],
+        ['PodScheduled', 'True'],
+      ],
+    );
     assert.equal(s.qosClass, 'Guaranteed');
     assert.match(s.podIP, /^10\.244\.\d+\.\d+$/);
     assert.deepEqual(s.podIPs, [{ ip: s.podIP }]);
@@ -76,8 +89,18 @@ describe('sim kubelet: pod lifecycle (bare store)', function () {
     assert.equal(s.hostIP, '172.18.0.2');
     assert.equal(get('p2').status.hostIP, '172.18.0.3');
     assert.match(s.startTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    assert.deepEqual(events('p1').map((e) => e.reason).sort(), ['Created', 'Pulled', 'Pulling', 'Started']);
-    assert.equal(events('p2').find((e) => e.reason === 'Pulled')?.message.startsWith('Successfully pulled image "python:3.12"'), true);
+    assert.deepEqual(
+      events('p1')
+        .map((e) => e.reason)
+        .sort(),
+      ['Created', 'Pulled', 'Pulling', 'Started'],
+    );
+    assert.equal(
+      events('p2')
+        .find((e) => e.reason === 'Pulled')
+        ?.message.startsWith('Successfully pulled image "python:3.12"'),
+      true,
+    );
   });
 
   it('ignores pods of other nodes and unscheduled pods', async () => {
@@ -133,7 +156,11 @@ describe('sim kubelet: pod lifecycle (bare store)', function () {
     assert.equal(c.ready, true);
     assert.notEqual(c.containerID, firstId);
     assert.ok(events('c1').some((e) => e.reason === 'BackOff' && e.type === 'Warning'));
-    assert.ok(store.list(resources.events, 'default').some((e: any) => e.reason === 'OOMKilling' && e.involvedObject.kind === 'Node'));
+    assert.ok(
+      store
+        .list(resources.events, 'default')
+        .some((e: any) => e.reason === 'OOMKilling' && e.involvedObject.kind === 'Node'),
+    );
   });
 
   it('crashLoop keeps restarting until cleared; restartPolicy Never ends the pod instead', async () => {
@@ -215,7 +242,9 @@ describe('sim kubelet: an injected crash through kubectl get -o json', function 
 
   for (const v of kubectlVersions) {
     it(`kubectl ${v} sees restartCount+1 and lastState OOMKilled`, async () => {
-      const before = JSON.parse((await env.kubectl(v, ['get', 'pod', 'victim', '-n', 'crash-test', '-o', 'json'])).stdout);
+      const before = JSON.parse(
+        (await env.kubectl(v, ['get', 'pod', 'victim', '-n', 'crash-test', '-o', 'json'])).stdout,
+      );
       env.kubelet.faults.crash('crash-test', 'victim', undefined, { reason: 'OOMKilled' });
       const r = await env.kubectl(v, ['get', 'pod', 'victim', '-n', 'crash-test', '-o', 'json']);
       assert.equal(r.code, 0, r.stderr);
@@ -224,7 +253,9 @@ describe('sim kubelet: an injected crash through kubectl get -o json', function 
       assert.equal(c.lastState.terminated.reason, 'OOMKilled');
       assert.equal(c.lastState.terminated.exitCode, 137);
       await waitFor('running again', async () => {
-        const again = JSON.parse((await env.kubectl(v, ['get', 'pod', 'victim', '-n', 'crash-test', '-o', 'json'])).stdout);
+        const again = JSON.parse(
+          (await env.kubectl(v, ['get', 'pod', 'victim', '-n', 'crash-test', '-o', 'json'])).stdout,
+        );
         return again.status.containerStatuses[0].ready;
       });
       const table = await env.kubectl(v, ['get', 'pod', 'victim', '-n', 'crash-test']);

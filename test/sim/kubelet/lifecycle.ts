@@ -137,7 +137,8 @@ export class Lifecycle extends PodIO {
     const ns = pod.metadata.namespace ?? 'default';
     const cs = containersOf(pod);
     const nodeObj = this.store.get(this.res.nodes, undefined, node);
-    const addresses = ((nodeObj?.status as { addresses?: Array<{ type: string; address: string }> } | undefined)?.addresses ?? []);
+    const addresses =
+      (nodeObj?.status as { addresses?: Array<{ type: string; address: string }> } | undefined)?.addresses ?? [];
     const key = `${node}`;
     const ep = (this.endpointIds.get(key) ?? 100) + 1;
     this.endpointIds.set(key, ep);
@@ -181,10 +182,17 @@ export class Lifecycle extends PodIO {
   private sandboxReady(p: PodRuntime): void {
     const pod = this.store.get(this.res.pods, p.namespace, p.name);
     const rcName = (pod?.spec as { runtimeClassName?: string } | undefined)?.runtimeClassName;
-    const handler = rcName ? (this.store.get(this.res.runtimeclasses, undefined, rcName) as { handler?: string } | undefined)?.handler : undefined;
+    const handler = rcName
+      ? (this.store.get(this.res.runtimeclasses, undefined, rcName) as { handler?: string } | undefined)?.handler
+      : undefined;
     if (handler && !(this.opts.runtimeHandlers ?? DEFAULT_RUNTIME_HANDLERS).includes(handler)) {
       // containerd has no such runtime: the sandbox is never created, the pod stays ContainerCreating.
-      this.event(p, 'FailedCreatePodSandBox', `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for "${handler}" is configured`, 'Warning');
+      this.event(
+        p,
+        'FailedCreatePodSandBox',
+        `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for "${handler}" is configured`,
+        'Warning',
+      );
       this.after(p, this.opts.backoffMs * 4, () => this.sandboxReady(p));
       return;
     }
@@ -218,7 +226,9 @@ export class Lifecycle extends PodIO {
 
   /** Running once every container has started; Pending while one still waits for its image. */
   private settleStarted(p: PodRuntime): void {
-    p.phase = p.containers.some((c) => 'waiting' in c.state && NOT_STARTED.has(c.state.waiting.reason)) ? 'Pending' : 'Running';
+    p.phase = p.containers.some((c) => 'waiting' in c.state && NOT_STARTED.has(c.state.waiting.reason))
+      ? 'Pending'
+      : 'Running';
   }
 
   protected override onPullRetry(p: PodRuntime, c: ContainerRuntime): void {
@@ -248,7 +258,8 @@ export class Lifecycle extends PodIO {
       });
     }
     const policy = this.restartPolicy(p);
-    const restart = c.kind === 'ephemeral' ? false : c.sidecar || policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+    const restart =
+      c.kind === 'ephemeral' ? false : c.sidecar || policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
     if (!restart) {
       this.settlePhase(p);
       this.write(p);
@@ -265,7 +276,12 @@ export class Lifecycle extends PodIO {
         message: `back-off ${backoff < 60 ? `${backoff}s` : `${Math.floor(backoff / 60)}m${backoff % 60 ? `${backoff % 60}s` : ''}`} restarting failed container=${c.name} pod=${p.name}_${p.namespace}(${p.uid})`,
       },
     };
-    this.event(p, 'BackOff', `Back-off restarting failed container ${c.name} in pod ${p.name}_${p.namespace}(${p.uid})`, 'Warning');
+    this.event(
+      p,
+      'BackOff',
+      `Back-off restarting failed container ${c.name} in pod ${p.name}_${p.namespace}(${p.uid})`,
+      'Warning',
+    );
     this.write(p);
     this.after(p, this.opts.backoffMs, () => {
       if (p.terminating || p.phase === 'Failed') return;
@@ -292,22 +308,35 @@ export class Lifecycle extends PodIO {
   }
 
   refreshReadiness(p: PodRuntime): void {
-    for (const c of [...p.containers, ...p.init.filter((i) => i.sidecar)]) c.ready = isRunning(c) && !p.neverReady && this.readyOverride(p);
+    for (const c of [...p.containers, ...p.init.filter((i) => i.sidecar)])
+      c.ready = isRunning(c) && !p.neverReady && this.readyOverride(p);
     this.write(p);
   }
 
   /** Node-pressure eviction: the pod fails with reason Evicted; its workload controller replaces it. */
   evict(p: PodRuntime, message?: string): void {
     const c0 = p.containers[0];
-    const msg = message ?? `The node was low on resource: memory. Threshold quantity: 100Mi, available: 51200Ki. Container ${c0?.name ?? 'app'} was using 1Gi, request is 0, has larger consumption of memory.`;
+    const msg =
+      message ??
+      `The node was low on resource: memory. Threshold quantity: 100Mi, available: 51200Ki. Container ${c0?.name ?? 'app'} was using 1Gi, request is 0, has larger consumption of memory.`;
     this.kill(p);
     for (const c of [...p.init, ...p.containers]) {
-      if (isRunning(c) || 'waiting' in c.state) this.finish(c, 137, 'ContainerStatusUnknown', 'The container could not be located when the pod was terminated');
+      if (isRunning(c) || 'waiting' in c.state)
+        this.finish(c, 137, 'ContainerStatusUnknown', 'The container could not be located when the pod was terminated');
     }
     p.phase = 'Failed';
     p.reason = 'Evicted';
     p.message = msg;
-    p.extraConditions = [{ type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message: msg, lastTransitionTime: nowIso(), lastProbeTime: null }];
+    p.extraConditions = [
+      {
+        type: 'DisruptionTarget',
+        status: 'True',
+        reason: 'TerminationByKubelet',
+        message: msg,
+        lastTransitionTime: nowIso(),
+        lastProbeTime: null,
+      },
+    ];
     this.event(p, 'Evicted', msg, 'Warning');
     this.write(p);
   }
@@ -317,7 +346,8 @@ export class Lifecycle extends PodIO {
     this.kill(p);
     for (const c of [...p.init, ...p.containers]) {
       if (isRunning(c)) this.finish(c, 137, 'Error');
-      else if ('waiting' in c.state) c.state = { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', finishedAt: nowIso() } };
+      else if ('waiting' in c.state)
+        c.state = { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', finishedAt: nowIso() } };
     }
     p.phase = 'Failed';
     p.reason = 'DeadlineExceeded';
@@ -393,5 +423,4 @@ export class Lifecycle extends PodIO {
   container(p: PodRuntime, name?: string): ContainerRuntime | undefined {
     return name ? findContainer(p, name) : p.containers[0];
   }
-
 }

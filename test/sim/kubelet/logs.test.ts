@@ -64,7 +64,12 @@ describe('sim kubelet: logs', function () {
 
       it('-f streams new lines and ends when the container stops', async () => {
         const child = spawn(kubectlBinary(v), ['logs', '-f', '-n', NS, pod, '-c', 'sidecar'], {
-          env: { PATH: process.env.PATH ?? '', HOME: env.dir, KUBECONFIG: env.kubeconfig, KUBECACHEDIR: join(env.dir, `cache-${v}`) },
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: env.dir,
+            KUBECONFIG: env.kubeconfig,
+            KUBECACHEDIR: join(env.dir, `cache-${v}`),
+          },
         });
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -84,9 +89,16 @@ describe('sim kubelet: logs', function () {
     const workDir = mkdtempSync(join(tmpdir(), 'kubelet-logs-'));
     const kubelet = new Kubelet({ store, resources, workDir, nodes: ['n1'], startDelayMs: 60_000 });
     kubelet.start();
-    const server = createServer((_req, res) => kubelet.logs({ namespace: 'ns1', pod: 'slow', follow: false, previous: false }, res));
+    const server = createServer((_req, res) =>
+      kubelet.logs({ namespace: 'ns1', pod: 'slow', follow: false, previous: false }, res),
+    );
     try {
-      store.create(resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'slow', namespace: 'ns1' }, spec: { nodeName: 'n1', containers: [{ name: 'app', image: 'busybox' }] } });
+      store.create(resources.pods, {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'slow', namespace: 'ns1' },
+        spec: { nodeName: 'n1', containers: [{ name: 'app', image: 'busybox' }] },
+      });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
       assert.equal(res.status, 400);

@@ -8,33 +8,58 @@ import type { PodRuntime } from './model';
 import { findContainer } from './model';
 
 function fail(res: http.ServerResponse, code: number, reason: string, message: string): void {
-  const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+  const body = JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    code,
+  });
   res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
 
-export function serveLogs(target: LogTarget, res: http.ServerResponse, pod: KubeObject | undefined, p: PodRuntime | undefined): void {
+export function serveLogs(
+  target: LogTarget,
+  res: http.ServerResponse,
+  pod: KubeObject | undefined,
+  p: PodRuntime | undefined,
+): void {
   if (!pod) return fail(res, 404, 'NotFound', `pods "${target.pod}" not found`);
   const spec = (pod.spec ?? {}) as Record<string, Array<{ name: string }> | undefined>;
   const regular = (spec.containers ?? []).map((c) => c.name);
-  const every = [...regular, ...(spec.initContainers ?? []).map((c) => c.name), ...(spec.ephemeralContainers ?? []).map((c) => c.name)];
+  const every = [
+    ...regular,
+    ...(spec.initContainers ?? []).map((c) => c.name),
+    ...(spec.ephemeralContainers ?? []).map((c) => c.name),
+  ];
   let name = target.container;
   if (!name) {
     const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
     if (regular.length === 1) name = regular[0];
     else if (annotated && regular.includes(annotated)) name = annotated;
     else {
-      return fail(res, 400, 'BadRequest', `a container name must be specified for pod ${target.pod}, choose one of: [${every.join(' ')}]`);
+      return fail(
+        res,
+        400,
+        'BadRequest',
+        `a container name must be specified for pod ${target.pod}, choose one of: [${every.join(' ')}]`,
+      );
     }
   }
-  if (!every.includes(name)) return fail(res, 400, 'BadRequest', `container ${name} is not valid for pod ${target.pod}`);
+  if (!every.includes(name))
+    return fail(res, 400, 'BadRequest', `container ${name} is not valid for pod ${target.pod}`);
   const c = p ? findContainer(p, name) : undefined;
-  const waiting = (reason: string): void => fail(res, 400, 'BadRequest', `container "${name}" in pod "${target.pod}" is waiting to start: ${reason}`);
+  const waiting = (reason: string): void =>
+    fail(res, 400, 'BadRequest', `container "${name}" in pod "${target.pod}" is waiting to start: ${reason}`);
   if (!c) return waiting('ContainerCreating');
   let buffer: LogBuffer | undefined;
   if (target.previous) {
     buffer = c.previousLog;
-    if (!buffer) return fail(res, 400, 'BadRequest', `previous terminated container "${name}" in pod "${target.pod}" not found`);
+    if (!buffer)
+      return fail(res, 400, 'BadRequest', `previous terminated container "${name}" in pod "${target.pod}" not found`);
   } else if ('waiting' in c.state) {
     // While in back-off the kubelet serves the last (dead) instance.
     buffer = c.previousLog;
@@ -42,7 +67,11 @@ export function serveLogs(target: LogTarget, res: http.ServerResponse, pod: Kube
   } else {
     buffer = c.log;
   }
-  res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.writeHead(200, {
+    'Content-Type': 'text/plain',
+    'Transfer-Encoding': 'chunked',
+    'Cache-Control': 'no-cache, private',
+  });
   res.flushHeaders();
   const lines = buffer.snapshot(target.tailLines);
   if (lines.length) res.write(lines.join('\n') + '\n');

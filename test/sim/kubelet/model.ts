@@ -119,7 +119,11 @@ interface ContainerSpec {
   restartPolicy?: string;
 }
 
-export function containersOf(pod: KubeObject): { init: ContainerSpec[]; regular: ContainerSpec[]; ephemeral: ContainerSpec[] } {
+export function containersOf(pod: KubeObject): {
+  init: ContainerSpec[];
+  regular: ContainerSpec[];
+  ephemeral: ContainerSpec[];
+} {
   const spec = (pod.spec ?? {}) as Record<string, unknown>;
   const list = (k: string): ContainerSpec[] => (Array.isArray(spec[k]) ? (spec[k] as ContainerSpec[]) : []);
   return { init: list('initContainers'), regular: list('containers'), ephemeral: list('ephemeralContainers') };
@@ -142,7 +146,11 @@ export function newContainer(spec: ContainerSpec, kind: ContainerKind): Containe
 }
 
 export function findContainer(p: PodRuntime, name: string): ContainerRuntime | undefined {
-  return p.containers.find((c) => c.name === name) ?? p.init.find((c) => c.name === name) ?? p.ephemeral.find((c) => c.name === name);
+  return (
+    p.containers.find((c) => c.name === name) ??
+    p.init.find((c) => c.name === name) ??
+    p.ephemeral.find((c) => c.name === name)
+  );
 }
 
 export const isRunning = (c: ContainerRuntime): boolean => 'running' in c.state;

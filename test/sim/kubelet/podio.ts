@@ -39,14 +39,20 @@ export class PodIO {
     } else {
       this.pulled.add(key);
       this.event(p, 'Pulling', `Pulling image "${image}"`);
-      this.event(p, 'Pulled', `Successfully pulled image "${image}" in 412ms (412ms including waiting). Image size: 3623807 bytes.`);
+      this.event(
+        p,
+        'Pulled',
+        `Successfully pulled image "${image}" in 412ms (412ms including waiting). Image size: 3623807 bytes.`,
+      );
     }
     c.containerID = newContainerID();
     c.state = { running: { startedAt: nowIso() } };
     c.started = true;
     c.ready = c.kind !== 'init' || c.sidecar ? !p.neverReady && this.readyOverride(p) : false;
     if (c.log.isEnded) c.log = new LogBuffer();
-    c.log.append(`${nowIso()} container ${c.name} started (image ${normalizeImage(image)}, id ${c.containerID.slice(13, 25)})`);
+    c.log.append(
+      `${nowIso()} container ${c.name} started (image ${normalizeImage(image)}, id ${c.containerID.slice(13, 25)})`,
+    );
     this.event(p, 'Created', `Created container: ${c.name}`);
     this.event(p, 'Started', `Started container ${c.name}`);
     if (c.crashLoop) this.after(p, this.crashLoopRunMs, () => this.onCrashLoopDue(p, c));
@@ -60,7 +66,12 @@ export class PodIO {
   private pullFailed(p: PodRuntime, c: ContainerRuntime, failure: string): void {
     const attempt = (c.pullAttempts = (c.pullAttempts ?? 0) + 1);
     this.event(p, 'Pulling', `Pulling image "${c.image}"`);
-    this.event(p, 'Failed', `Failed to pull image "${c.image}": rpc error: code = NotFound desc = ${failure}`, 'Warning');
+    this.event(
+      p,
+      'Failed',
+      `Failed to pull image "${c.image}": rpc error: code = NotFound desc = ${failure}`,
+      'Warning',
+    );
     this.event(p, 'Failed', 'Error: ErrImagePull', 'Warning');
     c.state = { waiting: { reason: 'ErrImagePull', message: `rpc error: code = NotFound desc = ${failure}` } };
     c.ready = false;
@@ -68,7 +79,12 @@ export class PodIO {
     const backoff = pullBackoffSeconds(attempt);
     this.after(p, this.pullBackoffMs, () => {
       if (p.terminating) return;
-      c.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}": ErrImagePull: ${failure}` } };
+      c.state = {
+        waiting: {
+          reason: 'ImagePullBackOff',
+          message: `Back-off pulling image "${c.image}": ErrImagePull: ${failure}`,
+        },
+      };
       this.event(p, 'BackOff', `Back-off pulling image "${c.image}"`);
       this.event(p, 'Failed', 'Error: ImagePullBackOff', 'Warning');
       this.write(p);

@@ -17,7 +17,9 @@ function echoServer(): Promise<{ server: net.Server; port: number }> {
     s.on('end', () => s.end());
     s.on('error', () => s.destroy());
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as net.AddressInfo).port })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as net.AddressInfo).port })),
+  );
 }
 
 /** One TCP round trip through a local port: the reply to `msg`. */
@@ -44,9 +46,20 @@ interface Forward {
   stderr: () => string;
 }
 
-function kubectlForward(env: TestEnv, v: KubectlVersion, args: string[], extraEnv: Record<string, string> = {}): Promise<Forward> {
+function kubectlForward(
+  env: TestEnv,
+  v: KubectlVersion,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<Forward> {
   const child = spawn(kubectlBinary(v), ['port-forward', '-n', NS, '--address', '127.0.0.1', ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: env.dir, KUBECONFIG: env.kubeconfig, KUBECACHEDIR: `${env.dir}/cache-${v}`, ...extraEnv },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: env.dir,
+      KUBECONFIG: env.kubeconfig,
+      KUBECACHEDIR: `${env.dir}/cache-${v}`,
+      ...extraEnv,
+    },
   });
   let out = '';
   let err = '';
@@ -144,7 +157,9 @@ describe('sim kubelet: port-forward', function () {
   it('RBAC: the restricted user cannot port-forward outside its namespace (create pods/portforward)', async () => {
     const kc = env.cluster.writeKubeconfig(`${env.dir}/restricted`, { user: 'restricted' });
     const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
-      const c = spawn(kubectlBinary(kubectlVersions[1]), ['port-forward', '-n', NS, 'pod/web', ':7000'], { env: { PATH: process.env.PATH ?? '', HOME: env.dir, KUBECONFIG: kc } });
+      const c = spawn(kubectlBinary(kubectlVersions[1]), ['port-forward', '-n', NS, 'pod/web', ':7000'], {
+        env: { PATH: process.env.PATH ?? '', HOME: env.dir, KUBECONFIG: kc },
+      });
       let err = '';
       c.stderr.on('data', (d: Buffer) => (err += d.toString()));
       c.on('close', (code) => resolve({ code, err }));

@@ -36,9 +36,19 @@ function flows(c: Obj, req: Obj): Promise<Obj[]> {
   });
 }
 
-function kubectlForward(env: TestEnv, v: KubectlVersion, ns: string, target: string): Promise<{ child: ChildProcess; port: number }> {
+function kubectlForward(
+  env: TestEnv,
+  v: KubectlVersion,
+  ns: string,
+  target: string,
+): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(kubectlBinary(v), ['port-forward', '-n', ns, '--address', '127.0.0.1', target, ':4245'], {
-    env: { PATH: process.env.PATH ?? '', HOME: env.dir, KUBECONFIG: env.kubeconfig, KUBECACHEDIR: `${env.dir}/cache-${v}` },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: env.dir,
+      KUBECONFIG: env.kubeconfig,
+      KUBECACHEDIR: `${env.dir}/cache-${v}`,
+    },
   });
   let out = '';
   let err = '';
@@ -66,14 +76,19 @@ const kubeForward =
         cb();
       },
     });
-    const ws = (await new PortForward(kc, true).portForward(ns, pod, [port], socket, err, socket)) as { on(ev: string, f: () => void): void; close(): void };
+    const ws = (await new PortForward(kc, true).portForward(ns, pod, [port], socket, err, socket)) as {
+      on(ev: string, f: () => void): void;
+      close(): void;
+    };
     ws.on('close', () => socket.destroy());
     socket.on('close', () => ws.close());
   };
 
 const relayPod = async (env: TestEnv, ns = 'kube-system'): Promise<string> =>
   waitFor('relay pod running', () => {
-    const p = env.cluster.store.list(env.cluster.resources.pods, ns).find((x) => x.metadata.labels?.['k8s-app'] === 'hubble-relay' && (x.status as any)?.phase === 'Running');
+    const p = env.cluster.store
+      .list(env.cluster.resources.pods, ns)
+      .find((x) => x.metadata.labels?.['k8s-app'] === 'hubble-relay' && (x.status as any)?.phase === 'Running');
     return p?.metadata.name;
   });
 
@@ -81,7 +96,8 @@ describe('sim: hubble-relay over port-forward', function () {
   this.timeout(120_000);
   let env: TestEnv;
   const children: ChildProcess[] = [];
-  const send = (pod: string, domain: string, port: number) => env.kubelet.traffic.request({ namespace: NS, pod, destination: { domain, port, protocol: 'TCP' } });
+  const send = (pod: string, domain: string, port: number) =>
+    env.kubelet.traffic.request({ namespace: NS, pod, destination: { domain, port, protocol: 'TCP' } });
 
   before(async () => {
     env = await startEnv();
@@ -91,7 +107,10 @@ describe('sim: hubble-relay over port-forward', function () {
       apiVersion: 'cilium.io/v2',
       kind: 'CiliumNetworkPolicy',
       metadata: { name: 'egress', namespace: NS },
-      spec: { endpointSelector: { matchLabels: { role: 'agent' } }, egress: [{ toFQDNs: [{ matchName: 'pypi.org' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }] },
+      spec: {
+        endpointSelector: { matchLabels: { role: 'agent' } },
+        egress: [{ toFQDNs: [{ matchName: 'pypi.org' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }],
+      },
     });
     await runningPod(env, NS, simplePod('agent-a', { labels: { role: 'agent' } }));
     await runningPod(env, NS, simplePod('other-b', { labels: { role: 'agent' } }));
@@ -103,7 +122,10 @@ describe('sim: hubble-relay over port-forward', function () {
 
   it('is installed as Cilium does: Deployment + Service hubble-relay (80 → grpc 4245), pods k8s-app=hubble-relay', async () => {
     const svc = env.cluster.store.get(env.cluster.resources.services, 'kube-system', 'hubble-relay') as any;
-    assert.deepEqual(svc.spec.ports.map((p: Obj) => [p.port, p.targetPort]), [[80, 'grpc']]);
+    assert.deepEqual(
+      svc.spec.ports.map((p: Obj) => [p.port, p.targetPort]),
+      [[80, 'grpc']],
+    );
     assert.deepEqual(svc.spec.selector, { 'k8s-app': 'hubble-relay' });
     assert.ok(env.cluster.store.get(env.cluster.resources.deployments, 'kube-system', 'hubble-relay'));
     await relayPod(env);
@@ -124,8 +146,14 @@ describe('sim: hubble-relay over port-forward', function () {
       assert.ok(Number(status.seen_flows) >= 14, JSON.stringify(status));
       assert.equal(status.version, '1.18.3');
       const nodes = await unary(c, 'GetNodes');
-      assert.deepEqual(nodes.nodes.map((n: Obj) => [n.name, n.state]).sort(), [['sim-node-1', 'NODE_CONNECTED'], ['sim-node-2', 'NODE_CONNECTED']]);
-      const got = await flows(c, { number: 1000, whitelist: [{ source_pod: [`${NS}/agent-`], verdict: ['DROPPED'], event_type: [{ type: 1 }] }] });
+      assert.deepEqual(nodes.nodes.map((n: Obj) => [n.name, n.state]).sort(), [
+        ['sim-node-1', 'NODE_CONNECTED'],
+        ['sim-node-2', 'NODE_CONNECTED'],
+      ]);
+      const got = await flows(c, {
+        number: 1000,
+        whitelist: [{ source_pod: [`${NS}/agent-`], verdict: ['DROPPED'], event_type: [{ type: 1 }] }],
+      });
       assert.ok(got.length >= 3, `drops of agent-a: ${got.length}`);
       for (const r of got) {
         assert.equal(r.flow.source.pod_name, 'agent-a');
@@ -135,7 +163,11 @@ describe('sim: hubble-relay over port-forward', function () {
         assert.ok(r.flow.destination_names.includes('pypi.org'));
         assert.ok(Number(r.time.seconds) > 1_700_000_000);
       }
-      const excluded = await flows(c, { number: 1000, whitelist: [{ source_pod: [`${NS}/`] }], blacklist: [{ verdict: ['DROPPED'] }] });
+      const excluded = await flows(c, {
+        number: 1000,
+        whitelist: [{ source_pod: [`${NS}/`] }],
+        blacklist: [{ verdict: ['DROPPED'] }],
+      });
       assert.ok(excluded.length > 0 && excluded.every((r) => r.flow.verdict === 'FORWARDED'));
       c.close();
       f.child.kill('SIGTERM');
@@ -147,7 +179,10 @@ describe('sim: hubble-relay over port-forward', function () {
     const lf = await LocalForward.open(kubeForward(env.kc, 'kube-system', pod, 4245));
     const c = client(lf.port);
     const seen: Obj[] = [];
-    const call = c.GetFlows({ follow: true, whitelist: [{ source_pod: [`${NS}/agent-a`], destination_port: ['2222'] }] });
+    const call = c.GetFlows({
+      follow: true,
+      whitelist: [{ source_pod: [`${NS}/agent-a`], destination_port: ['2222'] }],
+    });
     call.on('data', (d: Obj) => seen.push(d));
     call.on('error', () => undefined);
     await waitFor('the follower registered on the relay', () => env.kubelet.relay.openCalls > 0);
@@ -156,9 +191,15 @@ describe('sim: hubble-relay over port-forward', function () {
     await waitFor('followed drops', () => seen.length >= 6);
     call.cancel();
     const since = { seconds: String(Math.floor(mark / 1000) - 1), nanos: 0 };
-    const replay = await flows(c, { since, whitelist: [{ source_pod: [`${NS}/agent-a`], destination_port: ['2222'] }] });
+    const replay = await flows(c, {
+      since,
+      whitelist: [{ source_pod: [`${NS}/agent-a`], destination_port: ['2222'] }],
+    });
     assert.deepEqual(replay.map((r) => r.flow.uuid).sort(), seen.map((r) => r.flow.uuid).sort());
-    const later = await flows(c, { since: { seconds: String(Math.floor(Date.now() / 1000) + 5), nanos: 0 }, whitelist: [{ source_pod: [`${NS}/agent-a`] }] });
+    const later = await flows(c, {
+      since: { seconds: String(Math.floor(Date.now() / 1000) + 5), nanos: 0 },
+      whitelist: [{ source_pod: [`${NS}/agent-a`] }],
+    });
     assert.equal(later.length, 0);
     c.close();
     lf.close();
@@ -169,7 +210,17 @@ describe('sim: hubble-relay over port-forward', function () {
       apiVersion: 'cilium.io/v2',
       kind: 'CiliumNetworkPolicy',
       metadata: { name: 'dns', namespace: NS },
-      spec: { endpointSelector: { matchLabels: { role: 'agent' } }, egress: [{ toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s:k8s-app': 'kube-dns' } }], toPorts: [{ ports: [{ port: '53', protocol: 'ANY' }], rules: { dns: [{ matchName: 'pypi.org' }] } }] }] },
+      spec: {
+        endpointSelector: { matchLabels: { role: 'agent' } },
+        egress: [
+          {
+            toEndpoints: [
+              { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s:k8s-app': 'kube-dns' } },
+            ],
+            toPorts: [{ ports: [{ port: '53', protocol: 'ANY' }], rules: { dns: [{ matchName: 'pypi.org' }] } }],
+          },
+        ],
+      },
     });
     const r = await send('agent-a', 'api.openai.com', 443);
     assert.equal(r.dns?.rcode, 'REFUSED');
@@ -192,20 +243,44 @@ describe('sim: hubble-relay over port-forward', function () {
     const pod = await relayPod(env);
     const k = (args: string[]) =>
       new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-        const c = spawn(kubectlBinary(kubectlVersions[1]), args, { env: { PATH: process.env.PATH ?? '', HOME: env.dir, KUBECONFIG: kc } });
+        const c = spawn(kubectlBinary(kubectlVersions[1]), args, {
+          env: { PATH: process.env.PATH ?? '', HOME: env.dir, KUBECONFIG: kc },
+        });
         let out = '';
         let err = '';
         c.stdout.on('data', (d: Buffer) => (out += d.toString()));
         c.stderr.on('data', (d: Buffer) => (err += d.toString()));
         c.on('close', (code) => resolve({ code, out, err }));
       });
-    assert.equal((await k(['auth', 'can-i', 'create', 'pods', '--subresource=portforward', '-n', 'kube-system'])).out.trim(), 'yes');
-    assert.equal((await k(['auth', 'can-i', 'create', 'pods', '--subresource=exec', '-n', 'kube-system'])).out.trim(), 'no');
-    const agent = env.cluster.store.list(env.cluster.resources.pods, 'kube-system').find((p) => p.metadata.labels?.['k8s-app'] === 'cilium')!;
-    const ex = await k(['exec', '-n', 'kube-system', agent.metadata.name, '-c', 'cilium-agent', '--', 'hubble', 'status']);
+    assert.equal(
+      (await k(['auth', 'can-i', 'create', 'pods', '--subresource=portforward', '-n', 'kube-system'])).out.trim(),
+      'yes',
+    );
+    assert.equal(
+      (await k(['auth', 'can-i', 'create', 'pods', '--subresource=exec', '-n', 'kube-system'])).out.trim(),
+      'no',
+    );
+    const agent = env.cluster.store
+      .list(env.cluster.resources.pods, 'kube-system')
+      .find((p) => p.metadata.labels?.['k8s-app'] === 'cilium')!;
+    const ex = await k([
+      'exec',
+      '-n',
+      'kube-system',
+      agent.metadata.name,
+      '-c',
+      'cilium-agent',
+      '--',
+      'hubble',
+      'status',
+    ]);
     assert.notEqual(ex.code, 0);
     assert.match(ex.err, /forbidden: User "sim-relay-viewer" cannot create resource "pods\/exec"/);
-    const child = spawn(kubectlBinary(kubectlVersions[1]), ['port-forward', '-n', 'kube-system', '--address', '127.0.0.1', `pod/${pod}`, ':4245'], { env: { PATH: process.env.PATH ?? '', HOME: env.dir, KUBECONFIG: kc } });
+    const child = spawn(
+      kubectlBinary(kubectlVersions[1]),
+      ['port-forward', '-n', 'kube-system', '--address', '127.0.0.1', `pod/${pod}`, ':4245'],
+      { env: { PATH: process.env.PATH ?? '', HOME: env.dir, KUBECONFIG: kc } },
+    );
     children.push(child);
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';
@@ -243,9 +318,17 @@ describe('sim: Cilium in the `cilium` namespace', function () {
     try {
       await waitFor('relay + agents in cilium', () => {
         const pods = c.store.list(c.resources.pods, 'cilium');
-        return pods.some((p) => p.metadata.labels?.['k8s-app'] === 'hubble-relay') && pods.filter((p) => p.metadata.labels?.['k8s-app'] === 'cilium').length === 2;
+        return (
+          pods.some((p) => p.metadata.labels?.['k8s-app'] === 'hubble-relay') &&
+          pods.filter((p) => p.metadata.labels?.['k8s-app'] === 'cilium').length === 2
+        );
       });
-      assert.equal(c.store.list(c.resources.pods, 'kube-system').filter((p) => /cilium|hubble/.test(p.metadata.labels?.['k8s-app'] ?? '')).length, 0);
+      assert.equal(
+        c.store
+          .list(c.resources.pods, 'kube-system')
+          .filter((p) => /cilium|hubble/.test(p.metadata.labels?.['k8s-app'] ?? '')).length,
+        0,
+      );
       assert.ok(c.store.get(c.resources.services, 'cilium', 'hubble-relay'));
     } finally {
       await c.stop();

@@ -25,11 +25,20 @@ function condition(p: PodRuntime, type: string, ok: boolean, reason?: string, me
   const prev = p.transitions.get(type);
   const time = prev && prev.status === status ? prev.time : nowIso();
   p.transitions.set(type, { status, time });
-  return { type, status, lastProbeTime: null, lastTransitionTime: time, ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
+  return {
+    type,
+    status,
+    lastProbeTime: null,
+    lastTransitionTime: time,
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
+  };
 }
 
 function initIncomplete(p: PodRuntime): ContainerRuntime[] {
-  return p.init.filter((c) => (c.sidecar ? !c.started : !('terminated' in c.state && c.state.terminated.exitCode === 0)));
+  return p.init.filter((c) =>
+    c.sidecar ? !c.started : !('terminated' in c.state && c.state.terminated.exitCode === 0),
+  );
 }
 
 export function renderConditions(p: PodRuntime, existing: PodCondition[] | undefined): PodCondition[] {

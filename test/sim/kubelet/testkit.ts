@@ -22,7 +22,11 @@ export interface TestEnv {
   kc: KubeConfig;
   core: CoreV1Api;
   dir: string;
-  kubectl(version: KubectlVersion, args: string[], opts?: { input?: string; env?: Record<string, string> }): Promise<Run>;
+  kubectl(
+    version: KubectlVersion,
+    args: string[],
+    opts?: { input?: string; env?: Record<string, string> },
+  ): Promise<Run>;
   stop(): Promise<void>;
 }
 
@@ -32,10 +36,20 @@ export async function startEnv(): Promise<TestEnv> {
   const kubeconfig = cluster.writeKubeconfig(join(dir, 'kubeconfig'));
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
-  const kubectl = (version: KubectlVersion, args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<Run> =>
+  const kubectl = (
+    version: KubectlVersion,
+    args: string[],
+    opts: { input?: string; env?: Record<string, string> } = {},
+  ): Promise<Run> =>
     new Promise((resolve, reject) => {
       const child = spawn(kubectlBinary(version), args, {
-        env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, `cache-${version}`), ...opts.env },
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: dir,
+          KUBECONFIG: kubeconfig,
+          KUBECACHEDIR: join(dir, `cache-${version}`),
+          ...opts.env,
+        },
       });
       let stdout = '';
       let stderr = '';
@@ -61,7 +75,11 @@ export async function startEnv(): Promise<TestEnv> {
 }
 
 /** Polls until `fn` returns a truthy value; fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -76,7 +94,16 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | null | 
   }
 }
 
-type Status = { phase?: string; containerStatuses?: Array<{ name: string; ready: boolean; restartCount: number; state: Record<string, unknown>; lastState: Record<string, unknown> }> };
+type Status = {
+  phase?: string;
+  containerStatuses?: Array<{
+    name: string;
+    ready: boolean;
+    restartCount: number;
+    state: Record<string, unknown>;
+    lastState: Record<string, unknown>;
+  }>;
+};
 
 export const statusOf = (env: TestEnv, ns: string, name: string): Status | undefined =>
   env.cluster.store.get(env.cluster.resources.pods, ns, name)?.status as Status | undefined;
@@ -93,7 +120,16 @@ export async function runningPod(env: TestEnv, ns: string, pod: V1Pod): Promise<
   });
 }
 
-export const simplePod = (name: string, extra: { image?: string; env?: Array<{ name: string; value: string }>; nodeName?: string; labels?: Record<string, string>; containers?: string[] } = {}): V1Pod => ({
+export const simplePod = (
+  name: string,
+  extra: {
+    image?: string;
+    env?: Array<{ name: string; value: string }>;
+    nodeName?: string;
+    labels?: Record<string, string>;
+    containers?: string[];
+  } = {},
+): V1Pod => ({
   metadata: { name, labels: extra.labels ?? { app: name } },
   spec: {
     ...(extra.nodeName ? { nodeName: extra.nodeName } : {}),

@@ -43,7 +43,12 @@ export class ToolHome {
 
 const children = new Set<ChildProcess>();
 
-export function run(bin: string, args: string[], env: NodeJS.ProcessEnv, opts: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(
+  bin: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { input?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     children.add(child);
@@ -63,7 +68,11 @@ export function run(bin: string, args: string[], env: NodeJS.ProcessEnv, opts: {
 }
 
 /** Starts a long-running tool (kubectl get -w); the caller kills it. */
-export function start(bin: string, args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+export function start(
+  bin: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; output: () => string } {
   const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.on('close', () => children.delete(child));
@@ -80,7 +89,11 @@ export function killAll(): void {
 }
 
 /** Polls until `f` returns a truthy value or the deadline passes. */
-export async function eventually<T>(f: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  f: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -14,11 +14,22 @@ describe('cilium: DNS refusals from the CoreDNS sidecar log', () => {
     assert.equal(f.time, '2026-12-04T15:00:00.123456789Z');
     assert.deepEqual(f.dns, { query: 'api.openai.com', qtypes: ['A'], rcode: 'NXDOMAIN', via: 'coredns' });
     assert.equal(f.source.pod, 'rel1-default-0');
-    assert.equal(parseSidecarLine(`2026-12-04T15:00:00Z ${LINE.replace('NXDOMAIN', 'NOERROR')}`, POD), undefined, 'an answered lookup is no row');
-    assert.equal(parseSidecarLine('2026-12-04T15:00:00Z [INFO] plugin/reload: Running configuration SHA512 = 1', POD), undefined);
+    assert.equal(
+      parseSidecarLine(`2026-12-04T15:00:00Z ${LINE.replace('NXDOMAIN', 'NOERROR')}`, POD),
+      undefined,
+      'an answered lookup is no row',
+    );
+    assert.equal(
+      parseSidecarLine('2026-12-04T15:00:00Z [INFO] plugin/reload: Running configuration SHA512 = 1', POD),
+      undefined,
+    );
     assert.equal(parseSidecarLine('garbage "A IN x. udp" NXDOMAIN', POD), undefined);
     const now = new Date('2026-12-04T16:00:00.000Z');
-    assert.equal(parseSidecarLine(LINE.replace('NXDOMAIN', 'REFUSED'), POD, () => now)?.time, now.toISOString(), 'no kubelet timestamp: the arrival time');
+    assert.equal(
+      parseSidecarLine(LINE.replace('NXDOMAIN', 'REFUSED'), POD, () => now)?.time,
+      now.toISOString(),
+      'no kubelet timestamp: the arrival time',
+    );
   });
 
   it('a refusal row names the query, the service that asked and the allowDomains edit; the summary joins it with drops to that name', () => {

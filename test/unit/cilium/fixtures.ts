@@ -5,11 +5,15 @@ import { join, resolve } from 'node:path';
 export const HUBBLE_DIR = resolve(__dirname, 'samples');
 
 export function sampleFiles(): string[] {
-  return readdirSync(HUBBLE_DIR).filter((f) => /^\d\d.*\.(json|jsonl)$/.test(f)).sort();
+  return readdirSync(HUBBLE_DIR)
+    .filter((f) => /^\d\d.*\.(json|jsonl)$/.test(f))
+    .sort();
 }
 
 export function sampleLines(file: string): string[] {
-  return readFileSync(join(HUBBLE_DIR, file), 'utf8').split('\n').filter((l) => l.trim() !== '');
+  return readFileSync(join(HUBBLE_DIR, file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
 }
 
 export function sample(prefix: string): string {

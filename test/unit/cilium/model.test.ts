@@ -13,7 +13,16 @@ function flowOf(line: string): Flow {
 }
 
 /** A drop from a release pod to a destination, as the sim or a real agent would print it. */
-function drop(opts: { time: string; srcPort: number; dst?: string; dstPort?: number; pod?: string; names?: string[]; flags?: Record<string, boolean>; node?: string }): Flow {
+function drop(opts: {
+  time: string;
+  srcPort: number;
+  dst?: string;
+  dstPort?: number;
+  pod?: string;
+  names?: string[];
+  flags?: Record<string, boolean>;
+  node?: string;
+}): Flow {
   return flowOf(
     JSON.stringify({
       flow: {
@@ -21,8 +30,14 @@ function drop(opts: { time: string; srcPort: number; dst?: string; dstPort?: num
         verdict: 'DROPPED',
         drop_reason: 133,
         IP: { source: '10.0.0.5', destination: opts.dst ?? '93.184.216.34', ipVersion: 'IPv4' },
-        l4: { TCP: { source_port: opts.srcPort, destination_port: opts.dstPort ?? 443, flags: opts.flags ?? { SYN: true } } },
-        source: { namespace: 'ns1', pod_name: opts.pod ?? 'rel1-default-0', labels: ['k8s:app.kubernetes.io/instance=rel1'] },
+        l4: {
+          TCP: { source_port: opts.srcPort, destination_port: opts.dstPort ?? 443, flags: opts.flags ?? { SYN: true } },
+        },
+        source: {
+          namespace: 'ns1',
+          pod_name: opts.pod ?? 'rel1-default-0',
+          labels: ['k8s:app.kubernetes.io/instance=rel1'],
+        },
         destination: { identity: 2, labels: ['reserved:world'] },
         destination_names: opts.names ?? ['example.com'],
         traffic_direction: 'EGRESS',
@@ -56,9 +71,20 @@ describe('cilium: ring buffer', () => {
 describe('cilium: release filtering', () => {
   const pods = releasePods(
     [
-      { metadata: { name: 'rel1-default-0', namespace: 'ns1', labels: { 'app.kubernetes.io/instance': 'rel1' } }, spec: { nodeName: 'node-a' }, status: { podIP: '10.0.0.5' } },
-      { metadata: { name: 'rel1-web-0', namespace: 'ns1', labels: { 'app.kubernetes.io/instance': 'rel1' } }, spec: { nodeName: 'node-b' }, status: { podIP: '10.0.1.7' } },
-      { metadata: { name: 'rel2-default-0', namespace: 'ns1', labels: { 'app.kubernetes.io/instance': 'rel2' } }, spec: { nodeName: 'node-a' } },
+      {
+        metadata: { name: 'rel1-default-0', namespace: 'ns1', labels: { 'app.kubernetes.io/instance': 'rel1' } },
+        spec: { nodeName: 'node-a' },
+        status: { podIP: '10.0.0.5' },
+      },
+      {
+        metadata: { name: 'rel1-web-0', namespace: 'ns1', labels: { 'app.kubernetes.io/instance': 'rel1' } },
+        spec: { nodeName: 'node-b' },
+        status: { podIP: '10.0.1.7' },
+      },
+      {
+        metadata: { name: 'rel2-default-0', namespace: 'ns1', labels: { 'app.kubernetes.io/instance': 'rel2' } },
+        spec: { nodeName: 'node-a' },
+      },
       { metadata: { name: 'rel1-default-0', namespace: 'other', labels: { 'app.kubernetes.io/instance': 'rel1' } } },
     ],
     'ns1',
@@ -67,10 +93,13 @@ describe('cilium: release filtering', () => {
   const scope: ReleaseScope = { namespace: 'ns1', release: 'rel1', pods };
 
   it('selects the release pods by instance label and namespace', () => {
-    assert.deepEqual(pods.map((p) => [p.name, p.node, p.ip]), [
-      ['rel1-default-0', 'node-a', '10.0.0.5'],
-      ['rel1-web-0', 'node-b', '10.0.1.7'],
-    ]);
+    assert.deepEqual(
+      pods.map((p) => [p.name, p.node, p.ip]),
+      [
+        ['rel1-default-0', 'node-a', '10.0.0.5'],
+        ['rel1-web-0', 'node-b', '10.0.1.7'],
+      ],
+    );
   });
 
   it('keeps flows from or to a release pod and drops the rest', () => {
@@ -92,14 +121,19 @@ describe('cilium: release filtering', () => {
     assert.equal(accept(flowOf(JSON.stringify(json))), true);
     // A pod created after the list, recognised by its Cilium labels.
     json.flow.IP = { source: '10.9.9.9', destination: '1.2.3.4' };
-    json.flow.source = { namespace: 'ns1', pod_name: 'rel1-new-0', labels: ['k8s:app.kubernetes.io/instance=rel1', 'k8s:io.kubernetes.pod.namespace=ns1'] };
+    json.flow.source = {
+      namespace: 'ns1',
+      pod_name: 'rel1-new-0',
+      labels: ['k8s:app.kubernetes.io/instance=rel1', 'k8s:io.kubernetes.pod.namespace=ns1'],
+    };
     assert.equal(accept(flowOf(JSON.stringify(json))), true);
   });
 
   it('the model keeps only drops of the release', () => {
     const m = new DropModel({ scope });
     assert.equal(m.add(drop({ time: t(0), srcPort: 1 })), true);
-    for (const l of sampleLines(sampleFiles().find((f) => f.startsWith('08')) as string)) assert.equal(m.add(flowOf(l)), false);
+    for (const l of sampleLines(sampleFiles().find((f) => f.startsWith('08')) as string))
+      assert.equal(m.add(flowOf(l)), false);
     assert.equal(m.add(flowOf(sample('05'))), false);
     assert.deepEqual(m.ignored, { notDropped: 2, otherRelease: 1 });
     assert.equal(m.size, 1);
@@ -123,7 +157,10 @@ describe('cilium: grouping SYN retries', () => {
     m.add(drop({ time: t(0), srcPort: 40000 }));
     m.add(drop({ time: t(1), srcPort: 40001 }));
     m.add(drop({ time: t(200), srcPort: 40000 }));
-    assert.deepEqual(m.groups().map((g) => g.count), [1, 1, 1]);
+    assert.deepEqual(
+      m.groups().map((g) => g.count),
+      [1, 1, 1],
+    );
     const sum = m.summary();
     assert.equal(sum.length, 1, 'all to one destination');
     assert.equal(sum[0].destination, 'example.com', 'summaries group by the name');
@@ -147,10 +184,13 @@ describe('cilium: grouping SYN retries', () => {
     m.add(drop({ time: t(0), srcPort: 1, dst: '1.1.1.1', names: [] }));
     for (const s of [0, 1, 3]) m.add(drop({ time: t(s), srcPort: 2 }));
     const sum = m.summary();
-    assert.deepEqual(sum.map((s) => [s.destination, s.count]), [
-      ['example.com', 3],
-      ['1.1.1.1 (world):443', 1],
-    ]);
+    assert.deepEqual(
+      sum.map((s) => [s.destination, s.count]),
+      [
+        ['example.com', 3],
+        ['1.1.1.1 (world):443', 1],
+      ],
+    );
   });
 
   it('the ring bound evicts the oldest flows and their rows', () => {
@@ -160,7 +200,10 @@ describe('cilium: grouping SYN retries', () => {
     assert.equal(m.size, 5);
     assert.equal(m.evicted, 2);
     const groups = m.groups();
-    assert.deepEqual(groups.map((g) => g.count), [1, 1, 1, 1, 1]);
+    assert.deepEqual(
+      groups.map((g) => g.count),
+      [1, 1, 1, 1, 1],
+    );
     const changes = m.takeChanges();
     assert.equal(changes.removed.length, 0, 'the first row still has one flow');
     m.add(drop({ time: t(20), srcPort: 300 }));
@@ -186,6 +229,9 @@ describe('cilium: grouping SYN retries', () => {
     m.add(drop({ time: t(0), srcPort: 2, dst: '8.8.8.8', names: [] }));
     const s = m.suggestions();
     assert.deepEqual([...s.keys()].sort(), ['allowCIDR:8.8.8.8/32', 'allowDomains:example.com']);
-    assert.equal(entryId({ key: 'allowDomainsPorts', domain: 'a.io', port: 22, protocol: 'TCP' }), 'allowDomainsPorts:a.io:22/TCP');
+    assert.equal(
+      entryId({ key: 'allowDomainsPorts', domain: 'a.io', port: 22, protocol: 'TCP' }),
+      'allowDomainsPorts:a.io:22/TCP',
+    );
   });
 });

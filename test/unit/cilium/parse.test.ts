@@ -35,7 +35,10 @@ describe('cilium: flow parsing of the shared Hubble samples', () => {
   it('02: pod to pod SYN, POLICY_DENIED by name only', () => {
     const f = flowOf(sample('02'));
     assert.deepEqual([f.source.namespace, f.source.pod, f.source.port], ['default', 'xwing', 44916]);
-    assert.deepEqual([f.destination.pod, f.destination.port, f.destination.ip], ['deathstar-7848d6c4d5-th9v2', 80, '10.244.1.5']);
+    assert.deepEqual(
+      [f.destination.pod, f.destination.port, f.destination.ip],
+      ['deathstar-7848d6c4d5-th9v2', 80, '10.244.1.5'],
+    );
     assert.deepEqual(f.tcpFlags, ['SYN']);
     assert.equal(resolveDropReason(f.dropReasonNum, f.dropReasonName)?.num, 133);
     assert.equal(describeEndpoint(f.destination), 'default/deathstar-7848d6c4d5-th9v2:80');
@@ -112,22 +115,34 @@ describe('cilium: flow parsing of the shared Hubble samples', () => {
     assert.deepEqual(parseFlowLine(''), { kind: 'skip', reason: 'empty' });
     assert.deepEqual(parseFlowLine('not json {'), { kind: 'skip', reason: 'not-json' });
     assert.deepEqual(parseFlowLine('[1,2]'), { kind: 'skip', reason: 'not-json' });
-    assert.deepEqual(parseFlowLine('{"node_status":{"state":"NODE_CONNECTED"},"node_name":"n"}'), { kind: 'skip', reason: 'not-flow' });
+    assert.deepEqual(parseFlowLine('{"node_status":{"state":"NODE_CONNECTED"},"node_name":"n"}'), {
+      kind: 'skip',
+      reason: 'not-flow',
+    });
     assert.deepEqual(parseFlowLine('{"lost_events":{"num_events_lost":"3"}}'), { kind: 'skip', reason: 'not-flow' });
     assert.deepEqual(parseFlowLine('{"flow":"x"}'), { kind: 'skip', reason: 'invalid-flow' });
-    assert.deepEqual(parseFlowLine('{"flow":{"verdict":"DROPPED"}}'), { kind: 'skip', reason: 'invalid-flow' }, 'no time');
+    assert.deepEqual(
+      parseFlowLine('{"flow":{"verdict":"DROPPED"}}'),
+      { kind: 'skip', reason: 'invalid-flow' },
+      'no time',
+    );
     assert.deepEqual(parseFlowLine('{"hello":1}'), { kind: 'skip', reason: 'not-flow' });
     // Wrong types in every field still give a flow or a skip.
-    const odd = '{"flow":{"time":"2024-01-01T00:00:00Z","verdict":5,"IP":[],"l4":{"TCP":{"source_port":"x","flags":3}},"source":7,"destination":{"labels":"x"},"event_type":{"type":"1","sub_type":"133"}}}';
+    const odd =
+      '{"flow":{"time":"2024-01-01T00:00:00Z","verdict":5,"IP":[],"l4":{"TCP":{"source_port":"x","flags":3}},"source":7,"destination":{"labels":"x"},"event_type":{"type":"1","sub_type":"133"}}}';
     const r = parseFlowLine(odd);
     assert.equal(r.kind, 'flow');
     assert.equal((r as { flow: Flow }).flow.dropReasonNum, 133, '64-bit style string numbers are read');
   });
 
   it('accepts lowerCamelCase protojson names too', () => {
-    const line = '{"flow":{"time":"2024-01-01T00:00:00Z","verdict":"DROPPED","IP":{"source":"10.0.0.1","destination":"8.8.8.8"},"l4":{"UDP":{"sourcePort":5000,"destinationPort":53}},"source":{"podName":"a","namespace":"n"},"destination":{},"dropReasonDesc":"POLICY_DENIED","trafficDirection":"EGRESS","nodeName":"n1"}}';
+    const line =
+      '{"flow":{"time":"2024-01-01T00:00:00Z","verdict":"DROPPED","IP":{"source":"10.0.0.1","destination":"8.8.8.8"},"l4":{"UDP":{"sourcePort":5000,"destinationPort":53}},"source":{"podName":"a","namespace":"n"},"destination":{},"dropReasonDesc":"POLICY_DENIED","trafficDirection":"EGRESS","nodeName":"n1"}}';
     const f = flowOf(line);
-    assert.deepEqual([f.source.pod, f.destination.port, f.dropReasonName, f.direction, f.node], ['a', 53, 'POLICY_DENIED', 'EGRESS', 'n1']);
+    assert.deepEqual(
+      [f.source.pod, f.destination.port, f.dropReasonName, f.direction, f.node],
+      ['a', 53, 'POLICY_DENIED', 'EGRESS', 'n1'],
+    );
   });
 
   it('line splitter: chunks split anywhere, multi-byte characters across chunks, counts skips', () => {

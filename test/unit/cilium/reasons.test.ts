@@ -24,7 +24,11 @@ describe('cilium: drop reason table', () => {
     for (const [n, name, , text] of tsv) {
       if (n === '0') continue;
       assert.deepEqual(
-        [resolveDropReason(Number(n), undefined)?.name, resolveDropReason(undefined, name)?.num, resolveDropReason(undefined, name)?.text],
+        [
+          resolveDropReason(Number(n), undefined)?.name,
+          resolveDropReason(undefined, name)?.num,
+          resolveDropReason(undefined, name)?.text,
+        ],
         [name, Number(n), text.trim()],
       );
     }
@@ -38,7 +42,12 @@ describe('cilium: drop reason table', () => {
   });
 
   it('keeps an unknown number or name from a newer agent instead of losing it', () => {
-    assert.deepEqual(resolveDropReason(250, undefined), { num: 250, name: 'DROP_REASON_250', text: 'Unknown drop reason 250', deprecated: false });
+    assert.deepEqual(resolveDropReason(250, undefined), {
+      num: 250,
+      name: 'DROP_REASON_250',
+      text: 'Unknown drop reason 250',
+      deprecated: false,
+    });
     assert.equal(resolveDropReason(undefined, 'SOME_NEW_REASON')?.name, 'SOME_NEW_REASON');
     assert.equal(resolveDropReason(undefined, undefined), undefined);
     assert.equal(resolveDropReason(0, undefined), undefined);

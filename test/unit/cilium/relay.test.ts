@@ -31,11 +31,18 @@ interface Harness {
 }
 
 function harness(): Harness {
-  const h: Harness = { relays: new Map(), forwards: [], forbidden: false, ports: undefined as unknown as RelayStreamPorts };
+  const h: Harness = {
+    relays: new Map(),
+    forwards: [],
+    forbidden: false,
+    ports: undefined as unknown as RelayStreamPorts,
+  };
   h.ports = {
     async listPods(ns, selector) {
-      if (ns === NS && selector === `app.kubernetes.io/instance=${REL}`) return [pod(`${REL}-default-0`, NS, { 'app.kubernetes.io/instance': REL }, '10.0.0.5')];
-      if (ns === 'cilium' && selector === 'k8s-app=hubble-relay') return [...h.relays.keys()].map((n) => pod(n, 'cilium', { 'k8s-app': 'hubble-relay' }));
+      if (ns === NS && selector === `app.kubernetes.io/instance=${REL}`)
+        return [pod(`${REL}-default-0`, NS, { 'app.kubernetes.io/instance': REL }, '10.0.0.5')];
+      if (ns === 'cilium' && selector === 'k8s-app=hubble-relay')
+        return [...h.relays.keys()].map((n) => pod(n, 'cilium', { 'k8s-app': 'hubble-relay' }));
       return [];
     },
     forward(ns, podName, port) {
@@ -93,7 +100,7 @@ describe('cilium: Hubble Relay client', () => {
     assert.deepEqual(timestampOf('2026-09-21T14:13:20.000000005Z'), { seconds: '1790000000', nanos: 5 });
   });
 
-  it('asks for the release pods\' drops server-side, shows ServerStatus in the source, and decodes flows and DNS refusals', async () => {
+  it("asks for the release pods' drops server-side, shows ServerStatus in the source, and decodes flows and DNS refusals", async () => {
     const h = harness();
     const relay = await startFakeRelay();
     cleanup.push(() => relay.shutdown());
@@ -101,8 +108,26 @@ describe('cilium: Hubble Relay client', () => {
     const c = collect(h);
     cleanup.push(() => c.stream.stop());
     relay.onCall = (call) => {
-      call.write(relayFlow({ seconds: T0, namespace: NS, pod: `${REL}-default-0`, release: REL, names: ['example.com'], uuid: 'u1' }));
-      call.write(relayFlow({ seconds: T0 + 1, namespace: NS, pod: `${REL}-default-0`, release: REL, dnsQuery: 'api.openai.com', uuid: 'u2' }));
+      call.write(
+        relayFlow({
+          seconds: T0,
+          namespace: NS,
+          pod: `${REL}-default-0`,
+          release: REL,
+          names: ['example.com'],
+          uuid: 'u1',
+        }),
+      );
+      call.write(
+        relayFlow({
+          seconds: T0 + 1,
+          namespace: NS,
+          pod: `${REL}-default-0`,
+          release: REL,
+          dnsQuery: 'api.openai.com',
+          uuid: 'u2',
+        }),
+      );
       call.write({ node_status: { state_change: 'NODE_CONNECTED', node_names: ['node-a'] }, node_name: 'node-a' });
       // Not this release (a relay that ignored filters would send it): the client-side scope still drops it.
       call.write(relayFlow({ seconds: T0 + 2, namespace: 'other', pod: 'x-0', uuid: 'u3' }));
@@ -112,7 +137,10 @@ describe('cilium: Hubble Relay client', () => {
     const req = relay.requests[0];
     assert.equal(req.follow, true);
     const since = Number((req.since as { seconds?: string } | undefined)?.seconds);
-    assert.ok(since <= T0 && since >= T0 - 10, 'a first connect asks from its own start (less a skew margin), not for all history');
+    assert.ok(
+      since <= T0 && since >= T0 - 10,
+      'a first connect asks from its own start (less a skew margin), not for all history',
+    );
     assert.deepEqual(req.whitelist, [
       { source_pod: [`${NS}/${REL}-default-0`], verdict: ['DROPPED'] },
       { destination_pod: [`${NS}/${REL}-default-0`], verdict: ['DROPPED'] },
@@ -121,7 +149,10 @@ describe('cilium: Hubble Relay client', () => {
     const s = c.stream.status;
     assert.equal(s.kind, 'streaming');
     assert.equal(s.source?.kind, 'relay');
-    assert.match(s.source?.detail ?? '', /Hubble Relay cilium\/hubble-relay-a 1\.18\.3: 2 nodes connected, 0 unavailable, 1234 flows seen/);
+    assert.match(
+      s.source?.detail ?? '',
+      /Hubble Relay cilium\/hubble-relay-a 1\.18\.3: 2 nodes connected, 0 unavailable, 1234 flows seen/,
+    );
     assert.equal(c.flows[0].destination.names[0], 'example.com');
     assert.equal(c.flows[0].dropReasonName, 'POLICY_DENIED');
     assert.deepEqual(c.flows[1].dns, { query: 'api.openai.com', qtypes: ['A'], rcode: 'REFUSED', via: 'cilium' });
@@ -142,7 +173,14 @@ describe('cilium: Hubble Relay client', () => {
     // A minute ahead: the resume point is the later of the last flow and the stream's start (less 2 s), so a flow
     // stamped "now" would lose to a start delayed by a loaded machine.
     const t = T0 + 60;
-    const first = relayFlow({ seconds: t, nanos: 250, namespace: NS, pod: `${REL}-default-0`, release: REL, names: ['example.com'] });
+    const first = relayFlow({
+      seconds: t,
+      nanos: 250,
+      namespace: NS,
+      pod: `${REL}-default-0`,
+      release: REL,
+      names: ['example.com'],
+    });
     a.onCall = (call) => call.write(first);
     await c.stream.start();
     await c.until(() => c.flows.length === 1, 'the first flow');
@@ -150,16 +188,28 @@ describe('cilium: Hubble Relay client', () => {
     cleanup.push(() => b.shutdown());
     b.onCall = (call) => {
       call.write(first); // the relay replays what it has since `since`, the last seen flow included
-      call.write(relayFlow({ seconds: t + 5, namespace: NS, pod: `${REL}-default-0`, release: REL, names: ['example.org'] }));
+      call.write(
+        relayFlow({ seconds: t + 5, namespace: NS, pod: `${REL}-default-0`, release: REL, names: ['example.org'] }),
+      );
     };
     h.relays.delete('hubble-relay-a');
     h.relays.set('hubble-relay-b', b);
     await a.shutdown();
     await c.until(() => c.flows.length === 2, 'the flow after the reconnect');
-    assert.ok(c.statuses.some((s) => s.kind === 'reconnecting'), 'showed reconnecting');
+    assert.ok(
+      c.statuses.some((s) => s.kind === 'reconnecting'),
+      'showed reconnecting',
+    );
     assert.deepEqual(b.requests[0].since, { seconds: String(t), nanos: 250 });
-    assert.deepEqual(c.flows.map((f) => f.destination.names[0]), ['example.com', 'example.org']);
-    assert.equal(c.model.groups().reduce((n, g) => n + g.count, 0), 2, 'no duplicate row');
+    assert.deepEqual(
+      c.flows.map((f) => f.destination.names[0]),
+      ['example.com', 'example.org'],
+    );
+    assert.equal(
+      c.model.groups().reduce((n, g) => n + g.count, 0),
+      2,
+      'no duplicate row',
+    );
     assert.match(c.stream.status.source?.detail ?? '', /hubble-relay-b/);
   });
 

@@ -35,7 +35,9 @@ const world = { identity: 2, labels: ['reserved:world'] };
 
 describe('cilium: drop explanation and values suggestion', () => {
   it('a name on 443 → allowDomains, and says the client hangs until its timeout', () => {
-    const e = explainDrop(egress(world, tcp(443), { destination_names: ['api.openai.com'] }), { appTimeoutSeconds: 90 });
+    const e = explainDrop(egress(world, tcp(443), { destination_names: ['api.openai.com'] }), {
+      appTimeoutSeconds: 90,
+    });
     assert.equal(e.kind, 'policy-egress');
     assert.deepEqual(e.entry, { key: 'allowDomains', domain: 'api.openai.com' });
     assert.match(e.text, /hangs until its own timeout \(this release's app timeout is 90 s\)/);
@@ -73,7 +75,10 @@ describe('cilium: drop explanation and values suggestion', () => {
     const v6 = JSON.parse(JSON.stringify({ flow: { ...JSON.parse(sample('06')).flow, destination_names: [] } }));
     v6.flow.IP = { source: 'fd00::5', destination: '2606:4700:4700::1111', ipVersion: 'IPv6' };
     v6.flow.destination = { identity: 10, labels: ['reserved:world-ipv6'] };
-    assert.deepEqual(explainDrop(flowOf(JSON.stringify(v6))).entry, { key: 'allowCIDR', cidr: '2606:4700:4700::1111/128' });
+    assert.deepEqual(explainDrop(flowOf(JSON.stringify(v6))).entry, {
+      key: 'allowCIDR',
+      cidr: '2606:4700:4700::1111/128',
+    });
   });
 
   it('an entity (kube-apiserver, host) → allowEntities', () => {

@@ -35,7 +35,11 @@ describe('command table vs package.json', () => {
       for (const e of entries) {
         assert.ok(contributed.has(e.command), `${menu}: unknown command ${e.command}`);
         if (menu === 'view/item/context' && commandIds.includes(e.command as never)) {
-          assert.match(e.when ?? '', /^view == k8sSandbox\.sandboxes && viewItem == (release|pod|container)$/, `${e.command}: ${e.when}`);
+          assert.match(
+            e.when ?? '',
+            /^view == k8sSandbox\.sandboxes && viewItem == (release|pod|container)$/,
+            `${e.command}: ${e.when}`,
+          );
         }
       }
     }
@@ -43,7 +47,8 @@ describe('command table vs package.json', () => {
 
   it('pods and containers get Open Terminal inline; releases get Tear Down inline; YAML files get Install Sandbox in the explorer', () => {
     const item = pkg.contributes.menus['view/item/context'] ?? [];
-    const inline = (cmd: string, kind: string) => item.some((e) => e.command === cmd && e.group?.startsWith('inline') && e.when?.endsWith(`viewItem == ${kind}`));
+    const inline = (cmd: string, kind: string) =>
+      item.some((e) => e.command === cmd && e.group?.startsWith('inline') && e.when?.endsWith(`viewItem == ${kind}`));
     assert.ok(inline('k8sSandbox.openTerminal', 'pod'));
     assert.ok(inline('k8sSandbox.openTerminal', 'container'));
     assert.ok(inline('k8sSandbox.tearDown', 'release'));

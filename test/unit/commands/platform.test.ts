@@ -25,7 +25,11 @@ describe('log redaction', () => {
   }
 
   it('leaves ordinary helm and API output alone', () => {
-    for (const line of ['Release "r1" has been upgraded. Happy Helming!', 'beginning wait for 5 resources with timeout of 1m0s', 'Pod r1-default-0: CrashLoopBackOff']) {
+    for (const line of [
+      'Release "r1" has been upgraded. Happy Helming!',
+      'beginning wait for 5 resources with timeout of 1m0s',
+      'Pod r1-default-0: CrashLoopBackOff',
+    ]) {
       assert.equal(redact(line), line);
     }
   });
@@ -38,7 +42,10 @@ describe('error gate text', () => {
   });
 
   it('one message with the hint; helm missing offers install and settings', () => {
-    const v = errorView(new SandboxError('HelmNotFound', 'helm was not found on PATH', { hint: 'Install Helm 3.13+ or 4.' }), 'Install Sandbox');
+    const v = errorView(
+      new SandboxError('HelmNotFound', 'helm was not found on PATH', { hint: 'Install Helm 3.13+ or 4.' }),
+      'Install Sandbox',
+    );
     assert.equal(v.silent, false);
     assert.equal(v.message, 'Install Sandbox: helm was not found on PATH Install Helm 3.13+ or 4.');
     assert.deepEqual(v.actions, ['installHelm', 'openSettings', 'showLog']);

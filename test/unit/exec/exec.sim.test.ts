@@ -39,7 +39,8 @@ function terminal(kc: KubeConfig, pod: string, container: string, command: strin
   const closed: Array<number | undefined> = [];
   const shell = new ShellSession(
     {
-      start: (cols, rows) => startExec(kc, { namespace: NS, pod, container, command }, { stdin: true, tty: true, cols, rows }),
+      start: (cols, rows) =>
+        startExec(kc, { namespace: NS, pod, container, command }, { stdin: true, tty: true, cols, rows }),
       containerState: () => readContainerState(kc, NS, pod, container),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     },
@@ -51,9 +52,10 @@ function terminal(kc: KubeConfig, pod: string, container: string, command: strin
     closed,
     screen: () => screen,
     /** Resolves once the screen (after `from`) matches. */
-    expect: (re: RegExp, from = 0) => waitFor(`screen to match ${re}`, () => re.exec(screen.slice(from)) ?? undefined).catch((e: Error) => {
-      throw new Error(`${e.message}; screen: ${JSON.stringify(screen.slice(from))}`);
-    }),
+    expect: (re: RegExp, from = 0) =>
+      waitFor(`screen to match ${re}`, () => re.exec(screen.slice(from)) ?? undefined).catch((e: Error) => {
+        throw new Error(`${e.message}; screen: ${JSON.stringify(screen.slice(from))}`);
+      }),
   };
 }
 
@@ -92,7 +94,10 @@ describe('exec layer against the simulated cluster', function () {
     // "killed by signal 15" (143). This script does the same with real processes.
     const bb = join(dir, 'busybox-bin');
     mkdirSync(bb);
-    writeFileSync(join(bb, 'timeout'), '#!/bin/sh\ns="$1"; shift\nme=$$\n(sleep "$s"; kill -TERM "$me") &\nexec "$@"\n');
+    writeFileSync(
+      join(bb, 'timeout'),
+      '#!/bin/sh\ns="$1"; shift\nme=$$\n(sleep "$s"; kill -TERM "$me") &\nexec "$@"\n',
+    );
     chmodSync(join(bb, 'timeout'), 0o755);
     const bare = join(dir, 'bare-bin');
     mkdirSync(bare);
@@ -104,8 +109,17 @@ describe('exec layer against the simulated cluster', function () {
     mkdirSync(noShell);
     for (const b of ['sh', 'sleep', 'echo', 'cat']) symlinkSync(onHostPath(b), join(noTimeout, b));
     for (const b of ['sleep', 'echo']) symlinkSync(join(noTimeout, b), join(noShell, b));
-    await Promise.all([makePod('nt', [{ name: 'PATH', value: noTimeout }]), makePod('ns', [{ name: 'PATH', value: noShell }])]);
-    await Promise.all([makePod('t4', [{ name: 'PATH', value: bare }]), makePod('t5'), makePod('t1'), makePod('t2', [{ name: 'PATH', value: `${bb}:/usr/local/bin:/usr/bin:/bin` }]), makePod('t3')]);
+    await Promise.all([
+      makePod('nt', [{ name: 'PATH', value: noTimeout }]),
+      makePod('ns', [{ name: 'PATH', value: noShell }]),
+    ]);
+    await Promise.all([
+      makePod('t4', [{ name: 'PATH', value: bare }]),
+      makePod('t5'),
+      makePod('t1'),
+      makePod('t2', [{ name: 'PATH', value: `${bb}:/usr/local/bin:/usr/bin:/bin` }]),
+      makePod('t3'),
+    ]);
   });
 
   after(async () => {
@@ -114,7 +128,12 @@ describe('exec layer against the simulated cluster', function () {
   });
 
   it('startExec: stdout, exit code 0 (Success) and 3 (NonZeroExitCode)', async () => {
-    const ok = startExec(kc, { namespace: NS, pod: 't1', container: 'main', command: ['sh', '-c', 'echo hello; echo err >&2'] });
+    const ok = startExec(kc, {
+      namespace: NS,
+      pod: 't1',
+      container: 'main',
+      command: ['sh', '-c', 'echo hello; echo err >&2'],
+    });
     assert.equal(await collect(ok), 'hello\nerr\n');
     assert.deepEqual(await ok.done, { exitCode: 0, reason: 'Success' });
     const bad = startExec(kc, { namespace: NS, pod: 't1', container: 'main', command: ['sh', '-c', 'exit 3'] });
@@ -125,7 +144,11 @@ describe('exec layer against the simulated cluster', function () {
   });
 
   it('startExec: stdin reaches the command; endInput closes it', async () => {
-    const s = startExec(kc, { namespace: NS, pod: 't1', container: 'main', command: ['sh', '-c', 'read a; echo "got $a"'] }, { stdin: true });
+    const s = startExec(
+      kc,
+      { namespace: NS, pod: 't1', container: 'main', command: ['sh', '-c', 'read a; echo "got $a"'] },
+      { stdin: true },
+    );
     const out = collect(s);
     s.write('ping\n');
     s.endInput();
@@ -175,34 +198,66 @@ describe('exec layer against the simulated cluster', function () {
   });
 
   it('runCommand: GNU timeout (124) and busybox-style timeout (143) both report a timeout', async () => {
-    const gnu = await runCommand(kc, { namespace: NS, pod: 't1', container: 'main' }, ['sleep', '5'], { timeoutSeconds: 1 });
+    const gnu = await runCommand(kc, { namespace: NS, pod: 't1', container: 'main' }, ['sleep', '5'], {
+      timeoutSeconds: 1,
+    });
     assert.equal(gnu.exitCode, 124);
     assert.equal(gnu.timedOut, true);
     assert.equal(gnu.timeoutBy, 'container');
-    const bb = await runCommand(kc, { namespace: NS, pod: 't2', container: 'main' }, ['sleep', '5'], { timeoutSeconds: 1 });
+    const bb = await runCommand(kc, { namespace: NS, pod: 't2', container: 'main' }, ['sleep', '5'], {
+      timeoutSeconds: 1,
+    });
     assert.equal(bb.exitCode, 143);
     assert.equal(bb.timedOut, true);
-    const fine = await runCommand(kc, { namespace: NS, pod: 't1', container: 'main' }, ['sh', '-c', 'echo out; exit 2'], { timeoutSeconds: 5 });
+    const fine = await runCommand(
+      kc,
+      { namespace: NS, pod: 't1', container: 'main' },
+      ['sh', '-c', 'echo out; exit 2'],
+      { timeoutSeconds: 5 },
+    );
     assert.deepEqual([fine.exitCode, fine.timedOut, fine.stdout, fine.restart.restarted], [2, false, 'out\n', false]);
   });
 
-  it('runCommand without `timeout` in the image: the runtime\'s exec failure (no exit code) falls back to a timer in sh', async () => {
+  it("runCommand without `timeout` in the image: the runtime's exec failure (no exit code) falls back to a timer in sh", async () => {
     // What the runtime answers for the wrapper: a Status without an exit code, as containerd/runc do.
-    const raw = await startExec(kc, { namespace: NS, pod: 'nt', container: 'main', command: ['timeout', '1', 'true'] }, {}).done;
+    const raw = await startExec(
+      kc,
+      { namespace: NS, pod: 'nt', container: 'main', command: ['timeout', '1', 'true'] },
+      {},
+    ).done;
     assert.equal(raw.exitCode, null);
     assert.equal(raw.reason, 'Error');
-    assert.match(raw.message ?? '', /OCI runtime exec failed: exec failed: unable to start container process: exec: "timeout": executable file not found in \$PATH/);
+    assert.match(
+      raw.message ?? '',
+      /OCI runtime exec failed: exec failed: unable to start container process: exec: "timeout": executable file not found in \$PATH/,
+    );
     const notes: string[] = [];
     const onOutput = (t: string, s: string) => void (s === 'stderr' && notes.push(t));
-    const fine = await runCommand(kc, { namespace: NS, pod: 'nt', container: 'main' }, ['sh', '-c', 'echo out; exit 3'], { timeoutSeconds: 5, onOutput });
+    const fine = await runCommand(
+      kc,
+      { namespace: NS, pod: 'nt', container: 'main' },
+      ['sh', '-c', 'echo out; exit 3'],
+      { timeoutSeconds: 5, onOutput },
+    );
     assert.deepEqual([fine.exitCode, fine.reason, fine.timedOut, fine.stdout], [3, 'NonZeroExitCode', false, 'out\n']);
     assert.match(notes.join(''), /no `timeout` in the container: timing out from sh/);
-    const slow = await runCommand(kc, { namespace: NS, pod: 'nt', container: 'main' }, ['sleep', '30'], { timeoutSeconds: 1, graceSeconds: 20 });
-    assert.deepEqual([slow.exitCode, slow.timedOut, slow.timeoutBy], [124, true, 'container'], 'the timer in the container fired, not the client');
+    const slow = await runCommand(kc, { namespace: NS, pod: 'nt', container: 'main' }, ['sleep', '30'], {
+      timeoutSeconds: 1,
+      graceSeconds: 20,
+    });
+    assert.deepEqual(
+      [slow.exitCode, slow.timedOut, slow.timeoutBy],
+      [124, true, 'container'],
+      'the timer in the container fired, not the client',
+    );
     // Neither `timeout` nor `sh`: the client-side timer.
-    const bare = await runCommand(kc, { namespace: NS, pod: 'ns', container: 'main' }, ['sleep', '30'], { timeoutSeconds: 1 });
+    const bare = await runCommand(kc, { namespace: NS, pod: 'ns', container: 'main' }, ['sleep', '30'], {
+      timeoutSeconds: 1,
+    });
     assert.deepEqual([bare.timedOut, bare.timeoutBy], [true, 'client']);
-    const ok = await runCommand(kc, { namespace: NS, pod: 'ns', container: 'main' }, ['echo', 'hi'], { timeoutSeconds: 5 });
+    const ok = await runCommand(kc, { namespace: NS, pod: 'ns', container: 'main' }, ['echo', 'hi'], {
+      timeoutSeconds: 5,
+    });
     assert.deepEqual([ok.exitCode, ok.stdout], [0, 'hi\n']);
   });
 
@@ -233,7 +288,13 @@ describe('exec layer against the simulated cluster', function () {
   });
 
   it('ephemeral debug container: added through the subresource, then a shell runs in it', async () => {
-    const name = await addEphemeralContainer(kc, { namespace: NS, pod: 't1', targetContainer: 'main', image: 'busybox:1.36', timeoutMs: 15000 });
+    const name = await addEphemeralContainer(kc, {
+      namespace: NS,
+      pod: 't1',
+      targetContainer: 'main',
+      image: 'busybox:1.36',
+      timeoutMs: 15000,
+    });
     assert.match(name, /^debug-[0-9a-f]{6}$/);
     const pod = await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: NS, name: 't1' });
     const ec = pod.spec?.ephemeralContainers?.find((e) => e.name === name);

@@ -36,7 +36,13 @@ describe('exec keepalive through an idle-cutting proxy', function () {
     viaProxy = new KubeConfig();
     viaProxy.loadFromFile(proxied);
     const api = direct.makeApiClient(CoreV1Api);
-    await api.createNamespacedPod({ namespace: NS, body: { metadata: { name: 'ka' }, spec: { containers: [{ name: 'main', image: 'ubuntu:24.04', command: ['tail', '-f', '/dev/null'] }] } } });
+    await api.createNamespacedPod({
+      namespace: NS,
+      body: {
+        metadata: { name: 'ka' },
+        spec: { containers: [{ name: 'main', image: 'ubuntu:24.04', command: ['tail', '-f', '/dev/null'] }] },
+      },
+    });
     for (;;) {
       const p = await api.readNamespacedPod({ namespace: NS, name: 'ka' });
       if (p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')) break;
@@ -54,7 +60,11 @@ describe('exec keepalive through an idle-cutting proxy', function () {
 
   it('pings keep a quiet exec alive past the idle timeout', async () => {
     const cutBefore = proxy.cut;
-    const s = startExec(viaProxy, { namespace: NS, pod: 'ka', container: 'main', command: quiet }, { keepaliveSeconds: 0.5 });
+    const s = startExec(
+      viaProxy,
+      { namespace: NS, pod: 'ka', container: 'main', command: quiet },
+      { keepaliveSeconds: 0.5 },
+    );
     let out = '';
     s.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const r = await s.done;
@@ -63,7 +73,11 @@ describe('exec keepalive through an idle-cutting proxy', function () {
   });
 
   it('control: without pings the proxy cuts the same exec', async () => {
-    const s = startExec(viaProxy, { namespace: NS, pod: 'ka', container: 'main', command: quiet }, { keepaliveSeconds: 0 });
+    const s = startExec(
+      viaProxy,
+      { namespace: NS, pod: 'ka', container: 'main', command: quiet },
+      { keepaliveSeconds: 0 },
+    );
     await proxy.nextCut();
     s.close(); // nothing would ever arrive: end it ourselves
     const r = await s.done;
@@ -71,17 +85,29 @@ describe('exec keepalive through an idle-cutting proxy', function () {
   });
 
   it('a missed pong ends the session with a clear message; the terminal offers to reconnect', async () => {
-    const s = startExec(viaProxy, { namespace: NS, pod: 'ka', container: 'main', command: ['sh', '-c', 'echo ready; sleep 60'] }, { keepaliveSeconds: 0.5 });
+    const s = startExec(
+      viaProxy,
+      { namespace: NS, pod: 'ka', container: 'main', command: ['sh', '-c', 'echo ready; sleep 60'] },
+      { keepaliveSeconds: 0.5 },
+    );
     s.stdout.once('data', () => proxy.blackhole()); // connected and running
     const r = await s.done;
     assert.equal(r.reason, 'ConnectionLost');
-    assert.match(r.message ?? '', /no reply to a keepalive ping within 0\.5s \(an idle timeout on a proxy or load balancer/);
+    assert.match(
+      r.message ?? '',
+      /no reply to a keepalive ping within 0\.5s \(an idle timeout on a proxy or load balancer/,
+    );
 
     // The same through a terminal: its ConnectionLost path (reconnect on Enter).
     const screen: string[] = [];
     const shell = new ShellSession(
       {
-        start: (cols, rows) => startExec(viaProxy, { namespace: NS, pod: 'ka', container: 'main', command: ['sh'] }, { stdin: true, tty: true, cols, rows, keepaliveSeconds: 0.5 }),
+        start: (cols, rows) =>
+          startExec(
+            viaProxy,
+            { namespace: NS, pod: 'ka', container: 'main', command: ['sh'] },
+            { stdin: true, tty: true, cols, rows, keepaliveSeconds: 0.5 },
+          ),
         containerState: () => readContainerState(direct, NS, 'ka', 'main'),
         sleep: (ms) => new Promise((res) => setTimeout(res, ms)),
       },
@@ -92,7 +118,8 @@ describe('exec keepalive through an idle-cutting proxy', function () {
     shell.input('echo hel""lo\r');
     for (let i = 0; !screen.join('').includes('hello') && i < 200; i++) await new Promise((res) => setTimeout(res, 50));
     proxy.blackhole();
-    for (let i = 0; !/keepalive ping/.test(screen.join('')) && i < 400; i++) await new Promise((res) => setTimeout(res, 50));
+    for (let i = 0; !/keepalive ping/.test(screen.join('')) && i < 400; i++)
+      await new Promise((res) => setTimeout(res, 50));
     const text = screen.join('');
     assert.match(text, /keepalive ping/, text);
     assert.match(text, /Enter/i, 'offers the reconnect');

@@ -20,7 +20,14 @@ class FakeSocket extends EventEmitter implements SocketLike {
 
 function fakePort() {
   const socket = new FakeSocket();
-  const calls: { stdout?: NodeJS.WritableStream | null; stderr?: NodeJS.WritableStream | null; stdin?: NodeJS.ReadableStream | null; tty?: boolean; status?: (s: unknown) => void; command?: string[] } = {};
+  const calls: {
+    stdout?: NodeJS.WritableStream | null;
+    stderr?: NodeJS.WritableStream | null;
+    stdin?: NodeJS.ReadableStream | null;
+    tty?: boolean;
+    status?: (s: unknown) => void;
+    command?: string[];
+  } = {};
   let fail: Error | undefined;
   const port: ExecPort = {
     async exec(_ns, _pod, _c, command, stdout, stderr, stdin, tty, status) {
@@ -39,9 +46,18 @@ const tick = () => new Promise((r) => setImmediate(r));
 describe('exec status', () => {
   it('Success, NonZeroExitCode with the ExitCode cause, anything else is Error', () => {
     assert.deepEqual(resultFromStatus({ metadata: {}, status: 'Success' }), { exitCode: 0, reason: 'Success' });
-    const nz = { status: 'Failure', message: 'command terminated with non-zero exit code: 3', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '3' }] } };
+    const nz = {
+      status: 'Failure',
+      message: 'command terminated with non-zero exit code: 3',
+      reason: 'NonZeroExitCode',
+      details: { causes: [{ reason: 'ExitCode', message: '3' }] },
+    };
     assert.deepEqual(resultFromStatus(nz), { exitCode: 3, reason: 'NonZeroExitCode', message: nz.message });
-    assert.deepEqual(resultFromStatus({ status: 'Failure', message: 'container not found' }), { exitCode: null, reason: 'Error', message: 'container not found' });
+    assert.deepEqual(resultFromStatus({ status: 'Failure', message: 'container not found' }), {
+      exitCode: null,
+      reason: 'Error',
+      message: 'container not found',
+    });
     assert.equal(resultFromStatus(undefined).reason, 'Error');
   });
 });
@@ -68,7 +84,11 @@ describe('exec session (over a socket double)', () => {
     s.write('ls\n');
     await tick();
     assert.deepEqual(got, ['ls\n']);
-    f.calls.status?.({ status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '3' }] } });
+    f.calls.status?.({
+      status: 'Failure',
+      reason: 'NonZeroExitCode',
+      details: { causes: [{ reason: 'ExitCode', message: '3' }] },
+    });
     f.socket.close();
     f.socket.close();
     assert.deepEqual(await s.done, { exitCode: 3, reason: 'NonZeroExitCode', message: undefined });

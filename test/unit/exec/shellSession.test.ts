@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { ShellSession, SHELL_COMMAND, asUserCommand, NO_SWITCH_USER_EXIT, type ShellPorts } from '../../../src/core/exec/shellSession';
+import {
+  ShellSession,
+  SHELL_COMMAND,
+  asUserCommand,
+  NO_SWITCH_USER_EXIT,
+  type ShellPorts,
+} from '../../../src/core/exec/shellSession';
 import type { ContainerState } from '../../../src/core/exec/podState';
 import type { ExecResult, ExecSession } from '../../../src/core/exec/types';
 
@@ -20,7 +26,16 @@ function scriptedExec() {
     close: () => end({ exitCode: null, reason: 'ConnectionLost', message: 'closed' }),
     done,
   };
-  return { session, stdout, input, sizes, end: (r: ExecResult) => { stdout.end(); end(r); } };
+  return {
+    session,
+    stdout,
+    input,
+    sizes,
+    end: (r: ExecResult) => {
+      stdout.end();
+      end(r);
+    },
+  };
 }
 
 function harness(states: Array<ContainerState | undefined>) {
@@ -42,7 +57,13 @@ function harness(states: Array<ContainerState | undefined>) {
   const out = { write: (t: string) => void (text += t), close: (c?: number) => void closed.push(c) };
   const shell = new ShellSession(ports, out, { pod: 'p-0', container: 'default' });
   const ends: string[] = [];
-  const ended = () => new Promise<void>((r) => shell.onEnd((e) => { ends.push(e.restart ?? e.result.reason); r(); }));
+  const ended = () =>
+    new Promise<void>((r) =>
+      shell.onEnd((e) => {
+        ends.push(e.restart ?? e.result.reason);
+        r();
+      }),
+    );
   return { shell, execs, starts, closed, ends, ended, text: () => text };
 }
 
@@ -51,7 +72,11 @@ const tick = () => new Promise((r) => setImmediate(r));
 
 describe('shell session state machine', () => {
   it('one exec starts bash-or-sh: a fixed argument array, no probe', () => {
-    assert.deepEqual(SHELL_COMMAND, ['sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi']);
+    assert.deepEqual(SHELL_COMMAND, [
+      'sh',
+      '-c',
+      'if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi',
+    ]);
     const u = asUserCommand('agent');
     assert.equal(u[u.length - 1], 'agent');
     assert.ok(!u[2].includes('agent'), 'the user name is an argument, not part of the script');
@@ -84,7 +109,12 @@ describe('shell session state machine', () => {
   });
 
   it('a restart during the session is explained (reason, exit code) and Enter reconnects', async () => {
-    const crashed: ContainerState = { podUid: 'u1', restartCount: 1, running: true, lastTerminated: { reason: 'OOMKilled', exitCode: 137 } };
+    const crashed: ContainerState = {
+      podUid: 'u1',
+      restartCount: 1,
+      running: true,
+      lastTerminated: { reason: 'OOMKilled', exitCode: 137 },
+    };
     // Baseline, then the status still shows the old count once (restart not yet visible), then the restart.
     const h = harness([running(0), running(0), crashed, crashed]);
     let ended = h.ended();
@@ -92,7 +122,10 @@ describe('shell session state machine', () => {
     await tick();
     h.execs[0].end({ exitCode: null, reason: 'ConnectionLost' });
     await ended;
-    assert.match(h.text(), /Container default restarted: OOMKilled, exit code 137 \(restarts 0 → 1\)\. Press Enter to reconnect/);
+    assert.match(
+      h.text(),
+      /Container default restarted: OOMKilled, exit code 137 \(restarts 0 → 1\)\. Press Enter to reconnect/,
+    );
     ended = h.ended();
     h.shell.input('\r');
     await tick();

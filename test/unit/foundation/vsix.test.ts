@@ -12,7 +12,10 @@ function entries(file: string): Promise<string[]> {
     yauzl.open(file, { lazyEntries: true }, (err, zip) => {
       if (err || !zip) return reject(err);
       const names: string[] = [];
-      zip.on('entry', (e: yauzl.Entry) => { names.push(e.fileName); zip.readEntry(); });
+      zip.on('entry', (e: yauzl.Entry) => {
+        names.push(e.fileName);
+        zip.readEntry();
+      });
       zip.on('end', () => resolve(names));
       zip.on('error', reject);
       zip.readEntry();
@@ -29,14 +32,19 @@ describe('vsix packaging', function () {
     assert.equal(r.status, 0, r.stdout + r.stderr);
     const vsix = join(root, 'dist-vsix', 'k8s-sandbox.vsix');
     assert.ok(statSync(vsix).size <= 3 * 1024 * 1024, 'vsix over 3 MB');
-    const files = (await entries(vsix)).filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length));
+    const files = (await entries(vsix))
+      .filter((f) => f.startsWith('extension/'))
+      .map((f) => f.slice('extension/'.length));
     const stray = files.filter((f) => !allowed.test(f));
     assert.deepEqual(stray, [], `unexpected files in vsix: ${stray.join(', ')}`);
     const lower = files.map((f) => f.toLowerCase());
     for (const f of ['dist/extension.js', 'dist/webview.js', 'package.json', 'readme.md', 'changelog.md']) {
       assert.ok(lower.includes(f), `${f} missing from vsix`);
     }
-    assert.ok(lower.some((f) => f.startsWith('license')), 'LICENSE missing');
+    assert.ok(
+      lower.some((f) => f.startsWith('license')),
+      'LICENSE missing',
+    );
   });
 
   // A plain `vsce package`, no flags, in a copy of the checkout without dist/: vscode:prepublish builds the bundles,
@@ -53,11 +61,25 @@ describe('vsix packaging', function () {
       const files = (await entries(join(dir, `${pkg.name}-${pkg.version}.vsix`)))
         .filter((f) => f.startsWith('extension/'))
         .map((f) => f.slice('extension/'.length).toLowerCase());
-      assert.deepEqual(files.filter((f) => !allowed.test(f)), [], 'only the allow-list ships');
-      for (const f of ['dist/extension.js', 'dist/lint-cli.js', 'dist/webview.js', 'dist/webview.css', 'readme.md', 'chart/values.schema.json']) {
+      assert.deepEqual(
+        files.filter((f) => !allowed.test(f)),
+        [],
+        'only the allow-list ships',
+      );
+      for (const f of [
+        'dist/extension.js',
+        'dist/lint-cli.js',
+        'dist/webview.js',
+        'dist/webview.css',
+        'readme.md',
+        'chart/values.schema.json',
+      ]) {
         assert.ok(files.includes(f), `${f} missing from vsix`);
       }
-      assert.ok(!files.some((f) => /^(docs|src|webview|test|node_modules)\/|^contributing\.md$|\.map$/.test(f)), files.join(', '));
+      assert.ok(
+        !files.some((f) => /^(docs|src|webview|test|node_modules)\/|^contributing\.md$|\.map$/.test(f)),
+        files.join(', '),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -33,14 +33,22 @@ function leftovers(c: SimCluster, release: string): string[] {
     .filter(({ type, object: o }) => {
       if (type.kind === 'Event') return false;
       const l = o.metadata.labels ?? {};
-      return l[INSTANCE] === release || (l.owner === 'helm' && l.name === release) || o.metadata.name.startsWith(`${release}-`) || o.metadata.name === `sh.helm.release.v1.${release}.v1`;
+      return (
+        l[INSTANCE] === release ||
+        (l.owner === 'helm' && l.name === release) ||
+        o.metadata.name.startsWith(`${release}-`) ||
+        o.metadata.name === `sh.helm.release.v1.${release}.v1`
+      );
     })
     .map(({ type, object }) => `${type.kind}/${object.metadata.name}`);
 }
 
-const podsOf = (c: SimCluster, release: string): KubeObject[] => c.store.list(c.resources.pods, NS).filter((p) => p.metadata.labels?.[INSTANCE] === release);
+const podsOf = (c: SimCluster, release: string): KubeObject[] =>
+  c.store.list(c.resources.pods, NS).filter((p) => p.metadata.labels?.[INSTANCE] === release);
 const ready = (p: KubeObject): boolean =>
-  ((p.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? []).some((x) => x.type === 'Ready' && x.status === 'True');
+  ((p.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? []).some(
+    (x) => x.type === 'Ready' && x.status === 'True',
+  );
 
 /** Children of this process running `helm install … <release>`. */
 function helmPids(release: string): number[] {
@@ -91,7 +99,13 @@ for (const version of helmVersions) {
       let done = false;
       unsubscribe.push(
         c.store.subscribe((e) => {
-          if (done || e.resource.kind !== 'Pod' || e.type === 'DELETED' || e.object.metadata.labels?.[INSTANCE] !== release) return;
+          if (
+            done ||
+            e.resource.kind !== 'Pod' ||
+            e.type === 'DELETED' ||
+            e.object.metadata.labels?.[INSTANCE] !== release
+          )
+            return;
           try {
             done = f(e.object);
           } catch {
@@ -123,10 +137,15 @@ for (const version of helmVersions) {
     it('every valid shared fixture installs concurrently and reaches Ready, with our release labels; tear down leaves nothing', async () => {
       const releases = VALID.map(() => rel('ok'));
       const lines: string[][] = VALID.map(() => []);
-      const results = await Promise.all(VALID.map((f, i) => installSandbox(request(releases[i], join(FIXTURES, f), { sink: (l) => lines[i].push(l) }))));
+      const results = await Promise.all(
+        VALID.map((f, i) => installSandbox(request(releases[i], join(FIXTURES, f), { sink: (l) => lines[i].push(l) }))),
+      );
       // helm's progress is streamed (debug lines: resources created, readiness), without dumps.
       for (const l of lines) {
-        assert.ok(l.some((x) => /beginning wait/i.test(x)), l.join('\n'));
+        assert.ok(
+          l.some((x) => /beginning wait/i.test(x)),
+          l.join('\n'),
+        );
         assert.ok(l.every((x) => x.length <= 1000));
       }
       for (const [i, r] of results.entries()) {
@@ -134,18 +153,26 @@ for (const version of helmVersions) {
         const pods = podsOf(c, releases[i]);
         assert.ok(pods.length > 0, `${VALID[i]}: pods`);
         assert.ok(pods.every(ready), `${VALID[i]}: all pods Ready`);
-        const record = c.store.list(c.resources.secrets, NS).find((s) => s.metadata.labels?.owner === 'helm' && s.metadata.labels?.name === releases[i]);
+        const record = c.store
+          .list(c.resources.secrets, NS)
+          .find((s) => s.metadata.labels?.owner === 'helm' && s.metadata.labels?.name === releases[i]);
         assert.equal(record?.metadata.labels?.inspectSandbox, 'true');
         assert.equal(record?.metadata.labels?.['k8s-sandbox.dev/creator'], 'alice');
       }
-      const down = await tearDown(releases.map((release) => ({ namespace: NS, release })), { helm, env, kc, timeoutSeconds: 60 });
+      const down = await tearDown(
+        releases.map((release) => ({ namespace: NS, release })),
+        { helm, env, kc, timeoutSeconds: 60 },
+      );
       assert.equal(down.failed.length, 0, JSON.stringify(down.failed));
       for (const r of releases) assert.deepEqual(leftovers(c, r), [], r);
     });
 
     it('a missing RuntimeClass fails before anything is written, lists the available ones; the fallback installs', async () => {
       const values = home.path(`kata-${version}.yaml`);
-      writeFileSync(values, 'services:\n  default:\n    image: ubuntu:24.04\n    command: ["tail", "-f", "/dev/null"]\n    runtimeClassName: kata\n');
+      writeFileSync(
+        values,
+        'services:\n  default:\n    image: ubuntu:24.04\n    command: ["tail", "-f", "/dev/null"]\n    runtimeClassName: kata\n',
+      );
       const release = rel('rc');
       const err = await installSandbox(request(release, values)).then(
         () => assert.fail('installed'),
@@ -158,7 +185,10 @@ for (const version of helmVersions) {
       assert.deepEqual(leftovers(c, release), []);
       const ok = await installSandbox(request(release, values, { sets: fallbackSets(err.problems, 'runc') }));
       assert.equal(ok.status, 'deployed');
-      assert.deepEqual(podsOf(c, release).map((p) => (p.spec as { runtimeClassName?: string }).runtimeClassName), ['runc']);
+      assert.deepEqual(
+        podsOf(c, release).map((p) => (p.spec as { runtimeClassName?: string }).runtimeClassName),
+        ['runc'],
+      );
       await tearDown([{ namespace: NS, release }], { helm, env, kc, timeoutSeconds: 60 });
       assert.deepEqual(leftovers(c, release), []);
     });
@@ -166,25 +196,33 @@ for (const version of helmVersions) {
     it('a RuntimeClass whose nodeSelector matches no node is reported the same way', async () => {
       const api = kc.makeApiClient(NodeV1Api);
       const name = `pinned-${version.replace(/\D/g, '')}`;
-      await api.createRuntimeClass({ body: { metadata: { name }, handler: 'kata', scheduling: { nodeSelector: { 'sandbox.dev/kata': 'true' } } } });
+      await api.createRuntimeClass({
+        body: { metadata: { name }, handler: 'kata', scheduling: { nodeSelector: { 'sandbox.dev/kata': 'true' } } },
+      });
       try {
         const values = home.path(`pinned-${version}.yaml`);
         writeFileSync(values, `services:\n  default:\n    image: ubuntu:24.04\n    runtimeClassName: ${name}\n`);
         await assert.rejects(installSandbox(request(rel('ns'), values)), (e: unknown) => {
-          return e instanceof RuntimeClassError && e.reason === 'RuntimeClassUnschedulable' && /matches no node .*sandbox\.dev\/kata/.test(e.message);
+          return (
+            e instanceof RuntimeClassError &&
+            e.reason === 'RuntimeClassUnschedulable' &&
+            /matches no node .*sandbox\.dev\/kata/.test(e.message)
+          );
         });
       } finally {
         await api.deleteRuntimeClass({ name });
       }
     });
 
-    it('a timeout (pods never ready) reports helm\'s error and the pods\' state, and leaves zero records and objects', async () => {
+    it("a timeout (pods never ready) reports helm's error and the pods' state, and leaves zero records and objects", async () => {
       const release = rel('to');
       onPod(release, (p) => {
         faults().neverReady(NS, p.metadata.name);
         return true;
       });
-      const err = await installSandbox(request(release, join(FIXTURES, '05-allow-domains-ports-scoped-values.yaml'), { timeoutSeconds: 3 })).then(
+      const err = await installSandbox(
+        request(release, join(FIXTURES, '05-allow-domains-ports-scoped-values.yaml'), { timeoutSeconds: 3 }),
+      ).then(
         () => assert.fail('installed'),
         (e: unknown) => e,
       );
@@ -192,7 +230,10 @@ for (const version of helmVersions) {
       assert.equal(err.reason, 'InstallFailed');
       assert.equal(err.failure.reason, 'HelmTimeout');
       assert.equal(err.removed, true);
-      assert.ok(err.diagnostics.some((d) => /running but not ready/.test(d)), err.diagnostics.join('\n'));
+      assert.ok(
+        err.diagnostics.some((d) => /running but not ready/.test(d)),
+        err.diagnostics.join('\n'),
+      );
       assert.match(err.message, /timed out.*The partial release was removed\./);
       assert.deepEqual(leftovers(c, release), []);
     });
@@ -204,7 +245,9 @@ for (const version of helmVersions) {
         ac.abort();
         return true;
       });
-      const err = await installSandbox(request(release, join(FIXTURES, '01-dns-multi-service-values.yaml'), { signal: ac.signal })).then(
+      const err = await installSandbox(
+        request(release, join(FIXTURES, '01-dns-multi-service-values.yaml'), { signal: ac.signal }),
+      ).then(
         () => assert.fail('installed'),
         (e: unknown) => e,
       );
@@ -239,7 +282,10 @@ for (const version of helmVersions) {
     it('a taken release name is refused before helm runs and the existing release is untouched', async () => {
       const release = rel('dup');
       await installSandbox(request(release, join(FIXTURES, '05-allow-domains-ports-scoped-values.yaml')));
-      await assert.rejects(installSandbox(request(release, join(FIXTURES, '05-allow-domains-ports-scoped-values.yaml'))), (e: unknown) => SandboxError.is(e, 'InvalidInput'));
+      await assert.rejects(
+        installSandbox(request(release, join(FIXTURES, '05-allow-domains-ports-scoped-values.yaml'))),
+        (e: unknown) => SandboxError.is(e, 'InvalidInput'),
+      );
       assert.equal((await runHelm(statusCommand(helm, { release, namespace: NS }), { env })).status, 'deployed');
       await tearDown([{ namespace: NS, release }], { helm, env, kc, timeoutSeconds: 60 });
     });
@@ -248,21 +294,46 @@ for (const version of helmVersions) {
       const mine = rel('me');
       const theirs = rel('bob');
       const values = join(FIXTURES, '05-allow-domains-ports-scoped-values.yaml');
-      await Promise.all([installSandbox(request(mine, values)), installSandbox(request(theirs, values, { creator: 'bob' }))]);
+      await Promise.all([
+        installSandbox(request(mine, values)),
+        installSandbox(request(theirs, values, { creator: 'bob' })),
+      ]);
       const { releases, scope } = await listMine(known('alice'), { helm, env, fallbackNamespace: NS });
       assert.equal(scope, 'all');
-      assert.deepEqual(releases.map((r) => r.name), [mine]);
+      assert.deepEqual(
+        releases.map((r) => r.name),
+        [mine],
+      );
       // Every object of the release carries the creator label too (chart value `creator`).
-      const objs = c.store.all().map((x) => x.object).filter((o) => o.metadata.labels?.['app.kubernetes.io/instance'] === mine);
-      assert.ok(objs.length > 0 && objs.every((o) => o.metadata.labels?.['k8s-sandbox.dev/creator'] === 'alice'), objs.map((o) => `${o.kind}/${o.metadata.name}`).join());
+      const objs = c.store
+        .all()
+        .map((x) => x.object)
+        .filter((o) => o.metadata.labels?.['app.kubernetes.io/instance'] === mine);
+      assert.ok(
+        objs.length > 0 && objs.every((o) => o.metadata.labels?.['k8s-sandbox.dev/creator'] === 'alice'),
+        objs.map((o) => `${o.kind}/${o.metadata.name}`).join(),
+      );
       // A user who may not list secrets cluster-wide falls back to their namespace.
       const restricted = c.writeKubeconfig(home.path('restricted-kubeconfig'), { user: 'restricted' });
-      const limited = await listMine(known('alice'), { helm: { ...helm, kubeconfig: restricted }, env: { ...env, KUBECONFIG: restricted }, fallbackNamespace: c.restrictedNamespace });
+      const limited = await listMine(known('alice'), {
+        helm: { ...helm, kubeconfig: restricted },
+        env: { ...env, KUBECONFIG: restricted },
+        fallbackNamespace: c.restrictedNamespace,
+      });
       assert.equal(limited.scope, c.restrictedNamespace);
-      assert.deepEqual(limited.releases.map((r) => r.name), c.restrictedNamespace === NS ? [mine] : []);
-      await tearDown(releases.map((r) => ({ namespace: r.namespace, release: r.name })), { helm, env, kc, timeoutSeconds: 60 });
+      assert.deepEqual(
+        limited.releases.map((r) => r.name),
+        c.restrictedNamespace === NS ? [mine] : [],
+      );
+      await tearDown(
+        releases.map((r) => ({ namespace: r.namespace, release: r.name })),
+        { helm, env, kc, timeoutSeconds: 60 },
+      );
       assert.deepEqual(leftovers(c, mine), []);
-      assert.equal((await runHelm(statusCommand(helm, { release: theirs, namespace: NS }), { env })).status, 'deployed');
+      assert.equal(
+        (await runHelm(statusCommand(helm, { release: theirs, namespace: NS }), { env })).status,
+        'deployed',
+      );
       assert.ok(podsOf(c, theirs).every(ready));
       await tearDown([{ namespace: NS, release: theirs }], { helm, env, kc, timeoutSeconds: 60 });
     });

@@ -21,15 +21,23 @@ describe('inspector against the simulated cluster', function () {
   let kc: KubeConfig;
   const sessions: InspectorSession[] = [];
   const faults = () => c.kubelet.faults as KubeletFaults;
-  const traffic = (r: TrafficRequest) => (c.kubelet.traffic as { request(r: TrafficRequest): Promise<TrafficResult> }).request(r);
+  const traffic = (r: TrafficRequest) =>
+    (c.kubelet.traffic as { request(r: TrafficRequest): Promise<TrafficResult> }).request(r);
 
-  function session(release: string, config = kc, ports = kubePorts(config)): { s: InspectorSession; messages: HostMessage[] } {
+  function session(
+    release: string,
+    config = kc,
+    ports = kubePorts(config),
+  ): { s: InspectorSession; messages: HostMessage[] } {
     const { s, messages } = recordedSession(config, release, {}, ports);
     sessions.push(s);
     return { s, messages };
   }
 
-  const isKind = (...kinds: StreamStatus['kind'][]) => (st: StreamStatus) => kinds.includes(st.kind);
+  const isKind =
+    (...kinds: StreamStatus['kind'][]) =>
+    (st: StreamStatus) =>
+      kinds.includes(st.kind);
 
   before(async () => {
     c = await startCluster();
@@ -37,12 +45,23 @@ describe('inspector against the simulated cluster', function () {
     kc = new KubeConfig();
     kc.loadFromFile(c.writeKubeconfig(join(dir, 'kubeconfig')));
     await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NS } } });
-    await Promise.all([makePod(kc, 'sbx1-default-0', 'sbx1', 'sim-node-1'), makePod(kc, 'sbx1-web-0', 'sbx1', 'sim-node-2'), makePod(kc, 'other-default-0', 'other', 'sim-node-1')]);
+    await Promise.all([
+      makePod(kc, 'sbx1-default-0', 'sbx1', 'sim-node-1'),
+      makePod(kc, 'sbx1-web-0', 'sbx1', 'sim-node-2'),
+      makePod(kc, 'other-default-0', 'other', 'sim-node-1'),
+    ]);
     await Promise.all([denyEgress(kc, 'sbx1'), denyEgress(kc, 'other')]);
     // Every agent ready before the tests start.
     await waitFor('cilium agents ready', async () => {
-      const pods = (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=cilium' })).items;
-      return pods.length === 2 && pods.every((p) => p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'));
+      const pods = (
+        await kc
+          .makeApiClient(CoreV1Api)
+          .listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=cilium' })
+      ).items;
+      return (
+        pods.length === 2 &&
+        pods.every((p) => p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'))
+      );
     });
   });
 
@@ -58,42 +77,96 @@ describe('inspector against the simulated cluster', function () {
   it('drops of a release on two nodes reach the model through both agents; other releases stay out', async () => {
     const { s, messages } = session('sbx1');
     await s.start();
-    const st = await s.whenStatus(isKind('streaming', 'error', 'forbidden', 'hubble-disabled', 'no-cilium', 'agent-not-ready'));
+    const st = await s.whenStatus(
+      isKind('streaming', 'error', 'forbidden', 'hubble-disabled', 'no-cilium', 'agent-not-ready'),
+    );
     assert.equal(st.kind, 'streaming', st.message);
-    assert.deepEqual(st.agents?.map((a) => [a.node, a.state]), [['sim-node-1', 'streaming'], ['sim-node-2', 'streaming']]);
+    assert.deepEqual(
+      st.agents?.map((a) => [a.node, a.state]),
+      [
+        ['sim-node-1', 'streaming'],
+        ['sim-node-2', 'streaming'],
+      ],
+    );
     // Give `hubble observe --follow` a moment to subscribe before generating traffic.
     await new Promise((r) => setTimeout(r, 300));
-    const a = await traffic({ namespace: NS, pod: 'sbx1-default-0', destination: { domain: 'api.example.com', port: 443, protocol: 'TCP' } });
-    const b = await traffic({ namespace: NS, pod: 'sbx1-web-0', destination: { ip: '203.0.113.7', port: 8443, protocol: 'TCP' } });
-    const o = await traffic({ namespace: NS, pod: 'other-default-0', destination: { domain: 'evil.example.org', port: 443, protocol: 'TCP' } });
+    const a = await traffic({
+      namespace: NS,
+      pod: 'sbx1-default-0',
+      destination: { domain: 'api.example.com', port: 443, protocol: 'TCP' },
+    });
+    const b = await traffic({
+      namespace: NS,
+      pod: 'sbx1-web-0',
+      destination: { ip: '203.0.113.7', port: 8443, protocol: 'TCP' },
+    });
+    const o = await traffic({
+      namespace: NS,
+      pod: 'other-default-0',
+      destination: { domain: 'evil.example.org', port: 443, protocol: 'TCP' },
+    });
     assert.deepEqual([a.verdict, b.verdict, o.verdict], ['DROPPED', 'DROPPED', 'DROPPED']);
     const groups = await waitFor('rows from both nodes', () => {
       const g = s.model.groups();
       const nodes = new Set(g.flatMap((x) => [...x.nodes]));
-      return nodes.has('sim-node-1') && nodes.has('sim-node-2') && g.reduce((n, x) => n + x.count, 0) >= a.flows + b.flows ? g : undefined;
+      return nodes.has('sim-node-1') &&
+        nodes.has('sim-node-2') &&
+        g.reduce((n, x) => n + x.count, 0) >= a.flows + b.flows
+        ? g
+        : undefined;
     });
-    assert.equal(groups.reduce((n, x) => n + x.count, 0), a.flows + b.flows, 'every record of ours, none of the other release');
+    assert.equal(
+      groups.reduce((n, x) => n + x.count, 0),
+      a.flows + b.flows,
+      'every record of ours, none of the other release',
+    );
     assert.equal(groups.length, 2, 'the SYN retries of each connection are one row');
     assert.ok(groups.every((g) => g.count > 1));
-    assert.deepEqual([...s.model.suggestions().keys()].sort(), ['allowCIDR:203.0.113.7/32', 'allowDomains:api.example.com']);
+    assert.deepEqual([...s.model.suggestions().keys()].sort(), [
+      'allowCIDR:203.0.113.7/32',
+      'allowDomains:api.example.com',
+    ]);
     assert.ok(!JSON.stringify(s.model.exportJsonl()).includes('evil.example.org'));
     // The webview got the rows (batched updates), all valid protocol messages.
     await waitFor('update posted', () => messages.some((m) => m.type === 'network/update' && m.rows.length > 0));
     const rows = messages.flatMap((m) => (m.type === 'network/update' ? m.rows : []));
-    assert.ok(rows.some((r) => r.destination.startsWith('api.example.com') && r.reasonName === 'POLICY_DENIED' && r.suggestionId === 'allowDomains:api.example.com'));
+    assert.ok(
+      rows.some(
+        (r) =>
+          r.destination.startsWith('api.example.com') &&
+          r.reasonName === 'POLICY_DENIED' &&
+          r.suggestionId === 'allowDomains:api.example.com',
+      ),
+    );
     const summary = [...messages].reverse().find((m) => m.type === 'network/update' && m.summary);
-    assert.ok(summary && summary.type === 'network/update' && !!summary.summary?.some((x) => /hangs until its own timeout/.test(x.explanation)));
+    assert.ok(
+      summary &&
+        summary.type === 'network/update' &&
+        !!summary.summary?.some((x) => /hangs until its own timeout/.test(x.explanation)),
+    );
   });
 
   it('sendAll: init, snapshot and the timeouts of the release pods', async () => {
     const { s, messages } = session('sbx1');
     await s.handle({ type: 'ready' });
-    assert.deepEqual(messages.map((m) => m.type), ['init', 'network/snapshot', 'timeouts']);
+    assert.deepEqual(
+      messages.map((m) => m.type),
+      ['init', 'network/snapshot', 'timeouts'],
+    );
     const t = messages[2];
     assert.ok(t.type === 'timeouts');
-    assert.deepEqual(t.view.pods.map((p) => [p.pod, p.grace.value, p.appTimeout.value]), [['sbx1-default-0', 5, 90], ['sbx1-web-0', 5, 90]]);
+    assert.deepEqual(
+      t.view.pods.map((p) => [p.pod, p.grace.value, p.appTimeout.value]),
+      [
+        ['sbx1-default-0', 5, 90],
+        ['sbx1-web-0', 5, 90],
+      ],
+    );
     assert.equal(t.view.riskLevel, 'medium');
-    assert.ok(t.view.pods[0].findings.some((f) => f.field === 'grace' && f.direction === 'too-short'), 'grace 5 is short for medium');
+    assert.ok(
+      t.view.pods[0].findings.some((f) => f.field === 'grace' && f.direction === 'too-short'),
+      'grace 5 is short for medium',
+    );
     // Forged or malformed messages change nothing.
     await s.handle({ type: 'forceKill', pod: '../../etc' });
     await s.handle({ type: 'setRiskLevel', level: 'extreme', via: 'helm' });
@@ -119,14 +192,28 @@ describe('inspector against the simulated cluster', function () {
     faults().stopAgent('sim-node-2');
     try {
       await waitFor('agent on node 2 unready', async () => {
-        const pods = (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=cilium' })).items;
-        return pods.some((p) => p.spec?.nodeName === 'sim-node-2' && p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'False'));
+        const pods = (
+          await kc
+            .makeApiClient(CoreV1Api)
+            .listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=cilium' })
+        ).items;
+        return pods.some(
+          (p) =>
+            p.spec?.nodeName === 'sim-node-2' &&
+            p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'False'),
+        );
       });
       const { s } = session('sbx1');
       await s.start();
       const st = await s.whenStatus(isKind('streaming', 'agent-not-ready', 'error'));
       assert.equal(st.kind, 'streaming');
-      assert.deepEqual(st.agents?.map((a) => [a.node, a.state]), [['sim-node-1', 'streaming'], ['sim-node-2', 'not-ready']]);
+      assert.deepEqual(
+        st.agents?.map((a) => [a.node, a.state]),
+        [
+          ['sim-node-1', 'streaming'],
+          ['sim-node-2', 'not-ready'],
+        ],
+      );
       assert.match(st.message ?? '', /not ready/);
     } finally {
       faults().startAgent('sim-node-2');
@@ -135,21 +222,31 @@ describe('inspector against the simulated cluster', function () {
 
   it('listing the agents forbidden (restricted user) → no access, naming the permission and the grant', async () => {
     const restricted = new KubeConfig();
-    restricted.loadFromFile(c.writeKubeconfig(join(dir, 'restricted'), { user: 'restricted', namespace: c.restrictedNamespace }));
+    restricted.loadFromFile(
+      c.writeKubeconfig(join(dir, 'restricted'), { user: 'restricted', namespace: c.restrictedNamespace }),
+    );
     const own = kubePorts(restricted);
     const admin = kubePorts(kc);
-    const { s } = session('sbx1', restricted, { ...own, listPods: (ns, sel) => (ns === NS ? admin.listPods(ns, sel) : own.listPods(ns, sel)) });
+    const { s } = session('sbx1', restricted, {
+      ...own,
+      listPods: (ns, sel) => (ns === NS ? admin.listPods(ns, sel) : own.listPods(ns, sel)),
+    });
     await s.start();
     const st = await s.whenStatus(isKind('no-access', 'forbidden', 'streaming', 'error'));
     assert.equal(st.kind, 'no-access', st.message);
     assert.match(st.message ?? '', /may not list pods in kube-system/);
     assert.equal(st.source?.kind, 'none');
-    assert.match(st.source?.grant ?? '', /kubectl create role k8s-sandbox-find-cilium --namespace kube-system --verb=get,list --resource=pods && kubectl create rolebinding/);
+    assert.match(
+      st.source?.grant ?? '',
+      /kubectl create role k8s-sandbox-find-cilium --namespace kube-system --verb=get,list --resource=pods && kubectl create rolebinding/,
+    );
   });
 
   it('exec into the agents forbidden (403 on pods/exec in kube-system) → forbidden state', async () => {
     const restricted = new KubeConfig();
-    restricted.loadFromFile(c.writeKubeconfig(join(dir, 'restricted'), { user: 'restricted', namespace: c.restrictedNamespace }));
+    restricted.loadFromFile(
+      c.writeKubeconfig(join(dir, 'restricted'), { user: 'restricted', namespace: c.restrictedNamespace }),
+    );
     const own = kubePorts(restricted);
     // May read pods everywhere (as admin) but exec only as the restricted user.
     const { s } = session('sbx1', restricted, { ...kubePorts(kc), exec: own.exec });
@@ -160,10 +257,19 @@ describe('inspector against the simulated cluster', function () {
   });
 
   it('no Cilium in the cluster → the explaining state', async () => {
-    await kc.makeApiClient(AppsV1Api).deleteNamespacedDaemonSet({ namespace: 'kube-system', name: 'cilium', propagationPolicy: 'Background' });
-    await kc.makeApiClient(AppsV1Api).deleteNamespacedDeployment({ namespace: 'kube-system', name: 'hubble-relay', propagationPolicy: 'Background' });
+    await kc
+      .makeApiClient(AppsV1Api)
+      .deleteNamespacedDaemonSet({ namespace: 'kube-system', name: 'cilium', propagationPolicy: 'Background' });
+    await kc
+      .makeApiClient(AppsV1Api)
+      .deleteNamespacedDeployment({ namespace: 'kube-system', name: 'hubble-relay', propagationPolicy: 'Background' });
     const core = kc.makeApiClient(CoreV1Api);
-    await waitFor('agent and relay pods gone', async () => (await core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app in (cilium,hubble-relay)' })).items.length === 0);
+    await waitFor(
+      'agent and relay pods gone',
+      async () =>
+        (await core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app in (cilium,hubble-relay)' }))
+          .items.length === 0,
+    );
     const { s, messages } = session('sbx1');
     await s.start();
     const st = await s.whenStatus(isKind('no-cilium', 'streaming', 'error'));

@@ -76,10 +76,22 @@ describe('inspector: message protocol validation', () => {
       { numRuns: 3000 },
     );
     fc.assert(
-      fc.property(fc.record({ type: fc.constantFrom('ready', 'forceKill', 'setRiskLevel', 'addToValues'), pod: fc.string(), level: fc.string(), via: fc.string(), suggestionId: fc.string() }, { requiredKeys: ['type'] }), (v) => {
-        const r = parseWebviewMessage(v);
-        if (r.ok && r.message.type === 'forceKill') assert.match(r.message.pod, /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
-      }),
+      fc.property(
+        fc.record(
+          {
+            type: fc.constantFrom('ready', 'forceKill', 'setRiskLevel', 'addToValues'),
+            pod: fc.string(),
+            level: fc.string(),
+            via: fc.string(),
+            suggestionId: fc.string(),
+          },
+          { requiredKeys: ['type'] },
+        ),
+        (v) => {
+          const r = parseWebviewMessage(v);
+          if (r.ok && r.message.type === 'forceKill') assert.match(r.message.pod, /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -92,12 +104,21 @@ describe('inspector: HTML shell and CSP', () => {
     assert.notEqual(a, b);
     assert.equal(Buffer.from(a, 'base64').length, 16);
     const csp = contentSecurityPolicy('https://x.vscode-cdn.net', a);
-    assert.equal(csp, `default-src 'none'; script-src 'nonce-${a}'; style-src https://x.vscode-cdn.net; font-src https://x.vscode-cdn.net; img-src https://x.vscode-cdn.net; base-uri 'none'; form-action 'none'`);
+    assert.equal(
+      csp,
+      `default-src 'none'; script-src 'nonce-${a}'; style-src https://x.vscode-cdn.net; font-src https://x.vscode-cdn.net; img-src https://x.vscode-cdn.net; base-uri 'none'; form-action 'none'`,
+    );
     assert.doesNotMatch(csp, /unsafe/);
   });
 
   it('has no inline script or style; the one script carries the nonce', () => {
-    const html = inspectorHtml({ cspSource: 'https://c', scriptUri: 'https://c/dist/webview.js', styleUri: 'https://c/dist/webview.css', nonce: 'abc', title: 'T "<x>"' });
+    const html = inspectorHtml({
+      cspSource: 'https://c',
+      scriptUri: 'https://c/dist/webview.js',
+      styleUri: 'https://c/dist/webview.css',
+      nonce: 'abc',
+      title: 'T "<x>"',
+    });
     assert.equal((html.match(/<script/g) ?? []).length, 1);
     assert.match(html, /<script nonce="abc" src="https:\/\/c\/dist\/webview.js"><\/script>/);
     assert.doesNotMatch(html, /<style|style="/);

@@ -43,7 +43,15 @@ function agentEnvEgress(): any {
     spec: {
       endpointSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent-env', 'app.kubernetes.io/instance': AENV } },
       egress: [
-        { toEndpoints: dnsPeers, toPorts: [{ ports: [{ port: '53', protocol: 'ANY' }], rules: { dns: [{ matchPattern: `*.${NS}.svc.cluster.local` }, { matchName: 'pypi.org' }] } }] },
+        {
+          toEndpoints: dnsPeers,
+          toPorts: [
+            {
+              ports: [{ port: '53', protocol: 'ANY' }],
+              rules: { dns: [{ matchPattern: `*.${NS}.svc.cluster.local` }, { matchName: 'pypi.org' }] },
+            },
+          ],
+        },
         { toFQDNs: [{ matchName: 'pypi.org' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] },
       ],
     },
@@ -57,7 +65,8 @@ describe('inspector flow sources against the simulated cluster (relay, exec fall
   let kc: KubeConfig;
   let sandboxPod: string;
   const sessions: InspectorSession[] = [];
-  const traffic = (r: TrafficRequest) => (c.kubelet.traffic as { request(r: TrafficRequest): Promise<TrafficResult> }).request(r);
+  const traffic = (r: TrafficRequest) =>
+    (c.kubelet.traffic as { request(r: TrafficRequest): Promise<TrafficResult> }).request(r);
 
   function session(release: string, config = kc, ports: InspectorPorts = kubePorts(config)) {
     const messages: HostMessage[] = [];
@@ -79,8 +88,16 @@ describe('inspector flow sources against the simulated cluster (relay, exec fall
     sessions.push(s);
     return { s, messages };
   }
-  const isKind = (...kinds: StreamStatus['kind'][]) => (st: StreamStatus) => kinds.includes(st.kind);
-  const relayPods = async () => (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'cilium', labelSelector: 'k8s-app=hubble-relay' })).items.filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running');
+  const isKind =
+    (...kinds: StreamStatus['kind'][]) =>
+    (st: StreamStatus) =>
+      kinds.includes(st.kind);
+  const relayPods = async () =>
+    (
+      await kc
+        .makeApiClient(CoreV1Api)
+        .listNamespacedPod({ namespace: 'cilium', labelSelector: 'k8s-app=hubble-relay' })
+    ).items.filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running');
 
   before(async () => {
     c = await startCluster({ tls: true, ciliumNamespace: 'cilium', restrictedNamespace: NS });
@@ -90,25 +107,69 @@ describe('inspector flow sources against the simulated cluster (relay, exec fall
     kc.loadFromFile(kubeconfig);
     writeFileSync(join(dir, 'values.yaml'), VALUES);
     const code = await new Promise<number | null>((resolve) => {
-      const helm = spawn(helmBinary('3.18.0'), ['install', 'r1', join(__dirname, '..', '..', '..', 'chart'), '-n', NS, '--create-namespace', '--wait', '--timeout', '90s', '-f', join(dir, 'values.yaml')], {
-        env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: kubeconfig, HELM_CACHE_HOME: join(dir, 'hc'), HELM_CONFIG_HOME: join(dir, 'hf'), HELM_DATA_HOME: join(dir, 'hd') },
-      });
+      const helm = spawn(
+        helmBinary('3.18.0'),
+        [
+          'install',
+          'r1',
+          join(__dirname, '..', '..', '..', 'chart'),
+          '-n',
+          NS,
+          '--create-namespace',
+          '--wait',
+          '--timeout',
+          '90s',
+          '-f',
+          join(dir, 'values.yaml'),
+        ],
+        {
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: dir,
+            KUBECONFIG: kubeconfig,
+            HELM_CACHE_HOME: join(dir, 'hc'),
+            HELM_CONFIG_HOME: join(dir, 'hf'),
+            HELM_DATA_HOME: join(dir, 'hd'),
+          },
+        },
+      );
       helm.stderr.on('data', (d: Buffer) => process.stderr.write(d));
       helm.on('close', resolve);
     });
     assert.equal(code, 0);
     const core = kc.makeApiClient(CoreV1Api);
-    sandboxPod = (await core.listNamespacedPod({ namespace: NS, labelSelector: 'app.kubernetes.io/instance=r1,inspect/service=default' })).items[0].metadata!.name!;
+    sandboxPod = (
+      await core.listNamespacedPod({
+        namespace: NS,
+        labelSelector: 'app.kubernetes.io/instance=r1,inspect/service=default',
+      })
+    ).items[0].metadata!.name!;
     c.store.create(c.resources.ciliumnetworkpolicies, agentEnvEgress());
     await core.createNamespacedPod({
       namespace: NS,
       body: {
-        metadata: { name: `agent-env-${AENV}-default-0`, labels: { 'app.kubernetes.io/name': 'agent-env', 'app.kubernetes.io/instance': AENV, 'inspect/service': 'default' } },
+        metadata: {
+          name: `agent-env-${AENV}-default-0`,
+          labels: {
+            'app.kubernetes.io/name': 'agent-env',
+            'app.kubernetes.io/instance': AENV,
+            'inspect/service': 'default',
+          },
+        },
         spec: { containers: [{ name: 'default', image: 'ubuntu:24.04', command: ['tail', '-f', '/dev/null'] }] },
       },
     });
-    await waitFor('agent-env pod running', async () => (await core.readNamespacedPod({ namespace: NS, name: `agent-env-${AENV}-default-0` })).status?.podIP, 30_000);
-    await waitFor('relay ready', async () => (await relayPods()).some((p) => p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')), 30_000);
+    await waitFor(
+      'agent-env pod running',
+      async () => (await core.readNamespacedPod({ namespace: NS, name: `agent-env-${AENV}-default-0` })).status?.podIP,
+      30_000,
+    );
+    await waitFor(
+      'relay ready',
+      async () =>
+        (await relayPods()).some((p) => p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')),
+      30_000,
+    );
   });
 
   afterEach(() => {
@@ -126,14 +187,27 @@ describe('inspector flow sources against the simulated cluster (relay, exec fall
     const st = await s.whenStatus(isKind('streaming', 'error', 'forbidden', 'no-access', 'no-cilium'));
     assert.equal(st.kind, 'streaming', st.message);
     assert.equal(st.source?.kind, 'relay');
-    assert.match(st.source?.detail ?? '', /^Hubble Relay cilium\/hubble-relay-\S+.*: 2 nodes connected, 0 unavailable, \d+ flows seen/);
-    const denied = await traffic({ namespace: NS, pod: sandboxPod, destination: { domain: 'pypi.org', port: 22, protocol: 'TCP' } });
+    assert.match(
+      st.source?.detail ?? '',
+      /^Hubble Relay cilium\/hubble-relay-\S+.*: 2 nodes connected, 0 unavailable, \d+ flows seen/,
+    );
+    const denied = await traffic({
+      namespace: NS,
+      pod: sandboxPod,
+      destination: { domain: 'pypi.org', port: 22, protocol: 'TCP' },
+    });
     assert.equal(denied.verdict, 'DROPPED');
-    const refused = await traffic({ namespace: NS, pod: sandboxPod, destination: { domain: 'api.openai.com', port: 443, protocol: 'TCP' } });
+    const refused = await traffic({
+      namespace: NS,
+      pod: sandboxPod,
+      destination: { domain: 'api.openai.com', port: 443, protocol: 'TCP' },
+    });
     assert.equal(refused.dns?.rcode, 'NXDOMAIN');
     const groups = await waitFor('a drop row and a DNS row', () => {
       const g = s.model.groups();
-      return g.some((x) => x.flow.dns?.query === 'api.openai.com') && g.some((x) => x.flow.destination.port === 22) && g;
+      return (
+        g.some((x) => x.flow.dns?.query === 'api.openai.com') && g.some((x) => x.flow.destination.port === 22) && g
+      );
     });
     const dns = groups.find((g) => g.flow.dns)!;
     assert.equal(dns.flow.dns?.via, 'coredns');
@@ -141,10 +215,22 @@ describe('inspector flow sources against the simulated cluster (relay, exec fall
     assert.deepEqual(dns.explanation.entry, { key: 'allowDomains', domain: 'api.openai.com' });
     assert.match(dns.explanation.text, /Service default asked/);
     const drop = groups.find((g) => g.flow.destination.port === 22)!;
-    assert.deepEqual(drop.explanation.entry, { key: 'allowDomainsPorts', domain: 'pypi.org', port: 22, protocol: 'TCP' });
+    assert.deepEqual(drop.explanation.entry, {
+      key: 'allowDomainsPorts',
+      domain: 'pypi.org',
+      port: 22,
+      protocol: 'TCP',
+    });
     s.flush();
     const rows = messages.flatMap((m) => (m.type === 'network/update' || m.type === 'network/snapshot' ? m.rows : []));
-    assert.ok(rows.some((r) => r.kind === 'dns-refused' && r.destination === 'api.openai.com' && r.suggestionId === 'allowDomains:api.openai.com'));
+    assert.ok(
+      rows.some(
+        (r) =>
+          r.kind === 'dns-refused' &&
+          r.destination === 'api.openai.com' &&
+          r.suggestionId === 'allowDomains:api.openai.com',
+      ),
+    );
     assert.ok(messages.some((m) => m.type === 'network/status' && m.status.source?.kind === 'relay'));
   });
 
@@ -152,9 +238,15 @@ describe('inspector flow sources against the simulated cluster (relay, exec fall
     const { s } = session(AENV);
     await s.start();
     await s.whenStatus(isKind('streaming'));
-    const r = await traffic({ namespace: NS, pod: `agent-env-${AENV}-default-0`, destination: { domain: 'api.anthropic.com', port: 443, protocol: 'TCP' } });
+    const r = await traffic({
+      namespace: NS,
+      pod: `agent-env-${AENV}-default-0`,
+      destination: { domain: 'api.anthropic.com', port: 443, protocol: 'TCP' },
+    });
     assert.equal(r.dns?.rcode, 'REFUSED');
-    const g = await waitFor('the DNS row', () => s.model.groups().find((x) => x.flow.dns?.query === 'api.anthropic.com'));
+    const g = await waitFor('the DNS row', () =>
+      s.model.groups().find((x) => x.flow.dns?.query === 'api.anthropic.com'),
+    );
     assert.equal(g.flow.dns?.via, 'cilium');
     assert.equal(g.flow.dns?.rcode, 'REFUSED');
     assert.equal(g.explanation.kind, 'dns-refused');
@@ -162,7 +254,11 @@ describe('inspector flow sources against the simulated cluster (relay, exec fall
   });
 
   it('filters are applied by the relay: GetFlows with our filters returns only drops of the release', async () => {
-    await traffic({ namespace: NS, pod: `agent-env-${AENV}-default-0`, destination: { domain: 'pypi.org', port: 8080, protocol: 'TCP' } });
+    await traffic({
+      namespace: NS,
+      pod: `agent-env-${AENV}-default-0`,
+      destination: { domain: 'pypi.org', port: 8080, protocol: 'TCP' },
+    });
     await traffic({ namespace: NS, pod: sandboxPod, destination: { domain: 'pypi.org', port: 443, protocol: 'TCP' } }); // forwarded
     const relay = (await relayPods())[0].metadata!.name!;
     const fwd = await LocalForward.open(kubeForward(kc, 'cilium', relay, 4245));
@@ -179,7 +275,10 @@ describe('inspector flow sources against the simulated cluster (relay, exec fall
       assert.ok(flows.length > 0, 'the release has drops');
       for (const f of flows) {
         assert.equal(f.verdict, 'DROPPED');
-        assert.ok(f.source?.pod_name === sandboxPod || f.destination?.pod_name === sandboxPod, JSON.stringify(f.source));
+        assert.ok(
+          f.source?.pod_name === sandboxPod || f.destination?.pod_name === sandboxPod,
+          JSON.stringify(f.source),
+        );
       }
     } finally {
       client.close();
@@ -196,25 +295,53 @@ describe('inspector flow sources against the simulated cluster (relay, exec fall
     const old = (await relayPods())[0].metadata!.name!;
     await kc.makeApiClient(CoreV1Api).deleteNamespacedPod({ namespace: 'cilium', name: old, gracePeriodSeconds: 0 });
     await s.whenStatus(isKind('reconnecting'));
-    const back = await s.whenStatus((x) => x.kind === 'streaming' && !!x.source?.detail.includes('hubble-relay') && !x.source.detail.includes(old));
+    const back = await s.whenStatus(
+      (x) => x.kind === 'streaming' && !!x.source?.detail.includes('hubble-relay') && !x.source.detail.includes(old),
+    );
     assert.equal(back.source?.kind, 'relay');
     await traffic({ namespace: NS, pod: sandboxPod, destination: { domain: 'pypi.org', port: 2302, protocol: 'TCP' } });
-    await waitFor('drops after the reconnect', () => s.model.groups().some((g) => g.flow.destination.port === 2302), 30_000);
+    await waitFor(
+      'drops after the reconnect',
+      () => s.model.groups().some((g) => g.flow.destination.port === 2302),
+      30_000,
+    );
     // SYN retries arrive over time: wait for all three attempts of each connection, then each flow is there once.
-    const count = (port: number) => s.model.groups().filter((x) => x.flow.destination.port === port).reduce((n, x) => n + x.count, 0);
+    const count = (port: number) =>
+      s.model
+        .groups()
+        .filter((x) => x.flow.destination.port === port)
+        .reduce((n, x) => n + x.count, 0);
     for (const port of [2301, 2302]) {
       await waitFor(`all drops to ${port}`, () => count(port) >= 6, 30_000);
       assert.equal(count(port), 6, `port ${port}: policy verdict + drop per SYN attempt, each once`);
     }
-    const uuids = s.model.exportJsonl().trim().split('\n').map((l) => JSON.parse(l).flow?.uuid as string | undefined).filter((u): u is string => !!u);
+    const uuids = s.model
+      .exportJsonl()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).flow?.uuid as string | undefined)
+      .filter((u): u is string => !!u);
     assert.equal(new Set(uuids).size, uuids.length, 'no flow twice');
   });
 
   it('exec fallback: without a relay pod the panel execs into the agents; a user with neither permission gets "no access" naming them', async () => {
     const apps = kc.makeApiClient(AppsV1Api);
-    await apps.patchNamespacedDeploymentScale({ namespace: 'cilium', name: 'hubble-relay', body: [{ op: 'replace', path: '/spec/replicas', value: 0 }] } as any);
+    await apps.patchNamespacedDeploymentScale({
+      namespace: 'cilium',
+      name: 'hubble-relay',
+      body: [{ op: 'replace', path: '/spec/replicas', value: 0 }],
+    } as any);
     try {
-      await waitFor('relay gone', async () => (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'cilium', labelSelector: 'k8s-app=hubble-relay' })).items.length === 0, 30_000);
+      await waitFor(
+        'relay gone',
+        async () =>
+          (
+            await kc
+              .makeApiClient(CoreV1Api)
+              .listNamespacedPod({ namespace: 'cilium', labelSelector: 'k8s-app=hubble-relay' })
+          ).items.length === 0,
+        30_000,
+      );
       const { s } = session('r1');
       await s.start();
       const st = await s.whenStatus(isKind('streaming', 'error', 'forbidden', 'no-access'));
@@ -229,9 +356,16 @@ describe('inspector flow sources against the simulated cluster (relay, exec fall
       const none = await s2.whenStatus(isKind('no-access', 'streaming', 'error', 'forbidden'));
       assert.equal(none.kind, 'no-access', none.message);
       assert.match(none.message ?? '', /create pods\/exec in cilium/);
-      assert.match(none.source?.grant ?? '', /kubectl create role k8s-sandbox-cilium-exec --namespace cilium --verb=create --resource=pods\/exec && kubectl create rolebinding k8s-sandbox-cilium-exec --namespace cilium --role=k8s-sandbox-cilium-exec --user=/);
+      assert.match(
+        none.source?.grant ?? '',
+        /kubectl create role k8s-sandbox-cilium-exec --namespace cilium --verb=create --resource=pods\/exec && kubectl create rolebinding k8s-sandbox-cilium-exec --namespace cilium --role=k8s-sandbox-cilium-exec --user=/,
+      );
     } finally {
-      await apps.patchNamespacedDeploymentScale({ namespace: 'cilium', name: 'hubble-relay', body: [{ op: 'replace', path: '/spec/replicas', value: 1 }] } as any);
+      await apps.patchNamespacedDeploymentScale({
+        namespace: 'cilium',
+        name: 'hubble-relay',
+        body: [{ op: 'replace', path: '/spec/replicas', value: 1 }],
+      } as any);
     }
   });
 });

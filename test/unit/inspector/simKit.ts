@@ -6,13 +6,21 @@ import type { ExecTarget } from '../../../src/core/cilium/stream';
 import { kubePorts, type InspectorPorts } from '../../../src/core/inspector/kubePorts';
 import { parseHostMessage, type HostMessage } from '../../../src/protocol/inspector';
 import { buildTimeoutsView } from '../../../src/core/inspector/rows';
-import { InspectorSession, type InspectorActions, type InspectorSessionOptions } from '../../../src/core/inspector/inspectorSession';
+import {
+  InspectorSession,
+  type InspectorActions,
+  type InspectorSessionOptions,
+} from '../../../src/core/inspector/inspectorSession';
 
 export const NS = 'evals';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>, ms = 15000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  f: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 15000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await f();
@@ -35,8 +43,17 @@ export async function makePod(kc: KubeConfig, name: string, release: string, nod
   await api.createNamespacedPod({
     namespace: NS,
     body: {
-      metadata: { name, namespace: NS, labels: { 'app.kubernetes.io/instance': release, 'inspect/service': name.split('-')[1] }, annotations: { 'k8s-sandbox.dev/app-timeout-seconds': '90', 'k8s-sandbox.dev/deadline-seconds': '120' } },
-      spec: { nodeName: node, terminationGracePeriodSeconds: 5, containers: [{ name: 'default', image: 'ubuntu:24.04', command: ['tail', '-f', '/dev/null'] }] },
+      metadata: {
+        name,
+        namespace: NS,
+        labels: { 'app.kubernetes.io/instance': release, 'inspect/service': name.split('-')[1] },
+        annotations: { 'k8s-sandbox.dev/app-timeout-seconds': '90', 'k8s-sandbox.dev/deadline-seconds': '120' },
+      },
+      spec: {
+        nodeName: node,
+        terminationGracePeriodSeconds: 5,
+        containers: [{ name: 'default', image: 'ubuntu:24.04', command: ['tail', '-f', '/dev/null'] }],
+      },
     },
   });
   await waitFor(`${name} running`, async () => (await api.readNamespacedPod({ namespace: NS, name })).status?.podIP);
@@ -53,7 +70,10 @@ export async function denyEgress(kc: KubeConfig, release: string): Promise<void>
       apiVersion: 'cilium.io/v2',
       kind: 'CiliumNetworkPolicy',
       metadata: { name: `${release}-egress`, namespace: NS },
-      spec: { endpointSelector: { matchLabels: { 'app.kubernetes.io/instance': release } }, egress: [{ toEndpoints: [{ matchLabels: { 'app.kubernetes.io/instance': release } }] }] },
+      spec: {
+        endpointSelector: { matchLabels: { 'app.kubernetes.io/instance': release } },
+        egress: [{ toEndpoints: [{ matchLabels: { 'app.kubernetes.io/instance': release } }] }],
+      },
     },
   });
 }
@@ -66,7 +86,12 @@ export interface RecordedSession {
 }
 
 /** A session on the exec path whose posts are checked against the protocol and whose execs are recorded. */
-export function recordedSession(kc: KubeConfig, release: string, extra: Partial<InspectorSessionOptions> = {}, base: InspectorPorts = kubePorts(kc)): RecordedSession {
+export function recordedSession(
+  kc: KubeConfig,
+  release: string,
+  extra: Partial<InspectorSessionOptions> = {},
+  base: InspectorPorts = kubePorts(kc),
+): RecordedSession {
   const messages: HostMessage[] = [];
   const execs: ExecTarget[] = [];
   const ports: InspectorPorts = {

@@ -7,7 +7,11 @@ import { statusText } from '../../../src/features/cluster/statusText';
 describe('cluster feature', () => {
   it('contributes every cluster command with its title, in the K8s Sandbox category', () => {
     const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
-      contributes: { commands: Array<{ command: string; title: string; category?: string }>; menus: Record<string, Array<{ command: string; when?: string }>>; viewsWelcome?: Array<{ view: string }> };
+      contributes: {
+        commands: Array<{ command: string; title: string; category?: string }>;
+        menus: Record<string, Array<{ command: string; when?: string }>>;
+        viewsWelcome?: Array<{ view: string }>;
+      };
     };
     for (const id of clusterCommandIds) {
       const c = pkg.contributes.commands.find((x) => x.command === id);
@@ -30,13 +34,24 @@ describe('cluster feature', () => {
     assert.equal(down.text, '$(debug-disconnect) prod / team');
     assert.ok(down.warning);
     assert.match(down.tooltip, /unreachable — ECONNREFUSED/);
-    const fb = statusText({ phase: 'ready', context: 'c', namespace: 'n', fallback: { namespace: 'n', message: 'forbidden' } });
+    const fb = statusText({
+      phase: 'ready',
+      context: 'c',
+      namespace: 'n',
+      fallback: { namespace: 'n', message: 'forbidden' },
+    });
     assert.match(fb.tooltip, /cluster-wide listing forbidden/);
     const arn = 'arn:aws:sts::111122223333:assumed-role/EvalsEngineer/alice';
-    const me = statusText({ phase: 'ready', context: 'evals', namespace: 'n' }, { known: true, identity: { username: arn, groups: [], creator: 'x' } });
+    const me = statusText(
+      { phase: 'ready', context: 'evals', namespace: 'n' },
+      { known: true, identity: { username: arn, groups: [], creator: 'x' } },
+    );
     assert.equal(me.text, '$(server-environment) evals / n · alice');
     assert.match(me.tooltip, new RegExp(`You: ${arn.replace(/[/.]/g, '\\$&')}`));
-    const unknown = statusText({ phase: 'ready', context: 'evals', namespace: 'n' }, { known: false, reason: 'the API server refused SelfSubjectReview (403 Forbidden)' });
+    const unknown = statusText(
+      { phase: 'ready', context: 'evals', namespace: 'n' },
+      { known: false, reason: 'the API server refused SelfSubjectReview (403 Forbidden)' },
+    );
     assert.equal(unknown.text, '$(server-environment) evals / n · ?');
     assert.match(unknown.tooltip, /You: identity unknown \(the API server refused/);
     const none = statusText({ phase: 'noConfig', message: 'No kubeconfig found at /x' });

@@ -27,10 +27,20 @@ describe('identity: whoAmI from SelfSubjectReview', function () {
     const access = new ClusterAccess({ source: () => ({ setting: env.kubeconfig('restricted') }) });
     const mark = probe.mark;
     const [a, b] = await Promise.all([access.whoAmI(), access.whoAmI()]);
-    assert.deepEqual(a, { known: true, identity: { username: 'sim-restricted', groups: ['system:authenticated'], creator: creatorIdOf('sim-restricted') } });
+    assert.deepEqual(a, {
+      known: true,
+      identity: {
+        username: 'sim-restricted',
+        groups: ['system:authenticated'],
+        creator: creatorIdOf('sim-restricted'),
+      },
+    });
     assert.deepEqual(b, a);
     assert.deepEqual(access.knownIdentity, a);
-    assert.deepEqual(reviews(mark).map((r) => `${r.method} ${r.path}`), ['POST /apis/authentication.k8s.io/v1/selfsubjectreviews']);
+    assert.deepEqual(
+      reviews(mark).map((r) => `${r.method} ${r.path}`),
+      ['POST /apis/authentication.k8s.io/v1/selfsubjectreviews'],
+    );
     access.reload();
     assert.equal(access.knownIdentity, undefined);
     await access.whoAmI();
@@ -45,7 +55,11 @@ describe('identity: whoAmI from SelfSubjectReview', function () {
     assert.ok(old.known && old.identity.username === 'sim-admin');
     env.cluster.faults.serveSelfSubjectReview('none');
     const none = await new ClusterAccess({ source: () => ({ setting: kc }) }).whoAmI();
-    assert.deepEqual(none, { known: false, reason: 'the API server does not serve SelfSubjectReview (authentication.k8s.io v1 or v1beta1; Kubernetes < 1.26)' });
+    assert.deepEqual(none, {
+      known: false,
+      reason:
+        'the API server does not serve SelfSubjectReview (authentication.k8s.io v1 or v1beta1; Kubernetes < 1.26)',
+    });
     env.cluster.faults.serveSelfSubjectReview('v1');
     const denied = writeCloudKubeconfig(env.cluster, env.dir, 'gke', 'erin', { user: { denySelfReview: true } });
     const forbidden = await new ClusterAccess({ source: () => ({ setting: denied }) }).whoAmI();

@@ -10,17 +10,26 @@ import { readKubeconfig, resolveContext, resolveKubeconfigPaths } from '../../..
 const cfg = (o: { clusters?: string; users?: string; contexts?: string; current?: string }): string => `apiVersion: v1
 kind: Config
 clusters:
-${o.clusters ?? `- name: c1
+${
+  o.clusters ??
+  `- name: c1
   cluster:
     server: https://127.0.0.1:6443
-    insecure-skip-tls-verify: true`}
+    insecure-skip-tls-verify: true`
+}
 users:
-${o.users ?? `- name: alice
+${
+  o.users ??
+  `- name: alice
   user:
-    token: s3cr3t-token-value`}
+    token: s3cr3t-token-value`
+}
 contexts:
-${o.contexts ?? `- name: ctx1
-  context: {cluster: c1, user: alice, namespace: team-a}`}
+${
+  o.contexts ??
+  `- name: ctx1
+  context: {cluster: c1, user: alice, namespace: team-a}`
+}
 ${o.current === undefined ? 'current-context: ctx1' : o.current}
 `;
 
@@ -46,9 +55,18 @@ describe('kubeconfig loading', () => {
 
   it('prefers the setting, then KUBECONFIG (several paths), then ~/.kube/config', () => {
     const home = join(dir, 'home');
-    assert.deepEqual(resolveKubeconfigPaths({ setting: '~/k.yaml', env: { KUBECONFIG: '/a' }, home }), { paths: [join(home, 'k.yaml')], origin: 'setting' });
-    assert.deepEqual(resolveKubeconfigPaths({ env: { KUBECONFIG: `/a${delimiter}${delimiter}/b` }, home }), { paths: ['/a', '/b'], origin: 'KUBECONFIG' });
-    assert.deepEqual(resolveKubeconfigPaths({ env: {}, home }), { paths: [join(home, '.kube', 'config')], origin: 'default' });
+    assert.deepEqual(resolveKubeconfigPaths({ setting: '~/k.yaml', env: { KUBECONFIG: '/a' }, home }), {
+      paths: [join(home, 'k.yaml')],
+      origin: 'setting',
+    });
+    assert.deepEqual(resolveKubeconfigPaths({ env: { KUBECONFIG: `/a${delimiter}${delimiter}/b` }, home }), {
+      paths: ['/a', '/b'],
+      origin: 'KUBECONFIG',
+    });
+    assert.deepEqual(resolveKubeconfigPaths({ env: {}, home }), {
+      paths: [join(home, '.kube', 'config')],
+      origin: 'default',
+    });
   });
 
   it('loads ~/.kube/config and resolves context, namespace and user', () => {
@@ -71,13 +89,17 @@ describe('kubeconfig loading', () => {
     writeFileSync(
       b,
       cfg({
-        clusters: '- name: c1\n  cluster: {server: "https://other:1", insecure-skip-tls-verify: true}\n- name: c2\n  cluster: {server: "https://two:2", insecure-skip-tls-verify: true}',
+        clusters:
+          '- name: c1\n  cluster: {server: "https://other:1", insecure-skip-tls-verify: true}\n- name: c2\n  cluster: {server: "https://two:2", insecure-skip-tls-verify: true}',
         users: '- name: bob\n  user: {token: t}',
         contexts: '- name: ctx2\n  context: {cluster: c2, user: bob}',
         current: 'current-context: ctx2',
       }),
     );
-    const loaded = readKubeconfig({ env: { KUBECONFIG: [join(dir, 'missing.yaml'), a, b].join(delimiter) }, home: dir });
+    const loaded = readKubeconfig({
+      env: { KUBECONFIG: [join(dir, 'missing.yaml'), a, b].join(delimiter) },
+      home: dir,
+    });
     assert.deepEqual(loaded.paths, [a, b]);
     assert.equal(loaded.merged.getCluster('c1')?.server, 'https://127.0.0.1:6443');
     const r = resolveContext(loaded);
@@ -89,7 +111,11 @@ describe('kubeconfig loading', () => {
   it('names the path tried when no kubeconfig exists', () => {
     const setting = join(dir, 'nope.yaml');
     expectError(() => readKubeconfig({ setting }), 'notFound', [setting, 'k8sSandbox.kubeconfig']);
-    expectError(() => readKubeconfig({ env: { KUBECONFIG: `${dir}/x${delimiter}${dir}/y` } }), 'notFound', [`${dir}/x`, `${dir}/y`, '$KUBECONFIG']);
+    expectError(() => readKubeconfig({ env: { KUBECONFIG: `${dir}/x${delimiter}${dir}/y` } }), 'notFound', [
+      `${dir}/x`,
+      `${dir}/y`,
+      '$KUBECONFIG',
+    ]);
     expectError(() => readKubeconfig({ env: {}, home: dir }), 'notFound', [join(dir, '.kube', 'config')]);
   });
 
@@ -113,8 +139,14 @@ describe('kubeconfig loading', () => {
     expectError(() => resolveContext(readKubeconfig({ setting: f })), 'unknownCluster', ['"gone"']);
     writeFileSync(f, cfg({ contexts: '- name: ctx1\n  context: {cluster: c1, user: ghost}' }));
     expectError(() => resolveContext(readKubeconfig({ setting: f })), 'unknownUser', ['"ghost"']);
-    writeFileSync(f, cfg({ clusters: '- name: c1\n  cluster: {server: "https://h:1", certificate-authority: ca/missing.crt}' }));
-    expectError(() => resolveContext(readKubeconfig({ setting: f })), 'missingFile', [join(dir, 'ca', 'missing.crt'), 'certificate-authority']);
+    writeFileSync(
+      f,
+      cfg({ clusters: '- name: c1\n  cluster: {server: "https://h:1", certificate-authority: ca/missing.crt}' }),
+    );
+    expectError(() => resolveContext(readKubeconfig({ setting: f })), 'missingFile', [
+      join(dir, 'ca', 'missing.crt'),
+      'certificate-authority',
+    ]);
     writeFileSync(f, cfg({ clusters: '- name: c1\n  cluster: {server: "http://h:1"}' }));
     expectError(() => resolveContext(readKubeconfig({ setting: f })), 'insecureHttp', ['http://h:1']);
   });
@@ -126,8 +158,17 @@ describe('kubeconfig loading', () => {
     const cur = () => access.current; // read afresh (no narrowing across calls)
     assert.equal(cur(), undefined);
     assert.equal(access.error?.reason, 'notFound');
-    assert.throws(() => access.require(), (e: unknown) => KubeconfigError.is(e) && e.reason === 'notFound');
-    writeFileSync(f, cfg({ contexts: '- name: ctx1\n  context: {cluster: c1, user: alice}\n- name: ctx2\n  context: {cluster: c1, user: alice, namespace: n2}' }));
+    assert.throws(
+      () => access.require(),
+      (e: unknown) => KubeconfigError.is(e) && e.reason === 'notFound',
+    );
+    writeFileSync(
+      f,
+      cfg({
+        contexts:
+          '- name: ctx1\n  context: {cluster: c1, user: alice}\n- name: ctx2\n  context: {cluster: c1, user: alice, namespace: n2}',
+      }),
+    );
     setting = f;
     let fired = 0;
     access.onDidChange(() => fired++);

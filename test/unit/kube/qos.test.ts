@@ -44,7 +44,12 @@ describe('kube: computePodQos', () => {
   });
   it('Guaranteed when every container has equal cpu and memory requests and limits', () => {
     assert.equal(
-      computePodQos({ containers: [c({ cpu: '100m', memory: '128Mi' }, { cpu: '100m', memory: '128Mi' }), c({ cpu: 1, memory: '1Gi' }, { cpu: '1000m', memory: '1024Mi' })] }),
+      computePodQos({
+        containers: [
+          c({ cpu: '100m', memory: '128Mi' }, { cpu: '100m', memory: '128Mi' }),
+          c({ cpu: 1, memory: '1Gi' }, { cpu: '1000m', memory: '1024Mi' }),
+        ],
+      }),
       'Guaranteed',
     );
   });
@@ -59,10 +64,16 @@ describe('kube: computePodQos', () => {
     assert.equal(computePodQos({ containers: [c({ memory: '2Gi' }, { memory: '2Gi' })] }), 'Burstable');
   });
   it('Burstable when requests are below limits', () => {
-    assert.equal(computePodQos({ containers: [c({ cpu: 1, memory: '2Gi' }, { cpu: 0.5, memory: '1Gi' })] }), 'Burstable');
+    assert.equal(
+      computePodQos({ containers: [c({ cpu: 1, memory: '2Gi' }, { cpu: 0.5, memory: '1Gi' })] }),
+      'Burstable',
+    );
   });
   it('Burstable when one container (a sidecar) lacks limits', () => {
-    assert.equal(computePodQos({ containers: [c({ cpu: 1, memory: '1Gi' }), c(undefined, { cpu: '50m' })] }), 'Burstable');
+    assert.equal(
+      computePodQos({ containers: [c({ cpu: 1, memory: '1Gi' }), c(undefined, { cpu: '50m' })] }),
+      'Burstable',
+    );
   });
   it('counts init containers', () => {
     const main = c({ cpu: 1, memory: '1Gi' });
@@ -72,7 +83,14 @@ describe('kube: computePodQos', () => {
   });
   it('ignores resources other than cpu and memory', () => {
     assert.equal(
-      computePodQos({ containers: [c({ cpu: 1, memory: '1Gi', 'ephemeral-storage': '1Gi' }, { cpu: 1, memory: '1Gi', 'ephemeral-storage': '1Mi' })] }),
+      computePodQos({
+        containers: [
+          c(
+            { cpu: 1, memory: '1Gi', 'ephemeral-storage': '1Gi' },
+            { cpu: 1, memory: '1Gi', 'ephemeral-storage': '1Mi' },
+          ),
+        ],
+      }),
       'Guaranteed',
     );
     assert.equal(computePodQos({ containers: [c({ 'nvidia.com/gpu': 1 })] }), 'BestEffort');

@@ -14,7 +14,10 @@ function seed(env: SimEnv, name: string, namespace = 'default'): void {
   if (!store.get(resources.namespaces, undefined, namespace)) {
     store.create(resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   }
-  store.create(resources.secrets, releaseSecret({ name, namespace, labels: { inspectSandbox: 'true' } }) as unknown as KubeObject);
+  store.create(
+    resources.secrets,
+    releaseSecret({ name, namespace, labels: { inspectSandbox: 'true' } }) as unknown as KubeObject,
+  );
   const labels = { 'app.kubernetes.io/instance': name, 'inspect/service': 'default' };
   store.create(resources.statefulsets, {
     apiVersion: 'apps/v1',
@@ -26,7 +29,9 @@ function seed(env: SimEnv, name: string, namespace = 'default'): void {
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
-        spec: { containers: [{ name: 'default', image: 'busybox', resources: { limits: { cpu: '100m', memory: '64Mi' } } }] },
+        spec: {
+          containers: [{ name: 'default', image: 'busybox', resources: { limits: { cpu: '100m', memory: '64Mi' } } }],
+        },
       },
     },
   });
@@ -78,9 +83,15 @@ describe('watch owner on the simulated cluster', function () {
     s.model.start();
     await waitFor(s.model, 'both releases', () => s.model.state.phase === 'ready' && s.model.releases.length === 2);
     assert.deepEqual(names(s), ['default/alpha', 'other/beta']);
-    assert.deepEqual(s.model.children().map((n) => n.kind), ['namespace', 'namespace']);
+    assert.deepEqual(
+      s.model.children().map((n) => n.kind),
+      ['namespace', 'namespace'],
+    );
     const [ns] = s.model.children();
-    assert.deepEqual(s.model.children(ns).map((n) => n.kind === 'release' && n.release), ['alpha']);
+    assert.deepEqual(
+      s.model.children(ns).map((n) => n.kind === 'release' && n.release),
+      ['alpha'],
+    );
   });
 
   it('lists in pages and keeps release Secrets compact (metadata and decoded release, no payload)', async () => {
@@ -89,19 +100,32 @@ describe('watch owner on the simulated cluster', function () {
     try {
       const s = open(env.kubeconfig());
       const want = ['default/alpha', 'other/beta', ...many.map((n) => `paged/${n}`)].sort();
-      await waitFor(s.model, 'every release across several secret pages', () => s.model.state.phase === 'ready' && s.model.releases.length === want.length);
+      await waitFor(
+        s.model,
+        'every release across several secret pages',
+        () => s.model.state.phase === 'ready' && s.model.releases.length === want.length,
+      );
       assert.deepEqual(names(s).sort(), want);
       const secrets = s.hub.list('secrets');
       assert.equal(secrets.length, want.length);
-      assert.ok(secrets.every((x) => (x as { data?: unknown }).data === undefined && x.metadata?.resourceVersion), 'cached without data, with metadata');
+      assert.ok(
+        secrets.every((x) => (x as { data?: unknown }).data === undefined && x.metadata?.resourceVersion),
+        'cached without data, with metadata',
+      );
       // A watched change arrives compacted too, and the model still reads it.
       const { store, resources } = env.cluster;
       const sec = store.get(resources.secrets, 'paged', 'sh.helm.release.v1.page007.v1')!;
       sec.metadata.labels = { ...sec.metadata.labels, status: 'failed' };
-      const fresh = releaseSecret({ name: 'page007', namespace: 'paged', status: 'failed' }) as { data: Record<string, string> };
+      const fresh = releaseSecret({ name: 'page007', namespace: 'paged', status: 'failed' }) as {
+        data: Record<string, string>;
+      };
       sec.data = fresh.data;
       store.update(resources.secrets, sec);
-      await waitFor(s.model, 'the failed status from a watch event', () => s.model.release('paged', 'page007')?.status === 'failed');
+      await waitFor(
+        s.model,
+        'the failed status from a watch event',
+        () => s.model.release('paged', 'page007')?.status === 'failed',
+      );
       assert.ok(s.hub.list('secrets').every((x) => (x as { data?: unknown }).data === undefined));
     } finally {
       for (const n of many) unseed(env, n, 'paged');
@@ -116,7 +140,11 @@ describe('watch owner on the simulated cluster', function () {
     await waitFor(s.model, 'gamma after a clean drop', () => names(s).includes('default/gamma'));
     env.cluster.faults.dropWatches({ abrupt: true });
     unseed(env, 'gamma');
-    await waitFor(s.model, 'gamma gone after an abrupt drop', () => s.model.state.phase === 'ready' && !names(s).includes('default/gamma'));
+    await waitFor(
+      s.model,
+      'gamma gone after an abrupt drop',
+      () => s.model.state.phase === 'ready' && !names(s).includes('default/gamma'),
+    );
   });
 
   it('re-lists after 410 Expired and shows changes made while the server was down; unreachable in between', async () => {
@@ -132,7 +160,11 @@ describe('watch owner on the simulated cluster', function () {
     seed(env, 'delta');
     env.cluster.faults.expireResourceVersions();
     await env.cluster.faults.startListening();
-    await waitFor(s.model, 'recovered with the new state', () => s.model.state.phase === 'ready' && names(s).join() === 'default/alpha,default/delta');
+    await waitFor(
+      s.model,
+      'recovered with the new state',
+      () => s.model.state.phase === 'ready' && names(s).join() === 'default/alpha,default/delta',
+    );
     assert.deepEqual(messages(s), []);
   });
 
@@ -144,7 +176,11 @@ describe('watch owner on the simulated cluster', function () {
 
   it('falls back to the selected namespace when listing across namespaces is forbidden, and says so', async () => {
     const s = open(env.kubeconfig('restricted'));
-    await waitFor(s.model, 'namespace view', () => s.model.state.phase === 'ready' && s.model.state.fallback !== undefined);
+    await waitFor(
+      s.model,
+      'namespace view',
+      () => s.model.state.phase === 'ready' && s.model.state.fallback !== undefined,
+    );
     assert.deepEqual(names(s), ['default/alpha', 'default/delta']);
     const note = messages(s).find((m) => m.id === 'fallback');
     assert.ok(note, 'a fallback item');
@@ -156,8 +192,14 @@ describe('watch owner on the simulated cluster', function () {
   it('without RuntimeClass access, still flags a missing RuntimeClass from FailedCreate events', async () => {
     seedMissingRuntimeClass(env, 'nokata', 'kata');
     const s = open(env.kubeconfig('restricted'));
-    const r = await waitFor(s.model, 'missing kata', () => s.model.releases.find((x) => x.name === 'nokata' && x.missingRuntimeClasses.includes('kata')));
-    assert.deepEqual(s.model.state.unavailable, ['runtimeclasses'], 'cluster-scoped RuntimeClasses are forbidden for this user');
+    const r = await waitFor(s.model, 'missing kata', () =>
+      s.model.releases.find((x) => x.name === 'nokata' && x.missingRuntimeClasses.includes('kata')),
+    );
+    assert.deepEqual(
+      s.model.state.unavailable,
+      ['runtimeclasses'],
+      'cluster-scoped RuntimeClasses are forbidden for this user',
+    );
     assert.match(r.failedCreates[0] ?? '', /RuntimeClass "kata" not found/);
     assert.equal(r.readyPods, 0);
     unseed(env, 'nokata');
@@ -169,7 +211,11 @@ describe('watch owner on the simulated cluster', function () {
     assert.equal(s.model.state.phase, 'forbidden');
     assert.equal(item.action, 'selectNamespace');
     s.access.useNamespace('default');
-    await waitFor(s.model, 'default namespace', () => s.model.state.phase === 'ready' && names(s).includes('default/alpha'));
+    await waitFor(
+      s.model,
+      'default namespace',
+      () => s.model.state.phase === 'ready' && names(s).includes('default/alpha'),
+    );
   });
 
   it('reports rejected credentials (401) with a hint to sign in again', async () => {
@@ -186,20 +232,39 @@ describe('watch owner on the simulated cluster', function () {
 
   /** The admin kubeconfig with its token replaced by an exec credential plugin (node printing an ExecCredential). */
   function execKubeconfig(file: string, script: string): string {
-    const kc = parse(readFileSync(env.kubeconfig(), 'utf8')) as { users: Array<{ name: string; user: Record<string, unknown> }> };
-    kc.users[0].user = { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: ['-e', script], interactiveMode: 'Never' } };
+    const kc = parse(readFileSync(env.kubeconfig(), 'utf8')) as {
+      users: Array<{ name: string; user: Record<string, unknown> }>;
+    };
+    kc.users[0].user = {
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        command: process.execPath,
+        args: ['-e', script],
+        interactiveMode: 'Never',
+      },
+    };
     writeFileSync(join(env.dir, file), stringify(kc));
     return join(env.dir, file);
   }
 
   it('gets credentials from an exec plugin', async () => {
-    const cred = { apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: env.cluster.tokens.admin } };
+    const cred = {
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      status: { token: env.cluster.tokens.admin },
+    };
     const s = open(execKubeconfig('kc-exec.yaml', `console.log(${JSON.stringify(JSON.stringify(cred))})`));
-    await waitFor(s.model, 'ready through the plugin', () => s.model.state.phase === 'ready' && s.model.releases.length > 0);
+    await waitFor(
+      s.model,
+      'ready through the plugin',
+      () => s.model.state.phase === 'ready' && s.model.releases.length > 0,
+    );
   });
 
   it('reports a failing credential plugin as a sign-in problem, not an unreachable cluster', async () => {
-    const s = open(execKubeconfig('kc-exec-fail.yaml', 'console.error("token expired: run my-login"); process.exit(1)'));
+    const s = open(
+      execKubeconfig('kc-exec-fail.yaml', 'console.error("token expired: run my-login"); process.exit(1)'),
+    );
     const item = await waitFor(s.model, 'unauthorized', () => messages(s).find((m) => m.id === 'unauthorized'));
     assert.match(item.detail ?? '', /Getting credentials for user "sim-admin" failed: token expired: run my-login/);
   });

@@ -36,7 +36,15 @@ describe('lint CLI (bundled, spawned)', function () {
     mkdirSync(join(dir, 'dist'));
     symlinkSync(join(repo, 'chart'), join(dir, 'chart'));
     cli = join(dir, 'dist', 'lint-cli.js');
-    await build({ entryPoints: [join(repo, 'src/cli/lint.ts')], outfile: cli, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+    await build({
+      entryPoints: [join(repo, 'src/cli/lint.ts')],
+      outfile: cli,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'silent',
+    });
   });
 
   after(() => {
@@ -46,8 +54,13 @@ describe('lint CLI (bundled, spawned)', function () {
   it('is an executable script (shebang) with the schema bundled in', () => {
     const text = readFileSync(cli, 'utf8');
     assert.ok(text.startsWith('#!/usr/bin/env node\n'));
-    const schema = JSON.parse(readFileSync(join(repo, 'chart', 'values.schema.json'), 'utf8')) as { properties: { timeouts: { description: string } } };
-    assert.ok(text.includes(JSON.stringify(schema.properties.timeouts.description).slice(1, -1)), 'the chart schema is bundled');
+    const schema = JSON.parse(readFileSync(join(repo, 'chart', 'values.schema.json'), 'utf8')) as {
+      properties: { timeouts: { description: string } };
+    };
+    assert.ok(
+      text.includes(JSON.stringify(schema.properties.timeouts.description).slice(1, -1)),
+      'the chart schema is bundled',
+    );
   });
 
   it('exits 0 on a clean file and prints "no problems"', () => {
@@ -59,12 +72,20 @@ describe('lint CLI (bundled, spawned)', function () {
   it('exits 0 on warnings only (fixture 04), listing them as file:line:col', () => {
     const r = run([burstable]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /04-compose-converted-helm-values\.yaml:31:5: warning service "victim" is not Guaranteed QoS .* \[sandbox\/qos-not-guaranteed\]/);
+    assert.match(
+      r.stdout,
+      /04-compose-converted-helm-values\.yaml:31:5: warning service "victim" is not Guaranteed QoS .* \[sandbox\/qos-not-guaranteed\]/,
+    );
     assert.match(r.stdout, /0 errors, 3 warnings/);
   });
 
   it('exits 1 on errors, for every invalid fixture', () => {
-    for (const f of ['invalid-service-name-values.yaml', 'invalid-dns-record-values.yaml', 'allow-domains-ports-invalid-values.yaml', 'allow-domains-ports-bad-domain-values.yaml']) {
+    for (const f of [
+      'invalid-service-name-values.yaml',
+      'invalid-dns-record-values.yaml',
+      'allow-domains-ports-invalid-values.yaml',
+      'allow-domains-ports-bad-domain-values.yaml',
+    ]) {
       const r = run([join(invalidDir, f)]);
       assert.equal(r.code, 1, `${f}: ${r.stdout}`);
       assert.match(r.stdout, /: error /);
@@ -110,14 +131,23 @@ describe('lint CLI (bundled, spawned)', function () {
     ]);
   });
 
-  it('--helm: adds the chart\'s own verdict from the real helm, on lines the engine did not flag', () => {
+  it("--helm: adds the chart's own verdict from the real helm, on lines the engine did not flag", () => {
     const f = join(dir, 'dns-twice.yaml');
     // Two services claiming one DNS name: the engine flags line 7; helm names the service (line 5).
-    writeFileSync(f, 'services:\n  default:\n    image: "a:1"\n    dnsRecord: true\n  web:\n    image: "a:1"\n    additionalDnsRecords: [default]\n');
+    writeFileSync(
+      f,
+      'services:\n  default:\n    image: "a:1"\n    dnsRecord: true\n  web:\n    image: "a:1"\n    additionalDnsRecords: [default]\n',
+    );
     const r = run(['--format=json', '--helm', helmBinary('3.18.0'), f]);
     assert.equal(r.code, 1, r.stderr);
     const rows = JSON.parse(r.stdout) as { rule: string; line: number; message: string }[];
-    assert.deepEqual(rows.map((x) => [x.rule, x.line]), [['helm/fail', 5], ['sandbox/dns-duplicate', 7]]);
+    assert.deepEqual(
+      rows.map((x) => [x.rule, x.line]),
+      [
+        ['helm/fail', 5],
+        ['sandbox/dns-duplicate', 7],
+      ],
+    );
     assert.match(rows[0].message, /DNS name "default" is already declared by service "default"/);
     const clean = run(['--helm', helmBinary('4.1.4'), valid]);
     assert.equal(clean.code, 0, clean.stdout + clean.stderr);
@@ -127,7 +157,10 @@ describe('lint CLI (bundled, spawned)', function () {
     const r = run(['-', '--format', 'json'], 'services:\n  Bad_Name:\n    image: "a:1"\n');
     assert.equal(r.code, 1);
     const rows = JSON.parse(r.stdout) as { file: string; rule: string; line: number }[];
-    assert.deepEqual(rows.map((x) => [x.file, x.rule, x.line]), [['<stdin>', 'sandbox/service-name', 2]]);
+    assert.deepEqual(
+      rows.map((x) => [x.file, x.rule, x.line]),
+      [['<stdin>', 'sandbox/service-name', 2]],
+    );
   });
 
   describe('sarif', () => {
@@ -136,7 +169,10 @@ describe('lint CLI (bundled, spawned)', function () {
       const work = join(dir, 'work');
       mkdirSync(join(work, 'sub dir'), { recursive: true });
       writeFileSync(join(work, 'sub dir', 'values.yaml'), 'services:\n  Bad_Name:\n    image: nginx\n');
-      const r = spawnSync(process.execPath, [cli, '--format', 'sarif', 'sub dir/values.yaml', burstable], { cwd: work, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [cli, '--format', 'sarif', 'sub dir/values.yaml', burstable], {
+        cwd: work,
+        encoding: 'utf8',
+      });
       assert.equal(r.status, 1, r.stderr);
       log = JSON.parse(r.stdout) as Record<string, unknown>;
     });
@@ -163,7 +199,11 @@ describe('lint CLI (bundled, spawned)', function () {
     it('has what code scanning needs: tool, rules, results with rule ids, levels and regions', () => {
       assert.equal(log.version, '2.1.0');
       const run0 = (log.runs as Record<string, unknown>[])[0];
-      const driver = (run0.tool as { driver: { name: string; version: string; rules: { id: string; shortDescription: { text: string } }[] } }).driver;
+      const driver = (
+        run0.tool as {
+          driver: { name: string; version: string; rules: { id: string; shortDescription: { text: string } }[] };
+        }
+      ).driver;
       assert.equal(driver.name, 'k8s-sandbox-lint');
       assert.match(driver.version, /^\d+\.\d+\.\d+/);
       const results = run0.results as {
@@ -184,7 +224,11 @@ describe('lint CLI (bundled, spawned)', function () {
       assert.equal(byRule('sandbox/image-unpinned')[0].level, 'note');
       const qos = byRule('sandbox/qos-not-guaranteed');
       assert.equal(qos.length, 3);
-      assert.ok(qos.every((x) => x.level === 'warning' && x.locations[0].physicalLocation.artifactLocation.uri.startsWith('file:///')));
+      assert.ok(
+        qos.every(
+          (x) => x.level === 'warning' && x.locations[0].physicalLocation.artifactLocation.uri.startsWith('file:///'),
+        ),
+      );
       for (const r of driver.rules) assert.ok(r.shortDescription.text.length > 0);
     });
   });

@@ -55,32 +55,51 @@ describe('lint engine', () => {
 
     it('is not fooled by a stray quote in a plain scalar before deep brackets', () => {
       const ds = lint('a: 5"\nb: ' + '['.repeat(5000));
-      assert.deepEqual(ds.map((d) => d.rule), ['yaml/input-limit']);
+      assert.deepEqual(
+        ds.map((d) => d.rule),
+        ['yaml/input-limit'],
+      );
     });
 
     it('refuses a file over the size limit', () => {
       const ds = lint('a: "' + 'x'.repeat(3 * 1024 * 1024) + '"\n');
-      assert.deepEqual(ds.map((d) => d.rule), ['yaml/input-limit']);
+      assert.deepEqual(
+        ds.map((d) => d.rule),
+        ['yaml/input-limit'],
+      );
       assert.match(ds[0].message, /too large/);
     });
 
     it('refuses collection keys instead of stringifying them', () => {
       const ds = lint('? [a, b]\n: 1\n');
-      assert.ok(ds.some((d) => d.rule === 'yaml/input-limit' || d.rule === 'yaml/syntax'), show(ds));
+      assert.ok(
+        ds.some((d) => d.rule === 'yaml/input-limit' || d.rule === 'yaml/syntax'),
+        show(ds),
+      );
     });
 
     it('refuses an alias bomb', () => {
       const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-      for (let i = 1; i < 9; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+      for (let i = 1; i < 9; i++)
+        lines.push(
+          `a${i}: &a${i} [${Array(10)
+            .fill(`*a${i - 1}`)
+            .join(', ')}]`,
+        );
       const ds = lint(lines.join('\n') + '\n');
-      assert.ok(ds.some((d) => d.rule === 'yaml/input-limit' && /aliases/.test(d.message)), show(ds));
+      assert.ok(
+        ds.some((d) => d.rule === 'yaml/input-limit' && /aliases/.test(d.message)),
+        show(ds),
+      );
     });
 
     it('keeps going when a rule throws, and says so', () => {
       const boom = defineRule({ id: 'test/boom', severity: 'error', title: 't', why: 'w' }, () => {
         throw new Error('kaboom');
       });
-      const ok = defineRule({ id: 'test/ok', severity: 'info', title: 't', why: 'w' }, (ctx) => ctx.report({ range: [0, 8], message: 'still here' }));
+      const ok = defineRule({ id: 'test/ok', severity: 'info', title: 't', why: 'w' }, (ctx) =>
+        ctx.report({ range: [0, 8], message: 'still here' }),
+      );
       const ds = lintValues('services:\n  default:\n    image: "a:1"\n', { rules: [boom, ok] });
       assert.deepEqual(
         ds.map((d) => [d.rule, d.message]),
@@ -112,8 +131,19 @@ describe('lint engine', () => {
 
   describe('edits', () => {
     it('applies edits from the end and refuses overlapping ones', () => {
-      assert.equal(applyEdits('abcdef', [{ start: 0, end: 1, newText: 'X' }, { start: 4, end: 6, newText: 'YZ!' }]), 'XbcdYZ!');
-      assert.throws(() => applyEdits('abcdef', [{ start: 0, end: 3, newText: '' }, { start: 2, end: 4, newText: '' }]));
+      assert.equal(
+        applyEdits('abcdef', [
+          { start: 0, end: 1, newText: 'X' },
+          { start: 4, end: 6, newText: 'YZ!' },
+        ]),
+        'XbcdYZ!',
+      );
+      assert.throws(() =>
+        applyEdits('abcdef', [
+          { start: 0, end: 3, newText: '' },
+          { start: 2, end: 4, newText: '' },
+        ]),
+      );
     });
   });
 
@@ -125,7 +155,10 @@ describe('lint engine', () => {
     });
 
     it('coalesces like Helm: maps merge, lists replace, a null deletes a chart key and stays elsewhere', () => {
-      const merged = coalesce({ a: { x: 1, y: 2 }, l: [1, 2], gone: 1 }, { a: { y: 3 }, l: [9], gone: null, mine: null });
+      const merged = coalesce(
+        { a: { x: 1, y: 2 }, l: [1, 2], gone: 1 },
+        { a: { y: 3 }, l: [9], gone: null, mine: null },
+      );
       assert.deepEqual(merged, { a: { x: 1, y: 3 }, l: [9], mine: null });
     });
 
@@ -138,7 +171,9 @@ describe('lint engine', () => {
     });
 
     it('explains type and enum errors in words', () => {
-      const ds = lint('services:\n  default:\n    image: "a:1"\n    dnsRecord: "sure"\n    imagePullPolicy: Sometimes\n');
+      const ds = lint(
+        'services:\n  default:\n    image: "a:1"\n    dnsRecord: "sure"\n    imagePullPolicy: Sometimes\n',
+      );
       const t = ofRule(ds, 'schema/type')[0];
       assert.equal(t?.line, 4, show(ds));
       assert.match(t.message, /services\.default\.dnsRecord must be true or false, not text/);
@@ -162,7 +197,9 @@ describe('lint engine', () => {
     });
 
     it('points at the value for a pattern error inside a list', () => {
-      const ds = lint('services:\n  default:\n    image: "a:1"\n    env:\n      - name: A\n        value: x\n      - value: y\n');
+      const ds = lint(
+        'services:\n  default:\n    image: "a:1"\n    env:\n      - name: A\n        value: x\n      - value: y\n',
+      );
       const req = ofRule(ds, 'schema/required')[0];
       assert.equal(req?.line, 7, show(ds));
     });

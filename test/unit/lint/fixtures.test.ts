@@ -12,10 +12,22 @@ const invalid = readdirSync(join(fixturesDir, 'invalid')).map((f) => `invalid/${
 
 /** Where each invalid file is wrong, and the rule that says so. */
 const expected: Record<string, { line: number; rule: string; words: RegExp }> = {
-  'invalid/invalid-service-name-values.yaml': { line: 2, rule: 'sandbox/service-name', words: /service name "unsafe\\nname"/ },
+  'invalid/invalid-service-name-values.yaml': {
+    line: 2,
+    rule: 'sandbox/service-name',
+    words: /service name "unsafe\\nname"/,
+  },
   'invalid/invalid-dns-record-values.yaml': { line: 5, rule: 'sandbox/dns-record', words: /Corefile/ },
-  'invalid/allow-domains-ports-invalid-values.yaml': { line: 8, rule: 'sandbox/allow-domains-ports-web', words: /port 443.*SNI\/Host/ },
-  'invalid/allow-domains-ports-bad-domain-values.yaml': { line: 9, rule: 'sandbox/allow-domains-ports-domain', words: /"github\.com" is not listed in allowDomains/ },
+  'invalid/allow-domains-ports-invalid-values.yaml': {
+    line: 8,
+    rule: 'sandbox/allow-domains-ports-web',
+    words: /port 443.*SNI\/Host/,
+  },
+  'invalid/allow-domains-ports-bad-domain-values.yaml': {
+    line: 9,
+    rule: 'sandbox/allow-domains-ports-domain',
+    words: /"github\.com" is not listed in allowDomains/,
+  },
 };
 
 describe('lint: shared agent-env fixtures', () => {

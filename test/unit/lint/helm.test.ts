@@ -20,18 +20,28 @@ describe('lint: helm template deep check', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('builds an argument array (no shell), values passed as one --values= argument', () => {
-    assert.deepEqual(helmTemplateCommand('/x/helm', '/c', '-rf.yaml'), { command: '/x/helm', args: ['template', 'lint-check', '/c', '--values=-rf.yaml'] });
+    assert.deepEqual(helmTemplateCommand('/x/helm', '/c', '-rf.yaml'), {
+      command: '/x/helm',
+      args: ['template', 'lint-check', '/c', '--values=-rf.yaml'],
+    });
   });
 
   it('parses dotted, indexed and JSON-pointer paths', () => {
     assert.deepEqual(parseHelmPath('services.web.volumes[1]'), ['services', 'web', 'volumes', 1]);
     assert.deepEqual(parseHelmPath('/services/default/env/0'), ['services', 'default', 'env', 0]);
-    assert.deepEqual(parseHelmPath('services.default.ports.1.protocol'), ['services', 'default', 'ports', 1, 'protocol']);
+    assert.deepEqual(parseHelmPath('services.default.ports.1.protocol'), [
+      'services',
+      'default',
+      'ports',
+      1,
+      'protocol',
+    ]);
   });
 
   for (const v of helmVersions) {
     describe(`helm ${v}`, () => {
-      const check = (file: string, text = readFileSync(file, 'utf8')) => helmCheck({ helm: helmBinary(v), chartDir, file, text });
+      const check = (file: string, text = readFileSync(file, 'utf8')) =>
+        helmCheck({ helm: helmBinary(v), chartDir, file, text });
 
       it('renders a valid fixture without problems', async () => {
         assert.deepEqual(await check(join(fixturesDir, '07-volumes-values.yaml')), []);
@@ -62,7 +72,10 @@ describe('lint: helm template deep check', function () {
 
       it('maps a failing include in a templated additionalResources entry to its own line', async () => {
         const f = join(dir, `tpl-${v}.yaml`);
-        writeFileSync(f, 'services:\n  default:\n    image: "a:1"\nadditionalResources:\n  - |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: {{ include "agentEnv.fullnam" . }}-x\n');
+        writeFileSync(
+          f,
+          'services:\n  default:\n    image: "a:1"\nadditionalResources:\n  - |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: {{ include "agentEnv.fullnam" . }}-x\n',
+        );
         const ds = await check(f);
         assert.equal(ds.length, 1, JSON.stringify(ds));
         assert.equal(ds[0].line, 9);
@@ -71,7 +84,10 @@ describe('lint: helm template deep check', function () {
 
       it('maps a schema error inside a list to the offending key, not line 1', async () => {
         const f = join(dir, `proto-${v}.yaml`);
-        writeFileSync(f, 'services:\n  default:\n    image: "a:1"\n    ports:\n      - port: 80\n      - port: 81\n        protocol: htp\n');
+        writeFileSync(
+          f,
+          'services:\n  default:\n    image: "a:1"\n    ports:\n      - port: 80\n      - port: 81\n        protocol: htp\n',
+        );
         const ds = await check(f);
         assert.equal(ds.length, 1, JSON.stringify(ds));
         assert.equal(ds[0].line, 7);

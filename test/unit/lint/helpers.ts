@@ -29,6 +29,10 @@ export function applyFixAndRelint(text: string, rule: string, index = 0): { fixe
   const fixed = applyEdits(text, d.fix.edits);
   const after = lint(fixed);
   assert.ok(ofRule(after, rule).length < before.length, `fix "${d.fix.title}" left ${rule}:\n${fixed}\n${show(after)}`);
-  assert.deepEqual(errors(after).map((e) => e.rule), [], `fix "${d.fix.title}" left errors:\n${fixed}\n${show(after)}`);
+  assert.deepEqual(
+    errors(after).map((e) => e.rule),
+    [],
+    `fix "${d.fix.title}" left errors:\n${fixed}\n${show(after)}`,
+  );
   return { fixed, after };
 }

@@ -5,17 +5,27 @@ import { hoverAt } from '../../../src/core/lint/hover';
 import { valuesSchema } from '../../../src/core/lint/schema';
 
 // Expected words come from the chart schema itself, so the test follows its wording.
-const defs = valuesSchema.definitions as Record<string, { description: string; properties: Record<string, { description: string; enum?: unknown[] }> }>;
-const props = valuesSchema.properties as Record<string, { items: { properties: Record<string, { description: string; examples: string[] }> } }>;
+const defs = valuesSchema.definitions as Record<
+  string,
+  { description: string; properties: Record<string, { description: string; enum?: unknown[] }> }
+>;
+const props = valuesSchema.properties as Record<
+  string,
+  { items: { properties: Record<string, { description: string; examples: string[] }> } }
+>;
 
-const text = 'services:\n  web:\n    image: "nginx:1.27.0"\n    runtimeClassName: kata\nallowDomainsPorts:\n  - port: 22\n    protocol: TCP\n';
+const text =
+  'services:\n  web:\n    image: "nginx:1.27.0"\n    runtimeClassName: kata\nallowDomainsPorts:\n  - port: 22\n    protocol: TCP\n';
 
 describe('lint: hover and detection', () => {
   it('documents a service key from the chart schema', () => {
     const h = hoverAt(text, text.indexOf('runtimeClassName') + 3);
     assert.ok(h);
     assert.deepEqual(h.path, ['services', 'web', 'runtimeClassName']);
-    assert.deepEqual(h.range, [text.indexOf('runtimeClassName'), text.indexOf('runtimeClassName') + 'runtimeClassName'.length]);
+    assert.deepEqual(h.range, [
+      text.indexOf('runtimeClassName'),
+      text.indexOf('runtimeClassName') + 'runtimeClassName'.length,
+    ]);
     assert.match(h.markdown, /^\*\*services\.web\.runtimeClassName\*\*/);
     assert.ok(h.markdown.includes(defs.service.properties.runtimeClassName.description));
     assert.match(h.markdown, /Type: `string`/);

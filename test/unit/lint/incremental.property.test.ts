@@ -26,7 +26,9 @@ describe('lint: incremental linter equals lintValues (fast-check)', function () 
     const total = [...paths.values()].reduce((a, b) => a + b, 0);
     const inc = [...paths].filter(([k]) => k.endsWith(' incremental')).reduce((a, [, v]) => a + v, 0);
     assert.ok(total === 0 || inc / total > 0.3, `only ${inc} of ${total} steps were incremental: ${show}`);
-    if (total > 0) for (const k of ['open to warm', 'cold to warm', 'partly to warm', 'partly incremental', 'warm incremental']) assert.ok(count(k) > 0, `no step was "${k}": ${show}`);
+    if (total > 0)
+      for (const k of ['open to warm', 'cold to warm', 'partly to warm', 'partly incremental', 'warm incremental'])
+        assert.ok(count(k) > 0, `no step was "${k}": ${show}`);
   });
 
   // Before each lint: no warm-up, a few steps of it, or all of it.
@@ -34,29 +36,34 @@ describe('lint: incremental linter equals lintValues (fast-check)', function () 
 
   it('every step of 10,000 random edit sequences (fixtures and generated files), warm-up steps interleaved', () => {
     fc.assert(
-      fc.property(fc.nat(baseTexts.length - 1), fc.array(fc.tuple(edit, warmSteps), { minLength: 1, maxLength: 6 }), warmSteps, (base, edits, last) => {
-        const inc = new IncrementalLinter({}, { minServices: 1 });
-        let text = baseTexts[base];
-        for (let step = 0; step <= edits.length + 1; step++) {
-          // The last step lints the last text again after more warm-up.
-          const warm = step === 0 ? 0 : step <= edits.length ? edits[step - 1][1] : last;
-          let done = 0;
-          for (; done < warm && inc.warming; done++) inc.warm(0);
-          const phase = step === 0 ? 'open' : !inc.warming ? 'warm' : done === 0 ? 'cold' : 'partly';
-          if (step > 0 && step <= edits.length) text = applyEdit(text, edits[step - 1][0]);
-          const got = inc.lint(text);
-          assert.ok(!inc.lastPath.startsWith('internal'), inc.lastPath);
-          assert.equal(inc.warmFailure, undefined);
-          const key = `${phase} ${inc.lastPath === 'incremental' ? 'incremental' : inc.lastPath.startsWith('warming up') ? 'to warm' : 'full'}`;
-          paths.set(key, count(key) + 1);
-          assert.deepStrictEqual(got, lintValues(text), `step ${step} (${inc.lastPath}) of:\n${text}`);
-        }
-      }),
+      fc.property(
+        fc.nat(baseTexts.length - 1),
+        fc.array(fc.tuple(edit, warmSteps), { minLength: 1, maxLength: 6 }),
+        warmSteps,
+        (base, edits, last) => {
+          const inc = new IncrementalLinter({}, { minServices: 1 });
+          let text = baseTexts[base];
+          for (let step = 0; step <= edits.length + 1; step++) {
+            // The last step lints the last text again after more warm-up.
+            const warm = step === 0 ? 0 : step <= edits.length ? edits[step - 1][1] : last;
+            let done = 0;
+            for (; done < warm && inc.warming; done++) inc.warm(0);
+            const phase = step === 0 ? 'open' : !inc.warming ? 'warm' : done === 0 ? 'cold' : 'partly';
+            if (step > 0 && step <= edits.length) text = applyEdit(text, edits[step - 1][0]);
+            const got = inc.lint(text);
+            assert.ok(!inc.lastPath.startsWith('internal'), inc.lastPath);
+            assert.equal(inc.warmFailure, undefined);
+            const key = `${phase} ${inc.lastPath === 'incremental' ? 'incremental' : inc.lastPath.startsWith('warming up') ? 'to warm' : 'full'}`;
+            paths.set(key, count(key) + 1);
+            assert.deepStrictEqual(got, lintValues(text), `step ${step} (${inc.lastPath}) of:\n${text}`);
+          }
+        },
+      ),
       { numRuns: Number(process.env.INC_RUNS ?? 10_000) },
     );
   });
 
-  it('the assembled document has the full parse\'s nodes, ranges and line starts (2,000 texts)', () => {
+  it("the assembled document has the full parse's nodes, ranges and line starts (2,000 texts)", () => {
     let assembled = 0;
     fc.assert(
       fc.property(fc.nat(baseTexts.length - 1), fc.array(edit, { maxLength: 3 }), (base, edits) => {

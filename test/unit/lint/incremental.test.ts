@@ -35,7 +35,10 @@ describe('lint: incremental linter', () => {
   it('lints a many-service file incrementally and re-parses only the edited service', () => {
     const linter = open(forty, new IncrementalLinter());
     // A character typed into one service's image tag: every later offset shifts by one.
-    const edited = forty.replace('  svc-0007:\n    image: "python:3.12-bookworm"', '  svc-0007:\n    image: "python:3.12-bookwormx"');
+    const edited = forty.replace(
+      '  svc-0007:\n    image: "python:3.12-bookworm"',
+      '  svc-0007:\n    image: "python:3.12-bookwormx"',
+    );
     assert.notEqual(edited, forty);
     lintBoth(edited, linter);
     assert.equal(linter.lastPath, 'incremental');
@@ -49,8 +52,14 @@ describe('lint: incremental linter', () => {
     const text = richValues(6, 1);
     const linter = open(text);
     const before = linter.lint(text);
-    assert.ok(before.some((d) => d.fix), 'the document has quick fixes');
-    const shifted = text.replace('services:\n', 'services:\n  added:\n    image: "a:1"\n    resources: {limits: {cpu: 1, memory: 1Gi}}\n');
+    assert.ok(
+      before.some((d) => d.fix),
+      'the document has quick fixes',
+    );
+    const shifted = text.replace(
+      'services:\n',
+      'services:\n  added:\n    image: "a:1"\n    resources: {limits: {cpu: 1, memory: 1Gi}}\n',
+    );
     const after = lintBoth(shifted, linter);
     assert.equal(after.lastPath, 'incremental');
     assert.equal(after.lastParsed, 1);
@@ -59,7 +68,11 @@ describe('lint: incremental linter', () => {
   it('re-runs the per-service rules when the head changes (the risk level changes grace-period findings)', () => {
     const text = `timeouts:\n  riskLevel: low\nservices:\n  default:\n    image: "a:1"\n    terminationGracePeriodSeconds: 30\n  web:\n    image: "a:1"\n    terminationGracePeriodSeconds: 2\n`;
     const linter = open(text);
-    const grace = (t: string): string[] => linter.lint(t).filter((d) => d.rule === 'sandbox/grace-period').map((d) => d.message);
+    const grace = (t: string): string[] =>
+      linter
+        .lint(t)
+        .filter((d) => d.rule === 'sandbox/grace-period')
+        .map((d) => d.message);
     const low = grace(text);
     const critical = text.replace('riskLevel: low', 'riskLevel: critical');
     lintBoth(critical, linter);
@@ -88,7 +101,11 @@ describe('lint: incremental linter', () => {
   const fallbacks: [string, string, RegExp][] = [
     ['no block services: line', 'services: {default: {image: "a:1"}}\n', /no block "services:"/],
     ['services as a list', 'services:\n  - default\n', /not one key/],
-    ['an anchor and an alias', 'services:\n  default:\n    image: &img "a:1"\n  web:\n    image: *img\n', /anchor|alias/],
+    [
+      'an anchor and an alias',
+      'services:\n  default:\n    image: &img "a:1"\n  web:\n    image: *img\n',
+      /anchor|alias/,
+    ],
     ['a merge key', 'services:\n  default:\n    <<: {image: "a:1"}\n', /merge key/],
     ['a second document', 'services:\n  default:\n    image: "a:1"\n---\nservices: {}\n', /outside the services/],
     ['a YAML error in a service', 'services:\n  default:\n    image: "a:1\n  web:\n    image: b\n', /error|quotes/],
@@ -119,6 +136,16 @@ describe('lint: incremental linter', () => {
   });
 
   it('never throws and answers like lintValues on odd input', () => {
-    for (const text of ['', '\n', 'services:', 'services:\n  ', '\uFEFFservices:\n  a:\n    image: x\n', 'a\0b', '{{{', 'services:\n  a: 1\n  b: 2\n']) lintBoth(text);
+    for (const text of [
+      '',
+      '\n',
+      'services:',
+      'services:\n  ',
+      '\uFEFFservices:\n  a:\n    image: x\n',
+      'a\0b',
+      '{{{',
+      'services:\n  a: 1\n  b: 2\n',
+    ])
+      lintBoth(text);
   });
 });

@@ -7,19 +7,58 @@ import { generateValues } from '../../../bench/suites/lint';
 import { fixturesDir } from './helpers';
 
 export const fixtureTexts: string[] = [
-  ...readdirSync(fixturesDir).filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join(fixturesDir, f), 'utf8')),
+  ...readdirSync(fixturesDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => readFileSync(join(fixturesDir, f), 'utf8')),
   ...readdirSync(join(fixturesDir, 'invalid')).map((f) => readFileSync(join(fixturesDir, 'invalid', f), 'utf8')),
 ];
 
 /** Service bodies (4-space indented lines) that make rules speak: fine, Burstable, port 53, Kata, volumes... */
 const bodies: string[][] = [
   ['image: "nginx:1.27.0"', 'resources: {limits: {cpu: 1, memory: 1Gi}}'],
-  ['image: nginx', 'ports:', '  - port: 53', 'resources:', '  requests: {cpu: 100m}', '  limits: {cpu: 200m, memory: 1Gi}'],
+  [
+    'image: nginx',
+    'ports:',
+    '  - port: 53',
+    'resources:',
+    '  requests: {cpu: 100m}',
+    '  limits: {cpu: 200m, memory: 1Gi}',
+  ],
   ['image: "python:3.12"', 'runtimeClassName: kata-qemu', 'hostNetwork: true', 'sysctls: [{name: a, value: "1"}]'],
-  ['image: busybox:latest', 'securityContext:', '  privileged: true', '  capabilities:', '    add: [NET_RAW]', 'volumes:', '  - data:/mnt', '  - "cache:mnt"'],
-  ['image: "x:1"', 'networks:', '  - backend', '  - Bad_Net', 'additionalDnsRecords: [api.local, "bad name"]', 'dnsRecord: true'],
-  ['image: "x:1"', 'terminationGracePeriodSeconds: 0', 'initContainers:', '  - name: init', '    image: alpine', '    resources: {limits: {cpu: 1}}'],
-  ['image: "x:1"', 'command: ["dnsmasq", "--port=53"]', 'volumeMounts:', '  - name: nowhere', '    mountPath: /x', 'unknownKey: 1'],
+  [
+    'image: busybox:latest',
+    'securityContext:',
+    '  privileged: true',
+    '  capabilities:',
+    '    add: [NET_RAW]',
+    'volumes:',
+    '  - data:/mnt',
+    '  - "cache:mnt"',
+  ],
+  [
+    'image: "x:1"',
+    'networks:',
+    '  - backend',
+    '  - Bad_Net',
+    'additionalDnsRecords: [api.local, "bad name"]',
+    'dnsRecord: true',
+  ],
+  [
+    'image: "x:1"',
+    'terminationGracePeriodSeconds: 0',
+    'initContainers:',
+    '  - name: init',
+    '    image: alpine',
+    '    resources: {limits: {cpu: 1}}',
+  ],
+  [
+    'image: "x:1"',
+    'command: ["dnsmasq", "--port=53"]',
+    'volumeMounts:',
+    '  - name: nowhere',
+    '    mountPath: /x',
+    'unknownKey: 1',
+  ],
   ['image: 5', 'ports: [{port: "http"}]', 'readinessProbe:', '  tcpSocket:', '    port: 53'],
   ['# a comment inside', 'image: "a:1"', '', 'env:', '  - name: A', '    value: |', '      multi', '      line'],
 ];
@@ -28,11 +67,25 @@ const heads: { before: string[]; after: string[] }[] = [
   { before: [], after: [] },
   { before: ['# values', 'timeouts:', '  riskLevel: high'], after: [] },
   { before: ['networks:', '  backend: {}'], after: ['volumes:', '  data: {}'] },
-  { before: ['global:', '  fullnameOverride: a-rather-long-fullname-override-value'], after: ['# tail comment', '', 'allowDomains: ["pypi.org"]', 'allowEntities: [world]'] },
+  {
+    before: ['global:', '  fullnameOverride: a-rather-long-fullname-override-value'],
+    after: ['# tail comment', '', 'allowDomains: ["pypi.org"]', 'allowEntities: [world]'],
+  },
   { before: ['allowDomainsPorts:', '  - {port: 443}'], after: ['networks: {}'] },
 ];
 
-const names = ['default', 'web', 'api', 'db', 'Bad_Name', 'coredns', 'worker-1', 'a-very-long-service-name-that-leaves-no-room-for-a-release', '"quoted"', '123'];
+const names = [
+  'default',
+  'web',
+  'api',
+  'db',
+  'Bad_Name',
+  'coredns',
+  'worker-1',
+  'a-very-long-service-name-that-leaves-no-room-for-a-release',
+  '"quoted"',
+  '123',
+];
 
 /** A values file with `n` services of the bodies above around one of the heads. */
 export function richValues(n: number, seed: number): string {
@@ -56,13 +109,78 @@ export const baseTexts: string[] = [
 
 /** Lines an edit may insert: valid service and head lines, and ones that break the split or the YAML. */
 const lines = [
-  '  extra:', '    image: "e:1"', '    image: nope', '  default:', '  web-1:', 'services:', 'volumes:', '  data: {}', 'networks:', '  Bad_Net: {}',
-  'timeouts:', '  riskLevel: critical', '  appTimeoutSeconds: 99999', '    x: &anchor 1', '    y: *anchor', '    <<: {a: 1}', '---', '...',
-  '%YAML 1.1', '# comment', '', '   ', '\t', ' odd: 1', '    - item', '  - item', '    ports: [{port: 53}]', '    k: [1,', '    q: "open',
-  '    b: |', '      block', 'x: 1', '  "sp ace":', '    image: !custom x', '  ? complex', '\r', '    k: |+', '    f: >-', '      ',
-  '      folded', '    - [a,', '      b]', '  # between', '    # deeper', 'other:', '  nested: 1',
+  '  extra:',
+  '    image: "e:1"',
+  '    image: nope',
+  '  default:',
+  '  web-1:',
+  'services:',
+  'volumes:',
+  '  data: {}',
+  'networks:',
+  '  Bad_Net: {}',
+  'timeouts:',
+  '  riskLevel: critical',
+  '  appTimeoutSeconds: 99999',
+  '    x: &anchor 1',
+  '    y: *anchor',
+  '    <<: {a: 1}',
+  '---',
+  '...',
+  '%YAML 1.1',
+  '# comment',
+  '',
+  '   ',
+  '\t',
+  ' odd: 1',
+  '    - item',
+  '  - item',
+  '    ports: [{port: 53}]',
+  '    k: [1,',
+  '    q: "open',
+  '    b: |',
+  '      block',
+  'x: 1',
+  '  "sp ace":',
+  '    image: !custom x',
+  '  ? complex',
+  '\r',
+  '    k: |+',
+  '    f: >-',
+  '      ',
+  '      folded',
+  '    - [a,',
+  '      b]',
+  '  # between',
+  '    # deeper',
+  'other:',
+  '  nested: 1',
 ];
-const chars = [' ', '\n', ':', '-', '#', '"', "'", '[', ']', '{', '}', '&', '*', '!', '|', '>', 'a', 'x', '1', '_', '\t', '\r', '.'];
+const chars = [
+  ' ',
+  '\n',
+  ':',
+  '-',
+  '#',
+  '"',
+  "'",
+  '[',
+  ']',
+  '{',
+  '}',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  'a',
+  'x',
+  '1',
+  '_',
+  '\t',
+  '\r',
+  '.',
+];
 
 export type Edit =
   | { kind: 'insert'; at: number; text: string }
@@ -76,14 +194,26 @@ export type Edit =
   | { kind: 'move'; at: number; to: number };
 
 export const edit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...chars), fc.string({ maxLength: 4 })) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.oneof(fc.constantFrom(...chars), fc.string({ maxLength: 4 })),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 12 }) }),
   fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), text: fc.constantFrom(...chars) }),
   fc.record({ kind: fc.constant('line' as const), at: fc.nat(), text: fc.constantFrom(...lines) }),
   fc.record({ kind: fc.constant('dropLine' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('dupLines' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 8 }) }),
-  fc.record({ kind: fc.constant('rename' as const), at: fc.nat(), name: fc.constantFrom(...names, 'x', 'coredns', 'Web', '') }),
-  fc.record({ kind: fc.constant('value' as const), at: fc.nat(), text: fc.constantFrom('1', 'true', '53', '"nginx"', 'nginx:latest', '[]', '{}', '', 'gvisor', 'kata', '500m', '~') }),
+  fc.record({
+    kind: fc.constant('rename' as const),
+    at: fc.nat(),
+    name: fc.constantFrom(...names, 'x', 'coredns', 'Web', ''),
+  }),
+  fc.record({
+    kind: fc.constant('value' as const),
+    at: fc.nat(),
+    text: fc.constantFrom('1', 'true', '53', '"nginx"', 'nginx:latest', '[]', '{}', '', 'gvisor', 'kata', '500m', '~'),
+  }),
   fc.record({ kind: fc.constant('move' as const), at: fc.nat(), to: fc.nat() }),
 );
 

@@ -18,11 +18,17 @@ function check(text: string): LintDiagnostic[] {
     ds = lintValues(text);
   });
   const ms = performance.now() - t;
-  assert.ok(ms < perCaseMs, `took ${ms.toFixed(0)} ms on ${text.length} characters: ${JSON.stringify(text.slice(0, 200))}`);
+  assert.ok(
+    ms < perCaseMs,
+    `took ${ms.toFixed(0)} ms on ${text.length} characters: ${JSON.stringify(text.slice(0, 200))}`,
+  );
   assert.ok(Array.isArray(ds));
   for (const d of ds) {
     assert.notEqual(d.rule, 'lint/internal', `${d.message}\non: ${JSON.stringify(text.slice(0, 500))}`);
-    assert.ok(d.line >= 1 && d.column >= 1 && (d.endLine > d.line || (d.endLine === d.line && d.endColumn >= d.column)), JSON.stringify(d));
+    assert.ok(
+      d.line >= 1 && d.column >= 1 && (d.endLine > d.line || (d.endLine === d.line && d.endColumn >= d.column)),
+      JSON.stringify(d),
+    );
     assert.ok(['error', 'warning', 'info'].includes(d.severity));
     assert.equal(typeof d.message, 'string');
   }
@@ -42,17 +48,89 @@ function checkWithFixes(text: string): void {
 }
 
 const keys = [
-  'services', 'default', 'web', 'Bad_Name', 'coredns', 'image', 'command', 'args', 'resources', 'limits', 'requests', 'cpu',
-  'memory', 'claims', 'initContainers', 'name', 'runtimeClassName', 'securityContext', 'privileged', 'capabilities', 'add',
-  'seLinuxOptions', 'hostNetwork', 'ports', 'port', 'targetPort', 'protocol', 'domain', 'allowDomains', 'allowDomainsPorts',
-  'allowCIDR', 'allowEntities', 'networks', 'volumes', 'volumeMounts', 'mountPath', 'emptyDir', 'hostPath', 'medium',
-  'additionalDnsRecords', 'dnsRecord', 'timeouts', 'riskLevel', 'appTimeoutSeconds', 'deadlineSeconds',
-  'terminationGracePeriodSeconds', 'readinessProbe', 'tcpSocket', 'spec', 'global', '<<',
+  'services',
+  'default',
+  'web',
+  'Bad_Name',
+  'coredns',
+  'image',
+  'command',
+  'args',
+  'resources',
+  'limits',
+  'requests',
+  'cpu',
+  'memory',
+  'claims',
+  'initContainers',
+  'name',
+  'runtimeClassName',
+  'securityContext',
+  'privileged',
+  'capabilities',
+  'add',
+  'seLinuxOptions',
+  'hostNetwork',
+  'ports',
+  'port',
+  'targetPort',
+  'protocol',
+  'domain',
+  'allowDomains',
+  'allowDomainsPorts',
+  'allowCIDR',
+  'allowEntities',
+  'networks',
+  'volumes',
+  'volumeMounts',
+  'mountPath',
+  'emptyDir',
+  'hostPath',
+  'medium',
+  'additionalDnsRecords',
+  'dnsRecord',
+  'timeouts',
+  'riskLevel',
+  'appTimeoutSeconds',
+  'deadlineSeconds',
+  'terminationGracePeriodSeconds',
+  'readinessProbe',
+  'tcpSocket',
+  'spec',
+  'global',
+  '<<',
 ];
 const scalars = fc.oneof(
-  fc.constantFrom('nginx', 'nginx:1.27', 'kata-qemu', 'gvisor', 'runc', 'CLUSTER_DEFAULT', '1Gi', '500m', 'TCP', 'UDP', 'ANY',
-    'world', 'all', '*', 'pypi.org', 'https://x.org/', '1.1.1.1/33', '0.0.0.0/0', 'data:/mnt', 'data:mnt', 'NET_RAW', 'high',
-    'critical', 'Memory', '/dev/shm', 'a\nb', '', 'resolv-conf'),
+  fc.constantFrom(
+    'nginx',
+    'nginx:1.27',
+    'kata-qemu',
+    'gvisor',
+    'runc',
+    'CLUSTER_DEFAULT',
+    '1Gi',
+    '500m',
+    'TCP',
+    'UDP',
+    'ANY',
+    'world',
+    'all',
+    '*',
+    'pypi.org',
+    'https://x.org/',
+    '1.1.1.1/33',
+    '0.0.0.0/0',
+    'data:/mnt',
+    'data:mnt',
+    'NET_RAW',
+    'high',
+    'critical',
+    'Memory',
+    '/dev/shm',
+    'a\nb',
+    '',
+    'resolv-conf',
+  ),
   fc.integer({ min: -5, max: 70000 }),
   fc.double(),
   fc.boolean(),
@@ -64,16 +142,49 @@ const { tree } = fc.letrec((tie) => ({
   list: fc.array(tie('tree'), { maxLength: 4 }),
   map: fc.dictionary(fc.constantFrom(...keys), tie('tree'), { maxKeys: 5 }),
 }));
-const valuesLike = fc.record({ services: fc.dictionary(fc.constantFrom('default', 'web', 'Bad_Name', 'coredns'), tree, { maxKeys: 3 }) }, { requiredKeys: [] })
-  .chain((base) => fc.dictionary(fc.constantFrom(...keys), tree, { maxKeys: 4 }).map((extra) => ({ ...extra, ...base })));
+const valuesLike = fc
+  .record(
+    { services: fc.dictionary(fc.constantFrom('default', 'web', 'Bad_Name', 'coredns'), tree, { maxKeys: 3 }) },
+    { requiredKeys: [] },
+  )
+  .chain((base) =>
+    fc.dictionary(fc.constantFrom(...keys), tree, { maxKeys: 4 }).map((extra) => ({ ...extra, ...base })),
+  );
 const yamlStyle = fc.record({ flow: fc.boolean(), indent: fc.integer({ min: 1, max: 4 }) });
 
 const fixtureTexts = [
-  ...readdirSync(fixturesDir).filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join(fixturesDir, f), 'utf8')),
+  ...readdirSync(fixturesDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => readFileSync(join(fixturesDir, f), 'utf8')),
   ...readdirSync(join(fixturesDir, 'invalid')).map((f) => readFileSync(join(fixturesDir, 'invalid', f), 'utf8')),
 ];
 const mutation = fc.oneof(
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.string({ maxLength: 5 }), fc.constantFrom('\n', ' ', '  ', '- ', ': ', '{', '[', '&a ', '*a', '!!binary ', '"', "'", '#', '\t', '\0', '\uFEFF', '<<: ')) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.oneof(
+      fc.string({ maxLength: 5 }),
+      fc.constantFrom(
+        '\n',
+        ' ',
+        '  ',
+        '- ',
+        ': ',
+        '{',
+        '[',
+        '&a ',
+        '*a',
+        '!!binary ',
+        '"',
+        "'",
+        '#',
+        '\t',
+        '\0',
+        '\uFEFF',
+        '<<: ',
+      ),
+    ),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 20 }) }),
   fc.record({ kind: fc.constant('dupLine' as const), at: fc.nat() }),
 );
@@ -119,9 +230,12 @@ describe('lint: property-based (fast-check)', function () {
 
   it('arbitrary Unicode text, lone surrogates included (2,000 documents)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 400 }), fc.string({ unit: 'grapheme', maxLength: 400 })), (s) => {
-        check(s);
-      }),
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary', maxLength: 400 }), fc.string({ unit: 'grapheme', maxLength: 400 })),
+        (s) => {
+          check(s);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -143,7 +257,12 @@ describe('lint: property-based (fast-check)', function () {
       brackets: (n) => 'a: ' + '['.repeat(n * 50) + ']'.repeat(n * 50),
       unclosed: (n) => '{'.repeat(n * 50),
       flowMaps: (n) => 'a: ' + '{b: '.repeat(n) + '1' + '}'.repeat(n),
-      services: (n) => 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: "nginx:1.27.0"\n    resources: {limits: {cpu: 1, memory: 1Gi}}\n`).join(''),
+      services: (n) =>
+        'services:\n' +
+        Array.from(
+          { length: n },
+          (_, i) => `  s${i}:\n    image: "nginx:1.27.0"\n    resources: {limits: {cpu: 1, memory: 1Gi}}\n`,
+        ).join(''),
       longScalar: (n) => `services:\n  default:\n    image: "${'x'.repeat(n * 250)}"\n`,
       bytes: (n) => Buffer.from(Array.from({ length: n * 250 }, (_, i) => (i * 7919 + n) % 256)).toString('latin1'),
     };

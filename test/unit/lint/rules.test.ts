@@ -72,11 +72,17 @@ const cases: Case[] = [
   {
     rule: 'sandbox/qos-not-guaranteed',
     name: 'requests below limits',
-    bad: svc('    resources:\n      limits:\n        cpu: 1\n        memory: 1Gi\n      requests:\n        cpu: 500m\n        memory: 1Gi\n'),
+    bad: svc(
+      '    resources:\n      limits:\n        cpu: 1\n        memory: 1Gi\n      requests:\n        cpu: 500m\n        memory: 1Gi\n',
+    ),
     line: 4,
-    good: svc('    resources:\n      limits:\n        cpu: "1"\n        memory: 1Gi\n      requests:\n        cpu: 1000m\n        memory: 1024Mi\n'),
+    good: svc(
+      '    resources:\n      limits:\n        cpu: "1"\n        memory: 1Gi\n      requests:\n        cpu: 1000m\n        memory: 1024Mi\n',
+    ),
     fix: true,
-    fixed: svc('    resources:\n      limits:\n        cpu: 1\n        memory: 1Gi\n      requests:\n        cpu: 1\n        memory: 1Gi\n'),
+    fixed: svc(
+      '    resources:\n      limits:\n        cpu: 1\n        memory: 1Gi\n      requests:\n        cpu: 1\n        memory: 1Gi\n',
+    ),
   },
   {
     rule: 'sandbox/qos-not-guaranteed',
@@ -88,8 +94,10 @@ const cases: Case[] = [
   },
   {
     rule: 'sandbox/qos-not-guaranteed',
-    name: 'init container with memory only (one without resources gets the service\'s, so it is fine)',
-    bad: svc('    initContainers:\n      - name: setup\n        image: "busybox:1.36"\n        resources:\n          limits: {memory: 64Mi}\n'),
+    name: "init container with memory only (one without resources gets the service's, so it is fine)",
+    bad: svc(
+      '    initContainers:\n      - name: setup\n        image: "busybox:1.36"\n        resources:\n          limits: {memory: 64Mi}\n',
+    ),
     line: 7,
     good: svc('    initContainers:\n      - name: setup\n        image: "busybox:1.36"\n'),
     fix: true,
@@ -104,9 +112,13 @@ const cases: Case[] = [
   {
     rule: 'sandbox/kata-unsupported',
     name: 'SELinux options and a sized /dev/shm on kata',
-    bad: svc('    runtimeClassName: kata\n    volumes:\n      - name: shm\n        emptyDir: {medium: Memory, sizeLimit: 1Gi}\n    volumeMounts:\n      - name: shm\n        mountPath: /dev/shm\n'),
+    bad: svc(
+      '    runtimeClassName: kata\n    volumes:\n      - name: shm\n        emptyDir: {medium: Memory, sizeLimit: 1Gi}\n    volumeMounts:\n      - name: shm\n        mountPath: /dev/shm\n',
+    ),
     line: 7,
-    good: svc('    runtimeClassName: runc\n    volumes:\n      - name: shm\n        emptyDir: {medium: Memory, sizeLimit: 1Gi}\n    volumeMounts:\n      - name: shm\n        mountPath: /dev/shm\n'),
+    good: svc(
+      '    runtimeClassName: runc\n    volumes:\n      - name: shm\n        emptyDir: {medium: Memory, sizeLimit: 1Gi}\n    volumeMounts:\n      - name: shm\n        mountPath: /dev/shm\n',
+    ),
   },
   {
     rule: 'sandbox/gvisor-unsupported',
@@ -144,9 +156,13 @@ const cases: Case[] = [
     name: 'domain not in allowDomains',
     bad: svc('') + 'allowDomains:\n  - pypi.org\nallowDomainsPorts:\n  - port: 22\n    domain: github.com\n',
     line: 8,
-    good: svc('') + 'allowDomains:\n  - pypi.org\n  - GitHub.com\nallowDomainsPorts:\n  - port: 22\n    domain: github.com\n',
+    good:
+      svc('') +
+      'allowDomains:\n  - pypi.org\n  - GitHub.com\nallowDomainsPorts:\n  - port: 22\n    domain: github.com\n',
     fix: true,
-    fixed: svc('') + 'allowDomains:\n  - pypi.org\n  - github.com\nallowDomainsPorts:\n  - port: 22\n    domain: github.com\n',
+    fixed:
+      svc('') +
+      'allowDomains:\n  - pypi.org\n  - github.com\nallowDomainsPorts:\n  - port: 22\n    domain: github.com\n',
   },
   {
     rule: 'sandbox/allow-domains-ports-domain',
@@ -263,7 +279,9 @@ const cases: Case[] = [
     name: 'volumeMount naming no volume',
     bad: svc('    volumeMounts:\n      - name: cache\n        mountPath: /cache\n'),
     line: 5,
-    good: svc('    volumes:\n      - name: cache\n        emptyDir: {}\n    volumeMounts:\n      - name: cache\n        mountPath: /cache\n'),
+    good: svc(
+      '    volumes:\n      - name: cache\n        emptyDir: {}\n    volumeMounts:\n      - name: cache\n        mountPath: /cache\n',
+    ),
   },
   {
     rule: 'sandbox/volume-duplicate',
@@ -275,9 +293,13 @@ const cases: Case[] = [
   {
     rule: 'sandbox/unknown-helper',
     name: 'include of a helper the chart does not define, at its own line',
-    bad: svc('') + 'additionalResources:\n  - |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: {{ include "agentEnv.fullnam" . }}-x\n',
+    bad:
+      svc('') +
+      'additionalResources:\n  - |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: {{ include "agentEnv.fullnam" . }}-x\n',
     line: 9,
-    good: svc('') + 'additionalResources:\n  - |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: {{ include "agentEnv.fullname" . }}-x\n',
+    good:
+      svc('') +
+      'additionalResources:\n  - |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: {{ include "agentEnv.fullname" . }}-x\n',
     fix: true,
   },
   {
@@ -331,9 +353,13 @@ const cases: Case[] = [
   {
     rule: 'sandbox/image-unpinned',
     name: ':latest on an init container',
-    bad: svc('    initContainers:\n      - name: setup\n        image: busybox:latest\n        resources: {limits: {cpu: 1, memory: 1Gi}}\n'),
+    bad: svc(
+      '    initContainers:\n      - name: setup\n        image: busybox:latest\n        resources: {limits: {cpu: 1, memory: 1Gi}}\n',
+    ),
     line: 6,
-    good: svc('    initContainers:\n      - name: setup\n        image: registry.local:5000/busybox:1.36\n        resources: {limits: {cpu: 1, memory: 1Gi}}\n'),
+    good: svc(
+      '    initContainers:\n      - name: setup\n        image: registry.local:5000/busybox:1.36\n        resources: {limits: {cpu: 1, memory: 1Gi}}\n',
+    ),
   },
 ];
 
@@ -348,7 +374,11 @@ describe('lint rules', () => {
       it('stays quiet on the corrected file', () => {
         const ds = lint(c.good);
         assert.deepEqual(ofRule(ds, c.rule), [], show(ds));
-        assert.deepEqual(ds.filter((d) => d.severity === 'error'), [], show(ds));
+        assert.deepEqual(
+          ds.filter((d) => d.severity === 'error'),
+          [],
+          show(ds),
+        );
       });
       if (c.fix) {
         it('has a quick fix that re-lints clean', () => {
@@ -362,7 +392,10 @@ describe('lint rules', () => {
 
   it('covers every registered rule with a case', () => {
     const covered = new Set(cases.map((c) => c.rule));
-    assert.deepEqual(rules.map((r) => r.id).filter((id) => !covered.has(id)), []);
+    assert.deepEqual(
+      rules.map((r) => r.id).filter((id) => !covered.has(id)),
+      [],
+    );
   });
 
   it('gives every rule a stable id, a severity and a reason', () => {

@@ -14,7 +14,10 @@ const forty = generateValues(n);
 /** One step per entry parsed, one to compile the schema check, one to assemble, one per service primed, one lint. */
 const allSteps = 2 * n + 3;
 /** A character typed into one service's image tag: every later offset shifts by one. */
-const edited = forty.replace('  svc-0007:\n    image: "python:3.12-bookworm"', '  svc-0007:\n    image: "python:3.12-bookwormx"');
+const edited = forty.replace(
+  '  svc-0007:\n    image: "python:3.12-bookworm"',
+  '  svc-0007:\n    image: "python:3.12-bookwormx"',
+);
 
 function same(linter: IncrementalLinter, text: string, opts: LintOptions = {}): void {
   assert.deepStrictEqual(linter.lint(text), lintValues(text, opts), `${linter.lastPath}`);
@@ -88,7 +91,10 @@ describe('lint: incremental linter warm-up', () => {
     while (linter.warm(5)) done.push(linter.lastWarmSteps);
     done.push(linter.lastWarmSteps);
     // The clock advances one per reading: five steps per call, the rest in the last one.
-    assert.deepEqual(done, [...Array<number>(Math.floor(allSteps / 5)).fill(5), allSteps % 5].filter((x) => x > 0));
+    assert.deepEqual(
+      done,
+      [...Array<number>(Math.floor(allSteps / 5)).fill(5), allSteps % 5].filter((x) => x > 0),
+    );
   });
 
   it('gives lintValues results for an edit before, during and after the warm-up', () => {
@@ -130,7 +136,10 @@ describe('lint: incremental linter warm-up', () => {
     while (linter.warming) linter.warm(0);
     same(linter, headEdit, opts);
     assert.equal(linter.lastPath, 'incremental');
-    assert.ok(linter.lint(headEdit).some((d) => d.rule === 'lint/internal'), 'the failing rule is reported');
+    assert.ok(
+      linter.lint(headEdit).some((d) => d.rule === 'lint/internal'),
+      'the failing rule is reported',
+    );
     same(linter, text, opts);
   });
 

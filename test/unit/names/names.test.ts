@@ -18,7 +18,24 @@ import { resolveValuesPath } from '../../../src/core/names/valuesPath';
 const rejects = (f: () => unknown) => assert.throws(f, (e: unknown) => SandboxError.is(e, 'InvalidInput'));
 
 describe('names', () => {
-  const hostile = ['', '-rf', '--kubeconfig=/etc/passwd', 'a;rm -rf /', 'a b', 'a$(id)', 'a`id`', 'a|b', 'a&b', '../x', 'a/b', 'A', 'a\nb', 'a\0b', 'é', 'a-'];
+  const hostile = [
+    '',
+    '-rf',
+    '--kubeconfig=/etc/passwd',
+    'a;rm -rf /',
+    'a b',
+    'a$(id)',
+    'a`id`',
+    'a|b',
+    'a&b',
+    '../x',
+    'a/b',
+    'A',
+    'a\nb',
+    'a\0b',
+    'é',
+    'a-',
+  ];
 
   it('accepts DNS-1123 labels for namespace, service and container', () => {
     for (const v of ['default', 'a', 'a-b', '0abc', 'x'.repeat(63)]) {

@@ -4,7 +4,16 @@
 // stand in for the system: a sysroot with etc/os-release and var/lib/dpkg/status, and the user id.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { helmVersions, kubectlVersions } from '../../support/tools';
@@ -30,7 +39,10 @@ ${body}
 
 interface Clone {
   dir: string;
-  run(mode: '--test' | '--demo', opts?: { uid?: number; fail?: string }): { status: number | null; stdout: string; stderr: string; spawned: string[] };
+  run(
+    mode: '--test' | '--demo',
+    opts?: { uid?: number; fail?: string },
+  ): { status: number | null; stdout: string; stderr: string; spawned: string[] };
 }
 
 function makeClone(base: string, installed: string[], debian = true): Clone {
@@ -38,17 +50,21 @@ function makeClone(base: string, installed: string[], debian = true): Clone {
   const sysroot = join(base, 'sysroot');
   const shims = join(base, 'shims');
   const log = join(base, 'spawned.log');
-  for (const f of ['prepare.mjs', 'tools.mjs', 'code-server-setup.mjs']) write(join(dir, 'scripts', f), readFileSync(join(repo, 'scripts', f), 'utf8'));
+  for (const f of ['prepare.mjs', 'tools.mjs', 'code-server-setup.mjs'])
+    write(join(dir, 'scripts', f), readFileSync(join(repo, 'scripts', f), 'utf8'));
   write(join(dir, 'package.json'), '{"name":"k","version":"0.0.0"}\n');
-  write(join(dir, 'package-lock.json'), JSON.stringify({
-    name: 'k',
-    lockfileVersion: 3,
-    packages: {
-      '': { name: 'k' },
-      'node_modules/mocha': { version: '11.8.0', dev: true },
-      'node_modules/@esbuild/linux-arm64': { version: '0.28.2', optional: true },
-    },
-  }));
+  write(
+    join(dir, 'package-lock.json'),
+    JSON.stringify({
+      name: 'k',
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'k' },
+        'node_modules/mocha': { version: '11.8.0', dev: true },
+        'node_modules/@esbuild/linux-arm64': { version: '0.28.2', optional: true },
+      },
+    }),
+  );
   write(join(dir, 'test', 'e2e', 'setup', 'package.json'), '{"dependencies":{"code-server":"4.100.3"}}\n');
   write(join(dir, 'test', 'e2e', 'setup', 'package-lock.json'), '{"lockfileVersion":3}\n');
   write(join(dir, 'src', 'extension.ts'), 'export {};\n');
@@ -59,9 +75,19 @@ function makeClone(base: string, installed: string[], debian = true): Clone {
   if (debian) write(join(sysroot, 'var', 'lib', 'dpkg', 'status'), installed.map(stanza).join(''));
   const status = join(sysroot, 'var', 'lib', 'dpkg', 'status');
   const tools = [...helmVersions.map((v) => `helm-${v}/helm`), ...kubectlVersions.map((v) => `kubectl-${v}/kubectl`)];
-  write(join(shims, 'apt-get'), shim(log, `
-if (args[0] === 'install') for (const p of args.slice(1).filter((a) => !a.startsWith('-'))) fs.appendFileSync(${JSON.stringify(status)}, ${JSON.stringify(stanza('@'))}.replace('@', p));`));
-  write(join(shims, 'npm'), shim(log, `
+  write(
+    join(shims, 'apt-get'),
+    shim(
+      log,
+      `
+if (args[0] === 'install') for (const p of args.slice(1).filter((a) => !a.startsWith('-'))) fs.appendFileSync(${JSON.stringify(status)}, ${JSON.stringify(stanza('@'))}.replace('@', p));`,
+    ),
+  );
+  write(
+    join(shims, 'npm'),
+    shim(
+      log,
+      `
 const at = (...p) => path.join(process.cwd(), ...p);
 if (args[0] === 'ci') put(at('node_modules', '.package-lock.json'), fs.readFileSync(at('package-lock.json')));
 if (args[1] === 'tools') for (const t of ${JSON.stringify(tools)}) put(at('.tools', t), '');
@@ -71,7 +97,9 @@ if (args[1] === 'e2e:setup') {
   put(at('.e2e', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js'), '');
   put(at('.e2e', 'code-server', '.installed'), hash.digest('hex'));
 }
-if (args[1] === 'build') for (const f of ['extension.js', 'lint-cli.js', 'webview.js']) put(at('dist', f), '');`));
+if (args[1] === 'build') for (const f of ['extension.js', 'lint-cli.js', 'webview.js']) put(at('dist', f), '');`,
+    ),
+  );
   spawnSync('chmod', ['+x', join(shims, 'apt-get'), join(shims, 'npm')]);
   return {
     dir,
@@ -87,7 +115,12 @@ if (args[1] === 'build') for (const f of ['extension.js', 'lint-cli.js', 'webvie
           ...(opts.fail ? { SHIM_FAIL: opts.fail } : {}),
         },
       });
-      const spawned = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string) : [];
+      const spawned = existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as string)
+        : [];
       return { status: r.status, stdout: r.stdout, stderr: r.stderr, spawned };
     },
   };
@@ -147,7 +180,10 @@ describe('prepare.mjs (what npm test and npm run demo run first)', function () {
     const r = clone.run('--test');
     assert.equal(r.status, 1);
     assert.deepEqual(r.spawned, []);
-    assert.match(r.stderr, /node_modules is a link to an install that does not match package-lock\.json: run `npm ci` where it points/);
+    assert.match(
+      r.stderr,
+      /node_modules is a link to an install that does not match package-lock\.json: run `npm ci` where it points/,
+    );
   });
 
   it('runs only the tools step when a pinned binary is missing, and only e2e:setup when the code-server pins change', () => {
@@ -161,7 +197,8 @@ describe('prepare.mjs (what npm test and npm run demo run first)', function () {
   it('rebuilds when dist is older than a source, for tests only', () => {
     const clone = prepared();
     const earlier = new Date(Date.now() - 60_000);
-    for (const f of ['extension.js', 'lint-cli.js', 'webview.js']) utimesSync(join(clone.dir, 'dist', f), earlier, earlier);
+    for (const f of ['extension.js', 'lint-cli.js', 'webview.js'])
+      utimesSync(join(clone.dir, 'dist', f), earlier, earlier);
     assert.deepEqual(clone.run('--demo').spawned, []);
     assert.deepEqual(clone.run('--test').spawned, ['npm run build --silent']);
     assert.deepEqual(clone.run('--test').spawned, []);
@@ -172,10 +209,17 @@ describe('prepare.mjs (what npm test and npm run demo run first)', function () {
     const r = clone.run('--test', { uid: 1000 });
     assert.equal(r.status, 1);
     assert.deepEqual(r.spawned, []);
-    assert.equal(r.stderr, 'prepare: missing system packages chromium, python3-kubernetes: run `sudo apt-get update && sudo apt-get install -y chromium python3-kubernetes`\n');
+    assert.equal(
+      r.stderr,
+      'prepare: missing system packages chromium, python3-kubernetes: run `sudo apt-get update && sudo apt-get install -y chromium python3-kubernetes`\n',
+    );
     const demo = clone.run('--demo', { uid: 1000 });
     assert.equal(demo.status, 0, demo.stderr);
-    assert.deepEqual(demo.spawned, ['npm ci --no-audit --no-fund', 'npm run tools --silent', 'npm run e2e:setup --silent']);
+    assert.deepEqual(demo.spawned, [
+      'npm ci --no-audit --no-fund',
+      'npm run tools --silent',
+      'npm run e2e:setup --silent',
+    ]);
   });
 
   it('as non-root fails the demo too when ripgrep is missing', () => {
@@ -199,7 +243,9 @@ describe('prepare.mjs (what npm test and npm run demo run first)', function () {
     const r = clone.run('--test', { uid: 1000 });
     assert.equal(r.status, 0, r.stderr);
     assert.ok(!r.spawned.some((s) => s.startsWith('apt-get')));
-    assert.match(r.stdout, /^prepare: not Debian\/Ubuntu, so not checking system packages: install ripgrep libkrb5-dev chromium python3-kubernetes \(Debian names\) yourself$/m);
+    assert.match(
+      r.stdout,
+      /^prepare: not Debian\/Ubuntu, so not checking system packages: install ripgrep libkrb5-dev chromium python3-kubernetes \(Debian names\) yourself$/m,
+    );
   });
 });
-

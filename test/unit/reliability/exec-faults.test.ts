@@ -38,7 +38,12 @@ describe('reliability: exec into containers that restart or lose their server', 
     const closed: Array<number | undefined> = [];
     const shell = new ShellSession(
       {
-        start: (cols, rows) => startExec(kc, { namespace: NS, pod, container, command: [...SHELL_COMMAND] }, { stdin: true, tty: true, cols, rows }),
+        start: (cols, rows) =>
+          startExec(
+            kc,
+            { namespace: NS, pod, container, command: [...SHELL_COMMAND] },
+            { stdin: true, tty: true, cols, rows },
+          ),
         containerState: () => readContainerState(kc, NS, pod, container),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       },
@@ -47,7 +52,12 @@ describe('reliability: exec into containers that restart or lose their server', 
     );
     shells.push(shell);
     const expect = (re: RegExp, from = 0, ms = 15_000) =>
-      waitUntil(`screen to match ${re}`, () => re.exec(screen.slice(from)) ?? undefined, ms, () => JSON.stringify(screen.slice(from).slice(-400)));
+      waitUntil(
+        `screen to match ${re}`,
+        () => re.exec(screen.slice(from)) ?? undefined,
+        ms,
+        () => JSON.stringify(screen.slice(from).slice(-400)),
+      );
     return { shell, closed, screen: () => screen, expect };
   }
 
@@ -58,9 +68,14 @@ describe('reliability: exec into containers that restart or lose their server', 
       spec: { containers: [{ name: 'main', image: 'ubuntu:24.04', command: ['tail', '-f', '/dev/null'] }] },
     };
     await api.createNamespacedPod({ namespace: NS, body: pod });
-    await eventually(`${name} ready`, async () => (await api.readNamespacedPod({ namespace: NS, name })).status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    await eventually(`${name} ready`, async () =>
+      (await api.readNamespacedPod({ namespace: NS, name })).status?.conditions?.some(
+        (c) => c.type === 'Ready' && c.status === 'True',
+      ),
+    );
   };
-  const running = (pod: string) => eventually(`${pod} running`, async () => (await readContainerState(kc, NS, pod, 'main'))?.running);
+  const running = (pod: string) =>
+    eventually(`${pod} running`, async () => (await readContainerState(kc, NS, pod, 'main'))?.running);
 
   before(async () => {
     const c = await env.start();
@@ -72,7 +87,12 @@ describe('reliability: exec into containers that restart or lose their server', 
   after(async () => {
     for (const s of shells) s.dispose();
     // Nothing left running: no exec'd shell of ours, and the server's connections close.
-    await waitUntil('no exec processes left', () => children().filter((p) => p.argv.includes(SHELL_COMMAND[2])).length === 0, 5000, () => JSON.stringify(children()));
+    await waitUntil(
+      'no exec processes left',
+      () => children().filter((p) => p.argv.includes(SHELL_COMMAND[2])).length === 0,
+      5000,
+      () => JSON.stringify(children()),
+    );
     probe?.dispose();
     await env.stop();
   });
@@ -87,7 +107,12 @@ describe('reliability: exec into containers that restart or lose their server', 
       const mark = t.screen().length;
       faults().crash(NS, 'ex1', 'main', { reason, exitCode: reason === 'OOMKilled' ? 137 : 2 });
       const code = reason === 'OOMKilled' ? 137 : 2;
-      await t.expect(new RegExp(`Container main restarted: ${reason}, exit code ${code} \\(restarts ${i} → ${i + 1}\\)\\. Press Enter to reconnect`), mark);
+      await t.expect(
+        new RegExp(
+          `Container main restarted: ${reason}, exit code ${code} \\(restarts ${i} → ${i + 1}\\)\\. Press Enter to reconnect`,
+        ),
+        mark,
+      );
       assert.equal(t.shell.state, 'ended');
       await running('ex1');
       const again = t.screen().length;
@@ -156,12 +181,17 @@ describe('reliability: exec into containers that restart or lose their server', 
     assert.ok(ends >= 3, `each attempt ended with a message (${ends})`);
     faults().clear(NS, 'ex4');
     // Sessions closed by the user settle too (done resolves; it never rejects).
-    const sessions = Array.from({ length: 5 }, () => startExec(kc, { namespace: NS, pod: 'ex1', container: 'main', command: ['sleep', '30'] }, { stdin: true }));
+    const sessions = Array.from({ length: 5 }, () =>
+      startExec(kc, { namespace: NS, pod: 'ex1', container: 'main', command: ['sleep', '30'] }, { stdin: true }),
+    );
     for (const [i, s] of sessions.entries()) if (i % 2 === 0) s.close();
     await new Promise((r) => setTimeout(r, 100));
     for (const s of sessions) s.close();
     const results = await Promise.all(sessions.map((s) => s.done));
-    assert.ok(results.every((r) => r.reason === 'ConnectionLost' || r.reason === 'Error'), JSON.stringify(results));
+    assert.ok(
+      results.every((r) => r.reason === 'ConnectionLost' || r.reason === 'Error'),
+      JSON.stringify(results),
+    );
     t.shell.dispose();
     await waitUntil('the sleeps are gone', () => children('sleep', '30').length === 0, 5000);
     tally('Crash loop during a terminal session (reconnect attempts)', { injected: 3, checks: 3 });

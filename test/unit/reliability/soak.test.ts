@@ -31,7 +31,8 @@ const WATCHED_KINDS = watchSpecs.length;
 const HEAP_BOUND_MB = 64;
 
 /** Subscribers of the sim's store: each open watch stream is one (controllers and kubelet add a fixed few). */
-const storeSubscribers = (env: SimEnv): number => (env.cluster.store as unknown as { emitter: { listenerCount(e: string): number } }).emitter.listenerCount('event');
+const storeSubscribers = (env: SimEnv): number =>
+  (env.cluster.store as unknown as { emitter: { listenerCount(e: string): number } }).emitter.listenerCount('event');
 
 describe('reliability: soak', function () {
   this.timeout(300_000);
@@ -72,10 +73,24 @@ describe('reliability: soak', function () {
       `${what}: sockets, listeners, processes and subscribers back to the baseline`,
       () => {
         now = census();
-        return now.sockets <= base.sockets && now.listeners === base.listeners && now.childProcesses === base.childProcesses && now.processListeners === base.processListeners && storeSubscribers(env) === baseSubscribers && probe.openWatches === 0;
+        return (
+          now.sockets <= base.sockets &&
+          now.listeners === base.listeners &&
+          now.childProcesses === base.childProcesses &&
+          now.processListeners === base.processListeners &&
+          storeSubscribers(env) === baseSubscribers &&
+          probe.openWatches === 0
+        );
       },
       15_000,
-      () => JSON.stringify({ base, now, subscribers: storeSubscribers(env), baseSubscribers, watches: probe.openWatchPaths() }),
+      () =>
+        JSON.stringify({
+          base,
+          now,
+          subscribers: storeSubscribers(env),
+          baseSubscribers,
+          watches: probe.openWatchPaths(),
+        }),
     );
     return now;
   }
@@ -105,7 +120,12 @@ describe('reliability: soak', function () {
       let closed = false;
       const shell = new ShellSession(
         {
-          start: (cols, rows) => startExec(kc, { namespace: 'default', pod, container, command: [...SHELL_COMMAND] }, { stdin: true, tty: true, cols, rows }),
+          start: (cols, rows) =>
+            startExec(
+              kc,
+              { namespace: 'default', pod, container, command: [...SHELL_COMMAND] },
+              { stdin: true, tty: true, cols, rows },
+            ),
           containerState: () => readContainerState(kc, 'default', pod, container),
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
         },
@@ -116,10 +136,19 @@ describe('reliability: soak', function () {
       terminalsOpened++;
       shell.open(80, 24);
       shell.input('echo soak-$((6*7))\r');
-      await waitUntil(`terminal on ${pod}`, () => /soak-42/.test(screen), 15_000, () => JSON.stringify(screen.slice(-300)));
+      await waitUntil(
+        `terminal on ${pod}`,
+        () => /soak-42/.test(screen),
+        15_000,
+        () => JSON.stringify(screen.slice(-300)),
+      );
       await down();
       await ended;
-      assert.match(screen, /Pod \S+ was deleted|Connection lost|restarted|Shell ended/, 'the terminal says what happened');
+      assert.match(
+        screen,
+        /Pod \S+ was deleted|Connection lost|restarted|Shell ended/,
+        'the terminal says what happened',
+      );
       terminalsEnded++;
       shell.dispose();
       assert.ok(closed);
@@ -130,7 +159,10 @@ describe('reliability: soak', function () {
         const release = `soak${k}`;
         const status = await installSandbox(h.request(release, fixture('05-allow-domains-ports-scoped-values.yaml')));
         assert.equal(status.status, 'deployed', release);
-        const down = () => tearDown([{ namespace: 'default', release }], { helm: h.helm, env: h.env, kc, timeoutSeconds: 60 }).then((r) => assert.deepEqual(r.failed, [], release));
+        const down = () =>
+          tearDown([{ namespace: 'default', release }], { helm: h.helm, env: h.env, kc, timeoutSeconds: 60 }).then(
+            (r) => assert.deepEqual(r.failed, [], release),
+          );
         if (k % 10 === 0) await terminalDuringTeardown(release, down);
         else await down();
         assert.deepEqual(leftovers(c, release), [], `${release} left nothing behind`);
@@ -139,13 +171,21 @@ describe('reliability: soak', function () {
     await Promise.all(Array.from({ length: PARALLEL }, worker));
 
     // Zero releases: on the server, to helm, and in the tree.
-    assert.deepEqual(c.store.list(c.resources.secrets).filter((s) => s.metadata.labels?.owner === 'helm'), []);
+    assert.deepEqual(
+      c.store.list(c.resources.secrets).filter((s) => s.metadata.labels?.owner === 'helm'),
+      [],
+    );
     assert.deepEqual(await runHelm(listCommand(h.helm, {}), { env: h.env }), []);
     await converged(c, stack, 'the tree is empty after the soak');
     assert.equal(stack.model.releases.length, 0);
     assert.ok(seen.size > 0, 'the tree saw sandboxes come and go');
     // One watch per kind, however many changes went by.
-    await waitUntil('one watch per kind', () => probe.openWatches === WATCHED_KINDS, 5000, () => probe.openWatchPaths().join(', '));
+    await waitUntil(
+      'one watch per kind',
+      () => probe.openWatches === WATCHED_KINDS,
+      5000,
+      () => probe.openWatchPaths().join(', '),
+    );
     assert.deepEqual(helmProcesses(), [], 'no helm process left');
     assert.equal(children().length, base.childProcesses, 'no exec process left');
     assert.equal(terminalsEnded, terminalsOpened);
@@ -165,7 +205,11 @@ describe('reliability: soak', function () {
       `sockets of this process: ${base.sockets} before, ${during.sockets} during (both ends, watches and keep-alives), ${after.sockets} after; API server connections ${serverConnections} during, ${serverAfter} after`,
       `listening servers ${base.listeners} → ${after.listeners}; child processes ${base.childProcesses} → ${after.childProcesses}; process listeners ${base.processListeners} → ${after.processListeners}`,
     );
-    tally('Install/tear-down soak', { injected: CYCLES, checks: CYCLES, note: `${terminalsOpened} terminals torn down under the user` });
+    tally('Install/tear-down soak', {
+      injected: CYCLES,
+      checks: CYCLES,
+      note: `${terminalsOpened} terminals torn down under the user`,
+    });
   });
 
   it(`${EVENTS.toLocaleString('en')} pod events with drops and 410s: model equals server, heap bounded, nothing leaked`, async () => {
@@ -183,7 +227,11 @@ describe('reliability: soak', function () {
         store.create(resources.pods, {
           apiVersion: 'v1',
           kind: 'Pod',
-          metadata: { name: `events-${i}`, namespace: 'default', labels: { [INSTANCE]: 'events', 'inspect/service': 'default' } },
+          metadata: {
+            name: `events-${i}`,
+            namespace: 'default',
+            labels: { [INSTANCE]: 'events', 'inspect/service': 'default' },
+          },
           spec: { nodeName: 'elsewhere', containers: [{ name: 'default', image: 'busybox' }] },
           status: { phase: 'Running', qosClass: 'Guaranteed', conditions: [{ type: 'Ready', status: 'True' }] },
         });
@@ -193,7 +241,8 @@ describe('reliability: soak', function () {
       const sub = stack.model.onDidChange(() => rebuilds++);
       stack.model.start();
       await converged(c, stack, 'the events sandbox');
-      const cached = (name: string): string | undefined => stack.hub.list('pods').find((p) => p.metadata?.name === name)?.metadata?.resourceVersion;
+      const cached = (name: string): string | undefined =>
+        stack.hub.list('pods').find((p) => p.metadata?.name === name)?.metadata?.resourceVersion;
 
       const eventsMark = probe.mark;
       let sent = 0;
@@ -208,7 +257,18 @@ describe('reliability: soak', function () {
           const p = store.get(resources.pods, 'default', `events-${sent % PODS}`)!;
           // A change the tree shows (the restart count), not just metadata.
           p.metadata.annotations = { 'soak/n': String(sent) };
-          p.status = { ...(p.status as object), containerStatuses: [{ name: 'default', image: 'busybox', ready: true, restartCount: Math.floor(sent / PODS), state: { running: {} } }] };
+          p.status = {
+            ...(p.status as object),
+            containerStatuses: [
+              {
+                name: 'default',
+                image: 'busybox',
+                ready: true,
+                restartCount: Math.floor(sent / PODS),
+                state: { running: {} },
+              },
+            ],
+          };
           last = store.update(resources.pods, p);
           if (batch % 10 === 5 && i === BATCH / 2) {
             env.cluster.faults.dropWatches({ abrupt: drops % 2 === 0 });
@@ -234,11 +294,25 @@ describe('reliability: soak', function () {
       const heapEnd = heapAfterGc();
       heapPeak = Math.max(heapPeak, heapEnd);
       assert.equal(sent, EVENTS);
-      const relists = probe.since(eventsMark).filter((r) => r.method === 'GET' && !r.watch && r.path.endsWith('/pods')).length;
-      assert.ok(relists >= expiries, `each expiry made the pods cache re-list (${relists} lists for ${expiries} expiries)`);
-      assert.ok(heapPeak - heapBase < HEAP_BOUND_MB, `heap after GC grew ${Math.round(heapPeak - heapBase)} MiB (bound ${HEAP_BOUND_MB})`);
+      const relists = probe
+        .since(eventsMark)
+        .filter((r) => r.method === 'GET' && !r.watch && r.path.endsWith('/pods')).length;
+      assert.ok(
+        relists >= expiries,
+        `each expiry made the pods cache re-list (${relists} lists for ${expiries} expiries)`,
+      );
+      assert.ok(
+        heapPeak - heapBase < HEAP_BOUND_MB,
+        `heap after GC grew ${Math.round(heapPeak - heapBase)} MiB (bound ${HEAP_BOUND_MB})`,
+      );
       assert.ok(rebuilds < EVENTS / 10, `the tree coalesced the events (${rebuilds} refreshes)`);
-      await waitUntil('one watch per kind', () => probe.openWatches === WATCHED_KINDS, 5000, () => `${probe.openWatchPaths().join(', ')} ${JSON.stringify(stack.hub.state)} ${stack.logs.slice(-8).join(' | ')} ${JSON.stringify(probe.requests.slice(-8).map((r) => [r.method, r.path, r.query.toString(), r.at]))}`);
+      await waitUntil(
+        'one watch per kind',
+        () => probe.openWatches === WATCHED_KINDS,
+        5000,
+        () =>
+          `${probe.openWatchPaths().join(', ')} ${JSON.stringify(stack.hub.state)} ${stack.logs.slice(-8).join(' | ')} ${JSON.stringify(probe.requests.slice(-8).map((r) => [r.method, r.path, r.query.toString(), r.at]))}`,
+      );
       sub.dispose();
       stack.dispose();
       const after = await backToBaseline(base, baseSubscribers, 'after the event soak');

@@ -44,7 +44,12 @@ describe('reliability: watch faults on the simulated cluster', function () {
     env.cluster.faults.failNext(0);
     env.cluster.faults.addLatency(0, 0);
     // Every watch a disposed stack opened is closed on the server (none leak from reconnects).
-    await waitUntil('no open watches after dispose', () => probe.openWatches === 0, 5000, () => probe.openWatchPaths().join(', '));
+    await waitUntil(
+      'no open watches after dispose',
+      () => probe.openWatches === 0,
+      5000,
+      () => probe.openWatchPaths().join(', '),
+    );
   });
   after(async () => {
     assert.deepEqual(probe?.namespaceDeletes() ?? [], [], 'nothing deleted a namespace');
@@ -65,7 +70,10 @@ describe('reliability: watch faults on the simulated cluster', function () {
           const hard = random() < 0.5;
           abrupt += hard ? 1 : 0;
           // The fault happened: watch streams were open and were ended.
-          assert.ok(env.cluster.faults.dropWatches({ abrupt: hard }) > 0, `round ${round + 1}: no watch was open to drop`);
+          assert.ok(
+            env.cluster.faults.dropWatches({ abrupt: hard }) > 0,
+            `round ${round + 1}: no watch was open to drop`,
+          );
         }
         if (i < ops) churn.step();
         // Sometimes let the events go out before the next change, sometimes not: drops land mid-stream.
@@ -75,8 +83,17 @@ describe('reliability: watch faults on the simulated cluster', function () {
       assert.deepEqual(errorItems(s), [], 'no error left in the tree once recovered');
     }
     // One watch per kind after all the reconnects: no duplicate watchers piling up.
-    await waitUntil(`${WATCHED_KINDS} open watches`, () => probe.openWatches === WATCHED_KINDS, 5000, () => probe.openWatchPaths().join(', '));
-    tally('Watch connections dropped (clean and abrupt, at random points)', { injected: rounds, checks: rounds, note: `${abrupt} abrupt, ${churn.ops} changes meanwhile` });
+    await waitUntil(
+      `${WATCHED_KINDS} open watches`,
+      () => probe.openWatches === WATCHED_KINDS,
+      5000,
+      () => probe.openWatchPaths().join(', '),
+    );
+    tally('Watch connections dropped (clean and abrupt, at random points)', {
+      injected: rounds,
+      checks: rounds,
+      note: `${abrupt} abrupt, ${churn.ops} changes meanwhile`,
+    });
   });
 
   it('closing the view while watches reconnect leaves no watch open on the server', async () => {
@@ -95,7 +112,12 @@ describe('reliability: watch faults on the simulated cluster', function () {
       if (round % 4 === 0) for (let i = 0; i < round; i++) await tick();
       else await new Promise((r) => setTimeout(r, round));
       s.dispose();
-      await waitUntil(`no open watches after dispose (round ${round + 1})`, () => probe.openWatches === 0, 3000, () => probe.openWatchPaths().join(', '));
+      await waitUntil(
+        `no open watches after dispose (round ${round + 1})`,
+        () => probe.openWatches === 0,
+        3000,
+        () => probe.openWatchPaths().join(', '),
+      );
     }
     tally('View closed while watches reconnect', { injected: rounds, checks: rounds });
   });
@@ -161,7 +183,7 @@ describe('reliability: watch faults on the simulated cluster', function () {
     for (let i = 0; i < 10; i++) churn.step();
     // First the dropped connection, then the server's answer (a re-watch error carries only the HTTP status).
     const item = await waitUntil(
-      'an error item with the server\'s answer and Retry',
+      "an error item with the server's answer and Retry",
       () => errorItems(s).find((m) => m.id === 'unreachable' && /injected fault|503/.test(m.detail ?? '')),
       5000,
       () => JSON.stringify(s.messages()),
@@ -198,19 +220,31 @@ describe('reliability: watch faults on the simulated cluster', function () {
     for (const [kind, delays] of perKind) {
       delays.forEach((ms, i) => {
         const base = Math.min(TEST_BACKOFF.initialMs * 2 ** i, TEST_BACKOFF.maxMs);
-        assert.ok(ms >= base * (1 - TEST_BACKOFF.jitter) - 1 && ms <= Math.min(base * (1 + TEST_BACKOFF.jitter), TEST_BACKOFF.maxMs) + 1, `${kind} delay ${i} = ${ms} (base ${base}): ${delays.join(', ')}`);
+        assert.ok(
+          ms >= base * (1 - TEST_BACKOFF.jitter) - 1 &&
+            ms <= Math.min(base * (1 + TEST_BACKOFF.jitter), TEST_BACKOFF.maxMs) + 1,
+          `${kind} delay ${i} = ${ms} (base ${base}): ${delays.join(', ')}`,
+        );
         if (Math.abs(ms - base) > 1) jittered++;
       });
     }
     assert.ok(jittered > 0, 'delays are jittered, not exact powers of two');
-    tally('5xx burst (503 on every request for 3 s)', { injected: 1, checks: 1, note: `${during.length} requests in ${windowMs} ms, bound ${bound}` });
+    tally('5xx burst (503 on every request for 3 s)', {
+      injected: 1,
+      checks: 1,
+      note: `${during.length} requests in ${windowMs} ms, bound ${bound}`,
+    });
   });
 
   it('added latency: a slow first answer shows as "still waiting", nothing is asked twice, then the model is right', async () => {
     env.cluster.faults.addLatency(WATCHED_KINDS * 2, 2500);
     const mark = probe.mark;
     const s = open(env.kubeconfig(), { answerTimeoutMs: 1000 });
-    const waiting = await waitUntil('the still-waiting item', () => s.messages().find((m) => m.id === 'unreachable'), 5000);
+    const waiting = await waitUntil(
+      'the still-waiting item',
+      () => s.messages().find((m) => m.id === 'unreachable'),
+      5000,
+    );
     assert.match(waiting.detail ?? '', /has not answered for 1 s \(still waiting\)/);
     for (let i = 0; i < 10; i++) churn.step();
     await converged(env.cluster, s, 'model == server after the slow answers');
@@ -225,7 +259,11 @@ describe('reliability: watch faults on the simulated cluster', function () {
     const rounds = 3;
     for (let round = 0; round < rounds; round++) {
       await env.cluster.faults.stopListening();
-      const item = await waitUntil('the unreachable item', () => s.messages().find((m) => m.id === 'unreachable'), 5000);
+      const item = await waitUntil(
+        'the unreachable item',
+        () => s.messages().find((m) => m.id === 'unreachable'),
+        5000,
+      );
       assert.equal(item.severity, 'error');
       assert.equal(item.action, 'retry');
       assert.match(item.message, /Cannot reach the cluster \(context sim-admin\)/);
@@ -244,21 +282,36 @@ describe('reliability: watch faults on the simulated cluster', function () {
     const plugin = join(env.dir, 'cred-plugin.sh');
     writeFileSync(tokenFile, env.cluster.tokens.admin);
     // An exec credential plugin (as cloud logins are) that reads its token from a file on every call.
-    writeFileSync(plugin, `#!/bin/sh\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$(cat '${tokenFile}')"\n`);
+    writeFileSync(
+      plugin,
+      `#!/bin/sh\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$(cat '${tokenFile}')"\n`,
+    );
     chmodSync(plugin, 0o755);
     const kc = parse(readFileSync(env.kubeconfig(), 'utf8')) as { users: Array<{ user: Record<string, unknown> }> };
-    kc.users[0].user = { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } };
+    kc.users[0].user = {
+      exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' },
+    };
     const kubeconfig = join(env.dir, 'kc-exec.yaml');
     writeFileSync(kubeconfig, stringify(kc));
     const s = open(kubeconfig);
     await converged(env.cluster, s, 'ready with the plugin token');
     // The model can match the server from the lists alone: wait until every kind's watch is open.
-    await waitUntil('every watch open', () => probe.openWatches >= WATCHED_KINDS, 10_000, () => probe.openWatchPaths().join(' '));
+    await waitUntil(
+      'every watch open',
+      () => probe.openWatches >= WATCHED_KINDS,
+      10_000,
+      () => probe.openWatchPaths().join(' '),
+    );
     writeFileSync(tokenFile, 'expired-token');
     // Every kind reconnects, each with the plugin's new (expired) token: the server must answer 401, and say so.
     const mark = probe.mark;
     assert.ok(env.cluster.faults.dropWatches() > 0, 'watches were open to drop');
-    const item = await waitUntil('the unauthorized item', () => s.messages().find((m) => m.id === 'unauthorized'), 10_000, () => `${JSON.stringify(s.model.state)} ${s.logs.slice(-5).join(' | ')}`);
+    const item = await waitUntil(
+      'the unauthorized item',
+      () => s.messages().find((m) => m.id === 'unauthorized'),
+      10_000,
+      () => `${JSON.stringify(s.model.state)} ${s.logs.slice(-5).join(' | ')}`,
+    );
     const rejected = probe.since(mark).filter((r) => r.status === 401);
     assert.ok(rejected.length > 0, 'the fault happened: the server answered 401');
     assert.equal(s.model.state.phase, 'unauthorized');
@@ -270,7 +323,11 @@ describe('reliability: watch faults on the simulated cluster', function () {
     await converged(env.cluster, s, 'model == server after re-auth and Retry');
     assert.deepEqual(errorItems(s), []);
     assert.ok(!JSON.stringify(s.model.state).includes(env.cluster.tokens.admin), 'the token is not in the state');
-    tally('401 (credential expired mid-session)', { injected: 1, checks: 1, note: `${rejected.length} requests answered 401` });
+    tally('401 (credential expired mid-session)', {
+      injected: 1,
+      checks: 1,
+      note: `${rejected.length} requests answered 401`,
+    });
   });
 
   it('403 on cluster-wide lists: namespace scope, said in the tree, and correct through drops', async () => {
@@ -284,10 +341,17 @@ describe('reliability: watch faults on the simulated cluster', function () {
       for (let i = 0; i < 10; i++) churn.step();
       env.cluster.faults.dropWatches({ abrupt: round % 2 === 0 });
       await converged(env.cluster, s, `namespace model == server after drop ${round + 1}`, 10_000, 'default');
-      assert.ok(s.model.releases.every((r) => r.namespace === 'default'), 'nothing from other namespaces');
+      assert.ok(
+        s.model.releases.every((r) => r.namespace === 'default'),
+        'nothing from other namespaces',
+      );
     }
     const other = open(env.kubeconfig('restricted', 'churn-a'));
-    const forbidden = await waitUntil('the forbidden item', () => other.messages().find((m) => m.id === 'forbidden'), 5000);
+    const forbidden = await waitUntil(
+      'the forbidden item',
+      () => other.messages().find((m) => m.id === 'forbidden'),
+      5000,
+    );
     assert.match(forbidden.message, /No permission to list sandboxes in namespace churn-a/);
     assert.equal(forbidden.action, 'selectNamespace');
     tally('403 (restricted user: cluster-wide lists forbidden)', { injected: 6, checks: 6 });

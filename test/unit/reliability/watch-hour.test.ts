@@ -35,7 +35,11 @@ describe('reliability: a simulated hour of watches ended by the server', functio
         apiVersion: 'v1',
         kind: 'Pod',
         // Bound to a node the sim does not run: only the test's changes produce events.
-        metadata: { name: `hour-${i}`, namespace: 'default', labels: { [INSTANCE]: 'hour', 'inspect/service': 'default' } },
+        metadata: {
+          name: `hour-${i}`,
+          namespace: 'default',
+          labels: { [INSTANCE]: 'hour', 'inspect/service': 'default' },
+        },
         spec: { nodeName: 'elsewhere', containers: [{ name: 'default', image: 'busybox' }] },
         status: { phase: 'Running', qosClass: 'Guaranteed', conditions: [{ type: 'Ready', status: 'True' }] },
       });
@@ -49,7 +53,11 @@ describe('reliability: a simulated hour of watches ended by the server', functio
   });
 
   /** A client-node informer as the extension used it before bookmarks: list, then watch with no bookmarks. */
-  async function plainInformer(kc: KubeConfig, path: string, list: () => Promise<{ items: KubernetesObject[]; metadata?: { resourceVersion?: string } }>): Promise<unknown[]> {
+  async function plainInformer(
+    kc: KubeConfig,
+    path: string,
+    list: () => Promise<{ items: KubernetesObject[]; metadata?: { resourceVersion?: string } }>,
+  ): Promise<unknown[]> {
     const informer = new ListWatch(path, new Watch(kc), list as never, false);
     const errors: unknown[] = [];
     informer.on('error', (e) => errors.push(e));
@@ -90,21 +98,52 @@ describe('reliability: a simulated hour of watches ended by the server', functio
     await converged(c, stack, 'model == server after the hour');
 
     const seen = probe.since(mark);
-    const lists = (pred: (r: SeenRequest) => boolean): SeenRequest[] => seen.filter((r) => r.method === 'GET' && !r.watch && pred(r));
+    const lists = (pred: (r: SeenRequest) => boolean): SeenRequest[] =>
+      seen.filter((r) => r.method === 'GET' && !r.watch && pred(r));
     const watches = (path: string): SeenRequest[] => seen.filter((r) => r.watch && r.path === path);
-    const treePaths = ['/api/v1/secrets', '/api/v1/pods', '/apis/apps/v1/statefulsets', '/api/v1/events', '/apis/node.k8s.io/v1/runtimeclasses'];
+    const treePaths = [
+      '/api/v1/secrets',
+      '/api/v1/pods',
+      '/apis/apps/v1/statefulsets',
+      '/api/v1/events',
+      '/apis/node.k8s.io/v1/runtimeclasses',
+    ];
     // The test means something only if the server did end every watch and compact past the first lists.
-    assert.ok(store.oldestResourceVersion > startRv, `history compacted past the initial lists (oldest ${store.oldestResourceVersion}, lists at ${startRv})`);
-    for (const p of treePaths) assert.ok(watches(p).length >= 1, `the server ended the tree's watch of ${p} and it resumed: ${watches(p).length} re-watches`);
+    assert.ok(
+      store.oldestResourceVersion > startRv,
+      `history compacted past the initial lists (oldest ${store.oldestResourceVersion}, lists at ${startRv})`,
+    );
+    for (const p of treePaths)
+      assert.ok(
+        watches(p).length >= 1,
+        `the server ended the tree's watch of ${p} and it resumed: ${watches(p).length} re-watches`,
+      );
 
     const treeLists = lists((r) => treePaths.includes(r.path));
-    assert.deepEqual(treeLists.map((r) => r.path), [], 'the tree never re-listed');
-    for (const p of treePaths) assert.ok(watches(p).every((r) => r.query.get('allowWatchBookmarks') === 'true'), `${p} watches ask for bookmarks`);
+    assert.deepEqual(
+      treeLists.map((r) => r.path),
+      [],
+      'the tree never re-listed',
+    );
+    for (const p of treePaths)
+      assert.ok(
+        watches(p).every((r) => r.query.get('allowWatchBookmarks') === 'true'),
+        `${p} watches ask for bookmarks`,
+      );
     assert.deepEqual(plainErrors.flat(), [], 'the client without bookmarks recovered by itself (re-list, no error)');
     const plainQuietLists = lists((r) => r.path === plainQuiet).length;
-    assert.ok(plainQuietLists >= 1, `the client without bookmarks re-listed its quiet kind after a 410 (${plainQuietLists} lists)`);
+    assert.ok(
+      plainQuietLists >= 1,
+      `the client without bookmarks re-listed its quiet kind after a 410 (${plainQuietLists} lists)`,
+    );
     assert.deepEqual(stack.model.state.phase, 'ready');
-    await waitUntil('the tree still watches every kind', () => probe.openWatchPaths().filter((p) => treePaths.some((t) => p.startsWith(`${t}?`))).length === treePaths.length, 5000, () => probe.openWatchPaths().join(', '));
+    await waitUntil(
+      'the tree still watches every kind',
+      () =>
+        probe.openWatchPaths().filter((p) => treePaths.some((t) => p.startsWith(`${t}?`))).length === treePaths.length,
+      5000,
+      () => probe.openWatchPaths().join(', '),
+    );
     const rewatches = treePaths.reduce((n, p) => n + watches(p).length, 0);
     tally('A simulated hour: server-ended watches and etcd compaction', {
       injected: rewatches,

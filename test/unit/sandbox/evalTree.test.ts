@@ -24,12 +24,24 @@ import { pod, releaseSecret } from './fixtures';
 
 const NOW = Date.parse('2025-01-01T10:09:00Z');
 
-function inspectRelease(name: string, task: string | undefined, uuid: string | undefined, pods: Array<Record<string, unknown>> = [], events: EventLike[] = []): ReleaseVM {
+function inspectRelease(
+  name: string,
+  task: string | undefined,
+  uuid: string | undefined,
+  pods: Array<Record<string, unknown>> = [],
+  events: EventLike[] = [],
+): ReleaseVM {
   const config: Record<string, unknown> = {};
   if (task !== undefined) config.annotations = { inspectTaskName: task };
   if (uuid !== undefined) config.labels = { inspectSampleUUID: uuid };
   const secret = releaseSecret({ name, chart: 'agent-env', labels: { inspectSandbox: 'true' }, config });
-  const [r] = buildReleases({ releases: [decodeReleaseSecret(secret as SecretLike)!], pods: pods as PodLike[], statefulSets: [], events: [], podEvents: events });
+  const [r] = buildReleases({
+    releases: [decodeReleaseSecret(secret as SecretLike)!],
+    pods: pods as PodLike[],
+    statefulSets: [],
+    events: [],
+    podEvents: events,
+  });
   return r;
 }
 
@@ -49,8 +61,15 @@ describe('eval tree: tasks, samples, services', () => {
     const c = inspectRelease('rel00003', 'cybench', 'c-uuid');
     const d = inspectRelease('rel00004', undefined, undefined);
     const groups = groupByTask([a, b, c, d]);
-    assert.deepEqual(groups.map((g) => taskLabel(g.node)), ['cybench', 'swe_bench', 'Installed here (agent-env)']);
-    assert.deepEqual(groups[1].releases.map((r) => r.name), ['rel00002', 'rel00001'], 'samples by UUID');
+    assert.deepEqual(
+      groups.map((g) => taskLabel(g.node)),
+      ['cybench', 'swe_bench', 'Installed here (agent-env)'],
+    );
+    assert.deepEqual(
+      groups[1].releases.map((r) => r.name),
+      ['rel00002', 'rel00001'],
+      'samples by UUID',
+    );
     assert.equal(a.task, 'swe_bench');
     assert.equal(a.sampleUuid, 'b-uuid');
   });
@@ -74,7 +93,10 @@ describe('eval tree: tasks, samples, services', () => {
     ];
     const groups = groupByTask(odd);
     assert.ok(groups.some((g) => g.node.task === long));
-    assert.ok(groups.some((g) => g.node.task === undefined), 'no task and a blank task: Installed here');
+    assert.ok(
+      groups.some((g) => g.node.task === undefined),
+      'no task and a blank task: Installed here',
+    );
     for (const r of odd) {
       assert.ok(sampleLabel(r).length > 0);
       assert.ok(sampleTooltip(r, NOW).length > 0);
@@ -88,8 +110,25 @@ describe('eval tree: tasks, samples, services', () => {
 
   it('counts ready / failing / pending per group, and the icon is the worst state', () => {
     const ok = inspectRelease('ok000001', 't', 'u1', [pod({ name: 'ok000001-default-0', release: 'ok000001' })]);
-    const crash = inspectRelease('cr000001', 't', 'u2', [pod({ name: 'cr000001-default-0', release: 'cr000001', ready: false, waiting: 'CrashLoopBackOff', restarts: 3, lastReason: 'OOMKilled' })]);
-    const pending = inspectRelease('pe000001', 't', 'u3', [pod({ name: 'pe000001-default-0', release: 'pe000001', ready: false, phase: 'Pending', created: '2025-01-01T10:08:50Z' })]);
+    const crash = inspectRelease('cr000001', 't', 'u2', [
+      pod({
+        name: 'cr000001-default-0',
+        release: 'cr000001',
+        ready: false,
+        waiting: 'CrashLoopBackOff',
+        restarts: 3,
+        lastReason: 'OOMKilled',
+      }),
+    ]);
+    const pending = inspectRelease('pe000001', 't', 'u3', [
+      pod({
+        name: 'pe000001-default-0',
+        release: 'pe000001',
+        ready: false,
+        phase: 'Pending',
+        created: '2025-01-01T10:08:50Z',
+      }),
+    ]);
     const c = groupCounts([ok, crash, pending], NOW);
     assert.equal(countsText(c), '1 ready · 1 failing · 1 pending');
     assert.equal(c.worst, 'failing');
@@ -98,30 +137,142 @@ describe('eval tree: tasks, samples, services', () => {
 
   it('icons: error for crash loops and failures, warning for recent restarts / not Guaranteed / pending > 60 s, spinner while starting', () => {
     const vm = (o: Parameters<typeof pod>[0]) => inspectRelease(o.release, 't', 'u', [pod(o)]).pods[0];
-    assert.equal(serviceState(vm({ name: 'a-default-0', release: 'a', ready: false, waiting: 'CrashLoopBackOff', restarts: 1, lastReason: 'Error' }), NOW), 'failing');
-    assert.equal(serviceState(vm({ name: 'b-default-0', release: 'b', ready: false, phase: 'Failed' }), NOW), 'failing');
-    assert.equal(serviceState(vm({ name: 'c-default-0', release: 'c', restarts: 1, lastReason: 'OOMKilled', lastFinished: '2025-01-01T10:05:00Z' }), NOW), 'warning');
-    assert.equal(serviceState(vm({ name: 'c2-default-0', release: 'c2', restarts: 1, lastReason: 'OOMKilled', lastFinished: '2024-12-31T10:05:00Z' }), NOW), 'ready', 'an old restart');
+    assert.equal(
+      serviceState(
+        vm({
+          name: 'a-default-0',
+          release: 'a',
+          ready: false,
+          waiting: 'CrashLoopBackOff',
+          restarts: 1,
+          lastReason: 'Error',
+        }),
+        NOW,
+      ),
+      'failing',
+    );
+    assert.equal(
+      serviceState(vm({ name: 'b-default-0', release: 'b', ready: false, phase: 'Failed' }), NOW),
+      'failing',
+    );
+    assert.equal(
+      serviceState(
+        vm({
+          name: 'c-default-0',
+          release: 'c',
+          restarts: 1,
+          lastReason: 'OOMKilled',
+          lastFinished: '2025-01-01T10:05:00Z',
+        }),
+        NOW,
+      ),
+      'warning',
+    );
+    assert.equal(
+      serviceState(
+        vm({
+          name: 'c2-default-0',
+          release: 'c2',
+          restarts: 1,
+          lastReason: 'OOMKilled',
+          lastFinished: '2024-12-31T10:05:00Z',
+        }),
+        NOW,
+      ),
+      'ready',
+      'an old restart',
+    );
     assert.equal(serviceState(vm({ name: 'd-default-0', release: 'd', qos: 'Burstable' }), NOW), 'warning');
-    assert.equal(serviceState(vm({ name: 'e-default-0', release: 'e', ready: false, phase: 'Pending', created: '2025-01-01T10:00:00Z' }), NOW), 'warning');
-    assert.equal(serviceState(vm({ name: 'f-default-0', release: 'f', ready: false, phase: 'Pending', created: '2025-01-01T10:08:40Z' }), NOW), 'starting');
+    assert.equal(
+      serviceState(
+        vm({ name: 'e-default-0', release: 'e', ready: false, phase: 'Pending', created: '2025-01-01T10:00:00Z' }),
+        NOW,
+      ),
+      'warning',
+    );
+    assert.equal(
+      serviceState(
+        vm({ name: 'f-default-0', release: 'f', ready: false, phase: 'Pending', created: '2025-01-01T10:08:40Z' }),
+        NOW,
+      ),
+      'starting',
+    );
     assert.equal(stateIcon('starting').id, 'loading~spin');
     assert.equal(serviceState(vm({ name: 'g-default-0', release: 'g' }), NOW), 'ready');
   });
 
   it('service rows: labelled by inspect/service, descriptions lead with what is wrong and fit ~30 characters', () => {
-    const oom = inspectRelease('oom00001', 't', 'u', [pod({ name: 'oom00001-default-0', release: 'oom00001', restarts: 3, lastReason: 'OOMKilled', lastFinished: '2025-01-01T10:07:00Z', runtimeClass: 'gvisor' })]);
+    const oom = inspectRelease('oom00001', 't', 'u', [
+      pod({
+        name: 'oom00001-default-0',
+        release: 'oom00001',
+        restarts: 3,
+        lastReason: 'OOMKilled',
+        lastFinished: '2025-01-01T10:07:00Z',
+        runtimeClass: 'gvisor',
+      }),
+    ]);
     assert.equal(serviceLabel(oom.pods[0]), 'default');
     assert.equal(serviceDescription(oom.pods[0], 'gvisor', NOW), '↻3 OOMKilled 2m');
-    const sched = warning('pend0001-default-0', 'FailedScheduling', "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.", '2025-01-01T10:08:00Z');
-    const pend = inspectRelease('pend0001', 't', 'u', [pod({ name: 'pend0001-default-0', release: 'pend0001', ready: false, phase: 'Pending', runtimeClass: 'gvisor' })], [sched]);
+    const sched = warning(
+      'pend0001-default-0',
+      'FailedScheduling',
+      "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+      '2025-01-01T10:08:00Z',
+    );
+    const pend = inspectRelease(
+      'pend0001',
+      't',
+      'u',
+      [
+        pod({
+          name: 'pend0001-default-0',
+          release: 'pend0001',
+          ready: false,
+          phase: 'Pending',
+          runtimeClass: 'gvisor',
+        }),
+      ],
+      [sched],
+    );
     assert.equal(serviceDescription(pend.pods[0], 'gvisor', NOW), 'Pending: no gvisor node');
-    const pull = inspectRelease('pull0001', 't', 'u', [pod({ name: 'pull0001-default-0', release: 'pull0001', ready: false, phase: 'Pending', waiting: 'ImagePullBackOff' })], [warning('pull0001-default-0', 'Failed', 'Error: ImagePullBackOff', '2025-01-01T10:08:30Z')]);
+    const pull = inspectRelease(
+      'pull0001',
+      't',
+      'u',
+      [
+        pod({
+          name: 'pull0001-default-0',
+          release: 'pull0001',
+          ready: false,
+          phase: 'Pending',
+          waiting: 'ImagePullBackOff',
+        }),
+      ],
+      [warning('pull0001-default-0', 'Failed', 'Error: ImagePullBackOff', '2025-01-01T10:08:30Z')],
+    );
     assert.equal(serviceDescription(pull.pods[0], undefined, NOW), 'ImagePullBackOff');
-    const burst = inspectRelease('bur00001', 't', 'u', [pod({ name: 'bur00001-default-0', release: 'bur00001', qos: 'Burstable', runtimeClass: 'runc' })]);
-    assert.equal(serviceDescription(burst.pods[0], 'gvisor', NOW), 'Burstable · runc', 'QoS and runtime only when they deviate');
+    const burst = inspectRelease('bur00001', 't', 'u', [
+      pod({ name: 'bur00001-default-0', release: 'bur00001', qos: 'Burstable', runtimeClass: 'runc' }),
+    ]);
+    assert.equal(
+      serviceDescription(burst.pods[0], 'gvisor', NOW),
+      'Burstable · runc',
+      'QoS and runtime only when they deviate',
+    );
     assert.equal(serviceDescription(burst.pods[0], 'runc', NOW), 'Burstable');
-    const worst = inspectRelease('wor00001', 't', 'u', [pod({ name: 'wor00001-default-0', release: 'wor00001', ready: false, waiting: 'CrashLoopBackOff', restarts: 12345, lastReason: 'ContainerStatusUnknown', qos: 'BestEffort', runtimeClass: 'kata-very-long-runtime-name' })]);
+    const worst = inspectRelease('wor00001', 't', 'u', [
+      pod({
+        name: 'wor00001-default-0',
+        release: 'wor00001',
+        ready: false,
+        waiting: 'CrashLoopBackOff',
+        restarts: 12345,
+        lastReason: 'ContainerStatusUnknown',
+        qos: 'BestEffort',
+        runtimeClass: 'kata-very-long-runtime-name',
+      }),
+    ]);
     const d = serviceDescription(worst.pods[0], 'gvisor', NOW);
     assert.ok([...d].length <= DESCRIPTION_BUDGET, d);
     assert.ok(d.startsWith('↻12345'), d);
@@ -142,8 +293,22 @@ describe('eval tree: tasks, samples, services', () => {
     const w = latestWarning(events, { uid: 'pod-p-0', name: 'p-0' });
     assert.equal(w?.message, 'newest');
     assert.equal(latestWarning(events, { uid: 'pod-z', name: 'z-0' }), undefined);
-    assert.equal(warningSummary({ reason: 'FailedCreatePodSandBox', message: 'failed to get sandbox runtime: no runtime for "kata-qemu" is configured', count: 1 }), 'No runtime handler kata-qemu');
-    assert.equal(warningSummary({ reason: 'FailedScheduling', message: '0/2 nodes are available: 2 Insufficient memory.', count: 1 }), 'Pending: no memory');
+    assert.equal(
+      warningSummary({
+        reason: 'FailedCreatePodSandBox',
+        message: 'failed to get sandbox runtime: no runtime for "kata-qemu" is configured',
+        count: 1,
+      }),
+      'No runtime handler kata-qemu',
+    );
+    assert.equal(
+      warningSummary({
+        reason: 'FailedScheduling',
+        message: '0/2 nodes are available: 2 Insufficient memory.',
+        count: 1,
+      }),
+      'Pending: no memory',
+    );
   });
 
   it('owners for Tear Down Task: the creator label, else the release record labels', () => {
@@ -154,10 +319,21 @@ describe('eval tree: tasks, samples, services', () => {
 });
 
 describe('install failure diagnostics: recent Warning events', () => {
-  it('newest first, only the release\'s objects, at most the limit', () => {
-    const ev = (name: string, reason: string, at: string) => ({ metadata: {}, type: 'Warning', reason, message: reason, involvedObject: { kind: 'Pod', name }, lastTimestamp: new Date(at) });
+  it("newest first, only the release's objects, at most the limit", () => {
+    const ev = (name: string, reason: string, at: string) => ({
+      metadata: {},
+      type: 'Warning',
+      reason,
+      message: reason,
+      involvedObject: { kind: 'Pod', name },
+      lastTimestamp: new Date(at),
+    });
     const lines = describeEvents(
-      [ev('abc-default-0', 'FailedScheduling', '2025-01-01T10:00:00Z'), ev('abc-default-0', 'BackOff', '2025-01-01T10:05:00Z'), ev('other-0', 'Failed', '2025-01-01T10:06:00Z')],
+      [
+        ev('abc-default-0', 'FailedScheduling', '2025-01-01T10:00:00Z'),
+        ev('abc-default-0', 'BackOff', '2025-01-01T10:05:00Z'),
+        ev('other-0', 'Failed', '2025-01-01T10:06:00Z'),
+      ],
       (n) => n.startsWith('abc-'),
       1,
     );

@@ -22,7 +22,12 @@ export function releaseSecret(o: {
     name: o.name,
     namespace: ns,
     version: rev,
-    info: { status, first_deployed: '2025-01-01T10:00:00Z', last_deployed: '2025-01-01T10:05:00Z', description: 'Install complete' },
+    info: {
+      status,
+      first_deployed: '2025-01-01T10:00:00Z',
+      last_deployed: '2025-01-01T10:05:00Z',
+      description: 'Install complete',
+    },
     chart: { metadata: { name: o.chart ?? 'k8s-sandbox', version: '0.1.0', appVersion: '0.1.0' } },
     config: o.config ?? {},
     manifest: '',
@@ -73,12 +78,29 @@ export function pod(o: PodOpts): Record<string, unknown> {
     ready,
     started: true,
     restartCount: o.restarts ?? 0,
-    state: o.waiting ? { waiting: { reason: o.waiting, message: 'back-off 40s' } } : { running: { startedAt: '2025-01-01T10:00:05Z' } },
+    state: o.waiting
+      ? { waiting: { reason: o.waiting, message: 'back-off 40s' } }
+      : { running: { startedAt: '2025-01-01T10:00:05Z' } },
     lastState: o.lastReason
-      ? { terminated: { reason: o.lastReason, exitCode: o.lastExit ?? 137, finishedAt: o.lastFinished ?? '2025-01-01T10:07:00Z', startedAt: '2025-01-01T10:00:05Z' } }
+      ? {
+          terminated: {
+            reason: o.lastReason,
+            exitCode: o.lastExit ?? 137,
+            finishedAt: o.lastFinished ?? '2025-01-01T10:07:00Z',
+            startedAt: '2025-01-01T10:00:05Z',
+          },
+        }
       : {},
   };
-  const dns = { name: 'coredns', image: 'coredns/coredns@sha256:abc', ready: true, started: true, restartCount: 0, state: { running: { startedAt: '2025-01-01T10:00:04Z' } }, lastState: {} };
+  const dns = {
+    name: 'coredns',
+    image: 'coredns/coredns@sha256:abc',
+    ready: true,
+    started: true,
+    restartCount: 0,
+    state: { running: { startedAt: '2025-01-01T10:00:04Z' } },
+    lastState: {},
+  };
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -96,7 +118,10 @@ export function pod(o: PodOpts): Record<string, unknown> {
       nodeName: 'node-1',
       runtimeClassName: o.runtimeClass,
       terminationGracePeriodSeconds: 10,
-      containers: [{ name: o.service ?? 'default', image: 'python:3.12' }, { name: 'coredns', image: 'coredns/coredns@sha256:abc' }],
+      containers: [
+        { name: o.service ?? 'default', image: 'python:3.12' },
+        { name: 'coredns', image: 'coredns/coredns@sha256:abc' },
+      ],
     },
     status: {
       phase: o.phase ?? 'Running',
@@ -105,18 +130,34 @@ export function pod(o: PodOpts): Record<string, unknown> {
       startTime: '2025-01-01T10:00:01Z',
       conditions: [
         { type: 'PodScheduled', status: 'True', lastTransitionTime: '2025-01-01T10:00:01Z' },
-        { type: 'Ready', status: ready ? 'True' : 'False', reason: ready ? undefined : 'ContainersNotReady', lastTransitionTime: o.readyAt ?? '2025-01-01T10:00:03.500Z' },
+        {
+          type: 'Ready',
+          status: ready ? 'True' : 'False',
+          reason: ready ? undefined : 'ContainersNotReady',
+          lastTransitionTime: o.readyAt ?? '2025-01-01T10:00:03.500Z',
+        },
       ],
       containerStatuses: [main, dns],
     },
   };
 }
 
-export function statefulSet(o: { name: string; release: string; namespace?: string; runtimeClass?: string; replicas?: number }): Record<string, unknown> {
+export function statefulSet(o: {
+  name: string;
+  release: string;
+  namespace?: string;
+  runtimeClass?: string;
+  replicas?: number;
+}): Record<string, unknown> {
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    metadata: { name: o.name, namespace: o.namespace ?? 'default', uid: `sts-${o.name}`, labels: { 'app.kubernetes.io/instance': o.release } },
+    metadata: {
+      name: o.name,
+      namespace: o.namespace ?? 'default',
+      uid: `sts-${o.name}`,
+      labels: { 'app.kubernetes.io/instance': o.release },
+    },
     spec: { replicas: o.replicas ?? 1, template: { spec: { runtimeClassName: o.runtimeClass } } },
     status: { replicas: 0, readyReplicas: 0 },
   };

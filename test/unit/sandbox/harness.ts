@@ -28,7 +28,11 @@ export interface Stack {
 export function openStack(kubeconfig: string): Stack {
   const access = new ClusterAccess({ source: () => ({ setting: kubeconfig }) });
   const hub = new WatchHub({ specs: watchSpecs, access, backoff: { initialMs: 100, maxMs: 1000, jitter: 0.2 } });
-  const model = new SandboxModel({ hub, debounceMs: 50, records: new ReleaseRecords(() => access.current?.kubeConfig) });
+  const model = new SandboxModel({
+    hub,
+    debounceMs: 50,
+    records: new ReleaseRecords(() => access.current?.kubeConfig),
+  });
   const changes: ModelChange[] = [];
   const sub = model.onDidChange((c) => changes.push(c));
   return {
@@ -46,7 +50,12 @@ export function openStack(kubeconfig: string): Stack {
 }
 
 /** Resolves once `check` returns a value (re-checked on every model change); rejects with `what` at the deadline. */
-export function waitFor<T>(model: SandboxModel, what: string, check: () => T | undefined | false, deadlineMs = 10_000): Promise<T> {
+export function waitFor<T>(
+  model: SandboxModel,
+  what: string,
+  check: () => T | undefined | false,
+  deadlineMs = 10_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const attempt = (): boolean => {
       const v = check();
@@ -58,7 +67,12 @@ export function waitFor<T>(model: SandboxModel, what: string, check: () => T | u
     };
     const timer = setTimeout(() => {
       sub.dispose();
-      const summary = JSON.stringify({ state: model.state, releases: model.releases.map((r) => `${r.namespace}/${r.name} ${r.readyPods}/${r.expectedPods} restarts=${r.restarts}`) });
+      const summary = JSON.stringify({
+        state: model.state,
+        releases: model.releases.map(
+          (r) => `${r.namespace}/${r.name} ${r.readyPods}/${r.expectedPods} restarts=${r.restarts}`,
+        ),
+      });
       reject(new Error(`timed out after ${deadlineMs} ms waiting for ${what}; model: ${summary}`));
     }, deadlineMs);
     const sub = model.onDidChange(() => attempt());
@@ -94,10 +108,24 @@ export class SimEnv {
   }
 
   /** `helm install` of our chart with a shared fixture, waiting for readiness. */
-  install(version: HelmVersion, release: string, fixture: string, opts: { namespace?: string; wait?: boolean; extra?: string[] } = {}): Promise<string> {
+  install(
+    version: HelmVersion,
+    release: string,
+    fixture: string,
+    opts: { namespace?: string; wait?: boolean; extra?: string[] } = {},
+  ): Promise<string> {
     const wait = opts.wait === false ? [] : [version.startsWith('4') ? '--wait=legacy' : '--wait', '--timeout', '90s'];
     const ns = opts.namespace ? ['--namespace', opts.namespace, '--create-namespace'] : [];
-    return this.helm(version, ['install', release, CHART, '-f', join(FIXTURES, fixture), ...ns, ...wait, ...(opts.extra ?? [])]);
+    return this.helm(version, [
+      'install',
+      release,
+      CHART,
+      '-f',
+      join(FIXTURES, fixture),
+      ...ns,
+      ...wait,
+      ...(opts.extra ?? []),
+    ]);
   }
 
   async stop(): Promise<void> {

@@ -34,10 +34,41 @@ describe('sandbox view: cost follows sandboxes, not every Helm release', functio
     };
     for (let i = 0; i < 3; i++) put(releaseSecret({ name: `sbx${i}`, labels: { inspectSandbox: 'true' } }));
     // Unrelated releases: random values do not compress, so each record is ~1 MB on the wire.
-    for (let i = 0; i < UNRELATED; i++) put(releaseSecret({ name: `mon${i}`, namespace: 'monitoring', chart: 'kube-prometheus-stack', config: { blob: randomBytes(560 * 1024).toString('base64') } }));
+    for (let i = 0; i < UNRELATED; i++)
+      put(
+        releaseSecret({
+          name: `mon${i}`,
+          namespace: 'monitoring',
+          chart: 'kube-prometheus-stack',
+          config: { blob: randomBytes(560 * 1024).toString('base64') },
+        }),
+      );
     const values = fixture('05-allow-domains-ports-scoped-values.yaml');
     const kubeconfig = env.kubeconfig();
-    await runHelm({ command: helmBinary('3.18.0'), args: ['install', `--kubeconfig=${kubeconfig}`, '--namespace=default', '--wait', `--values=${values}`, '--', 'plain', join(__dirname, '..', '..', '..', 'chart')], parse: (s) => s }, { env: { ...process.env, HELM_CACHE_HOME: join(env.dir, 'hc'), HELM_CONFIG_HOME: join(env.dir, 'hcfg'), HELM_DATA_HOME: join(env.dir, 'hd') } });
+    await runHelm(
+      {
+        command: helmBinary('3.18.0'),
+        args: [
+          'install',
+          `--kubeconfig=${kubeconfig}`,
+          '--namespace=default',
+          '--wait',
+          `--values=${values}`,
+          '--',
+          'plain',
+          join(__dirname, '..', '..', '..', 'chart'),
+        ],
+        parse: (s) => s,
+      },
+      {
+        env: {
+          ...process.env,
+          HELM_CACHE_HOME: join(env.dir, 'hc'),
+          HELM_CONFIG_HOME: join(env.dir, 'hcfg'),
+          HELM_DATA_HOME: join(env.dir, 'hd'),
+        },
+      },
+    );
   });
   after(async () => {
     probe?.dispose();
@@ -51,14 +82,22 @@ describe('sandbox view: cost follows sandboxes, not every Helm release', functio
     const s = openStack(env.kubeconfig());
     try {
       s.model.start();
-      for (let i = 0; i < 400 && !(s.model.state.phase === 'ready' && s.model.releases.some((r) => r.name === 'plain')); i++) await new Promise((r) => setTimeout(r, 50));
+      for (
+        let i = 0;
+        i < 400 && !(s.model.state.phase === 'ready' && s.model.releases.some((r) => r.name === 'plain'));
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 50));
       assert.deepEqual(s.model.releases.map((r) => r.name).sort(), ['plain', 'sbx0', 'sbx1', 'sbx2']);
     } finally {
       s.dispose();
     }
     const seen = secretRequests(mark);
     const selectors = seen.map((r) => r.query.get('labelSelector'));
-    assert.ok(selectors.every((l) => l === 'owner=helm,inspectSandbox=true' || l === 'owner=helm,name=plain'), `only sandbox selectors: ${selectors.join(' | ')}`);
+    assert.ok(
+      selectors.every((l) => l === 'owner=helm,inspectSandbox=true' || l === 'owner=helm,name=plain'),
+      `only sandbox selectors: ${selectors.join(' | ')}`,
+    );
     const metadata = seen.filter((r) => r.accept === PARTIAL_LIST_ACCEPT);
     assert.ok(metadata.length >= 1, 'the unlabelled release was looked up metadata-only first');
     const bytes = seen.reduce((n, r) => n + r.bytes, 0);
@@ -74,7 +113,16 @@ describe('sandbox view: cost follows sandboxes, not every Helm release', functio
   it('the simulator serves PartialObjectMetadataList like a real server (and 406 for the wrong form)', async () => {
     const c = env.cluster;
     const get = (path: string, accept: string) =>
-      fetchJson(c.url + path, c.tokens.admin, c.caPath, accept) as Promise<{ status: number; body: { kind?: string; apiVersion?: string; items?: Array<Record<string, unknown>>; metadata?: Record<string, unknown>; reason?: string } }>;
+      fetchJson(c.url + path, c.tokens.admin, c.caPath, accept) as Promise<{
+        status: number;
+        body: {
+          kind?: string;
+          apiVersion?: string;
+          items?: Array<Record<string, unknown>>;
+          metadata?: Record<string, unknown>;
+          reason?: string;
+        };
+      }>;
     const list = await get('/api/v1/namespaces/monitoring/secrets?labelSelector=owner%3Dhelm', PARTIAL_LIST_ACCEPT);
     assert.equal(list.status, 200);
     assert.equal(list.body.kind, 'PartialObjectMetadataList');
@@ -82,25 +130,40 @@ describe('sandbox view: cost follows sandboxes, not every Helm release', functio
     assert.ok(list.body.metadata?.resourceVersion);
     assert.equal(list.body.items?.length, UNRELATED);
     for (const i of list.body.items ?? []) assert.deepEqual(Object.keys(i).sort(), ['apiVersion', 'kind', 'metadata']);
-    const one = await get('/api/v1/namespaces/monitoring/secrets/sh.helm.release.v1.mon0.v1', 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1');
+    const one = await get(
+      '/api/v1/namespaces/monitoring/secrets/sh.helm.release.v1.mon0.v1',
+      'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1',
+    );
     assert.equal(one.body.kind, 'PartialObjectMetadata');
-    const wrong = await get('/api/v1/namespaces/monitoring/secrets', 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1');
+    const wrong = await get(
+      '/api/v1/namespaces/monitoring/secrets',
+      'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1',
+    );
     assert.deepEqual([wrong.status, wrong.body.reason], [406, 'NotAcceptable']);
   });
 });
 
-async function fetchJson(url: string, token: string, ca: string | undefined, accept: string): Promise<{ status: number; body: unknown; bytes: number }> {
+async function fetchJson(
+  url: string,
+  token: string,
+  ca: string | undefined,
+  accept: string,
+): Promise<{ status: number; body: unknown; bytes: number }> {
   const https = await import('node:https');
   const { readFileSync } = await import('node:fs');
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { headers: { Authorization: `Bearer ${token}`, Accept: accept }, ca: ca ? readFileSync(ca) : undefined }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => {
-        const buf = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, body: JSON.parse(buf.toString('utf8')), bytes: buf.length });
-      });
-    });
+    const req = https.request(
+      url,
+      { headers: { Authorization: `Bearer ${token}`, Accept: accept }, ca: ca ? readFileSync(ca) : undefined },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => {
+          const buf = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(buf.toString('utf8')), bytes: buf.length });
+        });
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -13,7 +13,14 @@ import { pod, releaseSecret } from './fixtures';
 /** An in-memory stand-in for the WatchHub's port: the caches as arrays, events fired by the test. */
 class MemoryHub implements HubPort {
   state: ConnectionState = { phase: 'ready', context: 'c', namespace: 'default' };
-  readonly objects: Record<WatchKind, KubernetesObject[]> = { secrets: [], pods: [], statefulsets: [], events: [], podevents: [], runtimeclasses: [] };
+  readonly objects: Record<WatchKind, KubernetesObject[]> = {
+    secrets: [],
+    pods: [],
+    statefulsets: [],
+    events: [],
+    podevents: [],
+    runtimeclasses: [],
+  };
   private readonly stateE = new Emitter<ConnectionState>();
   private readonly objE = new Emitter<ObjectsChange>();
   readonly onDidChangeState = this.stateE.event;
@@ -33,7 +40,9 @@ class MemoryHub implements HubPort {
   /** One object replaced (or removed) in its cache, as the hub reports an informer event. */
   replaced(kind: WatchKind, object: KubernetesObject, deleted = false): void {
     const list = this.objects[kind];
-    const at = list.findIndex((o) => o.metadata?.name === object.metadata?.name && o.metadata?.namespace === object.metadata?.namespace);
+    const at = list.findIndex(
+      (o) => o.metadata?.name === object.metadata?.name && o.metadata?.namespace === object.metadata?.namespace,
+    );
     if (deleted) list.splice(at, 1);
     else if (at >= 0) list[at] = object;
     else list.push(object);
@@ -61,7 +70,10 @@ describe('sandbox model refreshes', () => {
     for (let i = 0; i < 1000; i++) {
       const name = `r${String(i).padStart(4, '0')}`;
       hub.objects.secrets.push(releaseSecret({ name }) as unknown as KubernetesObject);
-      for (const svc of ['default', 'web', 'db']) hub.objects.pods.push(pod({ name: `${name}-${svc}-0`, release: name, service: svc }) as unknown as KubernetesObject);
+      for (const svc of ['default', 'web', 'db'])
+        hub.objects.pods.push(
+          pod({ name: `${name}-${svc}-0`, release: name, service: svc }) as unknown as KubernetesObject,
+        );
     }
     model = new SandboxModel({ hub, debounceMs: 20 });
   });
@@ -69,7 +81,10 @@ describe('sandbox model refreshes', () => {
 
   it('builds 1,000 releases with 3,000 pods', () => {
     assert.equal(model.releases.length, 1000);
-    assert.equal(model.releases.reduce((n, r) => n + r.pods.length, 0), 3000);
+    assert.equal(
+      model.releases.reduce((n, r) => n + r.pods.length, 0),
+      3000,
+    );
     const [group] = model.children();
     assert.equal(model.children().length, 1, 'one "Installed here" group (no inspect task names)');
     assert.equal(group.kind === 'task' && group.chart, 'k8s-sandbox');
@@ -81,7 +96,10 @@ describe('sandbox model refreshes', () => {
 
   it('names only the changed pod, keeps node identity, and coalesces a burst into one event', async () => {
     const rootBefore = model.children();
-    const target = hub.objects.pods[1500] as unknown as { metadata: { name: string; resourceVersion?: string }; status: { containerStatuses: Array<{ restartCount: number; state: unknown }> } };
+    const target = hub.objects.pods[1500] as unknown as {
+      metadata: { name: string; resourceVersion?: string };
+      status: { containerStatuses: Array<{ restartCount: number; state: unknown }> };
+    };
     const release = model.releases.find((r) => r.pods.some((p) => p.name === target.metadata.name))!;
     const podNode = release.pods.find((p) => p.name === target.metadata.name)!.node;
     // A container state change that does not move the release's counts: only the pod refreshes.
@@ -98,17 +116,26 @@ describe('sandbox model refreshes', () => {
     assert.deepEqual(change.nodes?.map(nodeId), [nodeId(podNode)]);
     assert.equal(change.nodes?.[0], podNode, 'the same node object the tree holds');
     const rootAfter = model.children();
-    assert.ok(rootAfter.every((n, i) => n === rootBefore[i]), 'root nodes keep their identity');
+    assert.ok(
+      rootAfter.every((n, i) => n === rootBefore[i]),
+      'root nodes keep their identity',
+    );
   });
 
   it('refreshes the release when its counts change, and its group when releases come or go', async () => {
-    const target = hub.objects.pods[3] as unknown as { metadata: { name: string; resourceVersion: string }; status: { containerStatuses: Array<{ restartCount: number }> } };
+    const target = hub.objects.pods[3] as unknown as {
+      metadata: { name: string; resourceVersion: string };
+      status: { containerStatuses: Array<{ restartCount: number }> };
+    };
     target.status.containerStatuses[0].restartCount = 4;
     target.metadata.resourceVersion = '2';
     let change = nextChange(model);
     hub.changed('pods');
     const c1 = await change;
-    assert.deepEqual(c1.nodes?.map((n: TreeNode) => nodeId(n)), ['rel/default/r0001']);
+    assert.deepEqual(
+      c1.nodes?.map((n: TreeNode) => nodeId(n)),
+      ['rel/default/r0001'],
+    );
     hub.objects.secrets.push(releaseSecret({ name: 'zz-new' }) as unknown as KubernetesObject);
     change = nextChange(model);
     hub.changed('secrets');
@@ -130,7 +157,10 @@ describe('sandbox model refreshes', () => {
     const change = nextChange(model);
     hub.setState({ phase: 'loading', context: 'c', namespace: 'default' });
     await change;
-    assert.deepEqual(model.children().map((n) => n.kind === 'message' && n.id), ['loading']);
+    assert.deepEqual(
+      model.children().map((n) => n.kind === 'message' && n.id),
+      ['loading'],
+    );
   });
 });
 
@@ -153,7 +183,10 @@ describe('sandbox model: one object changed, one release rebuilt', () => {
     for (let i = 0; i < 200; i++) {
       const name = `r${String(i).padStart(4, '0')}`;
       hub.objects.secrets.push(releaseSecret({ name }) as unknown as KubernetesObject);
-      for (const svc of ['default', 'web', 'db']) hub.objects.pods.push(pod({ name: `${name}-${svc}-0`, release: name, service: svc }) as unknown as KubernetesObject);
+      for (const svc of ['default', 'web', 'db'])
+        hub.objects.pods.push(
+          pod({ name: `${name}-${svc}-0`, release: name, service: svc }) as unknown as KubernetesObject,
+        );
     }
     model = new SandboxModel({ hub, debounceMs: 20 });
   });
@@ -162,7 +195,13 @@ describe('sandbox model: one object changed, one release rebuilt', () => {
   it('names only the changed pod for a container state change, keeping node identity', async () => {
     const node = model.release('default', 'r0050')!.pods.find((p) => p.name === 'r0050-web-0')!.node;
     const change = nextChange(model);
-    hub.replaced('pods', edited('r0050-web-0', (p) => (p.status.containerStatuses[1].state = { running: { startedAt: '2025-01-01T11:00:00Z' } })));
+    hub.replaced(
+      'pods',
+      edited(
+        'r0050-web-0',
+        (p) => (p.status.containerStatuses[1].state = { running: { startedAt: '2025-01-01T11:00:00Z' } }),
+      ),
+    );
     const c = await change;
     assert.deepEqual(c.nodes?.map(nodeId), [nodeId(node)]);
     assert.equal(c.nodes?.[0], node);
@@ -173,11 +212,17 @@ describe('sandbox model: one object changed, one release rebuilt', () => {
     const [group] = model.children();
     const before = groupCounts(model.taskReleases(group as TaskNode), Date.now());
     const change = nextChange(model);
-    hub.replaced('pods', edited('r0060-web-0', (p) => {
-      p.status.containerStatuses[0].state = { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s' } };
-    }));
+    hub.replaced(
+      'pods',
+      edited('r0060-web-0', (p) => {
+        p.status.containerStatuses[0].state = { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s' } };
+      }),
+    );
     const c = await change;
-    assert.ok(c.nodes?.some((n) => n === group), `the task row refreshes: ${JSON.stringify(c.nodes?.map(nodeId))}`);
+    assert.ok(
+      c.nodes?.some((n) => n === group),
+      `the task row refreshes: ${JSON.stringify(c.nodes?.map(nodeId))}`,
+    );
     const after = groupCounts(model.taskReleases(group as TaskNode), Date.now());
     assert.equal(after.failing, before.failing + 1);
     assert.equal(after.worst, 'failing');
@@ -190,7 +235,13 @@ describe('sandbox model: one object changed, one release rebuilt', () => {
     model.setGrouping('tasks');
     const node = model.release('default', 'r0070')!.pods.find((p) => p.name === 'r0070-web-0')!.node;
     const change = nextChange(model);
-    hub.replaced('pods', edited('r0070-web-0', (p) => (p.status.containerStatuses[1].state = { running: { startedAt: '2025-01-01T12:00:00Z' } })));
+    hub.replaced(
+      'pods',
+      edited(
+        'r0070-web-0',
+        (p) => (p.status.containerStatuses[1].state = { running: { startedAt: '2025-01-01T12:00:00Z' } }),
+      ),
+    );
     assert.deepEqual((await change).nodes?.map(nodeId), [nodeId(node)]);
   });
 
@@ -198,7 +249,11 @@ describe('sandbox model: one object changed, one release rebuilt', () => {
     const events: ModelChange[] = [];
     const sub = model.onDidChange((c) => events.push(c));
     const first = nextChange(model);
-    for (const r of ['r0001', 'r0100', 'r0199']) hub.replaced('pods', edited(`${r}-db-0`, (p) => (p.status.containerStatuses[0].restartCount += 2)));
+    for (const r of ['r0001', 'r0100', 'r0199'])
+      hub.replaced(
+        'pods',
+        edited(`${r}-db-0`, (p) => (p.status.containerStatuses[0].restartCount += 2)),
+      );
     const c = await first;
     await new Promise((r) => setTimeout(r, 60));
     sub.dispose();
@@ -214,19 +269,29 @@ describe('sandbox model: one object changed, one release rebuilt', () => {
     const obj = hub.objects.pods.find((o) => o.metadata?.name === 'r0007-web-0')!;
     hub.replaced('pods', obj, true);
     assert.deepEqual((await change).nodes?.map(nodeId), ['rel/default/r0007']);
-    assert.deepEqual(model.children(model.release('default', 'r0007')!.node).map(nodeId), ['pod/default/r0007/r0007-db-0', 'pod/default/r0007/r0007-default-0']);
+    assert.deepEqual(model.children(model.release('default', 'r0007')!.node).map(nodeId), [
+      'pod/default/r0007/r0007-db-0',
+      'pod/default/r0007/r0007-default-0',
+    ]);
     assert.equal(model.lookup(gone), undefined);
   });
 
   it('ignores pods of releases that are not sandboxes, and refreshes the root for a new release', async () => {
     const events: ModelChange[] = [];
     const sub = model.onDidChange((c) => events.push(c));
-    hub.replaced('pods', pod({ name: 'other-0', release: 'not-a-sandbox', service: 'x' }) as unknown as KubernetesObject);
+    hub.replaced(
+      'pods',
+      pod({ name: 'other-0', release: 'not-a-sandbox', service: 'x' }) as unknown as KubernetesObject,
+    );
     await new Promise((r) => setTimeout(r, 60));
     assert.equal(events.length, 0, 'no change for a pod outside every sandbox');
     const change = nextChange(model);
     hub.replaced('secrets', releaseSecret({ name: 'zz-new' }) as unknown as KubernetesObject);
-    assert.deepEqual((await change).nodes?.map(nodeId), ['here/k8s-sandbox'], 'a new release refreshes only the group that gained it');
+    assert.deepEqual(
+      (await change).nodes?.map(nodeId),
+      ['here/k8s-sandbox'],
+      'a new release refreshes only the group that gained it',
+    );
     sub.dispose();
     assert.equal(model.releases.length, 201);
   });
@@ -236,7 +301,10 @@ describe('sandbox model: one object changed, one release rebuilt', () => {
       const r = `r${String((i * 37) % 200).padStart(4, '0')}`;
       const name = `${r}-${['default', 'web', 'db'][i % 3]}-0`;
       if (!hub.objects.pods.some((o) => o.metadata?.name === name)) continue;
-      hub.replaced('pods', edited(name, (p) => (p.status.containerStatuses[0].restartCount += 1)));
+      hub.replaced(
+        'pods',
+        edited(name, (p) => (p.status.containerStatuses[0].restartCount += 1)),
+      );
       if (i % 7 === 0) await new Promise((res) => setTimeout(res, 25));
     }
     await new Promise((r) => setTimeout(r, 80));

@@ -24,13 +24,21 @@ describe('security: Tear Down All Mine with EKS/GKE-shaped kubeconfigs (one user
   let probe: ServerProbe;
   let h: HelmSetup;
   let stub: ReturnType<typeof installVscodeStub>;
-  const log = { info: () => undefined, warn: () => undefined, error: () => undefined, line: () => undefined, show: () => undefined };
+  const log = {
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+    line: () => undefined,
+    show: () => undefined,
+  };
 
   before(async () => {
     const c = await env.start();
     probe = new ServerProbe(c.port);
     h = await helmSetup(c, '3.18.0');
-    stub = installVscodeStub({ helmPath: helmBinary('3.18.0') }, (_m, buttons) => buttons.find((b) => /Tear Down/.test(b)));
+    stub = installVscodeStub({ helmPath: helmBinary('3.18.0') }, (_m, buttons) =>
+      buttons.find((b) => /Tear Down/.test(b)),
+    );
   });
   after(async () => {
     stub?.uninstall();
@@ -40,9 +48,15 @@ describe('security: Tear Down All Mine with EKS/GKE-shaped kubeconfigs (one user
   });
 
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded after the vscode stub */
-  const command = () => (require('../../../src/features/commands/tearDownAllMine') as typeof import('../../../src/features/commands/tearDownAllMine')).tearDownAllMine;
+  const command = () =>
+    (
+      require('../../../src/features/commands/tearDownAllMine') as typeof import('../../../src/features/commands/tearDownAllMine')
+    ).tearDownAllMine;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const secretsOf = (release: string) => env.cluster.store.list(env.cluster.resources.secrets, 'default').filter((s) => s.metadata.labels?.owner === 'helm' && s.metadata.labels?.name === release);
+  const secretsOf = (release: string) =>
+    env.cluster.store
+      .list(env.cluster.resources.secrets, 'default')
+      .filter((s) => s.metadata.labels?.owner === 'helm' && s.metadata.labels?.name === release);
 
   for (const shape of ['eks', 'gke'] as const satisfies readonly CloudShape[]) {
     it(`${shape}: All Mine removes only the caller's releases`, async () => {
@@ -58,35 +72,82 @@ describe('security: Tear Down All Mine with EKS/GKE-shaped kubeconfigs (one user
       assert.ok(whos.every((w) => w.known));
       const creators = whos.map((w) => (w.known ? w.identity.creator : ''));
       assert.notEqual(creators[0], creators[1]);
-      assert.equal(creators[0], creatorIdOf(shape === 'eks' ? 'arn:aws:sts::111122223333:assumed-role/EvalsEngineer/alice' : 'alice@example.com'));
+      assert.equal(
+        creators[0],
+        creatorIdOf(
+          shape === 'eks' ? 'arn:aws:sts::111122223333:assumed-role/EvalsEngineer/alice' : 'alice@example.com',
+        ),
+      );
 
       // Each person installs with their own kubeconfig (helm runs the exec plugin too).
-      const installs: Array<[string, number]> = [[`${shape}-a1`, 0], [`${shape}-a2`, 0], [`${shape}-b1`, 1]];
+      const installs: Array<[string, number]> = [
+        [`${shape}-a1`, 0],
+        [`${shape}-a2`, 0],
+        [`${shape}-b1`, 1],
+      ];
       await Promise.all(
         installs.map(([release, i]) => {
           const p = people[i];
-          return installSandbox({ ...h.request(release, values), helm: { ...h.helm, kubeconfig: p.kubeconfig }, kc: p.access.kubeConfig, creator: creators[i] });
+          return installSandbox({
+            ...h.request(release, values),
+            helm: { ...h.helm, kubeconfig: p.kubeconfig },
+            kc: p.access.kubeConfig,
+            creator: creators[i],
+          });
         }),
       );
       // inspect_k8s_sandbox's release: inspectSandbox=true, no creator.
       const inspect = `${shape}-inspect`;
-      await runHelm({ command: h.helm.helm.path, args: ['install', `--kubeconfig=${alice.kubeconfig}`, '--namespace=default', '--wait', '--labels=inspectSandbox=true', `--values=${values}`, '--', inspect, h.request('x', values).chart], parse: (s) => s }, { env: h.env });
+      await runHelm(
+        {
+          command: h.helm.helm.path,
+          args: [
+            'install',
+            `--kubeconfig=${alice.kubeconfig}`,
+            '--namespace=default',
+            '--wait',
+            '--labels=inspectSandbox=true',
+            `--values=${values}`,
+            '--',
+            inspect,
+            h.request('x', values).chart,
+          ],
+          parse: (s) => s,
+        },
+        { env: h.env },
+      );
 
       const mark = probe.mark;
-      await command()({ services: { cluster: alice.access, log, valuesFiles: new ValuesFileRecords(new MemoryState()) }, extensionPath: '/nonexistent' });
-      const asked = stub.recorded.shown.find((m) => /Tear down all/.test(m) && m.includes(shape === 'eks' ? 'EvalsEngineer/alice' : 'alice@example.com'));
-      assert.ok(asked && /Tear down all 2 sandboxes/.test(asked), `the confirmation names the count and the server's user name: ${stub.recorded.shown.join(' | ')}`);
+      await command()({
+        services: { cluster: alice.access, log, valuesFiles: new ValuesFileRecords(new MemoryState()) },
+        extensionPath: '/nonexistent',
+      });
+      const asked = stub.recorded.shown.find(
+        (m) => /Tear down all/.test(m) && m.includes(shape === 'eks' ? 'EvalsEngineer/alice' : 'alice@example.com'),
+      );
+      assert.ok(
+        asked && /Tear down all 2 sandboxes/.test(asked),
+        `the confirmation names the count and the server's user name: ${stub.recorded.shown.join(' | ')}`,
+      );
       for (const r of [`${shape}-a1`, `${shape}-a2`]) {
         assert.deepEqual(secretsOf(r), [], `${r}: no release record left`);
         assert.deepEqual(leftovers(c, r), [], `${r}: nothing left`);
       }
-      const listed = await runHelm(listCommand({ ...h.helm, kubeconfig: bob.kubeconfig }, { namespace: 'default' }), { env: h.env });
+      const listed = await runHelm(listCommand({ ...h.helm, kubeconfig: bob.kubeconfig }, { namespace: 'default' }), {
+        env: h.env,
+      });
       for (const r of [`${shape}-b1`, inspect]) {
-        assert.ok(listed.some((x) => x.name === r && x.status === 'deployed'), `${r} still deployed (helm list)`);
+        assert.ok(
+          listed.some((x) => x.name === r && x.status === 'deployed'),
+          `${r} still deployed (helm list)`,
+        );
         assert.equal(secretsOf(r).length, 1, `${r}: its release record remains`);
       }
       const deleted = probe.since(mark).filter((q) => q.method === 'DELETE');
-      assert.ok(deleted.every((q) => !q.path.includes(`${shape}-b1`) && !q.path.includes(inspect)), 'no DELETE touched the colleague or inspect');
+      assert.ok(
+        deleted.every((q) => !q.path.includes(`${shape}-b1`) && !q.path.includes(inspect)),
+        'no DELETE touched the colleague or inspect',
+      );
       for (const p of people) p.access.dispose();
     });
   }
@@ -98,7 +159,12 @@ describe('security: Tear Down All Mine with EKS/GKE-shaped kubeconfigs (one user
     const access = new ClusterAccess({ source: () => ({ setting: kubeconfig }) });
     const who = await access.whoAmI();
     assert.ok(who.known);
-    await installSandbox({ ...h.request('carol1', values), helm: { ...h.helm, kubeconfig }, kc: access.kubeConfig, creator: who.identity.creator });
+    await installSandbox({
+      ...h.request('carol1', values),
+      helm: { ...h.helm, kubeconfig },
+      kc: access.kubeConfig,
+      creator: who.identity.creator,
+    });
     try {
       for (const [setup, why] of [
         [() => c.faults.serveSelfSubjectReview('none'), /does not serve SelfSubjectReview/],
@@ -106,14 +172,23 @@ describe('security: Tear Down All Mine with EKS/GKE-shaped kubeconfigs (one user
       ] as const) {
         setup();
         // A fresh context load (reload clears the cache); the 403 case: a person whose RBAC lacks the review.
-        const k = why.source.includes('403') ? writeCloudKubeconfig(c, env.dir, 'eks', 'dave', { user: { denySelfReview: true } }) : kubeconfig;
+        const k = why.source.includes('403')
+          ? writeCloudKubeconfig(c, env.dir, 'eks', 'dave', { user: { denySelfReview: true } })
+          : kubeconfig;
         const a = new ClusterAccess({ source: () => ({ setting: k }) });
         const mark = probe.mark;
         await assert.rejects(
-          command()({ services: { cluster: a, log, valuesFiles: new ValuesFileRecords(new MemoryState()) }, extensionPath: '/nonexistent' }),
-          (e: unknown) => SandboxError.is(e, 'IdentityUnknown') && why.test(e.message) && /one by one/.test(e.hint ?? ''),
+          command()({
+            services: { cluster: a, log, valuesFiles: new ValuesFileRecords(new MemoryState()) },
+            extensionPath: '/nonexistent',
+          }),
+          (e: unknown) =>
+            SandboxError.is(e, 'IdentityUnknown') && why.test(e.message) && /one by one/.test(e.hint ?? ''),
         );
-        assert.deepEqual(probe.since(mark).filter((q) => q.method === 'DELETE'), []);
+        assert.deepEqual(
+          probe.since(mark).filter((q) => q.method === 'DELETE'),
+          [],
+        );
         a.dispose();
         c.faults.serveSelfSubjectReview('v1');
       }

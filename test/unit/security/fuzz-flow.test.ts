@@ -39,13 +39,42 @@ function setAt(root: unknown, path: (string | number)[], value: unknown): unknow
 
 const nasty = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.constantFrom('', ' ', 'DROPPED', 'EGRESS', 'a b.example.com', '*.x', '../../etc', '<script>alert(1)</script>', '\u0000', '\u202e', 'é'.repeat(300), 'x'.repeat(70_000), -1, 1e308, 2 ** 53 + 1, '18446744073709551615', NaN, [], {}),
+  fc.constantFrom(
+    '',
+    ' ',
+    'DROPPED',
+    'EGRESS',
+    'a b.example.com',
+    '*.x',
+    '../../etc',
+    '<script>alert(1)</script>',
+    '\u0000',
+    '\u202e',
+    'é'.repeat(300),
+    'x'.repeat(70_000),
+    -1,
+    1e308,
+    2 ** 53 + 1,
+    '18446744073709551615',
+    NaN,
+    [],
+    {},
+  ),
   fc.string({ unit: 'binary', maxLength: 40 }),
 );
 
 /** A real flow with 1-6 fields replaced, and sometimes extra DNS names (what suggestions are built from). */
 const mutatedFlow: fc.Arbitrary<string> = fc
-  .tuple(fc.constantFrom(...samples), fc.array(fc.tuple(fc.nat(), nasty), { minLength: 1, maxLength: 6 }), fc.option(fc.array(fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('ev il.com', 'a\nb.org', 'xn--80ak6aa92e.com', '*.*')), { maxLength: 3 })))
+  .tuple(
+    fc.constantFrom(...samples),
+    fc.array(fc.tuple(fc.nat(), nasty), { minLength: 1, maxLength: 6 }),
+    fc.option(
+      fc.array(
+        fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('ev il.com', 'a\nb.org', 'xn--80ak6aa92e.com', '*.*')),
+        { maxLength: 3 },
+      ),
+    ),
+  )
   .map(([base, edits, names]) => {
     let o: unknown = structuredClone(base);
     for (const [i, value] of edits) {
@@ -59,7 +88,9 @@ const mutatedFlow: fc.Arbitrary<string> = fc
     return JSON.stringify(o) ?? 'null';
   });
 
-const deep = fc.tuple(fc.constantFrom('{"flow":', '[', '{"a":'), fc.integer({ min: 100, max: 50_000 })).map(([open, n]) => open.repeat(n));
+const deep = fc
+  .tuple(fc.constantFrom('{"flow":', '[', '{"a":'), fc.integer({ min: 100, max: 50_000 }))
+  .map(([open, n]) => open.repeat(n));
 const lines: fc.Arbitrary<string> = fc.oneof(
   { weight: 12, arbitrary: mutatedFlow },
   { weight: 3, arbitrary: hostile.map((c) => c.text) },
@@ -101,31 +132,47 @@ describe('security: the Hubble flow parser on hostile input (fast-check)', funct
 
   it(`${RUNS.toLocaleString('en')} streams split at random points (inside UTF-8 characters too) give the same flows as whole lines`, () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(mutatedFlow, fc.constantFrom(...samples).map((s) => JSON.stringify(s)), fc.string({ maxLength: 20 })), { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 12 }), (ls, cuts) => {
-        const bytes = Buffer.from(ls.join('\n') + '\n', 'utf8');
-        const whole: string[] = [];
-        const a = new FlowLineSplitter((_f, raw) => whole.push(raw));
-        a.push(bytes);
-        a.end();
-        const chunked: string[] = [];
-        const b = new FlowLineSplitter((_f, raw) => chunked.push(raw));
-        const at = [...new Set(cuts.map((c) => (bytes.length ? c % bytes.length : 0)))].sort((x, y) => x - y);
-        let prev = 0;
-        for (const c of [...at, bytes.length]) {
-          b.push(bytes.subarray(prev, c));
-          prev = c;
-        }
-        b.end();
-        assert.deepEqual(chunked, whole);
-        assert.deepEqual(b.skipped, a.skipped);
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            mutatedFlow,
+            fc.constantFrom(...samples).map((s) => JSON.stringify(s)),
+            fc.string({ maxLength: 20 }),
+          ),
+          { maxLength: 8 },
+        ),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (ls, cuts) => {
+          const bytes = Buffer.from(ls.join('\n') + '\n', 'utf8');
+          const whole: string[] = [];
+          const a = new FlowLineSplitter((_f, raw) => whole.push(raw));
+          a.push(bytes);
+          a.end();
+          const chunked: string[] = [];
+          const b = new FlowLineSplitter((_f, raw) => chunked.push(raw));
+          const at = [...new Set(cuts.map((c) => (bytes.length ? c % bytes.length : 0)))].sort((x, y) => x - y);
+          let prev = 0;
+          for (const c of [...at, bytes.length]) {
+            b.push(bytes.subarray(prev, c));
+            prev = c;
+          }
+          b.end();
+          assert.deepEqual(chunked, whole);
+          assert.deepEqual(b.skipped, a.skipped);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it('a drop whose destination port is out of range (1e308, -1, 70000) still reaches the webview', () => {
     // A drop to a named destination: the row carries an "allow this domain and port" suggestion.
-    const base = samples.find((s) => /"destination_names":\["[^"]/.test(JSON.stringify(s)) && /"destination_port":\d+/.test(JSON.stringify(s)) && JSON.stringify(s).includes('DROPPED'));
+    const base = samples.find(
+      (s) =>
+        /"destination_names":\["[^"]/.test(JSON.stringify(s)) &&
+        /"destination_port":\d+/.test(JSON.stringify(s)) &&
+        JSON.stringify(s).includes('DROPPED'),
+    );
     assert.ok(base, 'a fixture with a named destination and a port');
     const bad: string[] = [];
     let checked = 0;
@@ -135,7 +182,13 @@ describe('security: the Hubble flow parser on hostile input (fast-check)', funct
       assert.equal(r.kind, 'flow');
       const model = new DropModel({ capacity: 4 });
       if (r.kind !== 'flow' || !model.add(r.flow, line)) continue;
-      const parsed = parseHostMessage({ type: 'network/update', rows: model.takeChanges().upserted.map(toFlowRow), removed: [], summary: model.summary().map(toSummaryRow), counters: { total: 1, evicted: 0, capacity: 4, skipped: 0 } });
+      const parsed = parseHostMessage({
+        type: 'network/update',
+        rows: model.takeChanges().upserted.map(toFlowRow),
+        removed: [],
+        summary: model.summary().map(toSummaryRow),
+        counters: { total: 1, evicted: 0, capacity: 4, skipped: 0 },
+      });
       checked++;
       if (!parsed.ok) bad.push(`port ${port}: ${parsed.error}`);
     }
@@ -152,9 +205,18 @@ describe('security: the Hubble flow parser on hostile input (fast-check)', funct
         const model = new DropModel({ capacity: 16 });
         if (!model.add(r.flow, line)) return;
         const changes = model.takeChanges();
-        const message = { type: 'network/update', rows: changes.upserted.map(toFlowRow), removed: [...changes.removed], summary: model.summary().map(toSummaryRow), counters: { total: model.size, evicted: model.evicted, capacity: model.capacity, skipped: 0 } };
+        const message = {
+          type: 'network/update',
+          rows: changes.upserted.map(toFlowRow),
+          removed: [...changes.removed],
+          summary: model.summary().map(toSummaryRow),
+          counters: { total: model.size, evicted: model.evicted, capacity: model.capacity, skipped: 0 },
+        };
         const parsed = parseHostMessage(message);
-        if (!parsed.ok && rejected.length < 5) rejected.push(`${parsed.error}: ${JSON.stringify(message.rows.map((x) => x.suggestionId))} from destination names ${JSON.stringify(r.flow.destination.names)}`);
+        if (!parsed.ok && rejected.length < 5)
+          rejected.push(
+            `${parsed.error}: ${JSON.stringify(message.rows.map((x) => x.suggestionId))} from destination names ${JSON.stringify(r.flow.destination.names)}`,
+          );
       }),
       { numRuns: RUNS },
     );

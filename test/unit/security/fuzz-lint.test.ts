@@ -33,7 +33,9 @@ describe('security: the linter on hostile input (fast-check)', function () {
     fc.assert(
       fc.property(hostile, ({ text }) => {
         // Fixes are applied and the result linted again (the first few: a wide document offers thousands).
-        for (const d of lint(text).filter((x) => x.fix).slice(0, 3)) {
+        for (const d of lint(text)
+          .filter((x) => x.fix)
+          .slice(0, 3)) {
           if (!d.fix) continue;
           fixes++;
           const fixed = applyEdits(text, d.fix.edits);
@@ -65,12 +67,29 @@ describe('security: the linter on hostile input (fast-check)', function () {
       ['5 MiB', `services:\n  default:\n    image: "${'x'.repeat(5 * 1024 * 1024)}"\n`, /yaml\/input-limit/],
       ['100,000 nested brackets', `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, /yaml\/input-limit/],
       ['5,000 nested maps', bigKinds.deepBlock(5000), /yaml\/input-limit|yaml\/syntax/],
-      ['alias expansion just under the limit (~1.1 million values)', ['a0: &a0 [lol, lol]', ...Array.from({ length: 6 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(6).fill(`*a${i}`).join(', ')}]`)].join('\n') + '\nservices:\n  default:\n    image: *a6\n', /schema\/type|yaml\/input-limit/],
-      ['billion laughs', ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]', ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`)].join('\n') + '\n', /yaml\/input-limit/],
+      [
+        'alias expansion just under the limit (~1.1 million values)',
+        [
+          'a0: &a0 [lol, lol]',
+          ...Array.from({ length: 6 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(6).fill(`*a${i}`).join(', ')}]`),
+        ].join('\n') + '\nservices:\n  default:\n    image: *a6\n',
+        /schema\/type|yaml\/input-limit/,
+      ],
+      [
+        'billion laughs',
+        [
+          'a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+          ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`),
+        ].join('\n') + '\n',
+        /yaml\/input-limit/,
+      ],
     ];
     for (const [what, text, rule] of cases) {
       const ds = bounded(what, () => lintValues(text));
-      assert.ok(ds.some((d) => rule.test(d.rule)), `${what}: ${JSON.stringify(ds.map((d) => d.rule))}`);
+      assert.ok(
+        ds.some((d) => rule.test(d.rule)),
+        `${what}: ${JSON.stringify(ds.map((d) => d.rule))}`,
+      );
     }
   });
 });

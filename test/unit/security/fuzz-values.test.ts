@@ -18,8 +18,26 @@ import { RUNS, assertNoPollution, hostile, bounded } from './support/gen';
 const EDIT_RUNS = 3_000;
 
 const entry: fc.Arbitrary<ValuesEntry> = fc.oneof(
-  fc.constantFrom('pypi.org', '*.example.com', 'a.b.c', 'x', 'with space.org', 'quote".org', "it's.org", '-dash.org', '#hash').map((domain) => ({ key: 'allowDomains' as const, domain })),
-  fc.record({ domain: fc.constantFrom('pypi.org', '*.x.io'), port: fc.integer({ min: 1, max: 65535 }), protocol: fc.constantFrom('TCP' as const, 'UDP' as const) }).map((e) => ({ key: 'allowDomainsPorts' as const, ...e })),
+  fc
+    .constantFrom(
+      'pypi.org',
+      '*.example.com',
+      'a.b.c',
+      'x',
+      'with space.org',
+      'quote".org',
+      "it's.org",
+      '-dash.org',
+      '#hash',
+    )
+    .map((domain) => ({ key: 'allowDomains' as const, domain })),
+  fc
+    .record({
+      domain: fc.constantFrom('pypi.org', '*.x.io'),
+      port: fc.integer({ min: 1, max: 65535 }),
+      protocol: fc.constantFrom('TCP' as const, 'UDP' as const),
+    })
+    .map((e) => ({ key: 'allowDomainsPorts' as const, ...e })),
   fc.constantFrom('10.0.0.1/32', '0.0.0.0/0', '::1/128').map((cidr) => ({ key: 'allowCIDR' as const, cidr })),
   fc.constantFrom('world', 'cluster', 'kube-apiserver').map((entity) => ({ key: 'allowEntities' as const, entity })),
 );
@@ -27,7 +45,11 @@ const entry: fc.Arbitrary<ValuesEntry> = fc.oneof(
 /** The list `key` of a parsed values text. */
 function listOf(text: string, key: string): unknown[] {
   const doc = parseDocument(text, { logLevel: 'error' });
-  assert.deepEqual(doc.errors.map((e) => e.message.split('\n')[0]), [], `the edited text is valid YAML:\n${text.slice(0, 500)}`);
+  assert.deepEqual(
+    doc.errors.map((e) => e.message.split('\n')[0]),
+    [],
+    `the edited text is valid YAML:\n${text.slice(0, 500)}`,
+  );
   const v = (doc.toJS({ maxAliasCount: -1 }) as Record<string, unknown> | null)?.[key];
   assert.ok(Array.isArray(v), `${key} is a list after the edit`);
   return v;
@@ -49,7 +71,11 @@ const itemOf = (e: ValuesEntry): unknown => {
 /** A release Secret whose payload is `payload` (wire base64 around Helm's base64). */
 const secret = (payload: Buffer | string) => ({
   type: 'helm.sh/release.v1',
-  metadata: { name: 'sh.helm.release.v1.x.v1', namespace: 'default', labels: { owner: 'helm', name: 'x', status: 'deployed', version: '1' } },
+  metadata: {
+    name: 'sh.helm.release.v1.x.v1',
+    namespace: 'default',
+    labels: { owner: 'helm', name: 'x', status: 'deployed', version: '1' },
+  },
   data: { release: Buffer.from(Buffer.from(payload).toString('base64')).toString('base64') },
 });
 
@@ -85,7 +111,14 @@ describe('security: values parsers on hostile input (fast-check)', function () {
         if (added.ok && added.changed) {
           edited++;
           const want = JSON.stringify(itemOf(e));
-          assert.ok(listOf(added.text, e.key).some((x) => JSON.stringify(x) === want || (e.key === 'allowDomainsPorts' && (x as { domain?: unknown } | null)?.domain === e.domain)), `${e.key} holds ${want}`);
+          assert.ok(
+            listOf(added.text, e.key).some(
+              (x) =>
+                JSON.stringify(x) === want ||
+                (e.key === 'allowDomainsPorts' && (x as { domain?: unknown } | null)?.domain === e.domain),
+            ),
+            `${e.key} holds ${want}`,
+          );
         } else if (added.ok) assert.equal(added.text, text, 'unchanged means unchanged');
         else assert.ok(added.error.length > 0 && added.error.length < 500, added.error);
       }),
@@ -96,14 +129,22 @@ describe('security: values parsers on hostile input (fast-check)', function () {
 
   it(`risk level edit (inspector): ${EDIT_RUNS.toLocaleString('en')} hostile texts give valid YAML with the level, or a short error; never a throw`, () => {
     fc.assert(
-      fc.property(hostile, fc.constantFrom('low', 'medium', 'high', 'critical') as fc.Arbitrary<'low' | 'medium' | 'high' | 'critical'>, ({ text }, level) => {
-        const risk = bounded('setRiskLevel', () => setRiskLevel(text, level));
-        if (risk.ok) {
-          const doc = parseDocument(risk.text, { logLevel: 'error' });
-          assert.deepEqual(doc.errors.map((x) => x.message.split('\n')[0]), [], `valid YAML after setRiskLevel:\n${risk.text.slice(0, 500)}`);
-          assert.equal(doc.getIn(['timeouts', 'riskLevel']), level);
-        } else assert.ok(risk.error.length > 0 && risk.error.length < 500, risk.error);
-      }),
+      fc.property(
+        hostile,
+        fc.constantFrom('low', 'medium', 'high', 'critical') as fc.Arbitrary<'low' | 'medium' | 'high' | 'critical'>,
+        ({ text }, level) => {
+          const risk = bounded('setRiskLevel', () => setRiskLevel(text, level));
+          if (risk.ok) {
+            const doc = parseDocument(risk.text, { logLevel: 'error' });
+            assert.deepEqual(
+              doc.errors.map((x) => x.message.split('\n')[0]),
+              [],
+              `valid YAML after setRiskLevel:\n${risk.text.slice(0, 500)}`,
+            );
+            assert.equal(doc.getIn(['timeouts', 'riskLevel']), level);
+          } else assert.ok(risk.error.length > 0 && risk.error.length < 500, risk.error);
+        },
+      ),
       { numRuns: EDIT_RUNS },
     );
   });
@@ -113,7 +154,8 @@ describe('security: values parsers on hostile input (fast-check)', function () {
       fc.property(hostile, ({ text }) => {
         for (const payload of [text, gzipSync(Buffer.from(text))]) {
           const r = bounded('decodeReleaseSecret', () => decodeReleaseSecret(secret(payload)));
-          if (r) assert.ok(typeof r.name === 'string' && typeof r.namespace === 'string' && typeof r.values === 'object');
+          if (r)
+            assert.ok(typeof r.name === 'string' && typeof r.namespace === 'string' && typeof r.values === 'object');
         }
         assertNoPollution();
       }),
@@ -122,19 +164,33 @@ describe('security: values parsers on hostile input (fast-check)', function () {
   });
 
   it('known shapes: an empty `timeouts:` block, an indented top-level map, a document end marker, aliases in the lists', () => {
-    const texts = ['timeouts:\n', 'timeouts: null\n', '  services: {}\n', 'a: 1\n...\n', 'allowDomainsPorts:\n  - *undefined\n', 'allowDomains: &l [a.org]\nallowCIDR: *l\n'];
+    const texts = [
+      'timeouts:\n',
+      'timeouts: null\n',
+      '  services: {}\n',
+      'a: 1\n...\n',
+      'allowDomainsPorts:\n  - *undefined\n',
+      'allowDomains: &l [a.org]\nallowCIDR: *l\n',
+    ];
     const problems: string[] = [];
     for (const text of texts) {
       try {
         const r = setRiskLevel(text, 'high');
-        if (r.ok && parseDocument(r.text, { logLevel: 'error' }).errors.length) problems.push(`setRiskLevel(${JSON.stringify(text)}) returned invalid YAML ${JSON.stringify(r.text)}`);
+        if (r.ok && parseDocument(r.text, { logLevel: 'error' }).errors.length)
+          problems.push(`setRiskLevel(${JSON.stringify(text)}) returned invalid YAML ${JSON.stringify(r.text)}`);
       } catch (e) {
         problems.push(`setRiskLevel(${JSON.stringify(text)}) threw ${String(e).split('\n')[0]}`);
       }
-      for (const e of [{ key: 'allowCIDR', cidr: '10.0.0.1/32' }, { key: 'allowDomainsPorts', domain: 'pypi.org', port: 443, protocol: 'TCP' }] as ValuesEntry[]) {
+      for (const e of [
+        { key: 'allowCIDR', cidr: '10.0.0.1/32' },
+        { key: 'allowDomainsPorts', domain: 'pypi.org', port: 443, protocol: 'TCP' },
+      ] as ValuesEntry[]) {
         try {
           const r = addValuesEntry(text, e);
-          if (r.ok && parseDocument(r.text, { logLevel: 'error' }).errors.length) problems.push(`addValuesEntry(${JSON.stringify(text)}, ${e.key}) returned invalid YAML ${JSON.stringify(r.text)}`);
+          if (r.ok && parseDocument(r.text, { logLevel: 'error' }).errors.length)
+            problems.push(
+              `addValuesEntry(${JSON.stringify(text)}, ${e.key}) returned invalid YAML ${JSON.stringify(r.text)}`,
+            );
         } catch (err) {
           problems.push(`addValuesEntry(${JSON.stringify(text)}, ${e.key}) threw ${String(err).split('\n')[0]}`);
         }
@@ -160,6 +216,9 @@ describe('security: values parsers on hostile input (fast-check)', function () {
     } finally {
       (zlib as { gunzipSync: typeof real }).gunzipSync = real;
     }
-    assert.ok(largest <= 64 * 1024 * 1024, `inflated ${Math.round(largest / 1024 / 1024)} MiB from a ${Math.round(bomb.length / 1024)} KiB record`);
+    assert.ok(
+      largest <= 64 * 1024 * 1024,
+      `inflated ${Math.round(largest / 1024 / 1024)} MiB from a ${Math.round(bomb.length / 1024)} KiB record`,
+    );
   });
 });

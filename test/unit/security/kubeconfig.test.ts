@@ -19,15 +19,36 @@ import { SimEnv, waitUntil } from '../reliability/support/stack';
 import { hostile } from './support/gen';
 
 const TOKEN = 'sekret-token-0123456789abcdef0123456789abcdef';
-const KEY_DATA = Buffer.from('-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n').toString('base64');
+const KEY_DATA = Buffer.from(
+  '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n',
+).toString('base64');
 
-function kubeconfig(o: { server?: string; ca?: string; user?: Record<string, unknown>; current?: string; cluster?: string; userName?: string } = {}): string {
+function kubeconfig(
+  o: {
+    server?: string;
+    ca?: string;
+    user?: Record<string, unknown>;
+    current?: string;
+    cluster?: string;
+    userName?: string;
+  } = {},
+): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'c1', cluster: { server: o.server ?? 'https://127.0.0.1:6443', ...(o.ca ? { 'certificate-authority': o.ca } : { 'insecure-skip-tls-verify': true }) } }],
+    clusters: [
+      {
+        name: 'c1',
+        cluster: {
+          server: o.server ?? 'https://127.0.0.1:6443',
+          ...(o.ca ? { 'certificate-authority': o.ca } : { 'insecure-skip-tls-verify': true }),
+        },
+      },
+    ],
     users: [{ name: 'u1', user: o.user ?? { token: TOKEN } }],
-    contexts: [{ name: 'ctx1', context: { cluster: o.cluster ?? 'c1', user: o.userName ?? 'u1', namespace: 'team-a' } }],
+    contexts: [
+      { name: 'ctx1', context: { cluster: o.cluster ?? 'c1', user: o.userName ?? 'u1', namespace: 'team-a' } },
+    ],
     'current-context': o.current ?? 'ctx1',
   });
 }
@@ -44,13 +65,19 @@ describe('security: broken kubeconfigs give clear errors, never a crash or a lea
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   /** What the user sees for a kubeconfig: the access error, the tree's state item, the error gate's message. */
-  async function seen(path: string): Promise<{ error: KubeconfigError; item: MessageNode; gate: string; actions: string[] }> {
+  async function seen(
+    path: string,
+  ): Promise<{ error: KubeconfigError; item: MessageNode; gate: string; actions: string[] }> {
     const access = new ClusterAccess({ source: () => ({ setting: path }) });
     const hub = new WatchHub({ specs: watchSpecs, access });
     const model = new SandboxModel({ hub, debounceMs: 1 });
     try {
       model.start();
-      const item = await waitUntil('a state item', () => model.children().find((n): n is MessageNode => n.kind === 'message' && n.id === 'noConfig'), 2000);
+      const item = await waitUntil(
+        'a state item',
+        () => model.children().find((n): n is MessageNode => n.kind === 'message' && n.id === 'noConfig'),
+        2000,
+      );
       const error = access.error!;
       assert.ok(error instanceof KubeconfigError, 'a typed error');
       assert.throws(() => access.require(), KubeconfigError);
@@ -63,18 +90,101 @@ describe('security: broken kubeconfigs give clear errors, never a crash or a lea
     }
   }
 
-  const cases: Array<{ name: string; make: () => string; reason: string; mentions: (p: string) => string[]; action: string }> = [
-    { name: 'malformed YAML (the broken line holds the token)', make: () => file('bad.yaml', `users:\n- name: u1\n  user:\n    token: ${TOKEN}\n   bad: [\n`), reason: 'malformed', mentions: (p) => [p], action: 'retry' },
-    { name: 'not a kubeconfig (a list)', make: () => file('list.yaml', '- a\n- b\n'), reason: 'noContext', mentions: (p) => [p, 'no current-context'], action: 'selectContext' },
-    { name: 'empty file', make: () => file('empty.yaml', ''), reason: 'malformed', mentions: (p) => [p, 'empty'], action: 'retry' },
-    { name: 'binary garbage', make: () => file('bin.yaml', Buffer.from([0, 159, 146, 150, 255, 0, 10, 58, 58])), reason: 'malformed', mentions: (p) => [p], action: 'retry' },
-    { name: 'missing file', make: () => join(dir, 'nope.yaml'), reason: 'notFound', mentions: (p) => [p], action: 'retry' },
-    { name: 'unknown current context', make: () => file('ctx.yaml', kubeconfig({ current: 'prod-eu' })), reason: 'unknownContext', mentions: () => ['"prod-eu"', 'ctx1'], action: 'selectContext' },
-    { name: 'context naming an unknown cluster', make: () => file('cl.yaml', kubeconfig({ cluster: 'gone' })), reason: 'unknownCluster', mentions: () => ['"gone"'], action: 'retry' },
-    { name: 'context naming an unknown user', make: () => file('us.yaml', kubeconfig({ userName: 'ghost' })), reason: 'unknownUser', mentions: () => ['"ghost"'], action: 'retry' },
-    { name: 'missing CA file', make: () => file('ca.yaml', kubeconfig({ ca: join(dir, 'missing-ca.crt') })), reason: 'missingFile', mentions: () => [join(dir, 'missing-ca.crt'), 'certificate-authority'], action: 'retry' },
-    { name: 'missing client key file', make: () => file('key.yaml', kubeconfig({ user: { 'client-certificate-data': KEY_DATA, 'client-key': join(dir, 'missing.key') } })), reason: 'missingFile', mentions: () => [join(dir, 'missing.key'), 'client-key'], action: 'retry' },
-    { name: 'plain http without insecure-skip-tls-verify', make: () => file('http.yaml', kubeconfig({ server: 'http://127.0.0.1:8080', ca: undefined }).replace('insecure-skip-tls-verify: true', 'x-skip: false')), reason: 'insecureHttp', mentions: () => ['http://127.0.0.1:8080'], action: 'retry' },
+  const cases: Array<{
+    name: string;
+    make: () => string;
+    reason: string;
+    mentions: (p: string) => string[];
+    action: string;
+  }> = [
+    {
+      name: 'malformed YAML (the broken line holds the token)',
+      make: () => file('bad.yaml', `users:\n- name: u1\n  user:\n    token: ${TOKEN}\n   bad: [\n`),
+      reason: 'malformed',
+      mentions: (p) => [p],
+      action: 'retry',
+    },
+    {
+      name: 'not a kubeconfig (a list)',
+      make: () => file('list.yaml', '- a\n- b\n'),
+      reason: 'noContext',
+      mentions: (p) => [p, 'no current-context'],
+      action: 'selectContext',
+    },
+    {
+      name: 'empty file',
+      make: () => file('empty.yaml', ''),
+      reason: 'malformed',
+      mentions: (p) => [p, 'empty'],
+      action: 'retry',
+    },
+    {
+      name: 'binary garbage',
+      make: () => file('bin.yaml', Buffer.from([0, 159, 146, 150, 255, 0, 10, 58, 58])),
+      reason: 'malformed',
+      mentions: (p) => [p],
+      action: 'retry',
+    },
+    {
+      name: 'missing file',
+      make: () => join(dir, 'nope.yaml'),
+      reason: 'notFound',
+      mentions: (p) => [p],
+      action: 'retry',
+    },
+    {
+      name: 'unknown current context',
+      make: () => file('ctx.yaml', kubeconfig({ current: 'prod-eu' })),
+      reason: 'unknownContext',
+      mentions: () => ['"prod-eu"', 'ctx1'],
+      action: 'selectContext',
+    },
+    {
+      name: 'context naming an unknown cluster',
+      make: () => file('cl.yaml', kubeconfig({ cluster: 'gone' })),
+      reason: 'unknownCluster',
+      mentions: () => ['"gone"'],
+      action: 'retry',
+    },
+    {
+      name: 'context naming an unknown user',
+      make: () => file('us.yaml', kubeconfig({ userName: 'ghost' })),
+      reason: 'unknownUser',
+      mentions: () => ['"ghost"'],
+      action: 'retry',
+    },
+    {
+      name: 'missing CA file',
+      make: () => file('ca.yaml', kubeconfig({ ca: join(dir, 'missing-ca.crt') })),
+      reason: 'missingFile',
+      mentions: () => [join(dir, 'missing-ca.crt'), 'certificate-authority'],
+      action: 'retry',
+    },
+    {
+      name: 'missing client key file',
+      make: () =>
+        file(
+          'key.yaml',
+          kubeconfig({ user: { 'client-certificate-data': KEY_DATA, 'client-key': join(dir, 'missing.key') } }),
+        ),
+      reason: 'missingFile',
+      mentions: () => [join(dir, 'missing.key'), 'client-key'],
+      action: 'retry',
+    },
+    {
+      name: 'plain http without insecure-skip-tls-verify',
+      make: () =>
+        file(
+          'http.yaml',
+          kubeconfig({ server: 'http://127.0.0.1:8080', ca: undefined }).replace(
+            'insecure-skip-tls-verify: true',
+            'x-skip: false',
+          ),
+        ),
+      reason: 'insecureHttp',
+      mentions: () => ['http://127.0.0.1:8080'],
+      action: 'retry',
+    },
   ];
 
   for (const c of cases) {
@@ -100,10 +210,16 @@ describe('security: broken kubeconfigs give clear errors, never a crash or a lea
     const good = kubeconfig();
     const text = fc.oneof(
       hostile.map((c) => c.text),
-      fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.constantFrom('', ':', '\n', '- ', '{', '"', '  ', 'token: ', '\t', '\0')).map(([at, len, ins]) => {
-        const i = at % (good.length + 1);
-        return good.slice(0, i) + ins + good.slice(i + len);
-      }),
+      fc
+        .tuple(
+          fc.nat(),
+          fc.nat({ max: 40 }),
+          fc.constantFrom('', ':', '\n', '- ', '{', '"', '  ', 'token: ', '\t', '\0'),
+        )
+        .map(([at, len, ins]) => {
+          const i = at % (good.length + 1);
+          return good.slice(0, i) + ins + good.slice(i + len);
+        }),
     );
     fc.assert(
       fc.property(text, (t) => {
@@ -131,13 +247,24 @@ describe('security: broken kubeconfigs give clear errors, never a crash or a lea
       const marker = join(dir, 'pwned');
       const kc = parse(readFileSync(env.kubeconfig(), 'utf8')) as { users: Array<{ user: Record<string, unknown> }> };
       // client-node runs `cmd-path + ' ' + cmd-args` through a shell (execSync) to refresh the token.
-      kc.users[0].user = { 'auth-provider': { name: 'gcp', config: { 'cmd-path': 'touch', 'cmd-args': `${marker}; echo {}`, 'token-key': '{.access_token}' } } };
+      kc.users[0].user = {
+        'auth-provider': {
+          name: 'gcp',
+          config: { 'cmd-path': 'touch', 'cmd-args': `${marker}; echo {}`, 'token-key': '{.access_token}' },
+        },
+      };
       const path = file('gcp.yaml', stringify(kc));
       const calls: string[] = [];
       const real = { exec: childProcess.exec, execSync: childProcess.execSync };
       const cp = childProcess as { exec: unknown; execSync: unknown };
-      cp.execSync = (cmd: string, ...rest: unknown[]) => (calls.push(String(cmd)), (real.execSync as (...a: unknown[]) => unknown)(cmd, ...rest));
-      cp.exec = (cmd: string, ...rest: unknown[]) => (calls.push(String(cmd)), (real.exec as (...a: unknown[]) => unknown)(cmd, ...rest));
+      cp.execSync = (cmd: string, ...rest: unknown[]) => (
+        calls.push(String(cmd)),
+        (real.execSync as (...a: unknown[]) => unknown)(cmd, ...rest)
+      );
+      cp.exec = (cmd: string, ...rest: unknown[]) => (
+        calls.push(String(cmd)),
+        (real.exec as (...a: unknown[]) => unknown)(cmd, ...rest)
+      );
       const access = new ClusterAccess({ source: () => ({ setting: path }) });
       const hub = new WatchHub({ specs: watchSpecs, access });
       const model = new SandboxModel({ hub, debounceMs: 1 });

@@ -34,7 +34,11 @@ describe('security: no token or client key in any output during a full workflow'
     keyPem = client.keyPem;
     keyData = Buffer.from(keyPem).toString('base64');
     const kc = parse(readFileSync(env.kubeconfig(), 'utf8')) as { users: Array<{ user: Record<string, unknown> }> };
-    kc.users[0].user = { token, 'client-certificate-data': Buffer.from(client.certPem).toString('base64'), 'client-key-data': keyData };
+    kc.users[0].user = {
+      token,
+      'client-certificate-data': Buffer.from(client.certPem).toString('base64'),
+      'client-key-data': keyData,
+    };
     kubeconfig = join(env.dir, 'kc-secrets.yaml');
     writeFileSync(kubeconfig, stringify(kc), { mode: 0o600 });
     stub = installVscodeStub({ kubeconfig });
@@ -61,9 +65,11 @@ describe('security: no token or client key in any output during a full workflow'
     const { createLog } = require('../../../src/platform/log') as typeof import('../../../src/platform/log');
     const { createServices } = require('../../../src/services') as typeof import('../../../src/services');
     const { gate } = require('../../../src/platform/errorGate') as typeof import('../../../src/platform/errorGate');
-    const { installSandbox } = require('../../../src/core/helm/install') as typeof import('../../../src/core/helm/install');
+    const { installSandbox } =
+      require('../../../src/core/helm/install') as typeof import('../../../src/core/helm/install');
     const { tearDown } = require('../../../src/core/helm/teardown') as typeof import('../../../src/core/helm/teardown');
-    const { runCommand } = require('../../../src/core/exec/runCommand') as typeof import('../../../src/core/exec/runCommand');
+    const { runCommand } =
+      require('../../../src/core/exec/runCommand') as typeof import('../../../src/core/exec/runCommand');
     /* eslint-enable @typescript-eslint/no-require-imports */
     const log: Log & { dispose(): void } = createLog();
     const services: Services & { dispose(): void } = createServices(log, new MemoryState());
@@ -77,7 +83,11 @@ describe('security: no token or client key in any output during a full workflow'
     try {
       // Load and watch.
       services.sandboxes.start();
-      const stackLike = { hub: services.watches, model: services.sandboxes, messages: () => services.sandboxes.children().filter((n) => n.kind === 'message') };
+      const stackLike = {
+        hub: services.watches,
+        model: services.sandboxes,
+        messages: () => services.sandboxes.children().filter((n) => n.kind === 'message'),
+      };
       await converged(c, stackLike as never, 'the view is ready');
       const snapshot = services.cluster.require();
       const who = await services.cluster.whoAmI();
@@ -85,26 +95,54 @@ describe('security: no token or client key in any output during a full workflow'
       const target = { ...h.helm, kubeconfig, kubeContext: snapshot.context };
 
       // Install (helm runs with --debug) and show it in the tree.
-      await gate('Install Sandbox', log, () => installSandbox({ ...h!.request('secretrel', fixture('05-allow-domains-ports-scoped-values.yaml')), helm: target, kc: snapshot.kubeConfig, sink }))();
-      await waitUntil('the sandbox in the tree', () => services.sandboxes.releases.some((r) => r.name === 'secretrel'), 10_000);
+      await gate('Install Sandbox', log, () =>
+        installSandbox({
+          ...h!.request('secretrel', fixture('05-allow-domains-ports-scoped-values.yaml')),
+          helm: target,
+          kc: snapshot.kubeConfig,
+          sink,
+        }),
+      )();
+      await waitUntil(
+        'the sandbox in the tree',
+        () => services.sandboxes.releases.some((r) => r.name === 'secretrel'),
+        10_000,
+      );
 
       // A failing install, through the error gate (its message and helm's stderr go to the log).
       const kata = join(env.dir, 'kata.yaml');
       writeFileSync(kata, 'services:\n  default:\n    image: busybox\n    runtimeClassName: kata\n');
-      await gate('Install Sandbox', log, () => installSandbox({ ...h!.request('secretbad', kata), helm: target, kc: snapshot.kubeConfig, sink }))();
-      await gate('Install Sandbox', log, () => installSandbox({ ...h!.request('secretto', fixture('05-allow-domains-ports-scoped-values.yaml'), { timeoutSeconds: 1 }), helm: target, kc: snapshot.kubeConfig, sink, skipRuntimeClassCheck: true }))();
+      await gate('Install Sandbox', log, () =>
+        installSandbox({ ...h!.request('secretbad', kata), helm: target, kc: snapshot.kubeConfig, sink }),
+      )();
+      await gate('Install Sandbox', log, () =>
+        installSandbox({
+          ...h!.request('secretto', fixture('05-allow-domains-ports-scoped-values.yaml'), { timeoutSeconds: 1 }),
+          helm: target,
+          kc: snapshot.kubeConfig,
+          sink,
+          skipRuntimeClassCheck: true,
+        }),
+      )();
 
       // Exec into the sandbox: the command's output goes to the log.
       const pod = services.sandboxes.releases.find((r) => r.name === 'secretrel')!.pods[0];
       await gate('Run Command', log, async () => {
-        const r = await runCommand(snapshot.kubeConfig, { namespace: 'default', pod: pod.name, container: pod.containers[0].name }, ['sh', '-c', 'echo ran; env | sort'], { timeoutSeconds: 10, onOutput: (t) => log.line(t) });
+        const r = await runCommand(
+          snapshot.kubeConfig,
+          { namespace: 'default', pod: pod.name, container: pod.containers[0].name },
+          ['sh', '-c', 'echo ran; env | sort'],
+          { timeoutSeconds: 10, onOutput: (t) => log.line(t) },
+        );
         log.info(`Run Command: exit ${r.exitCode}`);
       })();
 
       // Watches dropped and refused (401 for a while): diagnostics go to the log.
       c.faults.failNext(6, 401);
       c.faults.dropWatches({ abrupt: true });
-      await waitUntil('the log saw the 401', () => recorded.channel.some((l) => /unauthorized/i.test(l)), 10_000).catch(() => undefined);
+      await waitUntil('the log saw the 401', () => recorded.channel.some((l) => /unauthorized/i.test(l)), 10_000).catch(
+        () => undefined,
+      );
 
       // A broken kubeconfig (the broken line holds the token), then the good one again.
       const good = readFileSync(kubeconfig, 'utf8');
@@ -115,19 +153,42 @@ describe('security: no token or client key in any output during a full workflow'
       services.cluster.reload();
 
       // Tear down.
-      await gate('Tear Down', log, () => tearDown([{ namespace: 'default', release: 'secretrel' }], { helm: target, env: h!.env, kc: snapshot.kubeConfig, timeoutSeconds: 60, sink }))();
+      await gate('Tear Down', log, () =>
+        tearDown([{ namespace: 'default', release: 'secretrel' }], {
+          helm: target,
+          env: h!.env,
+          kc: snapshot.kubeConfig,
+          timeoutSeconds: 60,
+          sink,
+        }),
+      )();
     } finally {
       services.dispose();
       log.dispose();
       h?.home.cleanup();
     }
 
-    const everything = [...recorded.channel, ...recorded.shown, ...sinks, ...written, JSON.stringify(services.sandboxes.state)].join('\n');
+    const everything = [
+      ...recorded.channel,
+      ...recorded.shown,
+      ...sinks,
+      ...written,
+      JSON.stringify(services.sandboxes.state),
+    ].join('\n');
     // The workflow did produce output of every kind.
     assert.ok(recorded.channel.length > 20, `the log has the workflow (${recorded.channel.length} lines)`);
-    assert.ok(recorded.shown.some((m) => /Install Sandbox: .*kata/.test(m)), 'the failed install was shown');
-    assert.ok(recorded.channel.some((l) => /ran/.test(l)), 'the exec output was logged');
-    assert.ok(sinks.some((l) => /helm|install|uninstall/i.test(l)), 'helm output was streamed');
+    assert.ok(
+      recorded.shown.some((m) => /Install Sandbox: .*kata/.test(m)),
+      'the failed install was shown',
+    );
+    assert.ok(
+      recorded.channel.some((l) => /ran/.test(l)),
+      'the exec output was logged',
+    );
+    assert.ok(
+      sinks.some((l) => /helm|install|uninstall/i.test(l)),
+      'helm output was streamed',
+    );
     const keyBody = keyPem.split('\n').filter((l) => l && !l.startsWith('-----'));
     const secrets: Array<[string, string]> = [
       ['token', token],

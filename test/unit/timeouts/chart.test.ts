@@ -11,7 +11,9 @@ import { riskLevels, riskTable } from '../../../src/core/timeouts/riskTable';
 const CHART = join(__dirname, '../../../chart');
 
 function renderedPods(sets: string[]): TimeoutPodLike[] {
-  const out = execFileSync(helmBinary('3.18.0'), ['template', 'r1', CHART, ...sets.map((s) => `--set=${s}`)], { encoding: 'utf8' });
+  const out = execFileSync(helmBinary('3.18.0'), ['template', 'r1', CHART, ...sets.map((s) => `--set=${s}`)], {
+    encoding: 'utf8',
+  });
   return parseAllDocuments(out)
     .map((d) => d.toJS() as { kind?: string; spec?: { template?: TimeoutPodLike } })
     .filter((o) => o?.kind === 'StatefulSet')
@@ -31,12 +33,20 @@ describe('timeouts: the chart renders what the inspector reads', function () {
       assert.deepEqual(t.appTimeout, { value: p.appTimeoutSeconds, source: 'annotation' });
       assert.deepEqual(t.deadline, { value: p.deadlineSeconds, source: 'annotation' });
       assert.deepEqual(t.grace, { value: p.grace.default, source: 'pod' });
-      assert.deepEqual(t.findings.map((f) => f.direction), ['not-enforced']);
+      assert.deepEqual(
+        t.findings.map((f) => f.direction),
+        ['not-enforced'],
+      );
     });
   }
 
   it('a service grace override of 0 and a long app timeout and deadline are flagged', () => {
-    const [pod] = renderedPods(['timeouts.riskLevel=high', 'timeouts.appTimeoutSeconds=600', 'timeouts.deadlineSeconds=900', 'services.default.terminationGracePeriodSeconds=0']);
+    const [pod] = renderedPods([
+      'timeouts.riskLevel=high',
+      'timeouts.appTimeoutSeconds=600',
+      'timeouts.deadlineSeconds=900',
+      'services.default.terminationGracePeriodSeconds=0',
+    ]);
     const t = inspectPodTimeouts(pod);
     assert.deepEqual(t.findings.map((f) => `${f.field}:${f.direction}:${f.severity}`).sort(), [
       'activeDeadline:not-enforced:info',

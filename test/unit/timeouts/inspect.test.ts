@@ -10,14 +10,20 @@ import {
 } from '../../../src/core/timeouts/inspect';
 import { setRiskLevel } from '../../../src/core/timeouts/valuesEdit';
 
-const kinds = (fs: readonly { field: string; direction: string }[]) => fs.map((f) => `${f.field}:${f.direction}`).sort();
+const kinds = (fs: readonly { field: string; direction: string }[]) =>
+  fs.map((f) => `${f.field}:${f.direction}`).sort();
 
 describe('timeouts: comparison with the risk table', () => {
   for (const level of riskLevels) {
     const p = riskTable[level];
     describe(`${level} risk`, () => {
       it('the table values themselves raise nothing but the not-enforced deadline note', () => {
-        const f = compareTimeouts({ riskLevel: level, grace: p.grace.default, appTimeout: p.appTimeoutSeconds, deadline: p.deadlineSeconds });
+        const f = compareTimeouts({
+          riskLevel: level,
+          grace: p.grace.default,
+          appTimeout: p.appTimeoutSeconds,
+          deadline: p.deadlineSeconds,
+        });
         assert.deepEqual(kinds(f), ['activeDeadline:not-enforced']);
         assert.equal(f[0].severity, 'info');
       });
@@ -26,7 +32,10 @@ describe('timeouts: comparison with the risk table', () => {
         const f = compareTimeouts({ riskLevel: level, grace: p.grace.min - 1 });
         const g = f.find((x) => x.field === 'grace');
         assert.equal(g?.direction, 'too-short');
-        assert.match(g?.message ?? '', p.grace.min - 1 === 0 ? /no cleanup and no final audit logs/ : /cleanup and audit logs may be cut/);
+        assert.match(
+          g?.message ?? '',
+          p.grace.min - 1 === 0 ? /no cleanup and no final audit logs/ : /cleanup and audit logs may be cut/,
+        );
       });
 
       it('grace above the range: too long (wider window)', () => {
@@ -36,14 +45,26 @@ describe('timeouts: comparison with the risk table', () => {
       });
 
       it('app timeout and deadline above the table: too long (wider attack window)', () => {
-        const f = compareTimeouts({ riskLevel: level, grace: p.grace.default, appTimeout: p.appTimeoutSeconds + 60, deadline: p.deadlineSeconds + 600, activeDeadline: p.deadlineSeconds + 600 });
+        const f = compareTimeouts({
+          riskLevel: level,
+          grace: p.grace.default,
+          appTimeout: p.appTimeoutSeconds + 60,
+          deadline: p.deadlineSeconds + 600,
+          activeDeadline: p.deadlineSeconds + 600,
+        });
         assert.deepEqual(kinds(f), ['activeDeadline:too-long', 'appTimeout:too-long', 'deadline:too-long']);
         for (const x of f) assert.match(x.message, /attack window/);
       });
 
       it('no room between app timeout and deadline for the grace period: too short', () => {
         const deadline = p.appTimeoutSeconds + p.grace.max - 1;
-        const f = compareTimeouts({ riskLevel: level, grace: p.grace.max, appTimeout: p.appTimeoutSeconds, deadline, activeDeadline: deadline });
+        const f = compareTimeouts({
+          riskLevel: level,
+          grace: p.grace.max,
+          appTimeout: p.appTimeoutSeconds,
+          deadline,
+          activeDeadline: deadline,
+        });
         assert.deepEqual(kinds(f), ['deadline:too-short']);
         assert.match(f[0].message, /audit logs may be cut/);
       });
@@ -72,18 +93,32 @@ describe('timeouts: comparison with the risk table', () => {
 describe('timeouts: per pod from the pod spec, annotations and values', () => {
   const pod = (ann: Record<string, string>, spec: object = {}) => ({
     metadata: { name: 'r-default-0', annotations: ann },
-    spec: { nodeName: 'n1', terminationGracePeriodSeconds: 5, containers: [{ name: 'default' }, { name: 'coredns', lifecycle: { preStop: { exec: { command: ['sleep', '1'] } } } }], ...spec },
+    spec: {
+      nodeName: 'n1',
+      terminationGracePeriodSeconds: 5,
+      containers: [
+        { name: 'default' },
+        { name: 'coredns', lifecycle: { preStop: { exec: { command: ['sleep', '1'] } } } },
+      ],
+      ...spec,
+    },
     status: { phase: 'Running' },
   });
 
   it('annotations win over values, values over the table', () => {
-    const t = inspectPodTimeouts(pod({ [APP_TIMEOUT_ANNOTATION]: '90', [DEADLINE_ANNOTATION]: '120' }), { riskLevel: 'high', appTimeoutSeconds: 100 });
+    const t = inspectPodTimeouts(pod({ [APP_TIMEOUT_ANNOTATION]: '90', [DEADLINE_ANNOTATION]: '120' }), {
+      riskLevel: 'high',
+      appTimeoutSeconds: 100,
+    });
     assert.equal(t.riskLevel, 'high');
     assert.equal(t.riskSource, 'values');
     assert.deepEqual(t.appTimeout, { value: 90, source: 'annotation' });
     assert.deepEqual(t.deadline, { value: 120, source: 'annotation' });
     assert.deepEqual(t.grace, { value: 5, source: 'pod' });
-    assert.deepEqual(t.containers, [{ name: 'default', preStop: false }, { name: 'coredns', preStop: true }]);
+    assert.deepEqual(t.containers, [
+      { name: 'default', preStop: false },
+      { name: 'coredns', preStop: true },
+    ]);
     assert.deepEqual(kinds(t.findings), ['activeDeadline:not-enforced']);
     const fromValues = inspectPodTimeouts(pod({}), { riskLevel: 'high', appTimeoutSeconds: 100 });
     assert.deepEqual(fromValues.appTimeout, { value: 100, source: 'values' });
@@ -121,11 +156,19 @@ describe('timeouts: setting the risk level in values.yaml', () => {
     const before = 'services: {}\ntimeouts:\n  riskLevel: medium # chosen by ops\n  appTimeoutSeconds: 100\n';
     const r = setRiskLevel(before, 'high');
     assert.deepEqual(r, { ok: true, changed: true, text: before.replace('medium', 'high') });
-    assert.deepEqual(setRiskLevel(r.ok ? r.text : '', 'high'), { ok: true, changed: false, text: before.replace('medium', 'high') });
+    assert.deepEqual(setRiskLevel(r.ok ? r.text : '', 'high'), {
+      ok: true,
+      changed: false,
+      text: before.replace('medium', 'high'),
+    });
   });
 
   it('adds the block or the key when missing', () => {
-    assert.deepEqual(setRiskLevel('a: 1', 'low'), { ok: true, changed: true, text: 'a: 1\ntimeouts:\n  riskLevel: low\n' });
+    assert.deepEqual(setRiskLevel('a: 1', 'low'), {
+      ok: true,
+      changed: true,
+      text: 'a: 1\ntimeouts:\n  riskLevel: low\n',
+    });
     const r = setRiskLevel('timeouts:\n  deadlineSeconds: 100\n', 'critical');
     assert.ok(r.ok);
     assert.deepEqual(parse(r.ok ? r.text : ''), { timeouts: { deadlineSeconds: 100, riskLevel: 'critical' } });

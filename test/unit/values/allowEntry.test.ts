@@ -18,7 +18,8 @@ function apply(text: string, e: ValuesEntry): { text: string; changed: boolean }
 function assertOnlyAdded(before: string, after: string, keys: string[]) {
   const a = parse(before) ?? {};
   const b = parse(after);
-  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if (!keys.includes(k)) assert.deepEqual(b[k], a[k], k);
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
+    if (!keys.includes(k)) assert.deepEqual(b[k], a[k], k);
   const edit = minimalEdit(before, after);
   assert.equal(before.slice(0, edit.offset) + edit.text + before.slice(edit.offset + edit.length), after);
   assert.equal(edit.length, 0, 'a pure insertion: nothing the user wrote is replaced');
@@ -47,7 +48,10 @@ describe('values edit: adding a suggested allow entry (Inspector "Add to valuesâ
     const r = apply(before, { key: 'allowDomains', domain: 'github.com' });
     assert.deepEqual(r, { ok: true, text: before, changed: false });
     // port 22 for github.com exists (protocol ANY by default) â†’ covered.
-    assert.equal(apply(before, { key: 'allowDomainsPorts', domain: 'github.com', port: 22, protocol: 'TCP' }).changed, false);
+    assert.equal(
+      apply(before, { key: 'allowDomainsPorts', domain: 'github.com', port: 22, protocol: 'TCP' }).changed,
+      false,
+    );
   });
 
   it('allowDomainsPorts adds the domain to allowDomains too (the chart requires it)', () => {
@@ -55,7 +59,11 @@ describe('values edit: adding a suggested allow entry (Inspector "Add to valuesâ
     const r = apply(before, { key: 'allowDomainsPorts', domain: 'git.example.com', port: 2222, protocol: 'TCP' });
     const v = parse(r.text);
     assert.deepEqual(v.allowDomains, ['pypi.org', 'github.com', 'git.example.com']);
-    assert.deepEqual(v.allowDomainsPorts, [{ port: 8008 }, { port: 22, domain: 'github.com' }, { domain: 'git.example.com', port: 2222, protocol: 'TCP' }]);
+    assert.deepEqual(v.allowDomainsPorts, [
+      { port: 8008 },
+      { port: 22, domain: 'github.com' },
+      { domain: 'git.example.com', port: 2222, protocol: 'TCP' },
+    ]);
     assert.deepEqual(v.services, parse(before).services);
   });
 
@@ -64,15 +72,34 @@ describe('values edit: adding a suggested allow entry (Inspector "Add to valuesâ
     const r = apply(before, { key: 'allowCIDR', cidr: '1.1.1.1/32' });
     assert.equal(r.text, `${before}allowCIDR:\n  - 1.1.1.1/32\n`);
     assertOnlyAdded(before, r.text, ['allowCIDR']);
-    assert.equal(apply('', { key: 'allowEntities', entity: 'kube-apiserver' }).text, 'allowEntities:\n  - kube-apiserver\n');
-    assert.deepEqual(parse(apply('# nothing yet', { key: 'allowEntities', entity: 'host' }).text), { allowEntities: ['host'] });
-    assert.deepEqual(parse(apply('a: 1', { key: 'allowEntities', entity: 'host' }).text), { a: 1, allowEntities: ['host'] });
+    assert.equal(
+      apply('', { key: 'allowEntities', entity: 'kube-apiserver' }).text,
+      'allowEntities:\n  - kube-apiserver\n',
+    );
+    assert.deepEqual(parse(apply('# nothing yet', { key: 'allowEntities', entity: 'host' }).text), {
+      allowEntities: ['host'],
+    });
+    assert.deepEqual(parse(apply('a: 1', { key: 'allowEntities', entity: 'host' }).text), {
+      a: 1,
+      allowEntities: ['host'],
+    });
   });
 
   it('extends flow lists in place', () => {
-    assert.equal(apply('allowDomains: []\nx: 1\n', { key: 'allowDomains', domain: 'a.io' }).text, 'allowDomains: [a.io]\nx: 1\n');
-    assert.equal(apply('allowDomains: [b.io]  # c\n', { key: 'allowDomains', domain: 'a.io' }).text, 'allowDomains: [b.io, a.io]  # c\n');
-    const r = apply('allowDomains: [a.io]\nallowDomainsPorts: []\n', { key: 'allowDomainsPorts', domain: 'a.io', port: 22, protocol: 'UDP' });
+    assert.equal(
+      apply('allowDomains: []\nx: 1\n', { key: 'allowDomains', domain: 'a.io' }).text,
+      'allowDomains: [a.io]\nx: 1\n',
+    );
+    assert.equal(
+      apply('allowDomains: [b.io]  # c\n', { key: 'allowDomains', domain: 'a.io' }).text,
+      'allowDomains: [b.io, a.io]  # c\n',
+    );
+    const r = apply('allowDomains: [a.io]\nallowDomainsPorts: []\n', {
+      key: 'allowDomainsPorts',
+      domain: 'a.io',
+      port: 22,
+      protocol: 'UDP',
+    });
     assert.deepEqual(parse(r.text).allowDomainsPorts, [{ domain: 'a.io', port: 22, protocol: 'UDP' }]);
   });
 

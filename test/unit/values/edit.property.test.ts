@@ -18,8 +18,16 @@ import { fixturesDir, validFixtures } from '../chart/support';
 const fixtures = validFixtures.map((f) => readFileSync(join(fixturesDir, f), 'utf8'));
 
 export const entries: fc.Arbitrary<ValuesEntry> = fc.oneof(
-  fc.constantFrom('pypi.org', '*.example.com', 'github.com', 'api.example.com').map((domain) => ({ key: 'allowDomains' as const, domain })),
-  fc.record({ domain: fc.constantFrom('pypi.org', 'git.example.com', '*.x.io'), port: fc.integer({ min: 1024, max: 65535 }), protocol: fc.constantFrom('TCP' as const, 'UDP' as const) }).map((e) => ({ key: 'allowDomainsPorts' as const, ...e })),
+  fc
+    .constantFrom('pypi.org', '*.example.com', 'github.com', 'api.example.com')
+    .map((domain) => ({ key: 'allowDomains' as const, domain })),
+  fc
+    .record({
+      domain: fc.constantFrom('pypi.org', 'git.example.com', '*.x.io'),
+      port: fc.integer({ min: 1024, max: 65535 }),
+      protocol: fc.constantFrom('TCP' as const, 'UDP' as const),
+    })
+    .map((e) => ({ key: 'allowDomainsPorts' as const, ...e })),
   fc.constantFrom('10.1.0.0/16', '192.0.2.7/32').map((cidr) => ({ key: 'allowCIDR' as const, cidr })),
   fc.constantFrom('kube-apiserver', 'world', 'cluster').map((entity) => ({ key: 'allowEntities' as const, entity })),
 );
@@ -27,9 +35,21 @@ export const entries: fc.Arbitrary<ValuesEntry> = fc.oneof(
 /** Layouts the user may have written the lists in. */
 const layouts: fc.Arbitrary<string> = fc
   .record({
-    domains: fc.constantFrom('', 'allowDomains: []\n', 'allowDomains:\n', 'allowDomains:\n  - "pypi.org"\n', 'allowDomains:\n- pypi.org # pinned\n', 'allowDomains: [pypi.org, "github.com"]  # c\n'),
+    domains: fc.constantFrom(
+      '',
+      'allowDomains: []\n',
+      'allowDomains:\n',
+      'allowDomains:\n  - "pypi.org"\n',
+      'allowDomains:\n- pypi.org # pinned\n',
+      'allowDomains: [pypi.org, "github.com"]  # c\n',
+    ),
     ports: fc.constantFrom('', 'allowDomainsPorts: []\n', 'allowDomainsPorts:\n  - {port: 22, protocol: tcp}\n'),
-    timeouts: fc.constantFrom('', 'timeouts:\n', 'timeouts:\n  riskLevel: low # ops\n', 'timeouts: {appTimeoutSeconds: 100}\n'),
+    timeouts: fc.constantFrom(
+      '',
+      'timeouts:\n',
+      'timeouts:\n  riskLevel: low # ops\n',
+      'timeouts: {appTimeoutSeconds: 100}\n',
+    ),
     head: fc.constantFrom('', '# my eval\n', 'services:\n  default:\n    image: "python:3.12"\n'),
   })
   .map((p) => `${p.head}${p.domains}${p.ports}${p.timeouts}`);
@@ -38,13 +58,20 @@ const texts = fc.oneof(fc.constantFrom(...fixtures), layouts);
 const charts = fc.constantFrom(undefined, 'k8s-sandbox', 'agent-env');
 
 const itemOf = (e: ValuesEntry): unknown =>
-  e.key === 'allowDomains' ? e.domain : e.key === 'allowCIDR' ? e.cidr : e.key === 'allowEntities' ? e.entity : { domain: e.domain, port: e.port, protocol: e.protocol };
+  e.key === 'allowDomains'
+    ? e.domain
+    : e.key === 'allowCIDR'
+      ? e.cidr
+      : e.key === 'allowEntities'
+        ? e.entity
+        : { domain: e.domain, port: e.port, protocol: e.protocol };
 
 /** Only keys listed change, and only by growing. */
 function onlyGrew(before: Record<string, unknown>, after: Record<string, unknown>, keys: string[]): void {
   for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (!keys.includes(k)) assert.deepEqual(after[k], before[k], `${k} unchanged`);
-    else if (Array.isArray(before[k])) assert.deepEqual((after[k] as unknown[]).slice(0, (before[k] as unknown[]).length), before[k], `${k} only grows`);
+    else if (Array.isArray(before[k]))
+      assert.deepEqual((after[k] as unknown[]).slice(0, (before[k] as unknown[]).length), before[k], `${k} only grows`);
   }
 }
 
@@ -72,7 +99,11 @@ describe('values edit engine: properties', function () {
         for (const c of text.match(/#.*$/gm) ?? []) assert.ok(r.text.includes(c), `comment ${c} kept`);
         const e = minimalEdit(text, r.text);
         const replaced = text.slice(e.offset, e.offset + e.length);
-        if (key !== 'allowDomainsPorts') assert.ok(e.length === 0 || /^[\s[\]]*(null)?[\s[\]]*$/.test(replaced) || /^\[.*\]$/.test(replaced.trim()), `replaced ${JSON.stringify(replaced)}`);
+        if (key !== 'allowDomainsPorts')
+          assert.ok(
+            e.length === 0 || /^[\s[\]]*(null)?[\s[\]]*$/.test(replaced) || /^\[.*\]$/.test(replaced.trim()),
+            `replaced ${JSON.stringify(replaced)}`,
+          );
       }),
       { numRuns: 600 },
     );
@@ -91,7 +122,8 @@ describe('values edit engine: properties', function () {
         const before = loadedValues(text)!;
         const after = loadedValues(r.text)!;
         assert.equal((after.timeouts as Record<string, unknown>).riskLevel, level);
-        for (const k of Object.keys({ ...before, ...after })) if (k !== 'timeouts') assert.deepEqual(after[k], before[k], k);
+        for (const k of Object.keys({ ...before, ...after }))
+          if (k !== 'timeouts') assert.deepEqual(after[k], before[k], k);
         const t = { ...((before.timeouts as object | null) ?? {}), riskLevel: level };
         assert.deepEqual(after.timeouts, t);
       }),
@@ -101,7 +133,14 @@ describe('values edit engine: properties', function () {
 
   it('the engine never writes a key the chart rejects: agent-env has no timeouts', () => {
     assert.deepEqual(addedRejectedKeys(agentEnvChart, {}, { timeouts: { riskLevel: 'high' } }), ['timeouts']);
-    assert.deepEqual(addedRejectedKeys(agentEnvChart, { services: { a: {} } }, { services: { a: { terminationGracePeriodSeconds: 1 } } }), ['services.a.terminationGracePeriodSeconds']);
+    assert.deepEqual(
+      addedRejectedKeys(
+        agentEnvChart,
+        { services: { a: {} } },
+        { services: { a: { terminationGracePeriodSeconds: 1 } } },
+      ),
+      ['services.a.terminationGracePeriodSeconds'],
+    );
     assert.deepEqual(addedRejectedKeys(ourChart, {}, { timeouts: {}, allowDomains: [] }), []);
   });
 });

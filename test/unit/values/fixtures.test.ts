@@ -34,7 +34,8 @@ const edits: Edit[] = [
 function notAgentEnv(values: Record<string, unknown>): string[] {
   const out = Object.keys(values).filter((k) => !agentEnvChart.topKeys.includes(k));
   for (const [name, svc] of Object.entries((values.services ?? {}) as Record<string, Record<string, unknown> | null>)) {
-    for (const k of Object.keys(svc ?? {})) if (!agentEnvChart.serviceKeys.includes(k)) out.push(`services.${name}.${k}`);
+    for (const k of Object.keys(svc ?? {}))
+      if (!agentEnvChart.serviceKeys.includes(k)) out.push(`services.${name}.${k}`);
   }
   return out;
 }
@@ -63,7 +64,7 @@ describe('values edits on the shared agent-env files, per release chart', functi
     cleanupHelmHome();
   });
 
-  it('agent-env release: every edit keeps the file within agent-env\'s keys, or is refused saying the key does not exist there', () => {
+  it("agent-env release: every edit keeps the file within agent-env's keys, or is refused saying the key does not exist there", () => {
     for (const f of validFixtures) {
       const text = readFileSync(join(fixturesDir, f), 'utf8');
       assert.deepEqual(notAgentEnv(loadedValues(text)!), [], `${f} starts within agent-env's keys`);

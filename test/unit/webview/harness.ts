@@ -31,36 +31,126 @@ export async function buildWebview(): Promise<void> {
 // VS Code sets these on the webview's root from the active theme (a small subset of the real names).
 const THEMES: Record<Theme, Record<string, string>> = {
   light: {
-    'settings-dropdownBackground': '#ffffff', 'settings-dropdownForeground': '#3b3b3b', 'settings-dropdownBorder': '#cecece', 'settings-dropdownListBorder': '#c8c8c8', 'settings-textInputBackground': '#ffffff', 'settings-textInputForeground': '#3b3b3b', 'settings-headerBorder': '#e5e5e5', 'panelTitle-activeBorder': '#005fb8', 'panelTitle-activeForeground': '#3b3b3b', 'panelTitle-inactiveForeground': '#3b3b3b99', 'list-activeSelectionBackground': '#e8e8e8', 'list-activeSelectionForeground': '#000000', 'panel-background': '#f8f8f8', 'button-hoverBackground': '#0258a8', 'input-placeholderForeground': '#767676',
-    foreground: '#3b3b3b', 'editor-background': '#ffffff', descriptionForeground: '#717171', focusBorder: '#005fb8',
-    errorForeground: '#f85149', 'editorWarning-foreground': '#bf8803', 'textBlockQuote-background': '#f8f8f8',
-    'panel-border': '#e5e5e5', 'sideBar-background': '#f8f8f8', 'list-hoverBackground': '#f2f2f2', 'editorWidget-border': '#e5e5e5',
-    'button-background': '#005fb8', 'button-foreground': '#ffffff', 'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b',
-    'input-background': '#ffffff', 'input-foreground': '#3b3b3b', 'input-border': '#cecece', 'badge-background': '#cccccc', 'badge-foreground': '#3b3b3b',
+    'settings-dropdownBackground': '#ffffff',
+    'settings-dropdownForeground': '#3b3b3b',
+    'settings-dropdownBorder': '#cecece',
+    'settings-dropdownListBorder': '#c8c8c8',
+    'settings-textInputBackground': '#ffffff',
+    'settings-textInputForeground': '#3b3b3b',
+    'settings-headerBorder': '#e5e5e5',
+    'panelTitle-activeBorder': '#005fb8',
+    'panelTitle-activeForeground': '#3b3b3b',
+    'panelTitle-inactiveForeground': '#3b3b3b99',
+    'list-activeSelectionBackground': '#e8e8e8',
+    'list-activeSelectionForeground': '#000000',
+    'panel-background': '#f8f8f8',
+    'button-hoverBackground': '#0258a8',
+    'input-placeholderForeground': '#767676',
+    foreground: '#3b3b3b',
+    'editor-background': '#ffffff',
+    descriptionForeground: '#717171',
+    focusBorder: '#005fb8',
+    errorForeground: '#f85149',
+    'editorWarning-foreground': '#bf8803',
+    'textBlockQuote-background': '#f8f8f8',
+    'panel-border': '#e5e5e5',
+    'sideBar-background': '#f8f8f8',
+    'list-hoverBackground': '#f2f2f2',
+    'editorWidget-border': '#e5e5e5',
+    'button-background': '#005fb8',
+    'button-foreground': '#ffffff',
+    'button-secondaryBackground': '#e5e5e5',
+    'button-secondaryForeground': '#3b3b3b',
+    'input-background': '#ffffff',
+    'input-foreground': '#3b3b3b',
+    'input-border': '#cecece',
+    'badge-background': '#cccccc',
+    'badge-foreground': '#3b3b3b',
     'testing-iconPassed': '#388a34',
   },
   dark: {
-    'settings-dropdownBackground': '#313131', 'settings-dropdownForeground': '#cccccc', 'settings-dropdownBorder': '#3c3c3c', 'settings-dropdownListBorder': '#454545', 'settings-textInputBackground': '#313131', 'settings-textInputForeground': '#cccccc', 'settings-headerBorder': '#2b2b2b', 'panelTitle-activeBorder': '#0078d4', 'panelTitle-activeForeground': '#cccccc', 'panelTitle-inactiveForeground': '#9d9d9d', 'list-activeSelectionBackground': '#04395e', 'list-activeSelectionForeground': '#ffffff', 'panel-background': '#181818', 'button-hoverBackground': '#026ec1', 'input-placeholderForeground': '#989898',
-    foreground: '#cccccc', 'editor-background': '#1f1f1f', descriptionForeground: '#9d9d9d', focusBorder: '#0078d4',
-    errorForeground: '#f85149', 'editorWarning-foreground': '#cca700', 'textBlockQuote-background': '#2b2b2b',
-    'panel-border': '#2b2b2b', 'sideBar-background': '#181818', 'list-hoverBackground': '#2a2d2e', 'editorWidget-border': '#454545',
-    'button-background': '#0078d4', 'button-foreground': '#ffffff', 'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc',
-    'input-background': '#313131', 'input-foreground': '#cccccc', 'input-border': '#3c3c3c', 'badge-background': '#616161', 'badge-foreground': '#f8f8f8',
+    'settings-dropdownBackground': '#313131',
+    'settings-dropdownForeground': '#cccccc',
+    'settings-dropdownBorder': '#3c3c3c',
+    'settings-dropdownListBorder': '#454545',
+    'settings-textInputBackground': '#313131',
+    'settings-textInputForeground': '#cccccc',
+    'settings-headerBorder': '#2b2b2b',
+    'panelTitle-activeBorder': '#0078d4',
+    'panelTitle-activeForeground': '#cccccc',
+    'panelTitle-inactiveForeground': '#9d9d9d',
+    'list-activeSelectionBackground': '#04395e',
+    'list-activeSelectionForeground': '#ffffff',
+    'panel-background': '#181818',
+    'button-hoverBackground': '#026ec1',
+    'input-placeholderForeground': '#989898',
+    foreground: '#cccccc',
+    'editor-background': '#1f1f1f',
+    descriptionForeground: '#9d9d9d',
+    focusBorder: '#0078d4',
+    errorForeground: '#f85149',
+    'editorWarning-foreground': '#cca700',
+    'textBlockQuote-background': '#2b2b2b',
+    'panel-border': '#2b2b2b',
+    'sideBar-background': '#181818',
+    'list-hoverBackground': '#2a2d2e',
+    'editorWidget-border': '#454545',
+    'button-background': '#0078d4',
+    'button-foreground': '#ffffff',
+    'button-secondaryBackground': '#313131',
+    'button-secondaryForeground': '#cccccc',
+    'input-background': '#313131',
+    'input-foreground': '#cccccc',
+    'input-border': '#3c3c3c',
+    'badge-background': '#616161',
+    'badge-foreground': '#f8f8f8',
     'testing-iconPassed': '#73c991',
   },
   'high-contrast': {
-    'settings-dropdownBackground': '#000000', 'settings-dropdownForeground': '#ffffff', 'settings-dropdownBorder': '#6fc3df', 'settings-dropdownListBorder': '#6fc3df', 'settings-textInputBackground': '#000000', 'settings-textInputForeground': '#ffffff', 'settings-headerBorder': '#6fc3df', 'panelTitle-activeBorder': '#6fc3df', 'panelTitle-activeForeground': '#ffffff', 'panelTitle-inactiveForeground': '#ffffff', 'list-activeSelectionBackground': '#000000', 'list-activeSelectionForeground': '#ffffff', 'panel-background': '#000000', 'button-hoverBackground': '#000000', 'input-placeholderForeground': '#ffffffb3',
-    foreground: '#ffffff', 'editor-background': '#000000', descriptionForeground: '#ffffff', focusBorder: '#f38518',
-    errorForeground: '#f48771', 'editorWarning-foreground': '#ffd700', 'textBlockQuote-background': '#000000', contrastBorder: '#6fc3df',
-    'panel-border': '#6fc3df', 'sideBar-background': '#000000', 'list-hoverBackground': '#000000', 'editorWidget-border': '#6fc3df',
-    'button-background': '#000000', 'button-foreground': '#ffffff', 'button-secondaryBackground': '#000000', 'button-secondaryForeground': '#ffffff',
-    'input-background': '#000000', 'input-foreground': '#ffffff', 'input-border': '#6fc3df', 'badge-background': '#000000', 'badge-foreground': '#ffffff',
+    'settings-dropdownBackground': '#000000',
+    'settings-dropdownForeground': '#ffffff',
+    'settings-dropdownBorder': '#6fc3df',
+    'settings-dropdownListBorder': '#6fc3df',
+    'settings-textInputBackground': '#000000',
+    'settings-textInputForeground': '#ffffff',
+    'settings-headerBorder': '#6fc3df',
+    'panelTitle-activeBorder': '#6fc3df',
+    'panelTitle-activeForeground': '#ffffff',
+    'panelTitle-inactiveForeground': '#ffffff',
+    'list-activeSelectionBackground': '#000000',
+    'list-activeSelectionForeground': '#ffffff',
+    'panel-background': '#000000',
+    'button-hoverBackground': '#000000',
+    'input-placeholderForeground': '#ffffffb3',
+    foreground: '#ffffff',
+    'editor-background': '#000000',
+    descriptionForeground: '#ffffff',
+    focusBorder: '#f38518',
+    errorForeground: '#f48771',
+    'editorWarning-foreground': '#ffd700',
+    'textBlockQuote-background': '#000000',
+    contrastBorder: '#6fc3df',
+    'panel-border': '#6fc3df',
+    'sideBar-background': '#000000',
+    'list-hoverBackground': '#000000',
+    'editorWidget-border': '#6fc3df',
+    'button-background': '#000000',
+    'button-foreground': '#ffffff',
+    'button-secondaryBackground': '#000000',
+    'button-secondaryForeground': '#ffffff',
+    'input-background': '#000000',
+    'input-foreground': '#ffffff',
+    'input-border': '#6fc3df',
+    'badge-background': '#000000',
+    'badge-foreground': '#ffffff',
     'testing-iconPassed': '#73c991',
   },
 };
 
 function themeCss(t: Theme): string {
-  const vars = Object.entries(THEMES[t]).map(([k, v]) => `  --vscode-${k}: ${v};`).join('\n');
+  const vars = Object.entries(THEMES[t])
+    .map(([k, v]) => `  --vscode-${k}: ${v};`)
+    .join('\n');
   return `:root {\n${vars}\n  --vscode-font-family: system-ui, sans-serif;\n  --vscode-font-size: 13px;\n  --vscode-editor-font-family: monospace;\n}\n`;
 }
 
@@ -105,15 +195,25 @@ export async function startHarness(): Promise<Harness> {
     if (url.pathname === '/') {
       const theme = (url.searchParams.get('theme') ?? 'light') as Theme;
       const nonce = makeNonce();
-      let html = inspectorHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`, nonce, title: 'Sandbox Inspector' });
+      let html = inspectorHtml({
+        cspSource: origin,
+        scriptUri: `${origin}/dist/webview.js`,
+        styleUri: `${origin}/dist/webview.css`,
+        nonce,
+        title: 'Sandbox Inspector',
+      });
       csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? '';
       const bodyClass = theme === 'high-contrast' ? 'vscode-high-contrast' : `vscode-${theme}`;
       html = html
-        .replace('</head>', `<link rel="stylesheet" href="${origin}/harness/theme-${theme}.css">\n<script nonce="${nonce}" src="${origin}/harness/shim.js"></script>\n</head>`)
+        .replace(
+          '</head>',
+          `<link rel="stylesheet" href="${origin}/harness/theme-${theme}.css">\n<script nonce="${nonce}" src="${origin}/harness/shim.js"></script>\n</head>`,
+        )
         .replace('<body>', `<body class="${bodyClass}" data-vscode-theme-kind="${bodyClass}">`);
       return send('text/html; charset=utf-8', html);
     }
-    if (url.pathname === '/dist/webview.js') return send('text/javascript', readFileSync(join(ROOT, 'dist/webview.js')));
+    if (url.pathname === '/dist/webview.js')
+      return send('text/javascript', readFileSync(join(ROOT, 'dist/webview.js')));
     if (url.pathname === '/dist/webview.css') return send('text/css', readFileSync(join(ROOT, 'dist/webview.css')));
     if (url.pathname === '/harness/shim.js') return send('text/javascript', SHIM);
     const theme = /^\/harness\/theme-(light|dark|high-contrast)\.css$/.exec(url.pathname);

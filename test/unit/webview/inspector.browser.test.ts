@@ -37,19 +37,30 @@ function snapshot(model: DropModel): HostMessage {
     rows: model.groups().map(toFlowRow),
     summary: model.summary().map(toSummaryRow),
     counters: { total: model.size, evicted: model.evicted, capacity: model.capacity, skipped: 0 },
-    status: toStatusView({ kind: 'streaming', message: 'Watching drops on kind-worker, kind-worker2.', agents: [{ node: 'kind-worker', pod: 'cilium-abcde', state: 'streaming' }] }),
+    status: toStatusView({
+      kind: 'streaming',
+      message: 'Watching drops on kind-worker, kind-worker2.',
+      agents: [{ node: 'kind-worker', pod: 'cilium-abcde', state: 'streaming' }],
+    }),
   });
 }
 
 function timeoutsMessage(): HostMessage {
   const pod = (name: string, grace: number, ann: Record<string, string>) => ({
     metadata: { name, annotations: ann },
-    spec: { nodeName: 'kind-worker', terminationGracePeriodSeconds: grace, containers: [{ name: 'default' }, { name: 'coredns' }] },
+    spec: {
+      nodeName: 'kind-worker',
+      terminationGracePeriodSeconds: grace,
+      containers: [{ name: 'default' }, { name: 'coredns' }],
+    },
     status: { phase: 'Running' },
   });
   const view = buildTimeoutsView(
     [
-      pod('sbx-default-0', 5, { 'k8s-sandbox.dev/app-timeout-seconds': '90', 'k8s-sandbox.dev/deadline-seconds': '120' }),
+      pod('sbx-default-0', 5, {
+        'k8s-sandbox.dev/app-timeout-seconds': '90',
+        'k8s-sandbox.dev/deadline-seconds': '120',
+      }),
       pod('sbx-web-0', 30, { 'k8s-sandbox.dev/app-timeout-seconds': '600', 'k8s-sandbox.dev/deadline-seconds': '900' }),
     ],
     { timeouts: { riskLevel: 'high' } },
@@ -90,7 +101,9 @@ describe('webview: the inspector bundle in real Chromium', function () {
     const page = await h.browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
     await page.goto(`${h.url}?theme=${theme}`);
-    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    await page.waitForFunction(() =>
+      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+    );
     return page;
   }
 
@@ -129,10 +142,23 @@ describe('webview: the inspector bundle in real Chromium', function () {
     assert.equal(await rowCount(page), model.groups().length);
     assert.equal(model.groups().length, 7, 'seven drops; 03b (the legacy copy of 03) joins its row');
     const text = await page.locator('#rows').innerText();
-    for (const s of ['POLICY_DENIED', 'Policy denied', 'INVALID_SOURCE_IP', 'POLICY_DENY', 'Policy denied by denylist', 'one.one.one.one (1.1.1.1):80', 'default/xwing:44916', 'kind-worker2']) {
+    for (const s of [
+      'POLICY_DENIED',
+      'Policy denied',
+      'INVALID_SOURCE_IP',
+      'POLICY_DENY',
+      'Policy denied by denylist',
+      'one.one.one.one (1.1.1.1):80',
+      'default/xwing:44916',
+      'kind-worker2',
+    ]) {
       assert.ok(text.includes(s), `rows show ${s}`);
     }
-    assert.match(await page.locator('[data-row-id]').filter({ hasText: '1.1.1.1 (health):31793' }).innerText(), /×2/, '03 and 03b grouped with a count');
+    assert.match(
+      await page.locator('[data-row-id]').filter({ hasText: '1.1.1.1 (health):31793' }).innerText(),
+      /×2/,
+      '03 and 03b grouped with a count',
+    );
     const summary = await page.locator('#summary').innerText();
     assert.match(summary, /hangs until its own timeout/);
     assert.match(summary, /allowDomains:\n\s*- one\.one\.one\.one/);
@@ -166,7 +192,10 @@ describe('webview: the inspector bundle in real Chromium', function () {
     assert.equal(r.kind, 'flow');
     if (r.kind === 'flow') model.add(r.flow, l7);
     // Our chart: the CoreDNS sidecar answered NXDOMAIN (its query log).
-    const side = parseSidecarLine('2026-12-04T15:00:01Z [INFO] 127.0.0.1:5353 - 7 "A IN api.openai.com. udp 32 false 512" NXDOMAIN qr,aa,rd 107 0.0001s', { namespace: 'ns1', pod: 'sbx-default-0', service: 'default' });
+    const side = parseSidecarLine(
+      '2026-12-04T15:00:01Z [INFO] 127.0.0.1:5353 - 7 "A IN api.openai.com. udp 32 false 512" NXDOMAIN qr,aa,rd 107 0.0001s',
+      { namespace: 'ns1', pod: 'sbx-default-0', service: 'default' },
+    );
     assert.ok(side);
     model.add(side);
     await play(page, { type: 'init', namespace: 'ns1', release: 'sbx' });
@@ -177,20 +206,42 @@ describe('webview: the inspector bundle in real Chromium', function () {
         rows: model.groups().map(toFlowRow),
         summary: model.summary().map(toSummaryRow),
         counters: { total: model.size, evicted: 0, capacity: model.capacity, skipped: 0 },
-        status: toStatusView({ kind: 'streaming', message: 'Watching drops and refused DNS lookups of sbx through Hubble Relay.', source: { kind: 'relay', detail: 'Hubble Relay kube-system/hubble-relay-7d9f 1.18.3: 2 nodes connected, 0 unavailable, 5120 flows seen' } }),
+        status: toStatusView({
+          kind: 'streaming',
+          message: 'Watching drops and refused DNS lookups of sbx through Hubble Relay.',
+          source: {
+            kind: 'relay',
+            detail:
+              'Hubble Relay kube-system/hubble-relay-7d9f 1.18.3: 2 nodes connected, 0 unavailable, 5120 flows seen',
+          },
+        }),
       }),
     );
     await settle(page);
-    assert.match(await page.locator('#net-source').innerText(), /^Source: Hubble Relay kube-system\/hubble-relay-7d9f 1\.18\.3: 2 nodes connected, 0 unavailable, 5120 flows seen$/);
+    assert.match(
+      await page.locator('#net-source').innerText(),
+      /^Source: Hubble Relay kube-system\/hubble-relay-7d9f 1\.18\.3: 2 nodes connected, 0 unavailable, 5120 flows seen$/,
+    );
     assert.equal(await rowCount(page), 2);
     const rows = await page.locator('#rows').innerText();
-    for (const t of ['ns1/agent-0 → pypi.org', 'DNS_REFUSED', "Cilium's DNS proxy answered REFUSED", 'ns1/sbx-default-0 → api.openai.com', 'DNS_NXDOMAIN', 'DNS sidecar answered NXDOMAIN']) assert.ok(rows.includes(t), `rows show ${t}`);
+    for (const t of [
+      'ns1/agent-0 → pypi.org',
+      'DNS_REFUSED',
+      "Cilium's DNS proxy answered REFUSED",
+      'ns1/sbx-default-0 → api.openai.com',
+      'DNS_NXDOMAIN',
+      'DNS sidecar answered NXDOMAIN',
+    ])
+      assert.ok(rows.includes(t), `rows show ${t}`);
     assert.equal(await page.locator('.drop-row.kind-dns-refused').count(), 2);
     const summary = await page.locator('#summary').innerText();
     assert.match(summary, /allowDomains:\n\s*- api\.openai\.com/);
     assert.match(summary, /Service default asked/);
     await page.locator('.add-values[data-suggestion-id="allowDomains:pypi.org"]').click();
-    assert.deepEqual((await posted(page)).filter((m) => m.type === 'addToValues'), [{ type: 'addToValues', suggestionId: 'allowDomains:pypi.org' }]);
+    assert.deepEqual(
+      (await posted(page)).filter((m) => m.type === 'addToValues'),
+      [{ type: 'addToValues', suggestionId: 'allowDomains:pypi.org' }],
+    );
     await page.screenshot({ path: join(RESULTS, 'inspector-relay-dns.png'), fullPage: true });
     // No access: the state names the permission and shows the grant commands.
     await play(
@@ -199,14 +250,26 @@ describe('webview: the inspector bundle in real Chromium', function () {
         type: 'network/status',
         status: toStatusView({
           kind: 'no-access',
-          message: 'No access to flows: you may not create pods/portforward in kube-system (to read flows from hubble-relay).',
-          source: { kind: 'none', detail: 'no permission to read flows', grant: 'kubectl create role k8s-sandbox-hubble-relay --namespace kube-system --verb=create --resource=pods/portforward && kubectl create rolebinding k8s-sandbox-hubble-relay --namespace kube-system --role=k8s-sandbox-hubble-relay --user=alice' },
+          message:
+            'No access to flows: you may not create pods/portforward in kube-system (to read flows from hubble-relay).',
+          source: {
+            kind: 'none',
+            detail: 'no permission to read flows',
+            grant:
+              'kubectl create role k8s-sandbox-hubble-relay --namespace kube-system --verb=create --resource=pods/portforward && kubectl create rolebinding k8s-sandbox-hubble-relay --namespace kube-system --role=k8s-sandbox-hubble-relay --user=alice',
+          },
         }),
       }),
     );
     await settle(page);
-    assert.match(await page.locator('#net-status').innerText(), /No access to flows[\s\S]*create pods\/portforward in kube-system/);
-    assert.match(await page.locator('#net-grant').innerText(), /kubectl create role k8s-sandbox-hubble-relay --namespace kube-system --verb=create --resource=pods\/portforward && kubectl create rolebinding/);
+    assert.match(
+      await page.locator('#net-status').innerText(),
+      /No access to flows[\s\S]*create pods\/portforward in kube-system/,
+    );
+    assert.match(
+      await page.locator('#net-grant').innerText(),
+      /kubectl create role k8s-sandbox-hubble-relay --namespace kube-system --verb=create --resource=pods\/portforward && kubectl create rolebinding/,
+    );
     await page.close();
   });
 
@@ -245,7 +308,16 @@ describe('webview: the inspector bundle in real Chromium', function () {
     assert.equal(await page.locator('#pause').innerText(), 'Resume');
     lines.slice(3).forEach(add);
     const ch = model.takeChanges();
-    await play(page, checked({ type: 'network/update', rows: ch.upserted.map(toFlowRow), removed: [...ch.removed], summary: model.summary().map(toSummaryRow), counters: { total: model.size, evicted: 0, capacity: model.capacity, skipped: 0 } }));
+    await play(
+      page,
+      checked({
+        type: 'network/update',
+        rows: ch.upserted.map(toFlowRow),
+        removed: [...ch.removed],
+        summary: model.summary().map(toSummaryRow),
+        counters: { total: model.size, evicted: 0, capacity: model.capacity, skipped: 0 },
+      }),
+    );
     await settle(page);
     assert.equal(await rowCount(page), 3, 'paused: nothing new shown');
     assert.match(await page.locator('#counts').innerText(), /1 updates held/);
@@ -256,8 +328,13 @@ describe('webview: the inspector bundle in real Chromium', function () {
     // Hide/show with retainContextWhenHidden off reloads the page: filter and tab come back from setState.
     await page.click('[data-tab=timeouts]');
     await page.reload();
-    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
-    assert.equal(await page.evaluate(() => (document.getElementById('filter') as HTMLElement & { value: string }).value), 'kind-worker2');
+    await page.waitForFunction(() =>
+      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+    );
+    assert.equal(
+      await page.evaluate(() => (document.getElementById('filter') as HTMLElement & { value: string }).value),
+      'kind-worker2',
+    );
     assert.equal(await page.evaluate(() => document.getElementById('tabs')?.getAttribute('selected-index')), '1');
     await page.close();
   });
@@ -270,7 +347,13 @@ describe('webview: the inspector bundle in real Chromium', function () {
     await play(page, { type: 'network/update', rows: 'x' });
     await play(page, { type: 'notice', level: 'info', text: 'hi', html: '<img src=x onerror=alert(1)>' });
     await play(page, { type: 'exec', command: 'rm -rf /' });
-    await play(page, { type: 'network/snapshot', rows: [{ id: '<script>', count: 1 }], summary: [], counters: { total: 1, evicted: 0, capacity: 1, skipped: 0 }, status: { kind: 'streaming', agents: [] } });
+    await play(page, {
+      type: 'network/snapshot',
+      rows: [{ id: '<script>', count: 1 }],
+      summary: [],
+      counters: { total: 1, evicted: 0, capacity: 1, skipped: 0 },
+      status: { kind: 'streaming', agents: [] },
+    });
     await settle(page);
     assert.equal(await rowCount(page), before);
     const warnings = await page.evaluate(() => (window as unknown as { __warnings: string[] }).__warnings);
@@ -294,7 +377,17 @@ describe('webview: the inspector bundle in real Chromium', function () {
       assert.match(text, new RegExp(`because ${kind}`));
     }
     // A lost stream says which attempt is under way instead of a spinner.
-    await play(page, checked({ type: 'network/status', status: { kind: 'reconnecting', message: 'The connection to cilium-abcde on kind-worker was lost. Reconnecting (attempt 2 of 5)…', agents: [{ node: 'kind-worker', pod: 'cilium-abcde', state: 'reconnecting', attempt: 2 }] } }));
+    await play(
+      page,
+      checked({
+        type: 'network/status',
+        status: {
+          kind: 'reconnecting',
+          message: 'The connection to cilium-abcde on kind-worker was lost. Reconnecting (attempt 2 of 5)…',
+          agents: [{ node: 'kind-worker', pod: 'cilium-abcde', state: 'reconnecting', attempt: 2 }],
+        },
+      }),
+    );
     await settle(page);
     const text = await page.locator('#net-status').innerText();
     assert.match(text, /^Reconnecting \(attempt 2\)…/);
@@ -318,7 +411,10 @@ describe('webview: the inspector bundle in real Chromium', function () {
     await page.locator('.force-kill[data-pod="sbx-web-0"]').click();
     await page.locator('#risk-helm').click();
     const sent = (await posted(page)).filter((m) => m.type !== 'ready');
-    assert.deepEqual(sent, [{ type: 'forceKill', pod: 'sbx-web-0' }, { type: 'setRiskLevel', level: 'high', via: 'helm' }]);
+    assert.deepEqual(sent, [
+      { type: 'forceKill', pod: 'sbx-web-0' },
+      { type: 'setRiskLevel', level: 'high', via: 'helm' },
+    ]);
     await page.close();
   });
 
@@ -331,7 +427,9 @@ describe('webview: the inspector bundle in real Chromium', function () {
       const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       const expected = { light: 'rgb(255, 255, 255)', dark: 'rgb(31, 31, 31)', 'high-contrast': 'rgb(0, 0, 0)' }[theme];
       assert.equal(bg, expected);
-      const fg = await page.evaluate(() => getComputedStyle(document.querySelector('.drop-row .path') as Element).color);
+      const fg = await page.evaluate(
+        () => getComputedStyle(document.querySelector('.drop-row .path') as Element).color,
+      );
       assert.notEqual(fg, bg);
       await page.screenshot({ path: join(RESULTS, `inspector-network-${theme}.png`), fullPage: true });
       await play(page, timeoutsMessage());

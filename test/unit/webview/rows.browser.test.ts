@@ -31,7 +31,11 @@ function bigModel(n: number, dests = 1): DropModel {
 }
 
 function messages(model: DropModel): HostMessage[] {
-  const out = snapshotMessages(model, { kind: 'streaming', agents: [] }, { total: model.size, evicted: model.evicted, capacity: model.capacity, skipped: 0 });
+  const out = snapshotMessages(
+    model,
+    { kind: 'streaming', agents: [] },
+    { total: model.size, evicted: model.evicted, capacity: model.capacity, skipped: 0 },
+  );
   for (const m of out) {
     const p = parseHostMessage(JSON.parse(JSON.stringify(m)));
     assert.ok(p.ok, p.ok ? '' : p.error);
@@ -53,7 +57,10 @@ async function inView(page: Page): Promise<{ index: number; source: string }[]> 
         const b = r.getBoundingClientRect();
         return b.bottom > vp.top + 1 && b.top < vp.bottom - 1;
       })
-      .map((r) => ({ index: Number(r.getAttribute('aria-rowindex')), source: r.querySelector('.path')?.textContent ?? '' }));
+      .map((r) => ({
+        index: Number(r.getAttribute('aria-rowindex')),
+        source: r.querySelector('.path')?.textContent ?? '',
+      }));
   });
 }
 
@@ -73,7 +80,9 @@ describe('webview: 10,000 flows as a virtual list in real Chromium', function ()
     const page = await h.browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
     await page.goto(`${h.url}?theme=dark`);
-    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    await page.waitForFunction(() =>
+      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+    );
     return page;
   }
 
@@ -150,7 +159,12 @@ describe('webview: 10,000 flows as a virtual list in real Chromium', function ()
     await settle(page);
     assert.equal(await total(page), 20);
     const first = model.groups()[0].id;
-    await play(page, { type: 'network/update', rows: [], removed: [first], counters: { total: 19, evicted: 1, capacity: 10_000, skipped: 0 } });
+    await play(page, {
+      type: 'network/update',
+      rows: [],
+      removed: [first],
+      counters: { total: 19, evicted: 1, capacity: 10_000, skipped: 0 },
+    });
     await settle(page);
     assert.equal(await total(page), 19);
     assert.equal(await page.locator(`[data-row-id="${first}"]`).count(), 0);
@@ -170,7 +184,11 @@ describe('webview: 10,000 flows as a virtual list in real Chromium', function ()
     const more = page.locator('#summary-more');
     assert.equal(await more.innerText(), 'Show 24 more of 36 destinations');
     const names = await page.locator('#summary .dest .dest-name').allInnerTexts();
-    assert.deepEqual(names, summary.slice(0, 24).map((s) => s.destination), 'by count, as the host sorted them');
+    assert.deepEqual(
+      names,
+      summary.slice(0, 24).map((s) => s.destination),
+      'by count, as the host sorted them',
+    );
     await more.click();
     await page.waitForFunction(() => document.querySelectorAll('#summary .dest').length === 48);
     assert.equal(await more.innerText(), 'Show 12 more of 12 destinations');
@@ -179,7 +197,11 @@ describe('webview: 10,000 flows as a virtual list in real Chromium', function ()
     await setFilter(page, last);
     await page.waitForFunction((d) => !!document.querySelector(`#summary .dest[data-destination="${d}"]`), last);
     assert.ok(await more.isHidden());
-    assert.equal(await page.locator(`#summary .dest[data-destination="${last}"] .add-values`).count(), 1, 'its suggestion button');
+    assert.equal(
+      await page.locator(`#summary .dest[data-destination="${last}"] .add-values`).count(),
+      1,
+      'its suggestion button',
+    );
     await page.close();
   });
 });

@@ -53,7 +53,11 @@ type Obj = Record<string, unknown>;
 
 interface ObserverStub extends grpc.Client {
   GetFlows(req: GetFlowsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<Obj>;
-  ServerStatus(req: Obj, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Obj) => void): grpc.ClientUnaryCall;
+  ServerStatus(
+    req: Obj,
+    options: grpc.CallOptions,
+    cb: (err: grpc.ServiceError | null, res?: Obj) => void,
+  ): grpc.ClientUnaryCall;
 }
 
 /** Drops (and the DNS refusals, which are dropped L7 flows) from or to the given pods: two OR-ed filters. */
@@ -80,7 +84,11 @@ export class RelayClient {
   constructor(address: string, tls?: RelayTls) {
     const Observer = observerService();
     const creds = tls
-      ? grpc.credentials.createSsl(pem(tls.caFile, 'CA'), pem(tls.keyFile, 'client key'), pem(tls.certFile, 'client certificate'))
+      ? grpc.credentials.createSsl(
+          pem(tls.caFile, 'CA'),
+          pem(tls.keyFile, 'client key'),
+          pem(tls.certFile, 'client certificate'),
+        )
       : grpc.credentials.createInsecure();
     const options: grpc.ChannelOptions = {
       // A forwarded connection that dies should fail the call, not wait for a reconnect that cannot come.
@@ -101,7 +109,9 @@ export class RelayClient {
           seenFlows: count(res.seen_flows),
           connectedNodes: wrapped(res.num_connected_nodes),
           unavailableNodes: wrapped(res.num_unavailable_nodes),
-          unavailable: Array.isArray(res.unavailable_nodes) ? res.unavailable_nodes.filter((x): x is string => typeof x === 'string') : [],
+          unavailable: Array.isArray(res.unavailable_nodes)
+            ? res.unavailable_nodes.filter((x): x is string => typeof x === 'string')
+            : [],
           version: typeof res.version === 'string' ? res.version : '',
         });
       });
@@ -120,6 +130,7 @@ export class RelayClient {
 /** A short, readable form of a gRPC error (code name and details). */
 export function grpcErrorText(err: unknown): string {
   const e = err as Partial<grpc.ServiceError> | undefined;
-  if (e && typeof e.code === 'number') return `${grpc.status[e.code] ?? e.code}: ${e.details || e.message || ''}`.trim();
+  if (e && typeof e.code === 'number')
+    return `${grpc.status[e.code] ?? e.code}: ${e.details || e.message || ''}`.trim();
   return err instanceof Error ? err.message : String(err);
 }

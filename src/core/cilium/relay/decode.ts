@@ -44,8 +44,10 @@ export function decodeResponse(resp: Obj): DecodedResponse | undefined {
   const f = { ...(raw as Obj) };
   f.time = timestampText(f.time as Timestamp);
   // Our proto names only a few reasons; a number the enum does not list maps through Cilium's table.
-  if (typeof f.drop_reason_desc === 'number') f.drop_reason_desc = REASON_NAMES.get(f.drop_reason_desc) ?? `DROP_REASON_${f.drop_reason_desc}`;
-  if (typeof f.is_reply === 'object' && f.is_reply !== null) f.is_reply = (f.is_reply as { value?: boolean }).value === true;
+  if (typeof f.drop_reason_desc === 'number')
+    f.drop_reason_desc = REASON_NAMES.get(f.drop_reason_desc) ?? `DROP_REASON_${f.drop_reason_desc}`;
+  if (typeof f.is_reply === 'object' && f.is_reply !== null)
+    f.is_reply = (f.is_reply as { value?: boolean }).value === true;
   const json: Obj = { flow: f, node_name: resp.node_name, time: timestampText(resp.time as Timestamp) ?? f.time };
   const flow = flowFromObject(f, json);
   return flow ? { flow, json } : undefined;

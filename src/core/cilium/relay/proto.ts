@@ -6,7 +6,13 @@ import * as protobuf from 'protobufjs';
 import { OBSERVER_PROTO } from './protoText';
 
 /** Decoded messages keep proto field names; 64-bit integers as strings, enums as names, oneofs named. */
-export const PROTO_OPTIONS: protoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: false, oneofs: true };
+export const PROTO_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: false,
+  oneofs: true,
+};
 
 let cached: protoLoader.PackageDefinition | undefined;
 

@@ -37,13 +37,18 @@ export interface RelayStreamOptions {
 }
 
 function ready(p: PodLike): boolean {
-  return !p.metadata?.deletionTimestamp && p.status?.phase === 'Running' && !!p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+  return (
+    !p.metadata?.deletionTimestamp &&
+    p.status?.phase === 'Running' &&
+    !!p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+  );
 }
 
 /** The relay pod's gRPC port: the container port named `grpc`, else Cilium's 4245. */
 function grpcPort(p: PodLike): number {
   const spec = p.spec as { containers?: { ports?: { name?: string; containerPort?: number }[] }[] } | undefined;
-  for (const c of spec?.containers ?? []) for (const port of c.ports ?? []) if (port.name === 'grpc' && port.containerPort) return port.containerPort;
+  for (const c of spec?.containers ?? [])
+    for (const port of c.ports ?? []) if (port.name === 'grpc' && port.containerPort) return port.containerPort;
   return RELAY_PORT;
 }
 
@@ -113,11 +118,16 @@ export class RelayStream {
       const relays = await this.ports.listPods(ciliumNamespace, RELAY_SELECTOR);
       relay = relays.find(ready);
     } catch (err) {
-      return this.lost(isForbidden(err) ? 'forbidden' : 'error', `Cannot list pods to find Hubble Relay: ${message(err)}`);
+      return this.lost(
+        isForbidden(err) ? 'forbidden' : 'error',
+        `Cannot list pods to find Hubble Relay: ${message(err)}`,
+      );
     }
     if (this.stopped) return;
-    if (pods.length === 0) return this.set({ kind: 'no-pods', message: `No pod of ${release} runs yet.`, source: this.source() });
-    if (!relay?.metadata?.name) return this.lost('error', `No ready hubble-relay pod (${RELAY_SELECTOR}) in ${ciliumNamespace}.`);
+    if (pods.length === 0)
+      return this.set({ kind: 'no-pods', message: `No pod of ${release} runs yet.`, source: this.source() });
+    if (!relay?.metadata?.name)
+      return this.lost('error', `No ready hubble-relay pod (${RELAY_SELECTOR}) in ${ciliumNamespace}.`);
     this.pod = relay.metadata.name;
     this.close();
     try {
@@ -139,10 +149,16 @@ export class RelayStream {
     } catch (err) {
       if (this.client !== client) return;
       const why = this.forwarder?.error ?? grpcErrorText(err);
-      return this.lost(isForbidden(new Error(why)) ? 'forbidden' : 'error', `Hubble Relay ${ciliumNamespace}/${this.pod} did not answer ServerStatus: ${why}`);
+      return this.lost(
+        isForbidden(new Error(why)) ? 'forbidden' : 'error',
+        `Hubble Relay ${ciliumNamespace}/${this.pod} did not answer ServerStatus: ${why}`,
+      );
     }
     if (this.stopped || this.client !== client) return;
-    this.follow(client, pods.map((p) => p.name));
+    this.follow(
+      client,
+      pods.map((p) => p.name),
+    );
   }
 
   private follow(client: RelayClient, pods: string[]): void {
@@ -152,7 +168,11 @@ export class RelayStream {
     this.resume.seed(this.connectedAt);
     const since = this.resume.since;
     const sinceTs = since ? timestampOf(since) : undefined;
-    const call = client.getFlows({ follow: true, whitelist: dropFilters(this.opts.namespace, pods), ...(sinceTs ? { since: sinceTs } : {}) });
+    const call = client.getFlows({
+      follow: true,
+      whitelist: dropFilters(this.opts.namespace, pods),
+      ...(sinceTs ? { since: sinceTs } : {}),
+    });
     this.calls++;
     this.call = call;
     this.publishStreaming();
@@ -170,7 +190,10 @@ export class RelayStream {
       if (this.call !== call || this.stopped) return;
       this.call = undefined;
       const why = this.forwarder?.error ?? (err ? grpcErrorText(err) : 'the relay ended the stream');
-      this.lost(isForbidden(new Error(why)) ? 'forbidden' : 'ended', `The Hubble Relay stream from ${this.opts.ciliumNamespace}/${this.pod} was lost (${why}).`);
+      this.lost(
+        isForbidden(new Error(why)) ? 'forbidden' : 'ended',
+        `The Hubble Relay stream from ${this.opts.ciliumNamespace}/${this.pod} was lost (${why}).`,
+      );
     };
     call.on('error', ended);
     call.on('end', () => ended());
@@ -188,7 +211,11 @@ export class RelayStream {
   }
 
   private publishStreaming(): void {
-    this.set({ kind: 'streaming', message: `Watching drops and refused DNS lookups of ${this.opts.release} through Hubble Relay.`, source: this.source() });
+    this.set({
+      kind: 'streaming',
+      message: `Watching drops and refused DNS lookups of ${this.opts.release} through Hubble Relay.`,
+      source: this.source(),
+    });
   }
 
   /** The header line: relay pod, nodes connected/unavailable, flows seen, version. */
@@ -196,9 +223,17 @@ export class RelayStream {
     const where = `Hubble Relay ${this.opts.ciliumNamespace}/${this.pod || 'hubble-relay'}`;
     const s = this.server;
     if (!s) return { kind: 'relay', detail: where };
-    const nodes = s.connectedNodes !== undefined ? `${s.connectedNodes} node${s.connectedNodes === 1 ? '' : 's'} connected` : 'nodes unknown';
-    const gone = s.unavailableNodes ? `, ${s.unavailableNodes} unavailable${s.unavailable.length ? ` (${s.unavailable.slice(0, 5).join(', ')})` : ''}` : ', 0 unavailable';
-    return { kind: 'relay', detail: `${where}${s.version ? ` ${s.version}` : ''}: ${nodes}${gone}, ${s.seenFlows} flows seen` };
+    const nodes =
+      s.connectedNodes !== undefined
+        ? `${s.connectedNodes} node${s.connectedNodes === 1 ? '' : 's'} connected`
+        : 'nodes unknown';
+    const gone = s.unavailableNodes
+      ? `, ${s.unavailableNodes} unavailable${s.unavailable.length ? ` (${s.unavailable.slice(0, 5).join(', ')})` : ''}`
+      : ', 0 unavailable';
+    return {
+      kind: 'relay',
+      detail: `${where}${s.version ? ` ${s.version}` : ''}: ${nodes}${gone}, ${s.seenFlows} flows seen`,
+    };
   }
 
   private lost(kind: 'forbidden' | 'error' | 'ended', text: string): void {
@@ -208,14 +243,25 @@ export class RelayStream {
     if (this.connectedAt > 0 && Date.now() - this.connectedAt >= p.stableMs) this.attempt = 0;
     this.connectedAt = 0;
     if (this.attempt >= p.attempts) {
-      return this.set({ kind, message: `${text} Gave up after ${p.attempts} attempts to reconnect: use Reconnect to try again.`, source: this.source() });
+      return this.set({
+        kind,
+        message: `${text} Gave up after ${p.attempts} attempts to reconnect: use Reconnect to try again.`,
+        source: this.source(),
+      });
     }
     this.attempt++;
-    this.set({ kind: 'reconnecting', message: `${text} Reconnecting (attempt ${this.attempt} of ${p.attempts})…`, source: this.source() });
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (!this.stopped) void this.connect();
-    }, backoffDelay(this.attempt, p, this.opts.random));
+    this.set({
+      kind: 'reconnecting',
+      message: `${text} Reconnecting (attempt ${this.attempt} of ${p.attempts})…`,
+      source: this.source(),
+    });
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        if (!this.stopped) void this.connect();
+      },
+      backoffDelay(this.attempt, p, this.opts.random),
+    );
   }
 
   private close(): void {

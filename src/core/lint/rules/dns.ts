@@ -23,7 +23,9 @@ export const dnsRecord = defineServiceRule(
       if (typeof v !== 'string' || dnsRecordPattern.test(v)) return;
       const r = rangeOf(item) ?? [0, 0];
       const prefix = /^[A-Za-z0-9_.-]*/.exec(v)?.[0].replace(/\.+$/, '') ?? '';
-      const edit: TextEdit | undefined = prefix ? { start: r[0], end: r[1], newText: scalarText(prefix) } : removeSeqItem(vd, seq, i);
+      const edit: TextEdit | undefined = prefix
+        ? { start: r[0], end: r[1], newText: scalarText(prefix) }
+        : removeSeqItem(vd, seq, i);
       ctx.report({
         range: r,
         path: ['services', s.name, 'additionalDnsRecords', i],
@@ -40,7 +42,12 @@ function networkPairs(vd: ValuesDoc): Pair[] {
 }
 
 export function suggestNetworkName(name: string): string {
-  const n = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+/, '').slice(0, 55).replace(/[-.]+$/, '');
+  const n = name
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/^[-.]+/, '')
+    .slice(0, 55)
+    .replace(/[-.]+$/, '');
   return n || 'network';
 }
 

@@ -13,13 +13,19 @@ export const reservedName = defineServiceRule(
   (ctx, s) => {
     const vd = ctx.vd;
     if (s.name === 'coredns') {
-      ctx.report({ range: rangeOf(s.key) ?? [0, 0], message: 'the service name "coredns" is taken by the DNS sidecar container; rename the service' });
+      ctx.report({
+        range: rangeOf(s.key) ?? [0, 0],
+        message: 'the service name "coredns" is taken by the DNS sidecar container; rename the service',
+      });
     }
     vd.seq(vd.value(s.value, 'initContainers'))?.items.forEach((item) => {
       const p = vd.pair(vd.map(item), 'name');
       const n = vd.scalar(p?.value);
       if (p && (n === s.name || n === 'coredns')) {
-        ctx.report({ range: rangeOf(p.value) ?? [0, 0], message: `init container name "${String(n)}" is taken by a container of the pod of service ${q(s.name)}; rename it` });
+        ctx.report({
+          range: rangeOf(p.value) ?? [0, 0],
+          message: `init container name "${String(n)}" is taken by a container of the pod of service ${q(s.name)}; rename it`,
+        });
       }
     });
   },
@@ -60,7 +66,10 @@ export const dnsDuplicate = defineRule(
       for (const c of claims) {
         const o = owner.get(c.name);
         if (o !== undefined && o !== s.name) {
-          ctx.report({ range: rangeOf(c.node) ?? [0, 0], message: `DNS name "${c.name}" of service ${q(s.name)} is already declared by service "${o}"; a name can resolve to one service only` });
+          ctx.report({
+            range: rangeOf(c.node) ?? [0, 0],
+            message: `DNS name "${c.name}" of service ${q(s.name)} is already declared by service "${o}"; a name can resolve to one service only`,
+          });
         }
         owner.set(c.name, s.name);
       }

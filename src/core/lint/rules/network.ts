@@ -7,7 +7,21 @@ import { defineRule } from '../rule';
 import type { TextEdit } from '../types';
 import { closest } from '../closest';
 
-export const ciliumEntities = ['world', 'world-ipv4', 'world-ipv6', 'cluster', 'host', 'remote-node', 'kube-apiserver', 'init', 'health', 'unmanaged', 'ingress', 'all', 'none'];
+export const ciliumEntities = [
+  'world',
+  'world-ipv4',
+  'world-ipv6',
+  'cluster',
+  'host',
+  'remote-node',
+  'kube-apiserver',
+  'init',
+  'health',
+  'unmanaged',
+  'ingress',
+  'all',
+  'none',
+];
 const openEntities = new Set(['world', 'world-ipv4', 'world-ipv6', 'all']);
 
 const label = /^[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?$/i;
@@ -75,7 +89,9 @@ export const allowDomainsPortsWeb = defineRule(
         path: ['allowDomainsPorts', i],
         coversSubtree: true,
         message: `allowDomainsPorts entry opens ${protocol} port ${port}, which would bypass the SNI/Host check of allowDomains; list the domain in allowDomains instead, or use protocol UDP`,
-        fix: edit ? { title: 'Remove this entry (allowDomains already covers ports 80 and 443)', edits: [edit] } : undefined,
+        fix: edit
+          ? { title: 'Remove this entry (allowDomains already covers ports 80 and 443)', edits: [edit] }
+          : undefined,
       });
     });
   },
@@ -99,7 +115,8 @@ export const allowDomainsPortsDomain = defineRule(
       if (!hasDomains && typeof d !== 'string') {
         ctx.report({
           range: rangeOf(vd.pair(vd.map(item), 'port') ?? item) ?? [0, 0],
-          message: 'this port is opened to the allowDomains, but allowDomains is empty: add the domains (or use allowCIDR for IP ranges)',
+          message:
+            'this port is opened to the allowDomains, but allowDomains is empty: add the domains (or use allowCIDR for IP ranges)',
         });
         return;
       }
@@ -136,7 +153,10 @@ export const domainFormat = defineRule(
         range: r,
         path: ['allowDomains', s.index],
         message: `allowDomains entry "${s.value}" ${problem}`,
-        fix: bare && bare !== s.value && !domainProblem(bare) ? { title: `Use "${bare}"`, edits: [{ start: r[0], end: r[1], newText: scalarText(bare) }] } : undefined,
+        fix:
+          bare && bare !== s.value && !domainProblem(bare)
+            ? { title: `Use "${bare}"`, edits: [{ start: r[0], end: r[1], newText: scalarText(bare) }] }
+            : undefined,
       });
     }
   },
@@ -161,7 +181,12 @@ export const cidrFormat = defineRule(
         range: r,
         path: ['allowCIDR', s.index],
         message: `allowCIDR entry "${s.value}" ${problem}`,
-        fix: fixed ? { title: `Use "${fixed}" (this address only)`, edits: [{ start: r[0], end: r[1], newText: scalarText(fixed) }] } : undefined,
+        fix: fixed
+          ? {
+              title: `Use "${fixed}" (this address only)`,
+              edits: [{ start: r[0], end: r[1], newText: scalarText(fixed) }],
+            }
+          : undefined,
       });
     }
   },
@@ -184,7 +209,9 @@ export const entityUnknown = defineRule(
         range: r,
         path: ['allowEntities', s.index],
         message: `"${s.value}" is not a Cilium entity${guess ? ` (did you mean "${guess}"?)` : ''}`,
-        fix: guess ? { title: `Use "${guess}"`, edits: [{ start: r[0], end: r[1], newText: scalarText(guess) }] } : undefined,
+        fix: guess
+          ? { title: `Use "${guess}"`, edits: [{ start: r[0], end: r[1], newText: scalarText(guess) }] }
+          : undefined,
       });
     }
   },
@@ -201,8 +228,11 @@ export const openInternet = defineRule(
     const vd = ctx.vd;
     const report = (node: unknown, what: string): void =>
       ctx.report({ range: rangeOf(node) ?? [0, 0], message: `${what} lets the sandbox reach the whole internet` });
-    for (const s of strings(vd, rootSeq(vd, 'allowDomains').seq)) if (s.value === '*') report(s.node, 'allowDomains "*"');
-    for (const s of strings(vd, rootSeq(vd, 'allowEntities').seq)) if (openEntities.has(s.value)) report(s.node, `allowEntities "${s.value}"`);
-    for (const s of strings(vd, rootSeq(vd, 'allowCIDR').seq)) if (/^(0\.0\.0\.0|::)\/0$/.test(s.value)) report(s.node, `allowCIDR "${s.value}"`);
+    for (const s of strings(vd, rootSeq(vd, 'allowDomains').seq))
+      if (s.value === '*') report(s.node, 'allowDomains "*"');
+    for (const s of strings(vd, rootSeq(vd, 'allowEntities').seq))
+      if (openEntities.has(s.value)) report(s.node, `allowEntities "${s.value}"`);
+    for (const s of strings(vd, rootSeq(vd, 'allowCIDR').seq))
+      if (/^(0\.0\.0\.0|::)\/0$/.test(s.value)) report(s.node, `allowCIDR "${s.value}"`);
   },
 );

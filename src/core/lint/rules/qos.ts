@@ -39,7 +39,8 @@ export function guaranteedProblems(resources: unknown): string[] {
     const l = limits[n];
     const r = requests[n];
     if (l === undefined || l === null) out.push(r === undefined || r === null ? `no ${n}` : `no ${n} limit`);
-    else if (r !== undefined && r !== null && !sameQuantity(l, r)) out.push(`${n} requests ${String(r)} ≠ limits ${String(l)}`);
+    else if (r !== undefined && r !== null && !sameQuantity(l, r))
+      out.push(`${n} requests ${String(r)} ≠ limits ${String(l)}`);
   }
   return out.length ? out : ['requests differ from limits'];
 }
@@ -47,7 +48,11 @@ export function guaranteedProblems(resources: unknown): string[] {
 /** What the chart treats as "no resources" (it then sets Guaranteed defaults): no limits, requests or claims. */
 function chartDefaults(resources: unknown): boolean {
   const r = asObj(resources);
-  return Object.keys(asObj(r.limits)).length === 0 && Object.keys(asObj(r.requests)).length === 0 && asArr(r.claims).length === 0;
+  return (
+    Object.keys(asObj(r.limits)).length === 0 &&
+    Object.keys(asObj(r.requests)).length === 0 &&
+    asArr(r.claims).length === 0
+  );
 }
 
 /** resources with requests = limits for cpu and memory (missing ones from the chart default). */
@@ -65,7 +70,9 @@ export function guaranteedResources(resources: unknown): Record<string, unknown>
 
 function missingFromBoth(resources: unknown): string[] {
   const res = asObj(resources);
-  return names.filter((n) => asObj(res.limits)[n] == null && asObj(res.requests)[n] == null).map((n) => `${n} ${chartDefaultResources[n]}`);
+  return names
+    .filter((n) => asObj(res.limits)[n] == null && asObj(res.requests)[n] == null)
+    .map((n) => `${n} ${chartDefaultResources[n]}`);
 }
 
 function fixTitle(resources: unknown): string {
@@ -73,7 +80,13 @@ function fixTitle(resources: unknown): string {
   return added.length ? `Set requests = limits (adds the chart default ${added.join(', ')})` : 'Set requests = limits';
 }
 
-function checkContainer(ctx: RuleContext, container: YAMLMap, label: string, path: (string | number)[], required: boolean): void {
+function checkContainer(
+  ctx: RuleContext,
+  container: YAMLMap,
+  label: string,
+  path: (string | number)[],
+  required: boolean,
+): void {
   const vd = ctx.vd;
   const pair = vd.pair(container, 'resources');
   const node = vd.deref(pair?.value);
@@ -84,7 +97,9 @@ function checkContainer(ctx: RuleContext, container: YAMLMap, label: string, pat
   if (problems.length === 0) return;
   const target = (pair ? rangeOf(pair.key) : (rangeOf(vd.pair(container, 'name')) ?? rangeOf(container))) ?? [0, 0];
   const edit =
-    node && pair && isObj(plain) ? replaceNode(vd, node as YNode, guaranteedResources(plain)) : appendMapEntry(vd, container as unknown as YNode, 'resources', guaranteedResources({}));
+    node && pair && isObj(plain)
+      ? replaceNode(vd, node as YNode, guaranteedResources(plain))
+      : appendMapEntry(vd, container as unknown as YNode, 'resources', guaranteedResources({}));
   ctx.report({
     range: target,
     message: `${label} is not Guaranteed QoS (${problems.join('; ')}): the pod can be evicted under node pressure`,
@@ -103,7 +118,7 @@ export const qos = defineServiceRule(
     id: 'sandbox/qos-not-guaranteed',
     severity: 'warning',
     title: 'Pod is not Guaranteed QoS',
-    why: 'Kubernetes evicts Burstable and BestEffort pods first when a node runs short of memory, which kills a sandbox in the middle of an evaluation. A pod is Guaranteed only if every container (init containers too) sets cpu and memory limits with requests equal to them; with no resources at all the chart sets such values for you (init containers get the service container\'s).',
+    why: "Kubernetes evicts Burstable and BestEffort pods first when a node runs short of memory, which kills a sandbox in the middle of an evaluation. A pod is Guaranteed only if every container (init containers too) sets cpu and memory limits with requests equal to them; with no resources at all the chart sets such values for you (init containers get the service container's).",
   },
   (ctx, s) => {
     const vd = ctx.vd;

@@ -3,7 +3,14 @@ import type { Rule } from '../rule';
 import { dnsRecord, networkName, networkUndeclared } from './dns';
 import { imageUnpinned } from './image';
 import { dnsDuplicate, nameLength, reservedName } from './names';
-import { allowDomainsPortsDomain, allowDomainsPortsWeb, cidrFormat, domainFormat, entityUnknown, openInternet } from './network';
+import {
+  allowDomainsPortsDomain,
+  allowDomainsPortsWeb,
+  cidrFormat,
+  domainFormat,
+  entityUnknown,
+  openInternet,
+} from './network';
 import { port53 } from './port53';
 import { qos } from './qos';
 import { gvisorUnsupported, kataUnsupported } from './runtime';

@@ -31,7 +31,12 @@ function capabilitiesAdded(vd: ValuesDoc, sc: YAMLMap | undefined): { pair: Pair
   const caps = vd.map(vd.value(sc, 'capabilities'));
   const add = vd.pair(caps, 'add');
   if (!add) return undefined;
-  const list = vd.seq(add.value)?.items.map((i) => String(vd.scalar(i) ?? '').toUpperCase().replace(/^CAP_/, '')) ?? [];
+  const list =
+    vd.seq(add.value)?.items.map((i) =>
+      String(vd.scalar(i) ?? '')
+        .toUpperCase()
+        .replace(/^CAP_/, ''),
+    ) ?? [];
   return { pair: add, caps: list };
 }
 
@@ -64,7 +69,8 @@ function kataHits(vd: ValuesDoc, svc: YAMLMap): Hit[] {
   const hits: Hit[] = [];
   const sc = vd.map(vd.value(svc, 'securityContext'));
   const priv = vd.pair(sc, 'privileged');
-  if (truthy(vd, priv)) hits.push({ pair: priv!, what: "privileged mode: it reaches the Kata guest VM's devices, not the host's" });
+  if (truthy(vd, priv))
+    hits.push({ pair: priv!, what: "privileged mode: it reaches the Kata guest VM's devices, not the host's" });
   for (const [k, what] of Object.entries(hostKeys)) {
     const p = vd.pair(svc, k);
     if (truthy(vd, p)) hits.push({ pair: p!, what: `${what}: a Kata pod runs in its own VM and cannot join it` });
@@ -81,7 +87,11 @@ function gvisorHits(vd: ValuesDoc, svc: YAMLMap): Hit[] {
   const hits: Hit[] = [];
   const sc = vd.map(vd.value(svc, 'securityContext'));
   const priv = vd.pair(sc, 'privileged');
-  if (truthy(vd, priv)) hits.push({ pair: priv!, what: 'privileged mode: gVisor does not give containers host devices or host kernel access' });
+  if (truthy(vd, priv))
+    hits.push({
+      pair: priv!,
+      what: 'privileged mode: gVisor does not give containers host devices or host kernel access',
+    });
   for (const [k, what] of Object.entries(hostKeys)) {
     const p = vd.pair(svc, k);
     if (truthy(vd, p)) hits.push({ pair: p!, what: `${what}: gVisor sandboxes it behind its own kernel` });
@@ -89,15 +99,25 @@ function gvisorHits(vd: ValuesDoc, svc: YAMLMap): Hit[] {
   const added = capabilitiesAdded(vd, sc);
   const raw = added?.caps.filter((c) => c === 'NET_RAW' || c === 'NET_ADMIN' || c === 'ALL') ?? [];
   if (added && raw.length) {
-    hits.push({ pair: added.pair, what: `${raw.join(', ')}: gVisor disables raw sockets unless the node runs runsc with --net-raw (ping, nmap and packet capture fail)` });
+    hits.push({
+      pair: added.pair,
+      what: `${raw.join(', ')}: gVisor disables raw sockets unless the node runs runsc with --net-raw (ping, nmap and packet capture fail)`,
+    });
   }
-  for (const p of hostPathVolumes(vd, svc)) hits.push({ pair: p, what: 'hostPath volumes: gVisor serves them through its gofer, so host-side changes may not show and some file operations differ' });
+  for (const p of hostPathVolumes(vd, svc))
+    hits.push({
+      pair: p,
+      what: 'hostPath volumes: gVisor serves them through its gofer, so host-side changes may not show and some file operations differ',
+    });
   return hits;
 }
 
 function report(ctx: RuleContext, svc: string, runtime: string, hits: Hit[]): void {
   for (const h of hits) {
-    ctx.report({ range: rangeOf(h.pair.key) ?? rangeOf(h.pair) ?? [0, 0], message: `service ${q(svc)} (runtime ${runtime}) uses ${h.what}` });
+    ctx.report({
+      range: rangeOf(h.pair.key) ?? rangeOf(h.pair) ?? [0, 0],
+      message: `service ${q(svc)} (runtime ${runtime}) uses ${h.what}`,
+    });
   }
 }
 

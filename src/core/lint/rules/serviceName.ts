@@ -41,12 +41,18 @@ export const serviceName = defineRule(
       if (!r) continue;
       const fixed = suggestServiceName(s.name, taken);
       taken.add(fixed);
-      const why = s.name.length > 63 ? `is ${s.name.length} characters long (at most 63)` : 'must use only lower-case letters, digits and "-", and start and end with a letter or digit';
+      const why =
+        s.name.length > 63
+          ? `is ${s.name.length} characters long (at most 63)`
+          : 'must use only lower-case letters, digits and "-", and start and end with a letter or digit';
       ctx.report({
         range: r,
         path: ['services', s.name],
         message: `service name ${JSON.stringify(s.name)} ${why}`,
-        fix: { title: `Rename the service to "${fixed}"`, edits: [{ start: r[0], end: r[1], newText: scalarText(fixed) }] },
+        fix: {
+          title: `Rename the service to "${fixed}"`,
+          edits: [{ start: r[0], end: r[1], newText: scalarText(fixed) }],
+        },
       });
     }
   },

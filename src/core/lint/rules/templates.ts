@@ -62,7 +62,12 @@ export const unknownHelper = defineRule(
           range: [start, start + m[0].length],
           path: ['additionalResources', i],
           message: `${m[1]} "${name}": the chart defines no such template, so the render fails${guess ? ` (did you mean "${guess}"?)` : ''}`,
-          fix: guess ? { title: `Use "${guess}"`, edits: [{ start: start + m[0].length - m[2].length - 1, end: start + m[0].length - 1, newText: guess }] } : undefined,
+          fix: guess
+            ? {
+                title: `Use "${guess}"`,
+                edits: [{ start: start + m[0].length - m[2].length - 1, end: start + m[0].length - 1, newText: guess }],
+              }
+            : undefined,
         });
       }
     });

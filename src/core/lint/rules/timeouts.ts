@@ -68,7 +68,12 @@ export const appTimeoutDeadline = defineRule(
     ctx.report({
       range: rangeOf(typeof dlV === 'number' ? dlPair : appPair) ?? [0, 0],
       message: `${finding.message}${typeof dlV === 'number' && typeof appV === 'number' ? '' : ` (${typeof dlV === 'number' ? 'app timeout' : 'deadline'} from the ${level} risk table)`}`,
-      fix: edit ? { title: `Set deadlineSeconds to ${newDeadline} (app timeout + ${row.deadlineSeconds - row.appTimeoutSeconds} s)`, edits: [edit] } : undefined,
+      fix: edit
+        ? {
+            title: `Set deadlineSeconds to ${newDeadline} (app timeout + ${row.deadlineSeconds - row.appTimeoutSeconds} s)`,
+            edits: [edit],
+          }
+        : undefined,
     });
   },
 );

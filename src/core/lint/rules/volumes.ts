@@ -12,9 +12,11 @@ export function parseVolumeString(s: string): { name: string; path: string; prob
   const name = s.slice(0, i);
   const path = s.slice(i + 1).replace(/:(ro|rw)$/, '');
   if (!name) return { name, path, problem: 'has no volume name before ":"' };
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) return { name, path, problem: `volume name "${name}" must be lower-case letters, digits and "-"` };
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name))
+    return { name, path, problem: `volume name "${name}" must be lower-case letters, digits and "-"` };
   if (!path.startsWith('/')) return { name, path, problem: `mount path "${path}" must be absolute (start with "/")` };
-  if (path.includes(':')) return { name, path, problem: 'may end with ":ro" or ":rw" only; the mount path cannot contain ":"' };
+  if (path.includes(':'))
+    return { name, path, problem: 'may end with ":ro" or ":rw" only; the mount path cannot contain ":"' };
   return { name, path };
 }
 
@@ -39,7 +41,9 @@ export const volumeString = defineServiceRule(
         range: r,
         path: ['services', s.name, 'volumes', i],
         message: `volume "${v}" of service ${q(s.name)} ${parsed.problem}`,
-        fix: fixable ? { title: `Use "${fixed}"`, edits: [{ start: r[0], end: r[1], newText: scalarText(fixed) }] } : undefined,
+        fix: fixable
+          ? { title: `Use "${fixed}"`, edits: [{ start: r[0], end: r[1], newText: scalarText(fixed) }] }
+          : undefined,
       });
     });
   },
@@ -75,7 +79,9 @@ export const volumeUndeclared = defineServiceRule(
         range: rangeOf(item) ?? [0, 0],
         path: ['services', s.name, 'volumes', i],
         message: `volume "${parsed.name}" of service ${q(s.name)} is not declared under the top-level volumes:`,
-        fix: edit ? { title: `Declare volume "${parsed.name}" (a PVC with the chart's defaults)`, edits: [edit] } : undefined,
+        fix: edit
+          ? { title: `Declare volume "${parsed.name}" (a PVC with the chart's defaults)`, edits: [edit] }
+          : undefined,
       });
     });
     vd.seq(vd.value(s.value, 'volumeMounts'))?.items.forEach((item, i) => {

@@ -4,7 +4,12 @@
 import type { WebSocket } from 'ws';
 
 /** Ours, in preference order (the server picks the first one the client offered). */
-export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v4.base64.channel.k8s.io', 'base64.channel.k8s.io'] as const;
+export const EXEC_PROTOCOLS = [
+  'v5.channel.k8s.io',
+  'v4.channel.k8s.io',
+  'v4.base64.channel.k8s.io',
+  'base64.channel.k8s.io',
+] as const;
 export type ExecProtocol = (typeof EXEC_PROTOCOLS)[number];
 
 export function pickProtocol(offered: Iterable<string>): ExecProtocol | undefined {
@@ -79,7 +84,9 @@ export class ChannelConnection {
     this.base64 = protocol.includes('base64');
     this.v5 = protocol.startsWith('v5.');
     this.jsonStatus = protocol !== 'base64.channel.k8s.io';
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer), isBinary));
+    ws.on('message', (data: Buffer, isBinary: boolean) =>
+      this.receive(Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer), isBinary),
+    );
     ws.on('close', () => {
       this.closed = true;
       handlers.closed();
@@ -116,7 +123,8 @@ export class ChannelConnection {
         const get = (k: string): unknown => Object.entries(raw).find(([key]) => key.toLowerCase() === k)?.[1];
         const w = get('width');
         const h = get('height');
-        if (Number.isInteger(w) && Number.isInteger(h) && (w as number) > 0 && (h as number) > 0) this.handlers.resize(w as number, h as number);
+        if (Number.isInteger(w) && Number.isInteger(h) && (w as number) > 0 && (h as number) > 0)
+          this.handlers.resize(w as number, h as number);
       } catch {
         /* a malformed resize is ignored, as the kubelet's decoder loop does */
       }

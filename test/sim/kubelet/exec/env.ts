@@ -73,7 +73,8 @@ export function containerEnv(opts: {
     if (!o) return {};
     if (kind === 'configmaps') return (o.data as Record<string, string>) ?? {};
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries((o.data as Record<string, string>) ?? {})) out[k] = Buffer.from(v, 'base64').toString('utf8');
+    for (const [k, v] of Object.entries((o.data as Record<string, string>) ?? {}))
+      out[k] = Buffer.from(v, 'base64').toString('utf8');
     return out;
   };
   const env: Record<string, string> = {
@@ -91,14 +92,20 @@ export function containerEnv(opts: {
   };
   if (opts.tty) env.TERM = 'xterm';
   for (const from of c?.envFrom ?? []) {
-    const src = from.configMapRef ? data('configmaps', from.configMapRef.name) : from.secretRef ? data('secrets', from.secretRef.name) : {};
+    const src = from.configMapRef
+      ? data('configmaps', from.configMapRef.name)
+      : from.secretRef
+        ? data('secrets', from.secretRef.name)
+        : {};
     for (const [k, v] of Object.entries(src)) env[(from.prefix ?? '') + k] = v;
   }
   for (const v of c?.env ?? []) {
     if (!v?.name) continue;
     if (v.valueFrom?.fieldRef) env[v.name] = field(pod, runtime, v.valueFrom.fieldRef.fieldPath);
-    else if (v.valueFrom?.configMapKeyRef) env[v.name] = data('configmaps', v.valueFrom.configMapKeyRef.name)[v.valueFrom.configMapKeyRef.key] ?? '';
-    else if (v.valueFrom?.secretKeyRef) env[v.name] = data('secrets', v.valueFrom.secretKeyRef.name)[v.valueFrom.secretKeyRef.key] ?? '';
+    else if (v.valueFrom?.configMapKeyRef)
+      env[v.name] = data('configmaps', v.valueFrom.configMapKeyRef.name)[v.valueFrom.configMapKeyRef.key] ?? '';
+    else if (v.valueFrom?.secretKeyRef)
+      env[v.name] = data('secrets', v.valueFrom.secretKeyRef.name)[v.valueFrom.secretKeyRef.key] ?? '';
     else env[v.name] = expand(String(v.value ?? ''), env);
   }
   return env;

@@ -14,14 +14,38 @@ export interface ExecDeps {
   getPod(namespace: string, name: string): KubeObject | undefined;
   runtime(namespace: string, name: string): PodRuntime | undefined;
   /** Everything the session needs for a running container. */
-  sessionSpec(p: PodRuntime, c: ContainerRuntime, target: ExecTarget & { container: string }): Omit<SessionSpec, 'register'>;
+  sessionSpec(
+    p: PodRuntime,
+    c: ContainerRuntime,
+    target: ExecTarget & { container: string },
+  ): Omit<SessionSpec, 'register'>;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+};
 
 /** A full metav1.Status (kind/apiVersion included so client-go decodes it as a StatusError). */
-export function writeHttpStatus(socket: stream.Duplex, code: number, reason: string, message: string, details?: Record<string, unknown>): void {
-  const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
+export function writeHttpStatus(
+  socket: stream.Duplex,
+  code: number,
+  reason: string,
+  message: string,
+  details?: Record<string, unknown>,
+): void {
+  const body = JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  });
   socket.end(
     `HTTP/1.1 ${code} ${STATUS_TEXT[code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
@@ -29,13 +53,17 @@ export function writeHttpStatus(socket: stream.Duplex, code: number, reason: str
 
 export function defaultContainer(pod: KubeObject): string | undefined {
   const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
-  const containers = ((pod.spec as { containers?: Array<{ name: string }> } | undefined)?.containers ?? []).map((c) => c.name);
+  const containers = ((pod.spec as { containers?: Array<{ name: string }> } | undefined)?.containers ?? []).map(
+    (c) => c.name,
+  );
   return annotated && containers.includes(annotated) ? annotated : containers[0];
 }
 
 function specContainers(pod: KubeObject): string[] {
   const spec = (pod.spec ?? {}) as Record<string, Array<{ name: string }> | undefined>;
-  return [...(spec.containers ?? []), ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].map((c) => c.name);
+  return [...(spec.containers ?? []), ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].map(
+    (c) => c.name,
+  );
 }
 
 export class ExecServer {
@@ -53,18 +81,31 @@ export class ExecServer {
     socket.on('error', () => socket.destroy());
     const pod = this.deps.getPod(target.namespace, target.pod);
     if (!pod) {
-      return writeHttpStatus(socket, 404, 'NotFound', `pods "${target.pod}" not found`, { name: target.pod, kind: 'pods' });
+      return writeHttpStatus(socket, 404, 'NotFound', `pods "${target.pod}" not found`, {
+        name: target.pod,
+        kind: 'pods',
+      });
     }
     const phase = (pod.status as { phase?: string } | undefined)?.phase;
     if (!(pod.spec as { nodeName?: string } | undefined)?.nodeName) {
       return writeHttpStatus(socket, 400, 'BadRequest', `pod ${target.pod} does not have a host assigned`);
     }
     if (phase === 'Succeeded' || phase === 'Failed') {
-      return writeHttpStatus(socket, 400, 'BadRequest', `cannot exec into a container in a completed pod; current phase is ${phase}`);
+      return writeHttpStatus(
+        socket,
+        400,
+        'BadRequest',
+        `cannot exec into a container in a completed pod; current phase is ${phase}`,
+      );
     }
     const container = target.container || defaultContainer(pod);
     if (!container || !specContainers(pod).includes(container)) {
-      return writeHttpStatus(socket, 400, 'BadRequest', `container ${container ?? ''} is not valid for pod ${target.pod}`);
+      return writeHttpStatus(
+        socket,
+        400,
+        'BadRequest',
+        `container ${container ?? ''} is not valid for pod ${target.pod}`,
+      );
     }
     if (!target.command.length) {
       return writeHttpStatus(socket, 400, 'BadRequest', 'you must specify at least one command for the container');
@@ -79,7 +120,10 @@ export class ExecServer {
         `the simulated cluster streams exec over WebSocket only (${EXEC_PROTOCOLS.join(', ')}); SPDY/3.1 is not supported: do not set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false`,
       );
     }
-    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (!pickProtocol(offered)) {
       return writeHttpStatus(
         socket,
@@ -91,18 +135,35 @@ export class ExecServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const protocol = pickProtocol([ws.protocol])!;
       const p = this.deps.runtime(target.namespace, target.pod);
-      const c = p?.containers.find((x) => x.name === container) ?? p?.init.find((x) => x.name === container) ?? p?.ephemeral.find((x) => x.name === container);
+      const c =
+        p?.containers.find((x) => x.name === container) ??
+        p?.init.find((x) => x.name === container) ??
+        p?.ephemeral.find((x) => x.name === container);
       if (!p || !c || !isRunning(c) || p.terminating) {
         // Modern API servers upgrade first and report the kubelet's refusal in-band.
-        const conn = new ChannelConnection(ws, protocol, { stdin: () => undefined, stdinEnd: () => undefined, resize: () => undefined, closed: () => undefined });
+        const conn = new ChannelConnection(ws, protocol, {
+          stdin: () => undefined,
+          stdinEnd: () => undefined,
+          resize: () => undefined,
+          closed: () => undefined,
+        });
         return conn.finish(internalErrorStatus(`unable to upgrade connection: container not found ("${container}")`));
       }
       let spec: Omit<SessionSpec, 'register'>;
       try {
         spec = this.deps.sessionSpec(p, c, { ...target, container });
       } catch (err) {
-        const conn = new ChannelConnection(ws, protocol, { stdin: () => undefined, stdinEnd: () => undefined, resize: () => undefined, closed: () => undefined });
-        return conn.finish(internalErrorStatus(`error executing command in container: ${err instanceof Error ? err.message : String(err)}`));
+        const conn = new ChannelConnection(ws, protocol, {
+          stdin: () => undefined,
+          stdinEnd: () => undefined,
+          resize: () => undefined,
+          closed: () => undefined,
+        });
+        return conn.finish(
+          internalErrorStatus(
+            `error executing command in container: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        );
       }
       const session: ExecSession = new ExecSession(ws, protocol, {
         ...spec,

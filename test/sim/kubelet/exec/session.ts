@@ -44,7 +44,7 @@ const LOW_WATER = 1024 * 1024;
 const FIRST_RESIZE_WAIT_MS = 250;
 
 const signalNumber = (s: NodeJS.Signals | null | number | undefined): number =>
-  typeof s === 'number' ? s : s ? (osConstants.signals as Record<string, number>)[s] ?? 9 : 9;
+  typeof s === 'number' ? s : s ? ((osConstants.signals as Record<string, number>)[s] ?? 9) : 9;
 
 function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
   if (!pid) return;
@@ -76,7 +76,11 @@ export class ExecSession {
   private resize?: (cols: number, rows: number) => void;
   private kill?: (sig: NodeJS.Signals) => void;
 
-  constructor(ws: WebSocket, protocol: ExecProtocol, private readonly spec: SessionSpec) {
+  constructor(
+    ws: WebSocket,
+    protocol: ExecProtocol,
+    private readonly spec: SessionSpec,
+  ) {
     this.conn = new ChannelConnection(ws, protocol, {
       stdin: (b) => (this.write ? this.write(b) : this.pendingStdin.push(b)),
       stdinEnd: () => (this.end ? this.end() : (this.pendingEnd = true)),
@@ -152,7 +156,14 @@ export class ExecSession {
       detached: true,
     });
     const pipe = (stream: Readable | null, channel: number): void => {
-      stream?.on('data', (d: Buffer) => this.out(channel, d, () => stream.pause(), () => stream.resume()));
+      stream?.on('data', (d: Buffer) =>
+        this.out(
+          channel,
+          d,
+          () => stream.pause(),
+          () => stream.resume(),
+        ),
+      );
     };
     pipe(child.stdout, STDOUT);
     pipe(child.stderr, STDERR);
@@ -191,7 +202,12 @@ export class ExecSession {
     } as nodePty.IPtyForkOptions);
     pty.onData((d: string | Buffer) => {
       const buf = typeof d === 'string' ? Buffer.from(d, 'utf8') : d;
-      this.out(STDOUT, buf, () => pty.pause(), () => pty.resume());
+      this.out(
+        STDOUT,
+        buf,
+        () => pty.pause(),
+        () => pty.resume(),
+      );
     });
     this.write = (b) => pty.write(b);
     this.end = () => undefined;
@@ -233,7 +249,11 @@ export class ExecSession {
         if (this.finished) return;
         this.finished = true;
         this.unregister();
-        this.conn.finish(internalErrorStatus(`error executing command in container: ${err instanceof Error ? err.message : String(err)}`));
+        this.conn.finish(
+          internalErrorStatus(
+            `error executing command in container: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        );
       },
     );
   }

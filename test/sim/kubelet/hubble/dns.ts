@@ -36,13 +36,17 @@ interface ServerBlock {
 
 function tokenize(line: string): string[] {
   const out: string[] = [];
-  for (const m of line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]);
+  for (const m of line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g))
+    out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]);
   return out;
 }
 
 /** Server blocks of a Corefile (directive lines, nested `{ }` bodies). */
 export function parseCorefile(text: string): ServerBlock[] {
-  const lines = text.split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.replace(/#.*$/, '').trim())
+    .filter(Boolean);
   let i = 0;
   const body = (): Directive[] => {
     const out: Directive[] = [];
@@ -59,17 +63,28 @@ export function parseCorefile(text: string): ServerBlock[] {
   while (i < lines.length) {
     const line = lines[i++];
     if (!line.endsWith('{')) continue;
-    const zones = tokenize(line.slice(0, -1)).map((z) => z.replace(/^dns:\/\//, '').replace(/:\d+$/, '').toLowerCase().replace(/\.$/, '') || '.');
+    const zones = tokenize(line.slice(0, -1)).map(
+      (z) =>
+        z
+          .replace(/^dns:\/\//, '')
+          .replace(/:\d+$/, '')
+          .toLowerCase()
+          .replace(/\.$/, '') || '.',
+    );
     blocks.push({ zones, directives: body() });
   }
   return blocks;
 }
 
 const fqdn = (n: string): string => `${n.toLowerCase().replace(/\.$/, '')}.`;
-const inZone = (name: string, zone: string): boolean => zone === '.' || fqdn(name) === fqdn(zone) || fqdn(name).endsWith(`.${fqdn(zone)}`);
+const inZone = (name: string, zone: string): boolean =>
+  zone === '.' || fqdn(name) === fqdn(zone) || fqdn(name).endsWith(`.${fqdn(zone)}`);
 
 /** What a CoreDNS with these server blocks answers for `name` (plugin order: log, rewrite, template, forward). */
-export function corednsAnswer(blocks: ServerBlock[], name: string): { rcode: Rcode; answerFor: string; logged: boolean } {
+export function corednsAnswer(
+  blocks: ServerBlock[],
+  name: string,
+): { rcode: Rcode; answerFor: string; logged: boolean } {
   let best: ServerBlock | undefined;
   let bestLen = -1;
   for (const b of blocks) {
@@ -87,7 +102,8 @@ export function corednsAnswer(blocks: ServerBlock[], name: string): { rcode: Rco
   let q = name.toLowerCase().replace(/\.$/, '');
   for (const r of d.filter((x) => x.args[0] === 'rewrite')) {
     const [, field, kind, from, to] = r.args;
-    if (field === 'name' && kind === 'exact' && from && to && fqdn(from) === fqdn(q)) q = to.toLowerCase().replace(/\.$/, '');
+    if (field === 'name' && kind === 'exact' && from && to && fqdn(from) === fqdn(q))
+      q = to.toLowerCase().replace(/\.$/, '');
   }
   for (const t of d.filter((x) => x.args[0] === 'template')) {
     const zones = t.args.slice(3);
@@ -111,22 +127,39 @@ function safeTest(re: string, s: string): boolean {
 }
 
 /** The pod's CoreDNS sidecar: a mounted ConfigMap with a `Corefile` and the container mounting it. */
-function sidecarOf(store: Store, res: SimResources, pod: KubeObject): { blocks: ServerBlock[]; container: string } | undefined {
-  const spec = (pod.spec ?? {}) as { volumes?: Array<{ name: string; configMap?: { name?: string } }>; containers?: Array<{ name: string; image?: string; volumeMounts?: Array<{ name: string }> }>; initContainers?: Array<{ name: string; image?: string; volumeMounts?: Array<{ name: string }> }> };
+function sidecarOf(
+  store: Store,
+  res: SimResources,
+  pod: KubeObject,
+): { blocks: ServerBlock[]; container: string } | undefined {
+  const spec = (pod.spec ?? {}) as {
+    volumes?: Array<{ name: string; configMap?: { name?: string } }>;
+    containers?: Array<{ name: string; image?: string; volumeMounts?: Array<{ name: string }> }>;
+    initContainers?: Array<{ name: string; image?: string; volumeMounts?: Array<{ name: string }> }>;
+  };
   const ns = pod.metadata.namespace;
   for (const v of spec.volumes ?? []) {
     if (!v.configMap?.name) continue;
-    const corefile = (store.get(res.configmaps, ns, v.configMap.name)?.data as { Corefile?: string } | undefined)?.Corefile;
+    const corefile = (store.get(res.configmaps, ns, v.configMap.name)?.data as { Corefile?: string } | undefined)
+      ?.Corefile;
     if (!corefile) continue;
     const all = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
-    const c = all.find((x) => x.volumeMounts?.some((m) => m.name === v.name)) ?? all.find((x) => /coredns/i.test(x.image ?? ''));
+    const c =
+      all.find((x) => x.volumeMounts?.some((m) => m.name === v.name)) ??
+      all.find((x) => /coredns/i.test(x.image ?? ''));
     if (c) return { blocks: parseCorefile(corefile), container: c.name };
   }
   return undefined;
 }
 
 /** Resolves `name` for a process of `pod`. */
-export function lookup(store: Store, res: SimResources, pod: KubeObject, selectorLabels: Record<string, string>, name: string): LookupResult {
+export function lookup(
+  store: Store,
+  res: SimResources,
+  pod: KubeObject,
+  selectorLabels: Record<string, string>,
+  name: string,
+): LookupResult {
   const query = name.toLowerCase().replace(/\.$/, '');
   const ns = pod.metadata.namespace ?? 'default';
   const side = sidecarOf(store, res, pod);
@@ -143,7 +176,8 @@ export function lookup(store: Store, res: SimResources, pod: KubeObject, selecto
   const rules = dnsRules(policies, selectorLabels);
   if (rules) {
     const candidates = answerFor.includes('.') ? [answerFor] : [answerFor, `${answerFor}.${ns}.svc.cluster.local`];
-    if (!candidates.some((c) => rules.some((r) => fqdnMatches(r, c)))) return { query, rcode: 'REFUSED', answerFor, sidecar, refusedByProxy: true };
+    if (!candidates.some((c) => rules.some((r) => fqdnMatches(r, c))))
+      return { query, rcode: 'REFUSED', answerFor, sidecar, refusedByProxy: true };
   }
   return { query, rcode: 'NOERROR', answerFor, sidecar };
 }

@@ -28,7 +28,16 @@ export const HOST_IDENTITY = 1;
 export const REMOTE_NODE_IDENTITY = 6;
 
 // Labels that differ per pod of a workload: Cilium leaves them out of identities (default label filter).
-const IGNORED = [/^pod-template-hash$/, /^controller-revision-hash$/, /^statefulset\.kubernetes\.io\/pod-name$/, /^apps\.kubernetes\.io\/pod-index$/, /^pod-template-generation$/, /^controller-uid$/, /^job-name$/, /^batch\.kubernetes\.io\//];
+const IGNORED = [
+  /^pod-template-hash$/,
+  /^controller-revision-hash$/,
+  /^statefulset\.kubernetes\.io\/pod-name$/,
+  /^apps\.kubernetes\.io\/pod-index$/,
+  /^pod-template-generation$/,
+  /^controller-uid$/,
+  /^job-name$/,
+  /^batch\.kubernetes\.io\//,
+];
 
 export function identityOf(labels: string[]): number {
   const h = createHash('sha256').update(labels.join(',')).digest();
@@ -54,7 +63,8 @@ export function podEndpoint(store: Store, res: SimResources, pod: KubeObject, p:
   const nsLabels = nsObj?.metadata.labels ?? { 'kubernetes.io/metadata.name': ns };
   for (const [k, v] of Object.entries(nsLabels)) sel[`io.cilium.k8s.namespace.labels.${k}`] = v;
   sel['io.cilium.k8s.policy.cluster'] = 'default';
-  sel['io.cilium.k8s.policy.serviceaccount'] = (pod.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default';
+  sel['io.cilium.k8s.policy.serviceaccount'] =
+    (pod.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default';
   sel['io.kubernetes.pod.namespace'] = ns;
   const labels = Object.entries(sel)
     .map(([k, v]) => `k8s:${k}=${v}`)
@@ -80,7 +90,14 @@ export function worldEndpoint(ip: string): Endpoint {
 export function hostEndpoint(ip: string, node: string, local: boolean): Endpoint {
   return local
     ? { kind: 'host', ip, identity: HOST_IDENTITY, labels: ['reserved:host'], selectorLabels: {}, node }
-    : { kind: 'remote-node', ip, identity: REMOTE_NODE_IDENTITY, labels: ['reserved:remote-node'], selectorLabels: {}, node };
+    : {
+        kind: 'remote-node',
+        ip,
+        identity: REMOTE_NODE_IDENTITY,
+        labels: ['reserved:remote-node'],
+        selectorLabels: {},
+        node,
+      };
 }
 
 const KNOWN: Record<string, string> = {
@@ -114,5 +131,5 @@ export function inCidr(ip: string, cidr: string): boolean {
   const b = ipToInt(base);
   if (a === undefined || b === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32) return false;
   const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+  return (a & mask) >>> 0 === (b & mask) >>> 0;
 }

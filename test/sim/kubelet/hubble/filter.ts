@@ -20,7 +20,22 @@ const BOTH: Record<string, string> = {
   workload: 'workload',
   service: 'service',
 };
-const NON_DIRECTIONAL = new Set(['verdict', 'type', 't', 'drop-reason-desc', 'traffic-direction', 'protocol', 'node-name', 'tcp-flags', 'uuid', 'ipv4', '4', 'ipv6', '6', 'ip-version']);
+const NON_DIRECTIONAL = new Set([
+  'verdict',
+  'type',
+  't',
+  'drop-reason-desc',
+  'traffic-direction',
+  'protocol',
+  'node-name',
+  'tcp-flags',
+  'uuid',
+  'ipv4',
+  '4',
+  'ipv6',
+  '6',
+  'ip-version',
+]);
 
 export const FILTER_FLAGS = new Set([
   ...Object.keys(BOTH),
@@ -63,7 +78,14 @@ export class FilterBuilder {
     const push = (f: FlowFilter, key: string, v: string): void => void f.set(key, [...(f.get(key) ?? []), v]);
     if (flag === 'all-namespaces' || flag === 'A' || flag.endsWith('all-namespaces')) return; // no restriction
     if (NON_DIRECTIONAL.has(flag)) {
-      const key = flag === 't' ? 'type' : flag === '4' || flag === 'ipv4' ? 'ip-version' : flag === '6' || flag === 'ipv6' ? 'ip-version' : flag;
+      const key =
+        flag === 't'
+          ? 'type'
+          : flag === '4' || flag === 'ipv4'
+            ? 'ip-version'
+            : flag === '6' || flag === 'ipv6'
+              ? 'ip-version'
+              : flag;
       const v = flag === '4' || flag === 'ipv4' ? 'v4' : flag === '6' || flag === 'ipv6' ? 'v6' : value;
       push(target.left, key, v);
       if (target.right) push(target.right, key, v);
@@ -86,12 +108,19 @@ export class FilterBuilder {
   }
 
   build(): { allow: FlowFilter[]; deny: FlowFilter[] } {
-    const list = (t: { left: FlowFilter; right?: FlowFilter; used: boolean }): FlowFilter[] => (t.used ? (t.right ? [t.left, t.right] : [t.left]) : []);
+    const list = (t: { left: FlowFilter; right?: FlowFilter; used: boolean }): FlowFilter[] =>
+      t.used ? (t.right ? [t.left, t.right] : [t.left]) : [];
     return { allow: list(this.allow), deny: list(this.deny) };
   }
 }
 
-type EndpointJson = { namespace?: string; pod_name?: string; labels?: string[]; identity?: number; workloads?: Array<{ name: string }> };
+type EndpointJson = {
+  namespace?: string;
+  pod_name?: string;
+  labels?: string[];
+  identity?: number;
+  workloads?: Array<{ name: string }>;
+};
 
 /** Hubble label filters: `key=value`, `key!=value`, `key`, `!key`; a key without a source matches any source. */
 function labelsMatch(selector: string, labels: string[]): boolean {
@@ -121,7 +150,15 @@ function labelsMatch(selector: string, labels: string[]): boolean {
 }
 
 function glob(pattern: string, value: string): boolean {
-  const re = new RegExp('^' + pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 'i');
+  const re = new RegExp(
+    '^' +
+      pattern
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+    'i',
+  );
   return re.test(value);
 }
 
@@ -131,7 +168,7 @@ function inCidrOrEq(v: string, ip: string | undefined): boolean {
   const [base, bits] = v.split('/');
   const toInt = (s: string): number => s.split('.').reduce((a, o) => (a << 8) + Number(o), 0) >>> 0;
   const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
-  return ((toInt(ip) & mask) >>> 0) === ((toInt(base) & mask) >>> 0);
+  return (toInt(ip) & mask) >>> 0 === (toInt(base) & mask) >>> 0;
 }
 
 function fieldMatches(flow: Flow, key: string, v: string): boolean {
@@ -140,7 +177,12 @@ function fieldMatches(flow: Flow, key: string, v: string): boolean {
     const side = sideMatch[1] as Side;
     const ep = (flow[side] ?? {}) as EndpointJson;
     const ipv = (flow.IP as { source?: string; destination?: string } | undefined)?.[side];
-    const l4 = flow.l4 as { TCP?: { source_port?: number; destination_port?: number }; UDP?: { source_port?: number; destination_port?: number } } | undefined;
+    const l4 = flow.l4 as
+      | {
+          TCP?: { source_port?: number; destination_port?: number };
+          UDP?: { source_port?: number; destination_port?: number };
+        }
+      | undefined;
     const ports = l4?.TCP ?? l4?.UDP;
     switch (sideMatch[2]) {
       case 'pod': {
@@ -152,11 +194,16 @@ function fieldMatches(flow: Flow, key: string, v: string): boolean {
       case 'ip':
         return inCidrOrEq(v, ipv);
       case 'fqdn': {
-        const names = side === 'destination' ? ((flow.destination_names as string[] | undefined) ?? []) : ((flow.source_names as string[] | undefined) ?? []);
+        const names =
+          side === 'destination'
+            ? ((flow.destination_names as string[] | undefined) ?? [])
+            : ((flow.source_names as string[] | undefined) ?? []);
         return names.some((n) => glob(v, n.replace(/\.$/, '')));
       }
       case 'identity':
-        return String(ep.identity ?? '') === v || (v === 'world' && ep.identity === 2) || (v === 'host' && ep.identity === 1);
+        return (
+          String(ep.identity ?? '') === v || (v === 'world' && ep.identity === 2) || (v === 'host' && ep.identity === 1)
+        );
       case 'port':
         return String(side === 'source' ? ports?.source_port : ports?.destination_port) === v;
       case 'workload':
@@ -188,9 +235,13 @@ function fieldMatches(flow: Flow, key: string, v: string): boolean {
     case 'node-name':
       return glob(v, String(flow.node_name ?? ''));
     case 'ip-version':
-      return (v === 'v4' && (flow.IP as { ipVersion?: string } | undefined)?.ipVersion === 'IPv4') || (v === 'v6' && (flow.IP as { ipVersion?: string } | undefined)?.ipVersion === 'IPv6');
+      return (
+        (v === 'v4' && (flow.IP as { ipVersion?: string } | undefined)?.ipVersion === 'IPv4') ||
+        (v === 'v6' && (flow.IP as { ipVersion?: string } | undefined)?.ipVersion === 'IPv6')
+      );
     case 'tcp-flags': {
-      const flags = ((flow.l4 as { TCP?: { flags?: Record<string, boolean> } } | undefined)?.TCP?.flags ?? {}) as Record<string, boolean>;
+      const flags = ((flow.l4 as { TCP?: { flags?: Record<string, boolean> } } | undefined)?.TCP?.flags ??
+        {}) as Record<string, boolean>;
       return v.split(',').every((f) => flags[f.trim().toUpperCase()]);
     }
     case 'uuid':

@@ -1,7 +1,7 @@
 // Hubble flows in the jsonpb shape of `hubble observe -o jsonpb` (one GetFlowsResponse per line; proto field
 // names, enum names as strings, zero values omitted) and each node's flow ring buffer.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Endpoint, } from './endpoints';
+import type { Endpoint } from './endpoints';
 import type { PolicyRef } from './policy';
 
 export const DROP_REASONS: Record<number, string> = {
@@ -37,7 +37,15 @@ export const TRACE_POINTS: Record<string, number> = {
   'from-network': 10,
   'to-network': 11,
 };
-const TRACE_POINT_ENUM: Record<number, string> = { 0: 'TO_ENDPOINT', 1: 'TO_PROXY', 2: 'TO_HOST', 3: 'TO_STACK', 4: 'TO_OVERLAY', 5: 'FROM_ENDPOINT', 11: 'TO_NETWORK' };
+const TRACE_POINT_ENUM: Record<number, string> = {
+  0: 'TO_ENDPOINT',
+  1: 'TO_PROXY',
+  2: 'TO_HOST',
+  3: 'TO_STACK',
+  4: 'TO_OVERLAY',
+  5: 'FROM_ENDPOINT',
+  11: 'TO_NETWORK',
+};
 
 // Wall clock with nanoseconds that never goes backwards within the process.
 const offset = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
@@ -76,7 +84,7 @@ function endpointJson(e: Endpoint): Record<string, unknown> {
 
 const mac = (ip: string): string => {
   const h = createHash('sha256').update(ip).digest();
-  return [h[0] & 0xfe | 0x02, h[1], h[2], h[3], h[4], h[5]].map((b) => b.toString(16).padStart(2, '0')).join(':');
+  return [(h[0] & 0xfe) | 0x02, h[1], h[2], h[3], h[4], h[5]].map((b) => b.toString(16).padStart(2, '0')).join(':');
 };
 
 export interface FlowInput {
@@ -106,7 +114,14 @@ export function buildFlow(f: FlowInput, ns = nowNs()): GetFlowsResponse {
       ? { TCP: { source_port: f.srcPort, destination_port: f.dstPort, flags: { SYN: true } } }
       : { UDP: { source_port: f.srcPort, destination_port: f.dstPort } };
   const drop = f.verdict === 'DROPPED' && f.dropReason;
-  const byKey = f.direction === 'EGRESS' ? (drop ? 'egress_denied_by' : 'egress_allowed_by') : drop ? 'ingress_denied_by' : 'ingress_allowed_by';
+  const byKey =
+    f.direction === 'EGRESS'
+      ? drop
+        ? 'egress_denied_by'
+        : 'egress_allowed_by'
+      : drop
+        ? 'ingress_denied_by'
+        : 'ingress_allowed_by';
   const flow: Flow = {
     time,
     uuid: randomUUID(),
@@ -124,7 +139,9 @@ export function buildFlow(f: FlowInput, ns = nowNs()): GetFlowsResponse {
     event_type: { type: f.eventType, ...(f.subType ? { sub_type: f.subType } : {}) },
     traffic_direction: f.direction,
     ...(f.matchType ? { policy_match_type: f.matchType } : {}),
-    ...(f.eventType === 4 ? { trace_observation_point: TRACE_POINT_ENUM[f.subType ?? 0] ?? 'TO_STACK', is_reply: false } : {}),
+    ...(f.eventType === 4
+      ? { trace_observation_point: TRACE_POINT_ENUM[f.subType ?? 0] ?? 'TO_STACK', is_reply: false }
+      : {}),
     ...(f.eventType === 1 ? { file: { name: 'bpf_lxc.c', line: f.dropReason === 158 ? 1573 : 1361 } } : {}),
     ...(drop ? { drop_reason_desc: DROP_REASONS[f.dropReason!] ?? 'DROP_REASON_UNKNOWN' } : {}),
     ...(f.policies?.length && f.eventType === 5 ? { [byKey]: f.policies } : {}),
@@ -132,7 +149,10 @@ export function buildFlow(f: FlowInput, ns = nowNs()): GetFlowsResponse {
   };
   if (f.dns) {
     flow.Type = 'L7';
-    flow.l7 = { type: 'REQUEST', dns: { query: `${f.dns.query}.`, qtypes: f.dns.qtypes, rcode: f.dns.rcode, observation_source: 'proxy' } };
+    flow.l7 = {
+      type: 'REQUEST',
+      dns: { query: `${f.dns.query}.`, qtypes: f.dns.qtypes, rcode: f.dns.rcode, observation_source: 'proxy' },
+    };
     flow.Summary = `DNS Query ${f.dns.query}. ${f.dns.qtypes.join(',')}`;
     delete flow.ethernet;
     delete flow.trace_observation_point;

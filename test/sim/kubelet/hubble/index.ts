@@ -32,7 +32,11 @@ export class Hubble {
 
   nodeLabels(node: string): string[] {
     const n = this.store.get(this.res.nodes, undefined, node);
-    const labels = n?.metadata.labels ?? { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/hostname': node, 'kubernetes.io/os': 'linux' };
+    const labels = n?.metadata.labels ?? {
+      'kubernetes.io/arch': 'amd64',
+      'kubernetes.io/hostname': node,
+      'kubernetes.io/os': 'linux',
+    };
     return Object.entries(labels)
       .map(([k, v]) => `${k}=${v}`)
       .sort();

@@ -20,11 +20,74 @@ export interface HubbleNode {
   onDown(fn: () => void): () => void;
 }
 
-const BOOLEAN = new Set(['follow', 'f', 'all', 'print-node-name', 'numeric', 'not', 'all-namespaces', 'A', 'from-all-namespaces', 'to-all-namespaces', 'ipv4', '4', 'ipv6', '6', 'debug', 'D', 'silent-errors', 'print-raw-filters', 'ignore-stderr', 'ip-translation', 'help', 'h', 'experimental-use-default-field-masks']);
-const VALUE = new Set(['output', 'o', 'last', 'first', 'since', 'until', 'time-format', 'color', 'server', 'timeout', 'request-timeout', 'config', 'tls', 'tls-server-name', 'tls-ca-cert-files', 'tls-client-cert-file', 'tls-client-key-file', 'basic-auth-username', 'basic-auth-password', 'input-file', 'allowlist', 'denylist', 'experimental-field-mask', 'port-forward-port', 'kube-context', 'kube-namespace', 'kubeconfig']);
+const BOOLEAN = new Set([
+  'follow',
+  'f',
+  'all',
+  'print-node-name',
+  'numeric',
+  'not',
+  'all-namespaces',
+  'A',
+  'from-all-namespaces',
+  'to-all-namespaces',
+  'ipv4',
+  '4',
+  'ipv6',
+  '6',
+  'debug',
+  'D',
+  'silent-errors',
+  'print-raw-filters',
+  'ignore-stderr',
+  'ip-translation',
+  'help',
+  'h',
+  'experimental-use-default-field-masks',
+]);
+const VALUE = new Set([
+  'output',
+  'o',
+  'last',
+  'first',
+  'since',
+  'until',
+  'time-format',
+  'color',
+  'server',
+  'timeout',
+  'request-timeout',
+  'config',
+  'tls',
+  'tls-server-name',
+  'tls-ca-cert-files',
+  'tls-client-cert-file',
+  'tls-client-key-file',
+  'basic-auth-username',
+  'basic-auth-password',
+  'input-file',
+  'allowlist',
+  'denylist',
+  'experimental-field-mask',
+  'port-forward-port',
+  'kube-context',
+  'kube-namespace',
+  'kubeconfig',
+]);
 const VERDICTS = ['FORWARDED', 'DROPPED', 'AUDIT', 'REDIRECTED', 'ERROR', 'TRACED', 'TRANSLATED'];
-const DROP_TEXT: Record<number, string> = { 133: 'Policy denied', 158: 'Service backend not found', 181: 'Policy denied by denylist' };
-const MATCH_TYPE: Record<number, string> = { 0: 'none', 1: 'L3-Only', 2: 'L3-L4', 3: 'L4-Only', 4: 'all', 5: 'L7/HTTP' };
+const DROP_TEXT: Record<number, string> = {
+  133: 'Policy denied',
+  158: 'Service backend not found',
+  181: 'Policy denied by denylist',
+};
+const MATCH_TYPE: Record<number, string> = {
+  0: 'none',
+  1: 'L3-Only',
+  2: 'L3-L4',
+  3: 'L4-Only',
+  4: 'all',
+  5: 'L7/HTTP',
+};
 
 class UsageError extends Error {}
 
@@ -56,13 +119,23 @@ function parseTime(s: string): bigint {
 }
 
 function uint(flag: string, v: string): number {
-  if (!/^\d+$/.test(v)) throw new UsageError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseUint: parsing "${v}": invalid syntax`);
+  if (!/^\d+$/.test(v))
+    throw new UsageError(
+      `invalid argument "${v}" for "--${flag}" flag: strconv.ParseUint: parsing "${v}": invalid syntax`,
+    );
   return Number(v);
 }
 
 export function parseObserve(args: string[]): ObserveOptions {
   const fb = new FilterBuilder();
-  const o: ObserveOptions = { output: 'compact', follow: false, all: false, printNodeName: false, numeric: false, filters: { allow: [], deny: [] } };
+  const o: ObserveOptions = {
+    output: 'compact',
+    follow: false,
+    all: false,
+    printNodeName: false,
+    numeric: false,
+    filters: { allow: [], deny: [] },
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (!a.startsWith('-') || a === '-') {
@@ -75,15 +148,20 @@ export function parseObserve(args: string[]): ObserveOptions {
       const eq = a.indexOf('=');
       name = eq < 0 ? a.slice(2) : a.slice(2, eq);
       value = eq < 0 ? undefined : a.slice(eq + 1);
-      if (!BOOLEAN.has(name) && !VALUE.has(name) && !FILTER_FLAGS.has(name)) throw new UsageError(`unknown flag: --${name}`);
+      if (!BOOLEAN.has(name) && !VALUE.has(name) && !FILTER_FLAGS.has(name))
+        throw new UsageError(`unknown flag: --${name}`);
     } else {
       name = a[1];
       value = a.length > 2 ? a.slice(a[2] === '=' ? 3 : 2) : undefined;
-      if (!BOOLEAN.has(name) && !VALUE.has(name) && !FILTER_FLAGS.has(name)) throw new UsageError(`unknown shorthand flag: '${name}' in ${a}`);
+      if (!BOOLEAN.has(name) && !VALUE.has(name) && !FILTER_FLAGS.has(name))
+        throw new UsageError(`unknown shorthand flag: '${name}' in ${a}`);
     }
-    const isBool = BOOLEAN.has(name) || ['A', 'all-namespaces', 'from-all-namespaces', 'to-all-namespaces', '4', 'ipv4', '6', 'ipv6'].includes(name);
+    const isBool =
+      BOOLEAN.has(name) ||
+      ['A', 'all-namespaces', 'from-all-namespaces', 'to-all-namespaces', '4', 'ipv4', '6', 'ipv6'].includes(name);
     if (!isBool && value === undefined) {
-      if (i + 1 >= args.length) throw new UsageError(`flag needs an argument: ${a.startsWith('--') ? a : `'${name}' in -${name}`}`);
+      if (i + 1 >= args.length)
+        throw new UsageError(`flag needs an argument: ${a.startsWith('--') ? a : `'${name}' in -${name}`}`);
       value = args[++i];
     }
     const on = value === undefined || value === 'true';
@@ -109,7 +187,8 @@ export function parseObserve(args: string[]): ObserveOptions {
         break;
       case 'output':
       case 'o':
-        if (!['compact', 'dict', 'json', 'JSON', 'jsonpb', 'tab', 'table'].includes(value!)) throw new UsageError(`invalid output format: ${value}`);
+        if (!['compact', 'dict', 'json', 'JSON', 'jsonpb', 'tab', 'table'].includes(value!))
+          throw new UsageError(`invalid output format: ${value}`);
         o.output = value!;
         break;
       case 'last':
@@ -125,12 +204,14 @@ export function parseObserve(args: string[]): ObserveOptions {
         o.until = parseTime(value!);
         break;
       case 'verdict':
-        if (!VERDICTS.includes(value!.toUpperCase())) throw new UsageError(`invalid argument "${value}" for "--verdict" flag: invalid --verdict value: ${value}`);
+        if (!VERDICTS.includes(value!.toUpperCase()))
+          throw new UsageError(`invalid argument "${value}" for "--verdict" flag: invalid --verdict value: ${value}`);
         fb.add(name, value!);
         break;
       case 'type':
       case 't':
-        if (!(value!.split(':')[0] in EVENT_TYPES)) throw new UsageError(`invalid argument "${value}" for "-t, --type" flag: unknown event type: ${value}`);
+        if (!(value!.split(':')[0] in EVENT_TYPES))
+          throw new UsageError(`invalid argument "${value}" for "-t, --type" flag: unknown event type: ${value}`);
         fb.add(name, value!);
         break;
       default:
@@ -142,7 +223,8 @@ export function parseObserve(args: string[]): ObserveOptions {
   if (o.first && o.last) throw new UsageError('cannot set both --first and --last');
   if (o.first && o.follow) throw new UsageError('cannot set both --first and --follow');
   if (o.last && o.all) throw new UsageError('cannot set both --last and --all');
-  if ((o.output === 'table' || o.output === 'tab') && o.follow) throw new UsageError('table output format is not compatible with follow mode');
+  if ((o.output === 'table' || o.output === 'tab') && o.follow)
+    throw new UsageError('table output format is not compatible with follow mode');
   if (o.since === undefined && o.until === undefined && !o.first && !o.last && !o.all && !o.follow) o.last = 20;
   o.filters = fb.build();
   return o;
@@ -163,7 +245,11 @@ function peer(f: Record<string, unknown>, side: 'source' | 'destination', numeri
   const port = side === 'source' ? ports.source_port : ports.destination_port;
   const names = side === 'destination' ? ((f.destination_names as string[] | undefined) ?? []) : [];
   const host = !numeric && ep.pod_name ? `${ep.namespace}/${ep.pod_name}` : !numeric && names[0] ? names[0] : ip;
-  const id = ep.pod_name ? `(ID:${ep.identity})` : ep.labels?.includes('reserved:world') ? '(world)' : `(ID:${ep.identity})`;
+  const id = ep.pod_name
+    ? `(ID:${ep.identity})`
+    : ep.labels?.includes('reserved:world')
+      ? '(world)'
+      : `(ID:${ep.identity})`;
   return `${host}${port ? `:${port}` : ''} ${id}`;
 }
 
@@ -173,10 +259,15 @@ function eventText(f: Record<string, unknown>): string {
   if (et.type === 5) {
     return `policy-verdict:${MATCH_TYPE[Number(f.policy_match_type ?? 0)]} ${f.traffic_direction} ${f.verdict === 'DROPPED' ? 'DENIED' : 'ALLOWED'}`;
   }
-  return String(f.trace_observation_point ?? 'trace').toLowerCase().replace(/_/g, '-');
+  return String(f.trace_observation_point ?? 'trace')
+    .toLowerCase()
+    .replace(/_/g, '-');
 }
 
-export function formatFlow(r: GetFlowsResponse, o: Pick<ObserveOptions, 'output' | 'printNodeName' | 'numeric'>): string {
+export function formatFlow(
+  r: GetFlowsResponse,
+  o: Pick<ObserveOptions, 'output' | 'printNodeName' | 'numeric'>,
+): string {
   const f = r.flow;
   if (o.output === 'json' || o.output === 'JSON' || o.output === 'jsonpb') return JSON.stringify(r) + '\n';
   const arrow = f.is_reply === undefined ? '<>' : f.is_reply ? '<-' : '->';
@@ -186,7 +277,8 @@ export function formatFlow(r: GetFlowsResponse, o: Pick<ObserveOptions, 'output'
   if (o.output === 'dict') {
     return `  TIMESTAMP: ${stamp(f.time)}\n     SOURCE: ${src}\nDESTINATION: ${dst}\n       TYPE: ${eventText(f)}\n    VERDICT: ${f.verdict}\n    SUMMARY: ${summary}\n------------\n`;
   }
-  if (o.output === 'table' || o.output === 'tab') return `${stamp(f.time)}\t${src}\t${dst}\t${eventText(f)}\t${f.verdict}\t${summary}\n`;
+  if (o.output === 'table' || o.output === 'tab')
+    return `${stamp(f.time)}\t${src}\t${dst}\t${eventText(f)}\t${f.verdict}\t${summary}\n`;
   const node = o.printNodeName ? ` [${r.node_name}]` : '';
   return `${stamp(f.time)}${node}: ${src} ${arrow} ${dst} ${eventText(f)} ${f.verdict} (${summary})\n`;
 }
@@ -198,7 +290,8 @@ async function observe(args: string[], node: HubbleNode, io: ProgramIO): Promise
     await io.stderr(down + '\n');
     return 1;
   }
-  const inTime = (ns: bigint): boolean => (o.since === undefined || ns >= o.since) && (o.until === undefined || ns <= o.until);
+  const inTime = (ns: bigint): boolean =>
+    (o.since === undefined || ns >= o.since) && (o.until === undefined || ns <= o.until);
   let history = node.buffer.snapshot().filter((e) => inTime(e.ns) && accepts(o.filters, e.response.flow));
   if (o.first) history = history.slice(0, o.first);
   else if (o.last) history = history.slice(-o.last);
@@ -206,11 +299,13 @@ async function observe(args: string[], node: HubbleNode, io: ProgramIO): Promise
   const queue: GetFlowsResponse[] = [];
   let wake: (() => void) | undefined;
   let lost = false;
-  const stopFollow = o.follow ? node.buffer.follow((e) => {
-    if (!accepts(o.filters, e.response.flow)) return;
-    queue.push(e.response);
-    wake?.();
-  }) : () => undefined;
+  const stopFollow = o.follow
+    ? node.buffer.follow((e) => {
+        if (!accepts(o.filters, e.response.flow)) return;
+        queue.push(e.response);
+        wake?.();
+      })
+    : () => undefined;
   const stopDown = node.onDown(() => {
     lost = true;
     wake?.();
@@ -218,7 +313,8 @@ async function observe(args: string[], node: HubbleNode, io: ProgramIO): Promise
   const onAbort = (): void => wake?.();
   io.signal.addEventListener('abort', onAbort);
   try {
-    if (o.output === 'table' || o.output === 'tab') await io.stdout('TIMESTAMP\tSOURCE\tDESTINATION\tTYPE\tVERDICT\tSUMMARY\n');
+    if (o.output === 'table' || o.output === 'tab')
+      await io.stdout('TIMESTAMP\tSOURCE\tDESTINATION\tTYPE\tVERDICT\tSUMMARY\n');
     for (const e of history) {
       if (io.signal.aborted) return 0;
       await io.stdout(formatFlow(e.response, o));
@@ -270,7 +366,9 @@ export function hubbleProgram(args: string[], node: HubbleNode): Program {
         return 0;
       }
       if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
-        await io.stdout('Hubble is a utility to observe and inspect recent Cilium routed traffic in a cluster.\n\nUsage:\n  hubble [command]\n\nAvailable Commands:\n  observe     Observe flows and events of a Hubble server\n  status      Display status of Hubble server\n  version     Display detailed version information\n');
+        await io.stdout(
+          'Hubble is a utility to observe and inspect recent Cilium routed traffic in a cluster.\n\nUsage:\n  hubble [command]\n\nAvailable Commands:\n  observe     Observe flows and events of a Hubble server\n  status      Display status of Hubble server\n  version     Display detailed version information\n',
+        );
         return 0;
       }
       throw new UsageError(`unknown command "${cmd}" for "hubble"`);
@@ -281,5 +379,3 @@ export function hubbleProgram(args: string[], node: HubbleNode): Program {
     }
   };
 }
-
-

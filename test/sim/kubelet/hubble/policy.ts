@@ -78,7 +78,11 @@ function refOf(policy: KubeObject): PolicyRef {
   return {
     name: policy.metadata.name,
     ...(policy.metadata.namespace ? { namespace: policy.metadata.namespace } : {}),
-    labels: [`k8s:io.cilium.k8s.policy.derived-from=${policy.kind}`, `k8s:io.cilium.k8s.policy.name=${policy.metadata.name}`, ...(policy.metadata.namespace ? [`k8s:io.cilium.k8s.policy.namespace=${policy.metadata.namespace}`] : [])],
+    labels: [
+      `k8s:io.cilium.k8s.policy.derived-from=${policy.kind}`,
+      `k8s:io.cilium.k8s.policy.name=${policy.metadata.name}`,
+      ...(policy.metadata.namespace ? [`k8s:io.cilium.k8s.policy.namespace=${policy.metadata.namespace}`] : []),
+    ],
     revision: String(policy.metadata.generation ?? 1),
     kind: policy.kind,
   };
@@ -91,7 +95,14 @@ export function fqdnMatches(pattern: { matchName?: string; matchPattern?: string
   const p = (pattern.matchPattern ?? '').toLowerCase().replace(/\.$/, '');
   if (p === '*') return true;
   if (p.startsWith('**.')) return d.endsWith(p.slice(2)) && d.length > p.length - 2;
-  const re = new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[-a-z0-9_]*') + '$');
+  const re = new RegExp(
+    '^' +
+      p
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[-a-z0-9_]*') +
+      '$',
+  );
   return re.test(d);
 }
 
@@ -105,23 +116,37 @@ const ENTITY: Record<string, (peer: Endpoint) => boolean> = {
   'kube-apiserver': (e) => e.ip === '10.96.0.1',
 };
 
-function peerMatches(rule: Rule, dir: Direction, peer: Endpoint, domain: string | undefined, policyNs: string | undefined): boolean | undefined {
+function peerMatches(
+  rule: Rule,
+  dir: Direction,
+  peer: Endpoint,
+  domain: string | undefined,
+  policyNs: string | undefined,
+): boolean | undefined {
   const pre = dir === 'egress' ? 'to' : 'from';
   const endpoints = rule[`${pre}Endpoints`] as LabelSelector[] | undefined;
   const entities = rule[`${pre}Entities`] as string[] | undefined;
   const cidrs = rule[`${pre}CIDR`] as string[] | undefined;
   const cidrSets = rule[`${pre}CIDRSet`] as Array<{ cidr?: string; except?: string[] }> | undefined;
-  const fqdns = dir === 'egress' ? (rule.toFQDNs as Array<{ matchName?: string; matchPattern?: string }> | undefined) : undefined;
+  const fqdns =
+    dir === 'egress' ? (rule.toFQDNs as Array<{ matchName?: string; matchPattern?: string }> | undefined) : undefined;
   if (![endpoints, entities, cidrs, cidrSets, fqdns].some((x) => Array.isArray(x))) return undefined; // L3 wildcard
-  if (endpoints?.some((raw) => {
-    if (peer.kind !== 'pod') return false;
-    const sel = normalize(raw) ?? {};
-    if (policyNs && !mentionsNamespace(sel) && peer.namespace !== policyNs) return false;
-    return selectorMatches(sel, peer.selectorLabels);
-  })) return true;
+  if (
+    endpoints?.some((raw) => {
+      if (peer.kind !== 'pod') return false;
+      const sel = normalize(raw) ?? {};
+      if (policyNs && !mentionsNamespace(sel) && peer.namespace !== policyNs) return false;
+      return selectorMatches(sel, peer.selectorLabels);
+    })
+  )
+    return true;
   if (entities?.some((e) => ENTITY[e]?.(peer))) return true;
   if (peer.kind === 'world' && cidrs?.some((c) => inCidr(peer.ip, c))) return true;
-  if (peer.kind === 'world' && cidrSets?.some((s) => !!s.cidr && inCidr(peer.ip, s.cidr) && !(s.except ?? []).some((x) => inCidr(peer.ip, x)))) return true;
+  if (
+    peer.kind === 'world' &&
+    cidrSets?.some((s) => !!s.cidr && inCidr(peer.ip, s.cidr) && !(s.except ?? []).some((x) => inCidr(peer.ip, x)))
+  )
+    return true;
   if (domain && fqdns?.some((f) => fqdnMatches(f, domain))) return true;
   return false;
 }
@@ -148,7 +173,15 @@ function portMatches(rule: Rule, port: number, protocol: string, domain: string 
 }
 
 /** 1 L3_ONLY, 2 L3_L4, 3 L4_ONLY, undefined = no match. An empty rule (`{}`) matches nothing. */
-function ruleMatch(rule: Rule, dir: Direction, peer: Endpoint, port: number, protocol: string, domain: string | undefined, ns: string | undefined): number | undefined {
+function ruleMatch(
+  rule: Rule,
+  dir: Direction,
+  peer: Endpoint,
+  port: number,
+  protocol: string,
+  domain: string | undefined,
+  ns: string | undefined,
+): number | undefined {
   const l3 = peerMatches(rule, dir, peer, domain, ns);
   const l4 = portMatches(rule, port, protocol, domain);
   if (l3 === false || l4 === false) return undefined;
@@ -161,7 +194,15 @@ function ruleMatch(rule: Rule, dir: Direction, peer: Endpoint, port: number, pro
  * Verdict for traffic of `subject` in `dir` with `peer` on port/protocol. `policies` are the CiliumNetworkPolicies
  * of the subject's namespace and the cluster-wide ones.
  */
-export function evaluate(policies: KubeObject[], subject: Endpoint, dir: Direction, peer: Endpoint, port: number, protocol: 'TCP' | 'UDP', domain?: string): Verdict {
+export function evaluate(
+  policies: KubeObject[],
+  subject: Endpoint,
+  dir: Direction,
+  peer: Endpoint,
+  port: number,
+  protocol: 'TCP' | 'UDP',
+  domain?: string,
+): Verdict {
   let enforced = false;
   let allow: { type: number; by: PolicyRef } | undefined;
   for (const pol of policies) {
@@ -171,9 +212,11 @@ export function evaluate(policies: KubeObject[], subject: Endpoint, dir: Directi
       if (!sel || !selectorMatches(sel, subject.selectorLabels)) continue;
       const allowRules = spec[dir];
       const denyRules = spec[`${dir}Deny`];
-      if ((Array.isArray(allowRules) || Array.isArray(denyRules)) && spec.enableDefaultDeny?.[dir] !== false) enforced = true;
+      if ((Array.isArray(allowRules) || Array.isArray(denyRules)) && spec.enableDefaultDeny?.[dir] !== false)
+        enforced = true;
       for (const r of denyRules ?? []) {
-        if (ruleMatch(r, dir, peer, port, protocol, domain, ns) !== undefined) return { allowed: false, enforced: true, dropReason: 181, by: [refOf(pol)] };
+        if (ruleMatch(r, dir, peer, port, protocol, domain, ns) !== undefined)
+          return { allowed: false, enforced: true, dropReason: 181, by: [refOf(pol)] };
       }
       if (!allow) {
         for (const r of allowRules ?? []) {
@@ -195,7 +238,10 @@ export function evaluate(policies: KubeObject[], subject: Endpoint, dir: Directi
  * The DNS rules Cilium's DNS proxy enforces for `subject` (`toPorts[].rules.dns` of egress rules of policies
  * selecting it); undefined when no policy puts its lookups through the proxy.
  */
-export function dnsRules(policies: KubeObject[], subjectLabels: Record<string, string>): Array<{ matchName?: string; matchPattern?: string }> | undefined {
+export function dnsRules(
+  policies: KubeObject[],
+  subjectLabels: Record<string, string>,
+): Array<{ matchName?: string; matchPattern?: string }> | undefined {
   let out: Array<{ matchName?: string; matchPattern?: string }> | undefined;
   for (const pol of policies) {
     for (const spec of specsOf(pol)) {

@@ -21,7 +21,9 @@ export interface RelayNode {
   unavailable(): string | undefined;
 }
 
-const DROP_REASON_NUM: Record<string, number> = Object.fromEntries(Object.entries(DROP_REASONS).map(([n, s]) => [s, Number(n)]));
+const DROP_REASON_NUM: Record<string, number> = Object.fromEntries(
+  Object.entries(DROP_REASONS).map(([n, s]) => [s, Number(n)]),
+);
 
 function timestamp(iso: string): { seconds: string; nanos: number } {
   const m = /^(.*?)(?:\.(\d+))?Z$/.exec(iso);
@@ -39,7 +41,8 @@ const tsNs = (t: unknown): bigint | undefined => {
 export function toMessage(r: GetFlowsResponse): Obj {
   const f = r.flow as Obj;
   const flow: Obj = { ...f, time: timestamp(String(f.time)) };
-  if (typeof f.drop_reason_desc === 'string') flow.drop_reason_desc = DROP_REASON_NUM[f.drop_reason_desc] ?? f.drop_reason_desc;
+  if (typeof f.drop_reason_desc === 'string')
+    flow.drop_reason_desc = DROP_REASON_NUM[f.drop_reason_desc] ?? f.drop_reason_desc;
   if (typeof f.is_reply === 'boolean') flow.is_reply = { value: f.is_reply };
   return { flow, node_name: r.node_name, time: timestamp(r.time) };
 }
@@ -50,14 +53,29 @@ export function toFilter(p: Obj): FlowFilter {
   const put = (key: string, vals: unknown): void => {
     if (Array.isArray(vals) && vals.length) f.set(key, vals.map(String));
   };
-  for (const k of ['source_ip', 'destination_ip', 'source_pod', 'destination_pod', 'source_fqdn', 'destination_fqdn', 'source_label', 'destination_label', 'destination_port']) put(k, p[k]);
+  for (const k of [
+    'source_ip',
+    'destination_ip',
+    'source_pod',
+    'destination_pod',
+    'source_fqdn',
+    'destination_fqdn',
+    'source_label',
+    'destination_label',
+    'destination_port',
+  ])
+    put(k, p[k]);
   put('verdict', p.verdict);
   put('protocol', p.protocol);
   put('node-name', p.node_name);
   put('traffic-direction', p.traffic_direction);
   put('dns-query', p.dns_query);
   const et = p.event_type as Array<{ type?: number; match_sub_type?: boolean; sub_type?: number }> | undefined;
-  if (et?.length) f.set('type', et.map((e) => (e.match_sub_type ? `${e.type ?? 0}:${e.sub_type ?? 0}` : String(e.type ?? 0))));
+  if (et?.length)
+    f.set(
+      'type',
+      et.map((e) => (e.match_sub_type ? `${e.type ?? 0}:${e.sub_type ?? 0}` : String(e.type ?? 0))),
+    );
   return f;
 }
 
@@ -84,7 +102,9 @@ export class Relay {
       GetNodes: (_c: grpc.ServerUnaryCall<Obj, Obj>, cb: grpc.sendUnaryData<Obj>) => cb(null, this.getNodes()),
     });
     this.server = server;
-    this.port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    this.port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+    );
     return this.port;
   }
 
@@ -112,20 +132,33 @@ export class Relay {
 
   private getNodes(): Obj {
     return {
-      nodes: this.nodes().map((n) => ({ name: n.name, version: RELAY_VERSION, address: `${n.address}:4244`, state: n.unavailable() ? 'NODE_UNAVAILABLE' : 'NODE_CONNECTED' })),
+      nodes: this.nodes().map((n) => ({
+        name: n.name,
+        version: RELAY_VERSION,
+        address: `${n.address}:4244`,
+        state: n.unavailable() ? 'NODE_UNAVAILABLE' : 'NODE_CONNECTED',
+      })),
     };
   }
 
   private getFlows(call: grpc.ServerWritableStream<Obj, Obj>): void {
     const req = call.request;
-    const filters = { allow: ((req.whitelist as Obj[] | undefined) ?? []).map(toFilter), deny: ((req.blacklist as Obj[] | undefined) ?? []).map(toFilter) };
+    const filters = {
+      allow: ((req.whitelist as Obj[] | undefined) ?? []).map(toFilter),
+      deny: ((req.blacklist as Obj[] | undefined) ?? []).map(toFilter),
+    };
     const since = tsNs(req.since);
     const until = tsNs(req.until);
     const number = Number(req.number ?? 0);
     const nodes = this.nodes().filter((n) => !n.unavailable());
     let past = nodes
       .flatMap((n) => n.buffer.snapshot())
-      .filter((e) => (since === undefined || e.ns >= since) && (until === undefined || e.ns <= until) && accepts(filters, e.response.flow))
+      .filter(
+        (e) =>
+          (since === undefined || e.ns >= since) &&
+          (until === undefined || e.ns <= until) &&
+          accepts(filters, e.response.flow),
+      )
       .sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0));
     if (number > 0) past = req.first ? past.slice(0, number) : past.slice(-number);
     else if (req.follow && since === undefined) past = [];
@@ -144,6 +177,7 @@ export class Relay {
       call.end();
       return;
     }
-    for (const n of nodes) unsubs.push(n.buffer.follow((e) => accepts(filters, e.response.flow) && call.write(toMessage(e.response))));
+    for (const n of nodes)
+      unsubs.push(n.buffer.follow((e) => accepts(filters, e.response.flow) && call.write(toMessage(e.response))));
   }
 }

@@ -65,18 +65,27 @@ export class Traffic {
     return this.d
       .runtimes()
       .filter((p) => p.namespace === svc.metadata.namespace && p.podIP && p.containers.every((c) => c.ready))
-      .filter((p) => selectorMatches({ matchLabels: sel }, this.d.store.get(this.d.res.pods, p.namespace, p.name)?.metadata.labels));
+      .filter((p) =>
+        selectorMatches({ matchLabels: sel }, this.d.store.get(this.d.res.pods, p.namespace, p.name)?.metadata.labels),
+      );
   }
 
   /** The peer a name or address reaches (after Service translation, as Cilium evaluates policy). */
-  private resolve(src: PodRuntime, dest: TrafficRequest['destination'], answerFor?: string): { peer?: Endpoint; ip: string; names: string[]; noBackend?: boolean } {
+  private resolve(
+    src: PodRuntime,
+    dest: TrafficRequest['destination'],
+    answerFor?: string,
+  ): { peer?: Endpoint; ip: string; names: string[]; noBackend?: boolean } {
     const names = dest.domain ? [dest.domain.replace(/\.$/, '')] : [];
     const services = this.d.store.list(this.d.res.services);
     let svc: KubeObject | undefined;
     if (dest.domain) {
       const name = answerFor ?? dest.domain.replace(/\.$/, '').toLowerCase();
       const parts = name.replace(CLUSTER_SUFFIX, '').split('.');
-      if (parts.length <= 2) svc = services.find((s) => s.metadata.name === parts[0] && s.metadata.namespace === (parts[1] ?? src.namespace));
+      if (parts.length <= 2)
+        svc = services.find(
+          (s) => s.metadata.name === parts[0] && s.metadata.namespace === (parts[1] ?? src.namespace),
+        );
     } else if (dest.ip) {
       svc = services.find((s) => (s.spec as { clusterIP?: string } | undefined)?.clusterIP === dest.ip);
     }
@@ -96,12 +105,16 @@ export class Traffic {
 
   private policies(ns: string | undefined): KubeObject[] {
     const { store, res } = this.d;
-    return [...(ns ? store.list(res.ciliumnetworkpolicies, ns) : []), ...store.list(res.ciliumclusterwidenetworkpolicies)];
+    return [
+      ...(ns ? store.list(res.ciliumnetworkpolicies, ns) : []),
+      ...store.list(res.ciliumclusterwidenetworkpolicies),
+    ];
   }
 
   async request(req: TrafficRequest): Promise<TrafficResult> {
     const p = this.d.runtime(req.namespace, req.pod);
-    if (!p || !p.podIP || !p.containers.some(isRunning)) throw new Error(`pod ${req.namespace}/${req.pod} is not running on this kubelet's nodes`);
+    if (!p || !p.podIP || !p.containers.some(isRunning))
+      throw new Error(`pod ${req.namespace}/${req.pod} is not running on this kubelet's nodes`);
     const src = this.endpointOf(p);
     if (!src) throw new Error(`pod ${req.namespace}/${req.pod} not found`);
     const { port, protocol } = req.destination;
@@ -117,19 +130,38 @@ export class Traffic {
     if (req.destination.domain) {
       const pod = this.d.store.get(this.d.res.pods, p.namespace, p.name)!;
       const lu = lookup(this.d.store, this.d.res, pod, src.selectorLabels, req.destination.domain);
-      if (lu.sidecar?.logged) this.d.containerLog(p.namespace, p.name, lu.sidecar.container, corednsLogLine(lu.query, lu.rcode));
+      if (lu.sidecar?.logged)
+        this.d.containerLog(p.namespace, p.name, lu.sidecar.container, corednsLogLine(lu.query, lu.rcode));
       if (lu.refusedByProxy) {
         emit(p.node, {
-          src, dst: this.kubeDns(), srcPort: randomInt(32768, 61000), dstPort: 53, protocol: 'UDP', verdict: 'DROPPED', eventType: 129, direction: 'EGRESS',
+          src,
+          dst: this.kubeDns(),
+          srcPort: randomInt(32768, 61000),
+          dstPort: 53,
+          protocol: 'UDP',
+          verdict: 'DROPPED',
+          eventType: 129,
+          direction: 'EGRESS',
           dns: { query: lu.answerFor, rcode: RCODE_NUM.REFUSED, qtypes: ['A'] },
         });
       }
-      dns = { query: lu.query, rcode: lu.rcode, ...(lu.rcode === 'NOERROR' ? {} : { refusedBy: lu.refusedByProxy ? ('cilium-dns-proxy' as const) : ('coredns-sidecar' as const) }) };
-      if (lu.rcode !== 'NOERROR') return { verdict: 'DROPPED', direction: 'EGRESS', destination: { ip: '', names: [lu.query] }, flows, dns };
+      dns = {
+        query: lu.query,
+        rcode: lu.rcode,
+        ...(lu.rcode === 'NOERROR'
+          ? {}
+          : { refusedBy: lu.refusedByProxy ? ('cilium-dns-proxy' as const) : ('coredns-sidecar' as const) }),
+      };
+      if (lu.rcode !== 'NOERROR')
+        return { verdict: 'DROPPED', direction: 'EGRESS', destination: { ip: '', names: [lu.query] }, flows, dns };
       answerFor = lu.answerFor;
     }
     const target = this.resolve(p, req.destination, answerFor);
-    const destination = { ip: target.ip, names: target.names, ...(target.peer?.podName ? { namespace: target.peer.namespace, pod: target.peer.podName } : {}) };
+    const destination = {
+      ip: target.ip,
+      names: target.names,
+      ...(target.peer?.podName ? { namespace: target.peer.namespace, pod: target.peer.podName } : {}),
+    };
     const attempts = protocol === 'TCP' ? 1 + this.d.synRetries : 1;
 
     if (target.noBackend || !target.peer) {
@@ -138,15 +170,34 @@ export class Traffic {
         const srcPort = randomInt(32768, 61000);
         for (let a = 0; a < attempts; a++) {
           if (a) await this.sleep();
-          emit(p.node, { src, dst, srcPort, dstPort: port, protocol, verdict: 'DROPPED', eventType: 1, subType: 158, direction: 'EGRESS', dropReason: 158 });
+          emit(p.node, {
+            src,
+            dst,
+            srcPort,
+            dstPort: port,
+            protocol,
+            verdict: 'DROPPED',
+            eventType: 1,
+            subType: 158,
+            direction: 'EGRESS',
+            dropReason: 158,
+          });
         }
       }
-      return { verdict: 'DROPPED', direction: 'EGRESS', dropReason: 'SERVICE_BACKEND_NOT_FOUND', destination, flows, ...(dns ? { dns } : {}) };
+      return {
+        verdict: 'DROPPED',
+        direction: 'EGRESS',
+        dropReason: 'SERVICE_BACKEND_NOT_FOUND',
+        destination,
+        flows,
+        ...(dns ? { dns } : {}),
+      };
     }
     const dst = target.peer;
     const egress = evaluate(this.policies(p.namespace), src, 'egress', dst, port, protocol, req.destination.domain);
     let ingress: Verdict | undefined;
-    if (egress.allowed && dst.kind === 'pod') ingress = evaluate(this.policies(dst.namespace), dst, 'ingress', src, port, protocol);
+    if (egress.allowed && dst.kind === 'pod')
+      ingress = evaluate(this.policies(dst.namespace), dst, 'ingress', src, port, protocol);
     const denied = !egress.allowed ? egress : ingress && !ingress.allowed ? ingress : undefined;
     const direction: 'EGRESS' | 'INGRESS' = !egress.allowed ? 'EGRESS' : 'INGRESS';
     const names = target.names;
@@ -154,41 +205,90 @@ export class Traffic {
     for (let i = 0; i < count; i++) {
       const srcPort = randomInt(32768, 61000);
       const base = { src, dst, srcPort, dstPort: port, protocol, destinationNames: names } as const;
-      if (egress.enforced && egress.allowed) emit(p.node, { ...base, verdict: 'FORWARDED', eventType: 5, direction: 'EGRESS', matchType: egress.matchType, policies: egress.by });
-      if (egress.allowed) emit(p.node, { ...base, verdict: 'FORWARDED', eventType: 4, subType: dst.kind === 'pod' && dst.node === p.node ? 0 : 3, direction: 'EGRESS' });
+      if (egress.enforced && egress.allowed)
+        emit(p.node, {
+          ...base,
+          verdict: 'FORWARDED',
+          eventType: 5,
+          direction: 'EGRESS',
+          matchType: egress.matchType,
+          policies: egress.by,
+        });
+      if (egress.allowed)
+        emit(p.node, {
+          ...base,
+          verdict: 'FORWARDED',
+          eventType: 4,
+          subType: dst.kind === 'pod' && dst.node === p.node ? 0 : 3,
+          direction: 'EGRESS',
+        });
       if (!denied) {
         if (ingress && dst.kind === 'pod' && dst.node) {
-          if (ingress.enforced) emit(dst.node, { ...base, verdict: 'FORWARDED', eventType: 5, direction: 'INGRESS', matchType: ingress.matchType, policies: ingress.by });
+          if (ingress.enforced)
+            emit(dst.node, {
+              ...base,
+              verdict: 'FORWARDED',
+              eventType: 5,
+              direction: 'INGRESS',
+              matchType: ingress.matchType,
+              policies: ingress.by,
+            });
           emit(dst.node, { ...base, verdict: 'FORWARDED', eventType: 4, subType: 0, direction: 'INGRESS' });
         }
         continue;
       }
-      const node = direction === 'EGRESS' ? p.node : dst.node ?? p.node;
+      const node = direction === 'EGRESS' ? p.node : (dst.node ?? p.node);
       for (let a = 0; a < attempts; a++) {
         if (a) await this.sleep();
-        const drop = { ...base, verdict: 'DROPPED' as const, direction, dropReason: denied.dropReason, policies: denied.by };
+        const drop = {
+          ...base,
+          verdict: 'DROPPED' as const,
+          direction,
+          dropReason: denied.dropReason,
+          policies: denied.by,
+        };
         emit(node, { ...drop, eventType: 5 });
         emit(node, { ...drop, eventType: 1, subType: denied.dropReason });
       }
     }
     if (denied) {
-      return { verdict: 'DROPPED', direction, dropReason: denied.dropReason === 181 ? 'POLICY_DENY' : 'POLICY_DENIED', destination, flows, ...(dns ? { dns } : {}) };
+      return {
+        verdict: 'DROPPED',
+        direction,
+        dropReason: denied.dropReason === 181 ? 'POLICY_DENY' : 'POLICY_DENIED',
+        destination,
+        flows,
+        ...(dns ? { dns } : {}),
+      };
     }
     return { verdict: 'FORWARDED', direction: 'EGRESS', destination, flows, ...(dns ? { dns } : {}) };
   }
 
   /** The cluster DNS the proxy stands in front of: a kube-dns pod when there is one. */
   private kubeDns(): Endpoint {
-    const pod = this.d.store.list(this.d.res.pods, 'kube-system').find((x) => x.metadata.labels?.['k8s-app'] === 'kube-dns');
+    const pod = this.d.store
+      .list(this.d.res.pods, 'kube-system')
+      .find((x) => x.metadata.labels?.['k8s-app'] === 'kube-dns');
     const rt = pod && this.d.runtime('kube-system', pod.metadata.name);
     if (pod && rt?.podIP) return podEndpoint(this.d.store, this.d.res, pod, rt);
-    const labels = ['k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=kube-system', 'k8s:io.cilium.k8s.policy.cluster=default', 'k8s:io.kubernetes.pod.namespace=kube-system', 'k8s:k8s-app=kube-dns'];
-    return { kind: 'pod', ip: '10.244.0.250', identity: identityOf(labels), labels, selectorLabels: { 'k8s-app': 'kube-dns', 'io.kubernetes.pod.namespace': 'kube-system' }, namespace: 'kube-system', podName: 'coredns-sim' };
+    const labels = [
+      'k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=kube-system',
+      'k8s:io.cilium.k8s.policy.cluster=default',
+      'k8s:io.kubernetes.pod.namespace=kube-system',
+      'k8s:k8s-app=kube-dns',
+    ];
+    return {
+      kind: 'pod',
+      ip: '10.244.0.250',
+      identity: identityOf(labels),
+      labels,
+      selectorLabels: { 'k8s-app': 'kube-dns', 'io.kubernetes.pod.namespace': 'kube-system' },
+      namespace: 'kube-system',
+      podName: 'coredns-sim',
+    };
   }
 
   private sleep(): Promise<void> {
     return new Promise((r) => setTimeout(r, this.d.retryDelayMs));
   }
 }
-
-

@@ -38,7 +38,8 @@ export class PortForwardServer {
     noServer: true,
     perMessageDeflate: false,
     maxPayload: 64 * 1024 * 1024,
-    handleProtocols: (offered) => (offered.has(TUNNEL_TOKEN) ? TUNNEL_PROTOCOL : CHANNEL_PROTOCOLS.find((p) => offered.has(p)) ?? false),
+    handleProtocols: (offered) =>
+      offered.has(TUNNEL_TOKEN) ? TUNNEL_PROTOCOL : (CHANNEL_PROTOCOLS.find((p) => offered.has(p)) ?? false),
   });
 
   constructor(private readonly deps: PortForwardDeps) {}
@@ -46,31 +47,63 @@ export class PortForwardServer {
   handle(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer, target: PortForwardTarget): void {
     socket.on('error', () => socket.destroy());
     const pod = this.deps.getPod(target.namespace, target.pod);
-    if (!pod) return writeHttpStatus(socket, 404, 'NotFound', `pods "${target.pod}" not found`, { name: target.pod, kind: 'pods' });
+    if (!pod)
+      return writeHttpStatus(socket, 404, 'NotFound', `pods "${target.pod}" not found`, {
+        name: target.pod,
+        kind: 'pods',
+      });
     const phase = (pod.status as { phase?: string } | undefined)?.phase;
-    if (phase !== 'Running') return writeHttpStatus(socket, 400, 'BadRequest', `pod ${target.pod} is not running (phase ${phase ?? 'Unknown'})`);
+    if (phase !== 'Running')
+      return writeHttpStatus(
+        socket,
+        400,
+        'BadRequest',
+        `pod ${target.pod} is not running (phase ${phase ?? 'Unknown'})`,
+      );
     const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
     if (upgrade === 'spdy/3.1') {
-      const protos = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((s) => s.trim());
-      if (!protos.includes('portforward.k8s.io')) return writeHttpStatus(socket, 400, 'BadRequest', `unable to upgrade: unable to negotiate protocol: client supports [${protos.join(' ')}], server supports [portforward.k8s.io]`);
+      const protos = String(req.headers['x-stream-protocol-version'] ?? '')
+        .split(',')
+        .map((s) => s.trim());
+      if (!protos.includes('portforward.k8s.io'))
+        return writeHttpStatus(
+          socket,
+          400,
+          'BadRequest',
+          `unable to upgrade: unable to negotiate protocol: client supports [${protos.join(' ')}], server supports [portforward.k8s.io]`,
+        );
       this.served.spdy++;
-      socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n');
+      socket.write(
+        'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n',
+      );
       const s = socket as net.Socket;
-      const session = this.spdy(pod, (b) => s.write(b), () => s.destroy());
+      const session = this.spdy(
+        pod,
+        (b) => s.write(b),
+        () => s.destroy(),
+      );
       if (head.length) session.receive(head);
       s.on('data', (d: Buffer) => session.receive(d));
       s.on('close', () => session.closed());
       return;
     }
     if (upgrade !== 'websocket') return writeHttpStatus(socket, 400, 'BadRequest', 'Upgrade request required');
-    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const tunnel = offered.includes(TUNNEL_PROTOCOL);
-    if (!tunnel && target.ports.length === 0) return writeHttpStatus(socket, 400, 'BadRequest', 'query parameter "port" is required');
+    if (!tunnel && target.ports.length === 0)
+      return writeHttpStatus(socket, 400, 'BadRequest', 'query parameter "port" is required');
     if (tunnel) req.headers['sec-websocket-protocol'] = TUNNEL_TOKEN;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       if (ws.protocol === TUNNEL_PROTOCOL) {
         this.served.tunnel++;
-        const session = this.spdy(pod, (b) => ws.send(b, { binary: true }), () => ws.terminate());
+        const session = this.spdy(
+          pod,
+          (b) => ws.send(b, { binary: true }),
+          () => ws.terminate(),
+        );
         ws.on('message', (d: Buffer) => session.receive(Buffer.isBuffer(d) ? d : Buffer.from(d as ArrayBuffer)));
         ws.on('close', () => session.closed());
         ws.on('error', () => ws.terminate());

@@ -10,7 +10,10 @@ export type Dial = () => net.Socket;
 const key = (ns: string, pod: string, port: number): string => `${ns}/${pod}/${port}`;
 const podKey = (ns: string, pod: string): string => `${ns}/${pod}`;
 
-export const dialLocal = (port: number): Dial => () => net.connect({ host: '127.0.0.1', port });
+export const dialLocal =
+  (port: number): Dial =>
+  () =>
+    net.connect({ host: '127.0.0.1', port });
 
 export class PodPorts {
   private readonly bound = new Map<string, Dial>();

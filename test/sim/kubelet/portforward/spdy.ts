@@ -18,14 +18,71 @@ export const RST_PROTOCOL_ERROR = 1;
 
 /** The SPDY/3 header dictionary (spec section 2.6.10.1): length-prefixed words, then a block of text. */
 const DICT_WORDS = [
-  'options', 'head', 'post', 'put', 'delete', 'trace', 'accept', 'accept-charset', 'accept-encoding', 'accept-language',
-  'accept-ranges', 'age', 'allow', 'authorization', 'cache-control', 'connection', 'content-base', 'content-encoding',
-  'content-language', 'content-length', 'content-location', 'content-md5', 'content-range', 'content-type', 'date',
-  'etag', 'expect', 'expires', 'from', 'host', 'if-match', 'if-modified-since', 'if-none-match', 'if-range',
-  'if-unmodified-since', 'last-modified', 'location', 'max-forwards', 'pragma', 'proxy-authenticate',
-  'proxy-authorization', 'range', 'referer', 'retry-after', 'server', 'te', 'trailer', 'transfer-encoding', 'upgrade',
-  'user-agent', 'vary', 'via', 'warning', 'www-authenticate', 'method', 'get', 'status', '200 OK', 'version',
-  'HTTP/1.1', 'url', 'public', 'set-cookie', 'keep-alive', 'origin',
+  'options',
+  'head',
+  'post',
+  'put',
+  'delete',
+  'trace',
+  'accept',
+  'accept-charset',
+  'accept-encoding',
+  'accept-language',
+  'accept-ranges',
+  'age',
+  'allow',
+  'authorization',
+  'cache-control',
+  'connection',
+  'content-base',
+  'content-encoding',
+  'content-language',
+  'content-length',
+  'content-location',
+  'content-md5',
+  'content-range',
+  'content-type',
+  'date',
+  'etag',
+  'expect',
+  'expires',
+  'from',
+  'host',
+  'if-match',
+  'if-modified-since',
+  'if-none-match',
+  'if-range',
+  'if-unmodified-since',
+  'last-modified',
+  'location',
+  'max-forwards',
+  'pragma',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'range',
+  'referer',
+  'retry-after',
+  'server',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'user-agent',
+  'vary',
+  'via',
+  'warning',
+  'www-authenticate',
+  'method',
+  'get',
+  'status',
+  '200 OK',
+  'version',
+  'HTTP/1.1',
+  'url',
+  'public',
+  'set-cookie',
+  'keep-alive',
+  'origin',
 ];
 const DICT_TEXT =
   '100101201202205206300302303304305306307402405406407408409410411412413414415416417502504505' +
@@ -79,7 +136,10 @@ function parseHeaderBlock(b: Buffer): Headers {
   o += 4;
   for (let i = 0; i < n; i++) {
     const kl = b.readUInt32BE(o);
-    const k = b.subarray(o + 4, o + 4 + kl).toString('latin1').toLowerCase();
+    const k = b
+      .subarray(o + 4, o + 4 + kl)
+      .toString('latin1')
+      .toLowerCase();
     o += 4 + kl;
     const vl = b.readUInt32BE(o);
     const v = b.subarray(o + 4, o + 4 + vl).toString('latin1');

@@ -19,14 +19,25 @@ export function prng(seed: number): () => number {
 }
 
 /** A Helm release Secret as the store keeps it (data in base64; Helm's payload is base64(gzip(json))). */
-export function releaseSecret(o: { name: string; namespace: string; revision?: number; status?: string; labels?: Record<string, string> }): KubeObject {
+export function releaseSecret(o: {
+  name: string;
+  namespace: string;
+  revision?: number;
+  status?: string;
+  labels?: Record<string, string>;
+}): KubeObject {
   const revision = o.revision ?? 1;
   const status = o.status ?? 'deployed';
   const rel = {
     name: o.name,
     namespace: o.namespace,
     version: revision,
-    info: { status, first_deployed: '2025-01-01T10:00:00Z', last_deployed: '2025-01-01T10:05:00Z', description: 'Install complete' },
+    info: {
+      status,
+      first_deployed: '2025-01-01T10:00:00Z',
+      last_deployed: '2025-01-01T10:05:00Z',
+      description: 'Install complete',
+    },
     chart: { metadata: { name: 'k8s-sandbox', version: '0.1.0' } },
     config: { services: { default: { image: 'busybox' } } },
     manifest: '',
@@ -57,7 +68,16 @@ export function statefulSet(name: string, namespace: string, replicas: number): 
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
-        spec: { containers: [{ name: 'default', image: 'busybox', command: ['tail', '-f', '/dev/null'], resources: { limits: { cpu: '100m', memory: '64Mi' } } }] },
+        spec: {
+          containers: [
+            {
+              name: 'default',
+              image: 'busybox',
+              command: ['tail', '-f', '/dev/null'],
+              resources: { limits: { cpu: '100m', memory: '64Mi' } },
+            },
+          ],
+        },
       },
     },
   };
@@ -74,7 +94,8 @@ export class Churn {
     private readonly namespaces: readonly string[] = ['default', 'churn-a'],
   ) {
     for (const ns of namespaces) {
-      if (!c.store.get(c.resources.namespaces, undefined, ns)) c.store.create(c.resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      if (!c.store.get(c.resources.namespaces, undefined, ns))
+        c.store.create(c.resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     }
   }
 
@@ -95,7 +116,9 @@ export class Churn {
     if (!r) return;
     this.live.delete(name);
     const { store, resources } = this.c;
-    for (let v = 1; v <= r.revision; v++) if (store.get(resources.secrets, r.namespace, `sh.helm.release.v1.${name}.v${v}`)) store.delete(resources.secrets, r.namespace, `sh.helm.release.v1.${name}.v${v}`);
+    for (let v = 1; v <= r.revision; v++)
+      if (store.get(resources.secrets, r.namespace, `sh.helm.release.v1.${name}.v${v}`))
+        store.delete(resources.secrets, r.namespace, `sh.helm.release.v1.${name}.v${v}`);
     store.delete(resources.statefulsets, r.namespace, `${name}-default`);
     // The sim's garbage collector removes the pods (ownerReferences), as on a real cluster.
   }
@@ -106,7 +129,11 @@ export class Churn {
     if (!r) return;
     const { store, resources } = this.c;
     const old = store.get(resources.secrets, r.namespace, `sh.helm.release.v1.${name}.v${r.revision}`);
-    if (old) store.update(resources.secrets, { ...releaseSecret({ name, namespace: r.namespace, revision: r.revision, status: 'superseded' }), metadata: { ...old.metadata, labels: { ...old.metadata.labels, status: 'superseded' } } });
+    if (old)
+      store.update(resources.secrets, {
+        ...releaseSecret({ name, namespace: r.namespace, revision: r.revision, status: 'superseded' }),
+        metadata: { ...old.metadata, labels: { ...old.metadata.labels, status: 'superseded' } },
+      });
     r.revision++;
     store.create(resources.secrets, releaseSecret({ name, namespace: r.namespace, revision: r.revision }));
   }
@@ -123,7 +150,9 @@ export class Churn {
 
   /** An annotation change on a random pod of the releases (a MODIFIED event with a new resourceVersion). */
   touchPod(): boolean {
-    const pods = this.c.store.scan(this.c.resources.pods).filter((p) => p.metadata.labels?.[INSTANCE]?.startsWith('ch'));
+    const pods = this.c.store
+      .scan(this.c.resources.pods)
+      .filter((p) => p.metadata.labels?.[INSTANCE]?.startsWith('ch'));
     if (!pods.length) return false;
     const p = structuredClone(this.pick(pods));
     p.metadata.annotations = { ...p.metadata.annotations, 'reliability/touch': String(this.ops) };

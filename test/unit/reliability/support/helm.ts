@@ -26,7 +26,12 @@ export interface HelmSetup {
   request(release: string, values: string, extra?: Partial<InstallRequest>): InstallRequest;
 }
 
-export async function helmSetup(c: SimCluster, version: HelmVersion, creator: string | undefined = 'alice', user: 'admin' | 'restricted' = 'admin'): Promise<HelmSetup> {
+export async function helmSetup(
+  c: SimCluster,
+  version: HelmVersion,
+  creator: string | undefined = 'alice',
+  user: 'admin' | 'restricted' = 'admin',
+): Promise<HelmSetup> {
   const home = new ToolHome();
   const kubeconfig = c.writeKubeconfig(home.path(`kubeconfig-${user}`), { user });
   const kc = new KubeConfig();
@@ -78,16 +83,27 @@ export const podsOf = (c: SimCluster, release: string, namespace = 'default'): K
   c.store.list(c.resources.pods, namespace).filter((p) => p.metadata.labels?.[INSTANCE] === release);
 
 export const isReady = (p: KubeObject): boolean =>
-  ((p.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? []).some((x) => x.type === 'Ready' && x.status === 'True');
+  ((p.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? []).some(
+    (x) => x.type === 'Ready' && x.status === 'True',
+  );
 
 /** helm processes of this test process (for `release`, with the verb `verb` when given). */
 export const helmProcesses = (release?: string, verb?: string): number[] =>
   children()
-    .filter((p) => p.argv[0]?.endsWith('/helm') && (release === undefined || p.argv.includes(release)) && (verb === undefined || p.argv[1] === verb))
+    .filter(
+      (p) =>
+        p.argv[0]?.endsWith('/helm') &&
+        (release === undefined || p.argv.includes(release)) &&
+        (verb === undefined || p.argv[1] === verb),
+    )
     .map((p) => p.pid);
 
 /** Runs `f` once, on the first store event for which `when` holds; returns the unsubscribe function. */
-export function onceWhen(c: SimCluster, when: (o: KubeObject, kind: string, type: string) => boolean, f: () => void): () => void {
+export function onceWhen(
+  c: SimCluster,
+  when: (o: KubeObject, kind: string, type: string) => boolean,
+  f: () => void,
+): () => void {
   let done = false;
   const off = c.store.subscribe((e) => {
     if (done || !when(e.object, e.resource.kind, e.type)) return;

@@ -51,22 +51,30 @@ export function expectedReleases(c: SimCluster, namespace?: string): ReleaseSumm
     const marked = s.metadata.labels?.inspectSandbox === 'true' || s.metadata.annotations?.inspectSandbox === 'true';
     if (!SANDBOX_CHARTS.has(rec.chart?.metadata?.name) && !marked) continue;
     const key = `${s.metadata.namespace}/${rec.name}`;
-    if (!latest.has(key) || latest.get(key).version < rec.version) latest.set(key, { ...rec, namespace: s.metadata.namespace });
+    if (!latest.has(key) || latest.get(key).version < rec.version)
+      latest.set(key, { ...rec, namespace: s.metadata.namespace });
   }
   const out: ReleaseSummary[] = [];
   for (const rec of latest.values()) {
     const ns = rec.namespace as string;
     const ofRelease = (o: KubeObject): boolean => o.metadata.labels?.[INSTANCE] === rec.name;
-    const pods = c.store.list(r.pods, ns).filter(ofRelease).map((p: any) => {
-      const statuses = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? []), ...(p.status?.ephemeralContainerStatuses ?? [])];
-      return {
-        name: p.metadata.name as string,
-        phase: (p.status?.phase as string) ?? 'Unknown',
-        ready: (p.status?.conditions ?? []).some((x: any) => x.type === 'Ready' && x.status === 'True'),
-        deleting: !!p.metadata.deletionTimestamp,
-        restarts: statuses.reduce((n: number, s: any) => n + (s.restartCount ?? 0), 0),
-      };
-    });
+    const pods = c.store
+      .list(r.pods, ns)
+      .filter(ofRelease)
+      .map((p: any) => {
+        const statuses = [
+          ...(p.status?.containerStatuses ?? []),
+          ...(p.status?.initContainerStatuses ?? []),
+          ...(p.status?.ephemeralContainerStatuses ?? []),
+        ];
+        return {
+          name: p.metadata.name as string,
+          phase: (p.status?.phase as string) ?? 'Unknown',
+          ready: (p.status?.conditions ?? []).some((x: any) => x.type === 'Ready' && x.status === 'True'),
+          deleting: !!p.metadata.deletionTimestamp,
+          restarts: statuses.reduce((n: number, s: any) => n + (s.restartCount ?? 0), 0),
+        };
+      });
     pods.sort(byName);
     const sets = c.store.list(r.statefulsets, ns).filter(ofRelease);
     // StatefulSets say how many pods there should be; without any, the pods seen are all there is.
@@ -97,6 +105,12 @@ export function shownReleases(releases: readonly ReleaseVM[]): ReleaseSummary[] 
     expectedPods: x.expectedPods,
     readyPods: x.readyPods,
     restarts: x.restarts,
-    pods: x.pods.map((p) => ({ name: p.name, phase: p.phase, ready: p.ready, deleting: p.deleting, restarts: p.restarts })),
+    pods: x.pods.map((p) => ({
+      name: p.name,
+      phase: p.phase,
+      ready: p.ready,
+      deleting: p.deleting,
+      restarts: p.restarts,
+    })),
   }));
 }

@@ -45,12 +45,21 @@ export class ServerProbe {
     this.server = m.server;
     const url = new URL(m.request.url ?? '/', 'http://sim');
     const watch = isWatch(url.searchParams) || url.pathname.includes('/watch/');
-    const seen: SeenRequest = { method: m.request.method ?? 'GET', path: url.pathname, query: url.searchParams, at: Date.now() - this.t0, watch, accept: m.request.headers.accept, bytes: 0 };
+    const seen: SeenRequest = {
+      method: m.request.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      at: Date.now() - this.t0,
+      watch,
+      accept: m.request.headers.accept,
+      bytes: 0,
+    };
     this.requests.push(seen);
     m.response.once('finish', () => (seen.status = m.response.statusCode));
     // Count body bytes as the server writes them.
     const res = m.response as unknown as { write: (...a: unknown[]) => boolean; end: (...a: unknown[]) => unknown };
-    const size = (c: unknown): number => (typeof c === 'string' ? Buffer.byteLength(c) : c instanceof Uint8Array ? c.length : 0);
+    const size = (c: unknown): number =>
+      typeof c === 'string' ? Buffer.byteLength(c) : c instanceof Uint8Array ? c.length : 0;
     const write = res.write.bind(res);
     const end = res.end.bind(res);
     res.write = (...a: unknown[]) => ((seen.bytes += size(a[0])), write(...a));

@@ -58,8 +58,19 @@ export function openStack(kubeconfig: string, o: StackOptions = {}): Stack {
     },
     clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
   };
-  const hub = new WatchHub({ specs: watchSpecs, access, backoff: o.backoff ?? TEST_BACKOFF, timers, answerTimeoutMs: o.answerTimeoutMs, log });
-  const model = new SandboxModel({ hub, debounceMs: 30, records: new ReleaseRecords(() => access.current?.kubeConfig) });
+  const hub = new WatchHub({
+    specs: watchSpecs,
+    access,
+    backoff: o.backoff ?? TEST_BACKOFF,
+    timers,
+    answerTimeoutMs: o.answerTimeoutMs,
+    log,
+  });
+  const model = new SandboxModel({
+    hub,
+    debounceMs: 30,
+    records: new ReleaseRecords(() => access.current?.kubeConfig),
+  });
   return {
     access,
     hub,
@@ -76,17 +87,24 @@ export function openStack(kubeconfig: string, o: StackOptions = {}): Stack {
 }
 
 /** Polls `check` until it returns a value; rejects at the deadline with `what` and the last diagnosis. */
-export async function waitUntil<T>(what: string, check: () => T | undefined | false, deadlineMs = 10_000, diagnose?: () => string): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => T | undefined | false,
+  deadlineMs = 10_000,
+  diagnose?: () => string,
+): Promise<T> {
   const end = Date.now() + deadlineMs;
   for (;;) {
     const v = check();
     if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}${diagnose ? `: ${diagnose()}` : ''}`);
+    if (Date.now() > end)
+      throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}${diagnose ? `: ${diagnose()}` : ''}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
-const keyOf = (o: { metadata?: { namespace?: string; name?: string } }): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+const keyOf = (o: { metadata?: { namespace?: string; name?: string } }): string =>
+  `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 /** What each watched kind holds on the server (the hub's selectors, applied to the store). */
 function serverObjects(c: SimCluster, kind: 'secrets' | 'pods' | 'statefulsets', namespace?: string): KubeObject[] {
@@ -136,7 +154,13 @@ export function modelDiff(c: SimCluster, s: Stack, namespace?: string): string |
 }
 
 /** Waits until the model equals the server (the tree debounces, so equality is reached, not instant). */
-export function converged(c: SimCluster, s: Stack, what: string, deadlineMs = 10_000, namespace?: string): Promise<true> {
+export function converged(
+  c: SimCluster,
+  s: Stack,
+  what: string,
+  deadlineMs = 10_000,
+  namespace?: string,
+): Promise<true> {
   let last: string | undefined;
   return waitUntil(
     what,

@@ -24,7 +24,8 @@ export function tally(fault: string, add: Partial<TallyRow>): void {
 
 export function tallyTable(): string {
   const lines = ['| Fault | Injected | Checks | Lost |', '|---|---:|---:|---:|'];
-  for (const [k, r] of rows) lines.push(`| ${k}${r.note ? ` (${r.note})` : ''} | ${r.injected} | ${r.checks} | ${r.lost} |`);
+  for (const [k, r] of rows)
+    lines.push(`| ${k}${r.note ? ` (${r.note})` : ''} | ${r.injected} | ${r.checks} | ${r.lost} |`);
   return lines.join('\n');
 }
 

@@ -24,37 +24,140 @@ export function bounded<T>(what: string, f: () => T): T {
 }
 
 const fragments = [
-  'services:', 'default:', 'image:', 'command:', 'runtimeClassName:', 'allowDomains:', 'allowCIDR:', 'allowEntities:',
-  'allowDomainsPorts:', 'timeouts:', 'riskLevel:', 'networks:', 'volumes:', 'resources:', 'limits:', 'cpu:', 'memory:',
-  '- ', ': ', ' ', '  ', '    ', '\t', '\n', '\r\n', '\r', '#', ' # c', '---', '...', '%YAML 1.2', '%TAG ! tag:x,2000:',
-  '&a ', '*a', '&b ', '*b', '<<: *a', '<<: [*a, *b]', '? ', '!!str ', '!!binary ', '!!js/function ', '!custom ', '!<tag:x> ',
-  '[', ']', '{', '}', ',', '"', "'", '\\', '|', '>', '|-', '>+', '"\\u0000"', '"\\x41"', "'it''s'", 'null', '~', 'true',
-  'NO', 'yes', '0x1F', '0o17', '1e400', '-.inf', '.nan', '2025-01-01', '1:2:3', 'pypi.org', '*.example.com', '0.0.0.0/0',
-  '__proto__:', 'constructor:', 'prototype:', 'toString:', 'hasOwnProperty:', '\uFEFF', '\u2028', '\u0085', '\0', '\u{1F600}',
-  'x'.repeat(300), '9'.repeat(40),
+  'services:',
+  'default:',
+  'image:',
+  'command:',
+  'runtimeClassName:',
+  'allowDomains:',
+  'allowCIDR:',
+  'allowEntities:',
+  'allowDomainsPorts:',
+  'timeouts:',
+  'riskLevel:',
+  'networks:',
+  'volumes:',
+  'resources:',
+  'limits:',
+  'cpu:',
+  'memory:',
+  '- ',
+  ': ',
+  ' ',
+  '  ',
+  '    ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\r',
+  '#',
+  ' # c',
+  '---',
+  '...',
+  '%YAML 1.2',
+  '%TAG ! tag:x,2000:',
+  '&a ',
+  '*a',
+  '&b ',
+  '*b',
+  '<<: *a',
+  '<<: [*a, *b]',
+  '? ',
+  '!!str ',
+  '!!binary ',
+  '!!js/function ',
+  '!custom ',
+  '!<tag:x> ',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '"',
+  "'",
+  '\\',
+  '|',
+  '>',
+  '|-',
+  '>+',
+  '"\\u0000"',
+  '"\\x41"',
+  "'it''s'",
+  'null',
+  '~',
+  'true',
+  'NO',
+  'yes',
+  '0x1F',
+  '0o17',
+  '1e400',
+  '-.inf',
+  '.nan',
+  '2025-01-01',
+  '1:2:3',
+  'pypi.org',
+  '*.example.com',
+  '0.0.0.0/0',
+  '__proto__:',
+  'constructor:',
+  'prototype:',
+  'toString:',
+  'hasOwnProperty:',
+  '\uFEFF',
+  '\u2028',
+  '\u0085',
+  '\0',
+  '\u{1F600}',
+  'x'.repeat(300),
+  '9'.repeat(40),
 ];
 
 /** Text stitched from YAML fragments: mostly invalid, often almost valid, sometimes valid. */
-export const yamlSoup: fc.Arbitrary<string> = fc.array(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...fragments) }, { weight: 2, arbitrary: fc.string({ maxLength: 8 }) }), { maxLength: 60 }).map((p) => p.join(''));
+export const yamlSoup: fc.Arbitrary<string> = fc
+  .array(
+    fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom(...fragments) },
+      { weight: 2, arbitrary: fc.string({ maxLength: 8 }) },
+    ),
+    { maxLength: 60 },
+  )
+  .map((p) => p.join(''));
 
 /** Values-shaped documents carrying prototype-pollution keys at every level. */
 export const pollution: fc.Arbitrary<string> = fc
-  .array(fc.constantFrom('__proto__', 'constructor', 'prototype', 'polluted', 'services', 'default', '<<'), { minLength: 1, maxLength: 6 })
-  .chain((path) => fc.constantFrom('1', '{polluted: yes}', '[1, 2]', '&p {polluted: 1}', '*p').map((leaf) => path.reduceRight((inner, k, i) => `${'  '.repeat(i)}${k}:\n${inner}`, `${'  '.repeat(path.length)}x: ${leaf}\n`)));
+  .array(fc.constantFrom('__proto__', 'constructor', 'prototype', 'polluted', 'services', 'default', '<<'), {
+    minLength: 1,
+    maxLength: 6,
+  })
+  .chain((path) =>
+    fc
+      .constantFrom('1', '{polluted: yes}', '[1, 2]', '&p {polluted: 1}', '*p')
+      .map((leaf) =>
+        path.reduceRight(
+          (inner, k, i) => `${'  '.repeat(i)}${k}:\n${inner}`,
+          `${'  '.repeat(path.length)}x: ${leaf}\n`,
+        ),
+      ),
+  );
 
 /**
  * Alias fan-out of a random width and depth, up to a few thousand values: the aliases reach every rule. (Bombs
  * near and over the linter's expansion limit are the deterministic limit tests.)
  */
-export const aliasBomb: fc.Arbitrary<string> = fc.record({ width: fc.integer({ min: 2, max: 5 }), depth: fc.integer({ min: 1, max: 5 }) }).map(({ width, depth }) => {
-  const lines = ['a0: &a0 [lol, lol]'];
-  for (let d = 1; d <= depth; d++) lines.push(`a${d}: &a${d} [${Array.from({ length: width }, () => `*a${d - 1}`).join(', ')}]`);
-  return `${lines.join('\n')}\nservices:\n  default:\n    image: *a${depth}\n`;
-});
+export const aliasBomb: fc.Arbitrary<string> = fc
+  .record({ width: fc.integer({ min: 2, max: 5 }), depth: fc.integer({ min: 1, max: 5 }) })
+  .map(({ width, depth }) => {
+    const lines = ['a0: &a0 [lol, lol]'];
+    for (let d = 1; d <= depth; d++)
+      lines.push(`a${d}: &a${d} [${Array.from({ length: width }, () => `*a${d - 1}`).join(', ')}]`);
+    return `${lines.join('\n')}\nservices:\n  default:\n    image: *a${depth}\n`;
+  });
 
 /** Bytes read as UTF-8 or Latin-1, and lone surrogates. */
 export const binary: fc.Arbitrary<string> = fc.oneof(
-  fc.tuple(fc.uint8Array({ maxLength: 3000 }), fc.boolean()).map(([b, utf8]) => Buffer.from(b).toString(utf8 ? 'utf8' : 'latin1')),
+  fc
+    .tuple(fc.uint8Array({ maxLength: 3000 }), fc.boolean())
+    .map(([b, utf8]) => Buffer.from(b).toString(utf8 ? 'utf8' : 'latin1')),
   fc.string({ unit: 'binary', maxLength: 500 }),
 );
 
@@ -74,10 +177,13 @@ export interface Case {
   readonly text: string;
   [fc.toStringMethod](): string;
 }
-const labelled = (kind: string) => (text: string): Case => ({
-  text,
-  [fc.toStringMethod]: () => `${kind}(${text.length} chars) ${JSON.stringify(text.length > 300 ? `${text.slice(0, 300)}…` : text)}`,
-});
+const labelled =
+  (kind: string) =>
+  (text: string): Case => ({
+    text,
+    [fc.toStringMethod]: () =>
+      `${kind}(${text.length} chars) ${JSON.stringify(text.length > 300 ? `${text.slice(0, 300)}…` : text)}`,
+  });
 
 /** The mix every parser property draws from. */
 export const hostile: fc.Arbitrary<Case> = fc.oneof(
@@ -97,7 +203,11 @@ export const hostile: fc.Arbitrary<Case> = fc.oneof(
 
 /** No key was added to Object.prototype (or Array.prototype) by anything the property ran. */
 export function assertNoPollution(): void {
-  assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).filter((k) => !BASE_OBJECT.has(k)), [], 'Object.prototype was polluted');
+  assert.deepEqual(
+    Object.getOwnPropertyNames(Object.prototype).filter((k) => !BASE_OBJECT.has(k)),
+    [],
+    'Object.prototype was polluted',
+  );
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal(([] as unknown as Record<string, unknown>).polluted, undefined);
 }
