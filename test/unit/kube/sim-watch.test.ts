@@ -75,7 +75,7 @@ describe('watch owner on the simulated cluster', function () {
   });
   after(() => env.stop());
 
-  it('starts lazily, then lists cluster-wide and groups by namespace', async () => {
+  it('starts lazily, then lists cluster-wide; groups by task, or by namespace in the flat list', async () => {
     const s = openStack(env.kubeconfig());
     stacks.push(s);
     assert.equal(s.hub.state.phase, 'idle');
@@ -83,6 +83,14 @@ describe('watch owner on the simulated cluster', function () {
     s.model.start();
     await waitFor(s.model, 'both releases', () => s.model.state.phase === 'ready' && s.model.releases.length === 2);
     assert.deepEqual(names(s), ['default/alpha', 'other/beta']);
+    // No inspectTaskName: both under one "Installed here" group of their chart.
+    const [here, ...rest] = s.model.children();
+    assert.deepEqual([here.kind, rest.length], ['task', 0]);
+    assert.deepEqual(
+      s.model.children(here).map((n) => n.kind === 'release' && n.release),
+      ['alpha', 'beta'],
+    );
+    s.model.setGrouping('namespaces');
     assert.deepEqual(
       s.model.children().map((n) => n.kind),
       ['namespace', 'namespace'],
