@@ -1,18 +1,5 @@
 // One bundle for the extension (node, CommonJS), one for the lint CLI, one for the webview (browser).
 import * as esbuild from 'esbuild';
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-
-/** Inlines observer.proto into src/core/cilium/relay/protoText.ts, which reads it from disk under tsx. */
-const embedProto = {
-  name: 'embed-proto',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]cilium[\\/]relay[\\/]protoText\.ts$/ }, async (args) => {
-      const text = await readFile(join(dirname(args.path), 'observer.proto'), 'utf8');
-      return { contents: `export const OBSERVER_PROTO = ${JSON.stringify(text)};\n`, loader: 'js' };
-    });
-  },
-};
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -28,7 +15,6 @@ const configs = [
     target: 'node20',
     external: ['vscode'],
     alias: { 'whatwg-url': './scripts/shims/whatwg-url.cjs' },
-    plugins: [embedProto],
   },
   {
     ...common,

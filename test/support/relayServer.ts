@@ -1,4 +1,4 @@
-// A real grpc-js server speaking our observer.proto, for the relay client's unit tests and the bench: records
+// A real grpc-js server speaking our observer proto (observerProto.ts), for the relay client's unit tests and the bench: records
 // each GetFlows request and lets the test write responses, end or break the stream. Filtering is the real
 // relay's (or the simulator's) job; this server sends what the test writes.
 import * as grpc from '@grpc/grpc-js';

@@ -1,4 +1,4 @@
-// The Hubble Relay client against a real grpc-js server speaking our observer.proto, through a real local TCP
+// The Hubble Relay client against a real grpc-js server speaking our observer proto (observerProto.ts), through a real local TCP
 // forward (the test's stand-in for the Kubernetes port-forward; the simulator tests cover the real one).
 import assert from 'node:assert/strict';
 import * as net from 'node:net';

@@ -1,9 +1,9 @@
-// Loads our Observer proto (observer.proto) into a grpc-js service definition, from the embedded text: no file
+// Loads our Observer proto (observerProto.ts) into a grpc-js service definition, from the embedded text: no file
 // lookup at run time. google/protobuf/{timestamp,wrappers} come from protobufjs' bundled common definitions.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import * as protobuf from 'protobufjs';
-import { OBSERVER_PROTO } from './protoText';
+import { OBSERVER_PROTO } from './observerProto';
 
 /** Decoded messages keep proto field names; 64-bit integers as strings, enums as names, oneofs named. */
 export const PROTO_OPTIONS: protoLoader.Options = {

@@ -1,6 +1,8 @@
-// Our own minimal subset of Cilium's Hubble Observer API (api/v1/observer/observer.proto and api/v1/flow/flow.proto,
+// Our Observer proto as text (a TS module, so tsx, esbuild bundles and the e2e suites all load it the same way;
+// no file next to dist/ and no build plugin).
+export const OBSERVER_PROTO = `// Our own minimal subset of Cilium's Hubble Observer API (api/v1/observer/observer.proto and api/v1/flow/flow.proto,
 // Apache-2.0): only the messages and fields the inspector reads, with Cilium's field numbers so it is
-// wire-compatible with a real hubble-relay. The flow messages live in package `observer` here (one file, embedded
+// wire-compatible with a real hubble-relay. The flow messages live in package "observer" here (one file, embedded
 // in the bundle); package names of messages never reach the wire, only the service path /observer.Observer/.
 syntax = "proto3";
 
@@ -270,3 +272,4 @@ message DNS {
   repeated string qtypes = 7;
   repeated string rrtypes = 8;
 }
+`;
