@@ -2,7 +2,9 @@
 // inspect_k8s_sandbox's), so a cluster's other Helm releases (monitoring stacks, 1 MB each) are never downloaded.
 // A sandbox installed without that label (plain `helm install` of our chart or agent-env) still shows through its
 // pods (app.kubernetes.io/instance + inspect/service): for those releases only, a metadata-only list says which
-// record revisions exist, and the payload is fetched only for new or changed ones.
+// record revisions exist, and the payload is fetched only for new or changed ones. Helm updates a record after the
+// pods are ready (pending-install → deployed) with no pod change to cue us, so while a record is pending its
+// metadata is looked at again with backoff.
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { Emitter, type Event } from '../kube/emitter';
 import { requestJson } from '../kube/rawRequest';
@@ -34,6 +36,9 @@ export class ReleaseRecords {
   /** Key → version being fetched; a newer version asked meanwhile waits in `again`. */
   private readonly busy = new Map<string, string>();
   private readonly again = new Map<string, WantedRelease>();
+  /** Re-checks of releases whose record is pending (key → timer, and the next delay). */
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly delays = new Map<string, number>();
   private readonly changed = new Emitter<void>();
   /** Fires when records were fetched or dropped (the model rebuilds). */
   readonly onDidChange: Event<void> = this.changed.event;
@@ -57,19 +62,48 @@ export class ReleaseRecords {
     }
     let dropped = false;
     for (const k of [...this.entries.keys()]) {
-      if (!keys.has(k)) dropped = this.entries.delete(k) || dropped;
+      if (keys.has(k)) continue;
+      this.stopRecheck(k);
+      dropped = this.entries.delete(k) || dropped;
     }
     if (dropped) this.changed.fire();
   }
 
   /** Forget everything (context change). */
   clear(): void {
+    for (const k of [...this.timers.keys()]) this.stopRecheck(k);
     this.entries.clear();
     this.again.clear();
   }
 
   dispose(): void {
+    this.clear();
     this.changed.dispose();
+  }
+
+  /** While the release's record is pending, look again later (250 ms doubling to 30 s); else stop. */
+  private recheck(key: string, w: WantedRelease): void {
+    const pending = this.entries.get(key)?.secrets.some((s) => s.metadata?.labels?.status?.startsWith('pending-'));
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    if (!pending) {
+      this.delays.delete(key);
+      return;
+    }
+    const delay = Math.min((this.delays.get(key) ?? 125) * 2, 30_000);
+    this.delays.set(key, delay);
+    const t = setTimeout(() => {
+      this.timers.delete(key);
+      if (this.entries.has(key)) void this.fetch(key, w);
+    }, delay);
+    t.unref?.();
+    this.timers.set(key, t);
+  }
+
+  private stopRecheck(key: string): void {
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.delays.delete(key);
   }
 
   private async fetch(key: string, w: WantedRelease): Promise<void> {
@@ -93,6 +127,7 @@ export class ReleaseRecords {
       const same = cur && cur.rvs.size === rvs.size && [...rvs].every(([uid, rv]) => cur.rvs.get(uid) === rv);
       if (same) {
         cur.version = w.version;
+        this.recheck(key, w);
         return;
       }
       const full = rvs.size
@@ -104,6 +139,7 @@ export class ReleaseRecords {
         rvs: new Map(secrets.map((s) => [s.metadata?.uid ?? '', s.metadata?.resourceVersion ?? ''])),
         secrets,
       });
+      this.recheck(key, w);
       this.changed.fire();
     } catch {
       // Unreachable or forbidden: the watches report the cluster state; the next pod change tries again.

@@ -143,6 +143,19 @@ describe('sandbox model on the simulated cluster (real helm)', function () {
     assert.ok(!r.pods.some((p) => p.service === 'default'), 'the rejected pod does not exist');
   });
 
+  for (const [version, name, labels] of [
+    ['3.18.0', 'live3', ['--labels', 'inspectSandbox=true']],
+    ['4.1.4', 'live4', ['--labels', 'inspectSandbox=true']],
+    ['3.18.0', 'plain3', []],
+  ] as const) {
+    it(`follows a release installed while it watches: pending-install, then deployed (helm ${version}${labels.length ? ', labelled record' : ', unlabelled record'})`, async () => {
+      await env.install(version, name, '01-dns-multi-service-values.yaml', { extra: [...labels] });
+      await waitFor(stack.model, `${name} deployed`, () => rel(name)?.status === 'deployed');
+      await env.helm(version, ['uninstall', name, '--wait']);
+      await waitFor(stack.model, `${name} gone`, () => !rel(name));
+    });
+  }
+
   it('drops an uninstalled release', async () => {
     await env.helm('4.1.4', ['uninstall', 'nokata', '--wait']);
     await waitFor(stack.model, 'nokata gone', () => !rel('nokata'));
