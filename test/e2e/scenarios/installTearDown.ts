@@ -52,9 +52,10 @@ export function installTearDownScenario(env: ScenarioEnv): void {
       await shots.publish(page, 'install-progress');
       await notification(page, `Sandbox ${release} is ready`).waitFor({ state: 'visible', timeout: 120_000 });
       await showRelease(page, release);
-      const desc = await until(`${release} ready in the tree`, async () => {
+      // Helm marks the record deployed after the pods are ready: wait for both, as a user would see them.
+      const desc = await until(`${release} deployed and ready in the tree`, async () => {
         const d = await rowDescription(page, release);
-        return /1\/1 ready/.test(d) ? d : undefined;
+        return /deployed r1/.test(d) && /1\/1 ready/.test(d) ? d : undefined;
       });
       assert.match(desc, /deployed r1/);
       assert.ok((await helmList(env)).includes(release), 'helm lists the new release');

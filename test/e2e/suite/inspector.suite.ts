@@ -59,14 +59,20 @@ describe('inspector model (in the extension host)', () => {
     });
     await session.start();
     await session.whenStatus((s) => s.kind === 'streaming');
+    const rows = () =>
+      messages.flatMap((m) => (m.type === 'network/update' || m.type === 'network/snapshot' ? m.rows : []));
+    // A name outside allowDomains never resolves: our chart's CoreDNS sidecar answers NXDOMAIN (a DNS row).
     await control({ op: 'traffic', namespace, pod: pods[0], domain: 'api.openai.com', port: 443 });
-    const row = await until('a drop row for api.openai.com', () =>
-      messages
-        .flatMap((m) => (m.type === 'network/update' || m.type === 'network/snapshot' ? m.rows : []))
-        .find((r) => r.destination.includes('api.openai.com')),
+    const refused = await until('a DNS refusal row for api.openai.com', () =>
+      rows().find((r) => r.destination.includes('api.openai.com')),
+    );
+    assert.match(refused.reasonName, /DNS_NXDOMAIN/);
+    // An allowed name (fixture 05 allows pypi.org) on a port the policy does not open: Cilium drops the SYN.
+    await control({ op: 'traffic', namespace, pod: pods[0], domain: 'pypi.org', port: 22 });
+    const row = await until('a drop row for pypi.org:22', () =>
+      rows().find((r) => r.destination.includes('pypi.org') && /POLICY_DENIED/.test(r.reasonName)),
     );
     assert.equal(row.direction, 'EGRESS');
-    assert.match(row.reasonName, /POLICY_DENIED/);
     assert.ok(row.source.includes(pods[0]), `source ${row.source} should name ${pods[0]}`);
   });
 
