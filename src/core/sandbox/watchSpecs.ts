@@ -11,6 +11,15 @@ const nsPath =
   (namespace?: string): string =>
     namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${resource}` : `${prefix}/${resource}`;
 
+/** Events, field-selected on the server (both event watches differ only in their selector). */
+const listEvents: WatchSpec['list'] = (kc, q) => {
+  const api = kc.makeApiClient(CoreV1Api);
+  const page = { fieldSelector: q.fieldSelector, limit: q.limit, _continue: q.continue };
+  return q.namespace
+    ? api.listNamespacedEvent({ namespace: q.namespace, ...page })
+    : api.listEventForAllNamespaces(page);
+};
+
 export const watchSpecs: readonly WatchSpec[] = [
   {
     kind: 'secrets',
@@ -73,13 +82,7 @@ export const watchSpecs: readonly WatchSpec[] = [
     fieldSelector: 'type=Warning,reason=FailedCreate',
     pageSize: 500,
     path: nsPath('/api/v1', 'events'),
-    list: (kc, q) => {
-      const api = kc.makeApiClient(CoreV1Api);
-      const page = { fieldSelector: q.fieldSelector, limit: q.limit, _continue: q.continue };
-      return q.namespace
-        ? api.listNamespacedEvent({ namespace: q.namespace, ...page })
-        : api.listEventForAllNamespaces(page);
-    },
+    list: listEvents,
   },
   {
     kind: 'podevents',
@@ -90,13 +93,7 @@ export const watchSpecs: readonly WatchSpec[] = [
     fieldSelector: 'involvedObject.kind=Pod,type=Warning',
     pageSize: 500,
     path: nsPath('/api/v1', 'events'),
-    list: (kc, q) => {
-      const api = kc.makeApiClient(CoreV1Api);
-      const page = { fieldSelector: q.fieldSelector, limit: q.limit, _continue: q.continue };
-      return q.namespace
-        ? api.listNamespacedEvent({ namespace: q.namespace, ...page })
-        : api.listEventForAllNamespaces(page);
-    },
+    list: listEvents,
   },
   {
     kind: 'runtimeclasses',

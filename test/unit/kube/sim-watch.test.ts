@@ -266,6 +266,8 @@ describe('watch owner on the simulated cluster', function () {
       s.model,
       'ready through the plugin',
       () => s.model.state.phase === 'ready' && s.model.releases.length > 0,
+      // client-node starts the plugin (a node process) for each kind's list and watch: seconds on a loaded machine.
+      30_000,
     );
   });
 
