@@ -40,15 +40,18 @@ const activated = wall();
 const provider = capture.provider as unknown as Provider;
 if (!provider) throw new Error('activate() registered no TreeDataProvider');
 
-/** What the view shows: top-level rows (grouped by namespace when several), each release's pods. */
+/** What the view shows: release rows under any grouping (task, chart, namespace), and each release's pods. */
 function walk(): { releases: Node[]; pods: number } {
   const releases: Node[] = [];
-  for (const n of provider.getChildren()) {
-    if (n.kind === 'release') releases.push(n);
-    else if (n.kind === 'namespace') releases.push(...provider.getChildren(n).filter((r) => r.kind === 'release'));
-  }
+  const visit = (nodes: Node[]): void => {
+    for (const n of nodes) {
+      if (n.kind === 'release') releases.push(n);
+      else if (n.kind === 'namespace' || n.kind === 'task') visit(provider.getChildren(n));
+    }
+  };
+  visit(provider.getChildren());
   let pods = 0;
-  for (const r of releases) pods += provider.getChildren(r).length;
+  for (const r of releases) pods += provider.getChildren(r).filter((p) => p.kind === 'pod').length;
   return { releases, pods };
 }
 
