@@ -497,7 +497,9 @@ export class SandboxModel {
 
   /** Sandbox pods whose release has no record in the watch: ask for those releases' records only. */
   private wantUnlabelled(known: ReadonlyMap<string, unknown>): void {
-    if (!this.opts.records) return;
+    // Until the labelled records are listed, every sandbox pod looks unlabelled: asking then would cost one
+    // request per release at every initial load.
+    if (!this.opts.records || !this.opts.hub.isReady('secrets')) return;
     const wanted = new Map<string, { namespace: string; release: string; version: string }>();
     for (const p of this.opts.hub.list('pods') as readonly PodLike[]) {
       const labels = p.metadata?.labels;
