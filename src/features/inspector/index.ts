@@ -7,11 +7,17 @@ import { gate } from '../../platform/errorGate';
 import { COMMAND } from '../../platform/commandIds';
 import { cancelled } from '../../core/errors';
 import { pickReleases } from '../../platform/pickers';
-import { INSPECTOR_VIEW_TYPE, InspectorPanel } from './panel';
-import type { InspectorServices, ReleaseTarget } from './types';
+import { INSPECTOR_VIEW_TYPE, type InspectorServices, type ReleaseTarget } from './types';
 import { webviewStateSchema, type WebviewState } from '../../protocol/inspector';
 
 export const OPEN_INSPECTOR = COMMAND.openInspector;
+
+// The panel (Hubble relay gRPC client, protobuf, the session) loads when a panel first opens, not at activation:
+// esbuild keeps it in the one bundle and evaluates it only when this require runs (the Sandboxes view needs none
+// of it to show its first rows).
+let panelModule: typeof import('./panel') | undefined;
+const panelClass = (): typeof import('./panel').InspectorPanel =>
+  (panelModule ??= require('./panel') as typeof import('./panel')).InspectorPanel;
 
 export function registerInspector(context: vscode.ExtensionContext, services: InspectorServices): vscode.Disposable {
   const open = vscode.commands.registerCommand(
@@ -20,7 +26,7 @@ export function registerInspector(context: vscode.ExtensionContext, services: In
       const target = isSandboxNode(node)
         ? { namespace: node.namespace, release: node.release }
         : await pickRelease(context, services);
-      InspectorPanel.createOrShow(context, services, {
+      panelClass().createOrShow(context, services, {
         namespace: validateNamespace(target.namespace),
         release: validateReleaseName(target.release),
       });
@@ -35,10 +41,12 @@ export function registerInspector(context: vscode.ExtensionContext, services: In
         panel.dispose();
         return;
       }
-      InspectorPanel.revive(panel, context, services, { namespace: s.namespace, release: s.release });
+      panelClass().revive(panel, context, services, { namespace: s.namespace, release: s.release });
     },
   });
-  const disposable = vscode.Disposable.from(open, serializer, { dispose: () => InspectorPanel.disposeAll() });
+  const disposable = vscode.Disposable.from(open, serializer, {
+    dispose: () => panelModule?.InspectorPanel.disposeAll(),
+  });
   context.subscriptions.push(disposable);
   return disposable;
 }

@@ -12,10 +12,8 @@ import { buildTimeoutsView } from '../../core/inspector/rows';
 import { InspectorSession } from '../../core/inspector/inspectorSession';
 import type { NetworkSourceSettings } from '../../core/cilium/networkSource';
 import type { SourcePreference } from '../../core/cilium/source';
-import type { InspectorServices, ReleaseTarget } from './types';
+import { INSPECTOR_VIEW_TYPE, type InspectorServices, type ReleaseTarget } from './types';
 import { settings } from '../../platform/settings';
-
-export const INSPECTOR_VIEW_TYPE = 'k8sSandbox.inspector';
 
 export class InspectorPanel {
   private static readonly panels = new Map<string, InspectorPanel>();

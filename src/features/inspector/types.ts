@@ -4,6 +4,8 @@ import type { ReleaseVM } from '../../core/sandbox/viewModels';
 import type { Log } from '../../platform/log';
 import type { ValuesFileRecords } from '../../valuesFiles';
 
+export const INSPECTOR_VIEW_TYPE = 'k8sSandbox.inspector';
+
 export interface InspectorServices {
   cluster: ClusterAccess;
   log: Log;

@@ -10,7 +10,7 @@ import { taskLabel } from '../../core/sandbox/taskGroups';
 import { validateNamespace, validateReleaseName } from '../../core/names/validate';
 import { gate } from '../../platform/errorGate';
 import { confirm } from '../../platform/ui';
-import { runTearDown } from '../tearDown';
+import type { runTearDown } from '../tearDown';
 import type { Services } from '../../services';
 
 export const treeCommandTitles = {
@@ -95,7 +95,9 @@ export function registerTreeCommands(
         'Tear Down Task',
       );
       if (!ok) throw cancelled();
-      await runTearDown(
+      // helm and its client load on first use (the view needs none of it at activation; same bundle).
+      const tearDown = (require('../tearDown') as { runTearDown: typeof runTearDown }).runTearDown;
+      await tearDown(
         services,
         releases.map((r) => ({ namespace: validateNamespace(r.namespace), release: validateReleaseName(r.name) })),
       );

@@ -2,11 +2,13 @@
 // all from the VS Code-free engine in core/lint.
 import * as vscode from 'vscode';
 import { settings } from '../../platform/settings';
-import { IncrementalLinter, WarmUps, type LintDiagnostic } from '../../core/lint/api';
-import { looksLikeSandboxValues } from '../../core/lint/detect';
-import { hoverAt } from '../../core/lint/hover';
-import { toVsDiagnostic, toWorkspaceEdit } from './convert';
+import type { IncrementalLinter, LintDiagnostic, WarmUps } from '../../core/lint/api';
 import { errorMessage } from '../../core/errors';
+
+// The engine loads when a YAML document is first checked, not at activation (the Sandboxes view needs none of
+// it): esbuild keeps it in the one bundle and evaluates it only when this require runs.
+let engineModule: typeof import('./engine') | undefined;
+const engine = (): typeof import('./engine') => (engineModule ??= require('./engine') as typeof import('./engine'));
 
 export const DIAGNOSTIC_SOURCE = 'k8s-sandbox';
 const DEBOUNCE_MS = 300;
@@ -32,9 +34,11 @@ export function registerValuesLint(
   // The first lint of a file is whole; its per-service caches fill in short idle slices afterwards.
   const linters = new Map<string, IncrementalLinter>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  const warmups = new WarmUps({
-    onFailure: (key, message) => options.warn?.(`values lint: warm-up stopped (${key}): ${message}`),
-  });
+  let warmupsValue: WarmUps | undefined;
+  const warmups = (): WarmUps =>
+    (warmupsValue ??= new (engine().WarmUps)({
+      onFailure: (key, message) => options.warn?.(`values lint: warm-up stopped (${key}): ${message}`),
+    }));
 
   const includes = (): string[] => {
     const v = settings.lintInclude();
@@ -45,7 +49,7 @@ export function registerValuesLint(
     if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled' && doc.uri.scheme !== 'vscode-remote') return false;
     if (doc.languageId !== 'yaml' && !/\.ya?ml$/i.test(doc.fileName)) return false;
     if (includes().some((pattern) => vscode.languages.match({ pattern }, doc) > 0)) return true;
-    return looksLikeSandboxValues(doc.getText(), doc.fileName);
+    return engine().looksLikeSandboxValues(doc.getText(), doc.fileName);
   };
 
   const lint = (doc: vscode.TextDocument): Linted | undefined => {
@@ -53,7 +57,7 @@ export function registerValuesLint(
     if (!isValuesDoc(doc)) {
       collection.delete(doc.uri);
       linted.delete(key);
-      warmups.stop(key);
+      warmupsValue?.stop(key);
       linters.delete(key);
       return undefined;
     }
@@ -61,11 +65,11 @@ export function registerValuesLint(
     if (cached && cached.version === doc.version) return cached;
     let linter = linters.get(key);
     if (!linter) {
-      linter = new IncrementalLinter();
+      linter = new (engine().IncrementalLinter)();
       linters.set(key, linter);
     }
     const results = linter.lint(doc.getText());
-    warmups.start(key, linter);
+    warmups().start(key, linter);
     // Results are right either way (it linted the whole file); a failure of the fast path is still a bug to report.
     if (linter.lastPath.startsWith('internal'))
       options.warn?.(`values lint: incremental path failed, linted the whole file: ${linter.lastPath}`);
@@ -73,7 +77,7 @@ export function registerValuesLint(
     linted.set(key, entry);
     collection.set(
       doc.uri,
-      results.map((d) => toVsDiagnostic(d, DIAGNOSTIC_SOURCE)),
+      results.map((d) => engine().toVsDiagnostic(d, DIAGNOSTIC_SOURCE)),
     );
     const internal = results.find((d) => d.rule === 'lint/internal');
     if (internal) options.warn?.(`values lint: ${internal.message} (${doc.uri.fsPath})`);
@@ -83,7 +87,7 @@ export function registerValuesLint(
   const schedule = (doc: vscode.TextDocument): void => {
     const key = doc.uri.toString();
     // The warm-up was for the text before the edit; the debounced lint starts one for the new text if needed.
-    warmups.stop(key);
+    warmupsValue?.stop(key);
     clearTimeout(timers.get(key));
     timers.set(
       key,
@@ -98,7 +102,7 @@ export function registerValuesLint(
     const key = doc.uri.toString();
     clearTimeout(timers.get(key));
     timers.delete(key);
-    warmups.stop(key);
+    warmupsValue?.stop(key);
     linted.delete(key);
     linters.delete(key);
     collection.delete(doc.uri);
@@ -127,7 +131,7 @@ export function registerValuesLint(
           const action = new vscode.CodeAction(match.fix.title, vscode.CodeActionKind.QuickFix);
           action.diagnostics = [diag];
           action.isPreferred = true;
-          action.edit = toWorkspaceEdit(doc, match.fix);
+          action.edit = engine().toWorkspaceEdit(doc, match.fix);
           actions.push(action);
         }
         return actions;
@@ -139,9 +143,9 @@ export function registerValuesLint(
   const hovers = vscode.languages.registerHoverProvider(selector, {
     provideHover(doc, position) {
       if (!isValuesDoc(doc)) return undefined;
-      let info: ReturnType<typeof hoverAt>;
+      let info: ReturnType<typeof import('./engine').hoverAt>;
       try {
-        info = hoverAt(doc.getText(), doc.offsetAt(position));
+        info = engine().hoverAt(doc.getText(), doc.offsetAt(position));
       } catch (e) {
         options.warn?.(`values lint hover failed: ${errorMessage(e)}`);
         return undefined;
@@ -175,7 +179,7 @@ export function registerValuesLint(
     {
       dispose: () => {
         timers.forEach((t) => clearTimeout(t));
-        warmups.dispose();
+        warmupsValue?.dispose();
         linters.clear();
       },
     },
