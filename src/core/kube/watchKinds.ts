@@ -1,5 +1,5 @@
 // The shape of one watched kind (list, path, selectors, compaction); what is watched is core/sandbox/watchSpecs.ts.
-import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 
 export type WatchKind = 'secrets' | 'pods' | 'statefulsets' | 'events' | 'podevents' | 'runtimeclasses';
 
@@ -22,7 +22,6 @@ export interface WatchSpec {
   pageSize: number;
   /** API path of the collection (namespace undefined: all namespaces). */
   path(namespace?: string): string;
-  list(kc: KubeConfig, q: ListQuery): Promise<KubernetesListObject<KubernetesObject>>;
   /** What the cache keeps of an object (listed or watched): only what the view reads, when that is much less. */
   compact?(o: KubernetesObject): KubernetesObject;
 }

@@ -5,7 +5,7 @@
 // record revisions exist, and the payload is fetched only for new or changed ones. Helm updates a record after the
 // pods are ready (pending-install → deployed) with no pod change to cue us, so while a record is pending its
 // metadata is looked at again with backoff.
-import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Emitter, type Event } from '../kube/emitter';
 import { requestJson } from '../kube/rawRequest';
 import { validateNamespace, validateReleaseName } from '../names/validate';
@@ -117,11 +117,8 @@ export class ReleaseRecords {
     try {
       const namespace = validateNamespace(w.namespace);
       const selector = `owner=helm,name=${validateReleaseName(w.release)}`;
-      const meta = await requestJson<PartialList>(kc, {
-        method: 'GET',
-        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets?labelSelector=${encodeURIComponent(selector)}`,
-        accept: PARTIAL_LIST_ACCEPT,
-      });
+      const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets?labelSelector=${encodeURIComponent(selector)}`;
+      const meta = await requestJson<PartialList>(kc, { method: 'GET', path, accept: PARTIAL_LIST_ACCEPT });
       const rvs = new Map((meta.items ?? []).map((i) => [i.metadata?.uid ?? '', i.metadata?.resourceVersion ?? '']));
       const cur = this.entries.get(key);
       const same = cur && cur.rvs.size === rvs.size && [...rvs].every(([uid, rv]) => cur.rvs.get(uid) === rv);
@@ -131,7 +128,8 @@ export class ReleaseRecords {
         return;
       }
       const full = rvs.size
-        ? (await kc.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace, labelSelector: selector })).items
+        ? ((await requestJson<{ items?: Array<SecretLike & KubernetesObject> }>(kc, { method: 'GET', path })).items ??
+          [])
         : [];
       const secrets = full.map((s) => compactReleaseSecret(s as SecretLike & KubernetesObject));
       this.entries.set(key, {

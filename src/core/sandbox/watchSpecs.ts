@@ -1,6 +1,5 @@
 // What the Sandboxes view watches: only the objects a sandbox is made of, narrowed by labels or fields so a
 // busy cluster does not flood the cache.
-import { AppsV1Api, CoreV1Api, NodeV1Api } from '@kubernetes/client-node';
 import type { WatchSpec } from '../kube/watchKinds';
 import { INSTANCE_LABEL } from '../names/labels';
 import { compactPod } from './compact';
@@ -10,15 +9,6 @@ const nsPath =
   (prefix: string, resource: string) =>
   (namespace?: string): string =>
     namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${resource}` : `${prefix}/${resource}`;
-
-/** Events, field-selected on the server (both event watches differ only in their selector). */
-const listEvents: WatchSpec['list'] = (kc, q) => {
-  const api = kc.makeApiClient(CoreV1Api);
-  const page = { fieldSelector: q.fieldSelector, limit: q.limit, _continue: q.continue };
-  return q.namespace
-    ? api.listNamespacedEvent({ namespace: q.namespace, ...page })
-    : api.listEventForAllNamespaces(page);
-};
 
 export const watchSpecs: readonly WatchSpec[] = [
   {
@@ -33,13 +23,6 @@ export const watchSpecs: readonly WatchSpec[] = [
     // round trips than they save).
     pageSize: 100,
     path: nsPath('/api/v1', 'secrets'),
-    list: (kc, q) => {
-      const api = kc.makeApiClient(CoreV1Api);
-      const page = { labelSelector: q.labelSelector, limit: q.limit, _continue: q.continue };
-      return q.namespace
-        ? api.listNamespacedSecret({ namespace: q.namespace, ...page })
-        : api.listSecretForAllNamespaces(page);
-    },
     compact: (o) => compactReleaseSecret(o),
   },
   {
@@ -50,13 +33,6 @@ export const watchSpecs: readonly WatchSpec[] = [
     labelSelector: INSTANCE_LABEL,
     pageSize: 500, // kubectl's chunk size
     path: nsPath('/api/v1', 'pods'),
-    list: (kc, q) => {
-      const api = kc.makeApiClient(CoreV1Api);
-      const page = { labelSelector: q.labelSelector, limit: q.limit, _continue: q.continue };
-      return q.namespace
-        ? api.listNamespacedPod({ namespace: q.namespace, ...page })
-        : api.listPodForAllNamespaces(page);
-    },
     compact: compactPod,
   },
   {
@@ -66,13 +42,6 @@ export const watchSpecs: readonly WatchSpec[] = [
     labelSelector: INSTANCE_LABEL,
     pageSize: 500,
     path: nsPath('/apis/apps/v1', 'statefulsets'),
-    list: (kc, q) => {
-      const api = kc.makeApiClient(AppsV1Api);
-      const page = { labelSelector: q.labelSelector, limit: q.limit, _continue: q.continue };
-      return q.namespace
-        ? api.listNamespacedStatefulSet({ namespace: q.namespace, ...page })
-        : api.listStatefulSetForAllNamespaces(page);
-    },
   },
   {
     kind: 'events',
@@ -82,7 +51,6 @@ export const watchSpecs: readonly WatchSpec[] = [
     fieldSelector: 'type=Warning,reason=FailedCreate',
     pageSize: 500,
     path: nsPath('/api/v1', 'events'),
-    list: listEvents,
   },
   {
     kind: 'podevents',
@@ -93,7 +61,6 @@ export const watchSpecs: readonly WatchSpec[] = [
     fieldSelector: 'involvedObject.kind=Pod,type=Warning',
     pageSize: 500,
     path: nsPath('/api/v1', 'events'),
-    list: listEvents,
   },
   {
     kind: 'runtimeclasses',
@@ -101,6 +68,5 @@ export const watchSpecs: readonly WatchSpec[] = [
     required: false,
     pageSize: 500,
     path: () => '/apis/node.k8s.io/v1/runtimeclasses',
-    list: (kc, q) => kc.makeApiClient(NodeV1Api).listRuntimeClass({ limit: q.limit, _continue: q.continue }),
   },
 ];

@@ -17,6 +17,7 @@ export const OPEN_INSPECTOR = COMMAND.openInspector;
 // of it to show its first rows).
 let panelModule: typeof import('./panel') | undefined;
 const panelClass = (): typeof import('./panel').InspectorPanel =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
   (panelModule ??= require('./panel') as typeof import('./panel')).InspectorPanel;
 
 export function registerInspector(context: vscode.ExtensionContext, services: InspectorServices): vscode.Disposable {

@@ -96,6 +96,7 @@ export function registerTreeCommands(
       );
       if (!ok) throw cancelled();
       // helm and its client load on first use (the view needs none of it at activation; same bundle).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
       const tearDown = (require('../tearDown') as { runTearDown: typeof runTearDown }).runTearDown;
       await tearDown(
         services,

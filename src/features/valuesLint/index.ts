@@ -8,6 +8,7 @@ import { errorMessage } from '../../core/errors';
 // The engine loads when a YAML document is first checked, not at activation (the Sandboxes view needs none of
 // it): esbuild keeps it in the one bundle and evaluates it only when this require runs.
 let engineModule: typeof import('./engine') | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
 const engine = (): typeof import('./engine') => (engineModule ??= require('./engine') as typeof import('./engine'));
 
 export const DIAGNOSTIC_SOURCE = 'k8s-sandbox';
