@@ -14,7 +14,10 @@ const configs = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    alias: { 'whatwg-url': './scripts/shims/whatwg-url.cjs' },
+    alias: {
+      'whatwg-url': './scripts/shims/whatwg-url.cjs',
+      'socks-proxy-agent': './scripts/shims/socks-proxy-agent.cjs',
+    },
   },
   {
     ...common,

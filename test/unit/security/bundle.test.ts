@@ -131,7 +131,10 @@ describe('security: no shell anywhere (bundle scan)', function () {
       platform: 'node',
       format: 'cjs',
       external: ['vscode'],
-      alias: { 'whatwg-url': './scripts/shims/whatwg-url.cjs' },
+      alias: {
+        'whatwg-url': './scripts/shims/whatwg-url.cjs',
+        'socks-proxy-agent': './scripts/shims/socks-proxy-agent.cjs',
+      },
       absWorkingDir: ROOT,
       write: false,
       logLevel: 'silent',
