@@ -28,15 +28,20 @@ async function listOnce(
   kc: KubeConfig,
   q: ListQuery,
 ): Promise<KubernetesListObject<KubernetesObject>> {
+  type Page = Awaited<ReturnType<typeof listPage>>;
   const items: KubernetesObject[] = [];
-  let first: KubernetesListObject<KubernetesObject> | undefined;
-  let token: string | undefined;
-  do {
-    const page = await listPage(kc, spec.path(q.namespace), { ...q, limit: spec.pageSize, continue: token });
-    first ??= page;
-    for (const o of page.items) items.push(spec.compact ? spec.compact(o) : o);
-    token = page.metadata?.continue || undefined;
-  } while (token);
+  const page = (token?: string): Promise<Page> =>
+    listPage(kc, spec.path(q.namespace), { ...q, limit: spec.pageSize, continue: token });
+  const first: Page = await page();
+  let current: Page | undefined = first;
+  while (current) {
+    const token: string | undefined = current.metadata?.continue || undefined;
+    // The next page downloads while this one is compacted (release records: decoding is the CPU-heavy part).
+    const next: Promise<Page> | undefined = token ? page(token) : undefined;
+    next?.catch(() => undefined); // awaited below; no unhandled rejection if compacting throws first
+    for (const o of current.items) items.push(spec.compact ? spec.compact(o) : o);
+    current = next && (await next);
+  }
   return {
     apiVersion: first.apiVersion,
     kind: first.kind,
