@@ -43,14 +43,16 @@ function childProcessUses(code: string): { uses: Use[]; shellOptions: string[] }
   const lines = code.split('\n');
   const bindings = new Set<string>();
   for (const m of code.matchAll(
-    /(?:var|const|let)\s+([\w$]+)\s*=\s*(?:__toESM\()?require\("(?:node:)?child_process"\)/g,
+    // `var x = require(...)` at top level, or `x = __toESM(require(...))` inside a lazily evaluated module.
+    /(?:(?:var|const|let)\s+|^\s*)([\w$]+)\s*=\s*(?:__toESM\()?require\("(?:node:)?child_process"\)/gm,
   ))
     bindings.add(m[1]);
   const uses: Use[] = [];
   const shellOptions: string[] = [];
   let module = '?';
   for (const line of lines) {
-    const header = /^\/\/ ((?:node_modules|src|webview)\/\S+)$/.exec(line.trim());
+    // Paths are relative to the working directory: `../../main/node_modules/…` when node_modules is a symlink.
+    const header = /^\/\/ (?:\S*?\/)??((?:node_modules|src|webview)\/\S+)$/.exec(line.trim());
     if (header) module = header[1];
     for (const b of bindings) {
       for (const m of line.matchAll(new RegExp(`${b.replace(/\$/g, '\\$')}(?:\\.default)?\\.(\\w+)`, 'g')))
