@@ -44,11 +44,12 @@ export async function requestJson<T>(kc: KubeConfig, r: RawRequest): Promise<T> 
   const lib = url.protocol === 'http:' ? http : https;
   return new Promise<T>((resolve, reject) => {
     const req = lib.request(url, opts, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      // Decoded as it arrives (a list of release records is megabytes: no second copy of the whole body).
+      res.setEncoding('utf8');
+      let text = '';
+      res.on('data', (c: string) => (text += c));
       res.on('error', reject);
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
         let body: unknown = text;
         try {
           body = JSON.parse(text);
