@@ -116,7 +116,13 @@ const PORT_FORWARD = { verb: 'create', resource: 'pods/portforward', name: 'k8s-
 const LIST_PODS = { verb: 'get,list', resource: 'pods', name: 'k8s-sandbox-find-cilium' };
 
 export async function chooseSource(ports: SourcePorts, o: SourceOptions): Promise<SourceChoice> {
-  const who = async (): Promise<WhoAmI | undefined> => o.identity?.().catch(() => undefined);
+  const who = async (): Promise<WhoAmI | undefined> => {
+    try {
+      return await o.identity?.();
+    } catch {
+      return undefined; // unreachable, no context: the grant carries the placeholder
+    }
+  };
   const candidates = o.ciliumNamespace ? [o.ciliumNamespace] : [...CILIUM_NAMESPACES];
   const { found, forbidden } = await detect(ports, candidates);
   if (!found) {
