@@ -9,7 +9,7 @@ export interface Clock extends Timers {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), // a label refresh never keeps a process alive
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
