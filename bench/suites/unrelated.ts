@@ -22,13 +22,20 @@ interface Load {
   requests: number;
   releases: number;
   pods: number;
+  ms: number;
 }
 
 async function loadOnce(sim: Worker, kubeconfig: string, want: { releases: number; pods: number }): Promise<Load> {
   const w = new Worker('bench/workers/tree.ts');
   try {
     const m0 = await sim.call<Meter>('meter');
-    const loaded = await w.call<{ releases: number; pods: number }>('load', { kubeconfig, ...want });
+    // Generous: on a shared 2-core machine a 1,000-release load has taken over 4 minutes; bytes and heap are the
+    // figures here, not time.
+    const loaded = await w.call<{ releases: number; pods: number; ms: number }>('load', {
+      kubeconfig,
+      ...want,
+      timeoutMs: 900_000,
+    });
     const m1 = await sim.call<Meter>('meter');
     const mem = await w.call<{ heapUsed: number }>('memory');
     const load = {
@@ -37,6 +44,7 @@ async function loadOnce(sim: Worker, kubeconfig: string, want: { releases: numbe
       requests: m1.requests - m0.requests,
       releases: loaded.releases,
       pods: loaded.pods,
+      ms: Math.round(loaded.ms),
     };
     // `load` resolves only once the model holds them all; a load that read nothing cannot be a baseline.
     if (load.releases !== want.releases || load.pods !== want.pods || load.bytes <= 0 || load.requests <= 0)

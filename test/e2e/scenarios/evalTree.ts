@@ -14,7 +14,9 @@ import {
   isSelected,
   pasteClipboard,
   runCommand,
+  terminalText,
   treeRow,
+  treeRows,
   treeTexts,
   until,
 } from '../harness/workbench';
@@ -194,6 +196,32 @@ export function evalTreeScenario(env: ScenarioEnv): void {
         .locator('.part.sidebar .action-label[aria-label^="Show Flat List by Namespace"]')
         .first()
         .waitFor({ state: 'attached' });
+    });
+
+    it("Reveal in Sandboxes (palette) from a sample's pod terminal selects that service row", async () => {
+      const page = env.page();
+      const s = evals().find((e) => !e.fault)!;
+      const short = s.sampleUuid.slice(0, 8);
+      await collapseTree(page);
+      await expandRow(treeRow(page, sandboxesTree, exact(s.task)));
+      await expandRow(treeRow(page, sandboxesTree, exact(short)));
+      // Under the one open sample: the `default` service row (level 3) and, once open, its container (level 4).
+      const level = (n: number) =>
+        treeRows(page, sandboxesTree)
+          .filter({ has: page.locator('.label-name', { hasText: /^default$/ }) })
+          .and(page.locator(`[aria-level="${n}"]`));
+      await expandRow(level(3));
+      await level(4).click(); // a container row opens a terminal in it
+      await until('the shell prompt', async () => (await terminalText(page)).trim().length > 0);
+      await collapseTree(page);
+      assert.ok(!(await level(3).isVisible()), 'the service row is hidden before Reveal');
+      await page.locator('.terminal-wrapper.active .xterm, .terminal .xterm').last().click();
+      await runCommand(page, 'K8s Sandbox: Reveal in Sandboxes');
+      await until(`the default service of ${short} revealed and selected (rows: ${await rows(page)})`, async () => {
+        return (await level(3).isVisible()) && (await isSelected(level(3)));
+      });
+      await shots.take(page, 'terminal-revealed');
+      await runCommand(page, 'Terminal: Kill the Active Terminal Instance');
     });
 
     it("Tear Down Task removes exactly that task's releases", async () => {
