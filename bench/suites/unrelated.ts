@@ -1,9 +1,10 @@
 // Cost follows sandboxes (issue 16): the same initial load (fresh process until every release and pod is in the
 // model) on a cluster of `ctx.releases` sandbox releases (1,000 full), without and with 200 other Helm releases
-// whose records are ~1 MB each. Bytes received and heap after load must stay within 10 % (the view watches only
-// sandbox release records). Its own cluster: the shared one holds `sizes[0]` releases and the tree suite grows it.
-// A control read proves the meter sees the unrelated records when a client does fetch them (a ratio of 1 must
-// come from the view not reading them, not from a meter that counts nothing).
+// whose records are ~1 MB each (and a pod each, labelled as other charts label theirs). Bytes received and heap
+// after load must stay within 10 % (the view watches only sandbox release records). Its own cluster: the shared
+// one holds `sizes[0]` releases and the tree suite grows it. A control read proves the meter sees the unrelated
+// records when a client does fetch them (a ratio of 1 must come from the view not reading them, not from a meter
+// that counts nothing).
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../lib/context';
@@ -87,7 +88,7 @@ export async function unrelatedBench(ctx: Context): Promise<Result[]> {
     const bytesRatio = withThem.bytes / without.bytes;
     const heapRatio = withThem.heap / without.heap;
     ctx.log(
-      `unrelated releases (${UNRELATED} × ${mb(seeded.bytes / UNRELATED)} MB records, ${mb(seeded.bytes)} MB; an owner=helm list reads ${mb(control)} MB): ` +
+      `unrelated releases (${UNRELATED} × ${mb(seeded.bytes / UNRELATED)} MB records and a pod each, ${mb(seeded.bytes)} MB; an owner=helm list reads ${mb(control)} MB): ` +
         `received ${mb(without.bytes)} → ${mb(withThem.bytes)} MB (${without.bytes} → ${withThem.bytes} B, ${without.requests} → ${withThem.requests} requests), ` +
         `heap after load ${mb(without.heap)} → ${mb(withThem.heap)} MB; repeat without: ${mb(again.bytes)} MB, heap ${mb(again.heap)} MB`,
     );
