@@ -85,8 +85,9 @@ serve({
   },
 
   removeUnrelated(): void {
-    for (const s of c().store.scan(c().resources.secrets, UNRELATED_NAMESPACE))
-      c().store.delete(c().resources.secrets, UNRELATED_NAMESPACE, s.metadata.name);
+    for (const type of [c().resources.secrets, c().resources.pods])
+      for (const o of [...c().store.scan(type, UNRELATED_NAMESPACE)])
+        c().store.delete(type, UNRELATED_NAMESPACE, o.metadata.name);
   },
 
   /** Seeded pods: name, release and the main container. */

@@ -102,10 +102,13 @@ function isReady(p: KubeObject): boolean {
 export const UNRELATED_NAMESPACE = 'monitoring';
 
 /**
- * Release records of other charts (no inspectSandbox label, no pods of ours): random values do not compress, so
- * each record is about `bytes` on the wire. Returns the bytes of all of them.
+ * Other charts' releases (a monitoring stack): release records without the inspectSandbox label, whose random
+ * values do not compress, so each is about `bytes` on the wire; and a pod each, labelled as Helm charts label
+ * theirs (app.kubernetes.io/instance, no inspect/service), so the view's pod watch sees them as a real cluster's
+ * would. Returns the bytes of the records.
  */
 export function seedUnrelated(c: SimCluster, count: number, bytes: number): number {
+  const admission = new Admission(c.store);
   if (!c.store.get(c.resources.namespaces, undefined, UNRELATED_NAMESPACE))
     c.store.create(c.resources.namespaces, {
       apiVersion: 'v1',
@@ -137,6 +140,18 @@ export function seedUnrelated(c: SimCluster, count: number, bytes: number): numb
       },
       data: { release: data },
     });
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: `${name}-prometheus-0`,
+        namespace: UNRELATED_NAMESPACE,
+        labels: { [INSTANCE]: name, 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/name': 'prometheus' },
+      },
+      spec: { containers: [{ name: 'prometheus', image: 'quay.io/prometheus/prometheus:v2.53.0' }] },
+    };
+    admission.onCreate(c.resources.pods, pod);
+    c.store.create(c.resources.pods, pod);
   }
   return total;
 }

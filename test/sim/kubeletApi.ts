@@ -22,6 +22,10 @@ export interface LogsTarget {
   follow: boolean;
   previous: boolean;
   tailLines?: number;
+  /** Prefix each line with its RFC3339NanoFixed time and a space (PodLogOptions.timestamps). */
+  timestamps: boolean;
+  /** Lines written before this (epoch ms) are left out (sinceTime, or now - sinceSeconds). */
+  sinceMs?: number;
 }
 
 export interface PortForwardTarget {

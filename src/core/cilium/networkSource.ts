@@ -2,6 +2,7 @@
 // CoreDNS sidecar log of our chart's pods; both feed the same model and the status names the source.
 import { DnsLogStream, type DnsLogPorts } from './dnsLogStream';
 import type { Flow } from './flow';
+import type { WhoAmI } from '../kube/identity';
 import type { RelayTls } from './relay/client';
 import { RelayStream, type RelayStreamPorts } from './relay/stream';
 import type { ReconnectPolicy } from './reconnect';
@@ -17,8 +18,8 @@ export interface NetworkSourceSettings {
   /** Empty: detected. */
   readonly ciliumNamespace?: string;
   readonly tls?: RelayTls;
-  /** Named in the grant commands of the "no access" state. */
-  readonly user?: string;
+  /** Who the API server says the caller is: named in the grant commands of the "no access" state. */
+  readonly identity?: () => Promise<WhoAmI | undefined>;
 }
 
 export interface NetworkSourceOptions {
@@ -81,7 +82,7 @@ export class NetworkSource {
       choice = await chooseSource(this.ports, {
         preferred: s.preferred,
         ciliumNamespace: s.ciliumNamespace || undefined,
-        user: s.user,
+        identity: s.identity,
       });
     } catch (err) {
       this.set({

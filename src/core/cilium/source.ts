@@ -3,6 +3,7 @@
 // pods), else a "no access" state that names the missing permission and the commands an admin would run.
 import { RELAY_SELECTOR } from './relay/stream';
 import { CILIUM_SELECTOR } from './stream';
+import type { WhoAmI } from '../kube/identity';
 import type { PodLike } from '../kube/objects';
 import { isForbidden, type StreamStatus } from './streamStatus';
 
@@ -25,8 +26,11 @@ export interface SourceOptions {
   readonly preferred: SourcePreference;
   /** The configured Cilium namespace; empty: detected from where hubble-relay or the agents run. */
   readonly ciliumNamespace?: string;
-  /** The user the grant commands name (the kubeconfig user), when known. */
-  readonly user?: string;
+  /**
+   * Who the API server says the caller is (SelfSubjectReview), asked only for a "no access" state: the grant
+   * commands bind that identity, never the kubeconfig user name (on EKS/GKE a whole team shares that name).
+   */
+  readonly identity?: () => Promise<WhoAmI | undefined>;
 }
 
 export type SourceChoice =
@@ -66,26 +70,59 @@ async function detect(
   return { forbidden };
 }
 
-/** The commands an admin runs to let `user` do `verb` on `resource` in `namespace` (a Role and its binding). */
+/** Stands in for the user name in grant commands when the caller's identity is unknown. */
+export const USER_PLACEHOLDER = 'REPLACE-WITH-YOUR-USER';
+const SERVICE_ACCOUNT = /^system:serviceaccount:([^:]+):([^:]+)$/;
+
+/** A word as a POSIX shell reads it back (the admin pastes the commands): quoted unless plainly safe. */
+const shellWord = (w: string): string => (/^[A-Za-z0-9@%+=:,./_-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The subject of `kubectl create rolebinding` for the caller: `--serviceaccount=ns:name` for a service account,
+ * else `--user=<name>` as the API server authenticated it; unknown, a marked placeholder and why.
+ */
+export function bindingSubject(who: WhoAmI | undefined): { flag: string; note?: string } {
+  if (!who?.known) {
+    const why = who ? who.reason : 'the API server was not asked or did not answer';
+    return {
+      flag: `--user=${USER_PLACEHOLDER}`,
+      note: `# Your identity is unknown (${why}): replace ${USER_PLACEHOLDER} with the user name \`kubectl auth whoami\` prints.`,
+    };
+  }
+  const sa = SERVICE_ACCOUNT.exec(who.identity.username);
+  return {
+    flag: sa ? `--serviceaccount=${shellWord(`${sa[1]}:${sa[2]}`)}` : `--user=${shellWord(who.identity.username)}`,
+  };
+}
+
+/** The commands an admin runs to let the caller do `verb` on `resource` in `namespace` (a Role and its binding). */
 export function grantCommands(
   namespace: string,
-  user: string,
+  who: WhoAmI | undefined,
   rules: readonly { verb: string; resource: string; name: string }[],
 ): string {
-  return rules
+  const subject = bindingSubject(who);
+  const commands = rules
     .map(
       (r) =>
         `kubectl create role ${r.name} --namespace ${namespace} --verb=${r.verb} --resource=${r.resource} && ` +
-        `kubectl create rolebinding ${r.name} --namespace ${namespace} --role=${r.name} --user=${user}`,
+        `kubectl create rolebinding ${r.name} --namespace ${namespace} --role=${r.name} ${subject.flag}`,
     )
     .join(' && \\\n  ');
+  return subject.note ? `${subject.note}\n${commands}` : commands;
 }
 
 const PORT_FORWARD = { verb: 'create', resource: 'pods/portforward', name: 'k8s-sandbox-hubble-relay' };
 const LIST_PODS = { verb: 'get,list', resource: 'pods', name: 'k8s-sandbox-find-cilium' };
 
 export async function chooseSource(ports: SourcePorts, o: SourceOptions): Promise<SourceChoice> {
-  const user = o.user || 'YOUR-USER';
+  const who = async (): Promise<WhoAmI | undefined> => {
+    try {
+      return await o.identity?.();
+    } catch {
+      return undefined; // unreachable, no context: the grant carries the placeholder
+    }
+  };
   const candidates = o.ciliumNamespace ? [o.ciliumNamespace] : [...CILIUM_NAMESPACES];
   const { found, forbidden } = await detect(ports, candidates);
   if (!found) {
@@ -94,7 +131,7 @@ export async function chooseSource(ports: SourcePorts, o: SourceOptions): Promis
       return none(
         'no-access',
         `You may not list pods in ${forbidden.join(', ')}, so Hubble Relay and the Cilium agents cannot be found. Missing permission: list pods in ${ns} (and create pods/portforward there, to read flows from hubble-relay).`,
-        grantCommands(ns, user, [LIST_PODS, PORT_FORWARD]),
+        grantCommands(ns, await who(), [LIST_PODS, PORT_FORWARD]),
       );
     }
     return none(
@@ -119,12 +156,12 @@ export async function chooseSource(ports: SourcePorts, o: SourceOptions): Promis
     found.relays > 0
       ? ' Port-forward to the relay is the smaller grant: no exec into privileged pods.'
       : ' Hubble Relay is not deployed; exec into the agents is the only way.';
+  const rule =
+    found.relays > 0 ? PORT_FORWARD : { verb: 'create', resource: 'pods/exec', name: 'k8s-sandbox-cilium-exec' };
   return none(
     'no-access',
     `No access to flows: you may not ${missing.join(', nor ')}.${relayHint}`,
-    found.relays > 0
-      ? grantCommands(ns, user, [PORT_FORWARD])
-      : grantCommands(ns, user, [{ verb: 'create', resource: 'pods/exec', name: 'k8s-sandbox-cilium-exec' }]),
+    grantCommands(ns, await who(), [rule]),
   );
 }
 

@@ -8,11 +8,11 @@ import { warningSummary } from './warnings';
 export const DESCRIPTION_BUDGET = 30;
 export const LABEL_BUDGET = 60;
 /** A restart this recent is worth a warning icon. */
-const RECENT_RESTART_MS = 10 * 60_000;
+export const RECENT_RESTART_MS = 10 * 60_000;
 /** This many restarts, the last one recent: crash-looping. */
 const CRASH_LOOP_RESTARTS = 3;
 /** Pending longer than this is no longer "starting". */
-const SLOW_PENDING_MS = 60_000;
+export const SLOW_PENDING_MS = 60_000;
 
 const ERR = 'testing.iconFailed';
 const WARN = 'list.warningForeground';

@@ -12,6 +12,7 @@ import { buildTimeoutsView } from '../../core/inspector/rows';
 import { InspectorSession } from '../../core/inspector/inspectorSession';
 import type { NetworkSourceSettings } from '../../core/cilium/networkSource';
 import type { SourcePreference } from '../../core/cilium/source';
+import type { WhoAmI } from '../../core/kube/identity';
 import { INSPECTOR_VIEW_TYPE, type InspectorServices, type ReleaseTarget } from './types';
 import { settings } from '../../platform/settings';
 
@@ -85,7 +86,8 @@ export class InspectorPanel {
         canI: (check) => getPorts().canI(check),
         followLog: (ns, pod, container, since) => getPorts().followLog(ns, pod, container, since),
       },
-      source: flowSourceSettings(services.cluster.current?.kubeConfig.getCurrentUser()?.name),
+      // The grant commands of "no access" name who the server says we are, not the kubeconfig user.
+      source: flowSourceSettings(() => services.cluster.whoAmI()),
       loadTimeouts: async () => {
         const p = getPorts();
         const [pods, helm] = await Promise.all([
@@ -154,7 +156,7 @@ function webviewOptions(ext: vscode.ExtensionContext): vscode.WebviewPanelOption
 }
 
 /** The inspector's flow source settings (k8sSandbox.inspector.*). */
-function flowSourceSettings(user: string | undefined): NetworkSourceSettings {
+function flowSourceSettings(identity: () => Promise<WhoAmI>): NetworkSourceSettings {
   const c = vscode.workspace.getConfiguration('k8sSandbox.inspector');
   const preferred = c.get<string>('flowSource', 'auto');
   const tls = c.get<boolean>('relayTls.enabled', false);
@@ -173,6 +175,6 @@ function flowSourceSettings(user: string | undefined): NetworkSourceSettings {
           },
         }
       : {}),
-    ...(user ? { user } : {}),
+    identity,
   };
 }

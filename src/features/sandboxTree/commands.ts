@@ -38,7 +38,9 @@ export function registerTreeCommands(
     await vscode.commands.executeCommand('setContext', GROUPING_CONTEXT, g);
   };
   void vscode.commands.executeCommand('setContext', GROUPING_CONTEXT, model.grouping);
-  const releaseOf = (node: unknown): ReleaseVM => {
+  // From the palette no node is passed: act on the row selected in the view.
+  const releaseOf = (arg: unknown): ReleaseVM => {
+    const node = arg ?? view.selection[0];
     if (!isSandboxNode(node))
       throw new SandboxError('InvalidInput', 'Select a sample (release) in the Sandboxes view first.');
     const r = model.release(node.namespace, node.release);

@@ -2,16 +2,16 @@
 // refreshes name only the nodes that changed (the model coalesces bursts of cluster events).
 import * as vscode from 'vscode';
 import { shortUserName } from '../../core/kube/identity';
-import type { TreeNode } from '../../core/sandbox/nodes';
+import { AgeRefresh } from '../../core/sandbox/ageRefresh';
+import { nodeId, type TreeNode } from '../../core/sandbox/nodes';
+import { nextRowChange, rowContext } from '../../core/sandbox/rowFace';
 import type { SandboxModel } from '../../core/sandbox/liveModel';
 import type { ReleaseVM } from '../../core/sandbox/viewModels';
 import type { Services } from '../../services';
-import { treeItem, type RowContext } from './treeItems';
+import { treeItem } from './treeItems';
 import { registerTreeCommands } from './commands';
 
 export const SANDBOX_VIEW_ID = 'k8sSandbox.sandboxes';
-/** Ages in descriptions ("5m") drift; re-render them this often while the view is visible (no API calls). */
-const AGE_REFRESH_MS = 60_000;
 
 export class SandboxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
@@ -19,6 +19,8 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   private readonly subs: Array<{ dispose(): void }>;
 
   private readonly model: SandboxModel;
+  /** Rows whose text the clock changes ("↻3 OOMKilled 2m", warning windows) refresh when it does, alone. */
+  readonly ages = new AgeRefresh<TreeNode>((nodes) => this.emitter.fire(nodes), nodeId);
 
   constructor(private readonly services: Pick<Services, 'sandboxes' | 'cluster' | 'valuesFiles'>) {
     this.model = services.sandboxes;
@@ -31,16 +33,14 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   getTreeItem(node: TreeNode): vscode.TreeItem {
     const vm = this.model.lookup(node);
     const context = this.services.cluster.current?.context;
-    const row: RowContext = {
-      samples: this.model.grouping === 'tasks',
-      taskReleases: node.kind === 'task' ? this.model.taskReleases(node) : undefined,
-      release: node.kind === 'pod' ? this.model.release(node.namespace, node.release) : undefined,
-    };
+    const row = rowContext(this.model, node);
+    const now = Date.now();
+    this.ages.rendered(node, nextRowChange(node, vm, now, row));
     if (node.kind === 'release' && vm && context !== undefined) {
       const file = this.services.valuesFiles.get({ context, namespace: node.namespace, release: node.release });
-      if (file) return treeItem(node, { ...(vm as ReleaseVM), valuesFile: file }, Date.now(), row);
+      if (file) return treeItem(node, { ...(vm as ReleaseVM), valuesFile: file }, now, row);
     }
-    return treeItem(node, vm, Date.now(), row);
+    return treeItem(node, vm, now, row);
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
@@ -51,12 +51,13 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     return this.model.parent(node);
   }
 
-  /** Re-render everything shown (ages), without touching the cluster. */
+  /** Re-render everything shown, without touching the cluster. */
   rerender(): void {
     this.emitter.fire(undefined);
   }
 
   dispose(): void {
+    this.ages.dispose();
     for (const s of this.subs) s.dispose();
     this.emitter.dispose();
   }
@@ -72,14 +73,9 @@ export function registerSandboxTree(
     showCollapseAll: true,
     canSelectMany: true,
   });
-  let ageTimer: NodeJS.Timeout | undefined;
   const onVisible = (visible: boolean): void => {
     if (visible) services.sandboxes.start(); // lazy: no watches until the view is first shown
-    if (visible && !ageTimer) ageTimer = setInterval(() => provider.rerender(), AGE_REFRESH_MS);
-    if (!visible && ageTimer) {
-      clearInterval(ageTimer);
-      ageTimer = undefined;
-    }
+    provider.ages.setActive(visible);
   };
   const describe = (): void => {
     const cur = services.cluster.current;
@@ -96,7 +92,6 @@ export function registerSandboxTree(
     view.onDidChangeVisibility((e) => onVisible(e.visible)),
     services.cluster.onDidChange(describe),
     services.cluster.onDidChangeIdentity(describe),
-    { dispose: () => ageTimer && clearInterval(ageTimer) },
   );
   context.subscriptions.push(disposable);
   return disposable;

@@ -1,30 +1,17 @@
-// Node → TreeItem: labels, descriptions, icons and tooltips come from the pure display helpers.
+// Node → TreeItem: labels, descriptions, icons and tooltips come from the pure display helpers (descriptions and
+// icons through rowFace, which also says when the clock next changes them).
 import * as vscode from 'vscode';
+import { containerTooltip, releaseTooltip, type IconSpec } from '../../core/sandbox/display';
 import {
-  containerDescription,
-  containerIcon,
-  containerTooltip,
-  releaseDescription,
-  releaseIcon,
-  releaseTooltip,
-  type IconSpec,
-} from '../../core/sandbox/display';
-import {
-  countsText,
-  groupCounts,
-  sampleDescription,
-  sampleLabel,
-  sampleState,
-  sampleTooltip,
-  serviceDescription,
-  serviceLabel,
-  serviceState,
-  serviceTooltip,
-  stateIcon,
-  taskTooltip,
   fit,
   LABEL_BUDGET,
+  sampleLabel,
+  sampleTooltip,
+  serviceLabel,
+  serviceTooltip,
+  taskTooltip,
 } from '../../core/sandbox/evalDisplay';
+import { isSampleRow, rowFace, type RowContext, type RowFace } from '../../core/sandbox/rowFace';
 import { taskLabel } from '../../core/sandbox/taskGroups';
 import type { ContainerVM, PodVM, ReleaseVM } from '../../core/sandbox/viewModels';
 import { nodeId, type MessageAction, type MessageNode, type TreeNode } from '../../core/sandbox/nodes';
@@ -66,15 +53,7 @@ function messageItem(m: MessageNode): vscode.TreeItem {
   return item;
 }
 
-/** What a row needs besides its own view-model. */
-export interface RowContext {
-  /** Sample rows (task grouping) or release rows (flat list). */
-  samples: boolean;
-  /** The releases of a task group. */
-  taskReleases?: readonly ReleaseVM[];
-  /** The release a pod belongs to (its expected runtime class). */
-  release?: ReleaseVM;
-}
+export type { RowContext };
 
 export function treeItem(
   node: TreeNode,
@@ -82,16 +61,28 @@ export function treeItem(
   now: number,
   ctx: RowContext = { samples: false },
 ): vscode.TreeItem {
+  const face = rowFace(node, vm, now, ctx);
+  const item = baseItem(node, vm, now, ctx, face);
+  if (face.description !== undefined) item.description = face.description;
+  if (face.icon) item.iconPath = icon(face.icon);
+  return item;
+}
+
+/** Label, id, context, tooltip and command of a row; its description and icon come from rowFace. */
+function baseItem(
+  node: TreeNode,
+  vm: ReleaseVM | PodVM | ContainerVM | undefined,
+  now: number,
+  ctx: RowContext,
+  face: RowFace,
+): vscode.TreeItem {
   switch (node.kind) {
     case 'task': {
       const releases = ctx.taskReleases ?? [];
       const item = new vscode.TreeItem(fit(taskLabel(node), LABEL_BUDGET), vscode.TreeItemCollapsibleState.Collapsed);
       item.id = nodeId(node);
       item.contextValue = node.task !== undefined ? 'task' : 'installedHere';
-      const c = groupCounts(releases, now);
-      item.description = countsText(c);
-      item.iconPath = icon(c.worst === 'ready' ? { id: 'beaker', color: 'testing.iconPassed' } : stateIcon(c.worst));
-      item.tooltip = tooltip(taskTooltip(node.task ?? taskLabel(node), c, releases.length));
+      if (face.counts) item.tooltip = tooltip(taskTooltip(node.task ?? taskLabel(node), face.counts, releases.length));
       return item;
     }
     case 'message':
@@ -105,23 +96,14 @@ export function treeItem(
     }
     case 'release': {
       const r = vm as ReleaseVM | undefined;
-      // inspect's samples read as samples; other releases keep their release row.
-      const sample = ctx.samples && !!r?.sampleUuid?.trim();
+      const sample = isSampleRow(r, ctx);
       const item = new vscode.TreeItem(
         sample && r ? sampleLabel(r) : node.release,
         vscode.TreeItemCollapsibleState.Collapsed,
       );
       item.id = nodeId(node);
       item.contextValue = 'release';
-      if (r && sample) {
-        item.description = sampleDescription(r);
-        item.tooltip = tooltip(sampleTooltip(r, now));
-        item.iconPath = icon(stateIcon(sampleState(r, now)));
-      } else if (r) {
-        item.description = releaseDescription(r, now);
-        item.tooltip = tooltip(releaseTooltip(r, now));
-        item.iconPath = icon(releaseIcon(r));
-      }
+      if (r) item.tooltip = tooltip(sample ? sampleTooltip(r, now) : releaseTooltip(r, now));
       return item;
     }
     case 'pod': {
@@ -130,11 +112,7 @@ export function treeItem(
       const item = new vscode.TreeItem(p ? serviceLabel(p) : node.pod, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = nodeId(node);
       item.contextValue = 'pod';
-      if (p) {
-        item.description = serviceDescription(p, ctx.release?.runtimeClass, now);
-        item.tooltip = tooltip(serviceTooltip(p, now));
-        item.iconPath = icon(stateIcon(serviceState(p, now)));
-      }
+      if (p) item.tooltip = tooltip(serviceTooltip(p, now));
       return item;
     }
     case 'container': {
@@ -142,11 +120,7 @@ export function treeItem(
       const item = new vscode.TreeItem(node.container, vscode.TreeItemCollapsibleState.None);
       item.id = nodeId(node);
       item.contextValue = 'container';
-      if (c) {
-        item.description = containerDescription(c, now);
-        item.tooltip = tooltip(containerTooltip(c, now));
-        item.iconPath = icon(containerIcon(c));
-      }
+      if (c) item.tooltip = tooltip(containerTooltip(c, now));
       // A finished init container has nothing to attach to.
       if (!c || c.kind !== 'init' || c.state === 'running') {
         item.command = { command: COMMAND.openTerminal, title: 'Open Terminal', arguments: [node] };

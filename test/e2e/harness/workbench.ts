@@ -38,6 +38,19 @@ export async function pickQuickItem(page: Page, text: string | RegExp): Promise<
   await row.click();
 }
 
+/** Types `filter` into the open quick pick and clicks the row whose label is exactly `label`. */
+export async function answerQuickPick(page: Page, filter: string, label: string): Promise<void> {
+  const input = quickInput(page).locator('input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(filter);
+  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const row = quickPickRows(page)
+    .filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .first();
+  await row.waitFor({ state: 'visible' });
+  await row.click();
+}
+
 /** Types into the open quick input (input box or quick pick filter) and accepts with Enter. */
 export async function answerInput(page: Page, value: string): Promise<void> {
   const input = quickInput(page).locator('input');
@@ -174,4 +187,42 @@ export async function widenSidebar(page: Page, width: number): Promise<void> {
   await page.mouse.down();
   await page.mouse.move(box.x + width, y, { steps: 5 });
   await page.mouse.up();
+}
+
+/** A view's title-bar action (icon) by its title; a single view's actions sit in the side bar's title. */
+export async function clickViewTitleAction(page: Page, title: string): Promise<void> {
+  const sel = `.action-label[aria-label^="${title}"]`;
+  const action = page.locator(`.part.sidebar .composite.title ${sel}, .part.sidebar .pane-header ${sel}`).first();
+  // Title actions of a pane show while the pointer is over the view.
+  await page
+    .locator('.part.sidebar')
+    .hover()
+    .catch(() => undefined);
+  await action.waitFor({ state: 'visible' });
+  await action.click();
+}
+
+/** Whether a tree row is selected (what reveal({ select: true }) does). */
+export async function isSelected(row: Locator): Promise<boolean> {
+  return (await row.getAttribute('aria-selected')) === 'true';
+}
+
+/**
+ * The clipboard's text as VS Code reads it: pasted (Ctrl+V) into a new untitled editor, which is then reverted and
+ * closed. Chromium lets the page use the async clipboard only with the clipboard permissions granted.
+ */
+export async function pasteClipboard(page: Page): Promise<string> {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+  await runCommand(page, 'File: New Untitled Text File');
+  const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+  await editor.waitFor({ state: 'visible' });
+  await editor.click();
+  await page.keyboard.press('Control+V');
+  const lines = editor.locator('.view-lines');
+  const text = await until('the pasted text', async () => {
+    const t = ((await lines.innerText()) ?? '').replace(/\u00a0/g, ' ').trim();
+    return t || undefined;
+  });
+  await runCommand(page, 'View: Revert and Close Editor');
+  return text;
 }

@@ -5,7 +5,21 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { Shots } from '../harness/browser';
-import { activityBarItem, contextMenu, expandRow, treeRow, treeTexts, until } from '../harness/workbench';
+import {
+  activityBarItem,
+  answerQuickPick,
+  clickViewTitleAction,
+  contextMenu,
+  expandRow,
+  isSelected,
+  pasteClipboard,
+  runCommand,
+  terminalText,
+  treeRow,
+  treeRows,
+  treeTexts,
+  until,
+} from '../harness/workbench';
 import { seedNamespace } from '../seed';
 import type { EvalFault, EvalSample } from '../seedEvals';
 import { sandboxesContainer, sandboxesTree, type ScenarioEnv } from './env';
@@ -113,6 +127,101 @@ export function evalTreeScenario(env: ScenarioEnv): void {
         await expandRow(treeRow(page, sandboxesTree, exact(s.sampleUuid.slice(0, 8))));
       await page.waitForTimeout(500);
       await shots.publish(page, 'sandboxes-evals');
+    });
+
+    it('Find (view title) picks a sample UUID: the tree reveals and selects its row', async () => {
+      const page = env.page();
+      const s = evals().find((e) => !e.fault)!;
+      const short = s.sampleUuid.slice(0, 8);
+      await collapseTree(page);
+      const sample = treeRow(page, sandboxesTree, exact(short));
+      assert.ok(!(await sample.isVisible()), 'the sample row is hidden under its collapsed task before Find');
+      await clickViewTitleAction(page, 'Find Sandbox');
+      await answerQuickPick(page, s.sampleUuid, s.sampleUuid);
+      await until(`sample ${short} revealed and selected (rows: ${await rows(page)})`, async () => {
+        return (await sample.isVisible()) && (await isSelected(sample));
+      });
+      assert.equal(await treeRow(page, sandboxesTree, exact(s.task)).getAttribute('aria-expanded'), 'true');
+      assert.match((await sample.locator('.label-description').textContent()) ?? '', new RegExp(`^${s.release}`));
+      await shots.take(page, 'find-revealed');
+    });
+
+    it('Copy Sample UUID (context menu) and Copy Release Name (palette, selected row) copy the exact text', async () => {
+      const page = env.page();
+      const s = evals().find((e) => !e.fault)!;
+      const sample = treeRow(page, sandboxesTree, exact(s.sampleUuid.slice(0, 8)));
+      await openView(page);
+      await contextMenu(page, sample, /^Copy Sample UUID$/);
+      assert.equal(await pasteClipboard(page), s.sampleUuid);
+      // From the palette the command gets no row: it copies the one selected in the view.
+      await openView(page);
+      await until('the sample row selected', async () => (await isSelected(sample)) || void (await sample.click()));
+      await runCommand(page, 'K8s Sandbox: Copy Release Name');
+      assert.equal(await pasteClipboard(page), s.release);
+    });
+
+    it('the flat-list toggle lists releases by name (one namespace: no group row) and toggles back to tasks', async () => {
+      const page = env.page();
+      const tasks = [...new Set(evals().map((e) => e.task))];
+      const taskRows = async (): Promise<number> => {
+        let n = 0;
+        for (const t of tasks) if (await treeRow(page, sandboxesTree, exact(t)).isVisible()) n++;
+        return n;
+      };
+      await openView(page);
+      await clickViewTitleAction(page, 'Show Flat List by Namespace');
+      try {
+        // Every release of the (single) namespace is a top-level row named by its release, not by sample UUID.
+        await until(`a flat list of releases (rows: ${await rows(page)})`, async () => {
+          if ((await taskRows()) > 0) return false;
+          if (await treeRow(page, sandboxesTree, /^Installed here/).isVisible()) return false;
+          for (const e of evals()) {
+            const row = treeRow(page, sandboxesTree, exact(e.release));
+            if (!(await row.isVisible()) || (await row.getAttribute('aria-level')) !== '1') return false;
+          }
+          return true;
+        });
+        await shots.take(page, 'flat-list');
+      } finally {
+        await clickViewTitleAction(page, 'Group by Task');
+      }
+      await until(
+        `task groups again (rows: ${await rows(page)})`,
+        async () =>
+          (await taskRows()) === tasks.length &&
+          !(await treeRow(page, sandboxesTree, exact(evals()[0].release)).isVisible()),
+      );
+      // The title's toggle follows the grouping: the flat-list button is back.
+      await page
+        .locator('.part.sidebar .action-label[aria-label^="Show Flat List by Namespace"]')
+        .first()
+        .waitFor({ state: 'attached' });
+    });
+
+    it("Reveal in Sandboxes (palette) from a sample's pod terminal selects that service row", async () => {
+      const page = env.page();
+      const s = evals().find((e) => !e.fault)!;
+      const short = s.sampleUuid.slice(0, 8);
+      await collapseTree(page);
+      await expandRow(treeRow(page, sandboxesTree, exact(s.task)));
+      await expandRow(treeRow(page, sandboxesTree, exact(short)));
+      // Under the one open sample: the `default` service row (level 3) and, once open, its container (level 4).
+      const level = (n: number) =>
+        treeRows(page, sandboxesTree)
+          .filter({ has: page.locator('.label-name', { hasText: /^default$/ }) })
+          .and(page.locator(`[aria-level="${n}"]`));
+      await expandRow(level(3));
+      await level(4).click(); // a container row opens a terminal in it
+      await until('the shell prompt', async () => (await terminalText(page)).trim().length > 0);
+      await collapseTree(page);
+      assert.ok(!(await level(3).isVisible()), 'the service row is hidden before Reveal');
+      await page.locator('.terminal-wrapper.active .xterm, .terminal .xterm').last().click();
+      await runCommand(page, 'K8s Sandbox: Reveal in Sandboxes');
+      await until(`the default service of ${short} revealed and selected (rows: ${await rows(page)})`, async () => {
+        return (await level(3).isVisible()) && (await isSelected(level(3)));
+      });
+      await shots.take(page, 'terminal-revealed');
+      await runCommand(page, 'Terminal: Kill the Active Terminal Instance');
     });
 
     it("Tear Down Task removes exactly that task's releases", async () => {

@@ -3,12 +3,22 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { Shots } from '../harness/browser';
-import { answerInput, contextMenu, notification, openFile, runCommand, treeRow, until } from '../harness/workbench';
+import {
+  answerInput,
+  contextMenu,
+  isSelected,
+  notification,
+  openFile,
+  runCommand,
+  treeRow,
+  until,
+} from '../harness/workbench';
 import { seedNamespace } from '../seed';
 import { sandboxesTree, type ScenarioEnv } from './env';
-import { rowDescription, showRelease } from './sandboxesView';
+import { collapseTree, rowDescription, showRelease } from './sandboxesView';
 
 const release = 'e2e-install';
+const valuesFile = '05-allow-domains-ports-scoped-values.yaml';
 
 /** `helm list` through the real binary. Async: the simulated API server runs in this very process. */
 function helmList(env: ScenarioEnv): Promise<string[]> {
@@ -42,7 +52,7 @@ export function installTearDownScenario(env: ScenarioEnv): void {
 
     it('installs the active values file from the palette: progress, then the release turns ready', async () => {
       const page = env.page();
-      await openFile(page, '05-allow-domains-ports-scoped-values.yaml');
+      await openFile(page, valuesFile);
       await runCommand(page, 'K8s Sandbox: Install Sandbox');
       // Namespace (prefilled with the context's), then the release name.
       await answerInput(page, seedNamespace);
@@ -66,6 +76,17 @@ export function installTearDownScenario(env: ScenarioEnv): void {
       assert.match(await hover.innerText(), /Values file: \S*05-allow-domains-ports-scoped-values\.yaml/);
       await shots.take(page, 'installed');
       await page.mouse.move(0, 0);
+    });
+
+    it('Reveal in Sandboxes on the open values file (tab context menu) selects its release row', async () => {
+      const page = env.page();
+      const row = treeRow(page, sandboxesTree, new RegExp(`^${release}$`));
+      await collapseTree(page);
+      assert.ok(!(await row.isVisible()), 'the release row is hidden under its collapsed group before Reveal');
+      const tab = page.locator(`.tabs-container .tab[aria-label^="${valuesFile}"]`).first();
+      await contextMenu(page, tab, /^Reveal in Sandboxes$/);
+      await until(`${release} revealed and selected`, async () => (await row.isVisible()) && (await isSelected(row)));
+      await shots.take(page, 'revealed');
     });
 
     it('tears it down from the context menu: gone from the tree and from helm', async () => {

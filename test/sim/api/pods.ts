@@ -8,7 +8,7 @@ import { resources } from '../resources';
 import { ApiError, notFound, type KubeObject, type Store } from '../store';
 import { decodeBody } from './body';
 import { queryBool as bool } from './query';
-import { badRequest, sendJson } from './status';
+import { badRequest, invalid, sendJson } from './status';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- pod specs are loosely typed JSON */
 
@@ -79,14 +79,40 @@ export function logsTarget(store: Store, ns: string, name: string, q: URLSearchP
   const tail = q.get('tailLines');
   if (tail !== null && !/^\d+$/.test(tail))
     throw badRequest(`tailLines: Invalid value: "${tail}": must be a non-negative integer`);
+  const sinceMs = logSince(name, q);
   return {
     namespace: ns,
     pod: name,
     container,
     follow: bool(q, 'follow'),
     previous: bool(q, 'previous'),
+    timestamps: bool(q, 'timestamps'),
     ...(tail !== null ? { tailLines: Number(tail) } : {}),
+    ...(sinceMs !== undefined ? { sinceMs } : {}),
   };
+}
+
+/**
+ * PodLogOptions sinceTime / sinceSeconds, as the API server decodes and validates them. sinceTime is a metav1.Time:
+ * the API server passes it on to the kubelet in seconds, so a fraction is dropped.
+ */
+function logSince(name: string, q: URLSearchParams): number | undefined {
+  const time = q.get('sinceTime');
+  const seconds = q.get('sinceSeconds');
+  const causes: Array<{ field: string; message: string; reason?: string }> = [];
+  if (time !== null && seconds !== null)
+    causes.push({ field: '', message: 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified' });
+  else if (seconds !== null && (!/^-?\d+$/.test(seconds) || Number(seconds) < 1)) {
+    if (!/^-?\d+$/.test(seconds)) throw badRequest(`sinceSeconds: Invalid value: "${seconds}": must be an integer`);
+    causes.push({ field: 'sinceSeconds', message: `Invalid value: ${seconds}: must be greater than 0` });
+  }
+  if (causes.length) throw invalid({ ...resources.pods, kind: 'PodLogOptions' }, name, causes);
+  if (seconds !== null) return Date.now() - Number(seconds) * 1000;
+  if (time === null) return undefined;
+  const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(time) ? Date.parse(time) : NaN;
+  if (Number.isNaN(ms))
+    throw badRequest(`parsing time "${time}" as "2006-01-02T15:04:05Z07:00": cannot parse "${time}" as RFC 3339`);
+  return Math.floor(ms / 1000) * 1000;
 }
 
 /** The kubelet that would serve exec/log, or the apiserver's error when there is none. */

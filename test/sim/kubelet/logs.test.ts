@@ -45,6 +45,47 @@ describe('sim kubelet: logs', function () {
         assert.doesNotMatch(sidecar.stdout, /healthz/);
       });
 
+      it('--timestamps: each line after the kubelet time (RFC3339NanoFixed) and a space; --since-time and --since leave older lines out', async () => {
+        const before = Date.now();
+        env.kubelet.faults.log(NS, pod, 'sidecar', 'stamped one');
+        const after = Date.now();
+        const r = await env.kubectl(v, ['logs', '-n', NS, pod, '-c', 'sidecar', '--timestamps']);
+        assert.equal(r.code, 0, r.stderr);
+        const lines = r.stdout.trimEnd().split('\n');
+        const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z) (.*)$/;
+        for (const l of lines) assert.match(l, STAMP);
+        const stamps = lines.map((l) => STAMP.exec(l)![1]);
+        assert.deepEqual([...stamps].sort(), stamps, 'in the order written');
+        const one = lines.find((l) => l.endsWith(' stamped one'))!;
+        const at = Date.parse(STAMP.exec(one)![1]);
+        assert.ok(at >= before && at <= after, `${STAMP.exec(one)![1]} is when the line was written`);
+        assert.equal(lines.filter((l) => l.endsWith(' stamped one')).length, 1);
+
+        // The next second (a metav1.Time reaches the kubelet in whole seconds), then a later line.
+        await waitFor('the next second', () => Math.floor(Date.now() / 1000) > Math.floor(after / 1000));
+        env.kubelet.faults.log(NS, pod, 'sidecar', 'stamped two');
+        const withTwo = await env.kubectl(v, ['logs', '-n', NS, pod, '-c', 'sidecar', '--timestamps', '--tail=1']);
+        const twoStamp = STAMP.exec(withTwo.stdout.trimEnd())![1];
+        assert.equal(STAMP.exec(withTwo.stdout.trimEnd())![2], 'stamped two');
+        const since = await env.kubectl(v, ['logs', '-n', NS, pod, '-c', 'sidecar', `--since-time=${twoStamp}`]);
+        assert.equal(since.code, 0, since.stderr);
+        assert.equal(since.stdout, 'stamped two\n', 'from the start of its second: the earlier line is left out');
+
+        await waitFor('two more seconds', () => Date.now() - Date.parse(twoStamp) > 2000);
+        const recent = await env.kubectl(v, ['logs', '-n', NS, pod, '-c', 'sidecar', '--since=1s']);
+        assert.equal(recent.code, 0, recent.stderr);
+        assert.doesNotMatch(recent.stdout, /stamped/);
+        const hour = await env.kubectl(v, ['logs', '-n', NS, pod, '-c', 'sidecar', '--since=1h']);
+        assert.match(hour.stdout, /stamped one\nstamped two\n$/);
+        // The API server's PodLogOptions validation.
+        const raw = (q: string) =>
+          env.kubectl(v, ['get', '--raw', `/api/v1/namespaces/${NS}/pods/${pod}/log?container=sidecar&${q}`]);
+        const both = await raw(`sinceSeconds=5&sinceTime=${twoStamp}`);
+        assert.match(both.stderr, /at most one of `sinceTime` or `sinceSeconds` may be specified/);
+        const zero = await raw('sinceSeconds=0');
+        assert.match(zero.stderr, /sinceSeconds: Invalid value: 0: must be greater than 0/);
+      });
+
       it('--previous: the real error before a crash, the dead instance after it', async () => {
         const none = await env.kubectl(v, ['logs', '-n', NS, pod, '-c', 'app', '--previous']);
         assert.equal(none.code, 1);
@@ -90,7 +131,7 @@ describe('sim kubelet: logs', function () {
     const kubelet = new Kubelet({ store, resources, workDir, nodes: ['n1'], startDelayMs: 60_000 });
     kubelet.start();
     const server = createServer((_req, res) =>
-      kubelet.logs({ namespace: 'ns1', pod: 'slow', follow: false, previous: false }, res),
+      kubelet.logs({ namespace: 'ns1', pod: 'slow', follow: false, previous: false, timestamps: false }, res),
     );
     try {
       store.create(resources.pods, {

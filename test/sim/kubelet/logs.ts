@@ -1,9 +1,9 @@
-// `GET pods/{name}/log`: the current (or previous) container instance's lines, tailLines, and follow until the
-// instance ends or the client leaves. Errors carry the API server's wording.
+// `GET pods/{name}/log`: the current (or previous) container instance's lines, tailLines, sinceTime/sinceSeconds,
+// timestamps, and follow until the instance ends or the client leaves. Errors carry the API server's wording.
 import type http from 'node:http';
 import type { KubeObject } from '../store';
 import type { LogsTarget as LogTarget } from '../kubeletApi';
-import type { LogBuffer } from './logbuffer';
+import { rfc3339NanoFixed, type LogBuffer, type LogLine } from './logbuffer';
 import type { PodRuntime } from './model';
 import { findContainer } from './model';
 
@@ -73,9 +73,23 @@ export function serveLogs(
     'Cache-Control': 'no-cache, private',
   });
   res.flushHeaders();
-  const lines = buffer.snapshot(target.tailLines);
+  // As the kubelet: the tail first, then lines older than `since` left out, then the timestamp prefix.
+  const since = target.sinceMs !== undefined ? BigInt(target.sinceMs) * 1_000_000n : undefined;
+  const shown = (l: LogLine): string | undefined =>
+    since !== undefined && l.ns < since
+      ? undefined
+      : target.timestamps
+        ? `${rfc3339NanoFixed(l.ns)} ${l.text}`
+        : l.text;
+  const lines = buffer.snapshot(target.tailLines).flatMap((l) => shown(l) ?? []);
   if (lines.length) res.write(lines.join('\n') + '\n');
   if (!target.follow || buffer.isEnded) return void res.end();
-  const stop = buffer.follow({ line: (l) => res.write(l + '\n'), end: () => res.end() });
+  const stop = buffer.follow({
+    line: (l) => {
+      const text = shown(l);
+      if (text !== undefined) res.write(text + '\n');
+    },
+    end: () => res.end(),
+  });
   res.on('close', stop);
 }

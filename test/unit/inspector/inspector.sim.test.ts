@@ -13,6 +13,8 @@ import type { InspectorSession } from '../../../src/core/inspector/inspectorSess
 import type { HostMessage } from '../../../src/protocol/inspector';
 import type { StreamStatus } from '../../../src/core/cilium/streamStatus';
 import { NS, denyEgress, makePod, recordedSession, waitFor } from './simKit';
+import { CLOUD_USER_NAMES, writeCloudKubeconfig } from '../../sim/cloudKubeconfig';
+import { whoAmI, type WhoAmI } from '../../../src/core/kube/identity';
 
 describe('inspector against the simulated cluster', function () {
   this.timeout(60_000);
@@ -240,6 +242,49 @@ describe('inspector against the simulated cluster', function () {
       st.source?.grant ?? '',
       /kubectl create role k8s-sandbox-find-cilium --namespace kube-system --verb=get,list --resource=pods && kubectl create rolebinding/,
     );
+  });
+
+  it('the grant binds the caller as the API server knows them (SelfSubjectReview), not the kubeconfig user; unknown: a marked placeholder', async () => {
+    // An EKS-shaped kubeconfig: its user is named after the cluster, the server knows the person by an ARN.
+    const cloud = new KubeConfig();
+    // A person with rights in their own namespace only (so Cilium's namespace is out of reach).
+    cloud.loadFromFile(writeCloudKubeconfig(c, join(dir, 'cloud'), 'eks', 'alice', { user: { namespace: NS } }));
+    const kubeconfigUser = cloud.getCurrentUser()!.name;
+    assert.equal(kubeconfigUser, CLOUD_USER_NAMES.eks);
+    const admin = kubePorts(kc);
+    const own = kubePorts(cloud);
+    const ports = {
+      ...own,
+      listPods: (ns: string, sel: string) => (ns === NS ? admin.listPods(ns, sel) : own.listPods(ns, sel)),
+    };
+    const grantOf = async (identity: () => Promise<WhoAmI | undefined>): Promise<string> => {
+      const { s } = recordedSession(cloud, 'sbx1', { source: { preferred: 'exec', identity } }, ports);
+      sessions.push(s);
+      await s.start();
+      const st = await s.whenStatus(isKind('no-access', 'forbidden', 'streaming', 'error'));
+      assert.equal(st.kind, 'no-access', st.message);
+      return st.source?.grant ?? '';
+    };
+    const known = await grantOf(() => whoAmI(cloud));
+    assert.match(
+      known,
+      /kubectl create rolebinding k8s-sandbox-find-cilium --namespace kube-system --role=k8s-sandbox-find-cilium --user=arn:aws:sts::111122223333:assumed-role\/EvalsEngineer\/alice /,
+    );
+    assert.ok(!known.includes(kubeconfigUser), 'never the kubeconfig user name');
+    assert.doesNotMatch(known, /REPLACE-WITH-YOUR-USER|^#/m);
+
+    const unknown = await grantOf(async () => {
+      throw new Error('connect ECONNREFUSED');
+    });
+    assert.match(unknown, /^# Your identity is unknown \(.+\): replace REPLACE-WITH-YOUR-USER with /);
+    assert.match(unknown, /--role=k8s-sandbox-find-cilium --user=REPLACE-WITH-YOUR-USER /);
+    // A server that refuses SelfSubjectReview to this person: the real answer, unknown with the reason.
+    const bob = new KubeConfig();
+    bob.loadFromFile(
+      writeCloudKubeconfig(c, join(dir, 'cloud'), 'eks', 'bob', { user: { namespace: NS, denySelfReview: true } }),
+    );
+    const refused = await grantOf(() => whoAmI(bob));
+    assert.match(refused, /^# Your identity is unknown \(the API server refused SelfSubjectReview \(403 Forbidden\)\)/);
   });
 
   it('exec into the agents forbidden (403 on pods/exec in kube-system) → forbidden state', async () => {
