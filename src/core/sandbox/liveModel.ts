@@ -53,6 +53,8 @@ export interface SandboxModelOptions {
    * ones within this window coalesce into one rebuild at its end. */
   debounceMs?: number;
   timers?: Timers;
+  /** The clock that places restarts and pending pods in or out of a task row's warning window. */
+  now?: () => number;
 }
 
 /** One release's inputs: objects with their resourceVersions (a missing one never compares equal). */
@@ -115,11 +117,13 @@ export class SandboxModel {
   private readonly changed = new Emitter<ModelChange>();
   private readonly subs: Array<{ dispose(): void }>;
   private readonly timers: Timers;
+  private readonly now: () => number;
   /** Fires (coalesced) after the view-models changed. */
   readonly onDidChange: Event<ModelChange> = this.changed.event;
 
   constructor(private readonly opts: SandboxModelOptions) {
     this.timers = opts.timers ?? nodeTimers;
+    this.now = opts.now ?? Date.now;
     const full = (): void => {
       this.fullPending = true;
       this.schedule();
@@ -471,7 +475,7 @@ export class SandboxModel {
       for (const [id, f] of entry.fingerprints) this.fingerprints.set(id, f);
     }
     // A task row's counts and worst-state icon follow its releases.
-    const now = Date.now();
+    const now = this.now();
     for (const g of touchedTasks) {
       const id = nodeId(g.node);
       const f = taskFingerprint(g, now);
@@ -544,7 +548,7 @@ export class SandboxModel {
     });
     const tasksMode = this.groupingValue === 'tasks';
     const groups = tasksMode ? undefined : groupingNamespaces(releases);
-    const now = Date.now();
+    const now = this.now();
     const tasks = new Map<string, TaskGroup>();
     const taskOf = new Map<string, TaskNode>();
     const taskFingerprints = new Map<string, string>();

@@ -130,6 +130,27 @@ export async function until<T>(
   }
 }
 
+/**
+ * Clicks until the probe holds. A tree row's command is re-issued by VS Code whenever the row refreshes; a click that
+ * lands between the two is dropped ("Actual command not found" in the extension host log), as a user would see it
+ * do nothing and click again.
+ */
+export async function clickUntil<T>(
+  target: Locator,
+  what: string,
+  probe: () => Promise<T | undefined | false | null>,
+  attempts = 3,
+): Promise<T> {
+  for (let i = 1; ; i++) {
+    await target.click();
+    try {
+      return await until(what, probe, i < attempts ? 8_000 : 20_000);
+    } catch (e) {
+      if (i >= attempts) throw e;
+    }
+  }
+}
+
 export async function waitForTerminalText(page: Page, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
   return until(
     `terminal text ${pattern}`,

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { Shots } from '../harness/browser';
 import {
+  clickUntil,
   activityBarItem,
   answerQuickPick,
   clickViewTitleAction,
@@ -211,8 +212,8 @@ export function evalTreeScenario(env: ScenarioEnv): void {
           .filter({ has: page.locator('.label-name', { hasText: /^default$/ }) })
           .and(page.locator(`[aria-level="${n}"]`));
       await expandRow(level(3));
-      await level(4).click(); // a container row opens a terminal in it
-      await until('the shell prompt', async () => (await terminalText(page)).trim().length > 0);
+      // A container row opens a terminal in it.
+      await clickUntil(level(4), 'the shell prompt', async () => (await terminalText(page)).trim().length > 0);
       await collapseTree(page);
       assert.ok(!(await level(3).isVisible()), 'the service row is hidden before Reveal');
       await page.locator('.terminal-wrapper.active .xterm, .terminal .xterm').last().click();

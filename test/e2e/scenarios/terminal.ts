@@ -3,12 +3,12 @@
 import { strict as assert } from 'node:assert';
 import { Shots } from '../harness/browser';
 import {
+  clickUntil,
   expandRow,
   notification,
   terminalText,
   treeRow,
   treeRows,
-  until,
   waitForTerminalText,
 } from '../harness/workbench';
 import { sandboxesTree, type ScenarioEnv } from './env';
@@ -35,8 +35,7 @@ export function terminalScenario(env: ScenarioEnv): void {
       // The service container is listed first (the chart puts it before the CoreDNS sidecar).
       const container = named.nth(1);
       await container.waitFor({ state: 'visible' });
-      await container.click();
-      await until('the shell prompt', async () => (await terminalText(page)).trim().length > 0);
+      await clickUntil(container, 'the shell prompt', async () => (await terminalText(page)).trim().length > 0);
       await page
         .locator('.terminal-wrapper.active .xterm-helper-textarea, .terminal .xterm-helper-textarea')
         .last()

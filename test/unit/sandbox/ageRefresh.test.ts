@@ -10,7 +10,7 @@ import type { PodVM } from '../../../src/core/sandbox/viewModels';
 import { pod, releaseSecret } from './fixtures';
 import { MemoryHub } from './memoryHub';
 
-// The model reads the real clock for task rows' counts when an event arrives; the view starts at the same time.
+// The model and the view read the same fake clock (the suite may run minutes after this file loads).
 const T0 = Math.floor(Date.now() / 60_000) * 60_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
 const S = 1000;
@@ -124,8 +124,8 @@ describe('age refresh: rows whose text the clock changes, at the moment it does'
       hub.objects.secrets.push(sample(name, uuid));
       for (const svc of ['default', 'web']) hub.objects.pods.push(podOf(`${name}-${svc}-0`, name));
     }
-    model = new SandboxModel({ hub, debounceMs: 5 });
     clock = new FakeClock();
+    model = new SandboxModel({ hub, debounceMs: 5, now: () => clock.now() });
     view = new View(model, clock);
     view.renderAll();
   });
