@@ -6,9 +6,9 @@ import { spawn } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { Shots } from '../harness/browser';
 import {
-  clickUntil,
   activityBarItem,
   answerQuickPick,
+  clickUntil,
   clickViewTitleAction,
   contextMenu,
   expandRow,
