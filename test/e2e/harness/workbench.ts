@@ -151,6 +151,27 @@ export async function clickUntil<T>(
   }
 }
 
+/**
+ * Hovers `target` until a hover containing `text` shows. A row re-rendered by a live update while the pointer
+ * rests on it loses its hover (VS Code shows it again only on a new mouse-over), so move away and back.
+ */
+export async function hoverUntil(page: Page, target: Locator, text: string, attempts = 3): Promise<Locator> {
+  const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: text }).first();
+  for (let i = 1; ; i++) {
+    await page.mouse.move(0, 0);
+    await target.hover();
+    try {
+      await hover.waitFor({ state: 'visible', timeout: i < attempts ? 6_000 : 15_000 });
+      return hover;
+    } catch (e) {
+      if (i >= attempts) {
+        const shown = await page.locator('.workbench-hover, .monaco-hover').allInnerTexts();
+        throw new Error(`${(e as Error).message}\nhovers shown: ${JSON.stringify(shown)}`);
+      }
+    }
+  }
+}
+
 export async function waitForTerminalText(page: Page, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
   return until(
     `terminal text ${pattern}`,

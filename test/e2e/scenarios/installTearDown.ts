@@ -6,6 +6,7 @@ import { Shots } from '../harness/browser';
 import {
   answerInput,
   contextMenu,
+  hoverUntil,
   isSelected,
   notification,
   openFile,
@@ -70,9 +71,7 @@ export function installTearDownScenario(env: ScenarioEnv): void {
       assert.match(desc, /deployed r1/);
       assert.ok((await helmList(env)).includes(release), 'helm lists the new release');
       // The release remembers the values file it came from: its tooltip names it.
-      await treeRow(page, sandboxesTree, new RegExp(`^${release}$`)).hover();
-      const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Values file' }).first();
-      await hover.waitFor({ state: 'visible', timeout: 15_000 });
+      const hover = await hoverUntil(page, treeRow(page, sandboxesTree, new RegExp(`^${release}$`)), 'Values file');
       assert.match(await hover.innerText(), /Values file: \S*05-allow-domains-ports-scoped-values\.yaml/);
       await shots.take(page, 'installed');
       await page.mouse.move(0, 0);
