@@ -2,6 +2,7 @@
 // whose data.release is base64(gzip(JSON)); the Secret's wire format adds a second base64 layer.
 import { gunzipSync } from 'node:zlib';
 import { SANDBOX_LABEL } from '../names/labels';
+import { compactMeta } from './compact';
 
 export const RELEASE_SECRET_TYPE = 'helm.sh/release.v1';
 /** Our chart and the upstream inspect_k8s_sandbox chart whose values it accepts. */
@@ -103,7 +104,7 @@ export function compactReleaseSecret<T extends SecretLike & { apiVersion?: strin
     apiVersion: secret.apiVersion,
     kind: secret.kind,
     type: secret.type,
-    metadata: secret.metadata,
+    metadata: compactMeta(secret),
   } as T;
   decodedAtIngest.set(compact, release);
   return compact;
