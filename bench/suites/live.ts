@@ -75,6 +75,7 @@ export async function freshness(ctx: Context, w: Worker, releases: number): Prom
         ours: s,
         peer: p,
         oursInWatchCache: a,
+        inWatchCacheSamples: arrivalLat.map((v) => Math.round(v * 10) / 10),
         samples: lat.map((v) => Math.round(v * 10) / 10),
         peerSamples: peerLat.map((v) => Math.round(v * 10) / 10),
         change: 'container crash (restartCount+1); timed from the API server committing the pod',

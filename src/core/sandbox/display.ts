@@ -12,10 +12,12 @@ const OK = 'testing.iconPassed';
 const ERR = 'testing.iconFailed';
 const WARN = 'list.warningForeground';
 
-/** Compact age like kubectl: 45s, 3m, 5h, 2d. */
+/** Compact age: <1m, 3m, 5h, 2d (kubectl's steps above a minute). */
 export function formatAge(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
+  // Not seconds: a row whose text changed every second would be re-rendered every second, and VS Code drops the
+  // hover of a re-rendered row (its tooltip could not be read while a release is young).
+  if (s < 60) return '<1m';
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m`;
   const h = Math.floor(m / 60);

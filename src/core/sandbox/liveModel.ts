@@ -1,7 +1,7 @@
 // The Sandboxes view's model: rebuilds view-models from the shared watch caches (coalesced, so a burst of
 // events costs one rebuild) and reports which tree nodes changed, so the tree refreshes only those.
-// A lone change is rebuilt on the next turn of the event loop; under a stream of them, rebuilds are spaced by a
-// few times their own cost (at most debounceMs), so they take a bounded share of the host's time.
+// A change is rebuilt once the read that brought it is handled; only after a slow rebuild (many releases at once) does
+// the next wait a few times its cost (at most debounceMs), so rebuilds take a bounded share of the host's time.
 // An object change marks only its release (index by release: Secrets, pods, StatefulSets); the next rebuild
 // recomputes those releases alone, in place. A full rebuild (everything re-read from the caches) happens only
 // when a release appears or goes, on state changes, re-lists, RuntimeClass or FailedCreate event changes.
@@ -51,7 +51,7 @@ export interface RecordsPort {
 export interface SandboxModelOptions {
   hub: HubPort;
   records?: RecordsPort;
-  /** Longest spacing of rebuilds under a stream of changes (ms); a lone change rebuilds at once. */
+  /** Longest wait after a slow rebuild (ms); after a cheap one the next change rebuilds at once. */
   debounceMs?: number;
   /** The clock that places restarts and pending pods in or out of a task row's warning window. */
   now?: () => number;
@@ -86,7 +86,8 @@ function sameInputs(a: ReleaseInputs, b: ReleaseInputs): boolean {
   return true;
 }
 
-/** How many times its own cost a rebuild waits after the last one, under a stream of changes. */
+/** A rebuild this slow (ms) makes the next one wait SPACING_PER_COST times as long; cheaper ones never wait. */
+const SLOW_REBUILD_MS = 2;
 const SPACING_PER_COST = 4;
 
 export class SandboxModel {
@@ -252,9 +253,9 @@ export class SandboxModel {
 
   private schedule(): void {
     if (this.timer !== undefined) return;
-    // The events of one read arrive in the same tick, so the next turn sees them all. Not extended by later
-    // events: under constant churn the view still updates at least every debounceMs.
-    const spacing = Math.min(this.opts.debounceMs ?? 16, SPACING_PER_COST * this.lastCost);
+    // Not extended by later events: under constant churn the view still updates at least every debounceMs.
+    const spacing =
+      this.lastCost < SLOW_REBUILD_MS ? 0 : Math.min(this.opts.debounceMs ?? 16, SPACING_PER_COST * this.lastCost);
     const wait = this.lastRebuild + spacing - performance.now();
     const run = (): void => {
       this.timer = undefined;
@@ -264,8 +265,11 @@ export class SandboxModel {
       this.lastCost = this.lastRebuild - t0;
     };
     if (wait <= 0) {
-      const h = setImmediate(run);
-      this.timer = { cancel: () => clearImmediate(h) };
+      // A microtask: after every event of the read being handled (they are emitted synchronously), before the
+      // other sockets' reads waiting in this turn of the loop.
+      let live = true;
+      queueMicrotask(() => live && run());
+      this.timer = { cancel: () => (live = false) };
     } else {
       const h = setTimeout(run, wait);
       this.timer = { cancel: () => clearTimeout(h) };

@@ -88,10 +88,10 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** The first moment after `now` at which formatAge(t - at) reads differently (45s → 46s, 2m → 3m, 5h → 6h). */
+/** The first moment after `now` at which formatAge(t - at) reads differently (<1m → 1m, 2m → 3m, 5h → 6h). */
 export function nextAgeTick(at: number, now: number): number {
   const e = Math.max(0, now - at);
-  const step = e < MINUTE ? SECOND : e < HOUR ? MINUTE : e < 48 * HOUR ? HOUR : DAY;
+  const step = e < HOUR ? MINUTE : e < 48 * HOUR ? HOUR : DAY;
   return at + (Math.floor(e / step) + 1) * step;
 }
 

@@ -24,11 +24,11 @@ const vm = (o: Parameters<typeof pod>[0]) => podVM(pod(o) as PodLike, o.release)
 
 describe('display helpers', () => {
   it('formats ages and latencies compactly', () => {
-    assert.equal(formatAge(45_000), '45s');
+    assert.equal(formatAge(45_000), '<1m');
     assert.equal(formatAge(3 * 60_000 + 5_000), '3m');
     assert.equal(formatAge(5 * 3600_000), '5h');
     assert.equal(formatAge(3 * 86400_000), '3d');
-    assert.equal(formatAge(-5), '0s');
+    assert.equal(formatAge(-5), '<1m');
     assert.equal(formatLatency(850), '850 ms');
     assert.equal(formatLatency(2400), '2.4 s');
     assert.equal(formatLatency(65_000), '1m 5s');
