@@ -53,17 +53,25 @@ async function openShell(env: ScenarioEnv, release: string): Promise<string> {
 }
 
 /**
- * Whether the tree shows `pod` revealed: after Collapse All only the path to it is open, so its release is the one
- * expanded release row and the one selected row is its pod (labelled by service, one level below the release).
+ * Whether `pod` is revealed: its row is the one selected row, labelled by its service, and the row it sits under
+ * (the nearest row one level up) is its release. Other releases may be open too (their service names repeat).
  */
 async function revealed(page: Page, release: string, pod: string): Promise<boolean> {
-  const rel = treeRow(page, sandboxesTree, exact(release));
-  if (!(await rel.isVisible()) || (await rel.getAttribute('aria-expanded')) !== 'true') return false;
-  const selected = treeRows(page, sandboxesTree).and(page.locator('[aria-selected="true"]'));
-  if ((await selected.count()) !== 1) return false;
-  const label = (await selected.locator('.label-name').textContent())?.trim();
-  const level = Number(await selected.getAttribute('aria-level'));
-  return label === serviceOf(release, pod) && level === Number(await rel.getAttribute('aria-level')) + 1;
+  const rows = await treeRows(page, sandboxesTree).evaluateAll((els) =>
+    els.map((r) => ({
+      label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
+      level: Number(r.getAttribute('aria-level')),
+      selected: r.getAttribute('aria-selected') === 'true',
+    })),
+  );
+  const selected = rows.flatMap((r, i) => (r.selected ? [i] : []));
+  if (selected.length !== 1) return false;
+  const row = rows[selected[0]];
+  const parent = rows
+    .slice(0, selected[0])
+    .reverse()
+    .find((r) => r.level === row.level - 1);
+  return row.label === serviceOf(release, pod) && parent?.label === release;
 }
 
 export function terminalScenario(env: ScenarioEnv): void {
@@ -104,7 +112,10 @@ export function terminalScenario(env: ScenarioEnv): void {
         const pod = await openShell(env, first);
         // Alone, the terminal's tab sits in the panel's title (a click opens its menu).
         await collapseTree(page);
-        assert.ok(!(await revealed(page, first, pod)), `${pod} is hidden before Reveal (rows: ${await rows()})`);
+        const release = treeRow(page, sandboxesTree, exact(first));
+        const open = (await release.isVisible()) && (await release.getAttribute('aria-expanded')) === 'true';
+        assert.ok(!open, `${first} is collapsed before Reveal (rows: ${await rows()})`);
+        assert.ok(!(await revealed(page, first, pod)), `${pod} is not selected before Reveal (rows: ${await rows()})`);
         await terminalTabMenu(page, pod, /^Reveal in Sandboxes$/);
         await until(`${pod} revealed and selected (rows: ${await rows()})`, () => revealed(page, first, pod));
         await shots.take(page, 'tab-revealed');
@@ -120,11 +131,11 @@ export function terminalScenario(env: ScenarioEnv): void {
         );
         assert.ok(await listed.filter({ hasText: pod }).isVisible(), `${pod} has a row in the tab list`);
         await collapseTree(page);
+        assert.ok(!(await revealed(page, first, pod)), `${pod} is not selected before Reveal (rows: ${await rows()})`);
         await terminalTabMenu(page, pod, /^Reveal in Sandboxes$/);
-        await until(`${pod} (not the active ${other}) revealed and selected (rows: ${await rows()})`, async () => {
-          const otherRelease = treeRow(page, sandboxesTree, exact(second));
-          return (await revealed(page, first, pod)) && (await otherRelease.getAttribute('aria-expanded')) !== 'true';
-        });
+        await until(`${pod} (not the active ${other}) revealed and selected (rows: ${await rows()})`, () =>
+          revealed(page, first, pod),
+        );
         await shots.take(page, 'tab-list-revealed');
       } finally {
         await runCommand(page, 'Terminal: Kill All Terminals');
