@@ -24,7 +24,7 @@ interface Provider {
   getTreeItem(n: Node): { description?: string };
   // Internals read for checks outside the timed path (never to decide when a change event fired).
   model: { lookup(n: Node): PodVM | undefined; state: { phase: string; message?: string; unavailable?: string[] } };
-  services: { watches: { onDidChangeObjects(l: (c: { kind: string }) => void): unknown } };
+  services: { watches: { onDidChangeObjects(l: (c: { kind: string; object?: unknown }) => void): unknown } };
 }
 
 const want = { releases: Number(process.env.BENCH_RELEASES), pods: Number(process.env.BENCH_PODS) };
@@ -93,8 +93,19 @@ provider.onDidChangeTreeData((e) => {
     }
   }
 });
+let arrived: number | undefined;
 provider.services.watches.onDidChangeObjects((c) => {
-  if (c.kind === 'pods') podEvents++;
+  if (c.kind !== 'pods') return;
+  podEvents++;
+  // When the armed change reached the watch cache (splits freshness into transport and model + view).
+  const o = c.object as {
+    metadata?: { name?: string };
+    status?: { containerStatuses?: Array<{ restartCount?: number }> };
+  };
+  if (armed && arrived === undefined && o?.metadata?.name === armed.node.pod) {
+    const restarts = (o.status?.containerStatuses ?? []).reduce((n, x) => n + (x.restartCount ?? 0), 0);
+    if (restarts >= armed.restarts) arrived = wall();
+  }
 });
 
 function gcNow(): void {
@@ -148,6 +159,12 @@ serve({
     });
     fired.catch(() => undefined);
     armed = { node, restarts: a.restarts, resolve };
+    arrived = undefined;
+  },
+
+  /** When the armed change reached the extension's watch cache (undefined: not seen there). */
+  arrived(): number | undefined {
+    return arrived;
   },
 
   fired(): Promise<number> {

@@ -15,6 +15,17 @@ export interface ExecTarget {
   tty: boolean;
 }
 
+/** PodAttachOptions after the API server's conversion: no command, the container's main process. */
+export interface AttachTarget {
+  namespace: string;
+  pod: string;
+  container?: string;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
 export interface LogsTarget {
   namespace: string;
   pod: string;
@@ -45,6 +56,7 @@ export interface KubeletLike {
   start(): void;
   stop(): Promise<void>;
   handleExec(req: IncomingMessage, socket: Duplex, head: Buffer, target: ExecTarget): void;
+  handleAttach(req: IncomingMessage, socket: Duplex, head: Buffer, target: AttachTarget): void;
   logs(target: LogsTarget, res: ServerResponse): void;
   handlePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, target: PortForwardTarget): void;
   faults: unknown;

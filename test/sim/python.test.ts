@@ -1,6 +1,6 @@
 // The official Python client (python3-kubernetes, what inspect_k8s_sandbox execs with) as a third peer next to
 // kubectl and helm: it spells query booleans `True`/`False`, so a server that reads only `true` would give it a
-// list instead of a watch and an exec without stdout.
+// list instead of a watch and an exec or attach without stdout.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -103,5 +103,38 @@ describe('sim: the official Python client', function () {
     writeFileSync(file, 'x=$((6*7))\necho "from stdin $x"\necho "warned" >&2\nexit 3\n');
     const [r] = await peer(['exec', NS, 'py-b', '--stdin', file, '--', 'sh']);
     assert.deepEqual(r, { stdout: 'from stdin 42\n', stderr: 'warned\n', returncode: 3 });
+  });
+
+  it('attaches (stdout=True): the main process output until the container stops, then the Success status', async () => {
+    await runningPod(env, NS, simplePod('py-att', { labels: { app: 'att' } }));
+    env.kubelet.faults.log(NS, 'py-att', 'app', 'before attaching');
+    const child = spawn(python, [SCRIPT, env.kubeconfig, 'attach', NS, 'py-att'], {
+      env: { PATH: process.env.PATH, HOME: env.dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await waitFor('the Python client attached', () => env.kubelet.liveAttaches(NS, 'py-att') === 1, 30_000);
+      env.kubelet.faults.log(NS, 'py-att', 'app', 'to the attached client');
+      env.kubelet.faults.log(NS, 'py-att', 'app', 'and a second line');
+      env.kubelet.faults.crash(NS, 'py-att', 'app');
+      assert.equal(await exited, 0, err);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const [hello, r] = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { stdout?: string; stderr?: string; returncode?: number });
+    assert.deepEqual(hello, { attached: true });
+    assert.match(
+      r.stdout!,
+      /^to the attached client\nand a second line\n\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ fatal: exiting with status 1\n$/,
+    );
+    assert.deepEqual({ stderr: r.stderr, returncode: r.returncode }, { stderr: '', returncode: 0 });
   });
 });

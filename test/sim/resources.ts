@@ -32,7 +32,7 @@ const table = {
   pods: t('', 'v1', 'pods', 'Pod', true, {
     shortNames: ['po'],
     categories: all,
-    subresources: ['status', 'exec', 'log', 'ephemeralcontainers', 'eviction', 'binding', 'portforward'],
+    subresources: ['status', 'exec', 'attach', 'log', 'ephemeralcontainers', 'eviction', 'binding', 'portforward'],
   }),
   services: t('', 'v1', 'services', 'Service', true, {
     shortNames: ['svc'],

@@ -1,8 +1,9 @@
-// What the watch cache keeps of a pod: the fields the Sandboxes view reads (objects.ts PodLike), so the rest of
-// each pod (env, volumes, mounts, security contexts, commands) is garbage at once instead of living in the
-// cache, and each watch event leaves less behind for the garbage collector to move.
+// What the watch caches keep of pods and StatefulSets: the fields the Sandboxes view reads (objects.ts PodLike,
+// StatefulSetLike), so the rest (env, volumes, mounts, security contexts, commands, a StatefulSet's whole pod
+// template, every object's managedFields) is garbage at once instead of living in the cache, and each watch
+// event leaves less behind for the garbage collector to move.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { PodLike } from '../kube/objects';
+import type { PodLike, StatefulSetLike } from '../kube/objects';
 
 type Loose = Record<string, unknown>;
 
@@ -22,9 +23,18 @@ const SPEC_KEYS = [
   'resources',
 ] as const;
 
+/** Metadata without managedFields (server-side apply bookkeeping, often the largest part of it). */
+export function compactMeta<T extends { metadata?: object }>(o: T): T['metadata'] {
+  const m = o.metadata as Loose | undefined;
+  if (!m || m.managedFields === undefined) return m as T['metadata'];
+  const { managedFields: _dropped, ...rest } = m;
+  return rest as T['metadata'];
+}
+
 export function compactPod(o: KubernetesObject): KubernetesObject {
   const pod = o as KubernetesObject & PodLike & Loose;
-  const out = pick(pod, ['apiVersion', 'kind', 'metadata', 'status']);
+  const out = pick(pod, ['apiVersion', 'kind', 'status']);
+  out.metadata = compactMeta(pod);
   const spec = pod.spec as Loose | undefined;
   if (spec) {
     const s = pick(spec, SPEC_KEYS);
@@ -35,4 +45,21 @@ export function compactPod(o: KubernetesObject): KubernetesObject {
     out.spec = s;
   }
   return out as KubernetesObject;
+}
+
+export function compactStatefulSet(o: KubernetesObject): KubernetesObject {
+  const set = o as KubernetesObject & StatefulSetLike;
+  const runtimeClassName = set.spec?.template?.spec?.runtimeClassName;
+  const spec: Loose = {};
+  if (set.spec?.replicas !== undefined) spec.replicas = set.spec.replicas;
+  if (runtimeClassName !== undefined) spec.template = { spec: { runtimeClassName } };
+  const out = pick(set as unknown as Loose, ['apiVersion', 'kind', 'status']);
+  out.metadata = compactMeta(set);
+  if (set.spec) out.spec = spec;
+  return out as KubernetesObject;
+}
+
+/** Events: all the view reads is small; only managedFields go. */
+export function compactEvent(o: KubernetesObject): KubernetesObject {
+  return o.metadata?.managedFields === undefined ? o : { ...o, metadata: compactMeta(o) };
 }

@@ -110,12 +110,50 @@ export function serviceDescription(p: PodVM, expectedRuntime: string | undefined
   return fit(parts.join(' · '), DESCRIPTION_BUDGET);
 }
 
-/** A sample (release) as one state: the worst of its services, failing when the release itself failed. */
-export function sampleState(r: ReleaseVM, now: number): RowState {
+/** Instants at which serviceState(p, now) can flip by time alone (it is constant between them). */
+export function stateInstants(p: PodVM, out: number[]): void {
+  if (p.lastRestart?.at !== undefined) out.push(p.lastRestart.at + RECENT_RESTART_MS);
+  if (!p.ready && p.createdAt !== undefined) out.push(p.createdAt + SLOW_PENDING_MS + 1); // "longer than": >
+}
+
+function computeSampleState(r: ReleaseVM, now: number): RowState {
   if (r.failed || r.missingRuntimeClasses.length || r.failedCreates.length) return 'failing';
   const s = worst(r.pods.map((p) => serviceState(p, now)));
   if (s === 'ready' && r.readyPods < r.expectedPods) return 'starting';
   return s;
+}
+
+interface StateSpan {
+  state: RowState;
+  from: number;
+  until: number;
+}
+/**
+ * sampleState by view-model (immutable: a change builds a new one) and time span: a task row's counts read every
+ * sample on each change of one of them, and the next-change search of a row also asks about future instants, so a
+ * few spans are kept per sample.
+ */
+const spans = new WeakMap<ReleaseVM, StateSpan[]>();
+const SPANS_KEPT = 3;
+
+/** A sample (release) as one state: the worst of its services, failing when the release itself failed. */
+export function sampleState(r: ReleaseVM, now: number): RowState {
+  const known = spans.get(r);
+  const hit = known?.find((x) => now >= x.from && now < x.until);
+  if (hit) return hit.state;
+  const instants: number[] = [];
+  for (const p of r.pods) stateInstants(p, instants);
+  let from = Number.NEGATIVE_INFINITY;
+  let until = Number.POSITIVE_INFINITY;
+  for (const x of instants) {
+    if (x <= now) from = Math.max(from, x);
+    else until = Math.min(until, x);
+  }
+  const state = computeSampleState(r, now);
+  const list = known ?? [];
+  if (list.unshift({ state, from, until }) > SPANS_KEPT) list.pop();
+  if (!known) spans.set(r, list);
+  return state;
 }
 
 /** Sample rows: the short UUID (first block), else the release name. */

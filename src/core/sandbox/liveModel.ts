@@ -1,11 +1,13 @@
 // The Sandboxes view's model: rebuilds view-models from the shared watch caches (coalesced, so a burst of
 // events costs one rebuild) and reports which tree nodes changed, so the tree refreshes only those.
+// A lone change is rebuilt on the next turn of the event loop; under a stream of them, rebuilds are spaced by a
+// few times their own cost (at most debounceMs), so they take a bounded share of the host's time.
 // An object change marks only its release (index by release: Secrets, pods, StatefulSets); the next rebuild
 // recomputes those releases alone, in place. A full rebuild (everything re-read from the caches) happens only
 // when a release appears or goes, on state changes, re-lists, RuntimeClass or FailedCreate event changes.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { Emitter, type Event } from '../kube/emitter';
-import type { ConnectionState, ObjectsChange, Timers } from '../kube/watchHub';
+import type { ConnectionState, ObjectsChange } from '../kube/watchHub';
 import type { WatchKind } from '../kube/watchKinds';
 import { INSTANCE_LABEL } from '../names/labels';
 
@@ -49,10 +51,8 @@ export interface RecordsPort {
 export interface SandboxModelOptions {
   hub: HubPort;
   records?: RecordsPort;
-  /** Minimum spacing of rebuilds (ms): the first change after a quiet spell rebuilds on the next tick, later
-   * ones within this window coalesce into one rebuild at its end. */
+  /** Longest spacing of rebuilds under a stream of changes (ms); a lone change rebuilds at once. */
   debounceMs?: number;
-  timers?: Timers;
   /** The clock that places restarts and pending pods in or out of a task row's warning window. */
   now?: () => number;
 }
@@ -86,10 +86,8 @@ function sameInputs(a: ReleaseInputs, b: ReleaseInputs): boolean {
   return true;
 }
 
-const nodeTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
+/** How many times its own cost a rebuild waits after the last one, under a stream of changes. */
+const SPACING_PER_COST = 4;
 
 export class SandboxModel {
   private releasesValue: ReleaseVM[] = [];
@@ -100,8 +98,10 @@ export class SandboxModel {
   private readonly nodes = new Map<string, TreeNode>();
   private fingerprints = new Map<string, string>();
   private rootKey = '';
-  private timer: unknown;
+  private timer: { cancel(): void } | undefined;
+  /** When the last rebuild ended, and what it cost (ms). */
   private lastRebuild = Number.NEGATIVE_INFINITY;
+  private lastCost = 0;
   private readonly decoder = new ReleaseDecoder();
   private entries = new Map<string, ReleaseEntry>();
   private readonly index = new ReleaseIndex();
@@ -116,13 +116,11 @@ export class SandboxModel {
   private unlabelled = new Set<string>();
   private readonly changed = new Emitter<ModelChange>();
   private readonly subs: Array<{ dispose(): void }>;
-  private readonly timers: Timers;
   private readonly now: () => number;
   /** Fires (coalesced) after the view-models changed. */
   readonly onDidChange: Event<ModelChange> = this.changed.event;
 
   constructor(private readonly opts: SandboxModelOptions) {
-    this.timers = opts.timers ?? nodeTimers;
     this.now = opts.now ?? Date.now;
     const full = (): void => {
       this.fullPending = true;
@@ -235,7 +233,7 @@ export class SandboxModel {
   }
 
   dispose(): void {
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     for (const s of this.subs) s.dispose();
     this.changed.dispose();
@@ -254,14 +252,24 @@ export class SandboxModel {
 
   private schedule(): void {
     if (this.timer !== undefined) return;
-    // Leading edge: the events of one read arrive in the same tick, so the next tick sees them all. Not
-    // extended by later events: under constant churn the view still updates every window.
-    const wait = Math.max(0, this.lastRebuild + (this.opts.debounceMs ?? 25) - Date.now());
-    this.timer = this.timers.setTimeout(() => {
+    // The events of one read arrive in the same tick, so the next turn sees them all. Not extended by later
+    // events: under constant churn the view still updates at least every debounceMs.
+    const spacing = Math.min(this.opts.debounceMs ?? 16, SPACING_PER_COST * this.lastCost);
+    const wait = this.lastRebuild + spacing - performance.now();
+    const run = (): void => {
       this.timer = undefined;
-      this.lastRebuild = Date.now();
+      const t0 = performance.now();
       this.rebuild(true);
-    }, wait);
+      this.lastRebuild = performance.now();
+      this.lastCost = this.lastRebuild - t0;
+    };
+    if (wait <= 0) {
+      const h = setImmediate(run);
+      this.timer = { cancel: () => clearImmediate(h) };
+    } else {
+      const h = setTimeout(run, wait);
+      this.timer = { cancel: () => clearTimeout(h) };
+    }
   }
 
   private intern<T extends TreeNode>(n: T): T {
@@ -375,6 +383,7 @@ export class SandboxModel {
   /** One release's inputs from the index, in the order a full rebuild reads them (decoded releases by version). */
   private inputsOf(g: ReleaseGroup): {
     releases: HelmRelease[];
+    podEvents: EventLike[];
     objects: object[];
     versions: Array<string | undefined>;
   } {
@@ -383,8 +392,14 @@ export class SandboxModel {
       const r = this.decoder.decode(s);
       if (r) releases.push(r);
     }
-    const objects: object[] = [...releases, ...g.pods.values(), ...g.sets.values(), ...g.events];
-    return { releases, objects, versions: objects.map((o, i) => (i < releases.length ? '' : rvOf(o))) };
+    const podEvents = this.index.podEventsOf(g);
+    const objects: object[] = [...releases, ...g.pods.values(), ...g.sets.values(), ...g.events, ...podEvents];
+    return {
+      releases,
+      podEvents,
+      objects,
+      versions: objects.map((o, i) => (i < releases.length ? '' : rvOf(o))),
+    };
   }
 
   /**
@@ -403,7 +418,9 @@ export class SandboxModel {
       if (this.unlabelled.has(key)) return false;
       const old = this.entries.get(key);
       const g = this.index.get(key);
-      const { releases, objects, versions } = g ? this.inputsOf(g) : { releases: [], objects: [], versions: [] };
+      const { releases, podEvents, objects, versions } = g
+        ? this.inputsOf(g)
+        : { releases: [], podEvents: [], objects: [], versions: [] };
       if (!old?.vm) {
         // Pods of another chart: nothing to show. A sandbox pod without a record: the full path asks for it.
         if (
@@ -420,6 +437,7 @@ export class SandboxModel {
         pods: [...(g?.pods.values() ?? [])],
         statefulSets: [...(g?.sets.values() ?? [])],
         events: g?.events ?? [],
+        podEvents,
         runtimeClasses,
       });
       if (!vm || vm.namespace !== old.vm.namespace || vm.name !== old.vm.name) return false; // a release went

@@ -1,5 +1,5 @@
-// The watch caches' Secrets, pods and StatefulSets by release, kept current from single-object changes, with
-// the releases touched since the model last rebuilt (so it rebuilds only those).
+// The watch caches' Secrets, pods and StatefulSets by release, and pods' Warning events by pod, kept current
+// from single-object changes, with the releases touched since the model last rebuilt (so it rebuilds only those).
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { WatchKind } from '../kube/watchKinds';
 import { INSTANCE_LABEL } from '../names/labels';
@@ -15,6 +15,8 @@ export interface ReleaseGroup {
   events: EventLike[];
 }
 
+const podKey = (ns: string | undefined, pod: string): string => `${ns ?? 'default'}/${pod}`;
+
 export const releaseKey = (ns: string | undefined, name: string): string => `${ns ?? 'default'}/${name}`;
 
 /** The release an object belongs to (Secrets: helm's `name` label), or undefined. */
@@ -24,12 +26,14 @@ function releaseOf(kind: WatchKind, o: KubernetesObject): string | undefined {
   return rel ? releaseKey(o.metadata?.namespace, rel) : undefined;
 }
 
-type Indexed = 'secrets' | 'pods' | 'statefulsets';
+type Indexed = 'secrets' | 'pods' | 'statefulsets' | 'podevents';
 
 export class ReleaseIndex {
   private groups = new Map<string, ReleaseGroup>();
   /** Release of each indexed object by kind/namespace/name (an update may move it; a delete is found here). */
   private objectRelease = new Map<string, string>();
+  /** Warning events by pod (namespace/name) and event name: they may come before or after their pod. */
+  private podEvents = new Map<string, Map<string, EventLike>>();
   /** Releases whose objects changed since the model last took them. */
   readonly dirty = new Set<string>();
 
@@ -37,17 +41,29 @@ export class ReleaseIndex {
     return this.groups.get(key);
   }
 
+  /** The Warning events of a release's pods. */
+  podEventsOf(g: ReleaseGroup): EventLike[] {
+    const out: EventLike[] = [];
+    for (const p of g.pods.values()) {
+      const events = this.podEvents.get(podKey(p.metadata?.namespace, p.metadata?.name ?? ''));
+      if (events) out.push(...events.values());
+    }
+    return out;
+  }
+
   /** Everything again from the caches (nothing dirty after). */
   rebuild(hub: { list(kind: WatchKind): readonly KubernetesObject[] }): void {
     this.groups = new Map();
     this.objectRelease = new Map();
-    for (const kind of ['secrets', 'pods', 'statefulsets'] as const)
+    this.podEvents = new Map();
+    for (const kind of ['secrets', 'pods', 'statefulsets', 'podevents'] as const)
       for (const o of hub.list(kind)) this.track(kind, o, false);
     this.dirty.clear();
   }
 
   /** One object added, updated or deleted: files it under its release and marks the releases it left or joined. */
   track(kind: Indexed | WatchKind, o: KubernetesObject, deleted: boolean): void {
+    if (kind === 'podevents') return this.trackPodEvent(o as EventLike & KubernetesObject, deleted);
     if (kind !== 'secrets' && kind !== 'pods' && kind !== 'statefulsets') return;
     const name = o.metadata?.name ?? '';
     const id = `${kind}/${o.metadata?.namespace ?? ''}/${name}`;
@@ -68,5 +84,23 @@ export class ReleaseIndex {
       this.objectRelease.set(id, after);
       this.dirty.add(after);
     }
+  }
+
+  private trackPodEvent(e: EventLike & KubernetesObject, deleted: boolean): void {
+    const io = e.involvedObject;
+    if (io?.kind !== 'Pod' || !io.name) return;
+    const ns = io.namespace ?? e.metadata?.namespace;
+    const k = podKey(ns, io.name);
+    const name = e.metadata?.name ?? '';
+    let events = this.podEvents.get(k);
+    if (deleted || e.type !== 'Warning') {
+      if (!events?.delete(name)) return;
+      if (!events.size) this.podEvents.delete(k);
+    } else {
+      if (!events) this.podEvents.set(k, (events = new Map()));
+      events.set(name, e);
+    }
+    const release = this.objectRelease.get(`pods/${ns ?? ''}/${io.name}`);
+    if (release !== undefined) this.dirty.add(release);
   }
 }

@@ -4,11 +4,12 @@
 // pods (app.kubernetes.io/instance + inspect/service): for those releases only, a metadata-only list says which
 // record revisions exist, and the payload is fetched only for new or changed ones. Helm updates a record after the
 // pods are ready (pending-install → deployed) with no pod change to cue us, so while a record is pending its
-// metadata is looked at again with backoff.
+// metadata is looked at again with backoff, for a while only (a helm that died leaves its record pending forever).
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Emitter, type Event } from '../kube/emitter';
 import { requestJson } from '../kube/rawRequest';
 import { validateNamespace, validateReleaseName } from '../names/validate';
+import { type Clock, systemClock } from './ageRefresh';
 import { compactReleaseSecret, type SecretLike } from './helmRelease';
 
 export const PARTIAL_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
@@ -27,6 +28,20 @@ interface Entry {
   secrets: Array<SecretLike & KubernetesObject>;
 }
 
+/**
+ * How long a pending record is looked at again, from when we first saw it pending. helm waits for a release at
+ * most its --timeout (5 min by default; inspect_k8s_sandbox passes --timeout=600s) and then marks the record
+ * failed; a record still pending well after that belongs to a helm process that died, and nothing will change it.
+ * 15 min leaves helm's longest usual wait plus margin. A pod change restarts the rechecks.
+ */
+export const PENDING_RECHECK_MS = 15 * 60_000;
+
+export interface ReleaseRecordsOptions {
+  clock?: Clock;
+  /** The API request (tests substitute one). */
+  request?: typeof requestJson;
+}
+
 interface PartialList {
   items?: Array<{ metadata?: { uid?: string; resourceVersion?: string } }>;
 }
@@ -37,13 +52,23 @@ export class ReleaseRecords {
   private readonly busy = new Map<string, string>();
   private readonly again = new Map<string, WantedRelease>();
   /** Re-checks of releases whose record is pending (key → timer, and the next delay). */
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly timers = new Map<string, unknown>();
   private readonly delays = new Map<string, number>();
+  /** Key → when we first saw the record pending, at which pod version (a new version starts over). */
+  private readonly pendingSince = new Map<string, { at: number; version: string }>();
+  private readonly clock: Clock;
+  private readonly request: typeof requestJson;
   private readonly changed = new Emitter<void>();
   /** Fires when records were fetched or dropped (the model rebuilds). */
   readonly onDidChange: Event<void> = this.changed.event;
 
-  constructor(private readonly kubeConfig: () => KubeConfig | undefined) {}
+  constructor(
+    private readonly kubeConfig: () => KubeConfig | undefined,
+    opts: ReleaseRecordsOptions = {},
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    this.request = opts.request ?? requestJson;
+  }
 
   /** Record Secrets (compact) of the wanted releases fetched so far. */
   secrets(): Array<SecretLike & KubernetesObject> {
@@ -72,6 +97,8 @@ export class ReleaseRecords {
   /** Forget everything (context change). */
   clear(): void {
     for (const k of [...this.timers.keys()]) this.stopRecheck(k);
+    this.delays.clear();
+    this.pendingSince.clear();
     this.entries.clear();
     this.again.clear();
   }
@@ -81,29 +108,45 @@ export class ReleaseRecords {
     this.changed.dispose();
   }
 
-  /** While the release's record is pending, look again later (250 ms doubling to 30 s); else stop. */
+  /**
+   * While the release's record is pending, look again later (250 ms doubling to 30 s), for PENDING_RECHECK_MS from
+   * when we first saw it pending; a new pod version starts the backoff and that window over. Else stop.
+   */
   private recheck(key: string, w: WantedRelease): void {
     const pending = this.entries.get(key)?.secrets.some((s) => s.metadata?.labels?.status?.startsWith('pending-'));
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
+    this.clearTimer(key);
     if (!pending) {
       this.delays.delete(key);
+      this.pendingSince.delete(key);
       return;
     }
+    const now = this.clock.now();
+    let since = this.pendingSince.get(key);
+    if (since?.version !== w.version) {
+      since = { at: now, version: w.version };
+      this.pendingSince.set(key, since);
+      this.delays.delete(key);
+    }
+    if (now - since.at >= PENDING_RECHECK_MS) return;
     const delay = Math.min((this.delays.get(key) ?? 125) * 2, 30_000);
     this.delays.set(key, delay);
-    const t = setTimeout(() => {
+    const t = this.clock.setTimeout(() => {
       this.timers.delete(key);
       if (this.entries.has(key)) void this.fetch(key, w);
     }, delay);
-    t.unref?.();
     this.timers.set(key, t);
   }
 
-  private stopRecheck(key: string): void {
-    clearTimeout(this.timers.get(key));
+  private clearTimer(key: string): void {
+    const t = this.timers.get(key);
+    if (t !== undefined) this.clock.clearTimeout(t);
     this.timers.delete(key);
+  }
+
+  private stopRecheck(key: string): void {
+    this.clearTimer(key);
     this.delays.delete(key);
+    this.pendingSince.delete(key);
   }
 
   private async fetch(key: string, w: WantedRelease): Promise<void> {
@@ -118,7 +161,7 @@ export class ReleaseRecords {
       const namespace = validateNamespace(w.namespace);
       const selector = `owner=helm,name=${validateReleaseName(w.release)}`;
       const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets?labelSelector=${encodeURIComponent(selector)}`;
-      const meta = await requestJson<PartialList>(kc, { method: 'GET', path, accept: PARTIAL_LIST_ACCEPT });
+      const meta = await this.request<PartialList>(kc, { method: 'GET', path, accept: PARTIAL_LIST_ACCEPT });
       const rvs = new Map((meta.items ?? []).map((i) => [i.metadata?.uid ?? '', i.metadata?.resourceVersion ?? '']));
       const cur = this.entries.get(key);
       const same = cur && cur.rvs.size === rvs.size && [...rvs].every(([uid, rv]) => cur.rvs.get(uid) === rv);
@@ -128,7 +171,7 @@ export class ReleaseRecords {
         return;
       }
       const full = rvs.size
-        ? ((await requestJson<{ items?: Array<SecretLike & KubernetesObject> }>(kc, { method: 'GET', path })).items ??
+        ? ((await this.request<{ items?: Array<SecretLike & KubernetesObject> }>(kc, { method: 'GET', path })).items ??
           [])
         : [];
       const secrets = full.map((s) => compactReleaseSecret(s as SecretLike & KubernetesObject));

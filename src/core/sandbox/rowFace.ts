@@ -7,13 +7,12 @@ import {
   countsText,
   groupCounts,
   type GroupCounts,
-  RECENT_RESTART_MS,
   sampleDescription,
   sampleState,
   serviceDescription,
   serviceState,
-  SLOW_PENDING_MS,
   stateIcon,
+  stateInstants,
 } from './evalDisplay';
 import type { SandboxModel } from './liveModel';
 import type { TreeNode } from './nodes';
@@ -94,12 +93,6 @@ export function nextAgeTick(at: number, now: number): number {
   const e = Math.max(0, now - at);
   const step = e < MINUTE ? SECOND : e < HOUR ? MINUTE : e < 48 * HOUR ? HOUR : DAY;
   return at + (Math.floor(e / step) + 1) * step;
-}
-
-/** Instants when a service row's state (its icon, and its sample's and task's) can flip: see serviceState. */
-function stateInstants(p: PodVM, out: number[]): void {
-  if (p.lastRestart?.at !== undefined) out.push(p.lastRestart.at + RECENT_RESTART_MS);
-  if (!p.ready && p.createdAt !== undefined) out.push(p.createdAt + SLOW_PENDING_MS + 1); // "longer than": >
 }
 
 /** The earliest instant after `t` at which something this row shows may change (undefined: never by time). */

@@ -2,7 +2,7 @@
 // busy cluster does not flood the cache.
 import type { WatchSpec } from '../kube/watchKinds';
 import { INSTANCE_LABEL } from '../names/labels';
-import { compactPod } from './compact';
+import { compactEvent, compactPod, compactStatefulSet } from './compact';
 import { compactReleaseSecret } from './helmRelease';
 
 const nsPath =
@@ -42,6 +42,7 @@ export const watchSpecs: readonly WatchSpec[] = [
     labelSelector: INSTANCE_LABEL,
     pageSize: 500,
     path: nsPath('/apis/apps/v1', 'statefulsets'),
+    compact: compactStatefulSet,
   },
   {
     kind: 'events',
@@ -51,6 +52,7 @@ export const watchSpecs: readonly WatchSpec[] = [
     fieldSelector: 'type=Warning,reason=FailedCreate',
     pageSize: 500,
     path: nsPath('/api/v1', 'events'),
+    compact: compactEvent,
   },
   {
     kind: 'podevents',
@@ -61,6 +63,7 @@ export const watchSpecs: readonly WatchSpec[] = [
     fieldSelector: 'involvedObject.kind=Pod,type=Warning',
     pageSize: 500,
     path: nsPath('/api/v1', 'events'),
+    compact: compactEvent,
   },
   {
     kind: 'runtimeclasses',

@@ -56,6 +56,7 @@ function legacyEntries(rs: SimResourceType[]): unknown[] {
 
 function subKind(r: SimResourceType, sub: string): { group: string; version: string; kind: string } {
   if (sub === 'exec') return { group: '', version: 'v1', kind: 'PodExecOptions' };
+  if (sub === 'attach') return { group: '', version: 'v1', kind: 'PodAttachOptions' };
   if (sub === 'portforward') return { group: '', version: 'v1', kind: 'PodPortForwardOptions' };
   if (sub === 'eviction') return { group: 'policy', version: 'v1', kind: 'Eviction' };
   if (sub === 'binding') return { group: '', version: 'v1', kind: 'Binding' };
@@ -64,7 +65,7 @@ function subKind(r: SimResourceType, sub: string): { group: string; version: str
 }
 
 function subVerbs(sub: string): string[] {
-  if (sub === 'exec' || sub === 'portforward') return ['create', 'get'];
+  if (sub === 'exec' || sub === 'attach' || sub === 'portforward') return ['create', 'get'];
   if (sub === 'log') return ['get'];
   if (sub === 'eviction' || sub === 'binding') return ['create'];
   if (sub === 'finalize') return ['update'];

@@ -1,9 +1,9 @@
-// pods/exec, pods/log, pods/eviction, pods/binding: validation here, streaming in the kubelet.
+// pods/exec, pods/attach, pods/log, pods/eviction, pods/binding: validation here, streaming in the kubelet.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { OwnerIndex } from '../deletion';
 import { deleteObject } from '../deletion';
-import type { ExecTarget, KubeletLike, LogsTarget, PortForwardTarget } from '../kubeletApi';
+import type { AttachTarget, ExecTarget, KubeletLike, LogsTarget, PortForwardTarget } from '../kubeletApi';
 import { resources } from '../resources';
 import { ApiError, notFound, type KubeObject, type Store } from '../store';
 import { decodeBody } from './body';
@@ -51,6 +51,26 @@ export function execTarget(store: Store, ns: string, name: string, q: URLSearchP
     pod: name,
     container,
     command,
+    stdin: bool(q, 'stdin'),
+    stdout: bool(q, 'stdout'),
+    stderr: bool(q, 'stderr'),
+    tty: bool(q, 'tty'),
+  };
+}
+
+/**
+ * PodAttachOptions: the same container choice and host check as exec (the API server's streamLocation), no
+ * command; whether the pod still runs is the kubelet's business.
+ */
+export function attachTarget(store: Store, ns: string, name: string, q: URLSearchParams): AttachTarget {
+  const pod = store.get(resources.pods, ns, name) as any;
+  if (!pod) throw notFound(resources.pods, name);
+  const container = containerOf(pod, q.get('container'), 'exec');
+  if (!pod.spec?.nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
+  return {
+    namespace: ns,
+    pod: name,
+    container,
     stdin: bool(q, 'stdin'),
     stdout: bool(q, 'stdout'),
     stderr: bool(q, 'stderr'),
@@ -129,6 +149,16 @@ export function serveExecUpgrade(
   target: ExecTarget,
 ): void {
   requireKubelet(kubelet).handleExec(req, socket, head, target);
+}
+
+export function serveAttachUpgrade(
+  kubelet: KubeletLike | undefined,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  target: AttachTarget,
+): void {
+  requireKubelet(kubelet).handleAttach(req, socket, head, target);
 }
 
 export function serveLogs(kubelet: KubeletLike | undefined, target: LogsTarget, res: ServerResponse): void {

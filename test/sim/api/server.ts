@@ -22,12 +22,14 @@ import {
   VERSION_INFO,
 } from './discovery';
 import {
+  attachTarget,
   bind,
   evict,
   execTarget,
   logsTarget,
   portForwardTarget,
   requireKubelet,
+  serveAttachUpgrade,
   serveExecUpgrade,
   serveLogs,
 } from './pods';
@@ -176,7 +178,7 @@ export class ApiServer {
       authorize(user, { verb, type: t.type, namespace: t.namespace, name: t.name, subresource: t.subresource });
       if (t.type === resources.pods && t.subresource === 'log')
         return serveLogs(this.opts.kubelet(), logsTarget(this.opts.ctx.store, t.namespace!, t.name!, q), res);
-      if (t.type === resources.pods && (t.subresource === 'exec' || t.subresource === 'portforward'))
+      if (t.type === resources.pods && ['exec', 'attach', 'portforward'].includes(t.subresource ?? ''))
         throw new ApiError(400, 'BadRequest', 'Upgrade request required');
       if (t.type === resources.pods && t.subresource === 'eviction' && req.method === 'POST')
         return evict(this.opts.ctx.store, this.opts.ctx.owners, t.namespace!, t.name!, req, body, res);
@@ -305,8 +307,15 @@ export class ApiServer {
             portForwardTarget(this.opts.ctx.store, t.namespace!, t.name!, url.searchParams),
           );
         }
-        if (t.subresource !== 'exec')
-          throw new ApiError(400, 'BadRequest', 'attach is not supported by the simulated kubelet');
+        if (t.subresource === 'attach') {
+          return serveAttachUpgrade(
+            this.opts.kubelet(),
+            req,
+            socket,
+            head,
+            attachTarget(this.opts.ctx.store, t.namespace!, t.name!, url.searchParams),
+          );
+        }
         serveExecUpgrade(
           this.opts.kubelet(),
           req,

@@ -1,6 +1,6 @@
 // The simulated kubelet of all simulated nodes: pod lifecycle (lifecycle.ts), exec with real local processes
 // (exec/), logs (logs.ts), Hubble flows and the traffic generator (hubble/), and fault injection (faults.ts).
-// The API server routes `pods/{name}/exec` upgrades and `pods/{name}/log` GETs here.
+// The API server routes `pods/{name}/exec` and `pods/{name}/attach` upgrades and `pods/{name}/log` GETs here.
 import type http from 'node:http';
 import { basename } from 'node:path';
 import type stream from 'node:stream';
@@ -8,7 +8,7 @@ import type { SimResources } from '../resources';
 import type { Store } from '../store';
 import { containerEnv } from './exec/env';
 import { ExecServer } from './exec/handler';
-import type { ExecTarget, LogsTarget as LogTarget, PortForwardTarget } from '../kubeletApi';
+import type { AttachTarget, ExecTarget, LogsTarget as LogTarget, PortForwardTarget } from '../kubeletApi';
 import { PortForwardServer } from './portforward/handler';
 import { PodPorts } from './portforward/ports';
 import { createFaults, type KubeletFaults } from './faults';
@@ -159,6 +159,10 @@ export class Kubelet {
     this.exec.handle(req, socket, head, target);
   }
 
+  handleAttach(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer, target: AttachTarget): void {
+    this.exec.handleAttach(req, socket, head, target);
+  }
+
   handlePortForward(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer, target: PortForwardTarget): void {
     this.portForward.handle(req, socket, head, target);
   }
@@ -170,6 +174,12 @@ export class Kubelet {
     return [...p.init, ...p.containers, ...p.ephemeral]
       .filter((c) => !container || c.name === container)
       .reduce((n, c) => n + c.execs.size, 0);
+  }
+
+  /** Clients attached to a pod's containers (or to one of them). */
+  liveAttaches(namespace: string, pod: string, container?: string): number {
+    const p = this.life.get(namespace, pod);
+    return p ? this.exec.liveAttaches(p, container) : 0;
   }
 
   logs(target: LogTarget, res: http.ServerResponse): void {

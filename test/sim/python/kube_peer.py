@@ -4,6 +4,7 @@ Called by test/sim/python.test.ts with an argument array; prints JSON lines on s
   kube_peer.py KUBECONFIG list NAMESPACE SELECTOR
   kube_peer.py KUBECONFIG watch NAMESPACE SELECTOR UNTIL_POD       (until that pod is Running)
   kube_peer.py KUBECONFIG exec NAMESPACE POD [--stdin FILE] -- COMMAND...
+  kube_peer.py KUBECONFIG attach NAMESPACE POD                      (until the container stops)
 """
 import json
 import sys
@@ -32,6 +33,21 @@ def watch_pods(v1, namespace, selector, until):
     emit({"done": True})
 
 
+def drain(resp):
+    """stdout and stderr of a stream until the server closes it."""
+    out, err = [], []
+    while resp.is_open():
+        resp.update(timeout=1)
+        if resp.peek_stdout():
+            out.append(resp.read_stdout())
+        if resp.peek_stderr():
+            err.append(resp.read_stderr())
+    # What arrived with the last frames.
+    out.append(resp.read_stdout(timeout=0) if resp.peek_stdout() else "")
+    err.append(resp.read_stderr(timeout=0) if resp.peek_stderr() else "")
+    return "".join(out), "".join(err)
+
+
 def exec_pod(v1, namespace, pod, args):
     script = None
     if args[0] == "--stdin":
@@ -52,17 +68,26 @@ def exec_pod(v1, namespace, pod, args):
     )
     if script is not None:
         resp.write_stdin(script)
-    out, err = [], []
-    while resp.is_open():
-        resp.update(timeout=1)
-        if resp.peek_stdout():
-            out.append(resp.read_stdout())
-        if resp.peek_stderr():
-            err.append(resp.read_stderr())
-    # What arrived with the last frames.
-    out.append(resp.read_stdout(timeout=0) if resp.peek_stdout() else "")
-    err.append(resp.read_stderr(timeout=0) if resp.peek_stderr() else "")
-    emit({"stdout": "".join(out), "stderr": "".join(err), "returncode": resp.returncode})
+    out, err = drain(resp)
+    emit({"stdout": out, "stderr": err, "returncode": resp.returncode})
+    resp.close()
+
+
+def attach_pod(v1, namespace, pod):
+    # The client sends stdout=True (Python's spelling of a boolean): the server must read it as true.
+    resp = stream(
+        v1.connect_get_namespaced_pod_attach,
+        pod,
+        namespace,
+        stdout=True,
+        stderr=True,
+        stdin=False,
+        tty=False,
+        _preload_content=False,
+    )
+    emit({"attached": True})
+    out, err = drain(resp)
+    emit({"stdout": out, "stderr": err, "returncode": resp.returncode})
     resp.close()
 
 
@@ -76,6 +101,8 @@ def main(argv):
         watch_pods(v1, namespace, argv[3], argv[4])
     elif verb == "exec":
         exec_pod(v1, namespace, argv[3], argv[4:])
+    elif verb == "attach":
+        attach_pod(v1, namespace, argv[3])
     else:
         sys.exit(f"unknown verb {verb}")
 

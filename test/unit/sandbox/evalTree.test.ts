@@ -8,6 +8,7 @@ import {
   DESCRIPTION_BUDGET,
   groupCounts,
   sampleLabel,
+  sampleState,
   sampleTooltip,
   serviceDescription,
   serviceLabel,
@@ -133,6 +134,46 @@ describe('eval tree: tasks, samples, services', () => {
     assert.equal(countsText(c), '1 ready · 1 failing · 1 pending');
     assert.equal(c.worst, 'failing');
     assert.deepEqual(stateIcon(c.worst), { id: 'error', color: 'testing.iconFailed' });
+  });
+
+  it("a sample's state, remembered per view-model, follows the clock across its pods' instants both ways", () => {
+    const at = (t: string): number => Date.parse(`2025-01-01T${t}Z`);
+    // Pending since 10:08:50: starting, then a warning once pending longer than 60 s.
+    const pending = inspectRelease('sp000001', 't', 'u8', [
+      pod({
+        name: 'sp000001-db-0',
+        release: 'sp000001',
+        ready: false,
+        phase: 'Pending',
+        created: '2025-01-01T10:08:50Z',
+      }),
+    ]);
+    // Restarted at 10:05: a warning for 10 minutes, then ready.
+    const restarted = inspectRelease('sp000002', 't', 'u9', [
+      pod({
+        name: 'sp000002-web-0',
+        release: 'sp000002',
+        restarts: 1,
+        lastReason: 'Error',
+        lastFinished: '2025-01-01T10:05:00Z',
+      }),
+    ]);
+    const walk: Array<[ReleaseVM, string, string]> = [
+      [pending, '10:09:00', 'starting'],
+      [pending, '10:09:50', 'starting'],
+      [pending, '10:09:50.001', 'warning'],
+      [pending, '10:09:10', 'starting'],
+      [pending, '11:00:00', 'warning'],
+      [restarted, '10:09:00', 'warning'],
+      [restarted, '10:14:59.999', 'warning'],
+      [restarted, '10:15:00', 'ready'],
+      [restarted, '10:06:00', 'warning'],
+      [restarted, '10:20:00', 'ready'],
+    ];
+    for (const [r, t, want] of walk) {
+      assert.equal(sampleState(r, at(t)), want, `${r.name} at ${t}`);
+      assert.equal(sampleState({ ...r }, at(t)), want, `${r.name} at ${t}, nothing remembered`);
+    }
   });
 
   it('icons: error for crash loops and failures, warning for recent restarts / not Guaranteed / pending > 60 s, spinner while starting', () => {

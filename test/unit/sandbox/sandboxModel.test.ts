@@ -5,6 +5,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { nodeId, type TaskNode, type TreeNode } from '../../../src/core/sandbox/nodes';
 import { groupCounts } from '../../../src/core/sandbox/evalDisplay';
 import { SandboxModel, type ModelChange } from '../../../src/core/sandbox/liveModel';
+import type { PodVM } from '../../../src/core/sandbox/viewModels';
 import { pod, releaseSecret } from './fixtures';
 import { MemoryHub } from './memoryHub';
 
@@ -215,6 +216,34 @@ describe('sandbox model: one object changed, one release rebuilt', () => {
     assert.deepEqual(c.nodes?.map(nodeId), ['rel/default/r0001', 'rel/default/r0100', 'rel/default/r0199']);
     assert.equal(model.release('default', 'r0100')?.restarts, fresh().release('default', 'r0100')?.restarts);
     assert.ok((model.release('default', 'r0100')?.restarts ?? 0) >= 2);
+  });
+
+  it('a pod Warning event alone refreshes that pod with its reason; its deletion clears it', async () => {
+    const node = model.release('default', 'r0080')!.pods.find((p) => p.name === 'r0080-db-0')!.node;
+    const event = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'r0080-db-0.17a', namespace: 'default', resourceVersion: String(++rv) },
+      involvedObject: { kind: 'Pod', name: 'r0080-db-0', namespace: 'default' },
+      type: 'Warning',
+      reason: 'FailedScheduling',
+      message: '0/3 nodes are available: 3 Insufficient memory.',
+      count: 1,
+      lastTimestamp: new Date().toISOString(),
+    } as KubernetesObject;
+    let change = nextChange(model);
+    hub.replaced('podevents', event);
+    const c = await change;
+    assert.ok(
+      c.nodes?.some((n) => n === node || nodeId(n) === 'rel/default/r0080'),
+      `the pod's row refreshes: ${JSON.stringify(c.nodes?.map(nodeId))}`,
+    );
+    assert.equal((model.lookup(node) as PodVM).warning?.reason, 'FailedScheduling');
+    assert.deepEqual(model.lookup(node), fresh().lookup(node));
+    change = nextChange(model);
+    hub.replaced('podevents', event, true);
+    await change;
+    assert.equal((model.lookup(node) as PodVM).warning, undefined);
   });
 
   it('drops a deleted pod from its release and from lookups', async () => {

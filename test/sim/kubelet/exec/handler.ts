@@ -1,13 +1,15 @@
-// Entry of `pods/{name}/exec`: the checks the API server makes before upgrading (answered as HTTP Status
-// bodies, which kubectl also reads after its SPDY fallback), the WebSocket upgrade with subprotocol negotiation,
-// and the kubelet's in-band errors (container not running) as a Status on channel 3.
+// Entry of `pods/{name}/exec` and `pods/{name}/attach`: the checks the API server makes before upgrading
+// (answered as HTTP Status bodies, which kubectl also reads after its SPDY fallback), the WebSocket upgrade with
+// subprotocol negotiation, and the kubelet's in-band errors (container not running) as a Status on channel 3.
 import type http from 'node:http';
 import type stream from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { KubeObject } from '../../store';
-import type { ExecTarget } from '../../kubeletApi';
-import { isRunning, type PodRuntime, type ContainerRuntime } from '../model';
-import { ChannelConnection, EXEC_PROTOCOLS, internalErrorStatus, pickProtocol } from './channel';
+import type { WebSocket } from 'ws';
+import type { AttachTarget, ExecTarget } from '../../kubeletApi';
+import { findContainer, isRunning, type PodRuntime, type ContainerRuntime } from '../model';
+import { AttachSession } from './attach';
+import { ChannelConnection, EXEC_PROTOCOLS, type ExecProtocol, internalErrorStatus, pickProtocol } from './channel';
 import { ExecSession, type SessionSpec } from './session';
 
 export interface ExecDeps {
@@ -59,11 +61,31 @@ export function defaultContainer(pod: KubeObject): string | undefined {
   return annotated && containers.includes(annotated) ? annotated : containers[0];
 }
 
+interface ContainerSpec {
+  name: string;
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
+}
+
+function specContainerList(pod: KubeObject): ContainerSpec[] {
+  const spec = (pod.spec ?? {}) as Record<string, ContainerSpec[] | undefined>;
+  return [...(spec.containers ?? []), ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])];
+}
+
 function specContainers(pod: KubeObject): string[] {
-  const spec = (pod.spec ?? {}) as Record<string, Array<{ name: string }> | undefined>;
-  return [...(spec.containers ?? []), ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].map(
-    (c) => c.name,
-  );
+  return specContainerList(pod).map((c) => c.name);
+}
+
+/** A client told, in-band, that the kubelet refused (modern API servers upgrade first). */
+function refuse(ws: WebSocket, protocol: ExecProtocol, message: string): void {
+  const conn = new ChannelConnection(ws, protocol, {
+    stdin: () => undefined,
+    stdinEnd: () => undefined,
+    resize: () => undefined,
+    closed: () => undefined,
+  });
+  conn.finish(internalErrorStatus(message));
 }
 
 export class ExecServer {
@@ -74,42 +96,54 @@ export class ExecServer {
     handleProtocols: (offered) => pickProtocol(offered) ?? false,
   });
   private readonly sessions = new Set<ExecSession>();
+  private readonly attaches = new Set<AttachSession>();
 
   constructor(private readonly deps: ExecDeps) {}
 
-  handle(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer, target: ExecTarget): void {
-    socket.on('error', () => socket.destroy());
+  /** The pod and container both verbs need, or undefined after answering with the error. */
+  private target(
+    socket: stream.Duplex,
+    target: { namespace: string; pod: string; container?: string },
+    verb: 'exec' | 'attach',
+  ): { pod: KubeObject; container: string } | undefined {
     const pod = this.deps.getPod(target.namespace, target.pod);
     if (!pod) {
-      return writeHttpStatus(socket, 404, 'NotFound', `pods "${target.pod}" not found`, {
+      writeHttpStatus(socket, 404, 'NotFound', `pods "${target.pod}" not found`, {
         name: target.pod,
         kind: 'pods',
       });
+      return undefined;
     }
     const phase = (pod.status as { phase?: string } | undefined)?.phase;
     if (!(pod.spec as { nodeName?: string } | undefined)?.nodeName) {
-      return writeHttpStatus(socket, 400, 'BadRequest', `pod ${target.pod} does not have a host assigned`);
+      writeHttpStatus(socket, 400, 'BadRequest', `pod ${target.pod} does not have a host assigned`);
+      return undefined;
     }
-    if (phase === 'Succeeded' || phase === 'Failed') {
-      return writeHttpStatus(
+    if (verb === 'exec' && (phase === 'Succeeded' || phase === 'Failed')) {
+      writeHttpStatus(
         socket,
         400,
         'BadRequest',
         `cannot exec into a container in a completed pod; current phase is ${phase}`,
       );
+      return undefined;
     }
     const container = target.container || defaultContainer(pod);
     if (!container || !specContainers(pod).includes(container)) {
-      return writeHttpStatus(
-        socket,
-        400,
-        'BadRequest',
-        `container ${container ?? ''} is not valid for pod ${target.pod}`,
-      );
+      writeHttpStatus(socket, 400, 'BadRequest', `container ${container ?? ''} is not valid for pod ${target.pod}`);
+      return undefined;
     }
-    if (!target.command.length) {
-      return writeHttpStatus(socket, 400, 'BadRequest', 'you must specify at least one command for the container');
-    }
+    return { pod, container };
+  }
+
+  /** The WebSocket upgrade with a subprotocol we speak, or the 400 a real server gives before upgrading. */
+  private upgrade(
+    req: http.IncomingMessage,
+    socket: stream.Duplex,
+    head: Buffer,
+    verb: 'exec' | 'attach',
+    then: (ws: WebSocket, protocol: ExecProtocol) => void,
+  ): void {
     if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
       // kubectl retries with SPDY/3.1 only after a failed WebSocket upgrade (or with
       // KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false); the simulator does not speak SPDY.
@@ -117,7 +151,7 @@ export class ExecServer {
         socket,
         400,
         'BadRequest',
-        `the simulated cluster streams exec over WebSocket only (${EXEC_PROTOCOLS.join(', ')}); SPDY/3.1 is not supported: do not set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false`,
+        `the simulated cluster streams ${verb} over WebSocket only (${EXEC_PROTOCOLS.join(', ')}); SPDY/3.1 is not supported: do not set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false`,
       );
     }
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
@@ -132,37 +166,31 @@ export class ExecServer {
         `requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${EXEC_PROTOCOLS.join(' ')}]`,
       );
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const protocol = pickProtocol([ws.protocol])!;
+    this.wss.handleUpgrade(req, socket, head, (ws) => then(ws, pickProtocol([ws.protocol])!));
+  }
+
+  handle(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer, target: ExecTarget): void {
+    socket.on('error', () => socket.destroy());
+    const found = this.target(socket, target, 'exec');
+    if (!found) return;
+    const { container } = found;
+    if (!target.command.length) {
+      return writeHttpStatus(socket, 400, 'BadRequest', 'you must specify at least one command for the container');
+    }
+    this.upgrade(req, socket, head, 'exec', (ws, protocol) => {
       const p = this.deps.runtime(target.namespace, target.pod);
-      const c =
-        p?.containers.find((x) => x.name === container) ??
-        p?.init.find((x) => x.name === container) ??
-        p?.ephemeral.find((x) => x.name === container);
+      const c = p && findContainer(p, container);
       if (!p || !c || !isRunning(c) || p.terminating) {
-        // Modern API servers upgrade first and report the kubelet's refusal in-band.
-        const conn = new ChannelConnection(ws, protocol, {
-          stdin: () => undefined,
-          stdinEnd: () => undefined,
-          resize: () => undefined,
-          closed: () => undefined,
-        });
-        return conn.finish(internalErrorStatus(`unable to upgrade connection: container not found ("${container}")`));
+        return refuse(ws, protocol, `unable to upgrade connection: container not found ("${container}")`);
       }
       let spec: Omit<SessionSpec, 'register'>;
       try {
         spec = this.deps.sessionSpec(p, c, { ...target, container });
       } catch (err) {
-        const conn = new ChannelConnection(ws, protocol, {
-          stdin: () => undefined,
-          stdinEnd: () => undefined,
-          resize: () => undefined,
-          closed: () => undefined,
-        });
-        return conn.finish(
-          internalErrorStatus(
-            `error executing command in container: ${err instanceof Error ? err.message : String(err)}`,
-          ),
+        return refuse(
+          ws,
+          protocol,
+          `error executing command in container: ${err instanceof Error ? err.message : String(err)}`,
         );
       }
       const session: ExecSession = new ExecSession(ws, protocol, {
@@ -179,6 +207,59 @@ export class ExecServer {
       ws.once('close', () => this.sessions.delete(session));
       session.start();
     });
+  }
+
+  /**
+   * `pods/attach`: the kubelet's GetAttach (the container must be running, its terminal setting comes from the
+   * spec) and remotecommand's option check, then the session on the main process (attach.ts).
+   */
+  handleAttach(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer, target: AttachTarget): void {
+    socket.on('error', () => socket.destroy());
+    const found = this.target(socket, target, 'attach');
+    if (!found) return;
+    const { pod, container } = found;
+    const spec = specContainerList(pod).find((c) => c.name === container)!;
+    const tty = spec.tty === true;
+    // remotecommand.NewOptions: stderr is dropped with a tty; one stream at least.
+    const stderr = target.stderr && !tty;
+    if (!target.stdin && !target.stdout && !stderr) {
+      return writeHttpStatus(socket, 400, 'BadRequest', 'you must specify at least 1 of stdin, stdout, stderr');
+    }
+    this.upgrade(req, socket, head, 'attach', (ws, protocol) => {
+      const p = this.deps.runtime(target.namespace, target.pod);
+      const c = p && findContainer(p, container);
+      if (!p || !c || !isRunning(c) || p.terminating) {
+        // The kubelet finds only running containers (GetPods(false)); its pod full name is name_namespace.
+        return refuse(
+          ws,
+          protocol,
+          `unable to upgrade connection: container ${container} not found in pod ${target.pod}_${target.namespace}`,
+        );
+      }
+      const session: AttachSession = new AttachSession(
+        ws,
+        protocol,
+        c,
+        {
+          stdin: target.stdin,
+          stdout: target.stdout,
+          stderr,
+          tty,
+          containerStdin: spec.stdin === true,
+          stdinOnce: spec.stdinOnce === true,
+        },
+        () => this.attaches.delete(session),
+      );
+      this.attaches.add(session);
+      session.start();
+    });
+  }
+
+  /** Attached clients of a pod (or one of its containers) that the kubelet still streams to. */
+  liveAttaches(runtime: PodRuntime, container?: string): number {
+    const mine = new Set([...runtime.init, ...runtime.containers, ...runtime.ephemeral]);
+    return [...this.attaches].filter((a) => mine.has(a.container) && (!container || a.container.name === container))
+      .length;
   }
 
   close(): void {
