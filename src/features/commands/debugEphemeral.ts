@@ -37,5 +37,9 @@ export async function debugEphemeral(ctx: CommandContext, node?: unknown): Promi
   ctx.services.log.info(
     `Ephemeral container ${name} (${image}) added to ${t.namespace}/${t.pod}, targeting ${t.container}`,
   );
-  openPodTerminal(kc, { namespace: t.namespace, pod: t.pod, container: name }, { name: `${t.pod}/${name} (debug)` });
+  await openPodTerminal(
+    kc,
+    { namespace: t.namespace, pod: t.pod, container: name },
+    { name: `${t.pod}/${name} (debug)` },
+  );
 }

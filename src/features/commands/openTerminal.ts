@@ -5,5 +5,5 @@ import { resolveContainer, type CommandContext } from './shared';
 export async function openTerminal(ctx: CommandContext, node?: unknown): Promise<void> {
   const t = await resolveContainer(ctx, node);
   ctx.services.log.info(`Terminal: ${t.namespace}/${t.pod}/${t.container}`);
-  openPodTerminal(ctx.services.cluster.kubeConfig, t);
+  await openPodTerminal(ctx.services.cluster.kubeConfig, t);
 }

@@ -15,5 +15,5 @@ export async function openTerminalAsUser(ctx: CommandContext, node?: unknown): P
   });
   if (user === undefined) throw cancelled();
   ctx.services.log.info(`Terminal as ${user}: ${t.namespace}/${t.pod}/${t.container}`);
-  openPodTerminal(ctx.services.cluster.kubeConfig, t, { user: validateUserName(user) });
+  await openPodTerminal(ctx.services.cluster.kubeConfig, t, { user: validateUserName(user) });
 }

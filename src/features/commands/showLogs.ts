@@ -20,7 +20,7 @@ export async function showLogs(ctx: CommandContext, node?: unknown): Promise<voi
     { title: `Logs of ${t.pod}/${t.container}` },
   );
   if (!picked) throw cancelled();
-  openLogTerminal(ctx.services.cluster.kubeConfig, t, {
+  await openLogTerminal(ctx.services.cluster.kubeConfig, t, {
     follow: picked.follow,
     previous: picked.previous,
     tailLines: picked.follow ? 1000 : undefined,

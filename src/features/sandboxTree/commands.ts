@@ -10,6 +10,7 @@ import { taskLabel } from '../../core/sandbox/taskGroups';
 import { validateNamespace, validateReleaseName } from '../../core/names/validate';
 import { gate } from '../../platform/errorGate';
 import { confirm } from '../../platform/ui';
+import { sandboxTerminalTarget } from '../terminal';
 import type { runTearDown } from '../tearDown';
 import type { Services } from '../../services';
 
@@ -107,6 +108,9 @@ export function registerTreeCommands(
     },
     'k8sSandbox.revealInSandboxes': async (arg) => {
       const node = findFor(services, arg);
+      services.log.info(
+        `Reveal in Sandboxes: ${describeArg(arg)} (active terminal ${vscode.window.activeTerminal?.name ?? 'none'}) -> ${node ? describeNode(node) : 'nothing'}`,
+      );
       if (!node)
         throw new SandboxError(
           'InvalidInput',
@@ -140,9 +144,14 @@ async function pickTask(tasks: readonly TaskNode[], node: unknown): Promise<Task
   return picked.task;
 }
 
-/** The release of a values file (editor or explorer URI), or the pod of the active pod terminal. */
+/**
+ * The release of a values file (editor or explorer URI), or the pod of a pod terminal: the one whose tab's context
+ * menu was used (VS Code passes that terminal), else the active one (palette).
+ */
 function findFor(services: TreeServices, arg: unknown): TreeNode | undefined {
   const model = services.sandboxes;
+  const clicked = vscode.window.terminals.find((t) => t === arg);
+  if (clicked) return podOf(model, clicked);
   const uri = arg instanceof vscode.Uri ? arg : undefined;
   const terminal = vscode.window.activeTerminal;
   const file =
@@ -155,10 +164,36 @@ function findFor(services: TreeServices, arg: unknown): TreeNode | undefined {
     );
     if (r) return r.node;
   }
-  const name = terminal?.name ?? '';
+  return terminal && podOf(model, terminal);
+}
+
+/** The pod row of a terminal: ours know their pod; any other is matched by the longest pod name in its name. */
+function podOf(model: TreeServices['sandboxes'], terminal: vscode.Terminal): TreeNode | undefined {
+  const target = sandboxTerminalTarget(terminal);
+  if (target)
+    return model.releases
+      .filter((r) => r.namespace === target.namespace)
+      .flatMap((r) => r.pods)
+      .find((p) => p.name === target.pod)?.node;
   let best: TreeNode | undefined;
   let len = 0;
   for (const r of model.releases)
-    for (const p of r.pods) if (name.includes(p.name) && p.name.length > len) [best, len] = [p.node, p.name.length];
+    for (const p of r.pods)
+      if (terminal.name.includes(p.name) && p.name.length > len) [best, len] = [p.node, p.name.length];
   return best;
+}
+
+/** For the log: what the command was handed (a terminal from its tab's menu, a file, a tree row, nothing). */
+function describeArg(arg: unknown): string {
+  if (arg === undefined) return 'no argument';
+  const t = vscode.window.terminals.find((x) => x === arg);
+  if (t) return `terminal ${t.name}`;
+  if (arg instanceof vscode.Uri) return `file ${arg.fsPath}`;
+  return typeof arg === 'object' && arg && 'kind' in arg ? `${String(arg.kind)} row` : typeof arg;
+}
+
+function describeNode(node: TreeNode): string {
+  if (node.kind === 'pod') return `pod ${node.namespace}/${node.pod}`;
+  if (node.kind === 'release') return `release ${node.namespace}/${node.release}`;
+  return node.kind;
 }

@@ -5,6 +5,7 @@ import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
 import { Log, type KubeConfig } from '@kubernetes/client-node';
 import type { TerminalTarget } from './podTerminal';
+import { createSandboxTerminal } from './sandboxTerminals';
 
 export interface LogTerminalOptions {
   follow: boolean;
@@ -15,7 +16,11 @@ export interface LogTerminalOptions {
 /** Terminals need CRLF; a lone LF would staircase. */
 export const toTerminalText = (s: string): string => s.replace(/\r?\n/g, '\r\n');
 
-export function openLogTerminal(kc: KubeConfig, t: TerminalTarget, o: LogTerminalOptions): vscode.Terminal {
+export async function openLogTerminal(
+  kc: KubeConfig,
+  t: TerminalTarget,
+  o: LogTerminalOptions,
+): Promise<vscode.Terminal> {
   const write = new vscode.EventEmitter<string>();
   const close = new vscode.EventEmitter<void>();
   let abort: AbortController | undefined;
@@ -63,11 +68,14 @@ export function openLogTerminal(kc: KubeConfig, t: TerminalTarget, o: LogTermina
     },
   };
   const suffix = [o.previous ? 'previous' : '', o.follow ? 'follow' : ''].filter(Boolean).join(', ');
-  const term = vscode.window.createTerminal({
-    name: `Logs ${t.pod}/${t.container}${suffix ? ` (${suffix})` : ''}`,
-    pty,
-    iconPath: new vscode.ThemeIcon('output'),
-  });
+  const term = await createSandboxTerminal(
+    {
+      name: `Logs ${t.pod}/${t.container}${suffix ? ` (${suffix})` : ''}`,
+      pty,
+      iconPath: new vscode.ThemeIcon('output'),
+    },
+    t,
+  );
   term.show();
   return term;
 }

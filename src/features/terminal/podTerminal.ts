@@ -6,6 +6,7 @@ import { startExec } from '../../core/exec/startExec';
 import { SHELL_COMMAND, ShellSession, asUserCommand } from '../../core/exec/shellSession';
 import { validateContainerName, validateNamespace, validatePodName, validateUserName } from '../../core/names/validate';
 import { settings } from '../../platform/settings';
+import { createSandboxTerminal } from './sandboxTerminals';
 
 export interface TerminalTarget {
   namespace: string;
@@ -21,14 +22,18 @@ export interface TerminalOptions {
   name?: string;
 }
 
-export function openPodTerminal(kc: KubeConfig, target: TerminalTarget, opts: TerminalOptions = {}): vscode.Terminal {
+export async function openPodTerminal(
+  kc: KubeConfig,
+  target: TerminalTarget,
+  opts: TerminalOptions = {},
+): Promise<vscode.Terminal> {
   validateNamespace(target.namespace);
   validatePodName(target.pod);
   validateContainerName(target.container);
   const command = opts.command ?? (opts.user ? asUserCommand(validateUserName(opts.user)) : [...SHELL_COMMAND]);
   const pty = new PodPty(kc, target, command);
   const name = opts.name ?? `${target.pod}/${target.container}${opts.user ? ` (${opts.user})` : ''}`;
-  const terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon('terminal') });
+  const terminal = await createSandboxTerminal({ name, pty, iconPath: new vscode.ThemeIcon('terminal') }, target);
   terminal.show();
   return terminal;
 }

@@ -204,13 +204,72 @@ export async function problems(page: Page): Promise<Locator> {
   return panel.locator('.monaco-list-row');
 }
 
-/** Right-click `target`, then choose `item` in the context menu (retrying the click until the menu closes: the
- * menu ignores a click that lands while it is still opening). */
-export async function contextMenu(page: Page, target: Locator, item: string | RegExp): Promise<void> {
-  await target.click({ button: 'right' });
-  const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
-  await entry.waitFor({ state: 'visible' });
-  await until(`context menu entry ${item} to run`, async () => {
+/**
+ * Right-click `target`, then choose `item` in the context menu. A row re-rendered by a live update under the pointer
+ * can swallow the right-click (no menu, or a menu of the row it was): close it and right-click again.
+ */
+export async function contextMenu(page: Page, target: Locator, item: string | RegExp, attempts = 3): Promise<void> {
+  await openMenuUntil(page, () => target.click({ button: 'right' }), item, attempts);
+  await chooseMenuEntry(page, item);
+}
+
+/**
+ * The view title's "…" menu (a single view's title sits in the side bar's: "Views and More Actions..."; a pane's
+ * header has "More Actions..."), then `item`.
+ */
+export async function viewTitleMenu(page: Page, item: string | RegExp, attempts = 3): Promise<void> {
+  const more = page
+    .locator(
+      '.part.sidebar .composite.title .action-label[aria-label^="Views and More Actions"], ' +
+        '.part.sidebar .pane-header .action-label[aria-label^="More Actions"]',
+    )
+    .first();
+  await openMenuUntil(
+    page,
+    async () => {
+      // Title actions of a pane show while the pointer is over the view.
+      await page
+        .locator('.part.sidebar')
+        .hover()
+        .catch(() => undefined);
+      await more.click();
+    },
+    item,
+    attempts,
+  );
+  await chooseMenuEntry(page, item);
+}
+
+const menuEntry = (page: Page, item: string | RegExp): Locator =>
+  page.locator('.monaco-menu .action-item', { hasText: item }).first();
+
+/** Opens a menu until it offers `item` (Escape between tries); the error lists what the last menu offered. */
+async function openMenuUntil(
+  page: Page,
+  open: () => Promise<void>,
+  item: string | RegExp,
+  attempts: number,
+): Promise<void> {
+  const entry = menuEntry(page, item);
+  for (let i = 1; ; i++) {
+    await open();
+    try {
+      await entry.waitFor({ state: 'visible', timeout: i < attempts ? 5_000 : 15_000 });
+      return;
+    } catch (e) {
+      const offered = await page.locator('.monaco-menu .action-item .action-label').allInnerTexts();
+      if (i >= attempts)
+        throw new Error(`${(e as Error).message}
+menu entries: ${JSON.stringify(offered)}`);
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/** Clicks `item` in the open menu, retrying until the menu closes (it ignores a click while it is still opening). */
+async function chooseMenuEntry(page: Page, item: string | RegExp): Promise<void> {
+  const entry = menuEntry(page, item);
+  await until(`menu entry ${item} to run`, async () => {
     if (!(await entry.isVisible())) return true;
     await entry
       .locator('.action-menu-item')
@@ -267,4 +326,38 @@ export async function pasteClipboard(page: Page): Promise<string> {
   });
   await runCommand(page, 'View: Revert and Close Editor');
   return text;
+}
+
+/**
+ * The terminal panel's tab of the terminal whose name contains `name`: a row of the tab list (two or more terminals)
+ * or, for a single terminal, the tab in the panel's title.
+ */
+export function terminalTab(page: Page, name: string): Locator {
+  return page
+    .locator('.part.panel .single-terminal-tab, .part.panel .tabs-list .monaco-list-row')
+    .filter({ hasText: name, visible: true })
+    .first();
+}
+
+/**
+ * A terminal tab's context menu: a tab-list row opens it on a right-click; the single tab in the panel's title opens
+ * it on a click (a right-click there gets the title toolbar's own menu: Configure Keybinding, Hide, …).
+ */
+async function openTerminalTabMenu(tab: Locator): Promise<void> {
+  const single = ((await tab.getAttribute('class')) ?? '').split(/\s+/).includes('single-terminal-tab');
+  await tab.click(single ? {} : { button: 'right' });
+}
+
+/** Chooses `item` in the context menu of the terminal tab whose name contains `name`. */
+export async function terminalTabMenu(page: Page, name: string, item: string | RegExp, attempts = 3): Promise<void> {
+  await openMenuUntil(page, () => openTerminalTabMenu(terminalTab(page, name)), item, attempts);
+  await chooseMenuEntry(page, item);
+}
+
+/** The labels of the terminal tab's context menu once it offers `ready` (then closes it). */
+export async function terminalTabMenuLabels(page: Page, name: string, ready: string | RegExp): Promise<string[]> {
+  await openMenuUntil(page, () => openTerminalTabMenu(terminalTab(page, name)), ready, 3);
+  const labels = await page.locator('.monaco-menu .action-item .action-label').allInnerTexts();
+  await page.keyboard.press('Escape');
+  return labels.map((l) => l.trim()).filter(Boolean);
 }

@@ -1,6 +1,7 @@
 // The Sandboxes view speaking evals, at the default side bar width: task rows with counts, sample rows by sample
-// UUID, service rows named by inspect/service, and each failing pod's reason as visible text; then Tear Down Task
-// removes exactly that task's releases (helm list, no release Secret left).
+// UUID, service rows named by inspect/service, and each failing pod's reason as visible text; then Tear Down Task,
+// from the view title's "…" menu and from a task row's context menu, removes exactly that task's releases (helm
+// list, no release Secret left) and no other.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import type { Page } from 'playwright-core';
@@ -20,9 +21,10 @@ import {
   treeRows,
   treeTexts,
   until,
+  viewTitleMenu,
 } from '../harness/workbench';
 import { seedNamespace } from '../seed';
-import type { EvalFault, EvalSample } from '../seedEvals';
+import { evalTasks, type EvalFault, type EvalSample } from '../seedEvals';
 import { sandboxesContainer, sandboxesTree, type ScenarioEnv } from './env';
 import { collapseTree } from './sandboxesView';
 
@@ -65,6 +67,48 @@ async function openView(page: Page): Promise<void> {
   const item = activityBarItem(page, sandboxesContainer);
   const tree = page.locator(`.monaco-list[role="tree"][aria-label="${sandboxesTree}"]`);
   if (!(await tree.isVisible())) await item.click();
+}
+
+/**
+ * Answers Tear Down Task's confirmation for `task` (it lists each release and its owners), then checks that exactly
+ * the task's releases are gone: helm lists none of them and no Helm release Secret of them is left, while every
+ * other release (eval samples of other tasks still up, the seeded ones) is still listed by helm.
+ */
+async function confirmTearDown(env: ScenarioEnv, shots: Shots, task: string, shot: string): Promise<void> {
+  const page = env.page();
+  const evals = env.cluster().evals ?? [];
+  const mine = evals.filter((e) => e.task === task).map((e) => e.release);
+  assert.ok(mine.length, `task ${task} has samples`);
+  const before = await helmList(env);
+  for (const r of mine) assert.ok(before.includes(r), `${r} installed before the tear down`);
+  const others = before.filter((r) => !mine.includes(r));
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible' });
+  const text = await dialog.innerText();
+  assert.match(text, new RegExp(`Tear down all ${mine.length} sandboxes of task ${task}`));
+  for (const r of mine) assert.match(text, new RegExp(r), `confirmation lists ${r}`);
+  for (const r of others) assert.doesNotMatch(text, new RegExp(`\\b${r}\\b`), `confirmation does not list ${r}`);
+  assert.match(text, /inspectSandbox=true/, 'owners: the release record labels (no creator label)');
+  await shots.take(page, `tear-down-task-confirm-${shot}`);
+  await dialog.locator('.monaco-button', { hasText: /^Tear Down Task$/ }).click();
+  await until(
+    `task ${task} gone (rows: ${await rows(page)})`,
+    async () => !(await treeRow(page, sandboxesTree, exact(task)).isVisible()),
+    120_000,
+  );
+  await shots.take(page, `tear-down-task-done-${shot}`);
+  const listed = await helmList(env);
+  for (const r of mine) assert.ok(!listed.includes(r), `${r} uninstalled`);
+  for (const r of others) assert.ok(listed.includes(r), `${r} (not of task ${task}) kept`);
+  const c = env.cluster().sim;
+  const secrets = c.store.list(c.resources.secrets, seedNamespace).map((s) => s.metadata.name);
+  for (const r of mine)
+    assert.ok(!secrets.some((n) => n.startsWith(`sh.helm.release.v1.${r}.`)), `no release Secret of ${r}`);
+  for (const r of others)
+    assert.ok(
+      secrets.some((n) => n.startsWith(`sh.helm.release.v1.${r}.`)),
+      `the release Secret of ${r} (not of task ${task}) kept`,
+    );
 }
 
 export function evalTreeScenario(env: ScenarioEnv): void {
@@ -225,36 +269,35 @@ export function evalTreeScenario(env: ScenarioEnv): void {
       await runCommand(page, 'Terminal: Kill the Active Terminal Instance');
     });
 
-    it("Tear Down Task removes exactly that task's releases", async () => {
+    // Two ways in, one task each: the view title's "…" menu (no row: it asks which task) tears down the first
+    // task while the second stays; the task row's context menu tears down the second while the releases of no
+    // task stay.
+    it("Tear Down Task from the view title's … menu: picks the task, confirms, removes exactly its releases", async () => {
       const page = env.page();
-      const task = evals()[evals().length - 1].task;
-      const mine = evals()
-        .filter((e) => e.task === task)
-        .map((e) => e.release);
-      const others = evals()
-        .filter((e) => e.task !== task)
-        .map((e) => e.release);
+      const [task, other] = evalTasks;
+      await openView(page);
+      await collapseTree(page);
+      await viewTitleMenu(page, /^Tear Down Task$/);
+      const picker = page.locator('.quick-input-widget').filter({ hasText: 'Tear down which task?' });
+      await picker.waitFor({ state: 'visible' });
+      const offered = await until('the tasks offered', async () => {
+        const labels = await picker.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+        return labels.length ? labels : undefined;
+      });
+      assert.deepEqual([...offered].sort(), [...evalTasks].sort(), 'it offers the inspect tasks');
+      await shots.take(page, 'tear-down-task-pick');
+      await answerQuickPick(page, task, task);
+      await confirmTearDown(env, shots, task, 'title-menu');
+      assert.ok(await treeRow(page, sandboxesTree, exact(other)).isVisible(), `task ${other} still listed`);
+    });
+
+    it("Tear Down Task from a task row's context menu removes exactly that task's releases", async () => {
+      const page = env.page();
+      const task = evalTasks[1];
+      await openView(page);
       await collapseTree(page);
       await contextMenu(page, treeRow(page, sandboxesTree, exact(task)), /^Tear Down Task$/);
-      const dialog = page.locator('.monaco-dialog-box');
-      await dialog.waitFor({ state: 'visible' });
-      const text = await dialog.innerText();
-      assert.match(text, new RegExp(`Tear down all ${mine.length} sandboxes of task ${task}`));
-      for (const r of mine) assert.match(text, new RegExp(r), `confirmation lists ${r}`);
-      assert.match(text, /inspectSandbox=true/, 'owners: the release record labels (no creator label)');
-      await dialog.locator('.monaco-button', { hasText: /^Tear Down Task$/ }).click();
-      await until(
-        `task ${task} gone (rows: ${await rows(page)})`,
-        async () => !(await treeRow(page, sandboxesTree, exact(task)).isVisible()),
-        120_000,
-      );
-      const listed = await helmList(env);
-      for (const r of mine) assert.ok(!listed.includes(r), `${r} uninstalled`);
-      for (const r of others) assert.ok(listed.includes(r), `${r} of the other task kept`);
-      const c = env.cluster().sim;
-      const secrets = c.store.list(c.resources.secrets, seedNamespace).map((s) => s.metadata.name);
-      for (const r of mine)
-        assert.ok(!secrets.some((n) => n.startsWith(`sh.helm.release.v1.${r}.`)), `no release Secret of ${r}`);
+      await confirmTearDown(env, shots, task, 'row-menu');
     });
   });
 }

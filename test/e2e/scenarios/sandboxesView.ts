@@ -30,25 +30,28 @@ export async function showRelease(page: Page, release: string, timeoutMs = 30_00
 
 /** Collapses the whole tree (the view's Collapse All), so rows of one release are the only ones with its labels. */
 export async function collapseTree(page: Page): Promise<void> {
-  // list.collapseAll (Ctrl+Left) on the focused tree; the title bar's Collapse All shows only while hovered.
-  await tree(page, sandboxesTree).focus();
-  await page.keyboard.press('Control+ArrowLeft');
-  await until(
-    'the tree collapsed',
-    async () =>
-      (await page
-        .locator(`.monaco-list[role="tree"][aria-label="${sandboxesTree}"] .monaco-list-row[aria-expanded="true"]`)
-        .count()) === 0,
-    5_000,
-  ).catch(async () => {
-    await page
-      .locator('.pane-header', { hasText: sandboxesTree })
-      .first()
-      .hover()
-      .catch(() => undefined);
-    const button = page.locator('.pane-header .action-label[aria-label^="Collapse All"]').first();
-    if (await button.isVisible().catch(() => false)) await button.click();
-  });
+  // list.collapseAll (Ctrl+Left) on the focused tree; the title bar's Collapse All shows only while hovered. A
+  // terminal that just opened can take the focus back before the key lands (it then goes to the shell): press it
+  // only while the tree holds the focus, and again if the tree did not collapse. A tree re-rendered by a live
+  // update can briefly have no rows: that is not "collapsed".
+  const view = tree(page, sandboxesTree);
+  const rows = view.locator('.monaco-list-row');
+  const collapsed = async (): Promise<boolean> =>
+    (await rows.count()) > 0 && (await view.locator('.monaco-list-row[aria-expanded="true"]').count()) === 0;
+  for (let i = 0; i < 3 && !(await collapsed()); i++) {
+    await view.focus();
+    const focused = await view.evaluate((el) => el.contains(el.ownerDocument.activeElement)).catch(() => false);
+    if (focused) await page.keyboard.press('Control+ArrowLeft');
+    if (await until('the tree collapsed', collapsed, 3_000).catch(() => false)) return;
+  }
+  if (await collapsed()) return;
+  await page
+    .locator('.pane-header', { hasText: sandboxesTree })
+    .first()
+    .hover()
+    .catch(() => undefined);
+  const button = page.locator('.pane-header .action-label[aria-label^="Collapse All"]').first();
+  if (await button.isVisible().catch(() => false)) await button.click();
 }
 
 /** The inspect/service of a pod of our chart: `<release>-<service>-<ordinal>`. */
