@@ -1,7 +1,7 @@
 // The Sandboxes view's model: rebuilds view-models from the shared watch caches (coalesced, so a burst of
 // events costs one rebuild) and reports which tree nodes changed, so the tree refreshes only those.
-// A change is rebuilt once the read that brought it is handled; only after a slow rebuild (many releases at once) does
-// the next wait a few times its cost (at most debounceMs), so rebuilds take a bounded share of the host's time.
+// A change is rebuilt once the read that brought it is handled: the events of one read share a rebuild, so a
+// flood costs one rebuild per read, and a lone change never waits behind a timer.
 // An object change marks only its release (index by release: Secrets, pods, StatefulSets); the next rebuild
 // recomputes those releases alone, in place. A full rebuild (everything re-read from the caches) happens only
 // when a release appears or goes, on state changes, re-lists, RuntimeClass or FailedCreate event changes.
@@ -51,8 +51,6 @@ export interface RecordsPort {
 export interface SandboxModelOptions {
   hub: HubPort;
   records?: RecordsPort;
-  /** Longest wait after a slow rebuild (ms); after a cheap one the next change rebuilds at once. */
-  debounceMs?: number;
   /** The clock that places restarts and pending pods in or out of a task row's warning window. */
   now?: () => number;
 }
@@ -86,10 +84,6 @@ function sameInputs(a: ReleaseInputs, b: ReleaseInputs): boolean {
   return true;
 }
 
-/** A rebuild this slow (ms) makes the next one wait SPACING_PER_COST times as long; cheaper ones never wait. */
-const SLOW_REBUILD_MS = 2;
-const SPACING_PER_COST = 4;
-
 export class SandboxModel {
   private releasesValue: ReleaseVM[] = [];
   private messagesValue: MessageNode[] = [];
@@ -99,10 +93,9 @@ export class SandboxModel {
   private readonly nodes = new Map<string, TreeNode>();
   private fingerprints = new Map<string, string>();
   private rootKey = '';
-  private timer: { cancel(): void } | undefined;
-  /** When the last rebuild ended, and what it cost (ms). */
-  private lastRebuild = Number.NEGATIVE_INFINITY;
-  private lastCost = 0;
+  /** A rebuild is queued (false again once it ran or the model was disposed). */
+  private queued = false;
+  private disposed = false;
   private readonly decoder = new ReleaseDecoder();
   private entries = new Map<string, ReleaseEntry>();
   private readonly index = new ReleaseIndex();
@@ -234,8 +227,7 @@ export class SandboxModel {
   }
 
   dispose(): void {
-    this.timer?.cancel();
-    this.timer = undefined;
+    this.disposed = true;
     for (const s of this.subs) s.dispose();
     this.changed.dispose();
   }
@@ -252,28 +244,15 @@ export class SandboxModel {
   }
 
   private schedule(): void {
-    if (this.timer !== undefined) return;
-    // Not extended by later events: under constant churn the view still updates at least every debounceMs.
-    const spacing =
-      this.lastCost < SLOW_REBUILD_MS ? 0 : Math.min(this.opts.debounceMs ?? 16, SPACING_PER_COST * this.lastCost);
-    const wait = this.lastRebuild + spacing - performance.now();
-    const run = (): void => {
-      this.timer = undefined;
-      const t0 = performance.now();
+    if (this.queued || this.disposed) return;
+    this.queued = true;
+    // A microtask: after every event of the read being handled (they are emitted synchronously), before the
+    // other sockets' reads waiting in this turn of the loop.
+    queueMicrotask(() => {
+      if (!this.queued || this.disposed) return;
+      this.queued = false;
       this.rebuild(true);
-      this.lastRebuild = performance.now();
-      this.lastCost = this.lastRebuild - t0;
-    };
-    if (wait <= 0) {
-      // A microtask: after every event of the read being handled (they are emitted synchronously), before the
-      // other sockets' reads waiting in this turn of the loop.
-      let live = true;
-      queueMicrotask(() => live && run());
-      this.timer = { cancel: () => (live = false) };
-    } else {
-      const h = setTimeout(run, wait);
-      this.timer = { cancel: () => clearTimeout(h) };
-    }
+    });
   }
 
   private intern<T extends TreeNode>(n: T): T {

@@ -125,7 +125,7 @@ describe('age refresh: rows whose text the clock changes, at the moment it does'
       for (const svc of ['default', 'web']) hub.objects.pods.push(podOf(`${name}-${svc}-0`, name));
     }
     clock = new FakeClock();
-    model = new SandboxModel({ hub, debounceMs: 5, now: () => clock.now() });
+    model = new SandboxModel({ hub, now: () => clock.now() });
     view = new View(model, clock);
     view.renderAll();
   });

@@ -30,7 +30,6 @@ export function openStack(kubeconfig: string): Stack {
   const hub = new WatchHub({ specs: watchSpecs, access, backoff: { initialMs: 100, maxMs: 1000, jitter: 0.2 } });
   const model = new SandboxModel({
     hub,
-    debounceMs: 50,
     records: new ReleaseRecords(() => access.current?.kubeConfig),
   });
   const changes: ModelChange[] = [];

@@ -30,7 +30,7 @@ describe('sandbox model refreshes', () => {
           pod({ name: `${name}-${svc}-0`, release: name, service: svc }) as unknown as KubernetesObject,
         );
     }
-    model = new SandboxModel({ hub, debounceMs: 20 });
+    model = new SandboxModel({ hub });
   });
   after(() => model.dispose());
 
@@ -132,7 +132,7 @@ describe('sandbox model: one object changed, one release rebuilt', () => {
     return p;
   };
   /** What a model built from scratch over the same caches shows. */
-  const fresh = (): SandboxModel => new SandboxModel({ hub, debounceMs: 20 });
+  const fresh = (): SandboxModel => new SandboxModel({ hub });
 
   before(() => {
     for (let i = 0; i < 200; i++) {
@@ -143,7 +143,7 @@ describe('sandbox model: one object changed, one release rebuilt', () => {
           pod({ name: `${name}-${svc}-0`, release: name, service: svc }) as unknown as KubernetesObject,
         );
     }
-    model = new SandboxModel({ hub, debounceMs: 20 });
+    model = new SandboxModel({ hub });
   });
   after(() => model.dispose());
 

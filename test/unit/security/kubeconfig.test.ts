@@ -70,7 +70,7 @@ describe('security: broken kubeconfigs give clear errors, never a crash or a lea
   ): Promise<{ error: KubeconfigError; item: MessageNode; gate: string; actions: string[] }> {
     const access = new ClusterAccess({ source: () => ({ setting: path }) });
     const hub = new WatchHub({ specs: watchSpecs, access });
-    const model = new SandboxModel({ hub, debounceMs: 1 });
+    const model = new SandboxModel({ hub });
     try {
       model.start();
       const item = await waitUntil(
@@ -267,7 +267,7 @@ describe('security: broken kubeconfigs give clear errors, never a crash or a lea
       );
       const access = new ClusterAccess({ source: () => ({ setting: path }) });
       const hub = new WatchHub({ specs: watchSpecs, access });
-      const model = new SandboxModel({ hub, debounceMs: 1 });
+      const model = new SandboxModel({ hub });
       try {
         model.start();
         await waitUntil('a state other than loading', () => !['idle', 'loading'].includes(model.state.phase), 5000);

@@ -68,7 +68,6 @@ export function openStack(kubeconfig: string, o: StackOptions = {}): Stack {
   });
   const model = new SandboxModel({
     hub,
-    debounceMs: 30,
     records: new ReleaseRecords(() => access.current?.kubeConfig),
   });
   return {
