@@ -2,11 +2,12 @@
 // row rendered as an expanded view would, and a fake clock driving the one timer.
 import { strict as assert } from 'node:assert';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { AgeRefresh, type Clock } from '../../../src/core/sandbox/ageRefresh';
+import { AgeRefresh } from '../../../src/core/sandbox/ageRefresh';
 import { SandboxModel, type ModelChange } from '../../../src/core/sandbox/liveModel';
 import { nodeId, type TreeNode } from '../../../src/core/sandbox/nodes';
 import { nextAgeTick, nextRowChange, rowContext, rowFace, type RowFace } from '../../../src/core/sandbox/rowFace';
 import type { PodVM } from '../../../src/core/sandbox/viewModels';
+import { FakeClock } from './fakeClock';
 import { pod, releaseSecret } from './fixtures';
 import { MemoryHub } from './memoryHub';
 
@@ -15,41 +16,6 @@ const T0 = Math.floor(Date.now() / 60_000) * 60_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
 const S = 1000;
 const M = 60 * S;
-
-/** Timers that run only when the test moves the clock. */
-class FakeClock implements Clock {
-  t = T0;
-  private timers: Array<{ id: number; at: number; fn: () => void }> = [];
-  private ids = 0;
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.ids;
-    this.timers.push({ id, at: this.t + ms, fn });
-    return id;
-  }
-  clearTimeout(h: unknown): void {
-    this.timers = this.timers.filter((x) => x.id !== h);
-  }
-  get pending(): number {
-    return this.timers.length;
-  }
-  /** Runs every timer due up to `to`, in order, with the clock at each one's time. */
-  advanceTo(to: number): void {
-    for (;;) {
-      const next = this.timers.reduce<(typeof this.timers)[0] | undefined>(
-        (a, x) => (x.at <= to && (!a || x.at < a.at) ? x : a),
-        undefined,
-      );
-      if (!next) break;
-      this.timers = this.timers.filter((x) => x !== next);
-      this.t = Math.max(this.t, next.at);
-      next.fn();
-    }
-    this.t = to;
-  }
-}
 
 const sample = (name: string, uuid: string): KubernetesObject =>
   releaseSecret({
@@ -124,7 +90,7 @@ describe('age refresh: rows whose text the clock changes, at the moment it does'
       hub.objects.secrets.push(sample(name, uuid));
       for (const svc of ['default', 'web']) hub.objects.pods.push(podOf(`${name}-${svc}-0`, name));
     }
-    clock = new FakeClock();
+    clock = new FakeClock(T0);
     model = new SandboxModel({ hub, now: () => clock.now() });
     view = new View(model, clock);
     view.renderAll();

@@ -3,7 +3,6 @@
 // drives the timers and a fake API counts the requests.
 import { strict as assert } from 'node:assert';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Clock } from '../../../src/core/sandbox/ageRefresh';
 import type { RawRequest } from '../../../src/core/kube/rawRequest';
 import {
   PARTIAL_LIST_ACCEPT,
@@ -11,44 +10,8 @@ import {
   ReleaseRecords,
   type WantedRelease,
 } from '../../../src/core/sandbox/releaseRecords';
+import { FakeClock } from './fakeClock';
 import { releaseSecret } from './fixtures';
-
-/** Timers that run only when the test moves the clock. */
-class FakeClock implements Clock {
-  t = 1_000_000;
-  private timers: Array<{ id: number; at: number; fn: () => void }> = [];
-  private ids = 0;
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.ids;
-    this.timers.push({ id, at: this.t + ms, fn });
-    return id;
-  }
-  clearTimeout(h: unknown): void {
-    this.timers = this.timers.filter((x) => x.id !== h);
-  }
-  get pending(): number {
-    return this.timers.length;
-  }
-  /** Runs the timers due by `now + ms` one by one, letting each fetch finish before the next. */
-  async advance(ms: number): Promise<void> {
-    const to = this.t + ms;
-    for (;;) {
-      const next = this.timers.reduce<(typeof this.timers)[0] | undefined>(
-        (a, x) => (x.at <= to && (!a || x.at < a.at) ? x : a),
-        undefined,
-      );
-      if (!next) break;
-      this.timers = this.timers.filter((x) => x !== next);
-      this.t = next.at;
-      next.fn();
-      await settle();
-    }
-    this.t = to;
-  }
-}
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -65,7 +28,7 @@ describe('ReleaseRecords: rechecks of a pending record', () => {
     secret.metadata as { uid: string; resourceVersion: string };
 
   beforeEach(async () => {
-    clock = new FakeClock();
+    clock = new FakeClock(1_000_000);
     looks = [];
     status = 'pending-install';
     secret = releaseSecret({ name: 'plain', status });
