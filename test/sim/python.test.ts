@@ -28,6 +28,26 @@ describe('sim: the official Python client', function () {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as unknown);
+  }; /** The Python peer running a long command; `body` acts meanwhile (the peer is killed when it ends). */
+  const streamingPeer = async (
+    args: string[],
+    body: (p: { out(): string; err(): string; exited: Promise<number | null> }) => Promise<void>,
+  ): Promise<string> => {
+    const child = spawn(python, [SCRIPT, env.kubeconfig, ...args], {
+      env: { PATH: process.env.PATH, HOME: env.dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await body({ out: () => out, err: () => err, exited });
+    } finally {
+      child.kill('SIGKILL');
+    }
+    return out;
   };
 
   before(async () => {
@@ -45,22 +65,11 @@ describe('sim: the official Python client', function () {
   });
 
   it('watches (watch=True): the existing pods, then a new pod until it runs', async () => {
-    const child = spawn(python, [SCRIPT, env.kubeconfig, 'watch', NS, 'app=py', 'py-w'], {
-      env: { PATH: process.env.PATH, HOME: env.dir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    try {
-      await waitFor('the initial ADDED events', () => /"py-b"/.test(out), 30_000);
+    const out = await streamingPeer(['watch', NS, 'app=py', 'py-w'], async (p) => {
+      await waitFor('the initial ADDED events', () => /"py-b"/.test(p.out()), 30_000);
       await runningPod(env, NS, simplePod('py-w', { labels: { app: 'py' } }));
-      assert.equal(await exited, 0, err);
-    } finally {
-      child.kill('SIGKILL');
-    }
+      assert.equal(await p.exited, 0, p.err());
+    });
     const events = out
       .trim()
       .split('\n')
@@ -108,24 +117,13 @@ describe('sim: the official Python client', function () {
   it('attaches (stdout=True): the main process output until the container stops, then the Success status', async () => {
     await runningPod(env, NS, simplePod('py-att', { labels: { app: 'att' } }));
     env.kubelet.faults.log(NS, 'py-att', 'app', 'before attaching');
-    const child = spawn(python, [SCRIPT, env.kubeconfig, 'attach', NS, 'py-att'], {
-      env: { PATH: process.env.PATH, HOME: env.dir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    try {
+    const out = await streamingPeer(['attach', NS, 'py-att'], async (p) => {
       await waitFor('the Python client attached', () => env.kubelet.liveAttaches(NS, 'py-att') === 1, 30_000);
       env.kubelet.faults.log(NS, 'py-att', 'app', 'to the attached client');
       env.kubelet.faults.log(NS, 'py-att', 'app', 'and a second line');
       env.kubelet.faults.crash(NS, 'py-att', 'app');
-      assert.equal(await exited, 0, err);
-    } finally {
-      child.kill('SIGKILL');
-    }
+      assert.equal(await p.exited, 0, p.err());
+    });
     const [hello, r] = out
       .trim()
       .split('\n')

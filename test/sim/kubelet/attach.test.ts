@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { V1Pod, V1Status } from '@kubernetes/client-node';
 import WebSocket from 'ws';
 import { kubectlVersions } from '../../support/tools';
-import { runningPod, simplePod, startEnv, statusOf, type TestEnv, waitFor } from './testkit';
+import { podWithStoppedSide, runningPod, simplePod, startEnv, statusOf, type TestEnv, waitFor } from './testkit';
 
 const NS = 'attach-test';
 /** The line the simulated main process prints when it crashes (lifecycle.ts). */
@@ -100,14 +100,7 @@ describe('sim kubelet: attach', function () {
   });
 
   it('refuses a container that is not running, in-band as a modern API server does', async () => {
-    const pod = simplePod('pair', { containers: ['app', 'side'] });
-    pod.spec!.restartPolicy = 'Never';
-    await runningPod(env, NS, pod);
-    env.kubelet.faults.crash(NS, 'pair', 'side', { reason: 'Error', exitCode: 1 });
-    await waitFor(
-      'side terminated',
-      () => 'terminated' in (statusOf(env, NS, 'pair')?.containerStatuses?.[1].state ?? {}),
-    );
+    await podWithStoppedSide(env, NS, 'pair');
     for (const v of kubectlVersions) {
       const r = await env.kubectl(v, ['attach', '-n', NS, 'pair', '-c', 'side']);
       assert.equal(r.code, 1);

@@ -7,7 +7,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { Exec, type V1Status } from '@kubernetes/client-node';
 import WebSocket from 'ws';
 import { kubectlVersions } from '../../support/tools';
-import { runningPod, simplePod, startEnv, statusOf, type TestEnv, waitFor } from './testkit';
+import { podWithStoppedSide, runningPod, simplePod, startEnv, statusOf, type TestEnv, waitFor } from './testkit';
 
 const NS = 'exec-test';
 
@@ -182,14 +182,7 @@ describe('sim kubelet: exec', function () {
   });
 
   it('refuses a container that is not running, in-band as a modern API server does', async () => {
-    const pod = simplePod('pair', { containers: ['app', 'side'] });
-    pod.spec!.restartPolicy = 'Never';
-    await runningPod(env, NS, pod);
-    env.kubelet.faults.crash(NS, 'pair', 'side', { reason: 'Error', exitCode: 1 });
-    await waitFor(
-      'side terminated',
-      () => 'terminated' in (statusOf(env, NS, 'pair')?.containerStatuses?.[1].state ?? {}),
-    );
+    await podWithStoppedSide(env, NS, 'pair');
     for (const v of kubectlVersions) {
       const r = await env.kubectl(v, ['exec', '-n', NS, 'pair', '-c', 'side', '--', 'true']);
       assert.equal(r.code, 1);

@@ -120,6 +120,15 @@ export async function runningPod(env: TestEnv, ns: string, pod: V1Pod): Promise<
   });
 }
 
+/** Pod `name` with containers app and side (restartPolicy Never), its side container crashed and terminated. */
+export async function podWithStoppedSide(env: TestEnv, ns: string, name: string): Promise<void> {
+  const pod = simplePod(name, { containers: ['app', 'side'] });
+  pod.spec!.restartPolicy = 'Never';
+  await runningPod(env, ns, pod);
+  env.kubelet.faults.crash(ns, name, 'side', { reason: 'Error', exitCode: 1 });
+  await waitFor('side terminated', () => 'terminated' in (statusOf(env, ns, name)?.containerStatuses?.[1].state ?? {}));
+}
+
 export const simplePod = (
   name: string,
   extra: {
