@@ -93,7 +93,7 @@ export class SandboxModel {
   private readonly nodes = new Map<string, TreeNode>();
   private fingerprints = new Map<string, string>();
   private rootKey = '';
-  /** A rebuild is queued (false again once it ran or the model was disposed). */
+  /** A rebuild is queued for the end of the current read. */
   private queued = false;
   private disposed = false;
   private readonly decoder = new ReleaseDecoder();
@@ -249,8 +249,8 @@ export class SandboxModel {
     // A microtask: after every event of the read being handled (they are emitted synchronously), before the
     // other sockets' reads waiting in this turn of the loop.
     queueMicrotask(() => {
-      if (!this.queued || this.disposed) return;
       this.queued = false;
+      if (this.disposed) return;
       this.rebuild(true);
     });
   }

@@ -108,9 +108,6 @@ export function registerTreeCommands(
     },
     'k8sSandbox.revealInSandboxes': async (arg) => {
       const node = findFor(services, arg);
-      services.log.info(
-        `Reveal in Sandboxes: ${describeArg(arg)} (active terminal ${vscode.window.activeTerminal?.name ?? 'none'}) -> ${node ? describeNode(node) : 'nothing'}`,
-      );
       if (!node)
         throw new SandboxError(
           'InvalidInput',
@@ -181,19 +178,4 @@ function podOf(model: TreeServices['sandboxes'], terminal: vscode.Terminal): Tre
     for (const p of r.pods)
       if (terminal.name.includes(p.name) && p.name.length > len) [best, len] = [p.node, p.name.length];
   return best;
-}
-
-/** For the log: what the command was handed (a terminal from its tab's menu, a file, a tree row, nothing). */
-function describeArg(arg: unknown): string {
-  if (arg === undefined) return 'no argument';
-  const t = vscode.window.terminals.find((x) => x === arg);
-  if (t) return `terminal ${t.name}`;
-  if (arg instanceof vscode.Uri) return `file ${arg.fsPath}`;
-  return typeof arg === 'object' && arg && 'kind' in arg ? `${String(arg.kind)} row` : typeof arg;
-}
-
-function describeNode(node: TreeNode): string {
-  if (node.kind === 'pod') return `pod ${node.namespace}/${node.pod}`;
-  if (node.kind === 'release') return `release ${node.namespace}/${node.release}`;
-  return node.kind;
 }
