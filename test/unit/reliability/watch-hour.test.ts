@@ -3,6 +3,7 @@
 // quiet. The tree's watches ask for bookmarks, so they resume and never re-list; a client-node informer without
 // bookmarks, on the same server, re-lists its quiet kind after a 410 (the measure can fail).
 import { strict as assert } from 'node:assert';
+import { watchSpecs } from '../../../src/core/sandbox/watchSpecs';
 import { CoreV1Api, AppsV1Api, KubeConfig, ListWatch, Watch, type KubernetesObject } from '@kubernetes/client-node';
 import { releaseSecret, statefulSet } from './support/churn';
 import { ServerProbe, type SeenRequest } from './support/probe';
@@ -139,8 +140,11 @@ describe('reliability: a simulated hour of watches ended by the server', functio
     assert.deepEqual(stack.model.state.phase, 'ready');
     await waitUntil(
       'the tree still watches every kind',
-      () =>
-        probe.openWatchPaths().filter((p) => treePaths.some((t) => p.startsWith(`${t}?`))).length === treePaths.length,
+      // One watch per kind (two kinds share /api/v1/events), every path among them.
+      () => {
+        const open = probe.openWatchPaths().filter((p) => treePaths.some((t) => p.startsWith(`${t}?`)));
+        return open.length === watchSpecs.length && treePaths.every((t) => open.some((p) => p.startsWith(`${t}?`)));
+      },
       5000,
       () => probe.openWatchPaths().join(', '),
     );
