@@ -87,7 +87,8 @@ provider.onDidChangeTreeData((e) => {
       for (const r of provider.getChildren()) provider.getTreeItem(r); // the rows VS Code renders
       firstRows = wall();
     }
-    if (w.releases.length >= want.releases && w.pods >= want.pods) {
+    // Complete: every row, and loaded (release rows show from the records' metadata before the records are in).
+    if (w.releases.length >= want.releases && w.pods >= want.pods && provider.model.state.phase === 'ready') {
       complete = wall();
       onComplete?.();
     }

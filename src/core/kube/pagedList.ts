@@ -1,7 +1,7 @@
 // A full list in bounded pages (limit/continue, as kubectl lists in chunks of 500): no response body of a whole
 // cluster's release Secrets is ever held at once, and the process's malloc high-water mark stays low.
 import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
-import { requestJson } from './rawRequest';
+import { PARTIAL_LIST_ACCEPT, requestJson } from './rawRequest';
 import type { ListQuery, WatchSpec } from './watchKinds';
 
 /**
@@ -13,25 +13,41 @@ export async function listAllPages(
   spec: WatchSpec,
   kc: KubeConfig,
   q: ListQuery,
+  form: ListForm = { compact: spec.compact },
 ): Promise<KubernetesListObject<KubernetesObject>> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await listOnce(spec, kc, q);
+      return await listOnce(spec, kc, q, form);
     } catch (e) {
       if (attempt > 0 || (e as { statusCode?: unknown } | undefined)?.statusCode !== 410) throw e;
     }
   }
 }
 
+/** Full objects (compacted as the spec says), or metadata only (made into what the spec's preview shows). */
+export interface ListForm {
+  accept?: string;
+  pageSize?: number;
+  compact?(o: KubernetesObject): KubernetesObject;
+}
+
+/** The metadata-only form of a spec's list, for specs with a preview. */
+export const previewForm = (spec: WatchSpec): ListForm => ({
+  accept: PARTIAL_LIST_ACCEPT,
+  pageSize: 500, // metadata is small: kubectl's chunk size
+  compact: spec.preview,
+});
+
 async function listOnce(
   spec: WatchSpec,
   kc: KubeConfig,
   q: ListQuery,
+  form: ListForm,
 ): Promise<KubernetesListObject<KubernetesObject>> {
   type Page = Awaited<ReturnType<typeof listPage>>;
   const items: KubernetesObject[] = [];
   const page = (token?: string): Promise<Page> =>
-    listPage(kc, spec.path(q.namespace), { ...q, limit: spec.pageSize, continue: token });
+    listPage(kc, spec.path(q.namespace), { ...q, limit: form.pageSize ?? spec.pageSize, continue: token }, form.accept);
   const first: Page = await page();
   let current: Page | undefined = first;
   while (current) {
@@ -39,7 +55,7 @@ async function listOnce(
     // The next page downloads while this one is compacted (release records: decoding is the CPU-heavy part).
     const next: Promise<Page> | undefined = token ? page(token) : undefined;
     next?.catch(() => undefined); // awaited below; no unhandled rejection if compacting throws first
-    for (const o of current.items) items.push(spec.compact ? spec.compact(o) : o);
+    for (const o of current.items) items.push(form.compact ? form.compact(o) : o);
     current = next && (await next);
   }
   return {
@@ -58,6 +74,7 @@ function listPage(
   kc: KubeConfig,
   path: string,
   q: ListQuery,
+  accept: string | undefined,
 ): Promise<KubernetesListObject<KubernetesObject> & { metadata?: { continue?: string } }> {
   const params = new URLSearchParams();
   if (q.labelSelector) params.set('labelSelector', q.labelSelector);
@@ -65,5 +82,5 @@ function listPage(
   if (q.limit) params.set('limit', String(q.limit));
   if (q.continue) params.set('continue', q.continue);
   const query = params.toString();
-  return requestJson(kc, { method: 'GET', path: query ? `${path}?${query}` : path });
+  return requestJson(kc, { method: 'GET', path: query ? `${path}?${query}` : path, accept });
 }

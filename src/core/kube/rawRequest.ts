@@ -4,6 +4,9 @@ import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 
+/** Asks a list for metadata only (kind, apiVersion, metadata of each item): never the data. */
+export const PARTIAL_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+
 export interface RawRequest {
   method: 'GET' | 'POST';
   /** Path and query, e.g. `/api/v1/secrets?labelSelector=owner%3Dhelm`. */

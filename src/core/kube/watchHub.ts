@@ -8,8 +8,8 @@ import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kuber
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
 import { Emitter, type Event } from './emitter';
 import { classifyApiError, CredentialError, type ApiFailure, type KubeconfigError } from './errors';
-import { listAllPages } from './pagedList';
-import type { WatchKind, WatchSpec } from './watchKinds';
+import { listAllPages, previewForm } from './pagedList';
+import type { ListQuery, WatchKind, WatchSpec } from './watchKinds';
 
 /** What the hub needs from ClusterAccess (a port, so tests can hand in their own). */
 export interface AccessPort {
@@ -84,6 +84,8 @@ interface Slot {
   inFlight: boolean;
   /** A restart was asked for while one was in flight: run it when that one ends. */
   again?: boolean;
+  /** The spec's preview objects, shown until the first full list is in. */
+  preview?: KubernetesObject[];
 }
 
 class StoppedError extends Error {}
@@ -140,7 +142,8 @@ export class WatchHub {
 
   /** Objects of a kind in the shared cache (all watched namespaces). */
   list<T extends KubernetesObject = KubernetesObject>(kind: WatchKind): readonly T[] {
-    return (this.slots.get(kind)?.informer.list() ?? []) as readonly T[];
+    const slot = this.slots.get(kind);
+    return (slot?.preview ?? slot?.informer.list() ?? []) as readonly T[];
   }
 
   /** Whether a kind's cache is listed and current (an optional kind may be forbidden or still loading). */
@@ -248,11 +251,11 @@ export class WatchHub {
     };
     const listFn = async () => {
       await credentials();
-      const list = await listAllPages(spec, kc, {
-        namespace,
-        labelSelector: spec.labelSelector,
-        fieldSelector: spec.fieldSelector,
-      });
+      const query = { namespace, labelSelector: spec.labelSelector, fieldSelector: spec.fieldSelector };
+      // The small metadata list first: the full one would hold up its response (and the CPU, decoding).
+      if (spec.preview && !slot.preview && slot.status !== 'ready' && !slot.informer.list().length)
+        await this.preview(slot, kc, query);
+      const list = await listAllPages(spec, kc, query);
       if (!slot.alive) throw new StoppedError('stopped'); // keeps a stopped ListWatch from opening a watch
       opened();
       return list;
@@ -315,6 +318,19 @@ export class WatchHub {
     );
   }
 
+  /** Lists metadata only, beside the first full list, and shows it until that list is in (first rows fast). */
+  private preview(slot: Slot, kc: KubeConfig, query: ListQuery): Promise<void> {
+    return listAllPages(slot.spec, kc, query, previewForm(slot.spec)).then(
+      (list) => {
+        if (!slot.alive || slot.status === 'ready') return;
+        slot.preview = list.items;
+        this.objectsEmitter.fire({ kind: slot.spec.kind });
+      },
+      // Only a head start: the full list reports its own errors.
+      (err: unknown) => this.opts.log?.(`preview of ${slot.spec.kind}: ${classifyApiError(err).message}`),
+    );
+  }
+
   private startSlot(slot: Slot): void {
     if (slot.inFlight) {
       slot.again = true;
@@ -340,6 +356,7 @@ export class WatchHub {
     if (!slot.alive) return;
     const wasReady = slot.status === 'ready';
     slot.status = 'ready';
+    slot.preview = undefined;
     slot.failure = undefined;
     slot.attempt = 0;
     if (!wasReady) {

@@ -24,4 +24,9 @@ export interface WatchSpec {
   path(namespace?: string): string;
   /** What the cache keeps of an object (listed or watched): only what the view reads, when that is much less. */
   compact?(o: KubernetesObject): KubernetesObject;
+  /**
+   * What to show while the first full list loads, made from a metadata-only list of the same objects (labels,
+   * names, times: a few hundred bytes an object where the full one may be ~60 KB). Dropped once the list is in.
+   */
+  preview?(o: KubernetesObject): KubernetesObject;
 }

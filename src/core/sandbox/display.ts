@@ -122,7 +122,10 @@ export function releaseBadges(r: ReleaseVM, now: number): string[] {
 
 export function releaseDescription(r: ReleaseVM, now: number): string {
   const age = r.lastDeployedAt ?? r.firstDeployedAt;
-  const parts = [`${r.status} r${r.revision}`, `${r.readyPods}/${r.expectedPods} ready`];
+  const parts = [
+    `${r.status} r${r.revision}`,
+    r.podsLoading ? 'pods loading…' : `${r.readyPods}/${r.expectedPods} ready`,
+  ];
   if (age !== undefined) parts.push(formatAge(now - age));
   return [...parts, ...releaseBadges(r, now)].join(' · ');
 }
@@ -167,7 +170,7 @@ export function releaseTooltip(r: ReleaseVM, now: number): string {
         : undefined,
     ),
     row('Created by', r.creator),
-    row('Pods', `${r.readyPods}/${r.expectedPods} ready`),
+    row('Pods', r.podsLoading ? 'loading…' : `${r.readyPods}/${r.expectedPods} ready`),
     row('Timeouts', timeouts.join(', ')),
     row(
       'Restarts',

@@ -35,6 +35,8 @@ export interface HelmRelease {
   /** Labels of the storage Secret (helm --labels lands here). */
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** Known from the record's metadata only (chart, values and description not read yet). */
+  preview?: true;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b, 0x08];
@@ -111,6 +113,40 @@ export function compactReleaseSecret<T extends SecretLike & { apiVersion?: strin
   return compact;
 }
 
+/**
+ * A release Secret known from its metadata alone (a metadata-only list): what helm's storage labels say (name,
+ * version, status) and when that revision was written. The chart, values and notes come with the full record.
+ */
+export function previewReleaseSecret<T extends SecretLike & { apiVersion?: string; kind?: string }>(meta: T): T {
+  const labels = meta.metadata?.labels ?? {};
+  const revision = Number(labels.version);
+  const created = (meta.metadata as { creationTimestamp?: string } | undefined)?.creationTimestamp;
+  const preview = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: RELEASE_SECRET_TYPE,
+    metadata: compactMeta(meta),
+  } as T;
+  decodedAtIngest.set(
+    preview,
+    labels.owner === 'helm' && labels.name && Number.isFinite(revision)
+      ? {
+          name: labels.name,
+          namespace: meta.metadata?.namespace ?? 'default',
+          revision,
+          status: labels.status ?? 'unknown',
+          chart: { name: '' },
+          lastDeployed: typeof created === 'string' ? created : undefined,
+          values: {},
+          labels,
+          annotations: meta.metadata?.annotations ?? {},
+          preview: true,
+        }
+      : undefined,
+  );
+  return preview;
+}
+
 /** Ours or agent-env by chart name, or marked for inspect's cleanup by the label. */
 export function isSandboxRelease(r: HelmRelease): boolean {
   return (
@@ -136,6 +172,8 @@ export class ReleaseDecoder {
   private cache = new Map<string, { rv: string; release: HelmRelease | undefined }>();
 
   decode(secret: SecretLike): HelmRelease | undefined {
+    // A preview and the full record share uid and resourceVersion: objects decoded at ingest answer by identity.
+    if (decodedAtIngest.has(secret)) return decodedAtIngest.get(secret);
     const uid = secret.metadata?.uid;
     const rv = secret.metadata?.resourceVersion;
     if (!uid || !rv) return decodeReleaseSecret(secret);

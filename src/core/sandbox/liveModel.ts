@@ -184,8 +184,9 @@ export class SandboxModel {
   children(node?: TreeNode): TreeNode[] {
     if (!node) {
       const top: TreeNode[] = [...this.messagesValue];
-      // Until every cache has listed, a release could show "0/4 ready" for pods not listed yet.
-      if (this.loading) return top;
+      // While loading, the releases known so far in one list under the loading item (grouping needs the
+      // records' values and the pods); their rows say the pods are still loading.
+      if (this.loading) return [...top, ...this.releasesValue.map((r) => r.node)];
       if (this.groupingValue === 'tasks') return [...top, ...this.taskOrder];
       if (this.groups)
         return [
@@ -219,6 +220,7 @@ export class SandboxModel {
       case 'pod':
         return find({ kind: 'release', namespace: node.namespace, release: node.release });
       case 'release':
+        if (this.loading) return undefined;
         if (this.groupingValue === 'tasks') return this.taskOf.get(nodeId(node));
         return this.groups ? find({ kind: 'namespace', namespace: node.namespace }) : undefined;
       default:
@@ -285,8 +287,9 @@ export class SandboxModel {
     const runtimeClasses = hub.isReady('runtimeclasses')
       ? (hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? '')
       : undefined;
-    const runtimeKey = runtimeClasses ? JSON.stringify(runtimeClasses) : undefined;
-    // Every release depends on the RuntimeClass list: a change there rebuilds all of them.
+    const podsListed = this.podsListed();
+    const runtimeKey = JSON.stringify([runtimeClasses, podsListed]);
+    // Every release depends on the RuntimeClass list (and on whether pods are listed): a change rebuilds all.
     if (runtimeKey !== this.runtimeKey) this.entries.clear();
     this.runtimeKey = runtimeKey;
     this.index.rebuild(this.opts.hub);
@@ -353,6 +356,7 @@ export class SandboxModel {
           events: g.events,
           podEvents: g.podEvents,
           runtimeClasses,
+          podsListed,
         });
         entry = { inputs, vm, fingerprints: [] };
       }
@@ -422,6 +426,7 @@ export class SandboxModel {
         events: g?.events ?? [],
         podEvents,
         runtimeClasses,
+        podsListed: this.podsListed(),
       });
       if (!vm || vm.namespace !== old.vm.namespace || vm.name !== old.vm.name) return false; // a release went
       // A changed task, sample or chart moves the release to another group or place: the full path regroups.
@@ -500,6 +505,10 @@ export class SandboxModel {
     return this.releasesValue[lo] === vm ? lo : -1;
   }
 
+  private podsListed(): boolean {
+    return this.opts.hub.isReady('pods') && this.opts.hub.isReady('statefulsets');
+  }
+
   /** Sandbox pods whose release has no record in the watch: ask for those releases' records only. */
   private wantUnlabelled(known: ReadonlyMap<string, unknown>): void {
     // Until the labelled records are listed, every sandbox pod looks unlabelled: asking then would cost one
@@ -567,9 +576,12 @@ export class SandboxModel {
     for (const ns of groups ?? []) live.add(nodeId({ kind: 'namespace', namespace: ns }));
     for (const id of this.nodes.keys()) if (!live.has(id)) this.nodes.delete(id);
 
-    const rootKey = tasksMode
-      ? JSON.stringify([messages, [...tasks.keys()]])
-      : JSON.stringify([messages, groups, groups ? [] : releases.map((r) => nodeId(r.node))]);
+    const loading = hub.state.phase === 'loading' || hub.state.phase === 'idle';
+    const rootKey = loading
+      ? JSON.stringify([messages, releases.map((r) => nodeId(r.node))])
+      : tasksMode
+        ? JSON.stringify([messages, [...tasks.keys()]])
+        : JSON.stringify([messages, groups, groups ? [] : releases.map((r) => nodeId(r.node))]);
     const groupKeys =
       groups
         ?.map((ns) =>
@@ -594,7 +606,7 @@ export class SandboxModel {
     const fullRefresh = rootKey + groupKeys !== this.rootKey;
     this.releasesValue = releases;
     this.messagesValue = messages;
-    this.loading = hub.state.phase === 'loading' || hub.state.phase === 'idle';
+    this.loading = loading;
     this.groups = groups;
     this.tasks = tasks;
     this.taskOrder = [...tasks.values()].map((g) => g.node);

@@ -7,12 +7,10 @@
 // metadata is looked at again with backoff, for a while only (a helm that died leaves its record pending forever).
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Emitter, type Event } from '../kube/emitter';
-import { requestJson } from '../kube/rawRequest';
+import { PARTIAL_LIST_ACCEPT, requestJson } from '../kube/rawRequest';
 import { validateNamespace, validateReleaseName } from '../names/validate';
 import { type Clock, systemClock } from './ageRefresh';
 import { compactReleaseSecret, type SecretLike } from './helmRelease';
-
-export const PARTIAL_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 
 export interface WantedRelease {
   namespace: string;

@@ -63,6 +63,7 @@ export function rowFace(node: TreeNode, vm: VM, now: number, ctx: RowContext): R
     case 'release': {
       const r = vm as ReleaseVM | undefined;
       if (!r) return {};
+      if (r.podsLoading) return { description: releaseDescription(r, now), icon: { id: 'loading~spin' } };
       if (isSampleRow(r, ctx)) return { description: sampleDescription(r), icon: stateIcon(sampleState(r, now)) };
       return { description: releaseDescription(r, now), icon: releaseIcon(r) };
     }

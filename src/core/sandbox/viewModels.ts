@@ -117,6 +117,8 @@ export interface ReleaseVM {
   failedCreates: string[];
   timeouts: Timeouts;
   failed: boolean;
+  /** Its pods are still being listed (the first load): nothing about them is known yet. */
+  podsLoading?: true;
 }
 
 /**
@@ -162,6 +164,8 @@ export interface SandboxSnapshot {
   runtimeClasses?: readonly string[];
   /** Warning events of pods (any order; those of other pods are ignored). */
   podEvents?: readonly EventLike[];
+  /** False while the pods (or StatefulSets) are still being listed: counts would read "0/0 ready". */
+  podsListed?: boolean;
 }
 
 const num = (v: unknown): number | undefined => {
@@ -420,6 +424,7 @@ export function buildReleases(s: SandboxSnapshot, cache?: PodVMCache): ReleaseVM
             deadlineSeconds: num(valuesTimeouts.deadlineSeconds),
           },
       failed: r.status === 'failed',
+      ...(s.podsListed === false ? { podsLoading: true as const } : {}),
     });
   }
   cache?.sweep();

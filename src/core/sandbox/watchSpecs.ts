@@ -3,7 +3,7 @@
 import type { WatchSpec } from '../kube/watchKinds';
 import { INSTANCE_LABEL } from '../names/labels';
 import { compactEvent, compactPod, compactStatefulSet } from './compact';
-import { compactReleaseSecret } from './helmRelease';
+import { compactReleaseSecret, previewReleaseSecret } from './helmRelease';
 
 const nsPath =
   (prefix: string, resource: string) =>
@@ -24,6 +24,8 @@ export const watchSpecs: readonly WatchSpec[] = [
     pageSize: 100,
     path: nsPath('/api/v1', 'secrets'),
     compact: (o) => compactReleaseSecret(o),
+    // The view lists releases from their records' labels first (~1 KB each), then reads the records themselves.
+    preview: (o) => previewReleaseSecret(o),
   },
   {
     kind: 'pods',

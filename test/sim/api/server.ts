@@ -47,8 +47,8 @@ export interface ApiFaults {
   expireResourceVersions(): void;
   /** The next `n` requests fail with `code` (a Status body with the matching reason). */
   failNext(n: number, code?: number): void;
-  /** The next `n` requests wait `ms` before being served. */
-  addLatency(n: number, ms: number): void;
+  /** The next `n` requests (those `match` accepts, when given) wait `ms` before being served. */
+  addLatency(n: number, ms: number, match?: (req: IncomingMessage) => boolean): void;
   /**
    * Which SelfSubjectReview the server serves: v1 (Kubernetes ≥ 1.28, the default), only v1beta1 (1.26–1.27)
    * or none (older servers: 404).
@@ -79,7 +79,7 @@ export class ApiServer {
   private readonly sockets = new Set<Socket>();
   private readonly handlers: Handlers;
   private failures: { n: number; code: number } = { n: 0, code: 500 };
-  private latency: { n: number; ms: number } = { n: 0, ms: 0 };
+  private latency: { n: number; ms: number; match?: (req: IncomingMessage) => boolean } = { n: 0, ms: 0 };
   private port = 0;
   private selfReviewVersion: 'v1' | 'v1beta1' | 'none' = 'v1';
   readonly faults: ApiFaults;
@@ -104,7 +104,7 @@ export class ApiServer {
       dropWatches: (o) => watches.dropAll(o?.abrupt),
       expireResourceVersions: () => opts.ctx.store.expireHistory(),
       failNext: (n, code = 500) => (this.failures = { n, code }),
-      addLatency: (n, ms) => (this.latency = { n, ms }),
+      addLatency: (n, ms, match) => (this.latency = { n, ms, match }),
       serveSelfSubjectReview: (v) => (this.selfReviewVersion = v),
       stopListening: () => this.close(),
       startListening: async () => {
@@ -138,8 +138,8 @@ export class ApiServer {
     });
   }
 
-  private async injected(): Promise<void> {
-    if (this.latency.n > 0) {
+  private async injected(req: IncomingMessage): Promise<void> {
+    if (this.latency.n > 0 && (this.latency.match?.(req) ?? true)) {
       this.latency.n--;
       await new Promise((r) => setTimeout(r, this.latency.ms));
     }
@@ -162,7 +162,7 @@ export class ApiServer {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      await this.injected();
+      await this.injected(req);
       const url = new URL(req.url ?? '/', 'http://sim');
       const user = this.authenticate(req);
       const body = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
@@ -280,7 +280,7 @@ export class ApiServer {
     socket.on('error', () => undefined);
     void (async () => {
       try {
-        await this.injected();
+        await this.injected(req);
         const user = this.authenticate(req);
         const url = new URL(req.url ?? '/', 'http://sim');
         const parsed = parseResourcePath(url.pathname);

@@ -23,8 +23,10 @@ export class MemoryHub implements HubPort {
   list<T extends KubernetesObject>(kind: WatchKind): readonly T[] {
     return this.objects[kind] as T[];
   }
-  isReady(): boolean {
-    return true;
+  /** Kinds still being listed. */
+  readonly loading = new Set<WatchKind>();
+  isReady(kind: WatchKind): boolean {
+    return !this.loading.has(kind);
   }
   start(): void {}
   retry(): void {}

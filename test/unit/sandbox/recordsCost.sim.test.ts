@@ -11,7 +11,9 @@ import { fixture } from '../reliability/support/helm';
 import { ServerProbe, type SeenRequest } from '../reliability/support/probe';
 import { SimEnv } from '../reliability/support/stack';
 import { runHelm } from '../../../src/core/helm/runner';
-import { PARTIAL_LIST_ACCEPT } from '../../../src/core/sandbox/releaseRecords';
+import { PARTIAL_LIST_ACCEPT } from '../../../src/core/kube/rawRequest';
+import { rowContext, rowFace } from '../../../src/core/sandbox/rowFace';
+import type { ReleaseVM } from '../../../src/core/sandbox/viewModels';
 import { releaseSecret } from './fixtures';
 import { openStack } from './harness';
 
@@ -108,6 +110,55 @@ describe('sandbox view: cost follows sandboxes, not every Helm release', functio
     const res = await fetchList(env.cluster.url, env.cluster.tokens.admin, env.cluster.caPath);
     assert.ok(res > UNRELATED * 0.9 * MB, `owner=helm list: ${res} bytes`);
     assert.ok(secretRequests(control).reduce((n, r) => n + r.bytes, 0) >= res);
+  });
+
+  it('lists releases from their records metadata first, while the full records are still loading', async () => {
+    const mark = probe.mark;
+    // The full records list is slow (a big cluster's); the metadata-only one is not held up.
+    env.cluster.faults.addLatency(
+      1,
+      2000,
+      (req) => /\/secrets\?/.test(req.url ?? '') && !String(req.headers.accept).includes('PartialObjectMetadata'),
+    );
+    const s = openStack(env.kubeconfig());
+    let early: Array<{ name: string; chart: string; row?: string }> | undefined;
+    try {
+      const sub = s.model.onDidChange(() => {
+        if (early || s.model.state.phase !== 'loading') return;
+        const rows = s.model.children().filter((n) => n.kind === 'release');
+        if (!rows.length) return;
+        early = rows.map((n) => {
+          const r = s.model.lookup(n) as ReleaseVM;
+          return {
+            name: r.name,
+            chart: r.chart.name,
+            row: rowFace(n, r, Date.now(), rowContext(s.model, n)).description,
+          };
+        });
+      });
+      s.model.start();
+      for (let i = 0; i < 400 && s.model.state.phase !== 'ready'; i++) await new Promise((r) => setTimeout(r, 25));
+      sub.dispose();
+      assert.deepEqual(
+        early?.map((r) => [r.name, r.chart]),
+        [
+          ['sbx0', ''],
+          ['sbx1', ''],
+          ['sbx2', ''],
+        ],
+        'shown while loading, from labels only (the chart comes with the record)',
+      );
+      assert.ok(
+        early?.every((r) => r.row?.startsWith('deployed r1 · ')),
+        JSON.stringify(early),
+      );
+      assert.equal(s.model.release('default', 'sbx0')?.chart.name, 'k8s-sandbox', 'then the full record');
+    } finally {
+      s.dispose();
+    }
+    const previews = secretRequests(mark).filter((r) => r.accept === PARTIAL_LIST_ACCEPT && !r.watch);
+    assert.equal(previews[0]?.query.get('labelSelector'), 'owner=helm,inspectSandbox=true');
+    assert.ok(previews[0].bytes < 20_000, `metadata of 3 records: ${previews[0].bytes} bytes`);
   });
 
   it('the simulator serves PartialObjectMetadataList like a real server (and 406 for the wrong form)', async () => {

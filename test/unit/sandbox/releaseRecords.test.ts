@@ -3,13 +3,8 @@
 // drives the timers and a fake API counts the requests.
 import { strict as assert } from 'node:assert';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { RawRequest } from '../../../src/core/kube/rawRequest';
-import {
-  PARTIAL_LIST_ACCEPT,
-  PENDING_RECHECK_MS,
-  ReleaseRecords,
-  type WantedRelease,
-} from '../../../src/core/sandbox/releaseRecords';
+import { PARTIAL_LIST_ACCEPT, type RawRequest } from '../../../src/core/kube/rawRequest';
+import { PENDING_RECHECK_MS, ReleaseRecords, type WantedRelease } from '../../../src/core/sandbox/releaseRecords';
 import { FakeClock } from './fakeClock';
 import { releaseSecret } from './fixtures';
 

@@ -5,7 +5,9 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { nodeId, type TaskNode, type TreeNode } from '../../../src/core/sandbox/nodes';
 import { groupCounts } from '../../../src/core/sandbox/evalDisplay';
 import { SandboxModel, type ModelChange } from '../../../src/core/sandbox/liveModel';
-import type { PodVM } from '../../../src/core/sandbox/viewModels';
+import { releaseDescription } from '../../../src/core/sandbox/display';
+import { rowContext, rowFace } from '../../../src/core/sandbox/rowFace';
+import type { PodVM, ReleaseVM } from '../../../src/core/sandbox/viewModels';
 import { pod, releaseSecret } from './fixtures';
 import { MemoryHub } from './memoryHub';
 
@@ -108,14 +110,30 @@ describe('sandbox model refreshes', () => {
     assert.equal(model.children().length, 2, 'cached releases stay listed under the message');
   });
 
-  it('shows only the loading item until every cache has listed', async () => {
+  it('while loading, lists the releases known so far under the loading item, flat, saying their pods are loading', async () => {
     const change = nextChange(model);
+    hub.loading.add('pods');
     hub.setState({ phase: 'loading', context: 'c', namespace: 'default' });
     await change;
-    assert.deepEqual(
-      model.children().map((n) => n.kind === 'message' && n.id),
-      ['loading'],
-    );
+    const [first, ...rows] = model.children();
+    assert.equal(first.kind === 'message' && first.id, 'loading');
+    assert.equal(rows.length, 1001);
+    assert.ok(rows.every((n) => n.kind === 'release'));
+    const r = model.lookup(rows[0]) as ReleaseVM;
+    assert.equal(r.podsLoading, true);
+    assert.equal(model.parent(rows[0]), undefined, 'no group above it yet');
+    const face = rowFace(rows[0], r, Date.now(), rowContext(model, rows[0]));
+    assert.match(face.description ?? '', /^deployed r1 · pods loading…/);
+    assert.equal(face.icon?.id, 'loading~spin');
+    // Loaded: grouped again, with the counts.
+    const done = nextChange(model);
+    hub.loading.delete('pods');
+    hub.setState({ phase: 'ready', context: 'c', namespace: 'default' });
+    assert.equal((await done).nodes, undefined, 'the whole tree refreshes');
+    const [group] = model.children();
+    assert.equal(group.kind, 'task');
+    assert.equal(model.release('default', 'r0001')?.podsLoading, undefined);
+    assert.match(releaseDescription(model.release('default', 'r0001')!, Date.now()), /^deployed r1 · \d\/3 ready/);
   });
 });
 
