@@ -1,5 +1,10 @@
 // One bundle for the extension (node, CommonJS), one for the lint CLI, one for the webview (browser).
+import { readFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
+
+// Packages the node bundles replace with a stand-in (scripts/shims/*.cjs, each saying why that is safe). One list,
+// also read by the tests that bundle the extension as it ships. Paths are relative to the repo root (esbuild's cwd).
+const aliases = JSON.parse(readFileSync(new URL('./shims/aliases.json', import.meta.url), 'utf8'));
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -14,10 +19,7 @@ const configs = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    alias: {
-      'whatwg-url': './scripts/shims/whatwg-url.cjs',
-      'socks-proxy-agent': './scripts/shims/socks-proxy-agent.cjs',
-    },
+    alias: aliases,
   },
   {
     ...common,

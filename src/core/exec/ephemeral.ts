@@ -2,8 +2,10 @@
 // runs. Ephemeral containers have no resource limits, cannot be removed until the pod is deleted and share
 // the pod's namespaces (the command shows these caveats before calling this).
 import { randomBytes } from 'node:crypto';
-import { CoreV1Api, type KubeConfig, type V1EphemeralContainer } from '@kubernetes/client-node';
+import type { KubeConfig, V1EphemeralContainer, V1Pod } from '@kubernetes/client-node';
 import { SandboxError } from '../errors';
+import { readObject } from '../kube/objectApi';
+import { requestJson } from '../kube/rawRequest';
 import { validateContainerName, validateNamespace, validatePodName } from '../names/validate';
 
 // An image reference: registry/path[:tag][@digest]; no whitespace or shell characters.
@@ -40,8 +42,8 @@ export async function addEphemeralContainer(kc: KubeConfig, o: AddEphemeralOptio
   validatePodName(o.pod);
   validateContainerName(o.targetContainer);
   validateImage(o.image); // before any request
-  const api = kc.makeApiClient(CoreV1Api);
-  const pod = await api.readNamespacedPod({ namespace, name: o.pod });
+  const readPod = () => readObject<V1Pod>(kc, 'v1', 'Pod', namespace, o.pod);
+  const pod = await readPod();
   const container: V1EphemeralContainer = {
     name,
     image: validateImage(o.image),
@@ -53,12 +55,17 @@ export async function addEphemeralContainer(kc: KubeConfig, o: AddEphemeralOptio
     terminationMessagePolicy: 'File',
   };
   pod.spec = { ...pod.spec!, ephemeralContainers: [...(pod.spec?.ephemeralContainers ?? []), container] };
-  await api.replaceNamespacedPodEphemeralcontainers({ namespace, name: o.pod, body: pod });
+  // A subresource, which the generic object client cannot address: one PUT with the kubeconfig's credentials.
+  await requestJson(kc, {
+    method: 'PUT',
+    path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(o.pod)}/ephemeralcontainers`,
+    body: pod,
+  });
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const deadline = Date.now() + (o.timeoutMs ?? 120_000);
   let last = 'Pending';
   while (Date.now() < deadline) {
-    const p = await api.readNamespacedPod({ namespace, name: o.pod });
+    const p = await readPod();
     const s = p.status?.ephemeralContainerStatuses?.find((c) => c.name === name);
     if (s?.state?.running) return name;
     if (s?.state?.terminated)

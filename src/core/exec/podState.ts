@@ -1,5 +1,6 @@
 // A container's identity and restart state, compared before and after an exec to tell a restart from an exit.
-import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { readObject } from '../kube/objectApi';
 
 export interface ContainerState {
   podUid: string;
@@ -36,7 +37,7 @@ export async function readContainerState(
   container: string,
 ): Promise<ContainerState | undefined> {
   try {
-    const p = await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace, name: pod });
+    const p = await readObject<V1Pod>(kc, 'v1', 'Pod', namespace, pod);
     return containerStateOf(p, container);
   } catch (e) {
     if ((e as { code?: unknown }).code === 404) return undefined;

@@ -1,5 +1,6 @@
 // Pods and containers of sandboxes, for pickers when a command runs without a tree node.
-import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { listObjects, readObject } from '../kube/objectApi';
 import { validateNamespace } from '../names/validate';
 import { INSTANCE_LABEL } from '../names/labels';
 
@@ -28,12 +29,11 @@ export function podChoice(p: V1Pod): PodChoice {
 
 /** Pods that belong to a Helm release (by the instance label), optionally of one release. */
 export async function listSandboxPods(kc: KubeConfig, namespace: string, release?: string): Promise<PodChoice[]> {
-  const api = kc.makeApiClient(CoreV1Api);
   const selector = release ? `${INSTANCE_LABEL}=${release}` : INSTANCE_LABEL;
-  const pods = await api.listNamespacedPod({ namespace: validateNamespace(namespace), labelSelector: selector });
+  const pods = await listObjects<V1Pod>(kc, 'v1', 'Pod', validateNamespace(namespace), { labelSelector: selector });
   return pods.items.map(podChoice).sort((a, b) => a.pod.localeCompare(b.pod));
 }
 
 export async function readPodChoice(kc: KubeConfig, namespace: string, pod: string): Promise<PodChoice> {
-  return podChoice(await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace, name: pod }));
+  return podChoice(await readObject<V1Pod>(kc, 'v1', 'Pod', namespace, pod));
 }

@@ -1,9 +1,10 @@
 // Removing a partial release so nothing is left behind: `helm uninstall --wait`, then the release Secrets and
 // any object still carrying the release's labels (helm may have been killed before it recorded them), then a
 // check that all of it is really gone.
-import { CoreV1Api, KubernetesObjectApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { SandboxError, errorMessage } from '../errors';
+import { deleteObject, listObjects } from '../kube/objectApi';
 import { INSTANCE_LABEL } from '../names/labels';
 import { uninstallCommand, type HelmTarget } from './commands';
 import { runHelm, type LineSink } from './runner';
@@ -78,30 +79,19 @@ export async function removeRelease(o: RemoveOptions): Promise<void> {
 
 /** One pass: deletes what belongs to the release (when `del`) and returns what still exists. */
 async function sweep(o: RemoveOptions, del: boolean): Promise<string[]> {
-  const core = o.kc.makeApiClient(CoreV1Api);
-  const objects = KubernetesObjectApi.makeApiClient(o.kc);
   const left: string[] = [];
   const secrets = (
-    await core.listNamespacedSecret({ namespace: o.namespace, labelSelector: `owner=helm,name=${o.release}` })
+    await listObjects(o.kc, 'v1', 'Secret', o.namespace, { labelSelector: `owner=helm,name=${o.release}` })
   ).items;
   for (const s of secrets) {
     left.push(`secret/${s.metadata?.name}`);
-    if (del) await ignore404(core.deleteNamespacedSecret({ name: s.metadata?.name ?? '', namespace: o.namespace }));
+    if (del) await ignore404(deleteObject(o.kc, 'v1', 'Secret', o.namespace, s.metadata?.name ?? ''));
   }
   for (const k of o.kinds) {
     let items: KubernetesObject[];
     try {
       items = (
-        await objects.list(
-          k.apiVersion,
-          k.kind,
-          o.namespace,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          `${INSTANCE_LABEL}=${o.release}`,
-        )
+        await listObjects(o.kc, k.apiVersion, k.kind, o.namespace, { labelSelector: `${INSTANCE_LABEL}=${o.release}` })
       ).items;
     } catch (e) {
       if (httpCode(e) === 404 || httpCode(e) === 403 || isUnknownKind(e)) continue;
@@ -111,12 +101,11 @@ async function sweep(o: RemoveOptions, del: boolean): Promise<string[]> {
       if (!belongsTo(item, o.release, o.namespace)) continue;
       left.push(`${k.kind.toLowerCase()}/${item.metadata?.name}`);
       if (del && !item.metadata?.deletionTimestamp) {
-        const spec = {
-          apiVersion: k.apiVersion,
-          kind: k.kind,
-          metadata: { name: item.metadata?.name, namespace: o.namespace },
-        };
-        await ignore404(objects.delete(spec, undefined, undefined, undefined, undefined, 'Background'));
+        await ignore404(
+          deleteObject(o.kc, k.apiVersion, k.kind, o.namespace, item.metadata?.name ?? '', {
+            propagationPolicy: 'Background',
+          }),
+        );
       }
     }
   }

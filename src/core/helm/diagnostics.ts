@@ -1,5 +1,6 @@
 // Why an install failed, from the cluster: failing pods' container states and Warning events.
-import { CoreV1Api, type CoreV1Event, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { listObjects } from '../kube/objectApi';
 import { INSTANCE_LABEL } from '../names/labels';
 
 /** Short lines, most telling first. Never throws: diagnostics are best effort. */
@@ -9,19 +10,21 @@ export async function collectDiagnostics(
   release: string,
   objectNames: string[] = [],
 ): Promise<string[]> {
-  const api = kc.makeApiClient(CoreV1Api);
   const lines: string[] = [];
   let pods: V1Pod[] = [];
   try {
-    pods = (await api.listNamespacedPod({ namespace, labelSelector: `${INSTANCE_LABEL}=${release}` })).items;
+    pods = (await listObjects<V1Pod>(kc, 'v1', 'Pod', namespace, { labelSelector: `${INSTANCE_LABEL}=${release}` }))
+      .items;
   } catch {
     // no pods to report
   }
   for (const p of pods) lines.push(...describePod(p));
   try {
     const names = new Set([...objectNames, ...pods.map((p) => p.metadata?.name ?? '')]);
-    // Only Warnings, selected by the server (a busy namespace has thousands of Normal events).
-    const events = (await api.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' })).items;
+    // Only Warnings, selected by the server (a busy namespace has thousands of Normal events). client-node has no
+    // model named V1Event (it is CoreV1Event), so these stay plain JSON: times as strings, which `when` reads too.
+    const events = (await listObjects<CoreV1Event>(kc, 'v1', 'Event', namespace, { fieldSelector: 'type=Warning' }))
+      .items;
     lines.push(
       ...describeEvents(events, (name) => names.has(name) || name.startsWith(`${release}-`) || name === release),
     );

@@ -1,8 +1,9 @@
 // Install Sandbox, VS Code-free: validate, render, pre-check RuntimeClasses, `helm install --wait`, and on
 // failure, timeout or cancel collect the cause and remove the partial release.
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { SandboxError, isCancellation, errorMessage } from '../errors';
+import { listObjects } from '../kube/objectApi';
 import { validateNamespace, validateReleaseName } from '../names/validate';
 import { CREATOR_LABEL, SANDBOX_LABEL } from '../names/labels';
 import { installCommand, templateCommand, type HelmStatus, type HelmTarget } from './commands';
@@ -143,8 +144,8 @@ function objectNames(manifest: string): string[] {
 
 /** A taken name must fail before helm runs: cleanup after "name in use" would remove someone else's release. */
 async function ensureNameFree(kc: KubeConfig, namespace: string, release: string): Promise<void> {
-  const api = kc.makeApiClient(CoreV1Api);
-  const found = (await api.listNamespacedSecret({ namespace, labelSelector: `owner=helm,name=${release}` })).items;
+  const found = (await listObjects(kc, 'v1', 'Secret', namespace, { labelSelector: `owner=helm,name=${release}` }))
+    .items;
   if (found.length) {
     throw new SandboxError('InvalidInput', `A release named "${release}" already exists in namespace ${namespace}`, {
       hint: 'Choose another release name.',

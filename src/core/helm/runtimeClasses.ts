@@ -1,8 +1,9 @@
 // RuntimeClass pre-check before an install. We read the classes from the chart's rendered output (helm
 // template), so chart defaults such as "unset → gvisor" and "CLUSTER_DEFAULT → omitted" are the chart's own.
-import { CoreV1Api, NodeV1Api, type KubeConfig, type V1RuntimeClass } from '@kubernetes/client-node';
+import type { KubeConfig, V1Node, V1RuntimeClass } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { SandboxError } from '../errors';
+import { listObjects } from '../kube/objectApi';
 
 export interface RuntimeClassUse {
   /** The values key under `services:` (from the pod template's `inspect/service` label), if known. */
@@ -74,7 +75,7 @@ export async function checkRuntimeClasses(
   if (uses.length === 0) return;
   let classes: V1RuntimeClass[];
   try {
-    classes = (await kc.makeApiClient(NodeV1Api).listRuntimeClass()).items;
+    classes = (await listObjects<V1RuntimeClass>(kc, 'node.k8s.io/v1', 'RuntimeClass')).items;
   } catch (e) {
     if (httpCode(e) === 403) {
       log?.('Cannot list RuntimeClasses (forbidden): skipping the runtime class check');
@@ -95,7 +96,7 @@ export async function checkRuntimeClasses(
     if (!sel || Object.keys(sel).length === 0) continue;
     if (nodeLabels === undefined) {
       try {
-        nodeLabels = (await kc.makeApiClient(CoreV1Api).listNode()).items.map((n) => n.metadata?.labels ?? {});
+        nodeLabels = (await listObjects<V1Node>(kc, 'v1', 'Node')).items.map((n) => n.metadata?.labels ?? {});
       } catch (e) {
         if (httpCode(e) !== 403) throw e;
         log?.('Cannot list Nodes (forbidden): skipping the RuntimeClass nodeSelector check');
@@ -126,6 +127,8 @@ export function fallbackSets(problems: RuntimeClassProblem[], fallback: string):
 }
 
 export function httpCode(e: unknown): number | undefined {
-  const c = (e as { code?: unknown } | null)?.code;
-  return typeof c === 'number' ? c : undefined;
+  // client-node's ApiException: numeric `code`; our requestJson's RawRequestError: `statusCode`.
+  const o = e as { code?: unknown; statusCode?: unknown } | null;
+  if (typeof o?.code === 'number') return o.code;
+  return typeof o?.statusCode === 'number' ? o.statusCode : undefined;
 }

@@ -1,7 +1,8 @@
 // Tear Down (one or many) and Tear Down All Mine: `helm uninstall --wait` per release. "Mine" is decided by
 // the creator label on the release record, never by namespace: a namespace is never wiped or deleted.
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { SandboxError, cancelled, errorMessage } from '../errors';
+import { listObjects } from '../kube/objectApi';
 import { validateNamespace, validateReleaseName } from '../names/validate';
 import { CREATOR_LABEL, INSTANCE_LABEL, SANDBOX_LABEL } from '../names/labels';
 import type { WhoAmI } from '../kube/identity';
@@ -98,12 +99,10 @@ export async function listMine(
 
 /** Waits until no pod of the release is left (StatefulSet pods go by garbage collection after their grace period). */
 async function podsGone(kc: KubeConfig, r: ReleaseRef, timeoutSeconds: number, signal?: AbortSignal): Promise<void> {
-  const api = kc.makeApiClient(CoreV1Api);
   const deadline = Date.now() + timeoutSeconds * 1000;
   for (;;) {
-    const pods = (
-      await api.listNamespacedPod({ namespace: r.namespace, labelSelector: `${INSTANCE_LABEL}=${r.release}` })
-    ).items;
+    const pods = (await listObjects(kc, 'v1', 'Pod', r.namespace, { labelSelector: `${INSTANCE_LABEL}=${r.release}` }))
+      .items;
     if (pods.length === 0) return;
     if (signal?.aborted) throw cancelled('Tear down');
     if (Date.now() > deadline) {

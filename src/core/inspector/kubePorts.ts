@@ -1,11 +1,18 @@
 // The inspector's cluster access over client-node and the shared exec layer (no VS Code here).
 import { PassThrough } from 'node:stream';
-import { AuthorizationV1Api, CoreV1Api, Log, type KubeConfig } from '@kubernetes/client-node';
+import {
+  Log,
+  type KubeConfig,
+  type V1Pod,
+  type V1Secret,
+  type V1SelfSubjectAccessReview,
+} from '@kubernetes/client-node';
 import type { NetworkSourcePorts } from '../cilium/networkSource';
 import { kubeForward } from '../cilium/relay/kubeForward';
 import type { PodLike } from '../kube/objects';
 import { startExec } from '../exec/startExec';
 import { forceDeletePod } from '../kube/forceDeletePod';
+import { createObject, listObjects } from '../kube/objectApi';
 import { validateNamespace, validatePodName, validateReleaseName } from '../names/validate';
 import { decodeReleaseSecret, latestRevisions, type HelmRelease } from '../sandbox/helmRelease';
 import { INSTANCE_LABEL } from '../names/labels';
@@ -20,20 +27,18 @@ export interface InspectorPorts extends NetworkSourcePorts {
 }
 
 export function kubePorts(kc: KubeConfig, opts: { keepaliveSeconds?: number } = {}): InspectorPorts {
-  const api = kc.makeApiClient(CoreV1Api);
-  const authz = kc.makeApiClient(AuthorizationV1Api);
   return {
     forward: (namespace, pod, port) => kubeForward(kc, namespace, pod, port),
     async canI({ namespace, verb, resource, subresource }) {
-      const review = await authz.createSelfSubjectAccessReview({
-        body: {
-          spec: {
-            resourceAttributes: {
-              namespace: validateNamespace(namespace),
-              verb,
-              resource,
-              ...(subresource ? { subresource } : {}),
-            },
+      const review = await createObject<V1SelfSubjectAccessReview>(kc, {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: {
+          resourceAttributes: {
+            namespace: validateNamespace(namespace),
+            verb,
+            resource,
+            ...(subresource ? { subresource } : {}),
           },
         },
       });
@@ -49,7 +54,7 @@ export function kubePorts(kc: KubeConfig, opts: { keepaliveSeconds?: number } = 
       return { stream: out, close: () => (ctl.abort(), out.destroy()) };
     },
     async listPods(namespace, labelSelector) {
-      const list = await api.listNamespacedPod({ namespace: validateNamespace(namespace), labelSelector });
+      const list = await listObjects<V1Pod>(kc, 'v1', 'Pod', validateNamespace(namespace), { labelSelector });
       return list.items as PodLike[];
     },
     exec(target) {
@@ -57,15 +62,13 @@ export function kubePorts(kc: KubeConfig, opts: { keepaliveSeconds?: number } = 
       return startExec(kc, { ...target, command: [...target.command] }, { keepaliveSeconds: opts.keepaliveSeconds });
     },
     async releasePods(namespace, release) {
-      const list = await api.listNamespacedPod({
-        namespace: validateNamespace(namespace),
+      const list = await listObjects<V1Pod>(kc, 'v1', 'Pod', validateNamespace(namespace), {
         labelSelector: `${INSTANCE_LABEL}=${validateReleaseName(release)}`,
       });
       return list.items as TimeoutPodLike[];
     },
     async helmRelease(namespace, release) {
-      const list = await api.listNamespacedSecret({
-        namespace: validateNamespace(namespace),
+      const list = await listObjects<V1Secret>(kc, 'v1', 'Secret', validateNamespace(namespace), {
         labelSelector: `owner=helm,name=${validateReleaseName(release)}`,
       });
       const decoded = list.items.map((s) => decodeReleaseSecret(s)).filter((r): r is HelmRelease => !!r);

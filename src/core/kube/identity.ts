@@ -1,7 +1,7 @@
 // "Mine": who the API server says the user is (SelfSubjectReview), never the kubeconfig user name: EKS and GKE
 // kubeconfigs name the user after the cluster, so a whole team shares that name.
 import { createHash } from 'node:crypto';
-import { AuthenticationV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { classifyApiError } from './errors';
 import { requestJson } from './rawRequest';
 
@@ -45,29 +45,16 @@ interface Review {
  * unknown, with the reason. Other failures (unreachable, 401) throw, so a caller does not cache them.
  */
 export async function whoAmI(kc: KubeConfig): Promise<WhoAmI> {
-  const attempts: Array<{ version: string; ask: () => Promise<Review> }> = [
-    {
-      version: 'v1',
-      ask: () =>
-        kc
-          .makeApiClient(AuthenticationV1Api)
-          .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } }),
-    },
-    // client-node has no typed v1beta1 client any more.
-    {
-      version: 'v1beta1',
-      ask: () =>
-        requestJson<Review>(kc, {
-          method: 'POST',
-          path: '/apis/authentication.k8s.io/v1beta1/selfsubjectreviews',
-          body: { apiVersion: 'authentication.k8s.io/v1beta1', kind: 'SelfSubjectReview' },
-        }),
-    },
-  ];
-  for (const a of attempts) {
+  // Straight POSTs: the generic object client would first need the group version's discovery to list
+  // selfsubjectreviews, and servers 1.26–1.27 serve authentication.k8s.io/v1 without it (a plain Error, not a 404).
+  for (const version of ['v1', 'v1beta1']) {
     let review: Review;
     try {
-      review = await a.ask();
+      review = await requestJson<Review>(kc, {
+        method: 'POST',
+        path: `/apis/authentication.k8s.io/${version}/selfsubjectreviews`,
+        body: { apiVersion: `authentication.k8s.io/${version}`, kind: 'SelfSubjectReview' },
+      });
     } catch (e) {
       const code = classifyApiError(e).status;
       if (code === 404) continue;
@@ -75,7 +62,7 @@ export async function whoAmI(kc: KubeConfig): Promise<WhoAmI> {
       throw e;
     }
     const username = review.status?.userInfo?.username;
-    if (!username) return { known: false, reason: `SelfSubjectReview (${a.version}) returned no user name` };
+    if (!username) return { known: false, reason: `SelfSubjectReview (${version}) returned no user name` };
     return {
       known: true,
       identity: { username, groups: review.status?.userInfo?.groups ?? [], creator: creatorIdOf(username) },

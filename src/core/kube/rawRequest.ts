@@ -1,5 +1,6 @@
-// One JSON request with the kubeconfig's credentials, for what client-node's typed APIs cannot ask: another
-// API version (SelfSubjectReview v1beta1) or another response shape (PartialObjectMetadataList).
+// One JSON request with the kubeconfig's credentials, for what client-node's generic object client cannot ask: a
+// subresource (pods/ephemeralcontainers), a kind that may be missing from discovery (SelfSubjectReview v1/v1beta1)
+// or another response shape (PartialObjectMetadataList).
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -8,7 +9,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 export const PARTIAL_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 
 export interface RawRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** Path and query, e.g. `/api/v1/secrets?labelSelector=owner%3Dhelm`. */
   path: string;
   body?: unknown;

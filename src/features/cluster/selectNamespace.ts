@@ -1,6 +1,7 @@
 // Select Namespace: the cluster's namespaces when the user may list them, else typed in; validated either way.
-import { CoreV1Api } from '@kubernetes/client-node';
+import type { V1Namespace } from '@kubernetes/client-node';
 import * as vscode from 'vscode';
+import { listObjects } from '../../core/kube/objectApi';
 import { validateNamespace } from '../../core/names/validate';
 import { validationMessage } from '../../platform/ui';
 import type { Services } from '../../services';
@@ -10,7 +11,7 @@ const DEFAULT_ITEM = '$(discard) Use the context / setting default';
 
 async function listNamespaces(services: Pick<Services, 'cluster' | 'log'>): Promise<string[] | undefined> {
   try {
-    const list = await services.cluster.kubeConfig.makeApiClient(CoreV1Api).listNamespace();
+    const list = await listObjects<V1Namespace>(services.cluster.kubeConfig, 'v1', 'Namespace');
     return list.items
       .map((n) => n.metadata?.name ?? '')
       .filter(Boolean)

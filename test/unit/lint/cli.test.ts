@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv from 'ajv';
 import { build } from 'esbuild';
+import aliases from '../../../scripts/shims/aliases.json';
 import { helmBinary } from '../../support/tools';
 import { fixturesDir } from './helpers';
 
@@ -43,6 +44,8 @@ describe('lint CLI (bundled, spawned)', function () {
       platform: 'node',
       format: 'cjs',
       target: 'node20',
+      alias: aliases,
+      absWorkingDir: repo,
       logLevel: 'silent',
     });
   });

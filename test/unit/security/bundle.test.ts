@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
+import aliases from '../../../scripts/shims/aliases.json';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -133,10 +134,7 @@ describe('security: no shell anywhere (bundle scan)', function () {
       platform: 'node',
       format: 'cjs',
       external: ['vscode'],
-      alias: {
-        'whatwg-url': './scripts/shims/whatwg-url.cjs',
-        'socks-proxy-agent': './scripts/shims/socks-proxy-agent.cjs',
-      },
+      alias: aliases,
       absWorkingDir: ROOT,
       write: false,
       logLevel: 'silent',
