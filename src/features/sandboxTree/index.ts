@@ -8,7 +8,7 @@ import { nextRowChange, rowContext } from '../../core/sandbox/rowFace';
 import type { SandboxModel } from '../../core/sandbox/liveModel';
 import type { ReleaseVM } from '../../core/sandbox/viewModels';
 import type { Services } from '../../services';
-import { treeItem } from './treeItems';
+import { rowTooltip, treeItem } from './treeItems';
 import { registerTreeCommands } from './commands';
 
 export const SANDBOX_VIEW_ID = 'k8sSandbox.sandboxes';
@@ -41,6 +41,18 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       if (file) return treeItem(node, { ...(vm as ReleaseVM), valuesFile: file }, now, row);
     }
     return treeItem(node, vm, now, row);
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    if (item.tooltip !== undefined) return item; // state messages carry theirs
+    let vm = this.model.lookup(node);
+    const context = this.services.cluster.current?.context;
+    if (node.kind === 'release' && vm && context !== undefined) {
+      const valuesFile = this.services.valuesFiles.get({ context, namespace: node.namespace, release: node.release });
+      if (valuesFile) vm = { ...(vm as ReleaseVM), valuesFile };
+    }
+    item.tooltip = rowTooltip(node, vm, Date.now(), rowContext(this.model, node));
+    return item;
   }
 
   getChildren(node?: TreeNode): TreeNode[] {

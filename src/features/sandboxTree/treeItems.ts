@@ -1,5 +1,5 @@
 // Node → TreeItem: labels, descriptions, icons and tooltips come from the pure display helpers (descriptions and
-// icons through rowFace, which also says when the clock next changes them).
+// icons through rowFace, which also says when the clock next changes them; tooltips when a row is hovered).
 import * as vscode from 'vscode';
 import { containerTooltip, releaseTooltip, type IconSpec } from '../../core/sandbox/display';
 import {
@@ -11,7 +11,7 @@ import {
   serviceTooltip,
   taskTooltip,
 } from '../../core/sandbox/evalDisplay';
-import { isSampleRow, rowFace, type RowContext, type RowFace } from '../../core/sandbox/rowFace';
+import { isSampleRow, rowFace, type RowContext } from '../../core/sandbox/rowFace';
 import { taskLabel } from '../../core/sandbox/taskGroups';
 import type { ContainerVM, PodVM, ReleaseVM } from '../../core/sandbox/viewModels';
 import { nodeId, type MessageAction, type MessageNode, type TreeNode } from '../../core/sandbox/nodes';
@@ -62,27 +62,50 @@ export function treeItem(
   ctx: RowContext = { samples: false },
 ): vscode.TreeItem {
   const face = rowFace(node, vm, now, ctx);
-  const item = baseItem(node, vm, now, ctx, face);
+  const item = baseItem(node, vm, ctx);
   if (face.description !== undefined) item.description = face.description;
   if (face.icon) item.iconPath = icon(face.icon);
   return item;
 }
 
-/** Label, id, context, tooltip and command of a row; its description and icon come from rowFace. */
-function baseItem(
+/**
+ * A row's tooltip, made when it is hovered (resolveTreeItem), not for every row on every refresh: a tree of 1,000
+ * releases would build 1,000 Markdown tooltips no one reads. Ages in it are as of the hover.
+ */
+export function rowTooltip(
   node: TreeNode,
   vm: ReleaseVM | PodVM | ContainerVM | undefined,
   now: number,
   ctx: RowContext,
-  face: RowFace,
-): vscode.TreeItem {
+): vscode.MarkdownString | undefined {
   switch (node.kind) {
     case 'task': {
-      const releases = ctx.taskReleases ?? [];
+      const counts = rowFace(node, vm, now, ctx).counts;
+      return counts
+        ? tooltip(taskTooltip(node.task ?? taskLabel(node), counts, (ctx.taskReleases ?? []).length))
+        : undefined;
+    }
+    case 'release': {
+      const r = vm as ReleaseVM | undefined;
+      if (!r) return undefined;
+      return tooltip(isSampleRow(r, ctx) ? sampleTooltip(r, now) : releaseTooltip(r, now));
+    }
+    case 'pod':
+      return vm ? tooltip(serviceTooltip(vm as PodVM, now)) : undefined;
+    case 'container':
+      return vm ? tooltip(containerTooltip(vm as ContainerVM, now)) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Label, id, context and command of a row; its description and icon come from rowFace. */
+function baseItem(node: TreeNode, vm: ReleaseVM | PodVM | ContainerVM | undefined, ctx: RowContext): vscode.TreeItem {
+  switch (node.kind) {
+    case 'task': {
       const item = new vscode.TreeItem(fit(taskLabel(node), LABEL_BUDGET), vscode.TreeItemCollapsibleState.Collapsed);
       item.id = nodeId(node);
       item.contextValue = node.task !== undefined ? 'task' : 'installedHere';
-      if (face.counts) item.tooltip = tooltip(taskTooltip(node.task ?? taskLabel(node), face.counts, releases.length));
       return item;
     }
     case 'message':
@@ -103,7 +126,6 @@ function baseItem(
       );
       item.id = nodeId(node);
       item.contextValue = 'release';
-      if (r) item.tooltip = tooltip(sample ? sampleTooltip(r, now) : releaseTooltip(r, now));
       return item;
     }
     case 'pod': {
@@ -112,7 +134,6 @@ function baseItem(
       const item = new vscode.TreeItem(p ? serviceLabel(p) : node.pod, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = nodeId(node);
       item.contextValue = 'pod';
-      if (p) item.tooltip = tooltip(serviceTooltip(p, now));
       return item;
     }
     case 'container': {
@@ -120,7 +141,6 @@ function baseItem(
       const item = new vscode.TreeItem(node.container, vscode.TreeItemCollapsibleState.None);
       item.id = nodeId(node);
       item.contextValue = 'container';
-      if (c) item.tooltip = tooltip(containerTooltip(c, now));
       // A finished init container has nothing to attach to.
       if (!c || c.kind !== 'init' || c.state === 'running') {
         item.command = { command: COMMAND.openTerminal, title: 'Open Terminal', arguments: [node] };
