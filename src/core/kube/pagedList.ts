@@ -34,7 +34,7 @@ export interface ListForm {
 /** The metadata-only form of a spec's list, for specs with a preview. */
 export const previewForm = (spec: WatchSpec): ListForm => ({
   accept: PARTIAL_LIST_ACCEPT,
-  pageSize: 500, // metadata is small: kubectl's chunk size
+  pageSize: 1000, // metadata is ~1 KB an object: one round trip for most clusters, ~1 MB a page
   compact: spec.preview,
 });
 

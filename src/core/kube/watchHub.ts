@@ -107,6 +107,8 @@ export class WatchHub {
   private slow = false;
   private slowTimer: unknown;
   private stateValue: ConnectionState = { phase: 'idle' };
+  private previewed: Promise<void> = Promise.resolve();
+  private openLists: () => void = () => undefined;
   private readonly stateEmitter = new Emitter<ConnectionState>();
   private readonly objectsEmitter = new Emitter<ObjectsChange>();
   private readonly accessSub: { dispose(): void };
@@ -211,6 +213,11 @@ export class WatchHub {
     this.stopAll();
     this.fallback = undefined;
     this.accessKey = this.keyOf();
+    // Other lists wait for the previews: on a big cluster their pages would hold up the first rows.
+    let open!: () => void;
+    this.previewed = new Promise<void>((r) => (open = r));
+    this.openLists = open;
+    if (!this.specs.some((s) => s.preview)) open();
     const cur = this.opts.access.current;
     if (cur) for (const spec of this.specs) this.addSlot(spec, cur.kubeConfig, undefined);
     this.armAnswerTimer();
@@ -252,9 +259,12 @@ export class WatchHub {
     const listFn = async () => {
       await credentials();
       const query = { namespace, labelSelector: spec.labelSelector, fieldSelector: spec.fieldSelector };
-      // The small metadata list first: the full one would hold up its response (and the CPU, decoding).
-      if (spec.preview && !slot.preview && slot.status !== 'ready' && !slot.informer.list().length)
-        await this.preview(slot, kc, query);
+      if (spec.preview) {
+        // The small metadata list first: the full one would hold up its response (and the CPU, decoding).
+        if (!slot.preview && slot.status !== 'ready' && !slot.informer.list().length)
+          await this.preview(slot, kc, query);
+        this.openLists();
+      } else await this.previewed;
       const list = await listAllPages(spec, kc, query);
       if (!slot.alive) throw new StoppedError('stopped'); // keeps a stopped ListWatch from opening a watch
       opened();
@@ -347,6 +357,7 @@ export class WatchHub {
       slot.again = false;
     };
     slot.informer.start().then(settle, (err: unknown) => {
+      if (slot.spec.preview) this.openLists(); // failed before its preview (credentials): never hold the others
       settle();
       this.onSlotError(slot, err);
     });
@@ -429,6 +440,7 @@ export class WatchHub {
   }
 
   private stopAll(): void {
+    this.openLists();
     if (this.slowTimer !== undefined) this.timers.clearTimeout(this.slowTimer);
     this.slowTimer = undefined;
     for (const slot of this.slots.values()) this.stopSlot(slot);
