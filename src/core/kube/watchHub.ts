@@ -328,7 +328,7 @@ export class WatchHub {
     );
   }
 
-  /** Lists metadata only, beside the first full list, and shows it until that list is in (first rows fast). */
+  /** Lists metadata only, before the first full list, and shows it until that list is in (first rows fast). */
   private preview(slot: Slot, kc: KubeConfig, query: ListQuery): Promise<void> {
     return listAllPages(slot.spec, kc, query, previewForm(slot.spec)).then(
       (list) => {

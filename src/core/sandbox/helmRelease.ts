@@ -35,8 +35,6 @@ export interface HelmRelease {
   /** Labels of the storage Secret (helm --labels lands here). */
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  /** Known from the record's metadata only (chart, values and description not read yet). */
-  preview?: true;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b, 0x08];
@@ -118,32 +116,11 @@ export function compactReleaseSecret<T extends SecretLike & { apiVersion?: strin
  * version, status) and when that revision was written. The chart, values and notes come with the full record.
  */
 export function previewReleaseSecret<T extends SecretLike & { apiVersion?: string; kind?: string }>(meta: T): T {
-  const labels = meta.metadata?.labels ?? {};
-  const revision = Number(labels.version);
+  const preview = { apiVersion: 'v1', kind: 'Secret', type: RELEASE_SECRET_TYPE, metadata: compactMeta(meta) } as T;
+  // No payload: decoding reads helm's labels only.
+  const release = decodeReleaseSecret(preview);
   const created = (meta.metadata as { creationTimestamp?: string } | undefined)?.creationTimestamp;
-  const preview = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    type: RELEASE_SECRET_TYPE,
-    metadata: compactMeta(meta),
-  } as T;
-  decodedAtIngest.set(
-    preview,
-    labels.owner === 'helm' && labels.name && Number.isFinite(revision)
-      ? {
-          name: labels.name,
-          namespace: meta.metadata?.namespace ?? 'default',
-          revision,
-          status: labels.status ?? 'unknown',
-          chart: { name: '' },
-          lastDeployed: typeof created === 'string' ? created : undefined,
-          values: {},
-          labels,
-          annotations: meta.metadata?.annotations ?? {},
-          preview: true,
-        }
-      : undefined,
-  );
+  decodedAtIngest.set(preview, release && { ...release, lastDeployed: created });
   return preview;
 }
 

@@ -31,28 +31,26 @@ export class SandboxTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    const vm = this.model.lookup(node);
-    const context = this.services.cluster.current?.context;
+    const vm = this.viewModel(node);
     const row = rowContext(this.model, node);
     const now = Date.now();
     this.ages.rendered(node, nextRowChange(node, vm, now, row));
-    if (node.kind === 'release' && vm && context !== undefined) {
-      const file = this.services.valuesFiles.get({ context, namespace: node.namespace, release: node.release });
-      if (file) return treeItem(node, { ...(vm as ReleaseVM), valuesFile: file }, now, row);
-    }
     return treeItem(node, vm, now, row);
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
     if (item.tooltip !== undefined) return item; // state messages carry theirs
-    let vm = this.model.lookup(node);
-    const context = this.services.cluster.current?.context;
-    if (node.kind === 'release' && vm && context !== undefined) {
-      const valuesFile = this.services.valuesFiles.get({ context, namespace: node.namespace, release: node.release });
-      if (valuesFile) vm = { ...(vm as ReleaseVM), valuesFile };
-    }
-    item.tooltip = rowTooltip(node, vm, Date.now(), rowContext(this.model, node));
+    item.tooltip = rowTooltip(node, this.viewModel(node), Date.now(), rowContext(this.model, node));
     return item;
+  }
+
+  /** The node's view-model; a release's with the values file it was installed from (the editor's records). */
+  private viewModel(node: TreeNode): ReturnType<SandboxModel['lookup']> {
+    const vm = this.model.lookup(node);
+    const context = this.services.cluster.current?.context;
+    if (node.kind !== 'release' || !vm || context === undefined) return vm;
+    const valuesFile = this.services.valuesFiles.get({ context, namespace: node.namespace, release: node.release });
+    return valuesFile ? { ...(vm as ReleaseVM), valuesFile } : vm;
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
