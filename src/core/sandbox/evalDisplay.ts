@@ -129,18 +129,22 @@ interface StateSpan {
   until: number;
 }
 /**
- * sampleState by view-model (immutable: a change builds a new one) and time span: a task row's counts read every
- * sample on each change of one of them, and the next-change search of a row also asks about future instants, so a
- * few spans are kept per sample.
+ * sampleState by view-model (immutable: a change builds a new one) and time span: the next-change search of a row
+ * asks about future instants too, so a few spans are kept per sample.
  */
 const spans = new WeakMap<ReleaseVM, StateSpan[]>();
 const SPANS_KEPT = 3;
 
 /** A sample (release) as one state: the worst of its services, failing when the release itself failed. */
 export function sampleState(r: ReleaseVM, now: number): RowState {
+  return sampleSpan(r, now).state;
+}
+
+/** sampleState with the span of time around `now` over which it holds. */
+function sampleSpan(r: ReleaseVM, now: number): StateSpan {
   const known = spans.get(r);
   const hit = known?.find((x) => now >= x.from && now < x.until);
-  if (hit) return hit.state;
+  if (hit) return hit;
   const instants: number[] = [];
   for (const p of r.pods) stateInstants(p, instants);
   let from = Number.NEGATIVE_INFINITY;
@@ -149,11 +153,11 @@ export function sampleState(r: ReleaseVM, now: number): RowState {
     if (x <= now) from = Math.max(from, x);
     else until = Math.min(until, x);
   }
-  const state = computeSampleState(r, now);
+  const span = { state: computeSampleState(r, now), from, until };
   const list = known ?? [];
-  if (list.unshift({ state, from, until }) > SPANS_KEPT) list.pop();
+  if (list.unshift(span) > SPANS_KEPT) list.pop();
   if (!known) spans.set(r, list);
-  return state;
+  return span;
 }
 
 /** Sample rows: the short UUID (first block), else the release name. */
@@ -176,17 +180,48 @@ export interface GroupCounts {
 }
 
 export function groupCounts(releases: readonly ReleaseVM[], now: number): GroupCounts {
-  const c: GroupCounts = { ready: 0, failing: 0, pending: 0, worst: 'ready' };
-  const states: RowState[] = [];
-  for (const r of releases) {
-    const s = sampleState(r, now);
-    states.push(s);
-    if (s === 'failing') c.failing++;
-    else if (s === 'ready' || (s === 'warning' && r.readyPods >= r.expectedPods)) c.ready++;
-    else c.pending++;
+  return new GroupTally(releases, now).counts;
+}
+
+/**
+ * A task row's counts kept up to date one sample at a time: a change of one sample among thousands costs two
+ * lookups, not a recount of the group. Valid while time stays inside every counted sample's state span.
+ */
+export class GroupTally {
+  private readonly byCategory = { ready: 0, failing: 0, pending: 0 };
+  private readonly byState: Record<RowState, number> = { ready: 0, starting: 0, warning: 0, failing: 0 };
+  private from = Number.NEGATIVE_INFINITY;
+  private until = Number.POSITIVE_INFINITY;
+
+  constructor(releases: readonly ReleaseVM[], now: number) {
+    for (const r of releases) this.count(r, now, 1);
   }
-  c.worst = worst(states);
-  return c;
+
+  /** Swap one sample's view-model for its successor; false when the clock left the span (recount instead). */
+  replace(old: ReleaseVM, next: ReleaseVM, now: number): boolean {
+    if (now < this.from || now >= this.until) return false;
+    this.count(old, now, -1);
+    this.count(next, now, 1);
+    return true;
+  }
+
+  get counts(): GroupCounts {
+    const states = (Object.keys(this.byState) as RowState[]).filter((s) => this.byState[s] > 0);
+    return { ...this.byCategory, worst: worst(states) };
+  }
+
+  private count(r: ReleaseVM, now: number, sign: 1 | -1): void {
+    const span = sampleSpan(r, now);
+    if (sign > 0) {
+      this.from = Math.max(this.from, span.from);
+      this.until = Math.min(this.until, span.until);
+    }
+    const s = span.state;
+    this.byState[s] += sign;
+    if (s === 'failing') this.byCategory.failing += sign;
+    else if (s === 'ready' || (s === 'warning' && r.readyPods >= r.expectedPods)) this.byCategory.ready += sign;
+    else this.byCategory.pending += sign;
+  }
 }
 
 /** `12 ready · 2 failing · 1 pending` (zero counts left out, except a lone "0 ready"). */

@@ -16,7 +16,7 @@ const SERVICE_LABEL = 'inspect/service';
 import { ReleaseDecoder, type HelmRelease, type SecretLike } from './helmRelease';
 import { buildReleases, type ContainerVM, type PodVM, type ReleaseVM } from './viewModels';
 import { nodeId, type MessageNode, type NamespaceNode, type TaskNode, type TreeNode } from './nodes';
-import { countsText, groupCounts } from './evalDisplay';
+import { countsText, GroupTally } from './evalDisplay';
 import { groupByTask, type TaskGroup } from './taskGroups';
 import type { EventLike, PodLike, RuntimeClassLike, StatefulSetLike } from '../kube/objects';
 import { ReleaseIndex, releaseKey, type ReleaseGroup } from './releaseIndex';
@@ -104,8 +104,11 @@ export class SandboxModel {
   private groupingValue: Grouping = 'tasks';
   private tasks = new Map<string, TaskGroup>();
   private taskOrder: TaskNode[] = [];
-  /** Release node id → its task node. */
-  private taskOf = new Map<string, TaskNode>();
+  /** Release node id → its task group and place in it. */
+  private taskOf = new Map<string, { group: TaskGroup; at: number }>();
+  /** Task node id → its counts, kept per change of one sample. */
+  private tallies = new Map<string, GroupTally>();
+  private taskMembers = new Map<string, string>();
   /** Releases whose records come from opts.records (not the watch). */
   private unlabelled = new Set<string>();
   private readonly changed = new Emitter<ModelChange>();
@@ -221,7 +224,7 @@ export class SandboxModel {
         return find({ kind: 'release', namespace: node.namespace, release: node.release });
       case 'release':
         if (this.loading) return undefined;
-        if (this.groupingValue === 'tasks') return this.taskOf.get(nodeId(node));
+        if (this.groupingValue === 'tasks') return this.taskOf.get(nodeId(node))?.group.node;
         return this.groups ? find({ kind: 'namespace', namespace: node.namespace }) : undefined;
       default:
         return undefined;
@@ -439,16 +442,19 @@ export class SandboxModel {
     this.index.dirty.clear();
     const nodes: TreeNode[] = [];
     const touchedTasks = new Set<TaskGroup>();
+    const now = this.now();
     for (const { at, entry, key } of updates) {
       const r = entry.vm as ReleaseVM;
       const oldVm = this.releasesValue[at];
       this.entries.set(key, entry);
       this.releasesValue[at] = r;
-      const task = this.taskOf.get(nodeId(oldVm.node));
-      const group = task && this.tasks.get(nodeId(task));
-      if (group) {
-        const i = group.releases.indexOf(oldVm);
-        if (i >= 0) group.releases[i] = r;
+      const place = this.taskOf.get(nodeId(oldVm.node));
+      if (place) {
+        const { group, at } = place;
+        group.releases[at] = r;
+        const id = nodeId(group.node);
+        const tally = this.tallies.get(id);
+        if (!tally?.replace(oldVm, r, now)) this.tallies.set(id, new GroupTally(group.releases, now));
         touchedTasks.add(group);
       }
       const live = new Set<string>();
@@ -481,10 +487,9 @@ export class SandboxModel {
       for (const [id, f] of entry.fingerprints) this.fingerprints.set(id, f);
     }
     // A task row's counts and worst-state icon follow its releases.
-    const now = this.now();
     for (const g of touchedTasks) {
       const id = nodeId(g.node);
-      const f = taskFingerprint(g, now);
+      const f = taskFingerprint(this.tallies.get(id)!);
       if (this.fingerprints.get(id) === f) continue;
       this.fingerprints.set(id, f);
       nodes.unshift(g.node);
@@ -560,16 +565,22 @@ export class SandboxModel {
     const groups = tasksMode ? undefined : groupingNamespaces(releases);
     const now = this.now();
     const tasks = new Map<string, TaskGroup>();
-    const taskOf = new Map<string, TaskNode>();
+    const taskOf = new Map<string, { group: TaskGroup; at: number }>();
+    const tallies = new Map<string, GroupTally>();
     const taskFingerprints = new Map<string, string>();
+    /** Task node id → its samples: a change of members refreshes the task row (its children). */
+    const taskMembers = new Map<string, string>();
     if (tasksMode) {
       for (const g of groupByTask(releases)) {
         g.node = this.intern(g.node);
         const id = nodeId(g.node);
         tasks.set(id, g);
         live.add(id);
-        for (const r of g.releases) taskOf.set(nodeId(r.node), g.node);
-        taskFingerprints.set(id, taskFingerprint(g, now));
+        g.releases.forEach((r, at) => taskOf.set(nodeId(r.node), { group: g, at }));
+        const tally = new GroupTally(g.releases, now);
+        tallies.set(id, tally);
+        taskFingerprints.set(id, taskFingerprint(tally));
+        taskMembers.set(id, g.releases.map((r) => r.name).join(','));
       }
     }
     for (const m of messages) live.add(nodeId(m));
@@ -611,6 +622,9 @@ export class SandboxModel {
     this.tasks = tasks;
     this.taskOrder = [...tasks.values()].map((g) => g.node);
     this.taskOf = taskOf;
+    this.tallies = tallies;
+    const previousMembers = this.taskMembers;
+    this.taskMembers = taskMembers;
     this.rootKey = rootKey + groupKeys;
     this.fingerprints = fingerprints;
     if (!emit) return;
@@ -621,7 +635,8 @@ export class SandboxModel {
     // Only the changed nodes and their ancestors: a task whose counts changed, the release, the pod.
     const nodes: TreeNode[] = [];
     for (const id of taskFingerprints.keys())
-      if (previous.get(id) !== taskFingerprints.get(id)) nodes.push(tasks.get(id)!.node);
+      if (previous.get(id) !== taskFingerprints.get(id) || previousMembers.get(id) !== taskMembers.get(id))
+        nodes.push(tasks.get(id)!.node);
     for (const r of releases) {
       const id = nodeId(r.node);
       // A new release is shown by its parent's refresh (its task group's membership changed).
@@ -645,8 +660,8 @@ export class SandboxModel {
   }
 }
 
-/** What a task row shows: its counts, worst state and members. */
-function taskFingerprint(g: TaskGroup, now: number): string {
-  const c = groupCounts(g.releases, now);
-  return `${countsText(c)}|${c.worst}|${g.releases.map((r) => r.name).join(',')}`;
+/** What a task row shows: its counts and worst state. */
+function taskFingerprint(tally: GroupTally): string {
+  const c = tally.counts;
+  return `${countsText(c)}|${c.worst}`;
 }

@@ -315,3 +315,59 @@ describe('sandbox model: one object changed, one release rebuilt', () => {
     scratch.dispose();
   });
 });
+
+describe('task row counts kept per change', () => {
+  const created = Date.parse('2025-01-01T10:00:00Z');
+  let t = created + 1_000;
+  const hub = new MemoryHub();
+  let model: SandboxModel;
+
+  before(() => {
+    for (const name of ['a', 'b', 'c']) {
+      hub.objects.secrets.push(releaseSecret({ name }) as unknown as KubernetesObject);
+      hub.objects.pods.push(
+        pod({
+          name: `${name}-default-0`,
+          release: name,
+          ready: name !== 'a',
+          phase: name === 'a' ? 'Pending' : undefined,
+        }) as unknown as KubernetesObject,
+      );
+    }
+    model = new SandboxModel({ hub, now: () => t });
+  });
+  after(() => model.dispose());
+
+  const restart = (name: string): KubernetesObject => {
+    const p = structuredClone(hub.objects.pods.find((o) => o.metadata?.name === name)) as unknown as {
+      metadata: { resourceVersion: string };
+      status: { containerStatuses: Array<{ restartCount: number }> };
+    };
+    p.metadata.resourceVersion = String(Number(p.metadata.resourceVersion) + 1);
+    p.status.containerStatuses[0].restartCount += 1;
+    return p as unknown as KubernetesObject;
+  };
+
+  it('recounts when the clock passed a state boundary of a sample that did not change', async () => {
+    const [group] = model.children() as TaskNode[];
+    assert.deepEqual(groupCounts(model.taskReleases(group), t), {
+      ready: 2,
+      failing: 0,
+      pending: 1,
+      worst: 'starting',
+    });
+    // Past 60 s pending, "a" turns warning by time alone; a change of "b" must not reuse a stale count.
+    t = created + 61_000;
+    const change = nextChange(model);
+    hub.replaced('pods', restart('b-default-0'));
+    const c = await change;
+    assert.ok(
+      c.nodes?.includes(group),
+      `the task row refreshes (worst state starting → warning): ${JSON.stringify(c.nodes?.map(nodeId))}`,
+    );
+    // Inside the same span, a change that moves no count leaves the task row alone.
+    const next = nextChange(model);
+    hub.replaced('pods', restart('c-default-0'));
+    assert.ok(!(await next).nodes?.includes(group), 'the task row is not refreshed when its counts hold');
+  });
+});
