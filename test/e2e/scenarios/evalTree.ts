@@ -14,6 +14,7 @@ import {
   contextMenu,
   expandRow,
   isSelected,
+  notification,
   pasteClipboard,
   runCommand,
   terminalText,
@@ -96,6 +97,13 @@ async function confirmTearDown(env: ScenarioEnv, shots: Shots, task: string, sho
     async () => !(await treeRow(page, sandboxesTree, exact(task)).isVisible()),
     120_000,
   );
+  // The command ends after the rows go: it forgets the values files (a whole-tree refresh), then says so. A right
+  // click during that refresh reaches the command without its row, so the next step waits for the end.
+  // (The task's own message: one of an earlier tear down may still show.)
+  const done = notification(page, new RegExp(`Removed [^]*\\b${mine[0]}\\b`));
+  await done.waitFor({ state: 'visible', timeout: 120_000 });
+  const said = await done.innerText();
+  for (const r of mine) assert.match(said, new RegExp(`\\b${r}\\b`), `the closing message names ${r}`);
   await shots.take(page, `tear-down-task-done-${shot}`);
   const listed = await helmList(env);
   for (const r of mine) assert.ok(!listed.includes(r), `${r} uninstalled`);
