@@ -108,6 +108,7 @@ export class SandboxModel {
   private taskOf = new Map<string, { group: TaskGroup; at: number }>();
   /** Task node id → its counts, kept per change of one sample. */
   private tallies = new Map<string, GroupTally>();
+  /** Task node id → its samples' names: a change of members refreshes the task row (its children). */
   private taskMembers = new Map<string, string>();
   /** Releases whose records come from opts.records (not the watch). */
   private unlabelled = new Set<string>();
@@ -568,7 +569,6 @@ export class SandboxModel {
     const taskOf = new Map<string, { group: TaskGroup; at: number }>();
     const tallies = new Map<string, GroupTally>();
     const taskFingerprints = new Map<string, string>();
-    /** Task node id → its samples: a change of members refreshes the task row (its children). */
     const taskMembers = new Map<string, string>();
     if (tasksMode) {
       for (const g of groupByTask(releases)) {

@@ -19,6 +19,16 @@ const nextChange = (model: SandboxModel): Promise<ModelChange> =>
     });
   });
 
+type PodObj = KubernetesObject & { status: { containerStatuses: Array<{ restartCount: number; state: unknown }> } };
+let rv = 1000;
+/** A copy of a cached pod with `edit` applied and a new resourceVersion (as an informer hands it over). */
+const editedPod = (hub: MemoryHub, name: string, edit: (p: PodObj) => void): PodObj => {
+  const p = structuredClone(hub.objects.pods.find((o) => o.metadata?.name === name)) as PodObj;
+  edit(p);
+  p.metadata!.resourceVersion = String(++rv);
+  return p;
+};
+
 describe('sandbox model refreshes', () => {
   const hub = new MemoryHub();
   let model: SandboxModel;
@@ -138,17 +148,9 @@ describe('sandbox model refreshes', () => {
 });
 
 describe('sandbox model: one object changed, one release rebuilt', () => {
-  type PodObj = KubernetesObject & { status: { containerStatuses: Array<{ restartCount: number; state: unknown }> } };
   const hub = new MemoryHub();
   let model: SandboxModel;
-  let rv = 1000;
-  /** A copy of a cached pod with `edit` applied and a new resourceVersion (as an informer hands it over). */
-  const edited = (name: string, edit: (p: PodObj) => void): PodObj => {
-    const p = structuredClone(hub.objects.pods.find((o) => o.metadata?.name === name)) as PodObj;
-    edit(p);
-    p.metadata!.resourceVersion = String(++rv);
-    return p;
-  };
+  const edited = (name: string, edit: (p: PodObj) => void): PodObj => editedPod(hub, name, edit);
   /** What a model built from scratch over the same caches shows. */
   const fresh = (): SandboxModel => new SandboxModel({ hub });
 
@@ -338,15 +340,8 @@ describe('task row counts kept per change', () => {
   });
   after(() => model.dispose());
 
-  const restart = (name: string): KubernetesObject => {
-    const p = structuredClone(hub.objects.pods.find((o) => o.metadata?.name === name)) as unknown as {
-      metadata: { resourceVersion: string };
-      status: { containerStatuses: Array<{ restartCount: number }> };
-    };
-    p.metadata.resourceVersion = String(Number(p.metadata.resourceVersion) + 1);
-    p.status.containerStatuses[0].restartCount += 1;
-    return p as unknown as KubernetesObject;
-  };
+  const restart = (name: string): PodObj =>
+    editedPod(hub, name, (p) => (p.status.containerStatuses[0].restartCount += 1));
 
   it('recounts when the clock passed a state boundary of a sample that did not change', async () => {
     const [group] = model.children() as TaskNode[];
