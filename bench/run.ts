@@ -86,11 +86,14 @@ function parseArgs(argv: string[]): {
 } {
   const quick = argv.includes('--quick');
   const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-  // Quick runs go to the git-ignored bench/out/, so a smoke run never replaces the committed full results.
-  const fallback = quick ? join(ROOT, 'bench', 'out', 'results-quick.json') : join(ROOT, 'bench', 'results.json');
-  const out = argv.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? fallback;
   // For working on the bench itself: another cluster size (the table says which).
   const releases = Number(argv.find((a) => a.startsWith('--releases='))?.slice('--releases='.length)) || undefined;
+  // Quick and partial runs go to the git-ignored bench/out/: only a full run replaces the committed results.
+  const partial = quick || only !== undefined || releases !== undefined;
+  const fallback = partial
+    ? join(ROOT, 'bench', 'out', quick ? 'results-quick.json' : 'results-partial.json')
+    : join(ROOT, 'bench', 'results.json');
+  const out = argv.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? fallback;
   // For optimising: the main-size extension process writes a V8 CPU profile here (bench/profile-top.ts reads it).
   const cpuProf = argv.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
   return { quick, only: only ? new Set(only.split(',')) : undefined, out, releases, cpuProf };

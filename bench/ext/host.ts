@@ -3,11 +3,17 @@
 // Sandboxes view through the TreeDataProvider the extension registered (the object VS Code would call).
 // This file is bundled by esbuild (bench/lib/build.ts) and started with `node`, so nothing but node, this
 // small harness and the bundle is loaded. Timestamps are wall-clock ms (comparable with the parent's).
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { serve } from '../lib/rpc';
-import { fakeContext, installVscodeShim, vscodeNames } from './vscodeShim';
+import { fakeContext, installVscodeShim } from './vscodeShim';
 
 const wall = (): number => performance.timeOrigin + performance.now();
+/** Garbage collections (wall start, ms), so a freshness sample can say whether one paused it. */
+const gcs: Array<{ at: number; ms: number }> = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcs.push({ at: performance.timeOrigin + e.startTime, ms: e.duration });
+  if (gcs.length > 10_000) gcs.splice(0, gcs.length - 1000);
+}).observe({ entryTypes: ['gc'] });
 
 interface Node {
   kind: string;
@@ -30,7 +36,7 @@ interface Provider {
 const want = { releases: Number(process.env.BENCH_RELEASES), pods: Number(process.env.BENCH_PODS) };
 const { capture } = installVscodeShim(
   { 'k8sSandbox.kubeconfig': process.env.BENCH_KUBECONFIG },
-  vscodeNames(process.env.BENCH_VSCODE_DTS as string),
+  JSON.parse(process.env.BENCH_VSCODE_NAMES as string) as string[],
 );
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ext = require(process.env.BENCH_EXTENSION as string) as { activate(ctx: unknown): void };
@@ -180,6 +186,13 @@ serve({
     await new Promise((r) => setTimeout(r, a.ms));
     const d = process.cpuUsage(before);
     return { cpuMs: (d.user + d.system) / 1000, podEvents: podEvents - ev, changeEvents: changeEvents - ch };
+  },
+
+  /** Time this process spent in garbage collection between two wall times. */
+  gcMs(a: { from: number; to: number }): number {
+    let ms = 0;
+    for (const g of gcs) if (g.at <= a.to && g.at + g.ms >= a.from) ms += g.ms;
+    return ms;
   },
 
   podEvents(): number {

@@ -14,7 +14,7 @@ import { INSTANCE_LABEL } from '../names/labels';
 /** Set on every pod of our chart and agent-env (the service name). */
 const SERVICE_LABEL = 'inspect/service';
 import { ReleaseDecoder, type HelmRelease, type SecretLike } from './helmRelease';
-import { buildReleases, type ContainerVM, type PodVM, type ReleaseVM } from './viewModels';
+import { buildReleases, PodVMCache, type ContainerVM, type PodVM, type ReleaseVM } from './viewModels';
 import { nodeId, type MessageNode, type NamespaceNode, type TaskNode, type TreeNode } from './nodes';
 import { countsText, GroupTally } from './evalDisplay';
 import { groupByTask, type TaskGroup } from './taskGroups';
@@ -97,6 +97,7 @@ export class SandboxModel {
   private queued = false;
   private disposed = false;
   private readonly decoder = new ReleaseDecoder();
+  private readonly podVMs = new PodVMCache();
   private entries = new Map<string, ReleaseEntry>();
   private readonly index = new ReleaseIndex();
   private fullPending = true;
@@ -353,15 +354,18 @@ export class SandboxModel {
       let entry: ReleaseEntry;
       if (old && sameInputs(old.inputs, inputs)) entry = old;
       else {
-        const [vm] = buildReleases({
-          releases: g.releases,
-          pods: g.pods,
-          statefulSets: g.sets,
-          events: g.events,
-          podEvents: g.podEvents,
-          runtimeClasses,
-          podsListed,
-        });
+        const [vm] = buildReleases(
+          {
+            releases: g.releases,
+            pods: g.pods,
+            statefulSets: g.sets,
+            events: g.events,
+            podEvents: g.podEvents,
+            runtimeClasses,
+            podsListed,
+          },
+          this.podVMs,
+        );
         entry = { inputs, vm, fingerprints: [] };
       }
       entries.set(k, entry);
@@ -423,15 +427,18 @@ export class SandboxModel {
       }
       const inputs = { objects, versions };
       if (sameInputs(old.inputs, inputs)) continue;
-      const [vm] = buildReleases({
-        releases,
-        pods: [...(g?.pods.values() ?? [])],
-        statefulSets: [...(g?.sets.values() ?? [])],
-        events: g?.events ?? [],
-        podEvents,
-        runtimeClasses,
-        podsListed: this.podsListed(),
-      });
+      const [vm] = buildReleases(
+        {
+          releases,
+          pods: [...(g?.pods.values() ?? [])],
+          statefulSets: [...(g?.sets.values() ?? [])],
+          events: g?.events ?? [],
+          podEvents,
+          runtimeClasses,
+          podsListed: this.podsListed(),
+        },
+        this.podVMs,
+      );
       if (!vm || vm.namespace !== old.vm.namespace || vm.name !== old.vm.name) return false; // a release went
       // A changed task, sample or chart moves the release to another group or place: the full path regroups.
       if (vm.task !== old.vm.task || vm.sampleUuid !== old.vm.sampleUuid || vm.chart.name !== old.vm.chart.name)
@@ -478,7 +485,7 @@ export class SandboxModel {
         }
       }
       entry.fingerprints.push([nodeId(r.node), JSON.stringify({ ...r, pods: r.pods.map((p) => p.name) })]);
-      for (const p of r.pods) entry.fingerprints.push([nodeId(p.node), JSON.stringify(p)]);
+      for (const p of r.pods) entry.fingerprints.push([nodeId(p.node), this.podVMs.fingerprint(p)]);
       const [[rid, rf], ...pods] = entry.fingerprints;
       if (this.fingerprints.get(rid) !== rf)
         nodes.push(r.node); // refreshes its pods too
@@ -608,7 +615,7 @@ export class SandboxModel {
       if (!r) continue;
       if (!entry.fingerprints.length) {
         entry.fingerprints.push([nodeId(r.node), JSON.stringify({ ...r, pods: r.pods.map((p) => p.name) })]);
-        for (const p of r.pods) entry.fingerprints.push([nodeId(p.node), JSON.stringify(p)]);
+        for (const p of r.pods) entry.fingerprints.push([nodeId(p.node), this.podVMs.fingerprint(p)]);
       }
       for (const [id, f] of entry.fingerprints) fingerprints.set(id, f);
     }

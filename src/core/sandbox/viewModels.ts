@@ -122,36 +122,29 @@ export interface ReleaseVM {
 }
 
 /**
- * Reuses pod view-models (and their fingerprints) while the pod's resourceVersion is unchanged, so a rebuild
- * after one event costs a map lookup per pod, not a rebuild of thousands.
+ * Reuses a pod's view-model (and its fingerprint) while the watch cache holds the same pod object at the same
+ * resourceVersion (an informer replaces the object on every change), so rebuilding a release after one pod
+ * event builds and serialises that pod alone. Weak: entries go with the objects.
  */
 export class PodVMCache {
-  private entries = new Map<string, { key: string; vm: PodVM; fingerprint: string }>();
-  private seen = new Set<string>();
+  private readonly byPod = new WeakMap<PodLike, { release: string; version: string; vm: PodVM }>();
+  private readonly fingerprints = new WeakMap<PodVM, string>();
 
   get(p: PodLike, release: string): PodVM {
-    const uid = p.metadata?.uid;
-    const rv = p.metadata?.resourceVersion;
-    if (!uid || !rv) return podVM(p, release);
-    this.seen.add(uid);
-    const key = `${rv}|${release}`;
-    const hit = this.entries.get(uid);
-    if (hit && hit.key === key) return hit.vm;
+    const version = p.metadata?.resourceVersion;
+    if (!version) return podVM(p, release);
+    const hit = this.byPod.get(p);
+    if (hit && hit.release === release && hit.version === version) return hit.vm;
     const vm = podVM(p, release);
-    this.entries.set(uid, { key, vm, fingerprint: JSON.stringify(vm) });
+    this.byPod.set(p, { release, version, vm });
     return vm;
   }
 
   /** A string that changes whenever the view-model does. */
   fingerprint(vm: PodVM): string {
-    const hit = vm.uid ? this.entries.get(vm.uid) : undefined;
-    return hit && hit.vm === vm ? hit.fingerprint : JSON.stringify(vm);
-  }
-
-  /** Forget pods not seen since the last call (deleted ones). */
-  sweep(): void {
-    for (const uid of this.entries.keys()) if (!this.seen.has(uid)) this.entries.delete(uid);
-    this.seen.clear();
+    let f = this.fingerprints.get(vm);
+    if (f === undefined) this.fingerprints.set(vm, (f = JSON.stringify(vm)));
+    return f;
   }
 }
 
@@ -427,7 +420,6 @@ export function buildReleases(s: SandboxSnapshot, cache?: PodVMCache): ReleaseVM
       ...(s.podsListed === false ? { podsLoading: true as const } : {}),
     });
   }
-  cache?.sweep();
   const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   return out.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
 }

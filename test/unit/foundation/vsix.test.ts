@@ -69,6 +69,7 @@ describe('vsix packaging', function () {
       for (const f of [
         'dist/extension.js',
         'dist/lint-cli.js',
+        'dist/relay-client.js',
         'dist/webview.js',
         'dist/webview.css',
         'readme.md',

@@ -89,6 +89,30 @@ describe('sandbox model refreshes', () => {
     );
   });
 
+  it('rebuilds only the changed pod of a release: its other pods keep their view-models', async () => {
+    const before = model.release('default', 'r0007')!;
+    const change = nextChange(model);
+    hub.replaced(
+      'pods',
+      editedPod(hub, 'r0007-web-0', (p) => (p.status.containerStatuses[0].restartCount += 1)),
+    );
+    assert.deepEqual((await change).nodes?.map(nodeId), ['rel/default/r0007']);
+    const after = model.release('default', 'r0007')!;
+    const pod = (r: ReleaseVM, name: string): PodVM => r.pods.find((p) => p.name === name)!;
+    assert.equal(pod(after, 'r0007-web-0').restarts, pod(before, 'r0007-web-0').restarts + 1);
+    assert.notEqual(pod(after, 'r0007-web-0'), pod(before, 'r0007-web-0'));
+    for (const name of ['r0007-db-0', 'r0007-default-0'])
+      assert.equal(pod(after, name), pod(before, name), `${name} reused, not rebuilt`);
+    // A pod object changed in place with a new resourceVersion is rebuilt all the same.
+    const db = hub.objects.pods.find((o) => o.metadata?.name === 'r0007-db-0') as PodObj;
+    db.status.containerStatuses[0].restartCount += 2;
+    db.metadata!.resourceVersion = String(++rv);
+    const again = nextChange(model);
+    hub.changed('pods');
+    await again;
+    assert.equal(pod(model.release('default', 'r0007')!, 'r0007-db-0').restarts, 2);
+  });
+
   it('refreshes the release when its counts change, and its group when releases come or go', async () => {
     const target = hub.objects.pods[3] as unknown as {
       metadata: { name: string; resourceVersion: string };
