@@ -1,4 +1,5 @@
-// One bundle for the extension (node, CommonJS), one for the lint CLI, one for the webview (browser).
+// One bundle for the extension (node, CommonJS; its Hubble Relay client apart, see below), one for the lint CLI,
+// one for the webview (browser).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
