@@ -14,7 +14,7 @@ import { INSTANCE_LABEL } from '../names/labels';
 /** Set on every pod of our chart and agent-env (the service name). */
 const SERVICE_LABEL = 'inspect/service';
 import { ReleaseDecoder, type HelmRelease, type SecretLike } from './helmRelease';
-import { buildReleases, PodVMCache, type ContainerVM, type PodVM, type ReleaseVM } from './viewModels';
+import { PodVMCache, releaseVM, type ContainerVM, type PodVM, type ReleaseVM } from './viewModels';
 import { nodeId, type MessageNode, type NamespaceNode, type TaskNode, type TreeNode } from './nodes';
 import { countsText, GroupTally } from './evalDisplay';
 import { groupByTask, type TaskGroup } from './taskGroups';
@@ -289,11 +289,9 @@ export class SandboxModel {
   /** View-models of every release, rebuilding only those whose inputs changed since the last call. */
   private buildChanged(): ReleaseVM[] {
     const hub = this.opts.hub;
-    const runtimeClasses = hub.isReady('runtimeclasses')
-      ? (hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? '')
-      : undefined;
+    const runtimeClasses = this.runtimeClasses();
     const podsListed = this.podsListed();
-    const runtimeKey = JSON.stringify([runtimeClasses, podsListed]);
+    const runtimeKey = JSON.stringify([runtimeClasses && [...runtimeClasses], podsListed]);
     // Every release depends on the RuntimeClass list (and on whether pods are listed): a change rebuilds all.
     if (runtimeKey !== this.runtimeKey) this.entries.clear();
     this.runtimeKey = runtimeKey;
@@ -354,17 +352,9 @@ export class SandboxModel {
       let entry: ReleaseEntry;
       if (old && sameInputs(old.inputs, inputs)) entry = old;
       else {
-        const [vm] = buildReleases(
-          {
-            releases: g.releases,
-            pods: g.pods,
-            statefulSets: g.sets,
-            events: g.events,
-            podEvents: g.podEvents,
-            runtimeClasses,
-            podsListed,
-          },
-          this.podVMs,
+        const vm = releaseVM(
+          { releases: g.releases, pods: g.pods, statefulSets: g.sets, events: g.events, podEvents: g.podEvents },
+          { runtimeClasses, podsListed, cache: this.podVMs },
         );
         entry = { inputs, vm, fingerprints: [] };
       }
@@ -403,10 +393,7 @@ export class SandboxModel {
    */
   private rebuildDirty(emit: boolean): boolean {
     if (this.loading) return false;
-    const hub = this.opts.hub;
-    const runtimeClasses = hub.isReady('runtimeclasses')
-      ? (hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? '')
-      : undefined;
+    const runtimeClasses = this.runtimeClasses();
     const updates: Array<{ at: number; entry: ReleaseEntry; key: string }> = [];
     for (const key of this.index.dirty) {
       // Releases whose records come from opts.records (not the watch) are rebuilt fully, as they are fetched.
@@ -427,17 +414,15 @@ export class SandboxModel {
       }
       const inputs = { objects, versions };
       if (sameInputs(old.inputs, inputs)) continue;
-      const [vm] = buildReleases(
+      const vm = releaseVM(
         {
           releases,
           pods: [...(g?.pods.values() ?? [])],
           statefulSets: [...(g?.sets.values() ?? [])],
           events: g?.events ?? [],
           podEvents,
-          runtimeClasses,
-          podsListed: this.podsListed(),
         },
-        this.podVMs,
+        { runtimeClasses, podsListed: this.podsListed(), cache: this.podVMs },
       );
       if (!vm || vm.namespace !== old.vm.namespace || vm.name !== old.vm.name) return false; // a release went
       // A changed task, sample or chart moves the release to another group or place: the full path regroups.
@@ -468,7 +453,9 @@ export class SandboxModel {
       const live = new Set<string>();
       r.node = this.intern(r.node);
       this.indexNode(r.node, r, live);
+      // A pod whose view-model was reused (its object did not change) is indexed already, with its containers.
       for (const p of r.pods) {
+        if (oldVm.pods.includes(p)) continue;
         p.node = this.intern(p.node);
         this.indexNode(p.node, p, live);
         for (const c of p.containers) {
@@ -477,6 +464,7 @@ export class SandboxModel {
         }
       }
       for (const p of oldVm.pods) {
+        if (r.pods.includes(p)) continue;
         for (const id of [nodeId(p.node), ...p.containers.map((c) => nodeId(c.node))]) {
           if (live.has(id)) continue;
           this.byId.delete(id);
@@ -516,6 +504,13 @@ export class SandboxModel {
       else hi = mid;
     }
     return this.releasesValue[lo] === vm ? lo : -1;
+  }
+
+  /** Names of the cluster's RuntimeClasses, or undefined while they cannot be read. */
+  private runtimeClasses(): Set<string> | undefined {
+    const hub = this.opts.hub;
+    if (!hub.isReady('runtimeclasses')) return undefined;
+    return new Set((hub.list('runtimeclasses') as readonly RuntimeClassLike[]).map((r) => r.metadata?.name ?? ''));
   }
 
   private podsListed(): boolean {

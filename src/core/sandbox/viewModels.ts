@@ -2,7 +2,7 @@
 import { computePodQos } from '../kube/qos';
 import { CREATOR_LABEL, INSTANCE_LABEL } from '../names/labels';
 import { APP_TIMEOUT_ANNOTATION, DEADLINE_ANNOTATION, RISK_LEVEL_ANNOTATION } from '../timeouts/inspect';
-import { isSandboxRelease, latestRevisions, type HelmRelease } from './helmRelease';
+import { isSandboxRelease, type HelmRelease } from './helmRelease';
 import type { ContainerNode, PodNode, ReleaseNode } from './nodes';
 import { timeMs, type ContainerStatusLike, type EventLike, type PodLike, type StatefulSetLike } from '../kube/objects';
 import { latestWarning, type WarningVM } from './warnings';
@@ -312,113 +312,169 @@ function qosFromSpec(p: PodLike): string | undefined {
 
 const RUNTIME_CLASS_NOT_FOUND = /RuntimeClass "([^"]+)" not found/;
 
+/** One release's objects, already grouped: its records (any revisions), pods and StatefulSets, the FailedCreate
+ * events of those StatefulSets, and events of its pods (only Warnings are read). */
+export interface ReleaseObjects {
+  releases: readonly HelmRelease[];
+  pods: readonly PodLike[];
+  statefulSets: readonly StatefulSetLike[];
+  events: readonly EventLike[];
+  podEvents: readonly EventLike[];
+}
+
+export interface BuildOptions {
+  /** Names of the cluster's RuntimeClasses; undefined when they cannot be read. */
+  runtimeClasses?: ReadonlySet<string>;
+  /** False while the pods (or StatefulSets) are still being listed. */
+  podsListed?: boolean;
+  cache?: PodVMCache;
+}
+
+const podKey = (ns: string | undefined, name: string): string => `${ns ?? 'default'}/${name}`;
+const cmpName = (a: PodVM, b: PodVM): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** The view-model of one release (its latest revision), or undefined when none of its records is a sandbox's. */
+export function releaseVM(o: ReleaseObjects, opts: BuildOptions = {}): ReleaseVM | undefined {
+  let r: HelmRelease | undefined;
+  for (const x of o.releases) if (isSandboxRelease(x) && (!r || x.revision > r.revision)) r = x;
+  if (!r) return undefined;
+  let warningsBy: Map<string, EventLike[]> | undefined;
+  for (const e of o.podEvents) {
+    if (e.type !== 'Warning' || e.involvedObject?.kind !== 'Pod' || !e.involvedObject.name) continue;
+    const k = podKey(e.involvedObject.namespace ?? e.metadata?.namespace, e.involvedObject.name);
+    warningsBy ??= new Map();
+    (warningsBy.get(k) ?? warningsBy.set(k, []).get(k)!).push(e);
+  }
+  const release = r.name;
+  const pods = o.pods
+    .map((p) => {
+      const events = warningsBy?.get(podKey(p.metadata?.namespace, p.metadata?.name ?? ''));
+      // Cached view-models know nothing of events: a pod with warnings is built fresh (few pods have any).
+      return events || !opts.cache ? podVM(p, release, events) : opts.cache.get(p, release);
+    })
+    .sort(cmpName);
+  const sets = o.statefulSets;
+  const expected = sets.length ? sets.reduce((n, x) => n + (x.spec?.replicas ?? 1), 0) : pods.length;
+  const known = opts.runtimeClasses;
+  const missing = new Set<string>();
+  if (known) {
+    for (const x of sets) {
+      const rc = x.spec?.template?.spec?.runtimeClassName;
+      if (rc && !known.has(rc)) missing.add(rc);
+    }
+  }
+  // Old FailedCreate events outlive the problem; they matter only while pods are still missing.
+  const failedCreates =
+    pods.length < expected ? [...new Set(o.events.map((e) => e.message ?? '').filter(Boolean))] : [];
+  if (!known)
+    for (const m of failedCreates) {
+      const rc = RUNTIME_CLASS_NOT_FOUND.exec(m)?.[1];
+      if (rc) missing.add(rc);
+    }
+  let lastRestart: ReleaseVM['lastRestart'];
+  let readyPods = 0;
+  let restarts = 0;
+  for (const p of pods) {
+    if (p.ready) readyPods++;
+    restarts += p.restarts;
+    if (p.lastRestart && (!lastRestart || (p.lastRestart.at ?? 0) > (lastRestart.at ?? 0)))
+      lastRestart = { ...p.lastRestart, pod: p.name };
+  }
+  const firstPod = pods[0];
+  const valuesTimeouts = (r.values.timeouts ?? {}) as Record<string, unknown>;
+  const valueMap = (v: unknown): Record<string, unknown> =>
+    v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  return {
+    node: { kind: 'release', namespace: r.namespace, release: r.name },
+    name: r.name,
+    namespace: r.namespace,
+    revision: r.revision,
+    status: r.status,
+    description: r.description,
+    chart: r.chart,
+    firstDeployedAt: timeMs(r.firstDeployed),
+    lastDeployedAt: timeMs(r.lastDeployed),
+    creator: r.labels[CREATOR_LABEL],
+    recordLabels: r.labels,
+    // The values say what inspect asked for; the pods carry it too (e.g. when values are not readable).
+    task: text(valueMap(r.values.annotations)[TASK_ANNOTATION]) ?? text(firstPod?.task),
+    sampleUuid: text(valueMap(r.values.labels)[SAMPLE_LABEL]) ?? text(firstPod?.sampleUuid),
+    runtimeClass: mostCommon(pods.map((p) => p.runtimeClass)),
+    pods,
+    expectedPods: Math.max(expected, pods.length),
+    readyPods,
+    restarts,
+    lastRestart,
+    nonGuaranteed: pods
+      .filter((p) => p.qos && p.qos !== 'Guaranteed')
+      .map((p) => ({ pod: p.name, qos: p.qos as string })),
+    missingRuntimeClasses: [...missing].sort(),
+    failedCreates,
+    timeouts: firstPod
+      ? firstPod.timeouts
+      : {
+          riskLevel: typeof valuesTimeouts.riskLevel === 'string' ? valuesTimeouts.riskLevel : undefined,
+          appTimeoutSeconds: num(valuesTimeouts.appTimeoutSeconds),
+          deadlineSeconds: num(valuesTimeouts.deadlineSeconds),
+        },
+    failed: r.status === 'failed',
+    ...(opts.podsListed === false ? { podsLoading: true as const } : {}),
+  };
+}
+
 /** Sandboxes (latest revision of each release that is ours) with their pods, sorted by namespace and name. */
 export function buildReleases(s: SandboxSnapshot, cache?: PodVMCache): ReleaseVM[] {
-  const key = (ns: string | undefined, name: string): string => `${ns ?? 'default'}/${name}`;
-  const podsBy = new Map<string, PodLike[]>();
+  const groups = new Map<
+    string,
+    {
+      releases: HelmRelease[];
+      pods: PodLike[];
+      statefulSets: StatefulSetLike[];
+      events: EventLike[];
+      podEvents: EventLike[];
+    }
+  >();
+  const group = (k: string) =>
+    groups.get(k) ?? groups.set(k, { releases: [], pods: [], statefulSets: [], events: [], podEvents: [] }).get(k)!;
+  for (const r of s.releases) group(podKey(r.namespace, r.name)).releases.push(r);
+  const podRelease = new Map<string, string>(); // ns/pod -> release key
   for (const p of s.pods) {
     const rel = p.metadata?.labels?.[INSTANCE_LABEL];
     if (!rel) continue;
-    const k = key(p.metadata?.namespace, rel);
-    (podsBy.get(k) ?? podsBy.set(k, []).get(k)!).push(p);
+    const k = podKey(p.metadata?.namespace, rel);
+    group(k).pods.push(p);
+    podRelease.set(podKey(p.metadata?.namespace, p.metadata?.name ?? ''), k);
   }
-  const stsBy = new Map<string, StatefulSetLike[]>();
   const stsRelease = new Map<string, string>(); // ns/stsName -> release key
   for (const sts of s.statefulSets) {
     const rel = sts.metadata?.labels?.[INSTANCE_LABEL];
     if (!rel) continue;
-    const k = key(sts.metadata?.namespace, rel);
-    (stsBy.get(k) ?? stsBy.set(k, []).get(k)!).push(sts);
-    stsRelease.set(key(sts.metadata?.namespace, sts.metadata?.name ?? ''), k);
+    const k = podKey(sts.metadata?.namespace, rel);
+    group(k).statefulSets.push(sts);
+    stsRelease.set(podKey(sts.metadata?.namespace, sts.metadata?.name ?? ''), k);
   }
-  const eventsBy = new Map<string, EventLike[]>();
   for (const e of s.events) {
     if (e.type !== 'Warning' || e.reason !== 'FailedCreate') continue;
-    const k = stsRelease.get(key(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''));
-    if (k) (eventsBy.get(k) ?? eventsBy.set(k, []).get(k)!).push(e);
+    const k = stsRelease.get(
+      podKey(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''),
+    );
+    if (k) group(k).events.push(e);
   }
-  const known = s.runtimeClasses ? new Set(s.runtimeClasses) : undefined;
-  const warningsBy = new Map<string, EventLike[]>();
   for (const e of s.podEvents ?? []) {
-    if (e.type !== 'Warning' || e.involvedObject?.kind !== 'Pod' || !e.involvedObject.name) continue;
-    const k = key(e.involvedObject.namespace ?? e.metadata?.namespace, e.involvedObject.name);
-    (warningsBy.get(k) ?? warningsBy.set(k, []).get(k)!).push(e);
+    const k = podRelease.get(
+      podKey(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''),
+    );
+    if (k) group(k).podEvents.push(e);
   }
-  const podOf = (p: PodLike, release: string): PodVM => {
-    const events = warningsBy.get(key(p.metadata?.namespace, p.metadata?.name ?? ''));
-    // Cached view-models know nothing of events: a pod with warnings is built fresh (few pods have any).
-    return events ? podVM(p, release, events) : cache ? cache.get(p, release) : podVM(p, release);
+  const opts: BuildOptions = {
+    runtimeClasses: s.runtimeClasses ? new Set(s.runtimeClasses) : undefined,
+    podsListed: s.podsListed,
+    cache,
   };
-
   const out: ReleaseVM[] = [];
-  for (const r of latestRevisions(s.releases.filter(isSandboxRelease))) {
-    const k = key(r.namespace, r.name);
-    const pods = (podsBy.get(k) ?? [])
-      .map((p) => podOf(p, r.name))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const sets = stsBy.get(k) ?? [];
-    const expected = sets.length ? sets.reduce((n, x) => n + (x.spec?.replicas ?? 1), 0) : pods.length;
-    const readyPods = pods.filter((p) => p.ready).length;
-    const missing = new Set<string>();
-    if (known) {
-      for (const x of sets) {
-        const rc = x.spec?.template?.spec?.runtimeClassName;
-        if (rc && !known.has(rc)) missing.add(rc);
-      }
-    }
-    // Old FailedCreate events outlive the problem; they matter only while pods are still missing.
-    const failedCreates =
-      pods.length < expected ? [...new Set((eventsBy.get(k) ?? []).map((e) => e.message ?? '').filter(Boolean))] : [];
-    if (!known)
-      for (const m of failedCreates) {
-        const rc = RUNTIME_CLASS_NOT_FOUND.exec(m)?.[1];
-        if (rc) missing.add(rc);
-      }
-    let lastRestart: ReleaseVM['lastRestart'];
-    for (const p of pods) {
-      if (p.lastRestart && (!lastRestart || (p.lastRestart.at ?? 0) > (lastRestart.at ?? 0)))
-        lastRestart = { ...p.lastRestart, pod: p.name };
-    }
-    const firstPod = pods[0];
-    const valuesTimeouts = (r.values.timeouts ?? {}) as Record<string, unknown>;
-    const valueMap = (v: unknown): Record<string, unknown> =>
-      v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-    out.push({
-      node: { kind: 'release', namespace: r.namespace, release: r.name },
-      name: r.name,
-      namespace: r.namespace,
-      revision: r.revision,
-      status: r.status,
-      description: r.description,
-      chart: r.chart,
-      firstDeployedAt: timeMs(r.firstDeployed),
-      lastDeployedAt: timeMs(r.lastDeployed),
-      creator: r.labels[CREATOR_LABEL],
-      recordLabels: r.labels,
-      // The values say what inspect asked for; the pods carry it too (e.g. when values are not readable).
-      task: text(valueMap(r.values.annotations)[TASK_ANNOTATION]) ?? text(firstPod?.task),
-      sampleUuid: text(valueMap(r.values.labels)[SAMPLE_LABEL]) ?? text(firstPod?.sampleUuid),
-      runtimeClass: mostCommon(pods.map((p) => p.runtimeClass)),
-      pods,
-      expectedPods: Math.max(expected, pods.length),
-      readyPods,
-      restarts: pods.reduce((n, p) => n + p.restarts, 0),
-      lastRestart,
-      nonGuaranteed: pods
-        .filter((p) => p.qos && p.qos !== 'Guaranteed')
-        .map((p) => ({ pod: p.name, qos: p.qos as string })),
-      missingRuntimeClasses: [...missing].sort(),
-      failedCreates,
-      timeouts: firstPod
-        ? firstPod.timeouts
-        : {
-            riskLevel: typeof valuesTimeouts.riskLevel === 'string' ? valuesTimeouts.riskLevel : undefined,
-            appTimeoutSeconds: num(valuesTimeouts.appTimeoutSeconds),
-            deadlineSeconds: num(valuesTimeouts.deadlineSeconds),
-          },
-      failed: r.status === 'failed',
-      ...(s.podsListed === false ? { podsLoading: true as const } : {}),
-    });
+  for (const g of groups.values()) {
+    const vm = releaseVM(g, opts);
+    if (vm) out.push(vm);
   }
   const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   return out.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
