@@ -3,15 +3,24 @@
 // Sandboxes view through the TreeDataProvider the extension registered (the object VS Code would call).
 // This file is bundled by esbuild (bench/lib/build.ts) and started with `node`, so nothing but node, this
 // small harness and the bundle is loaded. Timestamps are wall-clock ms (comparable with the parent's).
-import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import { serve } from '../lib/rpc';
 import { fakeContext, installVscodeShim } from './vscodeShim';
 
 const wall = (): number => performance.timeOrigin + performance.now();
-/** Garbage collections (wall start, ms), so a freshness sample can say whether one paused it. */
-const gcs: Array<{ at: number; ms: number }> = [];
+/** Garbage collections (wall start, ms, kind), so a freshness sample can say whether one paused it. */
+const gcs: Array<{ at: number; ms: number; kind: string }> = [];
+const gcKinds: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcs.push({ at: performance.timeOrigin + e.startTime, ms: e.duration });
+  for (const e of list.getEntries()) {
+    const kind = (e as { detail?: { kind?: number } }).detail?.kind ?? -1;
+    gcs.push({ at: performance.timeOrigin + e.startTime, ms: e.duration, kind: gcKinds[kind] ?? `kind ${kind}` });
+  }
   if (gcs.length > 10_000) gcs.splice(0, gcs.length - 1000);
 }).observe({ entryTypes: ['gc'] });
 
@@ -188,11 +197,16 @@ serve({
     return { cpuMs: (d.user + d.system) / 1000, podEvents: podEvents - ev, changeEvents: changeEvents - ch };
   },
 
-  /** Time this process spent in garbage collection between two wall times. */
-  gcMs(a: { from: number; to: number }): number {
+  /** Time this process spent in garbage collection between two wall times, and the kinds of those GCs. */
+  gc(a: { from: number; to: number }): { ms: number; kinds: string[] } {
     let ms = 0;
-    for (const g of gcs) if (g.at <= a.to && g.at + g.ms >= a.from) ms += g.ms;
-    return ms;
+    const kinds = new Set<string>();
+    for (const g of gcs) {
+      if (g.at > a.to || g.at + g.ms < a.from) continue;
+      ms += g.ms;
+      kinds.add(g.kind);
+    }
+    return { ms, kinds: [...kinds] };
   },
 
   podEvents(): number {

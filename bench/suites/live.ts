@@ -25,8 +25,8 @@ export async function freshness(ctx: Context, w: Worker, releases: number): Prom
   const peerLat: number[] = [];
   /** Commit → the change in our watch cache (transport and parsing, what kubectl also pays). */
   const arrivalLat: number[] = [];
-  /** GC pause inside each sample's window (ms; 0 for most). */
-  const gcMs: number[] = [];
+  /** GC pause inside each sample's window (ms; 0 for most) and its kinds. */
+  const gcs: Array<{ ms: number; kinds: string[] }> = [];
   const watch = new KubectlWatch(toolEnv(ctx.dir, ctx.started.proxiedKubeconfig));
   try {
     await until('kubectl to print the pod list', () => watch.printed >= pods.length, 120_000, 100);
@@ -46,7 +46,7 @@ export async function freshness(ctx: Context, w: Worker, releases: number): Prom
       });
       const fired = await w.call<number>('fired');
       lat.push(fired - committed);
-      gcMs.push(await w.call<number>('gcMs', { from: committed, to: fired }));
+      gcs.push(await w.call<{ ms: number; kinds: string[] }>('gc', { from: committed, to: fired }));
       const arrived = await w.call<number | undefined>('arrived');
       if (arrived !== undefined) arrivalLat.push(arrived - committed);
       peerLat.push((await peerSeen) - committed);
@@ -59,11 +59,11 @@ export async function freshness(ctx: Context, w: Worker, releases: number): Prom
   const s = summarize(lat);
   const p = summarize(peerLat);
   const a = arrivalLat.length ? summarize(arrivalLat) : undefined;
-  const paused = gcMs.filter((v) => v > 0);
+  const paused = gcs.filter((g) => g.ms > 0);
   ctx.log(
     `freshness at ${size} pods: ours median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)}; kubectl -w median ${p.median.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms, max ${p.max.toFixed(1)}` +
       (a ? `; ours in the watch cache median ${a.median.toFixed(1)} ms, p95 ${a.p95.toFixed(1)} ms` : '') +
-      `; a GC paused ${paused.length} of ${samples} samples${paused.length ? ` (${paused.map((v) => v.toFixed(1)).join(', ')} ms)` : ''}`,
+      `; a GC paused ${paused.length} of ${samples} samples${paused.length ? ` (${paused.map((g) => `${g.ms.toFixed(1)} ms ${g.kinds.join(' + ')}`).join(', ')})` : ''}`,
   );
   const peerName = `${WATCH_PEER} (row printed)`;
   return [
@@ -83,7 +83,8 @@ export async function freshness(ctx: Context, w: Worker, releases: number): Prom
         oursInWatchCache: a,
         inWatchCacheSamples: arrivalLat.map((v) => Math.round(v * 10) / 10),
         samples: lat.map((v) => Math.round(v * 10) / 10),
-        gcPauseMs: gcMs.map((v) => Math.round(v * 10) / 10),
+        gcPauseMs: gcs.map((g) => Math.round(g.ms * 10) / 10),
+        gcKinds: gcs.map((g) => g.kinds.join(' + ')),
         peerSamples: peerLat.map((v) => Math.round(v * 10) / 10),
         change: 'container crash (restartCount+1); timed from the API server committing the pod',
       },

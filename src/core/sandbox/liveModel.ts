@@ -14,7 +14,7 @@ import { INSTANCE_LABEL } from '../names/labels';
 /** Set on every pod of our chart and agent-env (the service name). */
 const SERVICE_LABEL = 'inspect/service';
 import { ReleaseDecoder, type HelmRelease, type SecretLike } from './helmRelease';
-import { PodVMCache, releaseVM, type ContainerVM, type PodVM, type ReleaseVM } from './viewModels';
+import { PodVMCache, releaseFingerprint, releaseVM, type ContainerVM, type PodVM, type ReleaseVM } from './viewModels';
 import { nodeId, type MessageNode, type NamespaceNode, type TaskNode, type TreeNode } from './nodes';
 import { countsText, GroupTally } from './evalDisplay';
 import { groupByTask, type TaskGroup } from './taskGroups';
@@ -472,7 +472,7 @@ export class SandboxModel {
           this.fingerprints.delete(id);
         }
       }
-      entry.fingerprints.push([nodeId(r.node), JSON.stringify({ ...r, pods: r.pods.map((p) => p.name) })]);
+      entry.fingerprints.push([nodeId(r.node), releaseFingerprint(r)]);
       for (const p of r.pods) entry.fingerprints.push([nodeId(p.node), this.podVMs.fingerprint(p)]);
       const [[rid, rf], ...pods] = entry.fingerprints;
       if (this.fingerprints.get(rid) !== rf)
@@ -609,7 +609,7 @@ export class SandboxModel {
       const r = entry.vm;
       if (!r) continue;
       if (!entry.fingerprints.length) {
-        entry.fingerprints.push([nodeId(r.node), JSON.stringify({ ...r, pods: r.pods.map((p) => p.name) })]);
+        entry.fingerprints.push([nodeId(r.node), releaseFingerprint(r)]);
         for (const p of r.pods) entry.fingerprints.push([nodeId(p.node), this.podVMs.fingerprint(p)]);
       }
       for (const [id, f] of entry.fingerprints) fingerprints.set(id, f);

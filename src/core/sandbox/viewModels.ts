@@ -1,4 +1,5 @@
 // Pure view-models of sandboxes from snapshots of the watch caches: no clients, no I/O, no clocks.
+import { createHash } from 'node:crypto';
 import { computePodQos } from '../kube/qos';
 import { CREATOR_LABEL, INSTANCE_LABEL } from '../names/labels';
 import { APP_TIMEOUT_ANNOTATION, DEADLINE_ANNOTATION, RISK_LEVEL_ANNOTATION } from '../timeouts/inspect';
@@ -140,12 +141,22 @@ export class PodVMCache {
     return vm;
   }
 
-  /** A string that changes whenever the view-model does. */
+  /** A short string that changes whenever the view-model does. */
   fingerprint(vm: PodVM): string {
     let f = this.fingerprints.get(vm);
-    if (f === undefined) this.fingerprints.set(vm, (f = JSON.stringify(vm)));
+    if (f === undefined) this.fingerprints.set(vm, (f = digest(JSON.stringify(vm))));
     return f;
   }
+}
+
+/** A short string that changes whenever the release row does (its pods have their own). */
+export function releaseFingerprint(r: ReleaseVM): string {
+  return digest(JSON.stringify({ ...r, pods: r.pods.map((p) => p.name) }));
+}
+
+/** Kept per tree row for change detection: a digest, not the ~2 KB serialisation, keeps the heap small. */
+function digest(serialised: string): string {
+  return createHash('sha1').update(serialised).digest('base64');
 }
 
 export interface SandboxSnapshot {
@@ -179,7 +190,10 @@ function containerVM(
   st: ContainerStatusLike | undefined,
 ): ContainerVM {
   const state = st?.state;
-  const base = {
+  const t = state?.running ? undefined : (state?.waiting ?? state?.terminated);
+  // One literal, every field in one order, so all containers share one hidden class (spreads of a base object
+  // gave each its own, thousands of them).
+  return {
     node: {
       kind: 'container' as const,
       namespace: pod.namespace,
@@ -192,16 +206,13 @@ function containerVM(
     image: st?.image ?? spec.image,
     ready: st?.ready === true,
     restarts: st?.restartCount ?? 0,
+    state: state?.running ? 'running' : state?.waiting ? 'waiting' : state?.terminated ? 'terminated' : 'unknown',
+    reason: t?.reason,
+    message: t?.message,
+    exitCode: state?.running || state?.waiting ? undefined : state?.terminated?.exitCode,
+    startedAt: state?.running ? timeMs(state.running.startedAt) : undefined,
     last: terminationOf(spec.name, st?.lastState),
   };
-  if (state?.running) return { ...base, state: 'running', startedAt: timeMs(state.running.startedAt) };
-  if (state?.waiting)
-    return { ...base, state: 'waiting', reason: state.waiting.reason, message: state.waiting.message };
-  if (state?.terminated) {
-    const t = state.terminated;
-    return { ...base, state: 'terminated', reason: t.reason, message: t.message, exitCode: t.exitCode };
-  }
-  return { ...base, state: 'unknown' };
 }
 
 function timeoutsOf(annotations: Record<string, string>, grace?: number): Timeouts {
