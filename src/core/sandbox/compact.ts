@@ -1,7 +1,7 @@
 // What the watch caches keep of pods and StatefulSets: the fields the Sandboxes view reads (objects.ts PodLike,
-// StatefulSetLike), so the rest (env, volumes, mounts, security contexts, commands, a StatefulSet's whole pod
-// template, every object's managedFields) is garbage at once instead of living in the cache, and each watch
-// event leaves less behind for the garbage collector to move.
+// StatefulSetLike), so the rest (env, volumes, mounts, security contexts, commands, most of a pod's status, a
+// StatefulSet's whole pod template, every object's managedFields) is garbage at once instead of living in the
+// cache, and each watch event leaves less behind for the garbage collector to move and mark.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { PodLike, StatefulSetLike } from '../kube/objects';
 
@@ -31,10 +31,40 @@ export function compactMeta<T extends { metadata?: object }>(o: T): T['metadata'
   return rest as T['metadata'];
 }
 
+const META_KEYS = [
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'labels',
+  'annotations',
+] as const;
+const STATUS_KEYS = ['phase', 'reason', 'message', 'qosClass', 'podIP', 'hostIP', 'startTime'] as const;
+const CONDITION_KEYS = ['type', 'status', 'reason', 'message', 'lastTransitionTime'] as const;
+const CONTAINER_STATUS_KEYS = ['name', 'image', 'ready', 'started', 'restartCount', 'state', 'lastState'] as const;
+const STATUS_LISTS = ['containerStatuses', 'initContainerStatuses', 'ephemeralContainerStatuses'] as const;
+
+/**
+ * A pod's status as the view reads it: on a real cluster the rest (imageID, containerID, volumeMounts, user,
+ * allocatedResources, podIPs, hostIPs, observedGeneration) is several objects a container.
+ */
+function compactPodStatus(st: Loose): Loose {
+  const out = pick(st, STATUS_KEYS);
+  if (Array.isArray(st.conditions)) out.conditions = st.conditions.map((c: Loose) => pick(c, CONDITION_KEYS));
+  for (const list of STATUS_LISTS) {
+    const cs = st[list];
+    if (Array.isArray(cs)) out[list] = cs.map((c: Loose) => pick(c, CONTAINER_STATUS_KEYS));
+  }
+  return out;
+}
+
 export function compactPod(o: KubernetesObject): KubernetesObject {
   const pod = o as KubernetesObject & PodLike & Loose;
-  const out = pick(pod, ['apiVersion', 'kind', 'status']);
-  out.metadata = compactMeta(pod);
+  const out = pick(pod, ['apiVersion', 'kind']);
+  if (pod.metadata) out.metadata = pick(pod.metadata as Loose, META_KEYS);
+  if (pod.status) out.status = compactPodStatus(pod.status as Loose);
   const spec = pod.spec as Loose | undefined;
   if (spec) {
     const s = pick(spec, SPEC_KEYS);

@@ -315,6 +315,20 @@ describe('compact pods in the watch cache', () => {
           };
           p.spec.volumes = [{ name: 'v', emptyDir: {} }];
           p.spec.activeDeadlineSeconds = 600;
+          // What a real kubelet adds to the status (v1.33) that the view never reads.
+          p.status.podIPs = [{ ip: '10.0.0.7' }];
+          p.status.hostIPs = [{ ip: '10.1.0.2' }];
+          p.status.observedGeneration = 1;
+          p.metadata.ownerReferences = [{ kind: 'StatefulSet', name: 'a', uid: 'u', controller: true }];
+          for (const c of p.status.containerStatuses) {
+            c.imageID = `docker.io/library/python@sha256:${'0'.repeat(64)}`;
+            c.containerID = 'containerd://abc';
+            c.volumeMounts = [{ name: 'kube-api-access', mountPath: '/var/run/secrets', readOnly: true }];
+            c.user = { linux: { uid: 0, gid: 0, supplementalGroups: [0] } };
+          }
+          p.status.conditions = [
+            { type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: '2025-01-01T10:00:00Z' },
+          ];
           delete p.status.qosClass; // computed from the resources
         },
       ),
@@ -340,5 +354,14 @@ describe('compact pods in the watch cache', () => {
     assert.equal(c0.spec.volumes, undefined);
     assert.equal(c0.spec.containers[0].env, undefined);
     assert.ok(c0.spec.containers[0].resources, 'resources stay (QoS)');
+    const s0 = compact[0] as {
+      metadata: Record<string, unknown>;
+      status: { podIPs?: unknown; conditions: Array<Record<string, unknown>>; containerStatuses: object[] };
+    };
+    assert.equal(s0.status.podIPs, undefined);
+    assert.equal(s0.metadata.ownerReferences, undefined);
+    assert.deepEqual(Object.keys(s0.status.conditions[0]), ['type', 'status', 'lastTransitionTime']);
+    for (const c of s0.status.containerStatuses)
+      for (const k of ['imageID', 'containerID', 'volumeMounts', 'user']) assert.ok(!(k in c), `${k} is dropped`);
   });
 });
