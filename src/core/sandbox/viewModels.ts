@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { computePodQos } from '../kube/qos';
 import { CREATOR_LABEL, INSTANCE_LABEL } from '../names/labels';
 import { APP_TIMEOUT_ANNOTATION, DEADLINE_ANNOTATION, RISK_LEVEL_ANNOTATION } from '../timeouts/inspect';
-import { isSandboxRelease, type HelmRelease } from './helmRelease';
+import { isSandboxRelease, latestRevisions, type HelmRelease } from './helmRelease';
 import type { ContainerNode, PodNode, ReleaseNode } from './nodes';
 import { timeMs, type ContainerStatusLike, type EventLike, type PodLike, type StatefulSetLike } from '../kube/objects';
 import { latestWarning, type WarningVM } from './warnings';
@@ -189,8 +189,10 @@ function containerVM(
   spec: { name: string; image?: string },
   st: ContainerStatusLike | undefined,
 ): ContainerVM {
-  const state = st?.state;
-  const t = state?.running ? undefined : (state?.waiting ?? state?.terminated);
+  // The kubelet sets one state; read them in its precedence all the same.
+  const running = st?.state?.running;
+  const waiting = running ? undefined : st?.state?.waiting;
+  const terminated = running || waiting ? undefined : st?.state?.terminated;
   // One literal, every field in one order, so all containers share one hidden class (spreads of a base object
   // gave each its own, thousands of them).
   return {
@@ -206,11 +208,11 @@ function containerVM(
     image: st?.image ?? spec.image,
     ready: st?.ready === true,
     restarts: st?.restartCount ?? 0,
-    state: state?.running ? 'running' : state?.waiting ? 'waiting' : state?.terminated ? 'terminated' : 'unknown',
-    reason: t?.reason,
-    message: t?.message,
-    exitCode: state?.running || state?.waiting ? undefined : state?.terminated?.exitCode,
-    startedAt: state?.running ? timeMs(state.running.startedAt) : undefined,
+    state: running ? 'running' : waiting ? 'waiting' : terminated ? 'terminated' : 'unknown',
+    reason: (waiting ?? terminated)?.reason,
+    message: (waiting ?? terminated)?.message,
+    exitCode: terminated?.exitCode,
+    startedAt: running ? timeMs(running.startedAt) : undefined,
     last: terminationOf(spec.name, st?.lastState),
   };
 }
@@ -346,8 +348,7 @@ const cmpName = (a: PodVM, b: PodVM): number => (a.name < b.name ? -1 : a.name >
 
 /** The view-model of one release (its latest revision), or undefined when none of its records is a sandbox's. */
 export function releaseVM(o: ReleaseObjects, opts: BuildOptions = {}): ReleaseVM | undefined {
-  let r: HelmRelease | undefined;
-  for (const x of o.releases) if (isSandboxRelease(x) && (!r || x.revision > r.revision)) r = x;
+  const [r] = latestRevisions(o.releases.filter(isSandboxRelease)); // one release: at most one
   if (!r) return undefined;
   let warningsBy: Map<string, EventLike[]> | undefined;
   for (const e of o.podEvents) {
@@ -435,16 +436,7 @@ export function releaseVM(o: ReleaseObjects, opts: BuildOptions = {}): ReleaseVM
 
 /** Sandboxes (latest revision of each release that is ours) with their pods, sorted by namespace and name. */
 export function buildReleases(s: SandboxSnapshot, cache?: PodVMCache): ReleaseVM[] {
-  const groups = new Map<
-    string,
-    {
-      releases: HelmRelease[];
-      pods: PodLike[];
-      statefulSets: StatefulSetLike[];
-      events: EventLike[];
-      podEvents: EventLike[];
-    }
-  >();
+  const groups = new Map<string, { [K in keyof ReleaseObjects]: Array<ReleaseObjects[K][number]> }>();
   const group = (k: string) =>
     groups.get(k) ?? groups.set(k, { releases: [], pods: [], statefulSets: [], events: [], podEvents: [] }).get(k)!;
   for (const r of s.releases) group(podKey(r.namespace, r.name)).releases.push(r);
