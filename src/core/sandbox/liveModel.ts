@@ -14,7 +14,15 @@ import { INSTANCE_LABEL } from '../names/labels';
 /** Set on every pod of our chart and agent-env (the service name). */
 const SERVICE_LABEL = 'inspect/service';
 import { ReleaseDecoder, type HelmRelease, type SecretLike } from './helmRelease';
-import { PodVMCache, releaseFingerprint, releaseVM, type ContainerVM, type PodVM, type ReleaseVM } from './viewModels';
+import {
+  PodVMCache,
+  releaseVM,
+  sameRelease,
+  sameView,
+  type ContainerVM,
+  type PodVM,
+  type ReleaseVM,
+} from './viewModels';
 import { nodeId, type MessageNode, type NamespaceNode, type TaskNode, type TreeNode } from './nodes';
 import { countsText, GroupTally } from './evalDisplay';
 import { groupByTask, type TaskGroup } from './taskGroups';
@@ -64,8 +72,6 @@ interface ReleaseInputs {
 interface ReleaseEntry {
   inputs: ReleaseInputs;
   vm: ReleaseVM | undefined;
-  /** Fingerprints of the release and its pods, by node id. */
-  fingerprints: Array<[string, string]>;
 }
 
 const keyOf = releaseKey;
@@ -89,9 +95,10 @@ export class SandboxModel {
   private messagesValue: MessageNode[] = [];
   private groups: string[] | undefined;
   private loading = true;
-  private readonly byId = new Map<string, ReleaseVM | PodVM | ContainerVM>();
+  private byId = new Map<string, ReleaseVM | PodVM | ContainerVM>();
   private readonly nodes = new Map<string, TreeNode>();
-  private fingerprints = new Map<string, string>();
+  /** What each task row shows (its counts and worst state), by node id. */
+  private taskFingerprints = new Map<string, string>();
   private rootKey = '';
   /** A rebuild is queued for the end of the current read. */
   private queued = false;
@@ -102,6 +109,8 @@ export class SandboxModel {
   private readonly index = new ReleaseIndex();
   private fullPending = true;
   private runtimeKey: string | undefined;
+  /** The RuntimeClass names of the last full rebuild (any change to them makes the next rebuild a full one). */
+  private runtimeClassNames: Set<string> | undefined;
   private groupingValue: Grouping = 'tasks';
   private tasks = new Map<string, TaskGroup>();
   private taskOrder: TaskNode[] = [];
@@ -290,6 +299,7 @@ export class SandboxModel {
   private buildChanged(): ReleaseVM[] {
     const hub = this.opts.hub;
     const runtimeClasses = this.runtimeClasses();
+    this.runtimeClassNames = runtimeClasses;
     const podsListed = this.podsListed();
     const runtimeKey = JSON.stringify([runtimeClasses && [...runtimeClasses], podsListed]);
     // Every release depends on the RuntimeClass list (and on whether pods are listed): a change rebuilds all.
@@ -356,7 +366,7 @@ export class SandboxModel {
           { releases: g.releases, pods: g.pods, statefulSets: g.sets, events: g.events, podEvents: g.podEvents },
           { runtimeClasses, podsListed, cache: this.podVMs },
         );
-        entry = { inputs, vm, fingerprints: [] };
+        entry = { inputs, vm };
       }
       entries.set(k, entry);
       if (entry.vm) out.push(entry.vm);
@@ -393,7 +403,7 @@ export class SandboxModel {
    */
   private rebuildDirty(emit: boolean): boolean {
     if (this.loading) return false;
-    const runtimeClasses = this.runtimeClasses();
+    const runtimeClasses = this.runtimeClassNames;
     const updates: Array<{ at: number; entry: ReleaseEntry; key: string }> = [];
     for (const key of this.index.dirty) {
       // Releases whose records come from opts.records (not the watch) are rebuilt fully, as they are fetched.
@@ -430,7 +440,7 @@ export class SandboxModel {
         return false;
       const at = this.position(old.vm);
       if (at < 0) return false;
-      updates.push({ at, entry: { inputs, vm, fingerprints: [] }, key });
+      updates.push({ at, entry: { inputs, vm }, key });
     }
     this.index.dirty.clear();
     const nodes: TreeNode[] = [];
@@ -469,25 +479,16 @@ export class SandboxModel {
           if (live.has(id)) continue;
           this.byId.delete(id);
           this.nodes.delete(id);
-          this.fingerprints.delete(id);
         }
       }
-      entry.fingerprints.push([nodeId(r.node), releaseFingerprint(r)]);
-      for (const p of r.pods) entry.fingerprints.push([nodeId(p.node), this.podVMs.fingerprint(p)]);
-      const [[rid, rf], ...pods] = entry.fingerprints;
-      if (this.fingerprints.get(rid) !== rf)
-        nodes.push(r.node); // refreshes its pods too
-      else
-        for (const [pid, pf] of pods)
-          if (this.fingerprints.get(pid) !== pf) nodes.push(this.nodes.get(pid) as TreeNode);
-      for (const [id, f] of entry.fingerprints) this.fingerprints.set(id, f);
+      nodes.push(...changedRows(oldVm, r));
     }
     // A task row's counts and worst-state icon follow its releases.
     for (const g of touchedTasks) {
       const id = nodeId(g.node);
       const f = taskFingerprint(this.tallies.get(id)!);
-      if (this.fingerprints.get(id) === f) continue;
-      this.fingerprints.set(id, f);
+      if (this.taskFingerprints.get(id) === f) continue;
+      this.taskFingerprints.set(id, f);
       nodes.unshift(g.node);
     }
     if (emit && nodes.length) this.changed.fire({ nodes });
@@ -544,7 +545,8 @@ export class SandboxModel {
     const releases = this.buildChanged();
     // Reuse node objects by id (tree identity), and index view-models by node id.
     const live = new Set<string>();
-    this.byId.clear();
+    const previous = this.byId;
+    this.byId = new Map();
     for (const r of releases) {
       r.node = this.intern(r.node);
       this.indexNode(r.node, r, live);
@@ -604,18 +606,7 @@ export class SandboxModel {
             .join(','),
         )
         .join('|') ?? '';
-    const fingerprints = new Map<string, string>();
-    for (const entry of this.entries.values()) {
-      const r = entry.vm;
-      if (!r) continue;
-      if (!entry.fingerprints.length) {
-        entry.fingerprints.push([nodeId(r.node), releaseFingerprint(r)]);
-        for (const p of r.pods) entry.fingerprints.push([nodeId(p.node), this.podVMs.fingerprint(p)]);
-      }
-      for (const [id, f] of entry.fingerprints) fingerprints.set(id, f);
-    }
-    for (const [id, f] of taskFingerprints) fingerprints.set(id, f);
-    const previous = this.fingerprints;
+    const previousTasks = this.taskFingerprints;
     const fullRefresh = rootKey + groupKeys !== this.rootKey;
     this.releasesValue = releases;
     this.messagesValue = messages;
@@ -628,7 +619,7 @@ export class SandboxModel {
     const previousMembers = this.taskMembers;
     this.taskMembers = taskMembers;
     this.rootKey = rootKey + groupKeys;
-    this.fingerprints = fingerprints;
+    this.taskFingerprints = taskFingerprints;
     if (!emit) return;
     if (fullRefresh) {
       this.changed.fire({ nodes: undefined });
@@ -637,20 +628,12 @@ export class SandboxModel {
     // Only the changed nodes and their ancestors: a task whose counts changed, the release, the pod.
     const nodes: TreeNode[] = [];
     for (const id of taskFingerprints.keys())
-      if (previous.get(id) !== taskFingerprints.get(id) || previousMembers.get(id) !== taskMembers.get(id))
+      if (previousTasks.get(id) !== taskFingerprints.get(id) || previousMembers.get(id) !== taskMembers.get(id))
         nodes.push(tasks.get(id)!.node);
     for (const r of releases) {
-      const id = nodeId(r.node);
+      const old = previous.get(nodeId(r.node)) as ReleaseVM | undefined;
       // A new release is shown by its parent's refresh (its task group's membership changed).
-      if (!previous.has(id)) continue;
-      if (previous.get(id) !== fingerprints.get(id)) {
-        nodes.push(r.node); // refreshes its pods too
-        continue;
-      }
-      for (const p of r.pods) {
-        const pid = nodeId(p.node);
-        if (previous.get(pid) !== fingerprints.get(pid)) nodes.push(p.node);
-      }
+      if (old) nodes.push(...changedRows(old, r));
     }
     if (nodes.length) this.changed.fire({ nodes });
   }
@@ -660,6 +643,15 @@ export class SandboxModel {
     this.byId.set(id, vm);
     live.add(id);
   }
+}
+
+/** The rows to refresh when a release's view-model is replaced: the release (it refreshes its pods too), else
+ * its pods that show something new. */
+function changedRows(old: ReleaseVM, next: ReleaseVM): TreeNode[] {
+  if (old === next) return [];
+  if (!sameRelease(old, next)) return [next.node];
+  // Same pod names in the same order (sameRelease compares them).
+  return next.pods.filter((p, i) => !sameView(old.pods[i], p)).map((p) => p.node);
 }
 
 /** What a task row shows: its counts and worst state. */

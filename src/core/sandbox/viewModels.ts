@@ -1,5 +1,4 @@
 // Pure view-models of sandboxes from snapshots of the watch caches: no clients, no I/O, no clocks.
-import { createHash } from 'node:crypto';
 import { computePodQos } from '../kube/qos';
 import { CREATOR_LABEL, INSTANCE_LABEL } from '../names/labels';
 import { APP_TIMEOUT_ANNOTATION, DEADLINE_ANNOTATION, RISK_LEVEL_ANNOTATION } from '../timeouts/inspect';
@@ -123,14 +122,12 @@ export interface ReleaseVM {
 }
 
 /**
- * Reuses a pod's view-model (and its fingerprint) while the watch cache holds the same pod object at the same
+ * Reuses a pod's view-model while the watch cache holds the same pod object at the same
  * resourceVersion (an informer replaces the object on every change), so rebuilding a release after one pod
  * event builds and serialises that pod alone. Weak: entries go with the objects.
  */
 export class PodVMCache {
   private readonly byPod = new WeakMap<PodLike, { release: string; version: string; vm: PodVM }>();
-  private readonly fingerprints = new WeakMap<PodVM, string>();
-
   get(p: PodLike, release: string): PodVM {
     const version = p.metadata?.resourceVersion;
     if (!version) return podVM(p, release);
@@ -140,23 +137,33 @@ export class PodVMCache {
     this.byPod.set(p, { release, version, vm });
     return vm;
   }
+}
 
-  /** A short string that changes whenever the view-model does. */
-  fingerprint(vm: PodVM): string {
-    let f = this.fingerprints.get(vm);
-    if (f === undefined) this.fingerprints.set(vm, (f = digest(JSON.stringify(vm))));
-    return f;
+/**
+ * Whether two view-models hold the same values (plain data: objects, arrays, primitives). Compared with the
+ * previous view-model instead of a kept serialisation: nothing per row stays on the heap, and the comparison
+ * stops at the first difference.
+ */
+export function sameView(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return Array.isArray(a) === Array.isArray(b) && sameFields(a, b);
+}
+
+function sameFields(a: object, b: object, skip?: string): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (k === skip) continue;
+    if (!(k in b) || !sameView((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
   }
+  return true;
 }
 
-/** A short string that changes whenever the release row does (its pods have their own). */
-export function releaseFingerprint(r: ReleaseVM): string {
-  return digest(JSON.stringify({ ...r, pods: r.pods.map((p) => p.name) }));
-}
-
-/** Kept per tree row for change detection: a digest, not the ~2 KB serialisation, keeps the heap small. */
-function digest(serialised: string): string {
-  return createHash('sha1').update(serialised).digest('base64');
+/** Whether a release row shows the same (its pods' own values are theirs: only their names count here). */
+export function sameRelease(a: ReleaseVM, b: ReleaseVM): boolean {
+  if (a.pods.length !== b.pods.length || a.pods.some((p, i) => p.name !== b.pods[i].name)) return false;
+  return sameFields(a, b, 'pods');
 }
 
 export interface SandboxSnapshot {

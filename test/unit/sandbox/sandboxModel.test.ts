@@ -19,7 +19,9 @@ const nextChange = (model: SandboxModel): Promise<ModelChange> =>
     });
   });
 
-type PodObj = KubernetesObject & { status: { containerStatuses: Array<{ restartCount: number; state: unknown }> } };
+type PodObj = KubernetesObject & {
+  status: { containerStatuses: Array<{ restartCount: number; state: unknown; image?: string }> };
+};
 let rv = 1000;
 /** A copy of a cached pod with `edit` applied and a new resourceVersion (as an informer hands it over). */
 const editedPod = (hub: MemoryHub, name: string, edit: (p: PodObj) => void): PodObj => {
@@ -205,6 +207,28 @@ describe('sandbox model: one object changed, one release rebuilt', () => {
     assert.deepEqual(c.nodes?.map(nodeId), [nodeId(node)]);
     assert.equal(c.nodes?.[0], node);
     assert.deepEqual(model.lookup(node), fresh().lookup(node));
+  });
+
+  it('a new pod version that shows nothing new refreshes nothing; the next real change names only its pod', async () => {
+    const events: ModelChange[] = [];
+    const sub = model.onDidChange((c) => events.push(c));
+    // The pod's view-model is rebuilt (new object, new resourceVersion) but holds the same values.
+    hub.replaced(
+      'pods',
+      edited('r0061-db-0', (p) => (p.metadata!.labels!['unrelated'] = 'x')),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(events.length, 0, 'nothing shown changed');
+    hub.replaced(
+      'pods',
+      edited('r0061-db-0', (p) => (p.status.containerStatuses[0].image = 'python:3.13')),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    sub.dispose();
+    assert.deepEqual(
+      events.map((c) => c.nodes?.map(nodeId)),
+      [['pod/default/r0061/r0061-db-0']],
+    );
   });
 
   it('a crash loop refreshes the task row (counts and worst icon) with the release, and ends equal to a fresh model', async () => {
