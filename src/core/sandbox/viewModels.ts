@@ -122,12 +122,14 @@ export interface ReleaseVM {
 }
 
 /**
- * Reuses a pod's view-model while the watch cache holds the same pod object at the same
- * resourceVersion (an informer replaces the object on every change), so rebuilding a release after one pod
- * event builds and serialises that pod alone. Weak: entries go with the objects.
+ * Reuses a pod's view-model while the watch cache holds the same pod object at the same resourceVersion (an
+ * informer replaces the object on every change), so rebuilding a release after one pod event builds that pod
+ * alone, and the others keep their view-models (the refresh compares them by identity first). Weak: entries go
+ * with the objects.
  */
 export class PodVMCache {
   private readonly byPod = new WeakMap<PodLike, { release: string; version: string; vm: PodVM }>();
+
   get(p: PodLike, release: string): PodVM {
     const version = p.metadata?.resourceVersion;
     if (!version) return podVM(p, release);
