@@ -27,7 +27,7 @@ import { nodeId, type MessageNode, type NamespaceNode, type TaskNode, type TreeN
 import { countsText, GroupTally } from './evalDisplay';
 import { groupByTask, type TaskGroup } from './taskGroups';
 import type { EventLike, PodLike, RuntimeClassLike, StatefulSetLike } from '../kube/objects';
-import { ReleaseIndex, releaseKey, type ReleaseGroup } from './releaseIndex';
+import { namespacedKey, ReleaseIndex, type ReleaseGroup } from './releaseIndex';
 import { groupingNamespaces, stateMessages } from './view';
 
 /** What the model needs from the WatchHub. */
@@ -73,8 +73,6 @@ interface ReleaseEntry {
   inputs: ReleaseInputs;
   vm: ReleaseVM | undefined;
 }
-
-const keyOf = releaseKey;
 
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const cmpRelease = (a: { namespace: string; name: string }, b: { namespace: string; name: string }): number =>
@@ -312,27 +310,28 @@ export class SandboxModel {
     >();
     const group = (k: string) =>
       groups.get(k) ?? groups.set(k, { releases: [], pods: [], sets: [], events: [], podEvents: [] }).get(k)!;
-    for (const r of this.snapshotReleases()) group(keyOf(r.namespace, r.name)).releases.push(r);
+    for (const r of this.snapshotReleases()) group(namespacedKey(r.namespace, r.name)).releases.push(r);
     this.wantUnlabelled(groups);
     for (const p of hub.list('pods') as readonly PodLike[]) {
       const rel = p.metadata?.labels?.[INSTANCE_LABEL];
-      if (rel && groups.has(keyOf(p.metadata?.namespace, rel))) group(keyOf(p.metadata?.namespace, rel)).pods.push(p);
+      if (rel && groups.has(namespacedKey(p.metadata?.namespace, rel)))
+        group(namespacedKey(p.metadata?.namespace, rel)).pods.push(p);
     }
     const stsRelease = new Map<string, string>();
     for (const x of hub.list('statefulsets') as readonly StatefulSetLike[]) {
       const rel = x.metadata?.labels?.[INSTANCE_LABEL];
       if (!rel) continue;
-      const k = keyOf(x.metadata?.namespace, rel);
-      stsRelease.set(keyOf(x.metadata?.namespace, x.metadata?.name ?? ''), k);
+      const k = namespacedKey(x.metadata?.namespace, rel);
+      stsRelease.set(namespacedKey(x.metadata?.namespace, x.metadata?.name ?? ''), k);
       if (groups.has(k)) group(k).sets.push(x);
     }
     const podRelease = new Map<string, string>();
     for (const [k, g] of groups)
-      for (const p of g.pods) podRelease.set(keyOf(p.metadata?.namespace, p.metadata?.name ?? ''), k);
+      for (const p of g.pods) podRelease.set(namespacedKey(p.metadata?.namespace, p.metadata?.name ?? ''), k);
     if (hub.isReady('podevents')) {
       for (const e of hub.list('podevents') as readonly EventLike[]) {
         const k = podRelease.get(
-          keyOf(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''),
+          namespacedKey(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''),
         );
         if (k) group(k).podEvents.push(e);
       }
@@ -341,7 +340,7 @@ export class SandboxModel {
       for (const e of hub.list('events') as readonly EventLike[]) {
         if (e.type !== 'Warning' || e.reason !== 'FailedCreate') continue;
         const k = stsRelease.get(
-          keyOf(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''),
+          namespacedKey(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''),
         );
         if (k && groups.has(k)) {
           group(k).events.push(e);
@@ -529,7 +528,7 @@ export class SandboxModel {
       const release = labels?.[INSTANCE_LABEL];
       const namespace = p.metadata?.namespace;
       if (!release || !namespace || labels?.[SERVICE_LABEL] === undefined) continue;
-      const k = keyOf(namespace, release);
+      const k = namespacedKey(namespace, release);
       if (known.has(k) && !this.unlabelled.has(k)) continue;
       const w = wanted.get(k) ?? wanted.set(k, { namespace, release, version: '' }).get(k)!;
       w.version += `${p.metadata?.uid}@${rvOf(p)},`;

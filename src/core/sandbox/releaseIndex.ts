@@ -15,15 +15,14 @@ export interface ReleaseGroup {
   events: EventLike[];
 }
 
-const podKey = (ns: string | undefined, pod: string): string => `${ns ?? 'default'}/${pod}`;
-
-export const releaseKey = (ns: string | undefined, name: string): string => `${ns ?? 'default'}/${name}`;
+/** The key of a namespaced name (a release, a pod, a StatefulSet): `namespace/name`, default namespace when unset. */
+export const namespacedKey = (ns: string | undefined, name: string): string => `${ns ?? 'default'}/${name}`;
 
 /** The release an object belongs to (Secrets: helm's `name` label), or undefined. */
 function releaseOf(kind: WatchKind, o: KubernetesObject): string | undefined {
   const labels = o.metadata?.labels;
   const rel = kind === 'secrets' ? labels?.name : labels?.[INSTANCE_LABEL];
-  return rel ? releaseKey(o.metadata?.namespace, rel) : undefined;
+  return rel ? namespacedKey(o.metadata?.namespace, rel) : undefined;
 }
 
 type Indexed = 'secrets' | 'pods' | 'statefulsets' | 'podevents';
@@ -45,7 +44,7 @@ export class ReleaseIndex {
   podEventsOf(g: ReleaseGroup): EventLike[] {
     const out: EventLike[] = [];
     for (const p of g.pods.values()) {
-      const events = this.podEvents.get(podKey(p.metadata?.namespace, p.metadata?.name ?? ''));
+      const events = this.podEvents.get(namespacedKey(p.metadata?.namespace, p.metadata?.name ?? ''));
       if (events) out.push(...events.values());
     }
     return out;
@@ -90,7 +89,7 @@ export class ReleaseIndex {
     const io = e.involvedObject;
     if (io?.kind !== 'Pod' || !io.name) return;
     const ns = io.namespace ?? e.metadata?.namespace;
-    const k = podKey(ns, io.name);
+    const k = namespacedKey(ns, io.name);
     const name = e.metadata?.name ?? '';
     let events = this.podEvents.get(k);
     if (deleted || e.type !== 'Warning') {

@@ -6,6 +6,7 @@ import { isSandboxRelease, latestRevisions, type HelmRelease } from './helmRelea
 import type { ContainerNode, PodNode, ReleaseNode } from './nodes';
 import { timeMs, type ContainerStatusLike, type EventLike, type PodLike, type StatefulSetLike } from '../kube/objects';
 import { latestWarning, type WarningVM } from './warnings';
+import { namespacedKey } from './releaseIndex';
 
 export const SERVICE_LABEL = 'inspect/service';
 /** What inspect_k8s_sandbox sets on every release (`--set annotations.inspectTaskName`, `--set labels.inspectSampleUUID`). */
@@ -352,7 +353,6 @@ export interface BuildOptions {
   cache?: PodVMCache;
 }
 
-const podKey = (ns: string | undefined, name: string): string => `${ns ?? 'default'}/${name}`;
 const cmpName = (a: PodVM, b: PodVM): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The view-model of one release (its latest revision), or undefined when none of its records is a sandbox's. */
@@ -362,14 +362,14 @@ export function releaseVM(o: ReleaseObjects, opts: BuildOptions = {}): ReleaseVM
   let warningsBy: Map<string, EventLike[]> | undefined;
   for (const e of o.podEvents) {
     if (e.type !== 'Warning' || e.involvedObject?.kind !== 'Pod' || !e.involvedObject.name) continue;
-    const k = podKey(e.involvedObject.namespace ?? e.metadata?.namespace, e.involvedObject.name);
+    const k = namespacedKey(e.involvedObject.namespace ?? e.metadata?.namespace, e.involvedObject.name);
     warningsBy ??= new Map();
     (warningsBy.get(k) ?? warningsBy.set(k, []).get(k)!).push(e);
   }
   const release = r.name;
   const pods = o.pods
     .map((p) => {
-      const events = warningsBy?.get(podKey(p.metadata?.namespace, p.metadata?.name ?? ''));
+      const events = warningsBy?.get(namespacedKey(p.metadata?.namespace, p.metadata?.name ?? ''));
       // Cached view-models know nothing of events: a pod with warnings is built fresh (few pods have any).
       return events || !opts.cache ? podVM(p, release, events) : opts.cache.get(p, release);
     })
@@ -448,33 +448,33 @@ export function buildReleases(s: SandboxSnapshot, cache?: PodVMCache): ReleaseVM
   const groups = new Map<string, { [K in keyof ReleaseObjects]: Array<ReleaseObjects[K][number]> }>();
   const group = (k: string) =>
     groups.get(k) ?? groups.set(k, { releases: [], pods: [], statefulSets: [], events: [], podEvents: [] }).get(k)!;
-  for (const r of s.releases) group(podKey(r.namespace, r.name)).releases.push(r);
+  for (const r of s.releases) group(namespacedKey(r.namespace, r.name)).releases.push(r);
   const podRelease = new Map<string, string>(); // ns/pod -> release key
   for (const p of s.pods) {
     const rel = p.metadata?.labels?.[INSTANCE_LABEL];
     if (!rel) continue;
-    const k = podKey(p.metadata?.namespace, rel);
+    const k = namespacedKey(p.metadata?.namespace, rel);
     group(k).pods.push(p);
-    podRelease.set(podKey(p.metadata?.namespace, p.metadata?.name ?? ''), k);
+    podRelease.set(namespacedKey(p.metadata?.namespace, p.metadata?.name ?? ''), k);
   }
   const stsRelease = new Map<string, string>(); // ns/stsName -> release key
   for (const sts of s.statefulSets) {
     const rel = sts.metadata?.labels?.[INSTANCE_LABEL];
     if (!rel) continue;
-    const k = podKey(sts.metadata?.namespace, rel);
+    const k = namespacedKey(sts.metadata?.namespace, rel);
     group(k).statefulSets.push(sts);
-    stsRelease.set(podKey(sts.metadata?.namespace, sts.metadata?.name ?? ''), k);
+    stsRelease.set(namespacedKey(sts.metadata?.namespace, sts.metadata?.name ?? ''), k);
   }
   for (const e of s.events) {
     if (e.type !== 'Warning' || e.reason !== 'FailedCreate') continue;
     const k = stsRelease.get(
-      podKey(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''),
+      namespacedKey(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''),
     );
     if (k) group(k).events.push(e);
   }
   for (const e of s.podEvents ?? []) {
     const k = podRelease.get(
-      podKey(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''),
+      namespacedKey(e.involvedObject?.namespace ?? e.metadata?.namespace, e.involvedObject?.name ?? ''),
     );
     if (k) group(k).podEvents.push(e);
   }
