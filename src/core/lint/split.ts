@@ -147,6 +147,9 @@ export function parsePiece(text: string, tail = 0): Piece | string {
   const w: Walk = { ranges: [], depth: 0 };
   walk(map, 0, w);
   if (w.problem) return w.problem;
+  // A node that ends in the padding (e.g. an empty value with a less indented comment after it) ends elsewhere in
+  // the whole file, where the next entry follows.
+  if (w.ranges.some((r) => r[2] > text.length)) return 'a node that reaches past its entry';
   // Inside the whole file the entry sits one level deeper (under services:).
   if (w.depth + 1 >= limits.maxDepth) return 'nested too deep';
   if (vd.duplicateKeys().length) return 'a repeated key';

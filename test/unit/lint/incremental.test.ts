@@ -120,6 +120,11 @@ describe('lint: incremental linter', () => {
     ['a line that dedents into the block', 'services:\n    web:\n      image: "a:1"\n  odd: 1\n', /indented less/],
     ['plain text among the services', 'services:\n  web:\n    image: "a:1"\n  just text\n', /not one key|error/],
     ['nothing under services', 'services:\nglobal: {}\n', /no service entries/],
+    [
+      'an empty service with a less indented comment after it',
+      'services:\n    "unsafe\\nname":\n  # comment\n    extra:\n      image: nginx\n',
+      /reaches past its entry/,
+    ],
     ['input beyond the limits', `services:\n  web:\n    image: ${'['.repeat(150)}${']'.repeat(150)}\n`, /brackets/],
   ];
   for (const [what, text, reason] of fallbacks) {
