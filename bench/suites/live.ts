@@ -40,12 +40,16 @@ export async function freshness(ctx: Context, w: Worker, releases: number): Prom
       if (before === undefined) throw new Error(`pod ${p.name} is not in the view`);
       await w.call('arm', { node, restarts: before + 1, timeoutMs: 15_000 });
       const peerSeen = watch.waitFor(p.name, before + 1, 15_000);
+      // Asked before the change: the extension process answers once the event fired, so no bench message
+      // reaches it while the change is on its way (kubectl's process gets none either).
+      const firedAt = w.call<number>('fired');
+      firedAt.catch(() => undefined); // awaited below; no unhandled rejection if the crash call throws first
       const committed = await ctx.sim.call<number>('crash', {
         pod: p.name,
         container: p.container,
         restarts: before + 1,
       });
-      const fired = await w.call<number>('fired');
+      const fired = await firedAt;
       lat.push(fired - committed);
       gcs.push(await w.call<{ ms: number; kinds: string[] }>('gc', { from: committed, to: fired }));
       const arrived = await w.call<number | undefined>('arrived');
