@@ -1,6 +1,7 @@
 // One JSON request with the kubeconfig's credentials, for what client-node's generic object client cannot ask: a
 // subresource (pods/ephemeralcontainers), a kind that may be missing from discovery (SelfSubjectReview v1/v1beta1)
 // or another response shape (PartialObjectMetadataList).
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -15,6 +16,32 @@ export interface RawRequest {
   body?: unknown;
   accept?: string;
   signal?: AbortSignal;
+}
+
+/**
+ * client-node makes a new agent, so a new connection and TLS handshake, for every request, and asks the server
+ * to close it after the answer. The pages of a list and the reads that follow share a kept-alive connection
+ * instead: one agent per kubeconfig and TLS identity (credentials that change, e.g. a rotated client
+ * certificate, get their own). Proxy agents (the cluster's proxy-url) stay client-node's.
+ */
+const agents = new WeakMap<KubeConfig, Map<string, http.Agent>>();
+
+function pooled(kc: KubeConfig, agent: http.Agent | boolean | undefined): http.Agent | boolean | undefined {
+  // Exactly client-node's plain agents: proxy agents subclass http.Agent.
+  const secure = agent instanceof https.Agent && agent.constructor === https.Agent;
+  if (!secure && !(agent instanceof http.Agent && agent.constructor === http.Agent)) return agent;
+  const o = (agent as http.Agent & { options: https.AgentOptions }).options;
+  const tls = [o.ca, o.cert, o.key, o.pfx, o.passphrase, o.rejectUnauthorized, o.servername];
+  const id = `${secure ? 'https' : 'http'}:${createHash('sha256').update(JSON.stringify(tls)).digest('hex')}`;
+  let byId = agents.get(kc);
+  if (!byId) agents.set(kc, (byId = new Map()));
+  let kept = byId.get(id);
+  if (!kept) {
+    const options = { ...o, keepAlive: true };
+    kept = secure ? new https.Agent(options) : new http.Agent(options);
+    byId.set(id, kept);
+  }
+  return kept;
 }
 
 /** A non-2xx answer; `statusCode` and `body` are what classifyApiError reads. */
@@ -45,6 +72,7 @@ export async function requestJson<T>(kc: KubeConfig, r: RawRequest): Promise<T> 
     signal: r.signal,
   };
   await kc.applyToHTTPSOptions(opts);
+  opts.agent = pooled(kc, opts.agent);
   const lib = url.protocol === 'http:' ? http : https;
   return new Promise<T>((resolve, reject) => {
     const req = lib.request(url, opts, (res) => {
