@@ -24,6 +24,7 @@ export interface RawRequest {
  * instead: one agent per kubeconfig and TLS identity (credentials that change, e.g. a rotated client
  * certificate, get their own). Proxy agents (the cluster's proxy-url) stay client-node's.
  */
+const IDLE_MS = 5_000;
 const agents = new WeakMap<KubeConfig, Map<string, http.Agent>>();
 
 function pooled(kc: KubeConfig, agent: http.Agent | boolean | undefined): http.Agent | boolean | undefined {
@@ -37,7 +38,9 @@ function pooled(kc: KubeConfig, agent: http.Agent | boolean | undefined): http.A
   if (!byId) agents.set(kc, (byId = new Map()));
   let kept = byId.get(id);
   if (!kept) {
-    const options = { ...o, keepAlive: true };
+    // Idle connections close after a few seconds: long enough for a load's pages and the reads right after it,
+    // and nothing is left open once the view has stopped.
+    const options = { ...o, keepAlive: true, timeout: IDLE_MS };
     kept = secure ? new https.Agent(options) : new http.Agent(options);
     byId.set(id, kept);
   }

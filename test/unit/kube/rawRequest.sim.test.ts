@@ -95,4 +95,18 @@ describe('raw API requests: one kept-alive connection per kubeconfig', function 
     assert.equal(new Set(sockets.slice(0, 3)).size, 1, "the first kubeconfig's three reads share a connection");
     assert.notEqual(sockets[3], sockets[0], 'the second kubeconfig has its own');
   });
+
+  it('closes a connection that stays idle (nothing is left open once the reads stop)', async () => {
+    const kc = load();
+    const from = seen.length;
+    await requestJson(kc, { method: 'GET', path: '/api/v1/namespaces/default/configmaps/page-3' });
+    const socket = seen[from].socket;
+    assert.ok(!socket.destroyed, 'kept alive after the answer');
+    const started = Date.now();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the idle connection is still open after 15 s')), 15_000);
+      socket.once('close', () => (clearTimeout(timer), resolve()));
+    });
+    assert.ok(Date.now() - started >= 3_000, 'not closed straight after the answer');
+  });
 });
