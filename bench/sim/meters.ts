@@ -49,10 +49,12 @@ export class CountingProxy {
       }
       client.on('data', (d: Buffer) => (this.bytesUp += d.length));
       upstream.on('data', (d: Buffer) => (this.bytesDown += d.length));
+      // pipe() ends each side once the other ended and what it sent is flushed; destroying on 'close' instead
+      // cut off the tail of an answer the client had not read yet (a server that closes after answering).
       client.pipe(upstream);
       upstream.pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
     });
   }
 

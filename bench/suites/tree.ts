@@ -159,7 +159,8 @@ async function initialLoad(ctx: Context, built: Built, out: Result[]): Promise<W
     processStart: number;
   }> = [];
   const peer: Array<{ kubectl: number; helm: number; total: number }> = [];
-  const bytes = { ours: 0, kubectl: 0, helm: 0, oursRequests: 0 };
+  /** Per run: what each stack read (a run can differ: a watch that must re-list reads its kind again). */
+  const reads: Array<{ ours: number; kubectl: number; helm: number; oursRequests: number }> = [];
   let releasesListed = 0;
   let podsListed = 0;
   let last: Worker | undefined;
@@ -177,20 +178,24 @@ async function initialLoad(ctx: Context, built: Built, out: Result[]): Promise<W
     const h = await mustRun(helm(), HELM_LIST, env, { keep: i === 0 });
     const m3 = await meter();
     peer.push({ kubectl: k.ms, helm: h.ms, total: k.ms + h.ms });
+    reads.push({
+      ours: m1.bytesDown - m0.bytesDown,
+      oursRequests: m1.requests - m0.requests,
+      kubectl: m2.bytesDown - m1.bytesDown,
+      helm: m3.bytesDown - m2.bytesDown,
+    });
     if (i === 0) {
-      bytes.ours = m1.bytesDown - m0.bytesDown;
-      bytes.oursRequests = m1.requests - m0.requests;
-      bytes.kubectl = m2.bytesDown - m1.bytesDown;
-      bytes.helm = m3.bytesDown - m2.bytesDown;
       podsListed = (JSON.parse(k.stdout) as { items: unknown[] }).items.length;
       releasesListed = (JSON.parse(h.stdout) as unknown[]).length;
     }
   }
+  // The run whose own read is the median (the peers' reads do not vary).
+  const bytes = [...reads].sort((a, b) => a.ours - b.ours)[Math.floor((reads.length - 1) / 2)];
   const complete = ours.map((o) => o.complete);
   const first = ours.map((o) => o.firstRows);
   const peerTotal = peer.map((p) => p.total);
   ctx.log(
-    `initial load (${scale}): ours ${complete.map((v) => v.toFixed(0)).join(', ')} ms (first rows ${first.map((v) => v.toFixed(0)).join(', ')}; module loaded ${ours.map((o) => o.moduleLoaded.toFixed(0)).join(', ')}) read ${(bytes.ours / MB).toFixed(1)} MB in ${bytes.oursRequests} requests; ` +
+    `initial load (${scale}): ours ${complete.map((v) => v.toFixed(0)).join(', ')} ms (first rows ${first.map((v) => v.toFixed(0)).join(', ')}; module loaded ${ours.map((o) => o.moduleLoaded.toFixed(0)).join(', ')}) read ${reads.map((r) => `${(r.ours / MB).toFixed(1)} MB in ${r.oursRequests} requests`).join(', ')}; ` +
       `kubectl+helm ${peer.map((p) => `${p.kubectl.toFixed(0)}+${p.helm.toFixed(0)}`).join(', ')} ms (${podsListed} pods, ${releasesListed} releases) read ${(bytes.kubectl / MB).toFixed(1)} + ${(bytes.helm / MB).toFixed(1)} MB`,
   );
   const peerName = `kubectl ${KUBECTL_VERSION} get pods -A -o json, then helm ${HELM_VERSION} list -A -o json`;
@@ -206,18 +211,18 @@ async function initialLoad(ctx: Context, built: Built, out: Result[]): Promise<W
       peerName,
       target: '≥ 1.5×',
       meets: (_v, r) => r !== null && r >= 1.5,
-      detail: { ours, peer, runs, bytesRead: bytes, peerItems: { pods: podsListed, releases: releasesListed } },
+      detail: { ours, peer, runs, bytesRead: reads, peerItems: { pods: podsListed, releases: releasesListed } },
     }),
     result({
       benchmark: 4,
-      name: `Initial load, bytes read from the API server, ${scale}`,
+      name: `Initial load, bytes read from the API server, ${scale} (the median run)`,
       unit: 'MB',
       better: 'lower',
       ours: bytes.ours / MB,
       peer: (bytes.kubectl + bytes.helm) / MB,
       peerName: `kubectl ${(bytes.kubectl / MB).toFixed(1)} MB + helm ${(bytes.helm / MB).toFixed(1)} MB`,
       target: 'report',
-      detail: bytes,
+      detail: { median: bytes, runs: reads },
     }),
     result({
       benchmark: 4,
