@@ -285,9 +285,19 @@ export function evalTreeScenario(env: ScenarioEnv): void {
       const [task, other] = evalTasks;
       await openView(page);
       await collapseTree(page);
-      await viewTitleMenu(page, /^Tear Down Task$/);
       const picker = page.locator('.quick-input-widget').filter({ hasText: 'Tear down which task?' });
-      await picker.waitFor({ state: 'visible' });
+      // Once in CI the menu closed on the entry's click without running it (the picker never came): choosing
+      // again is harmless, as the command only asks until a task is picked.
+      for (let attempt = 1; ; attempt++) {
+        await viewTitleMenu(page, /^Tear Down Task$/);
+        try {
+          await picker.waitFor({ state: 'visible', timeout: attempt < 3 ? 10_000 : 30_000 });
+          break;
+        } catch (e) {
+          if (attempt >= 3) throw e;
+          await page.keyboard.press('Escape');
+        }
+      }
       const offered = await until('the tasks offered', async () => {
         const labels = await picker.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
         return labels.length ? labels : undefined;
