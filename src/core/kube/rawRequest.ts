@@ -18,15 +18,17 @@ export interface RawRequest {
   signal?: AbortSignal;
 }
 
+/** How long a kept-alive connection may stay idle: a load's pages and the reads right after it reuse it, and
+ * nothing is left open once the view has stopped. */
+const IDLE_MS = 5_000;
+const agents = new WeakMap<KubeConfig, Map<string, http.Agent>>();
+
 /**
  * client-node makes a new agent, so a new connection and TLS handshake, for every request, and asks the server
  * to close it after the answer. The pages of a list and the reads that follow share a kept-alive connection
  * instead: one agent per kubeconfig and TLS identity (credentials that change, e.g. a rotated client
  * certificate, get their own). Proxy agents (the cluster's proxy-url) stay client-node's.
  */
-const IDLE_MS = 5_000;
-const agents = new WeakMap<KubeConfig, Map<string, http.Agent>>();
-
 function pooled(kc: KubeConfig, agent: http.Agent | boolean | undefined): http.Agent | boolean | undefined {
   // Exactly client-node's plain agents: proxy agents subclass http.Agent.
   const secure = agent instanceof https.Agent && agent.constructor === https.Agent;
@@ -38,8 +40,6 @@ function pooled(kc: KubeConfig, agent: http.Agent | boolean | undefined): http.A
   if (!byId) agents.set(kc, (byId = new Map()));
   let kept = byId.get(id);
   if (!kept) {
-    // Idle connections close after a few seconds: long enough for a load's pages and the reads right after it,
-    // and nothing is left open once the view has stopped.
     const options = { ...o, keepAlive: true, timeout: IDLE_MS };
     kept = secure ? new https.Agent(options) : new http.Agent(options);
     byId.set(id, kept);
