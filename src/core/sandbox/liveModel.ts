@@ -314,8 +314,8 @@ export class SandboxModel {
     this.wantUnlabelled(groups);
     for (const p of hub.list('pods') as readonly PodLike[]) {
       const rel = p.metadata?.labels?.[INSTANCE_LABEL];
-      if (rel && groups.has(namespacedKey(p.metadata?.namespace, rel)))
-        group(namespacedKey(p.metadata?.namespace, rel)).pods.push(p);
+      const k = rel && namespacedKey(p.metadata?.namespace, rel);
+      if (k && groups.has(k)) group(k).pods.push(p);
     }
     const stsRelease = new Map<string, string>();
     for (const x of hub.list('statefulsets') as readonly StatefulSetLike[]) {
